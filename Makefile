@@ -1,0 +1,30 @@
+# promptops: `make demo` runs the gate on the bundled example; `make test` runs the test suite.
+# Both install what they need (libgit2-dev, and for tests a Python venv with check-jsonschema).
+SWIFT ?= swift
+BIN := .build/debug/promptops
+VENV_BIN := $(CURDIR)/.build-tools/venv/bin
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+deps:
+	@sh ci/install-deps.sh --libgit2
+
+build: deps
+	$(SWIFT) build
+
+demo: build
+	@bash examples/demo.sh $(BIN)
+
+test: deps
+	@sh ci/install-deps.sh --python >/dev/null
+	PATH="$(VENV_BIN):$$PATH" $(SWIFT) build --build-tests
+	PATH="$(VENV_BIN):$$PATH" $(SWIFT) test --skip-build
+
+bench: deps
+	$(SWIFT) build -c release
+	@bash Benchmarks/run.sh
+
+clean:
+	rm -rf .build .build-tools

@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "promptops",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "promptops", targets: ["promptops"]),
+    .library(name: "PromptOpsCore", targets: ["PromptOpsCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    .package(url: "https://github.com/mxcl/Version", from: "2.2.1"),
+  ],
+  targets: [
+    // The only module that sees libgit2's C API.
+    .systemLibrary(
+      name: "CLibgit2",
+      pkgConfig: "libgit2",
+      providers: [.apt(["libgit2-dev"])]
+    ),
+    // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
+    .target(name: "GitKit", dependencies: ["CLibgit2"]),
+    // The domain: cards, versions, change sets, rules. Knows nothing of the command line.
+    .target(
+      name: "PromptOpsCore",
+      dependencies: [
+        "GitKit",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Version", package: "Version"),
+      ]
+    ),
+    .executableTarget(
+      name: "promptops",
+      dependencies: [
+        "PromptOpsCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
+    .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
+    .testTarget(name: "PromptOpsCoreTests", dependencies: ["PromptOpsCore", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+  ]
+)

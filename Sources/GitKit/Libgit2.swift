@@ -1,0 +1,27 @@
+import CLibgit2
+
+/// libgit2's global state: initialised once per process, before the first call.
+private let libgit2Initialized: Bool = {
+  git_libgit2_init()
+  return true
+}()
+
+enum Libgit2 {
+  static func ensureInitialized() { _ = libgit2Initialized }
+
+  /// Runs one libgit2 call and throws the error it reports.
+  ///
+  /// The last error is cleared first: libgit2 leaves it set after failures that were handled, and
+  /// some functions fail without setting one, so reading it afterwards would otherwise blame this
+  /// call for an older failure.
+  @discardableResult
+  static func call(_ function: String, context: String? = nil, _ body: () -> Int32) throws -> Int32 {
+    ensureInitialized()
+    git_error_clear()
+    let code = body()
+    if code < 0 {
+      throw GitError.fromLast(function: function, code: code, context: context)
+    }
+    return code
+  }
+}

@@ -1,0 +1,252 @@
+import CLibgit2
+import Foundation
+
+/// An open git repository: the one owner of a `git_repository*`.
+///
+/// Every other libgit2 object is created and freed inside one method and its data copied out, with
+/// two exceptions held here for speed and freed with the repository: the index (one per
+/// repository, possibly the hook's `GIT_INDEX_FILE`) and the root trees of the commits being read.
+public final class Repository {
+  let pointer: OpaquePointer
+  private var indexPointer: OpaquePointer?
+  private var indexLoaded = false
+  private let indexFileOverride: String?
+  private var rootTrees: [ObjectID: OpaquePointer] = [:]
+
+  /// The `.git` directory (for a linked worktree, its private git directory).
+  public let gitDirectory: String
+  /// The top of the working tree, or nil for a bare repository.
+  public let workingDirectory: String?
+
+  /// Counts blobs read, so tests can prove the change-based paths read only what changed.
+  public private(set) var blobsRead = 0
+
+  private init(pointer: OpaquePointer, indexFile: String?) {
+    self.pointer = pointer
+    self.indexFileOverride = indexFile
+    gitDirectory = String(cString: git_repository_path(pointer))
+    workingDirectory = git_repository_workdir(pointer).map { String(cString: $0) }
+  }
+
+  deinit {
+    for tree in rootTrees.values { git_tree_free(tree) }
+    if let indexPointer { git_index_free(indexPointer) }
+    git_repository_free(pointer)
+  }
+
+  /// Opens the repository that contains `path`, searching upward as git does.
+  ///
+  /// Inside a git hook, git exports `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE`. libgit2's
+  /// open-from-environment mode fails when `GIT_WORK_TREE` is set, so the variables are applied
+  /// here one by one instead: the directory is opened without searching, the work tree set, and the
+  /// index file (the temporary one under `git commit -a` or `git commit <paths>`) is the one read.
+  public static func open(
+    at path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> Repository {
+    Libgit2.ensureInitialized()
+    let cwd = FileManager.default.currentDirectoryPath
+    func absolute(_ value: String) -> String {
+      value.hasPrefix("/") ? value : URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path
+    }
+    var handle: OpaquePointer?
+    if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty {
+      let dir = absolute(gitDir)
+      try Libgit2.call("git_repository_open_ext", context: dir) {
+        git_repository_open_ext(&handle, dir, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+      }
+      if let workTree = environment["GIT_WORK_TREE"], !workTree.isEmpty, let handle {
+        let tree = absolute(workTree)
+        do {
+          try Libgit2.call("git_repository_set_workdir", context: tree) {
+            git_repository_set_workdir(handle, tree, 0)
+          }
+        } catch {
+          git_repository_free(handle)
+          throw error
+        }
+      }
+    } else {
+      let start = absolute(path)
+      do {
+        try Libgit2.call("git_repository_open_ext", context: start) {
+          git_repository_open_ext(&handle, start, 0, nil)
+        }
+      } catch let error as GitError where error.kind == .notFound {
+        throw GitError(
+          kind: .notFound, function: error.function, code: error.code,
+          message: "not a git repository (or any parent up to /): \(start)")
+      }
+    }
+    guard let handle else {
+      throw GitError(kind: .other, function: "git_repository_open_ext", message: "could not open \(path)")
+    }
+    let indexFile = environment["GIT_INDEX_FILE"].flatMap { $0.isEmpty ? nil : absolute($0) }
+    return Repository(pointer: handle, indexFile: indexFile)
+  }
+
+  /// True for a shallow clone, whose history stops at a graft libgit2 1.5 cannot walk past.
+  public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+
+  /// The commit HEAD points to, or nil on an unborn branch (before the first commit).
+  public func headCommit() throws -> ObjectID? {
+    if git_repository_head_unborn(pointer) == 1 { return nil }
+    var oid = git_oid()
+    try Libgit2.call("git_reference_name_to_id", context: "HEAD") {
+      git_reference_name_to_id(&oid, pointer, "HEAD")
+    }
+    return ObjectID(oid)
+  }
+
+  /// Resolves any revision git understands (`main`, `origin/main`, a tag, `HEAD~3`, a short SHA)
+  /// to the commit it names.
+  public func resolveCommit(_ revision: String) throws -> ObjectID {
+    var object: OpaquePointer?
+    do {
+      try Libgit2.call("git_revparse_single", context: "revision '\(revision)'") {
+        git_revparse_single(&object, pointer, revision)
+      }
+    } catch let error as GitError where error.kind == .notFound {
+      throw GitError(
+        kind: .missingHistory, function: error.function, code: error.code,
+        message: "revision '\(revision)' is not in this repository"
+          + (isShallow
+            ? " (this is a shallow clone: fetch the full history, e.g. actions/checkout with fetch-depth: 0)"
+            : "; fetch it first (in CI, check out with full history: fetch-depth: 0)"))
+    }
+    defer { git_object_free(object) }
+    var commit: OpaquePointer?
+    try Libgit2.call("git_object_peel", context: "revision '\(revision)' is not a commit") {
+      git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
+    }
+    defer { git_object_free(commit) }
+    return ObjectID(git_object_id(commit).pointee)
+  }
+
+  /// The best common ancestor of two commits, as `git merge-base` finds it; nil when the
+  /// histories are unrelated.
+  public func mergeBase(_ one: ObjectID, _ two: ObjectID) throws -> ObjectID? {
+    var out = git_oid()
+    var a = one.raw
+    var b = two.raw
+    git_error_clear()
+    let code = git_merge_base(&out, pointer, &a, &b)
+    if code == GIT_ENOTFOUND.rawValue {
+      git_error_clear()
+      return nil
+    }
+    if code < 0 { throw GitError.fromLast(function: "git_merge_base", code: code) }
+    return ObjectID(out)
+  }
+
+  /// Author, committer and message of one commit.
+  public func commitInfo(_ id: ObjectID) throws -> CommitInfo {
+    var commit: OpaquePointer?
+    var oid = id.raw
+    try Libgit2.call("git_commit_lookup", context: "commit \(id.hex)") {
+      git_commit_lookup(&commit, pointer, &oid)
+    }
+    defer { git_commit_free(commit) }
+    let author = git_commit_author(commit).pointee
+    return CommitInfo(
+      id: id,
+      authorName: String(cString: author.name),
+      authorEmail: String(cString: author.email),
+      time: Date(timeIntervalSince1970: TimeInterval(author.when.time)),
+      summary: git_commit_summary(commit).map { String(cString: $0) } ?? "")
+  }
+
+  /// The contents of a blob, read from the object database (never from the working tree).
+  public func blob(_ id: ObjectID) throws -> [UInt8] {
+    var blob: OpaquePointer?
+    var oid = id.raw
+    try Libgit2.call("git_blob_lookup", context: "blob \(id.hex)") {
+      git_blob_lookup(&blob, pointer, &oid)
+    }
+    defer { git_blob_free(blob) }
+    blobsRead += 1
+    let size = Int(git_blob_rawsize(blob))
+    guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+    return Array(UnsafeRawBufferPointer(start: raw, count: size))
+  }
+
+  // MARK: - Index
+
+  /// The index being committed: the hook's `GIT_INDEX_FILE` when set, else the repository's own.
+  ///
+  /// Conflicted entries mean the change cannot be gated yet, so they are an error here.
+  func index() throws -> OpaquePointer {
+    if indexLoaded, let indexPointer { return indexPointer }
+    var handle: OpaquePointer?
+    if let file = indexFileOverride {
+      try Libgit2.call("git_index_open", context: "index \(file)") { git_index_open(&handle, file) }
+      do {
+        try Libgit2.call("git_repository_set_index", context: "index \(file)") {
+          git_repository_set_index(pointer, handle)
+        }
+      } catch {
+        git_index_free(handle)
+        throw error
+      }
+    } else {
+      try Libgit2.call("git_repository_index", context: "index of \(gitDirectory)") {
+        git_repository_index(&handle, pointer)
+      }
+    }
+    guard let handle else {
+      throw GitError(kind: .other, function: "git_repository_index", message: "no index in \(gitDirectory)")
+    }
+    indexPointer = handle
+    indexLoaded = true
+    if git_index_has_conflicts(handle) == 1 {
+      let paths = conflictedPaths(handle)
+      throw GitError(
+        kind: .conflicted, function: "git_index_has_conflicts",
+        message: "cannot gate yet: the index has unresolved merge conflicts in "
+          + paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", …" : "")
+          + ". Resolve them and stage the result first")
+    }
+    return handle
+  }
+
+  private func conflictedPaths(_ index: OpaquePointer) -> [String] {
+    var iterator: OpaquePointer?
+    guard git_index_conflict_iterator_new(&iterator, index) == 0 else { return [] }
+    defer { git_index_conflict_iterator_free(iterator) }
+    var paths: [String] = []
+    var ancestor: UnsafePointer<git_index_entry>?
+    var ours: UnsafePointer<git_index_entry>?
+    var theirs: UnsafePointer<git_index_entry>?
+    while git_index_conflict_next(&ancestor, &ours, &theirs, iterator) == 0 {
+      if let entry = ours ?? theirs ?? ancestor { paths.append(String(cString: entry.pointee.path)) }
+    }
+    return paths
+  }
+
+  // MARK: - Trees
+
+  func rootTree(of commit: ObjectID) throws -> OpaquePointer {
+    if let tree = rootTrees[commit] { return tree }
+    var commitHandle: OpaquePointer?
+    var oid = commit.raw
+    try Libgit2.call("git_commit_lookup", context: "commit \(commit.hex)") {
+      git_commit_lookup(&commitHandle, pointer, &oid)
+    }
+    defer { git_commit_free(commitHandle) }
+    var tree: OpaquePointer?
+    try Libgit2.call("git_commit_tree", context: "commit \(commit.hex)") { git_commit_tree(&tree, commitHandle) }
+    guard let tree else {
+      throw GitError(kind: .other, function: "git_commit_tree", message: "commit \(commit.hex) has no tree")
+    }
+    rootTrees[commit] = tree
+    return tree
+  }
+}
+
+/// Who made a commit, and when.
+public struct CommitInfo: Sendable, Equatable {
+  public let id: ObjectID
+  public let authorName: String
+  public let authorEmail: String
+  public let time: Date
+  public let summary: String
+}

@@ -1,0 +1,125 @@
+import GitKit
+
+/// Runs the version and changelog gate over a comparison.
+///
+/// The change-based comparisons read only what the change touched: one diff restricted to the
+/// prompt folders, then the blobs of the changed prompts' text, card and changelog on both
+/// sides. Unchanged prompts are never opened.
+public final class Analyzer {
+  public let repository: Repository
+
+  public init(repository: Repository) {
+    self.repository = repository
+  }
+
+  /// The two snapshots a comparison reads, and the one its configuration comes from.
+  public struct Sides: Sendable {
+    public let base: Snapshot
+    public let head: Snapshot
+    /// `check` follows the configuration of the change itself; `gate` the base's, so a pull
+    /// request cannot loosen the rules it is judged by.
+    public let configuration: Snapshot
+  }
+
+  public func sides(of comparison: Comparison) throws -> Sides {
+    switch comparison {
+    case .staged:
+      let base: Snapshot = try repository.headCommit().map { .commit($0) } ?? .empty
+      return Sides(base: base, head: .index, configuration: .index)
+    case .commits(let baseRevision, let headRevision):
+      try requireFullHistory()
+      let base = try repository.resolveCommit(baseRevision)
+      let head = try repository.resolveCommit(headRevision ?? "HEAD")
+      return Sides(base: .commit(base), head: .commit(head), configuration: .commit(head))
+    case .pullRequest(let baseRevision, let headRevision):
+      try requireFullHistory()
+      let target = try repository.resolveCommit(baseRevision)
+      let head = try repository.resolveCommit(headRevision ?? "HEAD")
+      guard let mergeBase = try repository.mergeBase(target, head) else {
+        throw PromptOpsError.repository(
+          "'\(baseRevision)' and '\(headRevision ?? "HEAD")' share no history; cannot find what the change is")
+      }
+      let configSide: Snapshot =
+        try repository.blobID(at: Configuration.fileName, in: .commit(mergeBase)) != nil ? .commit(mergeBase) : .commit(head)
+      return Sides(base: .commit(mergeBase), head: .commit(head), configuration: configSide)
+    case .wholeTree(let revision, let staged):
+      let head: Snapshot
+      if staged {
+        head = .index
+      } else if let revision {
+        head = .commit(try repository.resolveCommit(revision))
+      } else if let commit = try repository.headCommit() {
+        head = .commit(commit)
+      } else {
+        head = .index
+      }
+      return Sides(base: .empty, head: head, configuration: head)
+    }
+  }
+
+  /// A shallow clone stops at a graft libgit2 cannot walk past: a merge base or an old base
+  /// commit would silently come out wrong, so ranges refuse to run there.
+  private func requireFullHistory() throws {
+    if repository.isShallow {
+      throw GitError(
+        kind: .missingHistory, function: "git_repository_is_shallow",
+        message: "this is a shallow clone, so the base of the change cannot be found reliably. "
+          + "Fetch the full history (actions/checkout: fetch-depth: 0; GitLab: GIT_DEPTH: 0; "
+          + "or git fetch --unshallow)")
+    }
+  }
+
+  /// Reads `.promptops.yml` from a snapshot; the defaults when there is none.
+  public func configuration(in snapshot: Snapshot) throws -> Configuration {
+    guard let bytes = try repository.contents(at: Configuration.fileName, in: snapshot) else { return Configuration() }
+    return try Configuration.parse(String(decoding: bytes, as: UTF8.self))
+  }
+
+  /// Runs every rule over a comparison.
+  public func analyze(_ comparison: Comparison) throws -> GateReport {
+    let sides = try sides(of: comparison)
+    let configuration = try configuration(in: sides.configuration)
+    let wholeTree: Bool
+    if case .wholeTree = comparison { wholeTree = true } else { wholeTree = false }
+    let builder = ChangeSetBuilder(repository: repository, configuration: configuration)
+    let (changeSet, changedPaths) =
+      wholeTree ? (try builder.wholeTree(sides.head), 0) : try builder.changes(from: sides.base, to: sides.head)
+    let context = RuleContext(
+      variables: VariableScanner(pattern: configuration.variablePattern),
+      constraints: ConstraintScanner(keywords: configuration.constraintKeywords), wholeTree: wholeTree)
+
+    var findings: [Finding] = []
+    for rule in versionRules {
+      let ruleID = type(of: rule).id
+      guard let severity = configuration.severity(of: ruleID) else { continue }
+      for var finding in rule.check(changeSet, context) {
+        finding.severity = severity
+        findings.append(finding)
+      }
+    }
+    findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
+
+    let prompts = changeSet.changes.map { change in
+      PromptSummary(
+        id: change.id, path: change.location.path,
+        oldPath: change.status == .renamed ? change.old?.location.path : nil, status: change.status,
+        oldVersion: change.old?.card?.version.text, newVersion: change.new?.card?.version.text,
+        requiredBump: context.requirement(change).level, sha256: change.new?.sha256,
+        oldSha256: change.status == .modified || change.status == .renamed ? change.old?.sha256 : nil)
+    }
+    return GateReport(
+      base: sides.base.reportName, head: sides.head.reportName ?? "empty", prompts: prompts, findings: findings,
+      statistics: .init(changedPaths: changedPaths, promptsRead: changeSet.changes.count, blobsRead: repository.blobsRead))
+  }
+}
+
+extension Snapshot {
+  /// How a snapshot appears in reports: a commit id, "index", or nil for the empty tree.
+  var reportName: String? {
+    switch self {
+    case .empty: return nil
+    case .commit(let id): return id.hex
+    case .index: return "index"
+    }
+  }
+}

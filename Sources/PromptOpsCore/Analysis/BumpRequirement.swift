@@ -1,0 +1,42 @@
+/// Why a change needs the version bump it needs.
+public struct BumpRequirement: Sendable, Equatable {
+  public let level: BumpLevel
+  public let removedVariables: [String]
+  public let addedVariables: [String]
+  public let modelChanged: Bool
+  public let textChanged: Bool
+
+  /// The reasons in words, for messages: "removed variable {{name}}".
+  public var reasons: [String] {
+    var result: [String] = []
+    if !removedVariables.isEmpty {
+      result.append("removed or renamed template variable" + (removedVariables.count > 1 ? "s " : " ")
+        + removedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + " (major)")
+    }
+    if !addedVariables.isEmpty {
+      result.append("added template variable" + (addedVariables.count > 1 ? "s " : " ")
+        + addedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + " (minor)")
+    }
+    if modelChanged { result.append("changed model (minor)") }
+    if textChanged && result.isEmpty { result.append("changed text (patch)") }
+    return result
+  }
+
+  static func of(_ change: PromptChange, variables: VariableScanner) -> BumpRequirement {
+    guard change.status != .deleted, change.status != .unchanged, let new = change.new else {
+      return BumpRequirement(level: .none, removedVariables: [], addedVariables: [], modelChanged: false, textChanged: false)
+    }
+    guard let old = change.old else {
+      return BumpRequirement(level: .none, removedVariables: [], addedVariables: [], modelChanged: false, textChanged: false)
+    }
+    let oldVariables = variables.variables(in: old.text)
+    let newVariables = variables.variables(in: new.text)
+    let removed = oldVariables.subtracting(newVariables).sorted()
+    let added = newVariables.subtracting(oldVariables).sorted()
+    let modelChanged = old.card != nil && new.card != nil && old.card?.model != new.card?.model
+    let textChanged = old.sha256 != new.sha256
+    let level: BumpLevel =
+      !removed.isEmpty ? .major : (!added.isEmpty || modelChanged) ? .minor : textChanged ? .patch : .none
+    return BumpRequirement(level: level, removedVariables: removed, addedVariables: added, modelChanged: modelChanged, textChanged: textChanged)
+  }
+}

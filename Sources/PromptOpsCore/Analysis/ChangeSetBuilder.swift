@@ -1,0 +1,92 @@
+import GitKit
+
+/// Turns file-level differences into prompt-level changes.
+///
+/// A prompt is tracked by id, not by path: a folder that moved (with or without edits) is one
+/// renamed prompt, never a deletion plus an addition.
+struct ChangeSetBuilder {
+  let repository: Repository
+  let configuration: Configuration
+  var layout: PromptLayout { PromptLayout(configuration) }
+
+  func changes(from base: Snapshot, to head: Snapshot) throws -> (ChangeSet, Int) {
+    let pathChanges = try repository.changes(from: base, to: head, under: layout.roots)
+    var locations = Set<PromptLocation>()
+    var renameHints: [PromptLocation: PromptLocation] = [:]
+    for change in pathChanges {
+      let oldLocation = change.oldPath.flatMap(layout.location(containing:))
+      let newLocation = change.newPath.flatMap(layout.location(containing:))
+      if let oldLocation { locations.insert(oldLocation) }
+      if let newLocation { locations.insert(newLocation) }
+      if change.status == .renamed, let oldLocation, let newLocation, oldLocation != newLocation {
+        renameHints[oldLocation] = newLocation
+      }
+    }
+
+    let baseReader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: base), layout: layout)
+    let headReader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: head), layout: layout)
+    var modified: [PromptChange] = []
+    var deleted: [Prompt] = []
+    var added: [Prompt] = []
+    for location in locations.sorted() {
+      let old = try baseReader.read(location)
+      let new = try headReader.read(location)
+      switch (old, new) {
+      case (let old?, let new?): modified.append(PromptChange(status: .modified, old: old, new: new))
+      case (let old?, nil): deleted.append(old)
+      case (nil, let new?): added.append(new)
+      case (nil, nil): continue
+      }
+    }
+
+    // Pair deletions with additions: by card id first, then by git's own rename detection.
+    var changes = modified
+    var unmatchedAdded = added
+    for old in deleted {
+      let byID = old.card.flatMap { card in unmatchedAdded.firstIndex { $0.card?.id == card.id } }
+      let byRename = renameHints[old.location].flatMap { target in unmatchedAdded.firstIndex { $0.location == target } }
+      if let index = byID ?? byRename {
+        changes.append(PromptChange(status: .renamed, old: old, new: unmatchedAdded.remove(at: index)))
+      } else {
+        changes.append(PromptChange(status: .deleted, old: old, new: nil))
+      }
+    }
+    changes += unmatchedAdded.map { PromptChange(status: .added, old: nil, new: $0) }
+    changes.sort { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
+
+    let others = try otherLocations(of: changes, in: head)
+    return (ChangeSet(changes: changes, configuration: configuration, otherLocationsByID: others), pathChanges.count)
+  }
+
+  /// Where else, in the head snapshot, a prompt with each changed prompt's id would sit in the
+  /// reference layout. Probing those few paths finds duplicates without walking the tree.
+  private func otherLocations(of changes: [PromptChange], in head: Snapshot) throws -> [String: [PromptLocation]] {
+    let reader = SnapshotReader(repository: repository, snapshot: head)
+    let changedPaths = Set(changes.flatMap { [$0.old?.location.path, $0.new?.location.path].compactMap { $0 } })
+    var result: [String: [PromptLocation]] = [:]
+    for change in changes where change.status != .deleted {
+      guard let id = change.new?.card?.id, result[id] == nil else { continue }
+      var found: [PromptLocation] = []
+      for candidate in layout.canonicalLocations(for: id) where !changedPaths.contains(candidate.path) {
+        if try reader.exists(candidate.cardPath) || (candidate.kind == .folder && reader.exists(candidate.textPath)) {
+          found.append(candidate)
+        }
+      }
+      result[id] = found
+    }
+    return result
+  }
+
+  /// Every prompt in a snapshot, for `check --all`.
+  func wholeTree(_ snapshot: Snapshot) throws -> ChangeSet {
+    let files = try repository.files(under: layout.roots, in: snapshot)
+    let locations = Set(files.compactMap { layout.location(containing: $0.path) })
+    let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
+    var changes: [PromptChange] = []
+    for location in locations.sorted() {
+      if let prompt = try reader.read(location) { changes.append(PromptChange(status: .unchanged, old: nil, new: prompt)) }
+    }
+    changes.sort { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
+    return ChangeSet(changes: changes, configuration: configuration, otherLocationsByID: [:])
+  }
+}

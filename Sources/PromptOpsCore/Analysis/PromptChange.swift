@@ -1,0 +1,36 @@
+/// One prompt's change between the base and the head of a comparison.
+public struct PromptChange: Sendable {
+  public enum Status: String, Codable, Sendable {
+    case added, modified, deleted, renamed
+    /// `check --all`: the prompt as it stands, compared with nothing.
+    case unchanged
+  }
+
+  public let status: Status
+  public let old: Prompt?
+  public let new: Prompt?
+
+  public var id: String { new?.id ?? old?.id ?? "?" }
+  /// The prompt's address on the side that matters: the head, or for a deletion, the base.
+  public var location: PromptLocation { (new ?? old)!.location }
+
+  /// The text differs (by hash), or the card's `model` does.
+  public var contentChanged: Bool {
+    guard let old, let new else { return true }
+    return old.sha256 != new.sha256 || old.card?.model != new.card?.model
+  }
+
+  public var versionChanged: Bool {
+    guard let oldVersion = old?.card?.version, let newVersion = new?.card?.version else { return false }
+    return oldVersion.text != newVersion.text
+  }
+}
+
+/// Everything a change did to prompts, with the facts the rules share.
+public struct ChangeSet: Sendable {
+  public let changes: [PromptChange]
+  public let configuration: Configuration
+  /// Ids of prompts in the head snapshot found at other locations than the changed prompts'
+  /// (duplicate-id candidates), keyed by id.
+  public let otherLocationsByID: [String: [PromptLocation]]
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// What the rules need to know about a prompt text: its lines, template variables and
+/// constraint lines.
+struct PromptText {
+  let lines: [String]
+
+  init(_ text: String?) {
+    guard let text, !text.isEmpty else {
+      lines = []
+      return
+    }
+    var split = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+    }
+    if split.last == "" { split.removeLast() }
+    lines = split
+  }
+}
+
+/// Finds template variables with the configured pattern (capture group 1 is the name).
+struct VariableScanner {
+  private let regex: NSRegularExpression
+
+  init(pattern: String) {
+    // The configuration validated the pattern; the default is a known-good literal.
+    regex = (try? NSRegularExpression(pattern: pattern)) ?? (try! NSRegularExpression(pattern: #"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}"#))
+  }
+
+  func variables(in text: String?) -> Set<String> {
+    guard let text, !text.isEmpty else { return [] }
+    var names = Set<String>()
+    let range = NSRange(text.startIndex..., in: text)
+    for match in regex.matches(in: text, range: range) where match.numberOfRanges > 1 {
+      if let nameRange = Range(match.range(at: 1), in: text) { names.insert(String(text[nameRange])) }
+    }
+    return names
+  }
+}
+
+/// Recognises constraint lines: lines that say what the model must, must never, or may only do.
+struct ConstraintScanner {
+  private let patterns: [(keyword: String, regex: NSRegularExpression)]
+
+  init(keywords: [String]) {
+    patterns = keywords.compactMap { keyword in
+      let normalized = keyword.lowercased().replacingOccurrences(of: "’", with: "'")
+      let escaped = NSRegularExpression.escapedPattern(for: normalized).replacingOccurrences(of: " ", with: #"\s+"#)
+      guard let regex = try? NSRegularExpression(pattern: #"(?<![\p{L}\p{N}'])"# + escaped + #"(?![\p{L}\p{N}])"#, options: [.caseInsensitive]) else { return nil }
+      return (normalized, regex)
+    }
+  }
+
+  /// The constraint keywords a line holds (lower-cased), empty for an ordinary line.
+  func keywords(in line: String) -> Set<String> {
+    let text = line.replacingOccurrences(of: "’", with: "'")
+    let range = NSRange(text.startIndex..., in: text)
+    var found = Set<String>()
+    for (keyword, regex) in patterns where regex.firstMatch(in: text, range: range) != nil { found.insert(keyword) }
+    return found
+  }
+}
+
+/// A constraint line that a change removed or weakened.
+struct LostConstraint: Equatable {
+  let oldLine: String
+  /// The line that replaced it without its keywords, for a weakened constraint.
+  let replacement: String?
+  /// 1-based line in the new text where the constraint was (or where its replacement is).
+  let newLineNumber: Int
+  let lostKeywords: [String]
+}
+
+enum ConstraintDiff {
+  /// Constraint lines of `old` that are gone from `new`: removed outright, or replaced by a
+  /// similar line that lost the constraint words. A constraint that only moved is not lost.
+  static func lostConstraints(old: PromptText, new: PromptText, scanner: ConstraintScanner) -> [LostConstraint] {
+    let difference = new.lines.difference(from: old.lines)
+    guard !difference.isEmpty else { return [] }
+    let remaining = Set(new.lines.map(normalize))
+    var insertions: [(offset: Int, line: String)] = []
+    var removals: [(offset: Int, line: String)] = []
+    for change in difference {
+      switch change {
+      case .insert(let offset, let line, _): insertions.append((offset, line))
+      case .remove(let offset, let line, _): removals.append((offset, line))
+      }
+    }
+    // Where each old line lands in the new text, to place a removal's finding.
+    var newPosition = Array(repeating: 0, count: old.lines.count + 1)
+    do {
+      let removedOffsets = Set(removals.map(\.offset))
+      let insertedOffsets = Set(insertions.map(\.offset))
+      var newIndex = 0
+      var oldIndex = 0
+      while oldIndex <= old.lines.count {
+        while insertedOffsets.contains(newIndex) { newIndex += 1 }
+        newPosition[oldIndex] = newIndex
+        if oldIndex < old.lines.count && !removedOffsets.contains(oldIndex) { newIndex += 1 }
+        oldIndex += 1
+      }
+    }
+
+    var lost: [LostConstraint] = []
+    var usedInsertions = Set<Int>()
+    for removal in removals {
+      let oldKeywords = scanner.keywords(in: removal.line)
+      guard !oldKeywords.isEmpty, !remaining.contains(normalize(removal.line)) else { continue }
+      // The most similar inserted line is taken to be its rewrite.
+      let candidates = insertions.filter { !usedInsertions.contains($0.offset) }
+      let best = candidates.map { ($0, similarity(removal.line, $0.line)) }.max { $0.1 < $1.1 }
+      if let (insertion, score) = best, score >= 0.5 {
+        usedInsertions.insert(insertion.offset)
+        let newKeywords = scanner.keywords(in: insertion.line)
+        let missing = oldKeywords.subtracting(newKeywords)
+        if missing.isEmpty { continue }
+        lost.append(LostConstraint(oldLine: removal.line, replacement: insertion.line, newLineNumber: insertion.offset + 1, lostKeywords: missing.sorted()))
+      } else {
+        let line = min(newPosition[removal.offset] + 1, max(new.lines.count, 1))
+        lost.append(LostConstraint(oldLine: removal.line, replacement: nil, newLineNumber: line, lostKeywords: oldKeywords.sorted()))
+      }
+    }
+    return lost
+  }
+
+  private static func normalize(_ line: String) -> String {
+    line.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+
+  /// Word-set overlap (Jaccard) of two lines.
+  static func similarity(_ a: String, _ b: String) -> Double {
+    func words(_ s: String) -> Set<String> {
+      Set(s.lowercased().split { !$0.isLetter && !$0.isNumber && $0 != "'" }.map(String.init))
+    }
+    let x = words(a)
+    let y = words(b)
+    guard !x.isEmpty || !y.isEmpty else { return 1 }
+    return Double(x.intersection(y).count) / Double(x.union(y).count)
+  }
+}

@@ -1,0 +1,72 @@
+import Yams
+
+/// A YAML problem located at a 1-based line of the file it came from.
+struct YAMLProblem: Error, Sendable {
+  let line: Int?
+  let message: String
+}
+
+/// Parses YAML into Yams nodes, keeping line numbers so every complaint can name its line.
+enum YAMLSource {
+  /// Parses one document. `lineOffset` shifts reported lines, for YAML that starts below the top
+  /// of its file (front matter).
+  static func parse(_ text: String, lineOffset: Int = 0) throws(YAMLProblem) -> Node? {
+    do {
+      return try Yams.compose(yaml: text)
+    } catch let error as YamlError {
+      throw problem(from: error, lineOffset: lineOffset)
+    } catch {
+      throw YAMLProblem(line: nil, message: "\(error)")
+    }
+  }
+
+  private static func problem(from error: YamlError, lineOffset: Int) -> YAMLProblem {
+    switch error {
+    case .scanner(let context, let problem, let mark, _),
+      .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      let where_ = context.map { " (\($0.text))" } ?? ""
+      return YAMLProblem(line: mark.line + lineOffset, message: "invalid YAML: \(problem)\(where_)")
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      return YAMLProblem(
+        line: context.mark.line + lineOffset,
+        message: "invalid YAML: duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))")
+    case .reader(let problem, _, _, _):
+      return YAMLProblem(line: nil, message: "unreadable YAML: \(problem)")
+    default:
+      return YAMLProblem(line: nil, message: "invalid YAML: \(error)")
+    }
+  }
+}
+
+extension Node {
+  /// The 1-based line of this node.
+  var line: Int { mark?.line ?? 1 }
+
+  /// Key/value pairs of a mapping, with keys as strings, in file order.
+  var stringPairs: [(key: String, keyLine: Int, value: Node)]? {
+    guard let mapping else { return nil }
+    return mapping.map { (key: $0.key.string ?? "\($0.key)", keyLine: $0.key.line, value: $0.value) }
+  }
+
+  /// A plain scalar's text; nil for mappings, sequences and YAML null.
+  var scalarText: String? {
+    guard case .scalar(let scalar) = self else { return nil }
+    if scalar.tag == Tag(.null) || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)) {
+      return nil
+    }
+    return scalar.string
+  }
+
+  /// A stable text for any node (used to compare values such as `model` across versions).
+  var canonicalText: String {
+    switch self {
+    case .scalar(let scalar): return scalar.string
+    case .sequence(let sequence): return "[" + sequence.map(\.canonicalText).joined(separator: ",") + "]"
+    case .mapping(let mapping):
+      let pairs = mapping.map { ($0.key.canonicalText, $0.value.canonicalText) }.sorted { $0.0 < $1.0 }
+      return "{" + pairs.map { "\($0.0):\($0.1)" }.joined(separator: ",") + "}"
+    case .alias: return "*alias"
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+
+/// One prompt as it stands in one snapshot: its text, its content hash and its card.
+public struct Prompt: Sendable {
+  public let location: PromptLocation
+  /// The prompt text (for a single file, the body after the front matter); nil when missing.
+  public let text: String?
+  /// SHA-256 of the prompt text's bytes, computed here and never trusted from the card.
+  public let sha256: String?
+  /// 1-based line of the file where the text starts (after front matter).
+  public let textStartLine: Int
+  public let card: PromptCard?
+  /// Reasons the card (or the prompt's files) could not be read.
+  public let problems: [CardProblem]
+  /// The raw CHANGELOG.md beside a folder prompt, if there is one.
+  public let changelogMarkdown: String?
+
+  /// The id the prompt is known by: the card's, or where the card is unreadable, its location's.
+  public var id: String { card?.id ?? location.expectedID }
+
+  public static func sha256(of bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+  }
+}
+
+/// Reads prompts from a snapshot of the repository: only the blobs of the prompt asked for.
+public struct PromptReader {
+  let repository: SnapshotReader
+  let layout: PromptLayout
+
+  public init(repository: SnapshotReader, layout: PromptLayout) {
+    self.repository = repository
+    self.layout = layout
+  }
+
+  /// The prompt at `location`, or nil when none of its files exist in this snapshot.
+  public func read(_ location: PromptLocation) throws -> Prompt? {
+    switch location.kind {
+    case .singleFile:
+      guard let bytes = try repository.contents(at: location.textPath) else { return nil }
+      let content = String(decoding: bytes, as: UTF8.self)
+      guard let front = FrontMatter(content) else {
+        return Prompt(
+          location: location, text: content, sha256: Prompt.sha256(of: bytes), textStartLine: 1, card: nil,
+          problems: [CardProblem(file: location.cardPath, line: 1, message: "no YAML front matter: the file must start with a `---` line, the card, and a closing `---` line")],
+          changelogMarkdown: nil)
+      }
+      let parsed = PromptCard.parse(front.yaml, file: location.cardPath, lineOffset: front.yamlLineOffset)
+      let bodyBytes = Array(front.body.utf8)
+      return Prompt(
+        location: location, text: front.body, sha256: Prompt.sha256(of: bodyBytes), textStartLine: front.bodyStartLine,
+        card: parsed.card, problems: parsed.problems + idProblems(parsed.card, location), changelogMarkdown: nil)
+    case .folder:
+      let textBytes = try repository.contents(at: location.textPath)
+      let cardBytes = try repository.contents(at: location.cardPath)
+      guard textBytes != nil || cardBytes != nil else { return nil }
+      var problems: [CardProblem] = []
+      var card: PromptCard?
+      if let cardBytes {
+        let parsed = PromptCard.parse(String(decoding: cardBytes, as: UTF8.self), file: location.cardPath)
+        card = parsed.card
+        problems += parsed.problems + idProblems(parsed.card, location)
+      } else {
+        problems.append(CardProblem(file: location.cardPath, line: 1, message: "the prompt has no card: add \(location.cardPath) with id, description and version"))
+      }
+      if textBytes == nil {
+        problems.append(CardProblem(file: location.textPath, line: 1, message: "the card has no prompt text beside it: add \(location.textPath)"))
+      }
+      let changelog = try location.changelogPath.flatMap { try repository.contents(at: $0) }
+      return Prompt(
+        location: location, text: textBytes.map { String(decoding: $0, as: UTF8.self) },
+        sha256: textBytes.map(Prompt.sha256(of:)), textStartLine: 1, card: card, problems: problems,
+        changelogMarkdown: changelog.map { String(decoding: $0, as: UTF8.self) })
+    }
+  }
+
+  private func idProblems(_ card: PromptCard?, _ location: PromptLocation) -> [CardProblem] {
+    guard let card, card.id != location.expectedID else { return [] }
+    let what = location.kind == .folder ? "folder" : "file"
+    return [CardProblem(file: location.cardPath, line: card.lines.id, message: "id '\(card.id)' does not match its \(what) name '\(location.expectedID)': rename one so they agree")]
+  }
+}

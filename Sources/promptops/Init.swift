@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import PromptOpsCore
+
+extension PromptOps {
+  struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a commented .promptops.yml and an example prompt at the repository's top.")
+
+    @Flag(help: "Overwrite files that already exist.")
+    var force = false
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+      let written = try evaluating {
+        let repository = try options.openRepository()
+        guard let top = repository.workingDirectory else {
+          throw PromptOpsError.repository("\(repository.gitDirectory) is a bare repository: there is no working tree to write to")
+        }
+        return try Scaffold.write(into: top, force: force)
+      }
+      for path in written { print("wrote \(path)") }
+      print("next: git add \(written.joined(separator: " ")) && git commit, then `promptops hooks` or `promptops check`")
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import PromptOpsCore
+
+@main
+struct PromptOps: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "promptops",
+    abstract: "Versioned, reviewed, reversible LLM prompts: a git-native pre-commit hook and CI gate.",
+    discussion: """
+      Exit codes: 0 passed, 1 the gate found violations, 2 could not evaluate (configuration, \
+      repository or infrastructure error), 64 command-line usage error.
+      """,
+    version: "0.1.0",
+    subcommands: [Check.self, Gate.self, Diff.self, Init.self, Rules.self]
+  )
+}

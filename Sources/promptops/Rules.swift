@@ -1,0 +1,27 @@
+import ArgumentParser
+import PromptOpsCore
+
+extension PromptOps {
+  struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the rules with their ids, default severities and fixes.")
+
+    @Flag(help: "Print a Markdown table (the README's rules table is made from it).")
+    var markdown = false
+
+    func run() {
+      if markdown {
+        print("| id | default | what it catches | how to fix |")
+        print("|---|---|---|---|")
+        for rule in RuleID.allCases {
+          print("| `\(rule.rawValue)` | \(rule.info.defaultSeverity.rawValue) | \(rule.info.summary). \(rule.info.rationale) | \(rule.info.fix) |")
+        }
+        return
+      }
+      for rule in RuleID.allCases {
+        print("\(rule.rawValue) (\(rule.info.defaultSeverity.rawValue))")
+        print("  \(rule.info.summary). \(rule.info.rationale)")
+        print("  fix: \(rule.info.fix)")
+      }
+    }
+  }
+}
