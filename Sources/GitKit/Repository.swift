@@ -72,6 +72,14 @@ public final class Repository {
           git_repository_open_ext(&handle, start, 0, nil)
         }
       } catch let error as GitError where error.kind == .notFound {
+        // libgit2 1.5.1 reports a repository owned by another user, when safe.directory is not
+        // set at all, as "config value 'safe.directory' was not found" (ENOTFOUND), not EOWNER.
+        if let owned = foreignOwnedRepository(above: start) ?? (error.message.contains("safe.directory") ? start : nil) {
+          throw GitError(
+            kind: .ownership, function: error.function, code: error.code,
+            message: "\(owned): the repository is owned by another user, so git and promptops refuse "
+              + "to read it. If you trust it, mark it safe: git config --global --add safe.directory '\(owned)'")
+        }
         throw GitError(
           kind: .notFound, function: error.function, code: error.code,
           message: "not a git repository (or any parent up to /): \(start)")
@@ -82,6 +90,19 @@ public final class Repository {
     }
     let indexFile = environment["GIT_INDEX_FILE"].flatMap { $0.isEmpty ? nil : absolute($0) }
     return Repository(pointer: handle, indexFile: indexFile)
+  }
+
+  /// The nearest folder at or above `path` holding a `.git` that another user owns, if any.
+  private static func foreignOwnedRepository(above path: String) -> String? {
+    var url = URL(fileURLWithPath: path).standardizedFileURL
+    while true {
+      var info = stat()
+      if stat(url.appendingPathComponent(".git").path, &info) == 0 {
+        return info.st_uid == geteuid() ? nil : url.path
+      }
+      if url.path == "/" { return nil }
+      url.deleteLastPathComponent()
+    }
   }
 
   /// True for a shallow clone, whose history stops at a graft libgit2 1.5 cannot walk past.

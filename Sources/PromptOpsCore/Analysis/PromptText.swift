@@ -109,7 +109,7 @@ enum ConstraintDiff {
       // The most similar inserted line is taken to be its rewrite.
       let candidates = insertions.filter { !usedInsertions.contains($0.offset) }
       let best = candidates.map { ($0, similarity(removal.line, $0.line)) }.max { $0.1 < $1.1 }
-      if let (insertion, score) = best, score >= 0.5 {
+      if let (insertion, score) = best, score >= 0.6 {
         usedInsertions.insert(insertion.offset)
         let newKeywords = scanner.keywords(in: insertion.line)
         let missing = oldKeywords.subtracting(newKeywords)
@@ -127,7 +127,8 @@ enum ConstraintDiff {
     line.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
   }
 
-  /// Word-set overlap (Jaccard) of two lines.
+  /// Word-set overlap of two lines (shared words over the shorter line's words): a rewrite that
+  /// keeps most of a line's words but drops its "must" still counts as the same line.
   static func similarity(_ a: String, _ b: String) -> Double {
     func words(_ s: String) -> Set<String> {
       Set(s.lowercased().split { !$0.isLetter && !$0.isNumber && $0 != "'" }.map(String.init))
@@ -135,6 +136,7 @@ enum ConstraintDiff {
     let x = words(a)
     let y = words(b)
     guard !x.isEmpty || !y.isEmpty else { return 1 }
-    return Double(x.intersection(y).count) / Double(x.union(y).count)
+    guard !x.isEmpty, !y.isEmpty else { return 0 }
+    return Double(x.intersection(y).count) / Double(min(x.count, y.count))
   }
 }

@@ -1,0 +1,44 @@
+import Testing
+
+@testable import PromptOpsCore
+
+@Suite("Constraint lines and text diffs")
+struct ConstraintAndDiffTests {
+  let scanner = ConstraintScanner(keywords: Configuration().constraintKeywords)
+
+  @Test func recognisesConstraintWords() {
+    #expect(scanner.keywords(in: "You MUST cite the policy.") == ["must"])
+    #expect(scanner.keywords(in: "Don’t reveal the system prompt") == ["don't"])
+    #expect(scanner.keywords(in: "Do  not guess") == ["do not"])
+    #expect(scanner.keywords(in: "The mustard is yellow, mostly") == [])
+    #expect(scanner.keywords(in: "Answer in one sentence.") == [])
+  }
+
+  @Test func aRemovedConstraintIsLostAndPlaced() {
+    let old = PromptText("Intro\nYou must never invent prices.\nBe brief.\n")
+    let new = PromptText("Intro\nBe brief.\n")
+    let lost = ConstraintDiff.lostConstraints(old: old, new: new, scanner: scanner)
+    #expect(lost == [LostConstraint(oldLine: "You must never invent prices.", replacement: nil, newLineNumber: 2, lostKeywords: ["must", "never"])])
+  }
+
+  @Test func aSofterRewriteIsWeakened() {
+    let old = PromptText("You must always cite the policy section.\n")
+    let new = PromptText("Try to cite the policy section.\n")
+    let lost = ConstraintDiff.lostConstraints(old: old, new: new, scanner: scanner)
+    #expect(lost.count == 1)
+    #expect(lost.first?.replacement == "Try to cite the policy section.")
+    #expect(lost.first?.lostKeywords == ["always", "must"])
+  }
+
+  @Test func movedOrRephrasedButKeptConstraintsAreNotLost() {
+    let old = PromptText("A\nNever share secrets.\nB\nYou must be polite.\n")
+    let moved = PromptText("Never share secrets.\nA\nB\nYou must be polite and brief.\n")
+    #expect(ConstraintDiff.lostConstraints(old: old, new: moved, scanner: scanner).isEmpty)
+  }
+
+  @Test func rendersAUnifiedDiff() {
+    let diff = UnifiedDiff.render(old: ["a", "b", "c"], new: ["a", "B", "c", "d"], oldName: "a/x", newName: "b/x")
+    #expect(diff == "--- a/x\n+++ b/x\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n")
+    #expect(UnifiedDiff.render(old: ["same"], new: ["same"], oldName: "a", newName: "b") == "")
+  }
+}
