@@ -159,6 +159,16 @@ public final class Repository {
     return ObjectID(out)
   }
 
+  /// The first parent of a commit, or nil for a root commit.
+  public func firstParent(of id: ObjectID) throws -> ObjectID? {
+    var commit: OpaquePointer?
+    var oid = id.raw
+    try Libgit2.call("git_commit_lookup", context: "commit \(id.hex)") { git_commit_lookup(&commit, pointer, &oid) }
+    defer { git_commit_free(commit) }
+    guard git_commit_parentcount(commit) > 0 else { return nil }
+    return ObjectID(git_commit_parent_id(commit, 0))
+  }
+
   /// Author, committer and message of one commit.
   public func commitInfo(_ id: ObjectID) throws -> CommitInfo {
     var commit: OpaquePointer?

@@ -13,6 +13,9 @@ extension PromptOps {
     @Flag(help: "Check the staged changes (index against HEAD). The default.")
     var staged = false
 
+    @Flag(help: "With --staged: the commit replaces HEAD (git commit --amend), so compare with HEAD's parent.")
+    var amend = false
+
     @Option(help: "Compare against this revision (branch, tag, SHA, HEAD~3…).")
     var base: String?
 
@@ -26,6 +29,7 @@ extension PromptOps {
 
     func validate() throws {
       if staged && (base != nil || head != nil) { throw ValidationError("--staged cannot be combined with --base or --head") }
+      if amend && (base != nil || all) { throw ValidationError("--amend applies to the staged check only") }
       if all && base != nil { throw ValidationError("--all checks the whole tree; it takes no --base") }
       if head != nil && base == nil && !all { throw ValidationError("--head needs --base (or --all)") }
     }
@@ -33,7 +37,7 @@ extension PromptOps {
     var comparison: Comparison {
       if all { return .wholeTree(revision: head, staged: staged) }
       if let base { return .commits(base: base, head: head) }
-      return .staged
+      return amend ? .stagedAmend : .staged
     }
 
     func run() throws {

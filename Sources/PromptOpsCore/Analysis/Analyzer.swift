@@ -26,6 +26,12 @@ public final class Analyzer {
     case .staged:
       let base: Snapshot = try repository.headCommit().map { .commit($0) } ?? .empty
       return Sides(base: base, head: .index, configuration: .index)
+    case .stagedAmend:
+      guard let head = try repository.headCommit() else {
+        throw PromptOpsError.usage("--amend needs a commit to amend, and this branch has none yet")
+      }
+      let base: Snapshot = try repository.firstParent(of: head).map { .commit($0) } ?? .empty
+      return Sides(base: base, head: .index, configuration: .index)
     case .commits(let baseRevision, let headRevision):
       try requireFullHistory()
       let base = try repository.resolveCommit(baseRevision)

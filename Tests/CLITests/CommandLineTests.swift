@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("The command line: exit codes, output, discovery, init, diff")
+struct CommandLineTests {
+  @Test(arguments: [
+    ["check", "--staged", "--base", "HEAD"], ["gate"], ["check", "--frobnicate"], ["check", "--format", "yaml"],
+    ["check", "--head", "HEAD"], ["diff"],
+  ])
+  func usageErrorsExit64(_ arguments: [String]) throws {
+    let repo = try TempRepo.withPrompt("usage")
+    let result = try runProcess(try promptopsBinary(), arguments, in: repo.path, environment: repo.environment)
+    #expect(result.status == 64, "\(arguments): \(result.stderr)")
+    #expect(!result.stderr.isEmpty)
+  }
+
+  @Test func aBadConfigurationExitsTwoNamingFileAndLine() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write(".promptops.yml", "version: 1\nrules:\n  version-not-bumped: fatal\n")
+    try repo.stage()
+    let result = try repo.promptops("check")
+    #expect(result.status == 2)
+    #expect(result.stderr.contains(".promptops.yml:3: invalid configuration"))
+    #expect(result.stdout.isEmpty)
+  }
+
+  @Test func outsideARepositoryExitsTwo() throws {
+    let repo = try TempRepo("norepo", initialize: false)
+    let result = try repo.promptops("check")
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("not a git repository"))
+  }
+
+  @Test func runsFromASubfolderAndWithDashC() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write("prompts/a/prompt.txt", "changed\n")
+    try repo.stage()
+    #expect(try repo.promptops("check", in: "prompts/a").status == 1)
+    let elsewhere = try runProcess(try promptopsBinary(), ["-C", repo.path, "check"], in: "/", environment: repo.environment)
+    #expect(elsewhere.status == 64)  // -C is an option of the subcommand
+    let dashC = try runProcess(try promptopsBinary(), ["check", "-C", repo.path], in: "/", environment: repo.environment)
+    #expect(dashC.status == 1)
+    #expect(dashC.stdout.contains("version-not-bumped"))
+  }
+
+  @Test func textOutputIsPlainWithoutATerminal() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write("prompts/a/prompt.txt", "changed\n")
+    try repo.stage()
+    let result = try repo.promptops("check")
+    #expect(!result.stdout.contains("\u{1B}["))
+    let lines = result.stdout.split(separator: "\n")
+    #expect(lines.first?.hasPrefix("prompts/a/prompt-card.yml:3: error[version-not-bumped] ") == true)
+    #expect(lines.last?.hasPrefix("failed: 1 prompt checked, 1 error") == true)
+  }
+
+  @Test func theJSONContractHasEveryKey() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write("prompts/a/prompt.txt", "changed\n")
+    try repo.stage()
+    let (_, report) = try repo.check()
+    for key in ["passed", "base", "head", "prompts", "findings"] { #expect(report.raw[key] != nil, "\(key)") }
+    let prompt = try #require(report.prompts.first)
+    for key in ["id", "path", "status", "old_version", "new_version", "required_bump", "sha256"] {
+      #expect(prompt[key] != nil, "prompt.\(key)")
+    }
+    let finding = try #require(report.findings.first)
+    for key in ["rule", "severity", "prompt", "file", "line", "message"] { #expect(finding[key] != nil, "finding.\(key)") }
+    let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(report.raw["base"] as? String == head)
+  }
+
+  @Test func checkAllValidatesEveryPrompt() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.writePrompt("b", text: "b\n", version: "1.0", changelog: [])
+    try repo.writePrompt("c", text: "c\n", version: "1.0.0")
+    try repo.commit("bad prompts committed with --no-verify")
+    let (result, report) = try repo.check("--all")
+    #expect(result.status == 1)
+    #expect(report.prompts.count == 3)
+    #expect(report.findings.map { "\($0["prompt"]!):\($0["rule"]!)" }.sorted() == ["b:card-invalid", "c:changelog-missing"])
+    #expect(report.prompts.allSatisfy { $0["status"] as? String == "unchanged" })
+  }
+
+  @Test func initWritesAScaffoldThatPassesAndNeverOverwrites() throws {
+    let repo = try TempRepo("init")
+    let first = try repo.promptops("init")
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stdout.contains("wrote .promptops.yml"))
+    try repo.stage()
+    #expect(try repo.check().0.status == 0)
+    try repo.write("prompts/example/prompt.txt", "mine\n")
+    let second = try repo.promptops("init")
+    #expect(second.status == 2)
+    #expect(second.stderr.contains("already exists"))
+    #expect(try repo.read("prompts/example/prompt.txt") == "mine\n")
+  }
+
+  @Test func diffExplainsTheRequiredBump() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write("prompts/a/prompt.txt", "Hello {{customer}}.\nAnswer briefly.\n")
+    try repo.stage()
+    let result = try repo.promptops("diff", "a")
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("required bump: major"))
+    #expect(result.stdout.contains("variables removed: {{name}}"))
+    #expect(result.stdout.contains("variables added: {{customer}}"))
+    #expect(result.stdout.contains("constraint lost: You must be polite."))
+    #expect(result.stdout.contains("\n-Hello {{name}}.\n"))
+    #expect(result.stdout.contains("\n+Hello {{customer}}.\n"))
+    #expect(result.stdout.contains("\n Answer briefly.\n"))
+    let unchanged = try repo.promptops("diff", "zzz")
+    #expect(unchanged.stdout.contains("no changes"))
+  }
+
+  @Test func rulesListsEveryRuleOnce() throws {
+    let repo = try TempRepo("rules")
+    let result = try repo.promptops("rules", "--markdown")
+    let ids = result.stdout.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { $0.split(separator: "`")[1] }
+    #expect(Set(ids) == [
+      "version-not-bumped", "version-not-increased", "bump-too-small", "changelog-missing", "card-invalid",
+      "duplicate-id", "constraint-removed", "version-changed-without-content", "prompt-deleted",
+    ])
+    #expect(ids.count == 9)
+  }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The package's own folder, to find `hooks/`, `schemas/` and `examples/`.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().path
+
+/// `hooks/pre-commit` installed in a real repository and driven by real `git commit`s.
+@Suite("pre-commit hook under real git commit")
+struct PreCommitHookTests {
+  func repositoryWithHook(_ name: String = #function) throws -> TempRepo {
+    let repo = try TempRepo.withPrompt(name)
+    let hook = repo.path + "/.git/hooks/pre-commit"
+    try FileManager.default.copyItem(atPath: packageRoot + "/hooks/pre-commit", toPath: hook)
+    return repo
+  }
+
+  func commit(_ repo: TempRepo, _ arguments: [String], extra: [String: String] = [:]) throws -> ProcessResult {
+    var env = repo.environment
+    env["PROMPTOPS_BIN"] = try promptopsBinary()
+    for (key, value) in extra { env[key] = value }
+    return try runProcess(which("git")!, ["commit", "-q"] + arguments, in: repo.path, environment: env)
+  }
+
+  let edited = "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n"
+
+  @Test func anUnbumpedEditIsRefusedAndABumpedOneAccepted() throws {
+    let repo = try repositoryWithHook()
+    let head = try repo.git("rev-parse", "HEAD")
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.stage()
+    let refused = try commit(repo, ["-m", "unbumped"])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("error[version-not-bumped]"))
+    #expect(try repo.git("rev-parse", "HEAD") == head)
+
+    try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let accepted = try commit(repo, ["-m", "bumped"])
+    #expect(accepted.status == 0, "\(accepted.stderr)")
+    #expect(try repo.git("rev-parse", "HEAD") != head)
+  }
+
+  /// `git commit -a` stages into a temporary index (GIT_INDEX_FILE); that is what gets checked.
+  @Test func commitAllChecksTheTemporaryIndex() throws {
+    let repo = try repositoryWithHook()
+    try repo.write("prompts/a/prompt.txt", edited)  // not staged: only -a picks it up
+    let refused = try commit(repo, ["-a", "-m", "unbumped via -a"])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("version-not-bumped"))
+    try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    #expect(try commit(repo, ["-a", "-m", "bumped via -a"]).status == 0)
+  }
+
+  /// `git commit <path>` commits only that path, from a temporary index, even when the real
+  /// index holds more: here the bumped card is staged, but only the text is committed.
+  @Test func commitOfAPathChecksOnlyWhatIsCommitted() throws {
+    let repo = try repositoryWithHook()
+    try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let refused = try commit(repo, ["-m", "text only", "prompts/a/prompt.txt"])
+    #expect(refused.status != 0, "the card bump is not part of this commit")
+    #expect(refused.stderr.contains("version-not-bumped"))
+    #expect(try commit(repo, ["-m", "text and card", "prompts/a"]).status == 0)
+  }
+
+  /// An amended commit replaces HEAD: its bump counts, measured from HEAD's parent.
+  @Test func amendIsMeasuredFromTheParent() throws {
+    let repo = try repositoryWithHook()
+    try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    #expect(try commit(repo, ["-m", "bump"]).status == 0)
+    try repo.write("prompts/a/prompt.txt", edited + "Sign off politely.\n")
+    try repo.stage()
+    let amended = try commit(repo, ["--amend", "-m", "bump, polished"])
+    #expect(amended.status == 0, "\(amended.stderr)")
+    // Without --amend the same edit is a new, unbumped change.
+    try repo.write("prompts/a/prompt.txt", edited + "Sign off warmly.\n")
+    try repo.stage()
+    #expect(try commit(repo, ["-m", "unbumped"]).status != 0)
+  }
+
+  @Test func theSkipIsExplicitAndVisibleButNotInCI() throws {
+    let repo = try repositoryWithHook()
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.stage()
+    let skipped = try commit(repo, ["-m", "skip"], extra: ["PROMPTOPS_SKIP": "1"])
+    #expect(skipped.status == 0)
+    #expect(skipped.stderr.contains("PROMPTOPS_SKIP=1"))
+    try repo.write("prompts/a/prompt.txt", edited + "more\n")
+    try repo.stage()
+    let inCI = try commit(repo, ["-m", "skip in ci"], extra: ["PROMPTOPS_SKIP": "1", "CI": "true"])
+    #expect(inCI.status != 0)
+    #expect(inCI.stderr.contains("ignored in CI"))
+  }
+}

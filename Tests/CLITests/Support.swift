@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The parsed JSON report of a `--format json` run.
+struct JSONReport {
+  let raw: [String: Any]
+
+  init(_ result: ProcessResult, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+    raw = try #require(object as? [String: Any], "not a JSON object: \(result.stdout)\n\(result.stderr)", sourceLocation: sourceLocation)
+  }
+
+  var passed: Bool { raw["passed"] as? Bool ?? false }
+  var findings: [[String: Any]] { raw["findings"] as? [[String: Any]] ?? [] }
+  var prompts: [[String: Any]] { raw["prompts"] as? [[String: Any]] ?? [] }
+  var rules: [String] { findings.compactMap { $0["rule"] as? String } }
+
+  func findings(_ rule: String) -> [[String: Any]] { findings.filter { $0["rule"] as? String == rule } }
+  func prompt(_ id: String) -> [String: Any]? { prompts.first { $0["id"] as? String == id } }
+}
+
+extension TempRepo {
+  /// A repository holding one committed prompt `a` at 1.0.0 with the variable {{name}}.
+  static func withPrompt(_ name: String = #function, text: String = "Hello {{name}}.\nYou must be polite.\nAnswer briefly.\n") throws -> TempRepo {
+    let repo = try TempRepo(name)
+    try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"])
+    try repo.commit("add a")
+    return repo
+  }
+
+  func check(_ arguments: String...) throws -> (ProcessResult, JSONReport) {
+    let result = try runProcess(
+      try promptopsBinary(), ["check"] + arguments + ["--format", "json"], in: path, environment: environment)
+    return (result, try JSONReport(result))
+  }
+
+  func gate(_ arguments: String...) throws -> (ProcessResult, JSONReport) {
+    let result = try runProcess(
+      try promptopsBinary(), ["gate"] + arguments + ["--format", "json"], in: path, environment: environment)
+    return (result, try JSONReport(result))
+  }
+}
+
+/// SHA-256 computed by coreutils, an oracle independent of the code under test.
+func sha256sum(_ file: String) throws -> String {
+  let result = try runProcess("/usr/bin/sha256sum", [file], in: "/", environment: [:])
+  return String(result.stdout.prefix(64))
+}

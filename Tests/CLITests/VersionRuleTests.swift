@@ -1,0 +1,291 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every version rule, through the real binary on real repositories.
+@Suite("check: version and changelog rules")
+struct VersionRuleTests {
+  @Test func aChangeWithoutABumpFails() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer in one sentence.\n")
+    try repo.stage()
+    let text = try repo.promptops("check", "--staged")
+    #expect(text.status == 1)
+    #expect(text.stdout.contains("prompts/a/prompt-card.yml:3: error[version-not-bumped]"))
+    #expect(text.stdout.contains("bump it to 1.0.1 (required: patch)"))
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(!report.passed)
+    #expect(report.rules == ["version-not-bumped"])
+    #expect(report.prompt("a")?["required_bump"] as? String == "patch")
+  }
+
+  @Test func aBumpWithoutAChangelogEntryFails() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer in one sentence.\n")
+    try repo.writePrompt("a", text: try repo.read("prompts/a/prompt.txt"), version: "1.0.1", changelog: ["1.0.0"])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["changelog-missing"])
+    #expect(report.findings.first?["file"] as? String == "prompts/a/prompt-card.yml")
+    #expect((report.findings.first?["message"] as? String)?.contains("version 1.0.1") == true)
+  }
+
+  @Test func aCorrectBumpPasses() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\nAnswer in one sentence.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 0, "\(result.stdout)")
+    #expect(report.passed)
+    let prompt = try #require(report.prompt("a"))
+    #expect(prompt["status"] as? String == "modified")
+    #expect(prompt["old_version"] as? String == "1.0.0")
+    #expect(prompt["new_version"] as? String == "1.0.1")
+    #expect(prompt["path"] as? String == "prompts/a")
+    #expect(prompt["sha256"] as? String == (try sha256sum(repo.path + "/prompts/a/prompt.txt")))
+  }
+
+  @Test func aRemovedVariableWithAPatchBumpFails() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.writePrompt("a", text: "Hello {{customer}}.\nYou must be polite.\nAnswer briefly.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["bump-too-small"])
+    let message = try #require(report.findings.first?["message"] as? String)
+    #expect(message.contains("{{name}}"))
+    #expect(message.contains("needs major"))
+    #expect(message.contains("use 2.0.0"))
+    #expect(report.prompt("a")?["required_bump"] as? String == "major")
+  }
+
+  @Test func aMajorBumpForARemovedVariablePasses() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.writePrompt("a", text: "Hello {{customer}}.\nYou must be polite.\nAnswer briefly.\n", version: "2.0.0", changelog: ["1.0.0", "2.0.0"])
+    try repo.stage()
+    let (result, _) = try repo.check()
+    #expect(result.status == 0)
+  }
+
+  @Test func anAddedVariableNeedsAMinorBump() throws {
+    let repo = try TempRepo.withPrompt()
+    let text = "Hello {{name}} from {{city}}.\nYou must be polite.\nAnswer briefly.\n"
+    try repo.writePrompt("a", text: text, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let (patch, patchReport) = try repo.check()
+    #expect(patch.status == 1)
+    #expect(patchReport.rules == ["bump-too-small"])
+    #expect(patchReport.prompt("a")?["required_bump"] as? String == "minor")
+    try repo.writePrompt("a", text: text, version: "1.1.0", changelog: ["1.0.0", "1.1.0"])
+    try repo.stage()
+    #expect(try repo.check().0.status == 0)
+  }
+
+  @Test func aModelChangeNeedsAMinorBump() throws {
+    let repo = try TempRepo("modelChange")
+    let text = "Summarise {{ticket}}.\n"
+    try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: "model: openai:gpt-4o\n")
+    try repo.commit()
+    try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: "model: openai:gpt-4o-mini\n")
+    try repo.stage()
+    let (unbumped, report) = try repo.check()
+    #expect(unbumped.status == 1)
+    #expect(report.rules == ["version-not-bumped"])
+    #expect(report.prompt("a")?["required_bump"] as? String == "minor")
+    try repo.writePrompt("a", text: text, version: "1.1.0", changelog: ["1.0.0", "1.1.0"], extraCard: "model: openai:gpt-4o-mini\n")
+    try repo.stage()
+    #expect(try repo.check().0.status == 0)
+  }
+
+  @Test func aDowngradeFails() throws {
+    let repo = try TempRepo("downgrade")
+    try repo.writePrompt("a", text: "x\n", version: "1.2.0", changelog: ["1.2.0"])
+    try repo.commit()
+    try repo.writePrompt("a", text: "y\n", version: "1.1.9", changelog: ["1.2.0", "1.1.9"])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["version-not-increased"])
+    #expect((report.findings.first?["message"] as? String)?.contains("is lower than the base version 1.2.0") == true)
+  }
+
+  @Test func aNewVersionWithIdenticalContentWarns() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.writePrompt("a", text: try repo.read("prompts/a/prompt.txt"), version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 0)
+    #expect(report.rules == ["version-changed-without-content"])
+    #expect(report.findings.first?["severity"] as? String == "warning")
+  }
+
+  @Test func aNewPromptNeedsAChangelogEntry() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.writePrompt("b", text: "New\n", version: "0.1.0")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["changelog-missing"])
+    #expect(report.prompt("b")?["status"] as? String == "added")
+    #expect(report.prompt("b")?["old_version"] is NSNull)
+  }
+
+  @Test func theChangelogBlockNeedsANewLine() throws {
+    let repo = try TempRepo("block")
+    let card = "id: a\ndescription: d\nversion: 1.0.0\nchangelog: |\n  - First\n"
+    try repo.write("prompts/a/prompt.txt", "one\n")
+    try repo.write("prompts/a/prompt-card.yml", card)
+    try repo.commit()
+    try repo.write("prompts/a/prompt.txt", "two\n")
+    try repo.write("prompts/a/prompt-card.yml", card.replacingOccurrences(of: "1.0.0", with: "1.0.1"))
+    try repo.stage()
+    #expect(try repo.check().1.rules == ["changelog-missing"])
+    try repo.write("prompts/a/prompt-card.yml", card.replacingOccurrences(of: "1.0.0", with: "1.0.1") + "  - Second\n")
+    try repo.stage()
+    #expect(try repo.check().0.status == 0)
+  }
+
+  @Test func aKeepAChangelogFileCounts() throws {
+    let repo = try TempRepo("keepachangelog")
+    try repo.write("prompts/a/prompt.txt", "one\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.0\n")
+    try repo.write("prompts/a/CHANGELOG.md", "# Changelog\n\n## [1.0.0] - 2026-01-01\n- First\n")
+    try repo.commit()
+    try repo.write("prompts/a/prompt.txt", "two\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.1\n")
+    try repo.stage()
+    #expect(try repo.check().1.rules == ["changelog-missing"])
+    try repo.write("prompts/a/CHANGELOG.md", "# Changelog\n\n## [1.0.1] - 2026-01-02\n- Second\n\n## [1.0.0] - 2026-01-01\n- First\n")
+    try repo.stage()
+    #expect(try repo.check().0.status == 0)
+  }
+
+  @Test func aSingleFilePromptIsGatedToo() throws {
+    let repo = try TempRepo("singlefile")
+    let front = "---\nid: notes\ndescription: Release notes\nversion: 2.0.0\nchangelog:\n  - version: 2.0.0\n    changes: First\n---\n"
+    try repo.write("prompts/writing/notes.prompt.md", front + "Write notes for {{commits}}.\nNever mention internal ticket ids.\n")
+    try repo.commit()
+    try repo.write("prompts/writing/notes.prompt.md", front + "Write notes for {{commits}}.\n")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(Set(report.rules) == ["version-not-bumped", "constraint-removed"])
+    let constraint = try #require(report.findings("constraint-removed").first)
+    #expect(constraint["file"] as? String == "prompts/writing/notes.prompt.md")
+    // Removed from the end of the file: the finding points at the last line that is left.
+    #expect(constraint["line"] as? Int == 9)
+    #expect(report.findings("version-not-bumped").first?["line"] as? Int == 4)
+  }
+
+  @Test func aRemovedConstraintWarnsAndCanBeMadeAnError() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.writePrompt("a", text: "Hello {{name}}.\nAnswer briefly.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 0)
+    #expect(report.rules == ["constraint-removed"])
+    let finding = try #require(report.findings.first)
+    #expect(finding["line"] as? Int == 2)
+    #expect((finding["message"] as? String)?.contains("You must be polite.") == true)
+    try repo.write(".promptops.yml", "rules:\n  constraint-removed: error\n")
+    try repo.stage()
+    #expect(try repo.check().0.status == 1)
+  }
+
+  @Test func severitiesCanTurnARuleOff() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write(".promptops.yml", "rules:\n  version-not-bumped: off\n")
+    try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer at length.\n")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 0)
+    #expect(report.rules.isEmpty)
+  }
+
+  @Test func aDeletedPromptIsReported() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.remove("prompts/a")
+    let (result, report) = try repo.check()
+    #expect(result.status == 0)
+    #expect(report.rules == ["prompt-deleted"])
+    #expect(report.prompt("a")?["status"] as? String == "deleted")
+    #expect(report.findings.first?["severity"] as? String == "info")
+  }
+
+  @Test func aMovedPromptKeepsItsHistory() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.move("prompts/a", "prompts/support/a")
+    let (moved, movedReport) = try repo.check()
+    #expect(moved.status == 0, "\(moved.stdout)")
+    let prompt = try #require(movedReport.prompt("a"))
+    #expect(prompt["status"] as? String == "renamed")
+    #expect(prompt["old_path"] as? String == "prompts/a")
+    #expect(prompt["path"] as? String == "prompts/support/a")
+    #expect(movedReport.prompts.count == 1)
+    // Moved and edited without a bump: still the same prompt, still held to its version.
+    try repo.write("prompts/support/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n")
+    try repo.stage()
+    let (edited, editedReport) = try repo.check()
+    #expect(edited.status == 1)
+    #expect(editedReport.rules == ["version-not-bumped"])
+    #expect(editedReport.prompt("a")?["status"] as? String == "renamed")
+  }
+
+  @Test func theFirstCommitWorks() throws {
+    let repo = try TempRepo("firstCommit")
+    try repo.writePrompt("a", text: "Hi {{name}}\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.writePrompt("b", text: "Bye\n", version: "0.1.0")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.raw["base"] is NSNull)
+    #expect(report.raw["head"] as? String == "index")
+    #expect(report.prompts.count == 2)
+    #expect(report.findings.map { $0["prompt"] as? String } == ["b"])
+    #expect(report.rules == ["changelog-missing"])
+  }
+
+  @Test func anInvalidCardIsReportedAtItsLine() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.1\nchangelog: [\n")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["card-invalid"])
+    #expect(report.findings.first?["file"] as? String == "prompts/a/prompt-card.yml")
+    #expect((report.findings.first?["line"] as? Int ?? 0) >= 4)
+  }
+
+  @Test func anIDThatDoesNotMatchItsFolderIsInvalid() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write("prompts/b/prompt.txt", "b\n")
+    try repo.write("prompts/b/prompt-card.yml", "id: bee\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n")
+    try repo.stage()
+    let (_, report) = try repo.check()
+    #expect(report.rules == ["card-invalid"])
+    #expect((report.findings.first?["message"] as? String)?.contains("does not match its folder name 'b'") == true)
+  }
+
+  @Test func aPromptWithoutACardIsInvalid() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write("prompts/c/prompt.txt", "c\n")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["card-invalid"])
+    #expect(report.findings.first?["file"] as? String == "prompts/c/prompt-card.yml")
+  }
+
+  @Test func twoPromptsSharingAnIDAreDuplicates() throws {
+    let repo = try TempRepo.withPrompt()
+    // A single-file prompt with the id of the existing, unchanged folder prompt.
+    try repo.write("prompts/a.prompt.md", "---\nid: a\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\nHi\n")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["duplicate-id"])
+    #expect((report.findings.first?["message"] as? String)?.contains("prompts/a") == true)
+  }
+}
