@@ -12,15 +12,11 @@ struct ChangeSetBuilder {
   func changes(from base: Snapshot, to head: Snapshot) throws -> (ChangeSet, Int) {
     let pathChanges = try repository.changes(from: base, to: head, under: layout.roots)
     var locations = Set<PromptLocation>()
-    var renameHints: [PromptLocation: PromptLocation] = [:]
     for change in pathChanges {
       let oldLocation = change.oldPath.flatMap(layout.location(containing:))
       let newLocation = change.newPath.flatMap(layout.location(containing:))
       if let oldLocation { locations.insert(oldLocation) }
       if let newLocation { locations.insert(newLocation) }
-      if change.status == .renamed, let oldLocation, let newLocation, oldLocation != newLocation {
-        renameHints[oldLocation] = newLocation
-      }
     }
 
     let baseReader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: base), layout: layout)
@@ -39,13 +35,13 @@ struct ChangeSetBuilder {
       }
     }
 
-    // Pair deletions with additions: by card id first, then by git's own rename detection.
+    // Pair deletions with additions by id (the card's, or where a card cannot be read, the one its
+    // folder or file name gives). Git's own rename pairing is not used: templated cards look
+    // alike, and git happily pairs two different prompts.
     var changes = modified
     var unmatchedAdded = added
     for old in deleted {
-      let byID = old.card.flatMap { card in unmatchedAdded.firstIndex { $0.card?.id == card.id } }
-      let byRename = renameHints[old.location].flatMap { target in unmatchedAdded.firstIndex { $0.location == target } }
-      if let index = byID ?? byRename {
+      if let index = unmatchedAdded.firstIndex(where: { $0.id == old.id }) {
         changes.append(PromptChange(status: .renamed, old: old, new: unmatchedAdded.remove(at: index)))
       } else {
         changes.append(PromptChange(status: .deleted, old: old, new: nil))

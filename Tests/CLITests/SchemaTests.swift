@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The project's JSON Schemas and its example files, checked by a real validator.
+@Suite("JSON Schemas, validated with check-jsonschema")
+struct SchemaTests {
+  /// `make test` installs check-jsonschema into .build-tools/venv; a missing validator fails the
+  /// test rather than skipping it.
+  func validator() throws -> String {
+    if let onPath = which("check-jsonschema") { return onPath }
+    let venv = packageRoot + "/.build-tools/venv/bin/check-jsonschema"
+    try #require(FileManager.default.isExecutableFile(atPath: venv), "check-jsonschema not installed: run `sh ci/install-deps.sh --python`")
+    return venv
+  }
+
+  func validate(_ arguments: [String]) throws -> ProcessResult {
+    try runProcess(try validator(), arguments, in: packageRoot, environment: ProcessInfo.processInfo.environment)
+  }
+
+  @Test func theSchemasAreValidSchemas() throws {
+    let schemas = try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/schemas")
+      .filter { $0.hasSuffix(".json") }.map { "schemas/" + $0 }
+    #expect(schemas.count >= 2)
+    let result = try validate(["--check-metaschema"] + schemas)
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+  }
+
+  @Test func theExampleCardsAndConfigurationValidate() throws {
+    let cards = try FileManager.default.subpathsOfDirectory(atPath: packageRoot + "/examples")
+      .filter { $0.hasSuffix("prompt-card.yml") }.map { "examples/" + $0 }
+    #expect(cards.count >= 3)
+    let cardResult = try validate(["--schemafile", "schemas/prompt-card.schema.json"] + cards)
+    #expect(cardResult.status == 0, "\(cardResult.stdout)\(cardResult.stderr)")
+    let configResult = try validate(["--schemafile", "schemas/promptops-config.schema.json", "examples/.promptops.yml"])
+    #expect(configResult.status == 0, "\(configResult.stdout)\(configResult.stderr)")
+  }
+
+  /// The scaffold `promptops init` writes is valid too, and a broken card is rejected by both
+  /// the schema and the tool.
+  @Test func theScaffoldValidatesAndBrokenCardsFailBoth() throws {
+    let repo = try TempRepo("schemaScaffold")
+    #expect(try repo.promptops("init").status == 0)
+    let scaffold = try validate(["--schemafile", "schemas/promptops-config.schema.json", repo.path + "/.promptops.yml"])
+    #expect(scaffold.status == 0, "\(scaffold.stdout)")
+    let card = try validate(["--schemafile", "schemas/prompt-card.schema.json", repo.path + "/prompts/example/prompt-card.yml"])
+    #expect(card.status == 0, "\(card.stdout)")
+
+    try repo.write("prompts/example/prompt-card.yml", "description: no id\nversion: \"1.2\"\n")
+    let broken = try validate(["--schemafile", "schemas/prompt-card.schema.json", repo.path + "/prompts/example/prompt-card.yml"])
+    #expect(broken.status != 0)
+    try repo.stage()
+    let check = try repo.promptops("check")
+    #expect(check.status == 1)
+    #expect(check.stdout.contains("card-invalid"))
+  }
+}
