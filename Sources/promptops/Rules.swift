@@ -12,8 +12,9 @@ extension PromptOps {
       if markdown {
         print("| id | default | what it catches | how to fix |")
         print("|---|---|---|---|")
+        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
         for rule in RuleID.allCases {
-          print("| `\(rule.rawValue)` | \(rule.info.defaultSeverity.rawValue) | \(rule.info.summary). \(rule.info.rationale) | \(rule.info.fix) |")
+          print("| `\(rule.rawValue)` | \(rule.info.defaultSeverity.rawValue) | \(cell(rule.info.summary)). \(cell(rule.info.rationale)) | \(cell(rule.info.fix)) |")
         }
         return
       }
