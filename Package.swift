@@ -21,6 +21,8 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]
     ),
+    // Keeps libgit2's start-up from loading the system CA bundle (the executable only).
+    .target(name: "CLibgit2Startup"),
     // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
     .target(name: "GitKit", dependencies: ["CLibgit2"]),
     // The domain: cards, versions, change sets, rules. Knows nothing of the command line.
@@ -37,6 +39,7 @@ let package = Package(
       name: "promptops",
       dependencies: [
         "PromptOpsCore",
+        "CLibgit2Startup",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

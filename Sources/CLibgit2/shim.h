@@ -3,4 +3,13 @@
 #include <git2.h>
 // git_repository_set_index: lets a hook's GIT_INDEX_FILE become the repository's index.
 #include <git2/sys/repository.h>
+
+// git_libgit2_opts is variadic, which Swift cannot call: one typed wrapper per option used.
+
+/// Raises the largest tree libgit2's object cache keeps (4 KiB by default). A prompt folder
+/// with thousands of prompts is a tree far larger than that; without this, every path lookup
+/// below it inflates and parses that tree again.
+static inline int promptops_git_set_tree_cache_limit(size_t bytes) {
+  return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, bytes);
+}
 #endif

@@ -3,6 +3,7 @@ import CLibgit2
 /// libgit2's global state: initialised once per process, before the first call.
 private let libgit2Initialized: Bool = {
   git_libgit2_init()
+  _ = promptops_git_set_tree_cache_limit(64 << 20)
   return true
 }()
 

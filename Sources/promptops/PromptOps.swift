@@ -1,8 +1,12 @@
 import ArgumentParser
+import CLibgit2Startup
 import PromptOpsCore
 
 @main
 struct PromptOps: ParsableCommand {
+  /// Referenced so the linker keeps the start-up overrides in the executable.
+  static let startupOverrides = promptops_libgit2_startup_linked()
+
   static let configuration = CommandConfiguration(
     commandName: "promptops",
     abstract: "Versioned, reviewed, reversible LLM prompts: a git-native pre-commit hook and CI gate.",

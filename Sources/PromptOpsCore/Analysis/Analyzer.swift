@@ -90,9 +90,7 @@ public final class Analyzer {
     let builder = ChangeSetBuilder(repository: repository, configuration: configuration)
     let (changeSet, changedPaths) =
       wholeTree ? (try builder.wholeTree(sides.head), 0) : try builder.changes(from: sides.base, to: sides.head)
-    let context = RuleContext(
-      variables: VariableScanner(pattern: configuration.variablePattern),
-      constraints: ConstraintScanner(keywords: configuration.constraintKeywords), wholeTree: wholeTree)
+    let context = RuleContext(constraints: ConstraintScanner(keywords: configuration.constraintKeywords))
 
     var findings: [Finding] = []
     for rule in versionRules {
@@ -110,7 +108,7 @@ public final class Analyzer {
         id: change.id, path: change.location.path,
         oldPath: change.status == .renamed ? change.old?.location.path : nil, status: change.status,
         oldVersion: change.old?.card?.version.text, newVersion: change.new?.card?.version.text,
-        requiredBump: context.requirement(change).level, sha256: change.new?.sha256,
+        requiredBump: change.requirement.level, sha256: change.new?.sha256,
         oldSha256: change.status == .modified || change.status == .renamed ? change.old?.sha256 : nil)
     }
     return GateReport(

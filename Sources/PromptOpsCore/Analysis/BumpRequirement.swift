@@ -22,19 +22,17 @@ public struct BumpRequirement: Sendable, Equatable {
     return result
   }
 
-  static func of(_ change: PromptChange, variables: VariableScanner) -> BumpRequirement {
-    guard change.status != .deleted, change.status != .unchanged, let new = change.new else {
-      return BumpRequirement(level: .none, removedVariables: [], addedVariables: [], modelChanged: false, textChanged: false)
-    }
-    guard let old = change.old else {
-      return BumpRequirement(level: .none, removedVariables: [], addedVariables: [], modelChanged: false, textChanged: false)
-    }
+  static let nothing = BumpRequirement(level: .none, removedVariables: [], addedVariables: [], modelChanged: false, textChanged: false)
+
+  static func of(status: PromptChange.Status, old: Prompt?, new: Prompt?, variables: VariableScanner) -> BumpRequirement {
+    guard status == .modified || status == .renamed, let old, let new else { return nothing }
+    let textChanged = old.sha256 != new.sha256
+    let modelChanged = old.card != nil && new.card != nil && old.card?.model != new.card?.model
+    guard textChanged || modelChanged else { return nothing }
     let oldVariables = variables.variables(in: old.text)
     let newVariables = variables.variables(in: new.text)
     let removed = oldVariables.subtracting(newVariables).sorted()
     let added = newVariables.subtracting(oldVariables).sorted()
-    let modelChanged = old.card != nil && new.card != nil && old.card?.model != new.card?.model
-    let textChanged = old.sha256 != new.sha256
     let level: BumpLevel =
       !removed.isEmpty ? .major : (!added.isEmpty || modelChanged) ? .minor : textChanged ? .patch : .none
     return BumpRequirement(level: level, removedVariables: removed, addedVariables: added, modelChanged: modelChanged, textChanged: textChanged)

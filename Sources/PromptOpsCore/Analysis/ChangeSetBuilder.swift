@@ -7,7 +7,15 @@ import GitKit
 struct ChangeSetBuilder {
   let repository: Repository
   let configuration: Configuration
-  var layout: PromptLayout { PromptLayout(configuration) }
+  let layout: PromptLayout
+  let variables: VariableScanner
+
+  init(repository: Repository, configuration: Configuration) {
+    self.repository = repository
+    self.configuration = configuration
+    layout = PromptLayout(configuration)
+    variables = VariableScanner(pattern: configuration.variablePattern)
+  }
 
   func changes(from base: Snapshot, to head: Snapshot) throws -> (ChangeSet, Int) {
     let pathChanges = try repository.changes(from: base, to: head, under: layout.roots)
@@ -28,7 +36,7 @@ struct ChangeSetBuilder {
       let old = try baseReader.read(location)
       let new = try headReader.read(location)
       switch (old, new) {
-      case (let old?, let new?): modified.append(PromptChange(status: .modified, old: old, new: new))
+      case (let old?, let new?): modified.append(PromptChange(status: .modified, old: old, new: new, variables: variables))
       case (let old?, nil): deleted.append(old)
       case (nil, let new?): added.append(new)
       case (nil, nil): continue
@@ -42,12 +50,12 @@ struct ChangeSetBuilder {
     var unmatchedAdded = added
     for old in deleted {
       if let index = unmatchedAdded.firstIndex(where: { $0.id == old.id }) {
-        changes.append(PromptChange(status: .renamed, old: old, new: unmatchedAdded.remove(at: index)))
+        changes.append(PromptChange(status: .renamed, old: old, new: unmatchedAdded.remove(at: index), variables: variables))
       } else {
-        changes.append(PromptChange(status: .deleted, old: old, new: nil))
+        changes.append(PromptChange(status: .deleted, old: old, new: nil, variables: variables))
       }
     }
-    changes += unmatchedAdded.map { PromptChange(status: .added, old: nil, new: $0) }
+    changes += unmatchedAdded.map { PromptChange(status: .added, old: nil, new: $0, variables: variables) }
     changes.sort { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
 
     let others = try otherLocations(of: changes, in: head)
@@ -80,7 +88,7 @@ struct ChangeSetBuilder {
     let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
     var changes: [PromptChange] = []
     for location in locations.sorted() {
-      if let prompt = try reader.read(location) { changes.append(PromptChange(status: .unchanged, old: nil, new: prompt)) }
+      if let prompt = try reader.read(location) { changes.append(PromptChange(status: .unchanged, old: nil, new: prompt, variables: variables)) }
     }
     changes.sort { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
     return ChangeSet(changes: changes, configuration: configuration, otherLocationsByID: [:])

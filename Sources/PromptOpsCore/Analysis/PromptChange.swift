@@ -9,6 +9,15 @@ public struct PromptChange: Sendable {
   public let status: Status
   public let old: Prompt?
   public let new: Prompt?
+  /// The bump this change needs, and why.
+  public let requirement: BumpRequirement
+
+  init(status: Status, old: Prompt?, new: Prompt?, variables: VariableScanner) {
+    self.status = status
+    self.old = old
+    self.new = new
+    requirement = BumpRequirement.of(status: status, old: old, new: new, variables: variables)
+  }
 
   public var id: String { new?.id ?? old?.id ?? "?" }
   /// The prompt's address on the side that matters: the head, or for a deletion, the base.

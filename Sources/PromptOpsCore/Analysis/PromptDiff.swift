@@ -13,13 +13,12 @@ public struct PromptDiff: Sendable {
   public let newSha256: String?
 
   public init(change: PromptChange, configuration: Configuration) {
-    let variables = VariableScanner(pattern: configuration.variablePattern)
     let constraints = ConstraintScanner(keywords: configuration.constraintKeywords)
     id = change.id
     status = change.status
     oldVersion = change.old?.card?.version.text
     newVersion = change.new?.card?.version.text
-    requirement = BumpRequirement.of(change, variables: variables)
+    requirement = change.requirement
     if let old = change.old?.card?.version, let new = change.new?.card?.version {
       actualBump = new > old ? BumpLevel.between(old, new) : BumpLevel.none
     } else {

@@ -10,8 +10,9 @@ struct PromptText {
       lines = []
       return
     }
-    var split = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+    // Split on bytes: a newline is one byte in UTF-8, and byte splitting skips grapheme breaking.
+    var split = text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { line in
+      String(decoding: line.last == 13 ? line.dropLast() : line, as: UTF8.self)
     }
     if split.last == "" { split.removeLast() }
     lines = split
@@ -39,24 +40,36 @@ struct VariableScanner {
 }
 
 /// Recognises constraint lines: lines that say what the model must, must never, or may only do.
+///
+/// Matching is on whole words, case-insensitively, with curly apostrophes folded to straight
+/// ones; it needs no regular expressions, so scanning costs nothing at start-up.
 struct ConstraintScanner {
-  private let patterns: [(keyword: String, regex: NSRegularExpression)]
+  private let keywords: [(text: String, words: [Substring])]
 
   init(keywords: [String]) {
-    patterns = keywords.compactMap { keyword in
-      let normalized = keyword.lowercased().replacingOccurrences(of: "’", with: "'")
-      let escaped = NSRegularExpression.escapedPattern(for: normalized).replacingOccurrences(of: " ", with: #"\s+"#)
-      guard let regex = try? NSRegularExpression(pattern: #"(?<![\p{L}\p{N}'])"# + escaped + #"(?![\p{L}\p{N}])"#, options: [.caseInsensitive]) else { return nil }
-      return (normalized, regex)
+    self.keywords = keywords.compactMap { keyword in
+      let words = Self.words(of: keyword)
+      return words.isEmpty ? nil : (words.joined(separator: " "), words)
     }
+  }
+
+  static func words(of text: String) -> [Substring] {
+    let folded = text.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
+    return folded.split { !($0.isLetter || $0.isNumber || $0 == "'") }
   }
 
   /// The constraint keywords a line holds (lower-cased), empty for an ordinary line.
   func keywords(in line: String) -> Set<String> {
-    let text = line.replacingOccurrences(of: "’", with: "'")
-    let range = NSRange(text.startIndex..., in: text)
+    let words = Self.words(of: line)
+    guard !words.isEmpty else { return [] }
     var found = Set<String>()
-    for (keyword, regex) in patterns where regex.firstMatch(in: text, range: range) != nil { found.insert(keyword) }
+    for keyword in keywords where words.count >= keyword.words.count {
+      for start in 0...(words.count - keyword.words.count)
+      where words[start..<(start + keyword.words.count)].elementsEqual(keyword.words) {
+        found.insert(keyword.text)
+        break
+      }
+    }
     return found
   }
 }
@@ -77,7 +90,6 @@ enum ConstraintDiff {
   static func lostConstraints(old: PromptText, new: PromptText, scanner: ConstraintScanner) -> [LostConstraint] {
     let difference = new.lines.difference(from: old.lines)
     guard !difference.isEmpty else { return [] }
-    let remaining = Set(new.lines.map(normalize))
     var insertions: [(offset: Int, line: String)] = []
     var removals: [(offset: Int, line: String)] = []
     for change in difference {
@@ -103,9 +115,12 @@ enum ConstraintDiff {
 
     var lost: [LostConstraint] = []
     var usedInsertions = Set<Int>()
+    var remaining: Set<String>?  // built on first need: most changes remove no constraint
     for removal in removals {
       let oldKeywords = scanner.keywords(in: removal.line)
-      guard !oldKeywords.isEmpty, !remaining.contains(normalize(removal.line)) else { continue }
+      guard !oldKeywords.isEmpty else { continue }
+      if remaining == nil { remaining = Set(new.lines.map(normalize)) }
+      guard remaining?.contains(normalize(removal.line)) == false else { continue }
       // The most similar inserted line is taken to be its rewrite.
       let candidates = insertions.filter { !usedInsertions.contains($0.offset) }
       let best = candidates.map { ($0, similarity(removal.line, $0.line)) }.max { $0.1 < $1.1 }

@@ -141,7 +141,7 @@ extension PromptCard {
         problem(line, "changelog entry is missing `version`")
         continue
       }
-      if PromptVersion(text) == nil {
+      if !PromptVersion.isValidSemVer(text.hasPrefix("v") ? String(text.dropFirst()) : text) {
         problem(versionNode.line + lineOffset, "changelog entry version '\(text)' is not a SemVer version")
         continue
       }

@@ -10,18 +10,42 @@ public struct PromptVersion: Sendable, Hashable, Comparable, CustomStringConvert
   public let text: String
   public let semver: Version
 
-  private static let grammar = try! NSRegularExpression(
-    pattern: #"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"#
-      + #"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"#
-      + #"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"#)
-
   public init?(_ text: String) {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let trimmed = text.trimmedSpaces
     let bare = trimmed.hasPrefix("v") ? String(trimmed.dropFirst()) : trimmed
-    let range = NSRange(bare.startIndex..., in: bare)
-    guard Self.grammar.firstMatch(in: bare, range: range) != nil, let semver = Version(bare) else { return nil }
+    guard Self.isValidSemVer(bare), let semver = Version(bare) else { return nil }
     self.text = trimmed
     self.semver = semver
+  }
+
+  /// The grammar of semver.org: `MAJOR.MINOR.PATCH`, numbers without leading zeros, optional
+  /// `-pre.release` and `+build` identifiers of `[0-9A-Za-z-]`, numeric pre-release identifiers
+  /// without leading zeros. (The Version package accepts more, so it is checked here first.)
+  static func isValidSemVer(_ text: String) -> Bool {
+    let utf8 = Array(text.utf8)
+    func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+    func isIdentifierCharacter(_ c: UInt8) -> Bool {
+      isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45
+    }
+    func validNumber(_ part: ArraySlice<UInt8>) -> Bool {
+      !part.isEmpty && part.allSatisfy(isDigit) && (part.count == 1 || part.first != 48)
+    }
+    let buildStart = utf8.firstIndex(of: 43) ?? utf8.endIndex  // "+"
+    let preStart = utf8[..<buildStart].firstIndex(of: 45) ?? buildStart  // "-"
+    let core = utf8[..<preStart].split(separator: 46, omittingEmptySubsequences: false)  // "."
+    guard core.count == 3, core.allSatisfy(validNumber) else { return false }
+    if preStart < buildStart {
+      let identifiers = utf8[(preStart + 1)..<buildStart].split(separator: 46, omittingEmptySubsequences: false)
+      for identifier in identifiers {
+        guard !identifier.isEmpty, identifier.allSatisfy(isIdentifierCharacter) else { return false }
+        if identifier.allSatisfy(isDigit) && !validNumber(identifier) { return false }
+      }
+    }
+    if buildStart < utf8.endIndex {
+      let identifiers = utf8[(buildStart + 1)...].split(separator: 46, omittingEmptySubsequences: false)
+      guard identifiers.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isIdentifierCharacter) }) else { return false }
+    }
+    return true
   }
 
   public var isPrerelease: Bool { !semver.prereleaseIdentifiers.isEmpty }
@@ -50,6 +74,16 @@ public struct PromptVersion: Sendable, Hashable, Comparable, CustomStringConvert
     case .minor: return prefix + "\(v.major).\(v.minor + 1).0"
     case .major: return prefix + "\(v.major + 1).0.0"
     }
+  }
+}
+
+extension String {
+  /// Without leading and trailing spaces and tabs (cheaper than Foundation's CharacterSet trim).
+  var trimmedSpaces: String {
+    let utf8 = self.utf8
+    guard let first = utf8.firstIndex(where: { $0 != 32 && $0 != 9 }) else { return "" }
+    let last = utf8.lastIndex(where: { $0 != 32 && $0 != 9 })!
+    return String(self[first...last])
   }
 }
 

@@ -8,11 +8,18 @@ struct YAMLProblem: Error, Sendable {
 
 /// Parses YAML into Yams nodes, keeping line numbers so every complaint can name its line.
 enum YAMLSource {
+  /// Built once: `Constructor.default` assembles its tables anew on every access.
+  nonisolated(unsafe) private static let constructor = Constructor.default  // read-only after creation
+
   /// Parses one document. `lineOffset` shifts reported lines, for YAML that starts below the top
   /// of its file (front matter).
+  ///
+  /// The basic resolver leaves every plain scalar a string: cards are read as text (a version
+  /// `1.10` must stay `1.10`), and the default resolver's regular expressions cost more than the
+  /// rest of the parse.
   static func parse(_ text: String, lineOffset: Int = 0) throws(YAMLProblem) -> Node? {
     do {
-      return try Yams.compose(yaml: text)
+      return try Yams.compose(yaml: text, .basic, constructor, .utf8)
     } catch let error as YamlError {
       throw problem(from: error, lineOffset: lineOffset)
     } catch {
@@ -52,8 +59,11 @@ extension Node {
   /// A plain scalar's text; nil for mappings, sequences and YAML null.
   var scalarText: String? {
     guard case .scalar(let scalar) = self else { return nil }
-    if scalar.tag == Tag(.null) || (scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)) {
-      return nil
+    if scalar.style == .plain {
+      switch scalar.string {
+      case "", "~", "null", "Null", "NULL": return nil
+      default: break
+      }
     }
     return scalar.string
   }

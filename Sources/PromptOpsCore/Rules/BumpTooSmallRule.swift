@@ -5,7 +5,7 @@ struct BumpTooSmallRule: Rule {
   func check(_ changeSet: ChangeSet, _ context: RuleContext) -> [Finding] {
     changeSet.changes.compactMap { change in
       guard let cards = change.comparableCards, cards.new.version > cards.old.version else { return nil }
-      let requirement = context.requirement(change)
+      let requirement = change.requirement
       let actual = BumpLevel.between(cards.old.version, cards.new.version)
       guard actual < requirement.level else { return nil }
       return Finding(

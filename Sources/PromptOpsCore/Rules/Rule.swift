@@ -5,17 +5,9 @@ protocol Rule: Sendable {
   func check(_ changeSet: ChangeSet, _ context: RuleContext) -> [Finding]
 }
 
-/// Shared, precomputed facts the rules read.
+/// Shared facts the rules read.
 struct RuleContext {
-  let variables: VariableScanner
   let constraints: ConstraintScanner
-  /// `check --all` compares each prompt with nothing: only the rules about the prompt as it
-  /// stands apply.
-  let wholeTree: Bool
-
-  func requirement(_ change: PromptChange) -> BumpRequirement {
-    BumpRequirement.of(change, variables: variables)
-  }
 }
 
 /// The rules `check` and `gate` run, in report order.

@@ -5,7 +5,7 @@ struct VersionNotBumpedRule: Rule {
   func check(_ changeSet: ChangeSet, _ context: RuleContext) -> [Finding] {
     changeSet.changes.compactMap { change in
       guard let cards = change.comparableCards, change.contentChanged, cards.new.version == cards.old.version else { return nil }
-      let requirement = context.requirement(change)
+      let requirement = change.requirement
       let level = max(requirement.level, .patch)
       let why = requirement.reasons.joined(separator: "; ")
       return Finding(
