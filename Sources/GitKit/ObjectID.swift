@@ -1,17 +1,37 @@
 import CLibgit2
 
 /// A git object id (SHA-1), copied out of libgit2 so it can outlive every libgit2 handle.
+///
+/// The 20 bytes are stored inline (no heap allocation), since comparisons of tree entry ids are
+/// the inner loop of every tree comparison.
 public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
-  public let bytes: [UInt8]
+  private let head: UInt64
+  private let middle: UInt64
+  private let tail: UInt32
 
   init(_ oid: git_oid) {
     var copy = oid
-    bytes = withUnsafeBytes(of: &copy.id) { Array($0) }
+    (head, middle, tail) = withUnsafeBytes(of: &copy.id) { raw in
+      (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+       raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+       raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+    }
   }
 
-  init?(_ pointer: UnsafePointer<git_oid>?) {
-    guard let pointer else { return nil }
-    self.init(pointer.pointee)
+  init(_ oid: UnsafePointer<git_oid>) {
+    (head, middle, tail) = UnsafeRawPointer(oid).withMemoryRebound(to: UInt8.self, capacity: 20) { bytes in
+      let raw = UnsafeRawPointer(bytes)
+      return (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+              raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+              raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+    }
+  }
+
+  /// From 20 raw bytes (as stored in the index's cache-tree extension).
+  init(rawBytes bytes: UnsafeRawBufferPointer) {
+    head = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+    middle = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+    tail = bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
   }
 
   public init?(hex: String) {
@@ -24,23 +44,30 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
   var raw: git_oid {
     var oid = git_oid()
     withUnsafeMutableBytes(of: &oid.id) { buffer in
-      for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+      buffer.storeBytes(of: head, toByteOffset: 0, as: UInt64.self)
+      buffer.storeBytes(of: middle, toByteOffset: 8, as: UInt64.self)
+      buffer.storeBytes(of: tail, toByteOffset: 16, as: UInt32.self)
     }
     return oid
   }
 
+  public var bytes: [UInt8] {
+    var oid = raw
+    return withUnsafeBytes(of: &oid.id) { Array($0) }
+  }
+
   /// True for the all-zero id libgit2 uses for "no object" (the absent side of an add or delete).
-  public var isZero: Bool { bytes.allSatisfy { $0 == 0 } }
+  public var isZero: Bool { head == 0 && middle == 0 && tail == 0 }
 
   public var hex: String {
-    let digits: [Character] = Array("0123456789abcdef")
-    var text = ""
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
     text.reserveCapacity(40)
     for byte in bytes {
       text.append(digits[Int(byte >> 4)])
       text.append(digits[Int(byte & 0x0f)])
     }
-    return text
+    return String(decoding: text, as: UTF8.self)
   }
 
   public var description: String { hex }

@@ -69,7 +69,7 @@ extension Repository {
         let newTree = try rootTree(of: id)
         try Libgit2.call("git_diff_tree_to_tree") { git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options) }
       case .index:
-        let index = try index()
+        let index = try libgit2Index()
         try Libgit2.call("git_diff_tree_to_index") { git_diff_tree_to_index(&diff, pointer, oldTree, index, &options) }
       }
     }

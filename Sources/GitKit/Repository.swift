@@ -9,7 +9,7 @@ import Foundation
 public final class Repository {
   let pointer: OpaquePointer
   private var indexPointer: OpaquePointer?
-  private var indexLoaded = false
+  private var indexFile: IndexFile?
   private let indexFileOverride: String?
   private var rootTrees: [ObjectID: OpaquePointer] = [:]
 
@@ -202,11 +202,26 @@ public final class Repository {
 
   // MARK: - Index
 
-  /// The index being committed: the hook's `GIT_INDEX_FILE` when set, else the repository's own.
+  /// Where the index being committed lives: the hook's `GIT_INDEX_FILE` when set, else the
+  /// repository's own (for a linked worktree, its private one).
+  var indexPath: String {
+    indexFileOverride ?? (gitDirectory.hasSuffix("/") ? gitDirectory : gitDirectory + "/") + "index"
+  }
+
+  /// The index being committed, read by `IndexFile` (the fast path for the staged check).
   ///
-  /// Conflicted entries mean the change cannot be gated yet, so they are an error here.
-  func index() throws -> OpaquePointer {
-    if indexLoaded, let indexPointer { return indexPointer }
+  /// Conflicted entries mean the change cannot be gated yet, so they are an error there.
+  func index() throws -> IndexFile {
+    if let indexFile { return indexFile }
+    let file = try IndexFile(path: indexPath)
+    indexFile = file
+    return file
+  }
+
+  /// The same index opened by libgit2, for libgit2's own diff (`changes(from:to:under:)`).
+  func libgit2Index() throws -> OpaquePointer {
+    if let indexPointer { return indexPointer }
+    _ = try index()  // the same checks first: conflicts, split index, unknown extensions
     var handle: OpaquePointer?
     if let file = indexFileOverride {
       try Libgit2.call("git_index_open", context: "index \(file)") { git_index_open(&handle, file) }
@@ -227,30 +242,7 @@ public final class Repository {
       throw GitError(kind: .other, function: "git_repository_index", message: "no index in \(gitDirectory)")
     }
     indexPointer = handle
-    indexLoaded = true
-    if git_index_has_conflicts(handle) == 1 {
-      let paths = conflictedPaths(handle)
-      throw GitError(
-        kind: .conflicted, function: "git_index_has_conflicts",
-        message: "cannot gate yet: the index has unresolved merge conflicts in "
-          + paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", …" : "")
-          + ". Resolve them and stage the result first")
-    }
     return handle
-  }
-
-  private func conflictedPaths(_ index: OpaquePointer) -> [String] {
-    var iterator: OpaquePointer?
-    guard git_index_conflict_iterator_new(&iterator, index) == 0 else { return [] }
-    defer { git_index_conflict_iterator_free(iterator) }
-    var paths: [String] = []
-    var ancestor: UnsafePointer<git_index_entry>?
-    var ours: UnsafePointer<git_index_entry>?
-    var theirs: UnsafePointer<git_index_entry>?
-    while git_index_conflict_next(&ancestor, &ours, &theirs, iterator) == 0 {
-      if let entry = ours ?? theirs ?? ancestor { paths.append(String(cString: entry.pointee.path)) }
-    }
-    return paths
   }
 
   // MARK: - Trees

@@ -29,9 +29,8 @@ extension Repository {
     case .empty:
       return nil
     case .index:
-      let index = try index()
-      guard let entry = git_index_get_bypath(index, path, 0) else { return nil }
-      return ObjectID(entry.pointee.id)
+      guard let entry = try index().entry(at: path), entry.mode != 0o160000, !entry.intentToAdd else { return nil }
+      return entry.id
     case .commit(let commit):
       let tree = try rootTree(of: commit)
       var entry: OpaquePointer?
@@ -66,12 +65,10 @@ extension Repository {
         continue
       case .index:
         let index = try index()
-        let count = git_index_entrycount(index)
-        for position in 0..<count {
-          guard let entry = git_index_get_byindex(index, position) else { continue }
-          let path = String(cString: entry.pointee.path)
+        for entry in index.entries where entry.mode != 0o160000 && !entry.intentToAdd {
+          let path = index.pathString(entry)
           if folder.isEmpty || path == folder || path.hasPrefix(folder + "/") {
-            result.append(FileEntry(path: path, id: ObjectID(entry.pointee.id)))
+            result.append(FileEntry(path: path, id: entry.id))
           }
         }
       case .commit(let commit):

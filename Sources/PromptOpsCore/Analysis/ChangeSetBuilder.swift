@@ -18,7 +18,7 @@ struct ChangeSetBuilder {
   }
 
   func changes(from base: Snapshot, to head: Snapshot) throws -> (ChangeSet, Int) {
-    let pathChanges = try repository.changes(from: base, to: head, under: layout.roots)
+    let pathChanges = try repository.changedFiles(from: base, to: head, under: layout.roots)
     var locations = Set<PromptLocation>()
     for change in pathChanges {
       let oldLocation = change.oldPath.flatMap(layout.location(containing:))

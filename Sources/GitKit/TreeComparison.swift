@@ -1,0 +1,267 @@
+import CLibgit2
+import Foundation
+
+/// One entry of a tree, copied out of libgit2.
+struct TreeItem {
+  let name: String
+  let isTree: Bool
+  let id: ObjectID
+}
+
+/// Orders names as git orders tree entries: bytewise, with a folder's name read as if it ended
+/// in "/". Index paths sort the same way, which is what lets the two be walked side by side.
+func gitOrder(_ a: String, _ aIsTree: Bool, _ b: String, _ bIsTree: Bool) -> Int {
+  var left = a.utf8.makeIterator()
+  var right = b.utf8.makeIterator()
+  var leftDone = false
+  var rightDone = false
+  while true {
+    var x: UInt8 = 0
+    var y: UInt8 = 0
+    if let next = left.next() { x = next } else if !leftDone { leftDone = true; x = aIsTree ? 0x2F : 0 } else { x = 0 }
+    if let next = right.next() { y = next } else if !rightDone { rightDone = true; y = bIsTree ? 0x2F : 0 } else { y = 0 }
+    if x != y { return x < y ? -1 : 1 }
+    if x == 0 { return 0 }
+  }
+}
+
+extension Repository {
+  /// The files that differ between `old` and `new` below the given folders, found the way git
+  /// finds them: a subtree whose id is the same on both sides is skipped without being read, and
+  /// on the index side, so is every folder whose cache-tree entry still matches the base. The
+  /// cost follows the size of the change, not of the repository.
+  ///
+  /// No rename detection: callers that track files by identity pair additions and deletions
+  /// themselves. `changes(from:to:under:)` is libgit2's full diff, with renames.
+  public func changedFiles(from old: Snapshot, to new: Snapshot, under prefixes: [String]) throws -> [PathChange] {
+    let folders = prefixes.isEmpty ? [""] : prefixes.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    var result: [PathChange] = []
+    for folder in folders {
+      let oldTree: ObjectID?
+      switch old {
+      case .empty: oldTree = nil
+      case .commit(let commit): oldTree = try treeID(at: folder, inCommit: commit)
+      case .index:
+        throw GitError(kind: .other, function: "changedFiles", message: "the index can only be the new side of a comparison")
+      }
+      let base = folder.isEmpty ? "" : folder + "/"
+      switch new {
+      case .empty:
+        if let oldTree { try collectFiles(inTree: oldTree, path: base, status: .deleted, into: &result) }
+      case .commit(let commit):
+        try compareTrees(oldTree, try treeID(at: folder, inCommit: commit), path: base, into: &result)
+      case .index:
+        try compareIndex(base: oldTree, folder: folder, into: &result)
+      }
+    }
+    return result
+  }
+
+  /// The id of the tree at `folder` in a commit ("" for the root), or nil if there is none.
+  private func treeID(at folder: String, inCommit commit: ObjectID) throws -> ObjectID? {
+    let root = try rootTree(of: commit)
+    if folder.isEmpty { return ObjectID(git_tree_id(root)) }
+    var entry: OpaquePointer?
+    git_error_clear()
+    let code = git_tree_entry_bypath(&entry, root, folder)
+    if code == GIT_ENOTFOUND.rawValue {
+      git_error_clear()
+      return nil
+    }
+    if code < 0 { throw GitError.fromLast(function: "git_tree_entry_bypath", code: code, context: folder) }
+    defer { git_tree_entry_free(entry) }
+    guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
+    return ObjectID(git_tree_entry_id(entry))
+  }
+
+  /// The blobs and subtrees of one tree (submodule entries are left out).
+  func treeItems(_ id: ObjectID) throws -> [TreeItem] {
+    var tree: OpaquePointer?
+    var oid = id.raw
+    try Libgit2.call("git_tree_lookup", context: "tree \(id.hex)") { git_tree_lookup(&tree, pointer, &oid) }
+    defer { git_tree_free(tree) }
+    let count = git_tree_entrycount(tree)
+    var items: [TreeItem] = []
+    items.reserveCapacity(count)
+    for position in 0..<count {
+      guard let entry = git_tree_entry_byindex(tree, position) else { continue }
+      let type = git_tree_entry_type(entry)
+      guard type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE else { continue }
+      items.append(
+        TreeItem(name: String(cString: git_tree_entry_name(entry)), isTree: type == GIT_OBJECT_TREE, id: ObjectID(git_tree_entry_id(entry))))
+    }
+    return items
+  }
+
+  private func collectFiles(inTree id: ObjectID, path: String, status: PathChange.Status, into result: inout [PathChange]) throws {
+    for item in try treeItems(id) {
+      if item.isTree {
+        try collectFiles(inTree: item.id, path: path + item.name + "/", status: status, into: &result)
+      } else if status == .added {
+        result.append(PathChange(status: .added, oldPath: nil, newPath: path + item.name, oldID: nil, newID: item.id))
+      } else {
+        result.append(PathChange(status: .deleted, oldPath: path + item.name, newPath: nil, oldID: item.id, newID: nil))
+      }
+    }
+  }
+
+  private func compareTrees(_ old: ObjectID?, _ new: ObjectID?, path: String, into result: inout [PathChange]) throws {
+    if old == new { return }
+    guard let old else {
+      if let new { try collectFiles(inTree: new, path: path, status: .added, into: &result) }
+      return
+    }
+    guard let new else {
+      try collectFiles(inTree: old, path: path, status: .deleted, into: &result)
+      return
+    }
+    let left = try treeItems(old)
+    let right = try treeItems(new)
+    var i = 0
+    var j = 0
+    while i < left.count || j < right.count {
+      let order: Int
+      if i == left.count {
+        order = 1
+      } else if j == right.count {
+        order = -1
+      } else {
+        order = gitOrder(left[i].name, left[i].isTree, right[j].name, right[j].isTree)
+      }
+      if order == 0 {
+        let (a, b) = (left[i], right[j])
+        if a.id != b.id {
+          if a.isTree {
+            try compareTrees(a.id, b.id, path: path + a.name + "/", into: &result)
+          } else {
+            result.append(PathChange(status: .modified, oldPath: path + a.name, newPath: path + b.name, oldID: a.id, newID: b.id))
+          }
+        }
+        i += 1
+        j += 1
+      } else if order < 0 {
+        let a = left[i]
+        if a.isTree {
+          try collectFiles(inTree: a.id, path: path + a.name + "/", status: .deleted, into: &result)
+        } else {
+          result.append(PathChange(status: .deleted, oldPath: path + a.name, newPath: nil, oldID: a.id, newID: nil))
+        }
+        i += 1
+      } else {
+        let b = right[j]
+        if b.isTree {
+          try collectFiles(inTree: b.id, path: path + b.name + "/", status: .added, into: &result)
+        } else {
+          result.append(PathChange(status: .added, oldPath: nil, newPath: path + b.name, oldID: nil, newID: b.id))
+        }
+        j += 1
+      }
+    }
+  }
+
+  // MARK: - Index against a tree
+
+  private func compareIndex(base: ObjectID?, folder: String, into result: inout [PathChange]) throws {
+    let index = try index()
+    var cache = index.cacheTree
+    var prefix: [UInt8] = []
+    if !folder.isEmpty {
+      for component in folder.split(separator: "/") { cache = cache?.children[String(component)] }
+      prefix = Array((folder + "/").utf8)
+    }
+    let lower = prefix.isEmpty ? 0 : index.lowerBound(prefix)
+    let upper = prefix.isEmpty ? index.entries.count : index.lowerBound(Array(prefix.dropLast()) + [0x30])  // "0" follows "/"
+    try compareIndexFolder(index, base: base, cache: cache, prefix: prefix, range: lower..<upper, into: &result)
+  }
+
+  private struct IndexItem {
+    let name: String
+    let isTree: Bool
+    /// Nil for an entry that takes no part (a submodule, or `git add -N` without content).
+    let id: ObjectID?
+    let range: Range<Int>
+  }
+
+  /// Walks one folder of the index against the base tree's folder, in git order, skipping
+  /// subfolders whose cache-tree entry says they still equal the base.
+  private func compareIndexFolder(
+    _ index: IndexFile, base: ObjectID?, cache: IndexCacheTree?, prefix: [UInt8], range: Range<Int>,
+    into result: inout [PathChange]
+  ) throws {
+    if let base, let cached = cache?.id, cached == base, cache?.entryCount == range.count { return }
+    let treeItems = try base.map(treeItems) ?? []
+    let path = String(decoding: prefix, as: UTF8.self)
+
+    func item(at position: Int) -> IndexItem? {
+      guard position < range.upperBound else { return nil }
+      let entry = index.entries[position]
+      let restStart = entry.pathStart + prefix.count
+      let restEnd = entry.pathStart + entry.pathLength
+      let slash = index.pathBytes[restStart..<restEnd].firstIndex(of: 0x2F)
+      if let slash {
+        let name = String(decoding: index.pathBytes[restStart..<slash], as: UTF8.self)
+        let childPrefix = Array(index.pathBytes[entry.pathStart...slash])
+        var end = position + 1
+        if let child = cache?.children[name], child.entryCount > 0, position + child.entryCount <= range.upperBound,
+          index.hasPrefix(position + child.entryCount - 1, childPrefix),
+          !(position + child.entryCount < range.upperBound && index.hasPrefix(position + child.entryCount, childPrefix))
+        {
+          end = position + child.entryCount
+        } else {
+          while end < range.upperBound && index.hasPrefix(end, childPrefix) { end += 1 }
+        }
+        return IndexItem(name: name, isTree: true, id: nil, range: position..<end)
+      }
+      let name = String(decoding: index.pathBytes[restStart..<restEnd], as: UTF8.self)
+      // Submodules, and entries added with `git add -N` (no content yet), take no part, as in
+      // git diff --cached.
+      let takesPart = entry.mode != 0o160000 && !entry.intentToAdd
+      return IndexItem(name: name, isTree: false, id: takesPart ? entry.id : nil, range: position..<(position + 1))
+    }
+
+    var t = 0
+    var current = item(at: range.lowerBound)
+    while current != nil || t < treeItems.count {
+      if let skipped = current, !skipped.isTree, skipped.id == nil {
+        current = item(at: skipped.range.upperBound)
+        continue
+      }
+      let order: Int
+      if let current, t < treeItems.count {
+        order = gitOrder(treeItems[t].name, treeItems[t].isTree, current.name, current.isTree)
+      } else {
+        order = current == nil ? -1 : 1
+      }
+      if order == 0, let here = current {
+        let there = treeItems[t]
+        if here.isTree {
+          var childPrefix = prefix
+          childPrefix.append(contentsOf: Array(here.name.utf8))
+          childPrefix.append(0x2F)
+          try compareIndexFolder(
+            index, base: there.id, cache: cache?.children[here.name], prefix: childPrefix, range: here.range,
+            into: &result)
+        } else if let id = here.id, id != there.id {
+          result.append(PathChange(status: .modified, oldPath: path + here.name, newPath: path + here.name, oldID: there.id, newID: id))
+        }
+        t += 1
+        current = item(at: here.range.upperBound)
+      } else if order < 0 {
+        let there = treeItems[t]
+        if there.isTree {
+          try collectFiles(inTree: there.id, path: path + there.name + "/", status: .deleted, into: &result)
+        } else {
+          result.append(PathChange(status: .deleted, oldPath: path + there.name, newPath: nil, oldID: there.id, newID: nil))
+        }
+        t += 1
+      } else if let here = current {
+        for position in here.range {
+          let entry = index.entries[position]
+          guard entry.mode != 0o160000, !entry.intentToAdd else { continue }
+          result.append(PathChange(status: .added, oldPath: nil, newPath: index.pathString(entry), oldID: nil, newID: entry.id))
+        }
+        current = item(at: here.range.upperBound)
+      }
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GitKit
+import Testing
+import TestSupport
+
+/// The change-following comparison (`changedFiles`) must find exactly the files libgit2's full
+/// diff finds, for commits and for the index, on randomized histories.
+@Suite("changedFiles agrees with libgit2's diff")
+struct TreeComparisonTests {
+  /// A rename is a deletion plus an addition for a comparison without rename detection.
+  func flattened(_ changes: [PathChange]) -> Set<String> {
+    var result = Set<String>()
+    for change in changes {
+      switch change.status {
+      case .added: result.insert("A \(change.newPath!) \(change.newID!.hex)")
+      case .deleted: result.insert("D \(change.oldPath!) \(change.oldID!.hex)")
+      case .modified: result.insert("M \(change.newPath!) \(change.oldID!.hex) \(change.newID!.hex)")
+      case .renamed:
+        result.insert("D \(change.oldPath!) \(change.oldID!.hex)")
+        result.insert("A \(change.newPath!) \(change.newID!.hex)")
+      }
+    }
+    return result
+  }
+
+  func randomEdit(_ repo: TempRepo, _ random: inout some RandomNumberGenerator, round: Int) throws {
+    let folders = ["prompts", "prompts/team", "prompts/team/deep", "prompts/other", "src", "prompts/a.b", "prompts/a"]
+    for _ in 0..<Int.random(in: 1...5, using: &random) {
+      let folder = folders.randomElement(using: &random)!
+      let name = ["x.txt", "y.txt", "a", "a.txt", "b-c", "z"].randomElement(using: &random)!
+      let path = folder + "/" + name
+      let full = repo.path + "/" + path
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
+      if exists && isDirectory.boolValue { continue }
+      if exists && Bool.random(using: &random) {
+        try FileManager.default.removeItem(atPath: full)
+      } else {
+        // Never create a file where a folder of the same name is planned to hold files.
+        if folders.contains(path) { continue }
+        try repo.write(path, "content \(round) \(Int.random(in: 0..<3, using: &random))\n")
+      }
+    }
+  }
+
+  /// Index formats 2 (git's default), 3 (extended flags) and 4 (prefix-compressed paths).
+  @Test(arguments: [(UInt64(3), 2), (99, 4), (7, 3)])
+  func commitsAndTheIndexAgree(seed: UInt64, indexVersion: Int) throws {
+    var random = SplitMix64ForGit(state: seed)
+    let repo = try TempRepo("treeComparison\(seed)")
+    try repo.git("config", "index.version", "\(indexVersion)")
+    try repo.write("prompts/seed.txt", "seed\n")
+    var commits = [try repo.commit()]
+    let repository = { try Repository.open(at: repo.path, environment: repo.environment) }
+    for round in 0..<40 {
+      try randomEdit(repo, &random, round: round)
+      try repo.stage()
+      if indexVersion == 3 && round % 5 == 0 {
+        // An intent-to-add entry carries extended flags (format 3) and no content yet.
+        try repo.write("prompts/intent\(round).txt", "later\n")
+        try repo.git("add", "-N", "prompts/intent\(round).txt")
+      }
+      // The staged state, against HEAD, before committing it.
+      let open = try repository()
+      let head = try #require(try open.headCommit())
+      for prefixes in [["prompts"], [""], ["prompts/team", "src"]] {
+        let ours = try open.changedFiles(from: .commit(head), to: .index, under: prefixes)
+        let libgit2 = try open.changes(from: .commit(head), to: .index, under: prefixes)
+        // git leaves intent-to-add entries out of diff --cached and out of the commit; libgit2
+        // 1.5 lists them as added empty files.
+        let expected = flattened(libgit2).filter { !$0.contains("/intent") }
+        #expect(flattened(ours) == expected, "seed \(seed) round \(round) staged \(prefixes)")
+      }
+      commits.append(try repo.commit("round \(round)"))
+    }
+    let open = try repository()
+    for _ in 0..<30 {
+      let a = try #require(ObjectID(hex: commits.randomElement(using: &random)!))
+      let b = try #require(ObjectID(hex: commits.randomElement(using: &random)!))
+      for prefixes in [["prompts"], [""]] {
+        let ours = try open.changedFiles(from: .commit(a), to: .commit(b), under: prefixes)
+        let libgit2 = try open.changes(from: .commit(a), to: .commit(b), under: prefixes)
+        #expect(flattened(ours) == flattened(libgit2), "seed \(seed) \(a)..\(b) \(prefixes)")
+      }
+    }
+    let first = try #require(ObjectID(hex: commits.last!))
+    #expect(flattened(try open.changedFiles(from: .empty, to: .commit(first), under: ["prompts"]))
+      == flattened(try open.changes(from: .empty, to: .commit(first), under: ["prompts"])))
+  }
+
+  @Test func aCorruptIndexIsAClearError() throws {
+    let repo = try TempRepo()
+    try repo.write("prompts/a.txt", "a\n")
+    try repo.commit()
+    let indexPath = repo.path + "/.git/index"
+    var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: indexPath)))
+    bytes[20] ^= 0xFF
+    try Data(bytes).write(to: URL(fileURLWithPath: indexPath))
+    let open = try Repository.open(at: repo.path, environment: repo.environment)
+    #expect {
+      _ = try open.changedFiles(from: .empty, to: .index, under: ["prompts"])
+    } throws: { error in
+      (error as? GitError)?.message.contains("checksum mismatch") == true
+    }
+  }
+
+  /// An index without a cache-tree (or with an invalidated one) is compared entry by entry.
+  @Test func worksWithoutACacheTree() throws {
+    let repo = try TempRepo()
+    for index in 0..<20 { try repo.write("prompts/p\(index)/prompt.txt", "\(index)\n") }
+    try repo.commit()
+    try repo.write("prompts/p7/prompt.txt", "changed\n")
+    try repo.write("prompts/p21/prompt.txt", "new\n")
+    try FileManager.default.removeItem(atPath: repo.path + "/prompts/p3/prompt.txt")
+    // read-tree writes no cache-tree for a fresh index; add then leaves parts of it invalid.
+    try repo.git("read-tree", "HEAD")
+    try repo.stage()
+    let open = try Repository.open(at: repo.path, environment: repo.environment)
+    let head = try #require(try open.headCommit())
+    let ours = try open.changedFiles(from: .commit(head), to: .index, under: ["prompts"])
+    #expect(flattened(ours) == flattened(try open.changes(from: .commit(head), to: .index, under: ["prompts"])))
+    #expect(ours.count == 3)
+  }
+}
+
+/// Deterministic randomness for replayable failures.
+struct SplitMix64ForGit: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
