@@ -10,11 +10,11 @@ import Foundation
 /// `sdir`) are refused with a clear error, as are conflicted entries.
 final class IndexFile {
   struct Entry {
-    let pathStart: Int
-    let pathLength: Int
     let id: ObjectID
+    let pathStart: Int32
+    let pathLength: Int32
     let mode: UInt32
-    let stage: Int
+    let stage: UInt8
     let intentToAdd: Bool
   }
 
@@ -25,13 +25,28 @@ final class IndexFile {
   private(set) var cacheTree: IndexCacheTree?
 
   /// Reads the index at `path`; a missing file is an empty index (nothing staged yet).
+  ///
+  /// The file is mapped, not copied: at 20,000 entries a read into fresh memory spends more
+  /// time in page faults than in parsing.
   init(path: String) throws {
     self.path = path
-    guard FileManager.default.fileExists(atPath: path) else { return }
-    guard let data = FileManager.default.contents(atPath: path) else {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    if descriptor < 0 {
+      if errno == ENOENT { return }
+      throw GitError(kind: .other, function: "index", message: "cannot read the index \(path): \(String(cString: strerror(errno)))")
+    }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else {
       throw GitError(kind: .other, function: "index", message: "cannot read the index \(path)")
     }
-    try data.withUnsafeBytes { try parse($0) }
+    let size = Int(info.st_size)
+    guard size > 0 else { throw corrupt("empty file") }
+    guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
+      throw GitError(kind: .other, function: "index", message: "cannot map the index \(path)")
+    }
+    defer { munmap(mapping, size) }
+    try parse(UnsafeRawBufferPointer(start: mapping, count: size))
   }
 
   private func corrupt(_ detail: String) -> GitError {
@@ -102,8 +117,8 @@ final class IndexFile {
       previous = start..<pathBytes.count
       entries.append(
         Entry(
-          pathStart: start, pathLength: pathBytes.count - start, id: id, mode: mode, stage: (flags >> 12) & 0x3,
-          intentToAdd: extended & 0x2000 != 0))
+          id: id, pathStart: Int32(start), pathLength: Int32(pathBytes.count - start), mode: mode,
+          stage: UInt8((flags >> 12) & 0x3), intentToAdd: extended & 0x2000 != 0))
     }
     guard offset <= end else { throw corrupt("truncated entries") }
 
@@ -148,7 +163,7 @@ final class IndexFile {
 
   func pathString(_ entry: Entry) -> String {
     pathBytes.withUnsafeBufferPointer {
-      String(decoding: UnsafeBufferPointer(rebasing: $0[entry.pathStart..<(entry.pathStart + entry.pathLength)]), as: UTF8.self)
+      String(decoding: UnsafeBufferPointer(rebasing: $0[entry.pathRange]), as: UTF8.self)
     }
   }
 
@@ -157,10 +172,10 @@ final class IndexFile {
     let entry = entries[position]
     return pathBytes.withUnsafeBufferPointer { buffer in
       key.withUnsafeBufferPointer { key in
-        let length = min(entry.pathLength, key.count)
-        let result = memcmp(buffer.baseAddress! + entry.pathStart, key.baseAddress!, length)
+        let length = min(Int(entry.pathLength), key.count)
+        let result = memcmp(buffer.baseAddress! + Int(entry.pathStart), key.baseAddress!, length)
         if result != 0 { return Int(result) }
-        return entry.pathLength - key.count
+        return Int(entry.pathLength) - key.count
       }
     }
   }
@@ -169,9 +184,9 @@ final class IndexFile {
   func hasPrefix(_ position: Int, _ prefix: [UInt8]) -> Bool {
     guard position < entries.count else { return false }
     let entry = entries[position]
-    guard entry.pathLength >= prefix.count else { return false }
+    guard Int(entry.pathLength) >= prefix.count else { return false }
     return pathBytes.withUnsafeBufferPointer { buffer in
-      prefix.withUnsafeBufferPointer { memcmp(buffer.baseAddress! + entry.pathStart, $0.baseAddress!, prefix.count) == 0 }
+      prefix.withUnsafeBufferPointer { memcmp(buffer.baseAddress! + Int(entry.pathStart), $0.baseAddress!, prefix.count) == 0 }
     }
   }
 
@@ -193,4 +208,8 @@ final class IndexFile {
     guard position < entries.count, compare(position, key) == 0 else { return nil }
     return entries[position]
   }
+}
+
+extension IndexFile.Entry {
+  var pathRange: Range<Int> { Int(pathStart)..<(Int(pathStart) + Int(pathLength)) }
 }

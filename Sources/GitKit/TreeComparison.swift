@@ -195,12 +195,12 @@ extension Repository {
     func item(at position: Int) -> IndexItem? {
       guard position < range.upperBound else { return nil }
       let entry = index.entries[position]
-      let restStart = entry.pathStart + prefix.count
-      let restEnd = entry.pathStart + entry.pathLength
+      let restStart = Int(entry.pathStart) + prefix.count
+      let restEnd = entry.pathRange.upperBound
       let slash = index.pathBytes[restStart..<restEnd].firstIndex(of: 0x2F)
       if let slash {
         let name = String(decoding: index.pathBytes[restStart..<slash], as: UTF8.self)
-        let childPrefix = Array(index.pathBytes[entry.pathStart...slash])
+        let childPrefix = Array(index.pathBytes[Int(entry.pathStart)...slash])
         var end = position + 1
         if let child = cache?.children[name], child.entryCount > 0, position + child.entryCount <= range.upperBound,
           index.hasPrefix(position + child.entryCount - 1, childPrefix),
