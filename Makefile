@@ -23,7 +23,7 @@ test: deps
 	PATH="$(VENV_BIN):$$PATH" $(SWIFT) test --skip-build
 
 bench: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 	@bash Benchmarks/run.sh
 
 clean:
