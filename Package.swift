@@ -24,10 +24,7 @@ let package = Package(
     // Keeps libgit2's start-up from loading the system CA bundle (the executable only).
     .target(name: "CLibgit2Startup"),
     // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
-    .target(
-      name: "GitKit",
-      dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]
-    ),
+    .target(name: "GitKit", dependencies: ["CLibgit2"]),
     // The domain: cards, versions, change sets, rules. Knows nothing of the command line.
     .target(
       name: "PromptOpsCore",

@@ -7,6 +7,8 @@
 // fail certificate verification, never skip it.
 #include "CLibgit2Startup.h"
 
+#include <malloc.h>
+
 struct mbedtls_x509_crt;
 
 int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain, const char *path) {
@@ -22,3 +24,11 @@ int mbedtls_x509_crt_parse_path(struct mbedtls_x509_crt *chain, const char *path
 }
 
 int promptops_libgit2_startup_linked(void) { return 1; }
+
+// Large buffers (a 400 KiB tree rebuilt through a chain of deltas, the index) are otherwise
+// mapped and unmapped on every allocation, and each new mapping is paid for again in page
+// faults. A short-lived process keeps them on the heap and reuses them.
+void promptops_tune_allocator(void) {
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}

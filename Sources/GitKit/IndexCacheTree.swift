@@ -1,3 +1,4 @@
+import Foundation
 /// The index's cache-tree extension (`TREE`): for each folder, how many index entries it holds
 /// and, while still valid, the id of the tree those entries make.
 ///
@@ -6,16 +7,19 @@
 /// extension yields nil and the comparison falls back to reading trees.
 final class IndexCacheTree {
   /// The folder's own name (empty for the root).
-  let name: String
+  let name: [UInt8]
   let entryCount: Int
   /// Nil when the folder was invalidated by a later `git add` (entry count -1 on disk).
   let id: ObjectID?
-  private(set) var children: [String: IndexCacheTree] = [:]
+  /// Subfolders in git order (by name followed by "/"), the order the index lists them in, so a
+  /// walk over the index can step through them without hashing names.
+  let children: [IndexCacheTree]
 
-  private init(name: String, entryCount: Int, id: ObjectID?) {
+  private init(name: [UInt8], entryCount: Int, id: ObjectID?, children: [IndexCacheTree]) {
     self.name = name
     self.entryCount = entryCount
     self.id = id
+    self.children = children
   }
 
   /// Parses the body of a `TREE` extension; nil when it is malformed.
@@ -28,7 +32,7 @@ final class IndexCacheTree {
     let nameStart = cursor
     while cursor < limit && bytes[cursor] != 0 { cursor += 1 }
     guard cursor < limit else { return nil }
-    let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[nameStart..<cursor]), as: UTF8.self)
+    let name = Array(UnsafeRawBufferPointer(rebasing: bytes[nameStart..<cursor]))
     cursor += 1
     func number(until terminator: UInt8) -> Int? {
       var negative = false
@@ -56,12 +60,48 @@ final class IndexCacheTree {
       id = ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: bytes[cursor..<(cursor + 20)]))
       cursor += 20
     }
-    let node = IndexCacheTree(name: name, entryCount: entryCount, id: id)
-    node.children.reserveCapacity(subtrees)
-    for _ in 0..<subtrees {
-      guard let child = parseNode(bytes, &cursor, limit: limit) else { return nil }
-      node.children[child.name] = child
+    // Most folders are leaves: they get the empty array, which allocates nothing.
+    var children: [IndexCacheTree] = []
+    if subtrees > 0 {
+      children.reserveCapacity(subtrees)
+      for _ in 0..<subtrees {
+        guard let child = parseNode(bytes, &cursor, limit: limit) else { return nil }
+        children.append(child)
+      }
+      // git writes them shortest name first; the index lists them in git order.
+      children.sort { folderOrder($0.name, $1.name) < 0 }
     }
-    return node
+    return IndexCacheTree(name: name, entryCount: entryCount, id: id, children: children)
   }
+
+  /// The subfolder with this name, if the cache knows it.
+  func child(named name: String) -> IndexCacheTree? {
+    let key = Array(name.utf8)
+    return children.first { $0.name == key }
+  }
+}
+
+/// Git order of two folder names: bytewise, each read as if followed by "/".
+func folderOrder(_ a: [UInt8], _ b: [UInt8]) -> Int {
+  a.withUnsafeBufferPointer { a in
+    b.withUnsafeBufferPointer { b in gitOrder(a, true, b, true) }
+  }
+}
+
+/// Git order of two entry names: bytewise, a folder's name read as if followed by "/", and a
+/// name that runs out first sorting first.
+func gitOrder(_ a: UnsafeBufferPointer<UInt8>, _ aIsTree: Bool, _ b: UnsafeBufferPointer<UInt8>, _ bIsTree: Bool) -> Int {
+  let common = min(a.count, b.count)
+  if common > 0 {
+    let result = memcmp(a.baseAddress!, b.baseAddress!, common)
+    if result != 0 { return result < 0 ? -1 : 1 }
+  }
+  // Past the common part each name continues with its next byte, or "/" for a folder, or ends.
+  let x: Int = a.count > common ? Int(a[common]) : (aIsTree ? 0x2F : -1)
+  let y: Int = b.count > common ? Int(b[common]) : (bIsTree ? 0x2F : -1)
+  if x != y { return x < y ? -1 : 1 }
+  if x == -1 { return 0 }
+  // Both continue with "/": one is a folder "name/" and the other a longer name with "/" at
+  // this point, which entry names never hold; or both are the same folder.
+  return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }

@@ -1,11 +1,10 @@
-import Crypto
 import Foundation
 
 /// The index (`.git/index`, or a hook's `GIT_INDEX_FILE`), read straight from its file.
 ///
 /// libgit2 1.5 builds a hash map of every entry on read, which at 20,000 entries costs more
 /// than all of `git diff --cached`; the staged check needs only paths, ids and flags in index
-/// order, plus the cache-tree. Formats 2, 3 and 4 are read; the checksum is verified; extensions
+/// order, plus the cache-tree. Formats 2, 3 and 4 are read; every read is bounds-checked; extensions
 /// the format marks as required and this reader does not know (split index `link`, sparse index
 /// `sdir`) are refused with a clear error, as are conflicted entries.
 final class IndexFile {
@@ -19,10 +18,10 @@ final class IndexFile {
   }
 
   let path: String
-  private(set) var entries: [Entry] = []
+  let entries: [Entry]
   /// Every entry's path, back to back; `Entry.pathStart` indexes into it.
-  private(set) var pathBytes: [UInt8] = []
-  private(set) var cacheTree: IndexCacheTree?
+  let pathBytes: [UInt8]
+  let cacheTree: IndexCacheTree?
 
   /// Reads the index at `path`; a missing file is an empty index (nothing staged yet).
   ///
@@ -32,7 +31,10 @@ final class IndexFile {
     self.path = path
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     if descriptor < 0 {
-      if errno == ENOENT { return }
+      if errno == ENOENT {
+        (entries, pathBytes, cacheTree) = ([], [], nil)
+        return
+      }
       throw GitError(kind: .other, function: "index", message: "cannot read the index \(path): \(String(cString: strerror(errno)))")
     }
     defer { close(descriptor) }
@@ -41,19 +43,23 @@ final class IndexFile {
       throw GitError(kind: .other, function: "index", message: "cannot read the index \(path)")
     }
     let size = Int(info.st_size)
-    guard size > 0 else { throw corrupt("empty file") }
+    guard size > 0 else { throw Self.corrupt(path, "empty file") }
     guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
       throw GitError(kind: .other, function: "index", message: "cannot map the index \(path)")
     }
     defer { munmap(mapping, size) }
-    try parse(UnsafeRawBufferPointer(start: mapping, count: size))
+    (entries, pathBytes, cacheTree) = try Self.parse(UnsafeRawBufferPointer(start: mapping, count: size), path: path)
   }
 
-  private func corrupt(_ detail: String) -> GitError {
+  private static func corrupt(_ path: String, _ detail: String) -> GitError {
     GitError(kind: .unsupportedFormat, function: "index", message: "the index \(path) cannot be read: \(detail)")
   }
 
-  private func parse(_ bytes: UnsafeRawBufferPointer) throws {
+  private static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> ([Entry], [UInt8], IndexCacheTree?) {
+    func corrupt(_ detail: String) -> GitError { Self.corrupt(path, detail) }
+    var entries: [Entry] = []
+    var pathBytes: [UInt8] = []
+    var cacheTree: IndexCacheTree?
     let count = bytes.count
     guard count >= 12 + 20 else { throw corrupt("too short") }
     func be32(_ offset: Int) -> Int {
@@ -62,12 +68,9 @@ final class IndexFile {
     guard bytes[0] == 0x44, bytes[1] == 0x49, bytes[2] == 0x52, bytes[3] == 0x43 else { throw corrupt("no DIRC signature") }
     let version = be32(4)
     guard (2...4).contains(version) else { throw corrupt("unsupported index version \(version)") }
+    // The trailing checksum is not verified, as git does not verify it on reads either (only
+    // `git fsck` does); every read below is bounds-checked instead.
     let end = count - 20
-    let stored = UnsafeRawBufferPointer(rebasing: bytes[end...])
-    if stored.contains(where: { $0 != 0 }) {  // index.skipHash writes zeros
-      let digest = Insecure.SHA1.hash(data: UnsafeRawBufferPointer(rebasing: bytes[..<end]))
-      guard digest.elementsEqual(stored) else { throw corrupt("checksum mismatch (a corrupt or half-written index)") }
-    }
 
     let total = be32(8)
     entries.reserveCapacity(total)
@@ -149,7 +152,9 @@ final class IndexFile {
     // The cache-tree must describe these entries, or it is ignored.
     if let root = cacheTree, root.entryCount >= 0, root.entryCount != entries.count { cacheTree = nil }
 
-    let conflicted = entries.filter { $0.stage != 0 }.map(pathString)
+    let conflicted = entries.filter { $0.stage != 0 }.map { entry in
+      String(decoding: pathBytes[entry.pathRange], as: UTF8.self)
+    }
     if !conflicted.isEmpty {
       var unique: [String] = []
       for path in conflicted where unique.last != path { unique.append(path) }
@@ -159,6 +164,7 @@ final class IndexFile {
           + unique.prefix(5).joined(separator: ", ") + (unique.count > 5 ? ", …" : "")
           + ". Resolve them and stage the result first")
     }
+    return (entries, pathBytes, cacheTree)
   }
 
   func pathString(_ entry: Entry) -> String {

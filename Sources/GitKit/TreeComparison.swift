@@ -166,101 +166,139 @@ extension Repository {
     var cache = index.cacheTree
     var prefix: [UInt8] = []
     if !folder.isEmpty {
-      for component in folder.split(separator: "/") { cache = cache?.children[String(component)] }
+      for component in folder.split(separator: "/") { cache = cache?.child(named: String(component)) }
       prefix = Array((folder + "/").utf8)
     }
     let lower = prefix.isEmpty ? 0 : index.lowerBound(prefix)
     let upper = prefix.isEmpty ? index.entries.count : index.lowerBound(Array(prefix.dropLast()) + [0x30])  // "0" follows "/"
-    try compareIndexFolder(index, base: base, cache: cache, prefix: prefix, range: lower..<upper, into: &result)
+    try compareIndexFolder(index, base: base, cache: cache, path: folder.isEmpty ? "" : folder + "/", range: lower..<upper, into: &result)
   }
 
-  private struct IndexItem {
-    let name: String
-    let isTree: Bool
-    /// Nil for an entry that takes no part (a submodule, or `git add -N` without content).
-    let id: ObjectID?
-    let range: Range<Int>
-  }
-
-  /// Walks one folder of the index against the base tree's folder, in git order, skipping
-  /// subfolders whose cache-tree entry says they still equal the base.
+  /// Walks one folder of the index against the same folder of the base tree, both in git order,
+  /// skipping every subfolder whose cache-tree entry still equals the base. Names are compared
+  /// as bytes in place (index paths, libgit2's entry names); strings are made only for results.
   private func compareIndexFolder(
-    _ index: IndexFile, base: ObjectID?, cache: IndexCacheTree?, prefix: [UInt8], range: Range<Int>,
+    _ index: IndexFile, base: ObjectID?, cache: IndexCacheTree?, path: String, range: Range<Int>,
     into result: inout [PathChange]
   ) throws {
     if let base, let cached = cache?.id, cached == base, cache?.entryCount == range.count { return }
-    let treeItems = try base.map(treeItems) ?? []
-    let path = String(decoding: prefix, as: UTF8.self)
-
-    func item(at position: Int) -> IndexItem? {
-      guard position < range.upperBound else { return nil }
-      let entry = index.entries[position]
-      let restStart = Int(entry.pathStart) + prefix.count
-      let restEnd = entry.pathRange.upperBound
-      let slash = index.pathBytes[restStart..<restEnd].firstIndex(of: 0x2F)
-      if let slash {
-        let name = String(decoding: index.pathBytes[restStart..<slash], as: UTF8.self)
-        let childPrefix = Array(index.pathBytes[Int(entry.pathStart)...slash])
-        var end = position + 1
-        if let child = cache?.children[name], child.entryCount > 0, position + child.entryCount <= range.upperBound,
-          index.hasPrefix(position + child.entryCount - 1, childPrefix),
-          !(position + child.entryCount < range.upperBound && index.hasPrefix(position + child.entryCount, childPrefix))
-        {
-          end = position + child.entryCount
-        } else {
-          while end < range.upperBound && index.hasPrefix(end, childPrefix) { end += 1 }
-        }
-        return IndexItem(name: name, isTree: true, id: nil, range: position..<end)
-      }
-      let name = String(decoding: index.pathBytes[restStart..<restEnd], as: UTF8.self)
-      // Submodules, and entries added with `git add -N` (no content yet), take no part, as in
-      // git diff --cached.
-      let takesPart = entry.mode != 0o160000 && !entry.intentToAdd
-      return IndexItem(name: name, isTree: false, id: takesPart ? entry.id : nil, range: position..<(position + 1))
+    var tree: OpaquePointer?
+    if let base {
+      var oid = base.raw
+      try Libgit2.call("git_tree_lookup", context: "tree \(base.hex)") { git_tree_lookup(&tree, pointer, &oid) }
     }
+    defer { if let tree { git_tree_free(tree) } }
+    let treeCount = tree.map { git_tree_entrycount($0) } ?? 0
+    let prefixLength = path.utf8.count
+    let children = cache?.children ?? []
+    var childCursor = 0
 
-    var t = 0
-    var current = item(at: range.lowerBound)
-    while current != nil || t < treeItems.count {
-      if let skipped = current, !skipped.isTree, skipped.id == nil {
-        current = item(at: skipped.range.upperBound)
-        continue
-      }
-      let order: Int
-      if let current, t < treeItems.count {
-        order = gitOrder(treeItems[t].name, treeItems[t].isTree, current.name, current.isTree)
-      } else {
-        order = current == nil ? -1 : 1
-      }
-      if order == 0, let here = current {
-        let there = treeItems[t]
-        if here.isTree {
-          var childPrefix = prefix
-          childPrefix.append(contentsOf: Array(here.name.utf8))
-          childPrefix.append(0x2F)
-          try compareIndexFolder(
-            index, base: there.id, cache: cache?.children[here.name], prefix: childPrefix, range: here.range,
-            into: &result)
-        } else if let id = here.id, id != there.id {
-          result.append(PathChange(status: .modified, oldPath: path + here.name, newPath: path + here.name, oldID: there.id, newID: id))
+    try index.pathBytes.withUnsafeBufferPointer { paths in
+      let base = paths.baseAddress!
+      var t = 0
+      var position = range.lowerBound
+      while position < range.upperBound || t < treeCount {
+        // The tree's next entry (blobs and subtrees only).
+        var treeEntry: OpaquePointer?
+        var treeIsFolder = false
+        while t < treeCount {
+          let candidate = git_tree_entry_byindex(tree, t)!
+          let type = git_tree_entry_type(candidate)
+          if type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE {
+            treeEntry = candidate
+            treeIsFolder = type == GIT_OBJECT_TREE
+            break
+          }
+          t += 1
         }
-        t += 1
-        current = item(at: here.range.upperBound)
-      } else if order < 0 {
-        let there = treeItems[t]
-        if there.isTree {
-          try collectFiles(inTree: there.id, path: path + there.name + "/", status: .deleted, into: &result)
-        } else {
-          result.append(PathChange(status: .deleted, oldPath: path + there.name, newPath: nil, oldID: there.id, newID: nil))
-        }
-        t += 1
-      } else if let here = current {
-        for position in here.range {
+        // The index's next item: a file directly here, or a whole subfolder.
+        var itemName = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var itemIsFolder = false
+        var itemEnd = position
+        var itemChild: IndexCacheTree?
+        if position < range.upperBound {
           let entry = index.entries[position]
-          guard entry.mode != 0o160000, !entry.intentToAdd else { continue }
-          result.append(PathChange(status: .added, oldPath: nil, newPath: index.pathString(entry), oldID: nil, newID: entry.id))
+          let restStart = Int(entry.pathStart) + prefixLength
+          let restEnd = entry.pathRange.upperBound
+          let rest = UnsafeBufferPointer(start: base + restStart, count: restEnd - restStart)
+          if let slash = rest.firstIndex(of: 0x2F) {
+            itemIsFolder = true
+            itemName = UnsafeBufferPointer(rebasing: rest[..<slash])
+            let folderPrefix = UnsafeBufferPointer(start: base + Int(entry.pathStart), count: prefixLength + slash + 1)
+            func below(_ p: Int) -> Bool {
+              guard p < range.upperBound else { return false }
+              let other = index.entries[p]
+              return Int(other.pathLength) >= folderPrefix.count
+                && memcmp(base + Int(other.pathStart), folderPrefix.baseAddress!, folderPrefix.count) == 0
+            }
+            while childCursor < children.count,
+              children[childCursor].name.withUnsafeBufferPointer({ gitOrder($0, true, itemName, true) }) < 0
+            {
+              childCursor += 1
+            }
+            if childCursor < children.count, children[childCursor].name.elementsEqual(itemName) {
+              itemChild = children[childCursor]
+            }
+            itemEnd = position + 1
+            if let count = itemChild?.entryCount, count > 0, position + count <= range.upperBound, below(position + count - 1),
+              !below(position + count)
+            {
+              itemEnd = position + count
+            } else {
+              while below(itemEnd) { itemEnd += 1 }
+            }
+          } else {
+            itemName = rest
+            itemEnd = position + 1
+            // Submodules, and entries added with `git add -N` (no content yet), take no part,
+            // as in git diff --cached.
+            if entry.mode == 0o160000 || entry.intentToAdd {
+              position = itemEnd
+              continue
+            }
+          }
         }
-        current = item(at: here.range.upperBound)
+        let haveItem = position < range.upperBound
+        let order: Int
+        if let treeEntry, haveItem {
+          let name = git_tree_entry_name(treeEntry)!
+          let treeName = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
+          order = gitOrder(treeName, treeIsFolder, itemName, itemIsFolder)
+        } else {
+          order = treeEntry == nil ? 1 : -1
+        }
+        func treeEntryName() -> String { String(cString: git_tree_entry_name(treeEntry!)) }
+        if order == 0, let treeEntry {
+          let treeID = ObjectID(git_tree_entry_id(treeEntry))
+          if itemIsFolder {
+            try compareIndexFolder(
+              index, base: treeID, cache: itemChild, path: path + treeEntryName() + "/", range: position..<itemEnd,
+              into: &result)
+          } else {
+            let entry = index.entries[position]
+            if entry.id != treeID {
+              let name = path + treeEntryName()
+              result.append(PathChange(status: .modified, oldPath: name, newPath: name, oldID: treeID, newID: entry.id))
+            }
+          }
+          t += 1
+          position = itemEnd
+        } else if order < 0, let treeEntry {
+          let treeID = ObjectID(git_tree_entry_id(treeEntry))
+          if treeIsFolder {
+            try collectFiles(inTree: treeID, path: path + treeEntryName() + "/", status: .deleted, into: &result)
+          } else {
+            result.append(PathChange(status: .deleted, oldPath: path + treeEntryName(), newPath: nil, oldID: treeID, newID: nil))
+          }
+          t += 1
+        } else {
+          for p in position..<itemEnd {
+            let entry = index.entries[p]
+            guard entry.mode != 0o160000, !entry.intentToAdd else { continue }
+            result.append(PathChange(status: .added, oldPath: nil, newPath: index.pathString(entry), oldID: nil, newID: entry.id))
+          }
+          position = itemEnd
+        }
       }
     }
   }

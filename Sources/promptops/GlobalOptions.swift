@@ -68,6 +68,7 @@ func finish(_ report: GateReport, options: GlobalOptions) throws {
   if options.verbose {
     let stats = report.statistics
     printError("promptops: \(stats.changedPaths) changed paths, \(stats.promptsRead) prompts read, \(stats.blobsRead) blobs read")
+    printError("promptops: " + stats.phases.map { "\($0.name) \($0.milliseconds) ms" }.joined(separator: ", "))
   }
   if !report.passed { throw ExitCode(1) }
 }

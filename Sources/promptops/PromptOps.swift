@@ -7,6 +7,11 @@ struct PromptOps: ParsableCommand {
   /// Referenced so the linker keeps the start-up overrides in the executable.
   static let startupOverrides = promptops_libgit2_startup_linked()
 
+  static func main() {
+    promptops_tune_allocator()
+    main(nil)
+  }
+
   static let configuration = CommandConfiguration(
     commandName: "promptops",
     abstract: "Versioned, reviewed, reversible LLM prompts: a git-native pre-commit hook and CI gate.",

@@ -83,13 +83,16 @@ public final class Analyzer {
 
   /// Runs every rule over a comparison.
   public func analyze(_ comparison: Comparison) throws -> GateReport {
+    var timer = PhaseTimer()
     let sides = try sides(of: comparison)
     let configuration = try configuration(in: sides.configuration)
+    timer.mark("resolve and configure")
     let wholeTree: Bool
     if case .wholeTree = comparison { wholeTree = true } else { wholeTree = false }
     let builder = ChangeSetBuilder(repository: repository, configuration: configuration)
     let (changeSet, changedPaths) =
-      wholeTree ? (try builder.wholeTree(sides.head), 0) : try builder.changes(from: sides.base, to: sides.head)
+      wholeTree ? (try builder.wholeTree(sides.head), 0) : try builder.changes(from: sides.base, to: sides.head, timer: &timer)
+    timer.mark("read prompts")
     let context = RuleContext(constraints: ConstraintScanner(keywords: configuration.constraintKeywords))
 
     var findings: [Finding] = []
@@ -102,6 +105,7 @@ public final class Analyzer {
       }
     }
     findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
+    timer.mark("rules")
 
     let prompts = changeSet.changes.map { change in
       PromptSummary(
@@ -113,7 +117,9 @@ public final class Analyzer {
     }
     return GateReport(
       base: sides.base.reportName, head: sides.head.reportName ?? "empty", prompts: prompts, findings: findings,
-      statistics: .init(changedPaths: changedPaths, promptsRead: changeSet.changes.count, blobsRead: repository.blobsRead))
+      statistics: .init(
+        changedPaths: changedPaths, promptsRead: changeSet.changes.count, blobsRead: repository.blobsRead,
+        phases: timer.phases))
   }
 }
 

@@ -17,8 +17,9 @@ struct ChangeSetBuilder {
     variables = VariableScanner(pattern: configuration.variablePattern)
   }
 
-  func changes(from base: Snapshot, to head: Snapshot) throws -> (ChangeSet, Int) {
+  func changes(from base: Snapshot, to head: Snapshot, timer: inout PhaseTimer) throws -> (ChangeSet, Int) {
     let pathChanges = try repository.changedFiles(from: base, to: head, under: layout.roots)
+    timer.mark("compare trees")
     var locations = Set<PromptLocation>()
     for change in pathChanges {
       let oldLocation = change.oldPath.flatMap(layout.location(containing:))

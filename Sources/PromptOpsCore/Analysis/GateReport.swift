@@ -18,6 +18,8 @@ public struct GateReport: Sendable {
     public let promptsRead: Int
     /// Git blobs read from the object database.
     public let blobsRead: Int
+    /// Where the time went.
+    public let phases: [PhaseTimer.Phase]
   }
 }
 

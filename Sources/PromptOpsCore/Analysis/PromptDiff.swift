@@ -43,7 +43,8 @@ extension Analyzer {
     let sides = try sides(of: comparison)
     let configuration = try configuration(in: sides.configuration)
     let builder = ChangeSetBuilder(repository: repository, configuration: configuration)
-    let (changeSet, _) = try builder.changes(from: sides.base, to: sides.head)
+    var timer = PhaseTimer()
+    let (changeSet, _) = try builder.changes(from: sides.base, to: sides.head, timer: &timer)
     return (changeSet.changes.first { $0.id == id || $0.old?.id == id }, configuration)
   }
 }
