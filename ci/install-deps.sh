@@ -5,7 +5,8 @@
 #
 #   --libgit2   libgit2-dev and pkg-config from apt, unless `pkg-config --exists libgit2` already
 #               succeeds.
-#   --python    a virtualenv at .build-tools/venv (in the repository root) with check-jsonschema,
+#   --python    a virtualenv at .build-tools/venv (in the repository root) with check-jsonschema
+#               and junitparser,
 #               used to validate schemas/ and examples/; prints the venv's bin folder at the end.
 #
 # Without flags it does both. Safe to run again: each step is skipped when already done.
@@ -14,7 +15,7 @@
 set -eu
 
 usage() {
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 want_libgit2=0
@@ -90,9 +91,10 @@ if [ "$want_python" -eq 1 ]; then
     mkdir -p "$(dirname "$venv")"
     python3 -m venv "$venv" >&2
   fi
-  if [ ! -x "$venv/bin/check-jsonschema" ]; then
-    echo "Installing check-jsonschema into $venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema >&2
+  # check-jsonschema validates schemas and SARIF; junitparser is a real JUnit XML consumer.
+  if [ ! -x "$venv/bin/check-jsonschema" ] || ! "$venv/bin/python" -c 'import junitparser' >/dev/null 2>&1; then
+    echo "Installing check-jsonschema and junitparser into $venv" >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema junitparser >&2
   fi
   echo "$venv/bin"
 fi

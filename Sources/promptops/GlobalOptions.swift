@@ -13,8 +13,33 @@ struct GlobalOptions: ParsableArguments {
   @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
   var format: ReportFormat = .text
 
-  @Flag(help: "Print what was read (changed paths, prompts, blobs) to standard error.")
+  @Option(
+    help: ArgumentHelp(
+      "Also write the report to a file, in the format its name implies (.sarif, .xml for JUnit, .json, .md, .txt) or given as FORMAT:FILE. Repeatable.",
+      valueName: "file"))
+  var output: [String] = []
+
+  @Flag(help: "Print what was read (changed paths, prompts, blobs) and where the time went to standard error.")
   var verbose = false
+
+  /// The files `--output` names, with their formats.
+  func outputTargets() throws -> [(format: ReportFormat, path: String)] {
+    try output.map { value in
+      if let colon = value.firstIndex(of: ":"), let format = ReportFormat(rawValue: String(value[..<colon])) {
+        let path = String(value[value.index(after: colon)...])
+        guard !path.isEmpty else { throw ValidationError("--output \(value): no file name after the format") }
+        return (format, path)
+      }
+      guard let format = ReportFormat(fileName: value) else {
+        throw ValidationError(
+          "--output \(value): cannot tell the format from the name; use FORMAT:FILE with one of "
+            + ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))
+      }
+      return (format, value)
+    }
+  }
+
+  func validate() throws { _ = try outputTargets() }
 
   /// Changes into `-C <dir>` and opens the repository there.
   func openRepository() throws -> Repository {
@@ -61,8 +86,20 @@ func evaluating<T>(_ body: () throws -> T) throws -> T {
   }
 }
 
-/// Prints a report in the chosen format and exits 1 when the gate failed.
+/// Prints a report in the chosen format, writes the `--output` files (and, under GitHub
+/// Actions with `--format github`, the step summary), and exits 1 when the gate failed.
 func finish(_ report: GateReport, options: GlobalOptions) throws {
+  for (format, path) in try options.outputTargets() {
+    do {
+      try Data(format.reporter().render(report).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      printError("promptops: error: cannot write \(path): \(error.localizedDescription)")
+      throw ExitCode(2)
+    }
+  }
+  if options.format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+    appendStepSummary(MarkdownReporter().render(report), to: summary)
+  }
   let output = options.format.reporter(colors: options.useColors).render(report)
   FileHandle.standardOutput.write(Data(output.utf8))
   if options.verbose {
@@ -71,4 +108,19 @@ func finish(_ report: GateReport, options: GlobalOptions) throws {
     printError("promptops: " + stats.phases.map { "\($0.name) \($0.milliseconds) ms" }.joined(separator: ", "))
   }
   if !report.passed { throw ExitCode(1) }
+}
+
+/// Appends to the GitHub step summary file; a summary that cannot be written is a warning, not
+/// a reason to hide the verdict.
+func appendStepSummary(_ markdown: String, to path: String) {
+  guard let handle = FileHandle(forWritingAtPath: path) ?? {
+    FileManager.default.createFile(atPath: path, contents: nil)
+    return FileHandle(forWritingAtPath: path)
+  }() else {
+    printError("promptops: warning: cannot write the step summary \(path)")
+    return
+  }
+  defer { try? handle.close() }
+  _ = try? handle.seekToEnd()
+  handle.write(Data((markdown + "\n").utf8))
 }

@@ -19,7 +19,7 @@ struct PromptOps: ParsableCommand {
       Exit codes: 0 passed, 1 the gate found violations, 2 could not evaluate (configuration, \
       repository or infrastructure error), 64 command-line usage error.
       """,
-    version: "0.1.0",
+    version: promptOpsVersion,
     subcommands: [Check.self, Gate.self, Diff.self, Init.self, Rules.self]
   )
 }
