@@ -105,6 +105,26 @@ public final class Repository {
     }
   }
 
+  /// The directory shared by all worktrees (where `hooks/` lives); the git directory itself
+  /// outside linked worktrees.
+  public var commonDirectory: String { String(cString: git_repository_commondir(pointer)) }
+
+  /// A configuration value as git reads it (repository, global and system files), or nil.
+  public func configString(_ key: String) throws -> String? {
+    var config: OpaquePointer?
+    try Libgit2.call("git_repository_config_snapshot") { git_repository_config_snapshot(&config, pointer) }
+    defer { git_config_free(config) }
+    var value: UnsafePointer<CChar>?
+    git_error_clear()
+    let code = git_config_get_string(&value, config, key)
+    if code == GIT_ENOTFOUND.rawValue {
+      git_error_clear()
+      return nil
+    }
+    if code < 0 { throw GitError.fromLast(function: "git_config_get_string", code: code, context: key) }
+    return value.map { String(cString: $0) }
+  }
+
   /// True for a shallow clone, whose history stops at a graft libgit2 1.5 cannot walk past.
   public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
 

@@ -1,0 +1,111 @@
+/// The git hook scripts: the source of `hooks/pre-commit` and `hooks/pre-push` (a test keeps
+/// those files identical to these) and of what `promptops hooks install` writes.
+public enum HookScripts {
+  /// Marks a hook as promptops's own, so reinstalling may replace it and a foreign hook is never
+  /// overwritten by accident.
+  public static let marker = "# promptops-hook v1"
+  /// Where an installed hook keeps the hook it replaced, when asked to chain it.
+  public static let chainedSuffix = ".promptops-chained"
+
+  public enum Kind: String, CaseIterable, Sendable {
+    case preCommit = "pre-commit"
+    case prePush = "pre-push"
+  }
+
+  /// The script for a hook. `defaultBinary` is the promptops found when nothing else is: the
+  /// installing binary's own path, or empty in the repository's `hooks/` copies.
+  public static func script(_ kind: Kind, defaultBinary: String = "") -> String {
+    let quoted = "'" + defaultBinary.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    return header(kind) + common(defaultBinary: quoted) + (kind == .preCommit ? preCommitBody : prePushBody)
+  }
+
+  private static func header(_ kind: Kind) -> String {
+    switch kind {
+    case .preCommit:
+      return """
+        #!/bin/sh
+        \(marker)
+        # pre-commit: checks the staged prompt changes (the index git is about to commit, including
+        # the temporary one of `git commit -a` and `git commit <paths>`) against HEAD, or against
+        # HEAD's parent for `git commit --amend`. Install: promptops hooks install
+
+        """
+    case .prePush:
+      return """
+        #!/bin/sh
+        \(marker)
+        # pre-push: checks the prompt changes of every pushed ref against what the remote has
+        # (git passes "<local ref> <local sha> <remote ref> <remote sha>" lines on stdin).
+        # Install: promptops hooks install --pre-push
+
+        """
+    }
+  }
+
+  private static func common(defaultBinary: String) -> String {
+    """
+    set -u
+    hook=$(basename "$0")
+
+    # A hook this one replaced (`promptops hooks install --chain`) runs first, with the same input.
+    chained="$0\(chainedSuffix)"
+    input=""
+    if [ "$hook" = "pre-push" ]; then input=$(cat); fi
+    if [ -x "$chained" ]; then
+      printf '%s\\n' "$input" | "$chained" "$@" || exit $?
+    fi
+
+    # An explicit, visible bypass; CI never honours it (git commit --no-verify skips hooks anyway).
+    if [ "${PROMPTOPS_SKIP:-}" = "1" ]; then
+      if [ -n "${CI:-}" ]; then
+        echo "promptops: PROMPTOPS_SKIP is ignored in CI" >&2
+      else
+        echo "promptops: warning: PROMPTOPS_SKIP=1 set, prompt checks skipped ($hook)" >&2
+        exit 0
+      fi
+    fi
+
+    bin="${PROMPTOPS_BIN:-}"
+    [ -n "$bin" ] || bin=$(command -v promptops 2>/dev/null || true)
+    [ -n "$bin" ] || bin=\(defaultBinary)
+    if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+      echo "promptops: error: the promptops binary was not found (set PROMPTOPS_BIN or put it on PATH)" >&2
+      exit 2
+    fi
+
+    """
+  }
+
+  private static let preCommitBody = """
+    # git tells a pre-commit hook nothing about --amend; its command line does.
+    amend=""
+    if [ -r "/proc/$PPID/cmdline" ]; then
+      if tr '\\000' '\\n' < "/proc/$PPID/cmdline" | grep -qx -e '--amend'; then amend="--amend"; fi
+    else
+      case " $(ps -o args= -p "$PPID" 2>/dev/null) " in *" --amend "*) amend="--amend" ;; esac
+    fi
+
+    # Findings go to stderr, where git shows hook output; the exit status decides the commit.
+    exec "$bin" check --staged $amend >&2
+
+    """
+
+  private static let prePushBody = """
+    zero=0000000000000000000000000000000000000000
+    status=0
+    while read -r local_ref local_sha remote_ref remote_sha; do
+      [ -n "${local_sha:-}" ] || continue
+      [ "$local_sha" = "$zero" ] && continue  # a deleted ref pushes no prompts
+      if [ "$remote_sha" = "$zero" ]; then
+        # A new branch: every prompt it carries is checked as it stands.
+        "$bin" check --all --head "$local_sha" >&2 || status=$?
+      else
+        "$bin" check --base "$remote_sha" --head "$local_sha" >&2 || status=$?
+      fi
+    done <<EOF_PROMPTOPS
+    $input
+    EOF_PROMPTOPS
+    exit $status
+
+    """
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("promptops hooks install, and the pre-push hook")
+struct HooksInstallTests {
+  let edited = "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n"
+
+  /// git run without PROMPTOPS_BIN and without promptops on PATH: the installed hook must find
+  /// the binary that installed it.
+  func git(_ repo: TempRepo, _ arguments: [String], in directory: String? = nil) throws -> ProcessResult {
+    var env = repo.environment
+    env.removeValue(forKey: "PROMPTOPS_BIN")
+    return try runProcess(which("git")!, arguments, in: directory ?? repo.path, environment: env)
+  }
+
+  @Test func theRepositoryHookFilesAreTheInstalledScripts() throws {
+    let repo = try TempRepo("hookFiles")
+    for kind in ["pre-commit", "pre-push"] {
+      let printed = try repo.promptops("hooks", "print", kind)
+      #expect(printed.status == 0)
+      #expect(try String(contentsOfFile: packageRoot + "/hooks/" + kind, encoding: .utf8) == printed.stdout, "hooks/\(kind) is stale: regenerate with promptops hooks print \(kind)")
+      #expect(FileManager.default.isExecutableFile(atPath: packageRoot + "/hooks/" + kind))
+    }
+  }
+
+  @Test func installThenARealCommitIsGated() throws {
+    let repo = try TempRepo.withPrompt()
+    let install = try repo.promptops("hooks", "install")
+    #expect(install.status == 0, "\(install.stderr)")
+    let hook = repo.path + "/.git/hooks/pre-commit"
+    #expect(FileManager.default.isExecutableFile(atPath: hook))
+    #expect(try String(contentsOfFile: hook, encoding: .utf8).contains("promptops-hook"))
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.stage()
+    let refused = try git(repo, ["commit", "-q", "-m", "unbumped"])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("error[version-not-bumped]"))
+    try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    #expect(try git(repo, ["commit", "-q", "-m", "bumped"]).status == 0)
+    // Installing again updates our own hook in place.
+    #expect(try repo.promptops("hooks", "install").stdout.contains("updated"))
+  }
+
+  @Test func coreHooksPathIsRespected() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.git("config", "core.hooksPath", ".githooks")
+    let install = try repo.promptops("hooks", "install", in: "prompts")
+    #expect(install.status == 0, "\(install.stderr)")
+    #expect(FileManager.default.isExecutableFile(atPath: repo.path + "/.githooks/pre-commit"))
+    #expect(!FileManager.default.fileExists(atPath: repo.path + "/.git/hooks/pre-commit"))
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.stage()
+    #expect(try git(repo, ["commit", "-q", "-m", "unbumped"]).status != 0)
+  }
+
+  @Test func aForeignHookIsKeptUnlessChainedOrForced() throws {
+    let repo = try TempRepo.withPrompt()
+    let hook = repo.path + "/.git/hooks/pre-commit"
+    let foreign = "#!/bin/sh\necho foreign-ran >> \"$(git rev-parse --git-dir)/foreign.log\"\nexit 0\n"
+    try FileManager.default.createDirectory(atPath: repo.path + "/.git/hooks", withIntermediateDirectories: true)
+    try foreign.write(toFile: hook, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+
+    let refused = try repo.promptops("hooks", "install")
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("--chain"))
+    #expect(try String(contentsOfFile: hook, encoding: .utf8) == foreign)
+
+    let chained = try repo.promptops("hooks", "install", "--chain")
+    #expect(chained.status == 0, "\(chained.stderr)")
+    #expect(try String(contentsOfFile: hook + ".promptops-chained", encoding: .utf8) == foreign)
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.stage()
+    #expect(try git(repo, ["commit", "-q", "-m", "unbumped"]).status != 0)
+    #expect(try String(contentsOfFile: repo.path + "/.git/foreign.log", encoding: .utf8) == "foreign-ran\n")
+
+    // A failing chained hook blocks the commit before promptops runs.
+    try "#!/bin/sh\necho chained-says-no >&2\nexit 3\n".write(toFile: hook + ".promptops-chained", atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook + ".promptops-chained")
+    try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let blocked = try git(repo, ["commit", "-q", "-m", "bumped"])
+    #expect(blocked.status != 0)
+    #expect(blocked.stderr.contains("chained-says-no"))
+
+    let forced = try repo.promptops("hooks", "install", "--force")
+    #expect(forced.status == 0)
+    #expect(try String(contentsOfFile: hook, encoding: .utf8).contains("promptops-hook"))
+  }
+
+  @Test func prePushChecksWhatIsPushed() throws {
+    let repo = try TempRepo.withPrompt()
+    let remote = repo.root + "/remote.git"
+    try repo.git(["init", "-q", "--bare", remote], in: repo.root)
+    try repo.git("remote", "add", "origin", remote)
+    #expect(try repo.promptops("hooks", "install", "--pre-push").status == 0)
+    // A new branch: its prompts are checked as they stand.
+    #expect(try git(repo, ["push", "-q", "origin", "main"]).status == 0)
+
+    try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.commit("bumped")
+    #expect(try git(repo, ["push", "-q", "origin", "main"]).status == 0)
+
+    try repo.write("prompts/a/prompt.txt", edited + "Sign off.\n")
+    try repo.commit("unbumped, committed with --no-verify")
+    let refused = try git(repo, ["push", "-q", "origin", "main"])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("version-not-bumped"))
+    let remoteHead = try repo.git(["--git-dir", remote, "rev-parse", "main"], in: repo.root)
+    #expect(remoteHead != (try repo.git("rev-parse", "HEAD")))
+  }
+}
