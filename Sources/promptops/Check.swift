@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PromptOpsCore
 
 extension PromptOps {
@@ -25,16 +26,39 @@ extension PromptOps {
     @Flag(help: "Check every prompt as it stands, not just what changed.")
     var all = false
 
+    @Flag(help: "Take the range from the pre-commit framework's PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF (its pre-push stage).")
+    var preCommitRefs = false
+
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
       if staged && (base != nil || head != nil) { throw ValidationError("--staged cannot be combined with --base or --head") }
+      if preCommitRefs && (staged || amend || all || base != nil || head != nil) {
+        throw ValidationError("--pre-commit-refs takes its range from the environment; it combines with no other range option")
+      }
       if amend && (base != nil || all) { throw ValidationError("--amend applies to the staged check only") }
       if all && base != nil { throw ValidationError("--all checks the whole tree; it takes no --base") }
       if head != nil && base == nil && !all { throw ValidationError("--head needs --base (or --all)") }
     }
 
     var comparison: Comparison {
+      get throws {
+        if preCommitRefs { return try Self.preCommitComparison(ProcessInfo.processInfo.environment) }
+        return plainComparison
+      }
+    }
+
+    /// The pre-commit framework's pre-push range. With no base (a new branch) the framework
+    /// checks all files, and so does this: every prompt at the pushed commit (HEAD when the
+    /// framework names none).
+    static func preCommitComparison(_ environment: [String: String]) throws -> Comparison {
+      let to = environment["PRE_COMMIT_TO_REF"].flatMap { $0.isEmpty ? nil : $0 } ?? "HEAD"
+      let from = environment["PRE_COMMIT_FROM_REF"] ?? ""
+      if from.isEmpty || from.allSatisfy({ $0 == "0" }) { return .wholeTree(revision: to, staged: false) }
+      return .commits(base: from, head: to)
+    }
+
+    var plainComparison: Comparison {
       if all { return .wholeTree(revision: head, staged: staged) }
       if let base { return .commits(base: base, head: head) }
       return amend ? .stagedAmend : .staged
@@ -43,7 +67,7 @@ extension PromptOps {
     func run() throws {
       let report = try evaluating {
         let repository = try options.openRepository()
-        return try Analyzer(repository: repository).analyze(comparison)
+        return try Analyzer(repository: repository).analyze(try comparison)
       }
       try finish(report, options: options)
     }

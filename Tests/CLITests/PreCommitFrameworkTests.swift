@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// This repository's `.pre-commit-hooks.yaml`, driven by the real pre-commit framework (from
+/// PyPI, installed by ci/install-deps.sh), blocks and passes the same commits as the plain hook.
+@Suite("the pre-commit framework with .pre-commit-hooks.yaml")
+struct PreCommitFrameworkTests {
+  func preCommit() throws -> String {
+    let venv = packageRoot + "/.build-tools/venv/bin/pre-commit"
+    if FileManager.default.isExecutableFile(atPath: venv) { return venv }
+    return try #require(which("pre-commit"), "pre-commit not installed: run `sh ci/install-deps.sh --python`")
+  }
+
+  /// The environment of a developer with promptops on PATH (the `-system` hook ids).
+  func environment(_ repo: TempRepo) throws -> [String: String] {
+    var env = repo.environment
+    let binDir = URL(fileURLWithPath: try promptopsBinary()).deletingLastPathComponent().path
+    env["PATH"] = binDir + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+    env["PRE_COMMIT_HOME"] = repo.root + "/pre-commit-cache"
+    return env
+  }
+
+  @Test func theFrameworkBlocksAndPassesCommits() throws {
+    let repo = try TempRepo.withPrompt()
+    // The hooks repository is this one, at the commit under test (pre-commit clones it).
+    let rev = try runProcess(which("git")!, ["rev-parse", "HEAD"], in: packageRoot, environment: repo.environment)
+      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.write(
+      ".pre-commit-config.yaml",
+      """
+      repos:
+        - repo: \(packageRoot)
+          rev: \(rev)
+          hooks:
+            - id: promptops-system
+            - id: promptops-pre-push-system
+
+      """)
+    try repo.commit("add pre-commit config")
+    let env = try environment(repo)
+    let install = try runProcess(
+      try preCommit(), ["install", "--hook-type", "pre-commit", "--hook-type", "pre-push"], in: repo.path, environment: env)
+    try #require(install.status == 0, "\(install.stdout)\(install.stderr)")
+
+    let edited = "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n"
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.stage()
+    let refused = try runProcess(which("git")!, ["commit", "-q", "-m", "unbumped"], in: repo.path, environment: env)
+    #expect(refused.status != 0)
+    #expect((refused.stdout + refused.stderr).contains("version-not-bumped"), "\(refused.stdout)\(refused.stderr)")
+
+    try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let accepted = try runProcess(which("git")!, ["commit", "-q", "-m", "bumped"], in: repo.path, environment: env)
+    #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
+
+    // A commit that touches no prompt does not run the hook at all (`files:`).
+    try repo.write("README.md", "docs\n")
+    try repo.stage()
+    let unrelated = try runProcess(which("git")!, ["commit", "-m", "docs"], in: repo.path, environment: env)
+    #expect(unrelated.status == 0)
+    #expect((unrelated.stdout + unrelated.stderr).contains("no files to check"))
+
+    // The pre-push stage gets the pushed range from PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF.
+    let remote = repo.root + "/remote.git"
+    try repo.git(["init", "-q", "--bare", remote], in: repo.root)
+    try repo.git("remote", "add", "origin", remote)
+    let firstPush = try runProcess(which("git")!, ["push", "-q", "origin", "main"], in: repo.path, environment: env)
+    #expect(firstPush.status == 0, "\(firstPush.stdout)\(firstPush.stderr)")
+    try repo.write("prompts/a/prompt.txt", edited + "Sign off.\n")
+    try repo.commit("unbumped, committed with --no-verify")
+    let push = try runProcess(which("git")!, ["push", "-q", "origin", "main"], in: repo.path, environment: env)
+    #expect(push.status != 0)
+    #expect((push.stdout + push.stderr).contains("version-not-bumped"), "\(push.stdout)\(push.stderr)")
+  }
+
+  @Test func theHookDefinitionsAreWhatTheFrameworkExpects() throws {
+    let script = """
+      import sys, yaml
+      hooks = yaml.safe_load(open(sys.argv[1]))
+      ids = {h["id"]: h for h in hooks}
+      assert set(ids) == {"promptops", "promptops-system", "promptops-pre-push", "promptops-pre-push-system"}, ids
+      assert all(h["pass_filenames"] is False for h in hooks)
+      assert ids["promptops"]["language"] == "swift" and ids["promptops-system"]["language"] == "system"
+      assert ids["promptops-pre-push"]["stages"] == ["pre-push"]
+      import re
+      pattern = re.compile(ids["promptops"]["files"])
+      for path in ["prompts/a/prompt.txt", "prompts/a/prompt-card.yml", "x/notes.prompt.md", "p/x.prompty", ".promptops.yml"]:
+          assert pattern.search(path), path
+      for path in ["src/app.py", "README.md", "prompts/a/evalsuite.yml"]:
+          assert not pattern.search(path), path
+      print("ok")
+      """
+    let python = packageRoot + "/.build-tools/venv/bin/python3"
+    let result = try runProcess(
+      FileManager.default.isExecutableFile(atPath: python) ? python : try #require(which("python3")),
+      ["-c", script, packageRoot + "/.pre-commit-hooks.yaml"], in: packageRoot, environment: ProcessInfo.processInfo.environment)
+    #expect(result.stdout == "ok\n", "\(result.stderr)")
+  }
+}
