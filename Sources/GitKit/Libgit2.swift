@@ -26,4 +26,18 @@ enum Libgit2 {
     }
     return code
   }
+
+  /// Runs a lookup that may find nothing: false for `GIT_ENOTFOUND`, which is an answer here,
+  /// not an error (and is cleared so it cannot leak into a later call's error).
+  static func lookup(_ function: String, context: String? = nil, _ body: () -> Int32) throws -> Bool {
+    ensureInitialized()
+    git_error_clear()
+    let code = body()
+    if code == GIT_ENOTFOUND.rawValue {
+      git_error_clear()
+      return false
+    }
+    if code < 0 { throw GitError.fromLast(function: function, code: code, context: context) }
+    return true
+  }
 }

@@ -115,13 +115,9 @@ public final class Repository {
     try Libgit2.call("git_repository_config_snapshot") { git_repository_config_snapshot(&config, pointer) }
     defer { git_config_free(config) }
     var value: UnsafePointer<CChar>?
-    git_error_clear()
-    let code = git_config_get_string(&value, config, key)
-    if code == GIT_ENOTFOUND.rawValue {
-      git_error_clear()
+    guard try Libgit2.lookup("git_config_get_string", context: key, { git_config_get_string(&value, config, key) }) else {
       return nil
     }
-    if code < 0 { throw GitError.fromLast(function: "git_config_get_string", code: code, context: key) }
     return value.map { String(cString: $0) }
   }
 

@@ -32,18 +32,8 @@ extension Repository {
       guard let entry = try index().entry(at: path), entry.mode != 0o160000, !entry.intentToAdd else { return nil }
       return entry.id
     case .commit(let commit):
-      let tree = try rootTree(of: commit)
-      var entry: OpaquePointer?
-      git_error_clear()
-      let code = git_tree_entry_bypath(&entry, tree, path)
-      if code == GIT_ENOTFOUND.rawValue {
-        git_error_clear()
-        return nil
-      }
-      if code < 0 { throw GitError.fromLast(function: "git_tree_entry_bypath", code: code, context: path) }
-      defer { git_tree_entry_free(entry) }
-      guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
-      return ObjectID(git_tree_entry_id(entry).pointee)
+      guard let item = try treeEntry(at: path, inCommit: commit), !item.isTree else { return nil }
+      return item.id
     }
   }
 
@@ -72,58 +62,19 @@ extension Repository {
           }
         }
       case .commit(let commit):
-        let root = try rootTree(of: commit)
-        try walk(tree: root, folder: folder, into: &result)
+        if folder.isEmpty {
+          try forEachFile(inTree: ObjectID(git_tree_id(try rootTree(of: commit))), path: "") {
+            result.append(FileEntry(path: $0, id: $1))
+          }
+        } else if let item = try treeEntry(at: folder, inCommit: commit) {
+          if item.isTree {
+            try forEachFile(inTree: item.id, path: folder + "/") { result.append(FileEntry(path: $0, id: $1)) }
+          } else {
+            result.append(FileEntry(path: folder, id: item.id))
+          }
+        }
       }
     }
     return result.sorted { $0.path < $1.path }
-  }
-
-  private func walk(tree root: OpaquePointer, folder: String, into result: inout [FileEntry]) throws {
-    var subtree: OpaquePointer?
-    var ownsSubtree = false
-    if folder.isEmpty {
-      subtree = root
-    } else {
-      var entry: OpaquePointer?
-      git_error_clear()
-      let code = git_tree_entry_bypath(&entry, root, folder)
-      if code == GIT_ENOTFOUND.rawValue {
-        git_error_clear()
-        return
-      }
-      if code < 0 { throw GitError.fromLast(function: "git_tree_entry_bypath", code: code, context: folder) }
-      defer { git_tree_entry_free(entry) }
-      if git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
-        result.append(FileEntry(path: folder, id: ObjectID(git_tree_entry_id(entry).pointee)))
-        return
-      }
-      guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return }
-      var object: OpaquePointer?
-      try Libgit2.call("git_tree_entry_to_object", context: folder) {
-        git_tree_entry_to_object(&object, pointer, entry)
-      }
-      subtree = object
-      ownsSubtree = true
-    }
-    defer { if ownsSubtree { git_tree_free(subtree) } }
-    final class Collector {
-      var entries: [FileEntry] = []
-      let base: String
-      init(base: String) { self.base = base }
-    }
-    let collector = Collector(base: folder.isEmpty ? "" : folder + "/")
-    let payload = Unmanaged.passUnretained(collector).toOpaque()
-    try Libgit2.call("git_tree_walk", context: folder) {
-      git_tree_walk(subtree, GIT_TREEWALK_PRE, { root, entry, payload in
-        guard let entry, let payload, let root else { return 0 }
-        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
-        let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
-        let path = collector.base + String(cString: root) + String(cString: git_tree_entry_name(entry))
-        collector.entries.append(FileEntry(path: path, id: ObjectID(git_tree_entry_id(entry).pointee)))
-        return 0
-      }, payload)
-    }
-    result.append(contentsOf: collector.entries)
   }
 }

@@ -59,19 +59,22 @@ extension Repository {
 
   /// The id of the tree at `folder` in a commit ("" for the root), or nil if there is none.
   private func treeID(at folder: String, inCommit commit: ObjectID) throws -> ObjectID? {
+    if folder.isEmpty { return ObjectID(git_tree_id(try rootTree(of: commit))) }
+    guard let item = try treeEntry(at: folder, inCommit: commit), item.isTree else { return nil }
+    return item.id
+  }
+
+  /// The file or folder at `path` in a commit, or nil when there is none (or it is a submodule).
+  func treeEntry(at path: String, inCommit commit: ObjectID) throws -> TreeItem? {
     let root = try rootTree(of: commit)
-    if folder.isEmpty { return ObjectID(git_tree_id(root)) }
     var entry: OpaquePointer?
-    git_error_clear()
-    let code = git_tree_entry_bypath(&entry, root, folder)
-    if code == GIT_ENOTFOUND.rawValue {
-      git_error_clear()
+    guard try Libgit2.lookup("git_tree_entry_bypath", context: path, { git_tree_entry_bypath(&entry, root, path) }) else {
       return nil
     }
-    if code < 0 { throw GitError.fromLast(function: "git_tree_entry_bypath", code: code, context: folder) }
     defer { git_tree_entry_free(entry) }
-    guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
-    return ObjectID(git_tree_entry_id(entry))
+    let type = git_tree_entry_type(entry)
+    guard type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE else { return nil }
+    return TreeItem(name: String(cString: git_tree_entry_name(entry)), isTree: type == GIT_OBJECT_TREE, id: ObjectID(git_tree_entry_id(entry)))
   }
 
   /// The blobs and subtrees of one tree (submodule entries are left out).
@@ -93,15 +96,23 @@ extension Repository {
     return items
   }
 
-  private func collectFiles(inTree id: ObjectID, path: String, status: PathChange.Status, into result: inout [PathChange]) throws {
+  /// Calls `body` with the path and blob of every file below a tree, in git order.
+  func forEachFile(inTree id: ObjectID, path: String, _ body: (String, ObjectID) -> Void) throws {
     for item in try treeItems(id) {
       if item.isTree {
-        try collectFiles(inTree: item.id, path: path + item.name + "/", status: status, into: &result)
-      } else if status == .added {
-        result.append(PathChange(status: .added, oldPath: nil, newPath: path + item.name, oldID: nil, newID: item.id))
+        try forEachFile(inTree: item.id, path: path + item.name + "/", body)
       } else {
-        result.append(PathChange(status: .deleted, oldPath: path + item.name, newPath: nil, oldID: item.id, newID: nil))
+        body(path + item.name, item.id)
       }
+    }
+  }
+
+  private func collectFiles(inTree id: ObjectID, path: String, status: PathChange.Status, into result: inout [PathChange]) throws {
+    try forEachFile(inTree: id, path: path) { file, blob in
+      result.append(
+        status == .added
+          ? PathChange(status: .added, oldPath: nil, newPath: file, oldID: nil, newID: blob)
+          : PathChange(status: .deleted, oldPath: file, newPath: nil, oldID: blob, newID: nil))
     }
   }
 

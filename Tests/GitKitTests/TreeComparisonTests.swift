@@ -46,7 +46,7 @@ struct TreeComparisonTests {
   /// Index formats 2 (git's default), 3 (extended flags) and 4 (prefix-compressed paths).
   @Test(arguments: [(UInt64(3), 2), (99, 4), (7, 3)])
   func commitsAndTheIndexAgree(seed: UInt64, indexVersion: Int) throws {
-    var random = SplitMix64ForGit(state: seed)
+    var random = SplitMix64(state: seed)
     let repo = try TempRepo("treeComparison\(seed)")
     try repo.git("config", "index.version", "\(indexVersion)")
     try repo.write("prompts/seed.txt", "seed\n")
@@ -120,17 +120,5 @@ struct TreeComparisonTests {
     let ours = try open.changedFiles(from: .commit(head), to: .index, under: ["prompts"])
     #expect(flattened(ours) == flattened(try open.changes(from: .commit(head), to: .index, under: ["prompts"])))
     #expect(ours.count == 3)
-  }
-}
-
-/// Deterministic randomness for replayable failures.
-struct SplitMix64ForGit: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

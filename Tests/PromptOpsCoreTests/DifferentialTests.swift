@@ -4,18 +4,6 @@ import PromptOpsCore
 import Testing
 import TestSupport
 
-/// A deterministic random source, so a failure can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// The set of prompts a comparison reports as changed must be exactly what git itself reports
 /// (`git diff --name-status -M`, mapped to prompt folders) between the same commits.
 @Suite("differential: changed prompts agree with git diff --name-status -M")
