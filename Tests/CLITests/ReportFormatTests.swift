@@ -25,7 +25,7 @@ struct ReportFormatTests {
     #expect(result.status == 1)
     let file = repo.root + "/out.sarif"
     try result.stdout.write(toFile: file, atomically: true, encoding: .utf8)
-    let schema = packageRoot + "/../shared/reference/sarif/sarif-schema-2.1.0.json"
+    let schema = packageRoot + "/Tests/Fixtures/sarif/sarif-schema-2.1.0.json"
     try #require(FileManager.default.fileExists(atPath: schema), "the official SARIF schema is expected at \(schema)")
     let validation = try runProcess(
       try venvTool("check-jsonschema"), ["--schemafile", schema, file], in: repo.root, environment: ProcessInfo.processInfo.environment)
