@@ -93,8 +93,12 @@ public final class TempRepo {
   /// The environment every process of this repository runs with.
   public var environment: [String: String] {
     var env = ProcessInfo.processInfo.environment
-    for key in env.keys where key.hasPrefix("GIT_") { env.removeValue(forKey: key) }
-    env.removeValue(forKey: "PROMPTOPS_SKIP")
+    for key in env.keys where key.hasPrefix("GIT_") || key.hasPrefix("GITHUB_") || key.hasPrefix("PRE_COMMIT") {
+      env.removeValue(forKey: key)
+    }
+    // The suite itself runs in CI; the repositories it makes are a developer's unless a test
+    // says otherwise.
+    for key in ["PROMPTOPS_SKIP", "PROMPTOPS_BIN", "CI", "NO_COLOR"] { env.removeValue(forKey: key) }
     env["HOME"] = home
     env["XDG_CONFIG_HOME"] = home + "/.config"
     env["GIT_CONFIG_NOSYSTEM"] = "1"
