@@ -97,7 +97,7 @@ if [ "$want_python" -eq 1 ]; then
   if [ ! -x "$venv/bin/check-jsonschema" ] || [ ! -x "$venv/bin/pre-commit" ] \
     || ! "$venv/bin/python" -c 'import junitparser, yaml' >/dev/null 2>&1; then
     echo "Installing check-jsonschema, junitparser and pre-commit into $venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema junitparser pre-commit pyyaml >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema junitparser pre-commit pyyaml rfc3339-validator >&2
   fi
   echo "$venv/bin"
 fi

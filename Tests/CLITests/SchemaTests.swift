@@ -54,4 +54,37 @@ struct SchemaTests {
     #expect(check.status == 1)
     #expect(check.stdout.contains("card-invalid"))
   }
+
+  /// The execution-log schemas accept the example logs, record by record, and reject each
+  /// deliberately invalid record.
+  @Test func theLogSchemasAcceptTheExamplesAndRejectTheInvalidRecords() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-logs-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let log = try String(contentsOfFile: packageRoot + "/examples/logs/prompt-log.jsonl", encoding: .utf8)
+    let records = log.split(separator: "\n").map(String.init)
+    #expect(records.count >= 5)
+    var files: [String] = []
+    for (index, record) in records.enumerated() {
+      let file = folder + "/record\(index).json"
+      try record.write(toFile: file, atomically: true, encoding: .utf8)
+      files.append(file)
+    }
+    let valid = try validate(["--schemafile", "schemas/prompt-log.schema.json"] + files)
+    #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
+    let trace = try validate(["--schemafile", "schemas/agent-trace.schema.json", "examples/logs/agent-trace.json"])
+    #expect(trace.status == 0, "\(trace.stdout)\(trace.stderr)")
+
+    for name in ["missing-trace-id", "tokens-as-string", "bad-timestamp", "short-hash"] {
+      let lines = try String(contentsOfFile: packageRoot + "/examples/logs/invalid/\(name).jsonl", encoding: .utf8)
+        .split(separator: "\n").map(String.init)
+      var verdicts: [Int32] = []
+      for (index, line) in lines.enumerated() {
+        let file = folder + "/\(name)-\(index).json"
+        try line.write(toFile: file, atomically: true, encoding: .utf8)
+        verdicts.append(try validate(["--schemafile", "schemas/prompt-log.schema.json", file]).status)
+      }
+      #expect(verdicts.filter { $0 != 0 }.count == 1, "\(name): exactly one invalid record, got \(verdicts)")
+    }
+  }
 }
