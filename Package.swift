@@ -21,6 +21,8 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]
     ),
+    // zlib (Debian's zlib1g-dev, which libgit2-dev brings), for gzip-compressed log files.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     // Keeps libgit2's start-up from loading the system CA bundle (the executable only).
     .target(name: "CLibgit2Startup"),
     // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
@@ -30,6 +32,7 @@ let package = Package(
       name: "PromptOpsCore",
       dependencies: [
         "GitKit",
+        "CZlib",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Version", package: "Version"),

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import PromptOpsCore
+
+extension LogValidator.Schema: ExpressibleByArgument {}
+
+extension PromptOps {
+  struct Logs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Work with prompt execution logs and agent traces.",
+      subcommands: [Validate.self])
+
+    struct Validate: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "Validate log files against the prompt-log and agent-trace schemas.",
+        discussion: """
+          Reads JSON Lines (one record per line) or a JSON document (.json: one record or an \
+          array), either also gzip-compressed, streaming. Each invalid record is reported with \
+          file, line and the failing field. Exit 1 if any record is invalid, 2 if a file cannot \
+          be read.
+          """)
+
+      @Argument(help: "Log files.")
+      var files: [String]
+
+      @Option(help: "Schema: auto (records with agent_trace are agent runs), prompt-log, agent-trace.")
+      var schema: LogValidator.Schema = .auto
+
+      @Option(help: "Output format: text or json.")
+      var format: ReportFormat = .text
+
+      func validate() throws {
+        guard format == .text || format == .json else { throw ValidationError("logs validate prints text or json") }
+      }
+
+      func run() throws {
+        let validator = LogValidator(schema: schema)
+        var summary = LogValidationSummary()
+        var issues: [LogIssue] = []
+        try evaluating {
+          for file in files {
+            try validator.validate(file: file, summary: &summary) { issue in
+              if format == .json {
+                issues.append(issue)
+              } else {
+                print("\(issue.file):\(issue.line): error: \(issue.field.map { "\($0): " } ?? "")\(issue.message)")
+              }
+            }
+          }
+        }
+        if format == .json {
+          struct Document: Encodable {
+            let valid: Bool
+            let summary: LogValidationSummary
+            let issues: [LogIssue]
+          }
+          let encoder = JSONEncoder()
+          encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+          let data = try encoder.encode(Document(valid: summary.invalidRecords == 0, summary: summary, issues: issues))
+          print(String(decoding: data, as: UTF8.self))
+        } else {
+          let verdict = summary.invalidRecords == 0 ? "valid" : "invalid"
+          print("\(verdict): \(summary.records) record\(summary.records == 1 ? "" : "s") in \(summary.files) file\(summary.files == 1 ? "" : "s") (\(summary.promptLogs) prompt logs, \(summary.agentTraces) agent traces), \(summary.invalidRecords) invalid")
+        }
+        if summary.invalidRecords > 0 { throw ExitCode(1) }
+      }
+    }
+  }
+}
