@@ -75,6 +75,7 @@ func evaluating<T>(_ body: () throws -> T) throws -> T {
     throw ExitCode(2)
   } catch let error as PromptOpsError {
     printError("promptops: error: \(error.description)")
+    if case .usage = error { throw ExitCode(64) }
     throw ExitCode(2)
   } catch let error as ExitCode {
     throw error

@@ -79,4 +79,16 @@ struct GateAndRangeTests {
     #expect(result.status == 0)
     #expect(report.prompt("a")?["new_version"] as? String == "1.0.1")
   }
+
+  /// A pull request that brings the first .promptops.yml is judged by the default rules.
+  @Test func aPullRequestCannotTurnRulesOffByAddingTheConfiguration() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write(".promptops.yml", "rules:\n  version-not-bumped: off\n  bump-too-small: off\n")
+    try repo.write("prompts/a/prompt.txt", "Hello.\nYou must be polite.\nAnswer briefly.\n")
+    try repo.commit("drop a variable and the rules")
+    let (gate, report) = try repo.gate("--base", "main")
+    #expect(gate.status == 1)
+    #expect(report.rules == ["version-not-bumped"])
+  }
 }

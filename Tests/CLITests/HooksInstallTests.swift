@@ -111,4 +111,31 @@ struct HooksInstallTests {
     let remoteHead = try repo.git(["--git-dir", remote, "rev-parse", "main"], in: repo.root)
     #expect(remoteHead != (try repo.git("rev-parse", "HEAD")))
   }
+
+  /// A new branch is measured from where it left what the remote has, not checked in isolation.
+  @Test func prePushMeasuresANewBranchFromTheRemote() throws {
+    let repo = try TempRepo.withPrompt()
+    let remote = repo.root + "/remote.git"
+    try repo.git(["init", "-q", "--bare", remote], in: repo.root)
+    try repo.git("remote", "add", "origin", remote)
+    #expect(try repo.promptops("hooks", "install", "--pre-push").status == 0)
+    #expect(try git(repo, ["push", "-q", "origin", "main"]).status == 0)
+    try repo.git("checkout", "-q", "-b", "feature")
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.commit("unbumped on a new branch")
+    let refused = try git(repo, ["push", "-q", "origin", "feature"])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("version-not-bumped"))
+    // Under another name (hook managers copy scripts around), it reads the refs all the same.
+    let copy = repo.root + "/promptops-pre-push"
+    try FileManager.default.copyItem(atPath: repo.path + "/.git/hooks/pre-push", toPath: copy)
+    let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    let base = try repo.git("rev-parse", "main").trimmingCharacters(in: .whitespacesAndNewlines)
+    var env = repo.environment
+    env["PROMPTOPS_BIN"] = try promptopsBinary()
+    let direct = try runProcess(
+      "/bin/sh", [copy, "origin", remote], in: repo.path, environment: env,
+      input: "refs/heads/feature \(head) refs/heads/feature \(base)\n")
+    #expect(direct.status == 1, "\(direct.stderr)")
+  }
 }

@@ -75,6 +75,11 @@ struct PreCommitHookTests {
     try repo.stage()
     let amended = try commit(repo, ["--amend", "-m", "bump, polished"])
     #expect(amended.status == 0, "\(amended.stderr)")
+    // git accepts the abbreviation; so does the hook.
+    try repo.write("prompts/a/prompt.txt", edited + "Sign off kindly.\n")
+    try repo.stage()
+    let abbreviated = try commit(repo, ["--amen", "-m", "bump, polished again"])
+    #expect(abbreviated.status == 0, "\(abbreviated.stderr)")
     // Without --amend the same edit is a new, unbumped change.
     try repo.write("prompts/a/prompt.txt", edited + "Sign off warmly.\n")
     try repo.stage()

@@ -288,4 +288,42 @@ struct VersionRuleTests {
     #expect(report.rules == ["duplicate-id"])
     #expect((report.findings.first?["message"] as? String)?.contains("prompts/a") == true)
   }
+
+  /// Two different invalid byte sequences are two different texts.
+  @Test func aSingleFilePromptIsHashedByItsBytes() throws {
+    let repo = try TempRepo("singleFileBytes")
+    let front = "---\nid: p\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\n"
+    let file = repo.path + "/prompts/p.prompt.md"
+    try FileManager.default.createDirectory(atPath: repo.path + "/prompts", withIntermediateDirectories: true)
+    try Data(Array(front.utf8) + [0x50, 0x72, 0x69, 0x63, 0x65, 0x20, 0xA3, 0x0A]).write(to: URL(fileURLWithPath: file))
+    try repo.commit()
+    try Data(Array(front.utf8) + [0x50, 0x72, 0x69, 0x63, 0x65, 0x20, 0xA5, 0x0A]).write(to: URL(fileURLWithPath: file))
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["version-not-bumped"])
+  }
+
+  /// A breaking change shipped as the release of a patch pre-release is still a breaking change.
+  @Test func aPreReleaseOfAPatchCannotCarryABreakingChange() throws {
+    let repo = try TempRepo("prerelease")
+    try repo.writePrompt("a", text: "Hi {{name}} from {{place}}\n", version: "1.0.1-rc.1", changelog: ["1.0.1-rc.1"])
+    try repo.commit()
+    try repo.writePrompt("a", text: "Hi {{name}}\n", version: "1.0.1", changelog: ["1.0.1-rc.1", "1.0.1"])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["bump-too-small"])
+  }
+
+  @Test func aPromptFileWhoseNameIsNotUTF8IsNeverPassedUnchecked() throws {
+    let repo = try TempRepo("nonUTF8Path")
+    // A folder named "caf" + the byte 0xE9 (Latin-1 é): git stores the path bytes as they are.
+    let created = try runProcess("/bin/sh", ["-c", "mkdir -p \"prompts/$(printf 'caf\\351')\" && printf 'id: x\\n' > \"prompts/$(printf 'caf\\351')/prompt-card.yml\""], in: repo.path, environment: repo.environment)
+    try #require(created.status == 0, "\(created.stderr)")
+    try repo.stage()
+    let result = try repo.promptops("check")
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("not valid UTF-8"))
+  }
 }

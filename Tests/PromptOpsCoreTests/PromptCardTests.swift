@@ -90,12 +90,15 @@ struct PromptCardTests {
   }
 
   @Test func splitsFrontMatterFromTheBody() throws {
-    let text = "---\nid: x\nversion: 1.0.0\n---\nHello {{name}}\n"
-    let front = try #require(FrontMatter(text))
-    #expect(front.yaml == "id: x\nversion: 1.0.0")
-    #expect(front.body == "Hello {{name}}\n")
+    let front = try #require(FrontMatter(Array("---\nid: x\nversion: 1.0.0\n---\nHello {{name}}\n".utf8)))
+    #expect(front.yaml == "id: x\nversion: 1.0.0\n")
+    #expect(Array(front.body) == Array("Hello {{name}}\n".utf8))
     #expect(front.bodyStartLine == 5)
-    #expect(FrontMatter("no front matter\n") == nil)
-    #expect(FrontMatter("---\nid: x\n") == nil)
+    #expect(FrontMatter(Array("no front matter\n".utf8)) == nil)
+    #expect(FrontMatter(Array("---\nid: x\n".utf8)) == nil)
+    // CRLF line ends and a byte order mark, as some editors write them.
+    let windows = try #require(FrontMatter([0xEF, 0xBB, 0xBF] + Array("---\r\nid: x\r\n---\r\nHi\r\n".utf8)))
+    #expect(windows.yaml.hasPrefix("id: x"))
+    #expect(Array(windows.body) == Array("Hi\r\n".utf8))
   }
 }

@@ -27,6 +27,7 @@ struct PromptVersionTests {
   @Test(arguments: [
     ("1.2.3", "1.2.4", BumpLevel.patch), ("1.2.3", "1.3.0", .minor), ("1.2.3", "2.0.0", .major),
     ("1.2.3", "1.3.5", .minor), ("2.0.0-rc.1", "2.0.0", .major), ("2.0.0-rc.1", "2.0.0-rc.2", .major),
+    ("1.0.1-rc.1", "1.0.1", .patch), ("1.1.0-beta", "1.1.0-beta.2", .minor),
     ("1.2.3", "1.2.3", .none), ("1.2.3", "1.2.2", .none), ("v1.0.0", "1.0.1", .patch),
   ])
   func measuresTheBump(_ old: String, _ new: String, _ level: BumpLevel) throws {

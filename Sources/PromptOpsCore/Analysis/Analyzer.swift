@@ -19,6 +19,10 @@ public final class Analyzer {
     /// `check` follows the configuration of the change itself; `gate` the base's, so a pull
     /// request cannot loosen the rules it is judged by.
     public let configuration: Snapshot
+    /// The gate: a base without `.promptops.yml` means the default rules, whatever the change's
+    /// own configuration says (its layout still applies, so adopting promptops in a pull request
+    /// with a custom layout works).
+    public var rulesFromBase = false
   }
 
   public func sides(of comparison: Comparison) throws -> Sides {
@@ -45,9 +49,7 @@ public final class Analyzer {
         throw PromptOpsError.repository(
           "'\(baseRevision)' and '\(headRevision ?? "HEAD")' share no history; cannot find what the change is")
       }
-      let configSide: Snapshot =
-        try repository.blobID(at: Configuration.fileName, in: .commit(mergeBase)) != nil ? .commit(mergeBase) : .commit(head)
-      return Sides(base: .commit(mergeBase), head: .commit(head), configuration: configSide)
+      return Sides(base: .commit(mergeBase), head: .commit(head), configuration: .commit(mergeBase), rulesFromBase: true)
     case .wholeTree(let revision, let staged):
       let head: Snapshot
       if staged {
@@ -75,6 +77,16 @@ public final class Analyzer {
     }
   }
 
+  /// The configuration a comparison runs under.
+  public func configuration(for sides: Sides) throws -> Configuration {
+    guard sides.rulesFromBase, try repository.blobID(at: Configuration.fileName, in: sides.configuration) == nil else {
+      return try configuration(in: sides.configuration)
+    }
+    var layoutOnly = try configuration(in: sides.head)
+    layoutOnly.severities = [:]
+    return layoutOnly
+  }
+
   /// Reads `.promptops.yml` from a snapshot; the defaults when there is none.
   public func configuration(in snapshot: Snapshot) throws -> Configuration {
     guard let bytes = try repository.contents(at: Configuration.fileName, in: snapshot) else { return Configuration() }
@@ -85,7 +97,7 @@ public final class Analyzer {
   public func analyze(_ comparison: Comparison) throws -> GateReport {
     var timer = PhaseTimer()
     let sides = try sides(of: comparison)
-    let configuration = try configuration(in: sides.configuration)
+    let configuration = try configuration(for: sides)
     timer.mark("resolve and configure")
     let wholeTree: Bool
     if case .wholeTree = comparison { wholeTree = true } else { wholeTree = false }

@@ -21,7 +21,10 @@ struct ChangeSetBuilder {
     let pathChanges = try repository.changedFiles(from: base, to: head, under: layout.roots)
     timer.mark("compare trees")
     var locations = Set<PromptLocation>()
+    var changedPaths = Set<String>()
     for change in pathChanges {
+      if let path = change.oldPath { changedPaths.insert(path) }
+      if let path = change.newPath { changedPaths.insert(path) }
       let oldLocation = change.oldPath.flatMap(layout.location(containing:))
       let newLocation = change.newPath.flatMap(layout.location(containing:))
       if let oldLocation { locations.insert(oldLocation) }
@@ -40,7 +43,13 @@ struct ChangeSetBuilder {
       case (let old?, let new?): modified.append(PromptChange(status: .modified, old: old, new: new, variables: variables))
       case (let old?, nil): deleted.append(old)
       case (nil, let new?): added.append(new)
-      case (nil, nil): continue
+      case (nil, nil):
+        // Only a file beside a prompt changed (a CHANGELOG.md in a folder that is no prompt).
+        guard changedPaths.contains(location.textPath) || changedPaths.contains(location.cardPath) else { continue }
+        // The change names this prompt's files, yet neither side can be read back: a path git
+        // stores in bytes that are not UTF-8. Never pass what could not be checked.
+        throw PromptOpsError.repository(
+          "cannot read the prompt files at '\(location.path)' (a file name that is not valid UTF-8?); rename them to check this change")
       }
     }
 

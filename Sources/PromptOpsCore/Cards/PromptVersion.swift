@@ -68,11 +68,13 @@ public struct PromptVersion: Sendable, Hashable, Comparable, CustomStringConvert
   public func bumped(_ level: BumpLevel) -> String {
     let prefix = text.hasPrefix("v") ? "v" : ""
     let v = semver
+    // Saturating: a card may carry absurdly large numbers; the suggestion must not trap.
+    func next(_ n: Int) -> Int { n == Int.max ? n : n + 1 }
     switch level {
     case .none: return text
-    case .patch: return prefix + (isPrerelease ? "\(v.major).\(v.minor).\(v.patch)" : "\(v.major).\(v.minor).\(v.patch + 1)")
-    case .minor: return prefix + "\(v.major).\(v.minor + 1).0"
-    case .major: return prefix + "\(v.major + 1).0.0"
+    case .patch: return prefix + (isPrerelease ? "\(v.major).\(v.minor).\(v.patch)" : "\(v.major).\(v.minor).\(next(v.patch))")
+    case .minor: return prefix + "\(v.major).\(next(v.minor)).0"
+    case .major: return prefix + "\(next(v.major)).0.0"
     }
   }
 }
@@ -97,7 +99,7 @@ public enum BumpLevel: String, Codable, Sendable, Comparable, CaseIterable {
   /// The level of the step from `old` to `new`, which must be higher.
   ///
   /// Moving within a pre-release line (`2.0.0-rc.1` → `2.0.0-rc.2` or → `2.0.0`) counts as
-  /// major: the pre-release already announced the level of the release it leads to.
+  /// the level the release itself announces: `x.0.0` major, `x.y.0` minor, `x.y.z` patch.
   public static func between(_ old: PromptVersion, _ new: PromptVersion) -> BumpLevel {
     let a = old.semver
     let b = new.semver
@@ -105,6 +107,7 @@ public enum BumpLevel: String, Codable, Sendable, Comparable, CaseIterable {
     if b.major != a.major { return .major }
     if b.minor != a.minor { return .minor }
     if b.patch != a.patch { return .patch }
-    return .major
+    if b.patch > 0 { return .patch }
+    return b.minor > 0 ? .minor : .major
   }
 }

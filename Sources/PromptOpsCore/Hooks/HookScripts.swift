@@ -16,7 +16,7 @@ public enum HookScripts {
   /// installing binary's own path, or empty in the repository's `hooks/` copies.
   public static func script(_ kind: Kind, defaultBinary: String = "") -> String {
     let quoted = "'" + defaultBinary.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    return header(kind) + common(defaultBinary: quoted) + (kind == .preCommit ? preCommitBody : prePushBody)
+    return header(kind) + common(kind, defaultBinary: quoted) + (kind == .preCommit ? preCommitBody : prePushBody)
   }
 
   private static func header(_ kind: Kind) -> String {
@@ -42,15 +42,15 @@ public enum HookScripts {
     }
   }
 
-  private static func common(defaultBinary: String) -> String {
+  private static func common(_ kind: Kind, defaultBinary: String) -> String {
     """
     set -u
-    hook=$(basename "$0")
+    hook=\(kind.rawValue)
 
     # A hook this one replaced (`promptops hooks install --chain`) runs first, with the same input.
     chained="$0\(chainedSuffix)"
     input=""
-    if [ "$hook" = "pre-push" ]; then input=$(cat); fi
+    \(kind == .prePush ? "input=$(cat)  # the pushed refs, read whatever name this script runs under" : ":")
     if [ -x "$chained" ]; then
       printf '%s\\n' "$input" | "$chained" "$@" || exit $?
     fi
@@ -77,12 +77,12 @@ public enum HookScripts {
   }
 
   private static let preCommitBody = """
-    # git tells a pre-commit hook nothing about --amend; its command line does.
+    # git tells a pre-commit hook nothing about --amend; its command line does (git accepts the
+    # abbreviations --am, --ame, --amen). Where /proc is missing, ps cannot tell arguments from a
+    # message that mentions --amend, so the check there stays with HEAD: stricter, never looser.
     amend=""
     if [ -r "/proc/$PPID/cmdline" ]; then
-      if tr '\\000' '\\n' < "/proc/$PPID/cmdline" | grep -qx -e '--amend'; then amend="--amend"; fi
-    else
-      case " $(ps -o args= -p "$PPID" 2>/dev/null) " in *" --amend "*) amend="--amend" ;; esac
+      if tr '\\000' '\\n' < "/proc/$PPID/cmdline" | grep -qxE -e '--am(e(n(d)?)?)?'; then amend="--amend"; fi
     fi
 
     # Findings go to stderr, where git shows hook output; the exit status decides the commit.
@@ -91,17 +91,28 @@ public enum HookScripts {
     """
 
   private static let prePushBody = """
+    remote="${1:-origin}"
     zero=0000000000000000000000000000000000000000
     status=0
     while read -r local_ref local_sha remote_ref remote_sha; do
       [ -n "${local_sha:-}" ] || continue
       [ "$local_sha" = "$zero" ] && continue  # a deleted ref pushes no prompts
-      if [ "$remote_sha" = "$zero" ]; then
-        # A new branch: every prompt it carries is checked as it stands.
-        "$bin" check --all --head "$local_sha" >&2 || status=$?
+      result=0
+      if [ "$remote_sha" != "$zero" ]; then
+        "$bin" check --base "$remote_sha" --head "$local_sha" >&2 || result=$?
       else
-        "$bin" check --base "$remote_sha" --head "$local_sha" >&2 || status=$?
+        # A new branch: its commits are those the remote has not seen; the change is measured
+        # from the parent of the oldest of them (as the pre-commit framework does).
+        first=$(git rev-list --topo-order --reverse "$local_sha" --not --remotes="$remote" | head -n 1)
+        if [ -n "$first" ] && base=$(git rev-parse -q --verify "$first^" 2>/dev/null); then
+          "$bin" check --base "$base" --head "$local_sha" >&2 || result=$?
+        else
+          # Nothing of it is on the remote yet: every prompt it carries, as it stands.
+          "$bin" check --all --head "$local_sha" >&2 || result=$?
+        fi
       fi
+      # Keep the most serious outcome: 2 (could not evaluate) over 1 (violations).
+      [ "$result" -gt "$status" ] && status=$result
     done <<EOF_PROMPTOPS
     $input
     EOF_PROMPTOPS

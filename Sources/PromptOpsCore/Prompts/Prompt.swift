@@ -46,18 +46,18 @@ public struct PromptReader {
     switch location.kind {
     case .singleFile:
       guard let bytes = try repository.contents(at: location.textPath) else { return nil }
-      let content = String(decoding: bytes, as: UTF8.self)
-      guard let front = FrontMatter(content) else {
+      guard let front = FrontMatter(bytes) else {
         return Prompt(
-          location: location, text: content, sha256: Prompt.sha256(of: bytes), textStartLine: 1, card: nil,
+          location: location, text: String(decoding: bytes, as: UTF8.self), sha256: Prompt.sha256(of: bytes), textStartLine: 1,
+          card: nil,
           problems: [CardProblem(file: location.cardPath, line: 1, message: "no YAML front matter: the file must start with a `---` line, the card, and a closing `---` line")],
           changelogMarkdown: nil)
       }
       let parsed = PromptCard.parse(front.yaml, file: location.cardPath, lineOffset: front.yamlLineOffset)
-      let bodyBytes = Array(front.body.utf8)
       return Prompt(
-        location: location, text: front.body, sha256: Prompt.sha256(of: bodyBytes), textStartLine: front.bodyStartLine,
-        card: parsed.card, problems: parsed.problems + idProblems(parsed.card, location), changelogMarkdown: nil)
+        location: location, text: String(decoding: front.body, as: UTF8.self), sha256: Prompt.sha256(of: Array(front.body)),
+        textStartLine: front.bodyStartLine, card: parsed.card, problems: parsed.problems + idProblems(parsed.card, location),
+        changelogMarkdown: nil)
     case .folder:
       let textBytes = try repository.contents(at: location.textPath)
       let cardBytes = try repository.contents(at: location.cardPath)

@@ -30,26 +30,29 @@ public struct PromptLayout: Sendable {
   /// The prompt a changed file belongs to, or nil when the file is not part of any prompt's
   /// text or card (e.g. an eval suite, a README).
   public func location(containing path: String) -> PromptLocation? {
-    guard let root = roots.first(where: { $0.isEmpty || path.hasPrefix($0 + "/") }) else { return nil }
-    let slash = path.lastIndex(of: "/")
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    let folder = slash.map { String(path[..<$0]) } ?? ""
+    // Paths are compared as bytes: as Characters, "/" followed by a combining mark is not a "/".
+    let bytes = Array(path.utf8)
+    guard let root = roots.first(where: { $0.isEmpty || bytes.starts(with: Array(($0 + "/").utf8)) }) else { return nil }
+    let slash = bytes.lastIndex(of: 0x2F)
+    let name = String(decoding: slash.map { bytes[($0 + 1)...] } ?? bytes[...], as: UTF8.self)
+    let folder = String(decoding: slash.map { bytes[..<$0] } ?? [], as: UTF8.self)
     if name == configuration.textFile || name == configuration.cardFile || name == configuration.changelogFile {
       // A prompt folder sits below a root, never at the root itself.
       guard !folder.isEmpty, folder != root else { return nil }
       return folderLocation(folder)
     }
-    for suffix in configuration.singleFileSuffixes.sorted(by: { $0.count > $1.count }) where name.hasSuffix(suffix) && name.count > suffix.count {
+    for suffix in configuration.singleFileSuffixes.sorted(by: { $0.utf8.count > $1.utf8.count })
+    where name.utf8.count > suffix.utf8.count && Array(name.utf8).suffix(suffix.utf8.count).elementsEqual(suffix.utf8) {
       return PromptLocation(
         kind: .singleFile, path: path, textPath: path, cardPath: path, changelogPath: nil,
-        expectedID: String(name.dropLast(suffix.count)))
+        expectedID: String(decoding: Array(name.utf8).dropLast(suffix.utf8.count), as: UTF8.self))
     }
     return nil
   }
 
   /// The location of a folder prompt.
   public func folderLocation(_ folder: String) -> PromptLocation {
-    let name = folder.split(separator: "/").last.map(String.init) ?? folder
+    let name = String(decoding: Array(folder.utf8).split(separator: 0x2F).last ?? [], as: UTF8.self)
     return PromptLocation(
       kind: .folder, path: folder, textPath: folder + "/" + configuration.textFile,
       cardPath: folder + "/" + configuration.cardFile,
