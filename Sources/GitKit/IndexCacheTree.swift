@@ -25,10 +25,15 @@ final class IndexCacheTree {
   /// Parses the body of a `TREE` extension; nil when it is malformed.
   static func parse(_ bytes: UnsafeRawBufferPointer) -> IndexCacheTree? {
     var cursor = 0
-    return parseNode(bytes, &cursor, limit: bytes.count)
+    return parseNode(bytes, &cursor, limit: bytes.count, depth: 0)
   }
 
-  private static func parseNode(_ bytes: UnsafeRawBufferPointer, _ cursor: inout Int, limit: Int) -> IndexCacheTree? {
+  /// Deeper than any real repository's folders; a corrupt extension stops here, not in a stack
+  /// overflow.
+  private static let maximumDepth = 1024
+
+  private static func parseNode(_ bytes: UnsafeRawBufferPointer, _ cursor: inout Int, limit: Int, depth: Int) -> IndexCacheTree? {
+    guard depth < maximumDepth else { return nil }
     let nameStart = cursor
     while cursor < limit && bytes[cursor] != 0 { cursor += 1 }
     guard cursor < limit else { return nil }
@@ -47,6 +52,7 @@ final class IndexCacheTree {
         guard c >= 0x30 && c <= 0x39 else { return nil }
         value = value * 10 + Int(c - 0x30)
         digits += 1
+        guard digits <= 10 else { return nil }
         cursor += 1
       }
       guard cursor < limit, digits > 0 else { return nil }
@@ -63,9 +69,12 @@ final class IndexCacheTree {
     // Most folders are leaves: they get the empty array, which allocates nothing.
     var children: [IndexCacheTree] = []
     if subtrees > 0 {
+      // Each child takes at least 4 bytes ("\0" "0" " " "0" "\n" less its name), so the count
+      // cannot exceed what is left.
+      guard subtrees <= (limit - cursor) / 4 else { return nil }
       children.reserveCapacity(subtrees)
       for _ in 0..<subtrees {
-        guard let child = parseNode(bytes, &cursor, limit: limit) else { return nil }
+        guard let child = parseNode(bytes, &cursor, limit: limit, depth: depth + 1) else { return nil }
         children.append(child)
       }
       // git writes them shortest name first; the index lists them in git order.

@@ -73,8 +73,10 @@ final class IndexFile {
     let end = count - 20
 
     let total = be32(8)
-    entries.reserveCapacity(total)
-    pathBytes.reserveCapacity(total * 32)
+    // The header's count is not trusted for allocation: an entry takes at least 62 bytes.
+    let plausible = min(total, max(0, (end - 12) / 62))
+    entries.reserveCapacity(plausible)
+    pathBytes.reserveCapacity(plausible * 32)
     var offset = 12
     var previous: Range<Int> = 0..<0
     for _ in 0..<total {
@@ -97,7 +99,7 @@ final class IndexFile {
         var strip = byte & 0x7F
         cursor += 1
         while byte & 0x80 != 0 {
-          guard cursor < end else { throw corrupt("truncated path") }
+          guard cursor < end, strip <= previous.count else { throw corrupt("bad path compression") }
           byte = Int(bytes[cursor])
           strip = ((strip + 1) << 7) | (byte & 0x7F)
           cursor += 1
@@ -117,6 +119,7 @@ final class IndexFile {
         pathBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[pathStart..<cursor]))
         offset += ((cursor - offset) + 8) & ~7  // padded with 1 to 8 NULs to a multiple of 8
       }
+      guard pathBytes.count < Int(Int32.max) else { throw corrupt("paths too long") }
       previous = start..<pathBytes.count
       entries.append(
         Entry(

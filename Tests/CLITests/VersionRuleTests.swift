@@ -326,4 +326,27 @@ struct VersionRuleTests {
     #expect(result.status == 2)
     #expect(result.stderr.contains("not valid UTF-8"))
   }
+
+  /// YAML aliases that stand for an exponentially large value do not hang the gate.
+  @Test func aCardFullOfAliasesDoesNotHangTheGate() throws {
+    let repo = try TempRepo.withPrompt()
+    var card = "id: a\ndescription: d\nversion: 1.0.1\nchangelog:\n  - version: 1.0.1\n    changes: x\na0: &a0 {k: v}\n"
+    for level in 1...30 { card += "a\(level): &a\(level) {x: *a\(level - 1), y: *a\(level - 1)}\n" }
+    card += "model: {m: *a30}\n"
+    try repo.write("prompts/a/prompt-card.yml", card)
+    try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n")
+    try repo.stage()
+    let result = try repo.promptops("check")
+    #expect(result.status == 0 || result.status == 1)
+  }
+
+  @Test func crlfChangelogFilesCount() throws {
+    let repo = try TempRepo("crlf")
+    try repo.write("prompts/a/prompt.txt", "one\r\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\r\ndescription: d\r\nversion: 1.0.0\r\n")
+    try repo.write("prompts/a/CHANGELOG.md", "# Changelog\r\n\r\n## [1.0.0] - 2026-01-01\r\n- First\r\n")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 0, "\(report.rules)")
+  }
 }

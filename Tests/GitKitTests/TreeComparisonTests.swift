@@ -104,6 +104,31 @@ struct TreeComparisonTests {
     }
   }
 
+  /// Corrupt indexes end in a clear error (or, for the cache-tree, in ignoring it), never in a
+  /// crash: a header that claims four billion entries, a v4 path varint that overflows, and a
+  /// cache-tree with absurd numbers.
+  @Test func corruptIndexesNeverCrash() throws {
+    let repo = try TempRepo()
+    try repo.write("prompts/a.txt", "a\n")
+    try repo.commit()
+    let indexPath = repo.path + "/.git/index"
+    func header(version: UInt8, count: [UInt8]) -> [UInt8] { Array("DIRC".utf8) + [0, 0, 0, version] + count }
+    let cases: [[UInt8]] = [
+      header(version: 2, count: [0xFF, 0xFF, 0xFF, 0xFF]) + [UInt8](repeating: 0, count: 20),
+      header(version: 4, count: [0, 0, 0, 1]) + [UInt8](repeating: 0, count: 62) + [0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFF, 0x00]
+        + [UInt8](repeating: 0, count: 20),
+      header(version: 2, count: [0, 0, 0, 0]) + Array("TREE".utf8) + [0, 0, 0, 26] + [0] + Array("99999999999999999999 0\n".utf8)
+        + [0, 0] + [UInt8](repeating: 0, count: 20),
+      header(version: 2, count: [0, 0, 0, 0]) + Array("TREE".utf8) + [0, 0, 0, 18] + [0] + Array("-1 999999999999\n".utf8)
+        + [0] + [UInt8](repeating: 0, count: 20),
+    ]
+    for bytes in cases {
+      try Data(bytes).write(to: URL(fileURLWithPath: indexPath))
+      let result = try repo.promptops("check")
+      #expect(result.status == 0 || result.status == 2, "status \(result.status): \(result.stderr)")
+    }
+  }
+
   /// An index without a cache-tree (or with an invalidated one) is compared entry by entry.
   @Test func worksWithoutACacheTree() throws {
     let repo = try TempRepo()

@@ -88,6 +88,9 @@ enum ConstraintDiff {
   /// Constraint lines of `old` that are gone from `new`: removed outright, or replaced by a
   /// similar line that lost the constraint words. A constraint that only moved is not lost.
   static func lostConstraints(old: PromptText, new: PromptText, scanner: ConstraintScanner) -> [LostConstraint] {
+    // Aligning two texts costs time that grows with the product of their changed lines; past a
+    // few thousand lines the answer comes from which lines are gone, without alignment.
+    if old.lines.count + new.lines.count > 4000 { return unaligned(old: old, new: new, scanner: scanner) }
     let difference = new.lines.difference(from: old.lines)
     guard !difference.isEmpty else { return [] }
     var insertions: [(offset: Int, line: String)] = []
@@ -136,6 +139,15 @@ enum ConstraintDiff {
       }
     }
     return lost
+  }
+
+  private static func unaligned(old: PromptText, new: PromptText, scanner: ConstraintScanner) -> [LostConstraint] {
+    let remaining = Set(new.lines.map(normalize))
+    return old.lines.enumerated().compactMap { index, line in
+      let keywords = scanner.keywords(in: line)
+      guard !keywords.isEmpty, !remaining.contains(normalize(line)) else { return nil }
+      return LostConstraint(oldLine: line, replacement: nil, newLineNumber: min(index + 1, max(new.lines.count, 1)), lostKeywords: keywords.sorted())
+    }
   }
 
   private static func normalize(_ line: String) -> String {

@@ -11,8 +11,10 @@ public enum Changelog: Sendable, Equatable {
   /// date` too); `## [Unreleased]` is not a version.
   public static func markdownVersions(_ text: String) -> [String] {
     var versions: [String] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
+    // Split on the newline byte: as Characters, "\r\n" is one character and never equals "\n".
+    for bytes in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+      let line = String(decoding: bytes, as: UTF8.self)
+      let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
       guard trimmed.hasPrefix("## ") else { continue }
       var heading = trimmed.dropFirst(3).trimmingCharacters(in: .whitespaces)
       if heading.hasPrefix("[") {

@@ -85,6 +85,9 @@ public struct Configuration: Sendable, Equatable {
           switch subkey {
           case "roots":
             config.roots = try strings(subvalue, "prompts.roots").map(normalizeFolder)
+            if let bad = config.roots.first(where: { $0.hasPrefix("/") || $0.split(separator: "/").contains("..") }) {
+              throw invalid(subvalue.line, "`prompts.roots` holds folders inside the repository, relative to its top; '\(bad)' is not one")
+            }
             if config.roots.isEmpty { throw invalid(subvalue.line, "`prompts.roots` needs at least one folder") }
           case "text_file": config.textFile = try string(subvalue, "prompts.text_file")
           case "card_file": config.cardFile = try string(subvalue, "prompts.card_file")

@@ -18,6 +18,8 @@ enum YAMLSource {
   /// `1.10` must stay `1.10`), and the default resolver's regular expressions cost more than the
   /// rest of the parse.
   static func parse(_ text: String, lineOffset: Int = 0) throws(YAMLProblem) -> Node? {
+    // A UTF-8 byte order mark, as some editors write it, is not part of the document.
+    let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
     do {
       return try Yams.compose(yaml: text, .basic, constructor, .utf8)
     } catch let error as YamlError {
@@ -69,12 +71,26 @@ extension Node {
   }
 
   /// A stable text for any node (used to compare values such as `model` across versions).
+  ///
+  /// Bounded: YAML aliases can make a few lines stand for an exponentially large value (a
+  /// "billion laughs" card), and a gate must not hang on a hostile card.
   var canonicalText: String {
+    var budget = 65_536
+    return canonicalText(budget: &budget)
+  }
+
+  private func canonicalText(budget: inout Int) -> String {
+    guard budget > 0 else { return "…" }
+    budget -= 1
     switch self {
-    case .scalar(let scalar): return scalar.string
-    case .sequence(let sequence): return "[" + sequence.map(\.canonicalText).joined(separator: ",") + "]"
+    case .scalar(let scalar):
+      budget -= scalar.string.utf8.count
+      return scalar.string
+    case .sequence(let sequence):
+      return "[" + sequence.map { $0.canonicalText(budget: &budget) }.joined(separator: ",") + "]"
     case .mapping(let mapping):
-      let pairs = mapping.map { ($0.key.canonicalText, $0.value.canonicalText) }.sorted { $0.0 < $1.0 }
+      let pairs = mapping.map { ($0.key.canonicalText(budget: &budget), $0.value.canonicalText(budget: &budget)) }
+        .sorted { $0.0 < $1.0 }
       return "{" + pairs.map { "\($0.0):\($0.1)" }.joined(separator: ",") + "}"
     case .alias: return "*alias"
     }
