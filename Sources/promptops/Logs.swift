@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
+import GitKit
 import PromptOpsCore
 
 extension LogValidator.Schema: ExpressibleByArgument {}
+extension LogReportRenderer.Format: ExpressibleByArgument {}
 
 extension PromptOps {
   struct Logs: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Work with prompt execution logs and agent traces.",
-      subcommands: [Validate.self])
+      subcommands: [Validate.self, Report.self])
 
     struct Validate: ParsableCommand {
       static let configuration = CommandConfiguration(
@@ -63,6 +65,44 @@ extension PromptOps {
           print("\(verdict): \(summary.records) record\(summary.records == 1 ? "" : "s") in \(summary.files) file\(summary.files == 1 ? "" : "s") (\(summary.promptLogs) prompt logs, \(summary.agentTraces) agent traces), \(summary.invalidRecords) invalid")
         }
         if summary.invalidRecords > 0 { throw ExitCode(1) }
+      }
+    }
+  
+    struct Report: ParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "Report cost, tokens, latency and eval pass rate per prompt version, and drift.",
+        discussion: """
+          Aggregates prompt-log records (JSON Lines, gzip or not) per prompt and content hash. \
+          Drift: records whose version_hash matches no version the repository's history holds \
+          (log-unknown-hash) are named with counts and first/last seen; exit 1 when there are any.
+          """)
+
+      @Argument(help: "Log files.")
+      var files: [String]
+
+      @Option(help: "Only records of this environment.")
+      var env: String?
+
+      @Option(help: "Only records at or after this date or RFC 3339 date-time.")
+      var since: String?
+
+      @Option(help: "Output format: text, json, markdown, html.")
+      var format: LogReportRenderer.Format = .text
+
+      @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir> (the repository the logs belong to).", valueName: "dir"))
+      var directory: String?
+
+      func run() throws {
+        let report = try evaluating {
+          if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
+            throw PromptOpsError.usage("cannot change to directory '\(directory)'")
+          }
+          let repository = try Repository.open(at: FileManager.default.currentDirectoryPath)
+          let known = try KnownPromptVersions(repository: repository)
+          return try LogReport.build(files: files, filter: try LogReport.Filter(environment: env, since: since), known: known)
+        }
+        FileHandle.standardOutput.write(Data(LogReportRenderer.render(report, as: format).utf8))
+        if !report.drift.isEmpty { throw ExitCode(1) }
       }
     }
   }

@@ -161,7 +161,13 @@ enum LogRecordRules {
 
 /// RFC 3339 `date-time`, as JSON Schema's format means it.
 enum RFC3339 {
-  static func isDateTime(_ text: String) -> Bool {
+  static func isDateTime(_ text: String) -> Bool { epochSeconds(text) != nil }
+
+  /// Seconds since 1970 in UTC, or nil when `text` is not an RFC 3339 date-time. Accepts a date
+  /// alone (`2026-11-25`) only where `allowDate` says so (for `--since`).
+  static func epochSeconds(_ text: String, allowDate: Bool = false) -> Double? {
+    var text = text
+    if allowDate && text.utf8.count == 10 { text += "T00:00:00Z" }
     let b = Array(text.utf8)
     func digits(_ range: Range<Int>) -> Int? {
       guard range.upperBound <= b.count else { return nil }
@@ -175,22 +181,40 @@ enum RFC3339 {
     guard b.count >= 20, let year = digits(0..<4), b[4] == 45, let month = digits(5..<7), b[7] == 45,
       let day = digits(8..<10), b[10] == 84 || b[10] == 116,  // T or t
       let hour = digits(11..<13), b[13] == 58, let minute = digits(14..<16), b[16] == 58, let second = digits(17..<19)
-    else { return false }
+    else { return nil }
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    guard (1...12).contains(month), (1...days[month - 1]).contains(day), hour < 24, minute < 60, second <= 60 else { return false }
+    guard (1...12).contains(month), (1...days[month - 1]).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
     var index = 19
+    var fraction = 0.0
     if index < b.count && b[index] == 46 {  // fraction
       index += 1
       let start = index
-      while index < b.count && b[index] >= 48 && b[index] <= 57 { index += 1 }
-      guard index > start else { return false }
+      var scale = 0.1
+      while index < b.count && b[index] >= 48 && b[index] <= 57 {
+        fraction += Double(b[index] - 48) * scale
+        scale /= 10
+        index += 1
+      }
+      guard index > start else { return nil }
     }
-    guard index < b.count else { return false }
-    if b[index] == 90 || b[index] == 122 { return index + 1 == b.count }  // Z or z
-    guard b[index] == 43 || b[index] == 45, index + 6 == b.count, let offsetHour = digits((index + 1)..<(index + 3)),
-      b[index + 3] == 58, let offsetMinute = digits((index + 4)..<(index + 6))
-    else { return false }
-    return offsetHour < 24 && offsetMinute < 60
+    guard index < b.count else { return nil }
+    var offset = 0
+    if b[index] == 90 || b[index] == 122 {  // Z or z
+      guard index + 1 == b.count else { return nil }
+    } else {
+      guard b[index] == 43 || b[index] == 45, index + 6 == b.count, let offsetHour = digits((index + 1)..<(index + 3)),
+        b[index + 3] == 58, let offsetMinute = digits((index + 4)..<(index + 6)), offsetHour < 24, offsetMinute < 60
+      else { return nil }
+      offset = (offsetHour * 60 + offsetMinute) * 60 * (b[index] == 45 ? -1 : 1)
+    }
+    // Days since 1970-01-01 (civil calendar).
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    let daysSinceEpoch = era * 146097 + dayOfEra - 719468
+    return Double(daysSinceEpoch * 86400 + hour * 3600 + minute * 60 + second - offset) + fraction
   }
 }

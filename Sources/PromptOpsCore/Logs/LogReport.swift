@@ -1,0 +1,170 @@
+import Foundation
+
+/// Production behaviour per prompt version, from execution logs: calls, tokens, cost, latency,
+/// eval pass rate, errors; and drift: logged prompt texts that are no version the repository
+/// ever held.
+public struct LogReport: Sendable, Encodable {
+  public struct VersionStats: Sendable, Encodable {
+    public let promptID: String
+    public let versionHash: String
+    public var versions: [String] = []
+    public var environments: [String] = []
+    public var calls = 0
+    public var tokensInput = 0
+    public var tokensOutput = 0
+    public var costUSD = 0.0
+    public var latencyP50Ms: Int?
+    public var latencyP95Ms: Int?
+    public var evalPassed = 0
+    public var evalTotal = 0
+    public var errors = 0
+    public var firstSeen: String?
+    public var lastSeen: String?
+    /// Whether the repository's history holds this exact text.
+    public var known = true
+
+    public var evalPassRate: Double? { evalTotal == 0 ? nil : Double(evalPassed) / Double(evalTotal) }
+
+    enum CodingKeys: String, CodingKey {
+      case promptID = "prompt_id", versionHash = "version_hash", versions, environments, calls
+      case tokensInput = "tokens_input", tokensOutput = "tokens_output", costUSD = "cost_usd"
+      case latencyP50Ms = "latency_p50_ms", latencyP95Ms = "latency_p95_ms", evalPassRate = "eval_pass_rate"
+      case errors, firstSeen = "first_seen", lastSeen = "last_seen", known
+    }
+
+    public func encode(to encoder: Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(promptID, forKey: .promptID)
+      try c.encode(versionHash, forKey: .versionHash)
+      try c.encode(versions, forKey: .versions)
+      try c.encode(environments, forKey: .environments)
+      try c.encode(calls, forKey: .calls)
+      try c.encode(tokensInput, forKey: .tokensInput)
+      try c.encode(tokensOutput, forKey: .tokensOutput)
+      try c.encode((costUSD * 1e6).rounded() / 1e6, forKey: .costUSD)
+      try c.encode(latencyP50Ms, forKey: .latencyP50Ms)
+      try c.encode(latencyP95Ms, forKey: .latencyP95Ms)
+      try c.encode(evalPassRate, forKey: .evalPassRate)
+      try c.encode(errors, forKey: .errors)
+      try c.encode(firstSeen, forKey: .firstSeen)
+      try c.encode(lastSeen, forKey: .lastSeen)
+      try c.encode(known, forKey: .known)
+    }
+  }
+
+  /// A drift finding: `log-unknown-hash` (no version in the repository has this text).
+  public struct Drift: Sendable, Encodable {
+    public let rule: String
+    public let promptID: String
+    public let versionHash: String
+    public let calls: Int
+    public let firstSeen: String?
+    public let lastSeen: String?
+    public let message: String
+
+    enum CodingKeys: String, CodingKey {
+      case rule, promptID = "prompt_id", versionHash = "version_hash", calls, firstSeen = "first_seen", lastSeen = "last_seen", message
+    }
+  }
+
+  public var versions: [VersionStats] = []
+  public var drift: [Drift] = []
+  public var records = 0
+  public var skipped = 0
+
+  enum CodingKeys: String, CodingKey { case versions, drift, records, skipped }
+
+  /// Options that select records.
+  public struct Filter: Sendable {
+    public var environment: String?
+    public var since: Double?
+
+    public init(environment: String? = nil, since: String? = nil) throws {
+      self.environment = environment
+      if let since {
+        guard let seconds = RFC3339.epochSeconds(since, allowDate: true) else {
+          throw PromptOpsError.usage("--since '\(since)' is not a date (2026-11-25) or an RFC 3339 date-time")
+        }
+        self.since = seconds
+      }
+    }
+  }
+
+  /// Reads the log files (streaming) and aggregates prompt-log records; records that are not
+  /// valid prompt logs are counted as skipped (`logs validate` names them).
+  public static func build(files: [String], filter: Filter, known: KnownPromptVersions?) throws -> LogReport {
+    var stats: [String: VersionStats] = [:]
+    var durations: [String: [Int32]] = [:]
+    var report = LogReport()
+    let decoder = JSONDecoder()
+    for file in files {
+      let reader = try LineReader(path: file)
+      while let line = try reader.nextLine() {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+        guard let value = try? decoder.decode(JSONValue.self, from: Data(line)), case .object(let record) = value,
+          record["agent_trace"] == nil, LogRecordRules.check(record, as: .promptLog).isEmpty,
+          case .string(let promptID)? = record["prompt_id"], case .string(let hash)? = record["version_hash"],
+          case .string(let timestamp)? = record["timestamp"]
+        else {
+          report.skipped += 1
+          continue
+        }
+        var environment: String?
+        if case .string(let text)? = record["environment"] { environment = text }
+        if let wanted = filter.environment, environment != wanted { continue }
+        if let since = filter.since, let seconds = RFC3339.epochSeconds(timestamp), seconds < since { continue }
+        report.records += 1
+        let key = promptID + "\u{0}" + hash
+        var entry = stats[key] ?? VersionStats(promptID: promptID, versionHash: hash)
+        entry.calls += 1
+        if case .integer(let n)? = record["tokens_input"] { entry.tokensInput += Int(n) }
+        if case .integer(let n)? = record["tokens_output"] { entry.tokensOutput += Int(n) }
+        switch record["cost_usd"] {
+        case .integer(let n)?: entry.costUSD += Double(n)
+        case .number(let n)?: entry.costUSD += n
+        default: break
+        }
+        if case .integer(let ms)? = record["duration_ms"] { durations[key, default: []].append(Int32(clamping: ms)) }
+        if case .object(let results)? = record["eval_results"], case .bool(let passed)? = results["pass"] {
+          entry.evalTotal += 1
+          if passed { entry.evalPassed += 1 }
+        }
+        if let error = record["error"], error != .null {
+          entry.errors += 1
+        } else if case .object(let outputs)? = record["outputs"], let error = outputs["error"], error != .null {
+          entry.errors += 1
+        }
+        if case .string(let version)? = record["version"], !entry.versions.contains(version) { entry.versions.append(version) }
+        if let environment, !entry.environments.contains(environment) { entry.environments.append(environment) }
+        if entry.firstSeen.map({ (RFC3339.epochSeconds(timestamp) ?? 0) < (RFC3339.epochSeconds($0) ?? 0) }) ?? true {
+          entry.firstSeen = timestamp
+        }
+        if entry.lastSeen.map({ (RFC3339.epochSeconds(timestamp) ?? 0) > (RFC3339.epochSeconds($0) ?? 0) }) ?? true {
+          entry.lastSeen = timestamp
+        }
+        stats[key] = entry
+      }
+    }
+    for (key, var entry) in stats {
+      let sorted = (durations[key] ?? []).sorted()
+      if !sorted.isEmpty {
+        func percentile(_ p: Double) -> Int { Int(sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)]) }
+        entry.latencyP50Ms = percentile(0.50)
+        entry.latencyP95Ms = percentile(0.95)
+      }
+      entry.versions.sort()
+      entry.environments.sort()
+      if let known { entry.known = known.byHash[entry.versionHash]?.contains { $0.promptID == entry.promptID } ?? false }
+      stats[key] = entry
+    }
+    report.versions = stats.values.sorted { ($0.promptID, $0.firstSeen ?? "", $0.versionHash) < ($1.promptID, $1.firstSeen ?? "", $1.versionHash) }
+    report.drift = report.versions.filter { !$0.known }.map { entry in
+      Drift(
+        rule: "log-unknown-hash", promptID: entry.promptID, versionHash: entry.versionHash, calls: entry.calls,
+        firstSeen: entry.firstSeen, lastSeen: entry.lastSeen,
+        message: "\(entry.calls) call\(entry.calls == 1 ? "" : "s") of '\(entry.promptID)' ran a text (sha256 \(entry.versionHash.prefix(12))…) that no version in the repository holds"
+          + (entry.firstSeen.map { ", from \($0)" } ?? "") + (entry.lastSeen.map { " to \($0)" } ?? ""))
+    }
+    return report
+  }
+}

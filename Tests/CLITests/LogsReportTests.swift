@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("promptops logs report: per-version figures and drift")
+struct LogsReportTests {
+  func record(_ id: String, _ text: String, version: String, env: String, at time: String, cost: Double, ms: Int, pass: Bool) throws -> String {
+    let object: [String: Any] = [
+      "prompt_id": id, "version_hash": try sha256Hex(text), "version": version, "environment": env, "timestamp": time,
+      "trace_id": UUID().uuidString, "model": "gpt-4o-mini", "tokens_input": 100, "tokens_output": 20, "cost_usd": cost,
+      "inputs": ["q": "x"], "outputs": ["text": "y"], "duration_ms": ms, "eval_results": ["pass": pass],
+    ]
+    return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+  }
+
+  func sha256Hex(_ text: String) throws -> String {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-hash-\(UUID())").path
+    try text.write(toFile: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    return try sha256sum(file)
+  }
+
+  /// Logs from two committed versions and from an edit that was never committed: the report
+  /// figures each version and names the third as drift.
+  @Test func driftNamesTheTextNoVersionHolds() throws {
+    let repo = try TempRepo("logsDrift")
+    let v1 = "Hello {{name}}.\nYou must be polite.\n"
+    let v2 = "Hello {{name}}.\nYou must be polite and brief.\n"
+    let hotfix = "Hello {{name}}.\nBe nice.\n"
+    try repo.writePrompt("a", text: v1, version: "1.0.0", changelog: ["1.0.0"])
+    try repo.commit()
+    try repo.writePrompt("a", text: v2, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.commit()
+    let lines = [
+      try record("a", v1, version: "1.0.0", env: "prod", at: "2026-11-01T10:00:00Z", cost: 0.01, ms: 100, pass: true),
+      try record("a", v1, version: "1.0.0", env: "prod", at: "2026-11-02T10:00:00Z", cost: 0.01, ms: 300, pass: false),
+      try record("a", v2, version: "1.0.1", env: "prod", at: "2026-11-10T10:00:00Z", cost: 0.02, ms: 200, pass: true),
+      try record("a", hotfix, version: "1.0.1", env: "prod", at: "2026-11-12T09:00:00Z", cost: 0.02, ms: 250, pass: true),
+      try record("a", hotfix, version: "1.0.1", env: "prod", at: "2026-11-12T11:00:00+01:00", cost: 0.02, ms: 260, pass: true),
+      "not json at all",
+    ]
+    let log = repo.root + "/prod.jsonl"
+    try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+
+    let result = try repo.promptops("logs", "report", log, "--format", "json")
+    #expect(result.status == 1, "\(result.stderr)")
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(report["records"] as? Int == 5)
+    #expect(report["skipped"] as? Int == 1)
+    let versions = try #require(report["versions"] as? [[String: Any]])
+    #expect(versions.count == 3)
+    let first = try #require(versions.first { $0["version_hash"] as? String == (try? sha256Hex(v1)) })
+    #expect(first["calls"] as? Int == 2)
+    #expect(first["eval_pass_rate"] as? Double == 0.5)
+    #expect(first["latency_p50_ms"] as? Int == 100)
+    #expect(first["latency_p95_ms"] as? Int == 300)
+    #expect(first["known"] as? Bool == true)
+    let drift = try #require(report["drift"] as? [[String: Any]])
+    #expect(drift.count == 1)
+    #expect(drift.first?["rule"] as? String == "log-unknown-hash")
+    #expect(drift.first?["version_hash"] as? String == (try sha256Hex(hotfix)))
+    #expect(drift.first?["calls"] as? Int == 2)
+    #expect(drift.first?["first_seen"] as? String == "2026-11-12T09:00:00Z")
+    #expect(drift.first?["last_seen"] as? String == "2026-11-12T09:00:00Z" || drift.first?["last_seen"] as? String == "2026-11-12T11:00:00+01:00")
+
+    // --since leaves the drift out; nothing left to flag, so it passes.
+    let recent = try repo.promptops("logs", "report", log, "--since", "2026-11-03", "--format", "text")
+    #expect(recent.stdout.contains("warning[log-unknown-hash]"))
+    let early = try repo.promptops("logs", "report", log, "--since", "2026-11-11", "--env", "staging")
+    #expect(early.status == 0)
+    #expect(early.stdout.contains("0 records"))
+    for format in ["markdown", "html"] {
+      let rendered = try repo.promptops("logs", "report", log, "--format", format)
+      #expect(rendered.stdout.contains("log-unknown-hash"), "\(format)")
+    }
+    #expect(try repo.promptops("logs", "report", log, "--since", "yesterday").status == 64)
+  }
+}
