@@ -2,7 +2,37 @@ import Foundation
 
 /// A parsed JSON value that keeps integers, other numbers and booleans apart, as JSON Schema
 /// does (`1` is an integer, `1.5` a number, `true` neither).
-indirect enum JSONValue: Decodable, Equatable {
+indirect enum JSONValue: Equatable {
+  /// Parses one JSON document with Foundation's JSONSerialization (several times faster than
+  /// decoding through `Decodable`, which must try each type in turn), keeping JSON's types apart.
+  static func parse(_ data: Data) throws -> JSONValue {
+    JSONValue(foundation: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+  }
+
+  init(foundation value: Any) {
+    switch value {
+    case is NSNull:
+      self = .null
+    case let number as NSNumber:
+      // Booleans arrive as NSNumber too; their Objective-C type code is "c".
+      switch String(cString: number.objCType) {
+      case "c", "B": self = .bool(number.boolValue)
+      case "d", "f":
+        let double = number.doubleValue
+        self = double.rounded() == double && abs(double) < 9e15 ? .integer(Int64(double)) : .number(double)
+      default: self = .integer(number.int64Value)
+      }
+    case let text as String:
+      self = .string(text)
+    case let array as [Any]:
+      self = .array(array.map(JSONValue.init(foundation:)))
+    case let object as [String: Any]:
+      self = .object(object.mapValues(JSONValue.init(foundation:)))
+    default:
+      self = .null
+    }
+  }
+
   case null
   case bool(Bool)
   case integer(Int64)
@@ -10,25 +40,6 @@ indirect enum JSONValue: Decodable, Equatable {
   case string(String)
   case array([JSONValue])
   case object([String: JSONValue])
-
-  init(from decoder: Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if container.decodeNil() {
-      self = .null
-    } else if let value = try? container.decode(Bool.self) {
-      self = .bool(value)
-    } else if let value = try? container.decode(Int64.self) {
-      self = .integer(value)
-    } else if let value = try? container.decode(Double.self) {
-      self = value.rounded() == value && abs(value) < 9e15 ? .integer(Int64(value)) : .number(value)
-    } else if let value = try? container.decode(String.self) {
-      self = .string(value)
-    } else if let value = try? container.decode([JSONValue].self) {
-      self = .array(value)
-    } else {
-      self = .object(try container.decode([String: JSONValue].self))
-    }
-  }
 
   /// The JSON Schema type name, for messages.
   var typeName: String {

@@ -96,12 +96,11 @@ public struct LogReport: Sendable, Encodable {
     var stats: [String: VersionStats] = [:]
     var durations: [String: [Int32]] = [:]
     var report = LogReport()
-    let decoder = JSONDecoder()
     for file in files {
       let reader = try LineReader(path: file)
       while let line = try reader.nextLine() {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-        guard let value = try? decoder.decode(JSONValue.self, from: Data(line)), case .object(let record) = value,
+        guard let value = try? JSONValue.parse(Data(line)), case .object(let record) = value,
           record["agent_trace"] == nil, LogRecordRules.check(record, as: .promptLog).isEmpty,
           case .string(let promptID)? = record["prompt_id"], case .string(let hash)? = record["version_hash"],
           case .string(let timestamp)? = record["timestamp"]

@@ -46,7 +46,6 @@ public struct LogValidator {
   public func validate(file path: String, summary: inout LogValidationSummary, report: (LogIssue) -> Void) throws {
     summary.files += 1
     let reader = try LineReader(path: path)
-    let decoder = JSONDecoder()
     let lowered = path.lowercased()
     let wholeDocument = lowered.hasSuffix(".json") || lowered.hasSuffix(".json.gz")
     if wholeDocument {
@@ -62,7 +61,7 @@ public struct LogValidator {
       }
       let document: JSONValue
       do {
-        document = try decoder.decode(JSONValue.self, from: Data(text.utf8))
+        document = try JSONValue.parse(Data(text.utf8))
       } catch {
         return report(LogIssue(file: path, line: 1, field: nil, message: "not valid JSON: \(Self.describe(error))"))
       }
@@ -86,7 +85,7 @@ public struct LogValidator {
       }
       let value: JSONValue
       do {
-        value = try decoder.decode(JSONValue.self, from: Data(line))
+        value = try JSONValue.parse(Data(line))
       } catch {
         summary.records += 1
         summary.invalidRecords += 1
