@@ -96,21 +96,3 @@ func folderOrder(_ a: [UInt8], _ b: [UInt8]) -> Int {
     b.withUnsafeBufferPointer { b in gitOrder(a, true, b, true) }
   }
 }
-
-/// Git order of two entry names: bytewise, a folder's name read as if followed by "/", and a
-/// name that runs out first sorting first.
-func gitOrder(_ a: UnsafeBufferPointer<UInt8>, _ aIsTree: Bool, _ b: UnsafeBufferPointer<UInt8>, _ bIsTree: Bool) -> Int {
-  let common = min(a.count, b.count)
-  if common > 0 {
-    let result = memcmp(a.baseAddress!, b.baseAddress!, common)
-    if result != 0 { return result < 0 ? -1 : 1 }
-  }
-  // Past the common part each name continues with its next byte, or "/" for a folder, or ends.
-  let x: Int = a.count > common ? Int(a[common]) : (aIsTree ? 0x2F : -1)
-  let y: Int = b.count > common ? Int(b[common]) : (bIsTree ? 0x2F : -1)
-  if x != y { return x < y ? -1 : 1 }
-  if x == -1 { return 0 }
-  // Both continue with "/": one is a folder "name/" and the other a longer name with "/" at
-  // this point, which entry names never hold; or both are the same folder.
-  return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
-}

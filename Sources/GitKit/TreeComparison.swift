@@ -11,18 +11,27 @@ struct TreeItem {
 /// Orders names as git orders tree entries: bytewise, with a folder's name read as if it ended
 /// in "/". Index paths sort the same way, which is what lets the two be walked side by side.
 func gitOrder(_ a: String, _ aIsTree: Bool, _ b: String, _ bIsTree: Bool) -> Int {
-  var left = a.utf8.makeIterator()
-  var right = b.utf8.makeIterator()
-  var leftDone = false
-  var rightDone = false
-  while true {
-    var x: UInt8 = 0
-    var y: UInt8 = 0
-    if let next = left.next() { x = next } else if !leftDone { leftDone = true; x = aIsTree ? 0x2F : 0 } else { x = 0 }
-    if let next = right.next() { y = next } else if !rightDone { rightDone = true; y = bIsTree ? 0x2F : 0 } else { y = 0 }
-    if x != y { return x < y ? -1 : 1 }
-    if x == 0 { return 0 }
+  var a = a
+  var b = b
+  return a.withUTF8 { left in b.withUTF8 { right in gitOrder(left, aIsTree, right, bIsTree) } }
+}
+
+/// Git order of two entry names: bytewise, a folder's name read as if followed by "/", and a
+/// name that runs out first sorting first.
+func gitOrder(_ a: UnsafeBufferPointer<UInt8>, _ aIsTree: Bool, _ b: UnsafeBufferPointer<UInt8>, _ bIsTree: Bool) -> Int {
+  let common = min(a.count, b.count)
+  if common > 0 {
+    let result = memcmp(a.baseAddress!, b.baseAddress!, common)
+    if result != 0 { return result < 0 ? -1 : 1 }
   }
+  // Past the common part each name continues with its next byte, or "/" for a folder, or ends.
+  let x: Int = a.count > common ? Int(a[common]) : (aIsTree ? 0x2F : -1)
+  let y: Int = b.count > common ? Int(b[common]) : (bIsTree ? 0x2F : -1)
+  if x != y { return x < y ? -1 : 1 }
+  if x == -1 { return 0 }
+  // Both continue with "/": one is a folder "name/" and the other a longer name with "/" at
+  // this point, which entry names never hold; or both are the same folder.
+  return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }
 
 extension Repository {
