@@ -121,7 +121,10 @@ struct CommandLineTests {
     #expect(Set(ids) == [
       "version-not-bumped", "version-not-increased", "bump-too-small", "changelog-missing", "card-invalid",
       "duplicate-id", "constraint-removed", "version-changed-without-content", "prompt-deleted",
+      "eval-failed", "eval-missing", "eval-error", "eval-weakened",
+      "approval-missing", "approval-stale", "approval-signature", "approval-unauthorized", "approval-self",
+      "approval-insufficient", "approval-rejected", "pin-mismatch", "tag-mismatch",
     ])
-    #expect(ids.count == 9)
+    #expect(ids.count == 22)
   }
 }

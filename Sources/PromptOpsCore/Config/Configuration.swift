@@ -27,6 +27,12 @@ public struct Configuration: Sendable, Equatable {
   ]
   /// Severity overrides by rule; `nil` means the rule is off.
   public var severities: [RuleID: Severity?] = [:]
+  /// How evals run and what they must reach (`evals:`).
+  public var evals = EvalSettings()
+  /// Who must approve which prompts before merge or promotion (`approvals:`).
+  public var approvals = ApprovalPolicy()
+  /// Environments, their order, and where pins live (`promotion:`).
+  public var promotion = PromotionSettings()
 
   public init() {}
 
@@ -38,9 +44,8 @@ public struct Configuration: Sendable, Equatable {
 
   /// Parses the text of a configuration file; errors name the file and line.
   public static func parse(_ text: String, file: String = fileName) throws -> Configuration {
-    func invalid(_ line: Int?, _ message: String) -> PromptOpsError {
-      .invalidConfiguration(file: file, line: line, message: message)
-    }
+    let reader = ConfigReader(file: file)
+    func invalid(_ line: Int?, _ message: String) -> PromptOpsError { reader.invalid(line, message) }
     let root: Node?
     do {
       root = try YAMLSource.parse(text)
@@ -52,26 +57,10 @@ public struct Configuration: Sendable, Equatable {
     guard let pairs = root.stringPairs else {
       throw invalid(root.line, "expected a mapping of settings at the top level")
     }
-
-    func strings(_ node: Node, _ key: String) throws -> [String] {
-      if let single = node.scalarText { return [single] }
-      guard let sequence = node.sequence else { throw invalid(node.line, "`\(key)` must be a list of strings") }
-      return try sequence.map { item in
-        guard let text = item.scalarText, !text.isEmpty else {
-          throw invalid(item.line, "`\(key)` must be a list of strings")
-        }
-        return text
-      }
-    }
-    func string(_ node: Node, _ key: String) throws -> String {
-      guard let text = node.scalarText, !text.isEmpty else {
-        throw invalid(node.line, "`\(key)` must be a non-empty string")
-      }
-      return text
-    }
+    func strings(_ node: Node, _ key: String) throws -> [String] { try reader.strings(node, key) }
+    func string(_ node: Node, _ key: String) throws -> String { try reader.string(node, key) }
     func mapping(_ node: Node, _ key: String) throws -> [(key: String, keyLine: Int, value: Node)] {
-      guard let pairs = node.stringPairs else { throw invalid(node.line, "`\(key)` must be a mapping") }
-      return pairs
+      try reader.mapping(node, key)
     }
 
     for (key, keyLine, value) in pairs {
@@ -126,8 +115,12 @@ public struct Configuration: Sendable, Equatable {
             throw invalid(setting.line, "severity of `\(ruleName)` must be error, warning, info or off (got '\(level)')")
           }
         }
+      case "evals": config.evals = try EvalSettings.parse(value, reader: reader)
+      case "approvals": config.approvals = try ApprovalPolicy.parse(value, reader: reader)
+      case "promotion": config.promotion = try PromotionSettings.parse(value, reader: reader)
       default:
-        throw invalid(keyLine, "unknown key `\(key)` (known: version, prompts, variables, constraints, rules)")
+        throw reader.unknownKey(
+          key, line: keyLine, known: ["version", "prompts", "variables", "constraints", "rules", "evals", "approvals", "promotion"])
       }
     }
     return config

@@ -10,6 +10,19 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
   case constraintRemoved = "constraint-removed"
   case versionChangedWithoutContent = "version-changed-without-content"
   case promptDeleted = "prompt-deleted"
+  case evalFailed = "eval-failed"
+  case evalMissing = "eval-missing"
+  case evalError = "eval-error"
+  case evalWeakened = "eval-weakened"
+  case approvalMissing = "approval-missing"
+  case approvalStale = "approval-stale"
+  case approvalSignature = "approval-signature"
+  case approvalUnauthorized = "approval-unauthorized"
+  case approvalSelf = "approval-self"
+  case approvalInsufficient = "approval-insufficient"
+  case approvalRejected = "approval-rejected"
+  case pinMismatch = "pin-mismatch"
+  case tagMismatch = "tag-mismatch"
 
   /// What the rule checks, why, and how to fix what it finds: the one source for help texts,
   /// the README's rules table and the descriptions other report formats carry.
@@ -77,6 +90,96 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         summary: "A prompt was deleted",
         rationale: "Callers that load the prompt by id will break; deletions deserve a look.",
         fix: "Make sure nothing loads this prompt any more, or restore it.")
+    case .evalFailed:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "Evals of a changed prompt are below the suite's thresholds",
+        rationale: "A prompt change is a behaviour change; the suite is the evidence that the new "
+          + "text still does its job.",
+        fix: "Fix the prompt (or the failing tests named in the message) until the pass rate and "
+          + "score reach the suite's `thresholds`; run `promptops eval ID` to iterate.")
+    case .evalMissing:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "A changed prompt has no eval suite",
+        rationale: "The configuration requires evidence for every changed prompt; without a suite "
+          + "there is none.",
+        fix: "Add an `evalsuite.yml` beside the prompt, or select it from a suite in "
+          + "`.promptops.yml` (`evals.suites`).")
+    case .evalError:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "Evals could not run",
+        rationale: "An unreachable provider, a timeout or a broken suite proves nothing; the gate "
+          + "fails closed rather than pass untested content.",
+        fix: "Fix the suite or provider named in the message (URL, key, command, timeout) and run "
+          + "the gate again; cached results are reused.")
+    case .evalWeakened:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "The change weakens an eval suite",
+        rationale: "Lowering a threshold or deleting a test or assertion in the same change as the "
+          + "prompt lets a regression pass; the bar is the base commit's.",
+        fix: "Restore what the message names, or land the suite change on its own with a "
+          + "reviewer's approval before the prompt change.")
+    case .approvalMissing:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "A changed prompt has no approval for its new content",
+        rationale: "Prompts that reach users need a human's signed approval of exactly the content "
+          + "being merged.",
+        fix: "Ask an allowed reviewer to run `promptops approve ID --env ENV --role ROLE` on this "
+          + "content and commit the record.")
+    case .approvalStale:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "The approval is for other content than what is merged",
+        rationale: "The prompt changed after it was approved; the approval covers the old text only.",
+        fix: "Have the reviewer approve the current content again (`promptops approve`).")
+    case .approvalSignature:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "An approval's signature is missing or does not verify",
+        rationale: "Anyone can commit a file; only a signature by a trusted key shows who approved.",
+        fix: "Sign with a key listed in the allowed signers file for the promptops namespace, "
+          + "within its validity window (`promptops approve` signs with `ssh-keygen -Y sign`).")
+    case .approvalUnauthorized:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "The reviewer may not approve this prompt",
+        rationale: "The policy names who may approve and with which role.",
+        fix: "Ask a reviewer with the required role, or change the policy in the base branch.")
+    case .approvalSelf:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "The reviewer approved their own change",
+        rationale: "A review means a second person looked at the change.",
+        fix: "Ask someone who did not author a commit touching this prompt in the range to approve.")
+    case .approvalInsufficient:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "Fewer distinct approvers than the policy requires",
+        rationale: "High-risk prompts need more than one pair of eyes (`min_approvals`).",
+        fix: "Collect approvals from more distinct reviewers for this content.")
+    case .approvalRejected:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "A reviewer rejected this content or requested changes",
+        rationale: "A valid rejection stands until the content changes or the reviewer approves.",
+        fix: "Address the reviewer's notes, change the prompt, and ask for a new review.")
+    case .pinMismatch:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "A pinned prompt's content does not match its recorded hash",
+        rationale: "A pin promises that this exact text runs; a mismatch means tampering or a "
+          + "broken promotion.",
+        fix: "Find out how the content changed; promote the intended version again or roll back.")
+    case .tagMismatch:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "A release tag's recorded hash does not match the tagged content",
+        rationale: "Release tags are the audit trail of what shipped.",
+        fix: "Investigate the tag (`git show TAG`); delete and re-create it with `promptops promote`.")
     }
   }
 }

@@ -2,14 +2,14 @@ import Foundation
 
 /// A parsed JSON value that keeps integers, other numbers and booleans apart, as JSON Schema
 /// does (`1` is an integer, `1.5` a number, `true` neither).
-indirect enum JSONValue: Equatable {
+public indirect enum JSONValue: Hashable, Sendable {
   /// Parses one JSON document with Foundation's JSONSerialization (several times faster than
   /// decoding through `Decodable`, which must try each type in turn), keeping JSON's types apart.
-  static func parse(_ data: Data) throws -> JSONValue {
+  public static func parse(_ data: Data) throws -> JSONValue {
     JSONValue(foundation: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
   }
 
-  init(foundation value: Any) {
+  public init(foundation value: Any) {
     switch value {
     case is NSNull:
       self = .null
@@ -42,7 +42,7 @@ indirect enum JSONValue: Equatable {
   case object([String: JSONValue])
 
   /// The JSON Schema type name, for messages.
-  var typeName: String {
+  public var typeName: String {
     switch self {
     case .null: return "null"
     case .bool: return "boolean"
