@@ -71,6 +71,11 @@ final class IndexFile {
     // The trailing checksum is not verified, as git does not verify it on reads either (only
     // `git fsck` does); every read below is bounds-checked instead.
     let end = count - 20
+    /// The offset of the next NUL at or after `start`, or `end` when there is none.
+    func nul(from start: Int) -> Int {
+      guard start < end, let base = bytes.baseAddress, let found = memchr(base + start, 0, end - start) else { return end }
+      return UnsafeRawPointer(found) - base
+    }
 
     let total = be32(8)
     // The header's count is not trusted for allocation: an entry takes at least 62 bytes.
@@ -108,13 +113,13 @@ final class IndexFile {
         let kept = previous.lowerBound..<(previous.upperBound - strip)
         pathBytes.append(contentsOf: pathBytes[kept])
         let suffixStart = cursor
-        while cursor < end && bytes[cursor] != 0 { cursor += 1 }
+        cursor = nul(from: cursor)
         guard cursor < end else { throw corrupt("truncated path") }
         pathBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[suffixStart..<cursor]))
         offset = cursor + 1
       } else {
         let pathStart = cursor
-        while cursor < end && bytes[cursor] != 0 { cursor += 1 }
+        cursor = nul(from: cursor)
         guard cursor < end else { throw corrupt("truncated path") }
         pathBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[pathStart..<cursor]))
         offset += ((cursor - offset) + 8) & ~7  // padded with 1 to 8 NULs to a multiple of 8
@@ -153,7 +158,7 @@ final class IndexFile {
       offset = body + size
     }
     // The cache-tree must describe these entries, or it is ignored.
-    if let root = cacheTree, root.entryCount >= 0, root.entryCount != entries.count { cacheTree = nil }
+    if let tree = cacheTree, tree.entryCount(tree.root) >= 0, tree.entryCount(tree.root) != entries.count { cacheTree = nil }
 
     let conflicted = entries.filter { $0.stage != 0 }.map { entry in
       String(decoding: pathBytes[entry.pathRange], as: UTF8.self)

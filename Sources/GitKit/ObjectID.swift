@@ -27,6 +27,13 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// All zero bits: git's "no object", and a placeholder in tables that store ids inline.
+  static let zero = ObjectID(rawBytes: UnsafeRawBufferPointer(start: nil, count: 0), zero: ())
+
+  private init(rawBytes: UnsafeRawBufferPointer, zero: Void) {
+    (head, middle, tail) = (0, 0, 0)
+  }
+
   /// From 20 raw bytes (as stored in the index's cache-tree extension).
   init(rawBytes bytes: UnsafeRawBufferPointer) {
     head = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)

@@ -92,6 +92,27 @@ public final class Repository {
     return Repository(pointer: handle, indexFile: indexFile)
   }
 
+  /// A second handle on the same repository, for reading objects on another thread: libgit2
+  /// handles must not be used from two threads at once. It reads the same index file, and shares
+  /// the already parsed index, which never changes once read.
+  public func sibling() throws -> Repository {
+    var handle: OpaquePointer?
+    try Libgit2.call("git_repository_open_ext", context: gitDirectory) {
+      git_repository_open_ext(&handle, gitDirectory, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+    }
+    guard let handle else {
+      throw GitError(kind: .other, function: "git_repository_open_ext", message: "could not open \(gitDirectory)")
+    }
+    let copy = Repository(pointer: handle, indexFile: indexFileOverride)
+    copy.indexFile = indexFile
+    return copy
+  }
+
+  /// Adds the blobs a sibling read to this handle's count.
+  public func countReads(of sibling: Repository) {
+    blobsRead += sibling.blobsRead
+  }
+
   /// The nearest folder at or above `path` holding a `.git` that another user owns, if any.
   private static func foreignOwnedRepository(above path: String) -> String? {
     var url = URL(fileURLWithPath: path).standardizedFileURL

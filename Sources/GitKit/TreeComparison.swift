@@ -183,25 +183,29 @@ extension Repository {
 
   private func compareIndex(base: ObjectID?, folder: String, into result: inout [PathChange]) throws {
     let index = try index()
-    var cache = index.cacheTree
+    let cache = index.cacheTree
+    var cached = cache?.root
     var prefix: [UInt8] = []
     if !folder.isEmpty {
-      for component in folder.split(separator: "/") { cache = cache?.child(named: String(component)) }
+      for component in folder.split(separator: "/") {
+        cached = cached.flatMap { cache?.child(of: $0, named: String(component)) }
+      }
       prefix = Array((folder + "/").utf8)
     }
     let lower = prefix.isEmpty ? 0 : index.lowerBound(prefix)
     let upper = prefix.isEmpty ? index.entries.count : index.lowerBound(Array(prefix.dropLast()) + [0x30])  // "0" follows "/"
-    try compareIndexFolder(index, base: base, cache: cache, path: folder.isEmpty ? "" : folder + "/", range: lower..<upper, into: &result)
+    try compareIndexFolder(index, base: base, cache: cached, path: folder.isEmpty ? "" : folder + "/", range: lower..<upper, into: &result)
   }
 
   /// Walks one folder of the index against the same folder of the base tree, both in git order,
   /// skipping every subfolder whose cache-tree entry still equals the base. Names are compared
   /// as bytes in place (index paths, libgit2's entry names); strings are made only for results.
   private func compareIndexFolder(
-    _ index: IndexFile, base: ObjectID?, cache: IndexCacheTree?, path: String, range: Range<Int>,
+    _ index: IndexFile, base: ObjectID?, cache folder: IndexCacheTree.Folder?, path: String, range: Range<Int>,
     into result: inout [PathChange]
   ) throws {
-    if let base, let cached = cache?.id, cached == base, cache?.entryCount == range.count { return }
+    let cache = index.cacheTree
+    if let base, let folder, let cache, cache.id(folder) == base, cache.entryCount(folder) == range.count { return }
     var tree: OpaquePointer?
     if let base {
       var oid = base.raw
@@ -210,7 +214,7 @@ extension Repository {
     defer { if let tree { git_tree_free(tree) } }
     let treeCount = tree.map { git_tree_entrycount($0) } ?? 0
     let prefixLength = path.utf8.count
-    let children = cache?.children ?? []
+    let childCount = folder.map { cache?.childCount($0) ?? 0 } ?? 0
     var childCursor = 0
 
     try index.pathBytes.withUnsafeBufferPointer { paths in
@@ -235,7 +239,7 @@ extension Repository {
         var itemName = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var itemIsFolder = false
         var itemEnd = position
-        var itemChild: IndexCacheTree?
+        var itemChild: IndexCacheTree.Folder?
         if position < range.upperBound {
           let entry = index.entries[position]
           let restStart = Int(entry.pathStart) + prefixLength
@@ -251,16 +255,20 @@ extension Repository {
               return Int(other.pathLength) >= folderPrefix.count
                 && memcmp(base + Int(other.pathStart), folderPrefix.baseAddress!, folderPrefix.count) == 0
             }
-            while childCursor < children.count,
-              children[childCursor].name.withUnsafeBufferPointer({ gitOrder($0, true, itemName, true) }) < 0
-            {
-              childCursor += 1
-            }
-            if childCursor < children.count, children[childCursor].name.elementsEqual(itemName) {
-              itemChild = children[childCursor]
+            if let cache, let folder {
+              while childCursor < childCount, gitOrder(cache.name(cache.child(folder, at: childCursor)), true, itemName, true) < 0 {
+                childCursor += 1
+              }
+              if childCursor < childCount {
+                let candidate = cache.child(folder, at: childCursor)
+                let name = cache.name(candidate)
+                if name.count == itemName.count, memcmp(name.baseAddress!, itemName.baseAddress!, name.count) == 0 {
+                  itemChild = candidate
+                }
+              }
             }
             itemEnd = position + 1
-            if let count = itemChild?.entryCount, count > 0, position + count <= range.upperBound, below(position + count - 1),
+            if let count = itemChild.flatMap({ cache?.entryCount($0) }), count > 0, position + count <= range.upperBound, below(position + count - 1),
               !below(position + count)
             {
               itemEnd = position + count
@@ -291,6 +299,13 @@ extension Repository {
         if order == 0, let treeEntry {
           let treeID = ObjectID(git_tree_entry_id(treeEntry))
           if itemIsFolder {
+            // The common case at scale: an untouched folder whose cache-tree entry still names
+            // the base's tree. Skipped here, before its path string is even built.
+            if let cache, let itemChild, cache.id(itemChild) == treeID, cache.entryCount(itemChild) == itemEnd - position {
+              t += 1
+              position = itemEnd
+              continue
+            }
             try compareIndexFolder(
               index, base: treeID, cache: itemChild, path: path + treeEntryName() + "/", range: position..<itemEnd,
               into: &result)

@@ -5,6 +5,7 @@ import PromptOpsCore
 extension PromptOps {
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract: "Check prompt versions and changelogs for a change.",
       discussion: """
         With no options (or --staged), checks the index against HEAD: what `git commit` is about \

@@ -5,6 +5,7 @@ import PromptOpsCore
 extension PromptOps {
   struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "diff",
       abstract: "Show a prompt-aware diff of one prompt.",
       discussion: """
         Shows versions, the bump the change needs and why (variables added or removed, model), \

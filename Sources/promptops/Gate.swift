@@ -4,6 +4,7 @@ import PromptOpsCore
 extension PromptOps {
   struct Gate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "gate",
       abstract: "The merge gate: check a pull request's prompt changes against its merge base.",
       discussion: """
         Compares --head (default HEAD) with its merge base with --base, as a pull request does \

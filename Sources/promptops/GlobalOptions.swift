@@ -115,7 +115,7 @@ func finish(_ report: GateReport, options: GlobalOptions) throws {
 /// a reason to hide the verdict.
 func appendStepSummary(_ markdown: String, to path: String) {
   guard let handle = FileHandle(forWritingAtPath: path) ?? {
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     return FileHandle(forWritingAtPath: path)
   }() else {
     printError("promptops: warning: cannot write the step summary \(path)")

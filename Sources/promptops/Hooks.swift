@@ -7,11 +7,13 @@ extension HookScripts.Kind: ExpressibleByArgument {}
 extension PromptOps {
   struct Hooks: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "hooks",
       abstract: "Install the git hooks, or print their scripts.",
       subcommands: [Install.self, Print.self])
 
     struct Install: ParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "install",
         abstract: "Install the pre-commit hook (and with --pre-push, the pre-push hook).",
         discussion: """
           Respects core.hooksPath. A hook that is not promptops's is never overwritten: --chain \
@@ -54,7 +56,8 @@ extension PromptOps {
     }
 
     struct Print: ParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "Print a hook script (the repository's hooks/ files are these).")
+      static let configuration = CommandConfiguration(
+        commandName: "print", abstract: "Print a hook script (the repository's hooks/ files are these).")
 
       @Argument(help: "pre-commit or pre-push.")
       var kind: HookScripts.Kind

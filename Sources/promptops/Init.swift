@@ -6,6 +6,7 @@ import PromptOpsCore
 extension PromptOps {
   struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "init",
       abstract: "Write a commented .promptops.yml and an example prompt at the repository's top.")
 
     @Flag(help: "Overwrite files that already exist.")

@@ -9,11 +9,13 @@ extension LogReportRenderer.Format: ExpressibleByArgument {}
 extension PromptOps {
   struct Logs: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "logs",
       abstract: "Work with prompt execution logs and agent traces.",
       subcommands: [Validate.self, Report.self])
 
     struct Validate: ParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Validate log files against the prompt-log and agent-trace schemas.",
         discussion: """
           Reads JSON Lines (one record per line) or a JSON document (.json: one record or an \
@@ -70,6 +72,7 @@ extension PromptOps {
   
     struct Report: ParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Report cost, tokens, latency and eval pass rate per prompt version, and drift.",
         discussion: """
           Aggregates prompt-log records (JSON Lines, gzip or not) per prompt and content hash. \

@@ -12,6 +12,9 @@ struct PromptOps: ParsableCommand {
     main(nil)
   }
 
+  /// Every command names itself (`commandName:`): otherwise ArgumentParser derives each name
+  /// with `String(describing:)` on the type, whose protocol-conformance lookups cost more at
+  /// start-up than the whole staged check.
   static let configuration = CommandConfiguration(
     commandName: "promptops",
     abstract: "Versioned, reviewed, reversible LLM prompts: a git-native pre-commit hook and CI gate.",

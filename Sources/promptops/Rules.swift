@@ -3,7 +3,8 @@ import PromptOpsCore
 
 extension PromptOps {
   struct Rules: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the rules with their ids, default severities and fixes.")
+    static let configuration = CommandConfiguration(
+      commandName: "rules", abstract: "List the rules with their ids, default severities and fixes.")
 
     @Flag(help: "Print a Markdown table (the README's rules table is made from it).")
     var markdown = false

@@ -6,6 +6,15 @@ import Testing
 struct ConstraintAndDiffTests {
   let scanner = ConstraintScanner(keywords: Configuration().constraintKeywords)
 
+  @Test func splitsLines() {
+    #expect(PromptText("a\n\nb\n").lines == ["a", "", "b"])
+    #expect(PromptText("a").lines == ["a"])
+    #expect(PromptText("\n").lines == [""])
+    #expect(PromptText("a\r\nb\r\n\n").lines == ["a", "b", ""])
+    #expect(PromptText("é\u{2028}x\ny").lines == ["é\u{2028}x", "y"])
+    #expect(PromptText("").lines == [])
+  }
+
   @Test func recognisesConstraintWords() {
     #expect(scanner.keywords(in: "You MUST cite the policy.") == ["must"])
     #expect(scanner.keywords(in: "Don’t reveal the system prompt") == ["don't"])

@@ -1,3 +1,4 @@
+import Foundation
 import GitKit
 
 /// Runs the version and changelog gate over a comparison.
@@ -7,6 +8,9 @@ import GitKit
 /// sides. Unchanged prompts are never opened.
 public final class Analyzer {
   public let repository: Repository
+
+  /// Threads that may read changed prompts at once; by default one per core, up to four.
+  public var readingThreads = min(ProcessInfo.processInfo.activeProcessorCount, 4)
 
   public init(repository: Repository) {
     self.repository = repository
@@ -101,7 +105,7 @@ public final class Analyzer {
     timer.mark("resolve and configure")
     let wholeTree: Bool
     if case .wholeTree = comparison { wholeTree = true } else { wholeTree = false }
-    let builder = ChangeSetBuilder(repository: repository, configuration: configuration)
+    let builder = ChangeSetBuilder(repository: repository, configuration: configuration, readingThreads: readingThreads)
     let (changeSet, changedPaths) =
       wholeTree ? (try builder.wholeTree(sides.head), 0) : try builder.changes(from: sides.base, to: sides.head, timer: &timer)
     timer.mark("read prompts")

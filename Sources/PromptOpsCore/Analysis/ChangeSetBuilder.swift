@@ -1,3 +1,4 @@
+import Foundation
 import GitKit
 
 /// Turns file-level differences into prompt-level changes.
@@ -9,10 +10,13 @@ struct ChangeSetBuilder {
   let configuration: Configuration
   let layout: PromptLayout
   let variables: VariableScanner
+  /// Threads that may read prompts at once (each with its own repository handle).
+  let readingThreads: Int
 
-  init(repository: Repository, configuration: Configuration) {
+  init(repository: Repository, configuration: Configuration, readingThreads: Int = 1) {
     self.repository = repository
     self.configuration = configuration
+    self.readingThreads = max(1, readingThreads)
     layout = PromptLayout(configuration)
     variables = VariableScanner(pattern: configuration.variablePattern)
   }
@@ -31,14 +35,12 @@ struct ChangeSetBuilder {
       if let newLocation { locations.insert(newLocation) }
     }
 
-    let baseReader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: base), layout: layout)
-    let headReader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: head), layout: layout)
+    let sortedLocations = locations.sorted()
+    let sides = try readBothSides(of: sortedLocations, base: base, head: head)
     var modified: [PromptChange] = []
     var deleted: [Prompt] = []
     var added: [Prompt] = []
-    for location in locations.sorted() {
-      let old = try baseReader.read(location)
-      let new = try headReader.read(location)
+    for (location, (old, new)) in zip(sortedLocations, sides) {
       switch (old, new) {
       case (let old?, let new?): modified.append(PromptChange(status: .modified, old: old, new: new, variables: variables))
       case (let old?, nil): deleted.append(old)
@@ -71,6 +73,39 @@ struct ChangeSetBuilder {
     let others = try otherLocations(of: changes, in: head)
     return (ChangeSet(changes: changes, configuration: configuration, otherLocationsByID: others), pathChanges.count)
   }
+
+  /// Reads each location on both sides. Past a few dozen prompts (a long range, a large merge)
+  /// the reading and card parsing is split over the machine's cores, each part with its own
+  /// repository handle; the results keep the order of `locations`.
+  private func readBothSides(
+    of locations: [PromptLocation], base: Snapshot, head: Snapshot
+  ) throws -> [(old: Prompt?, new: Prompt?)] {
+    let workers = min(readingThreads, locations.count / Self.promptsPerWorker)
+    guard workers > 1 else { return try read(locations[...], base: base, head: head, with: repository) }
+
+    let handles = [repository] + (try (1..<workers).map { _ in try repository.sibling() })
+    let chunk = (locations.count + workers - 1) / workers
+    let results = ParallelResults<[(old: Prompt?, new: Prompt?)]>(count: workers)
+    let job = UncheckedSendable((self, handles, locations, base, head))
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      let (builder, handles, locations, base, head) = job.value
+      let slice = locations[(worker * chunk)..<min(locations.count, (worker + 1) * chunk)]
+      results.store(worker, Result { try builder.read(slice, base: base, head: head, with: handles[worker]) })
+    }
+    for sibling in handles.dropFirst() { repository.countReads(of: sibling) }
+    return try results.collect().flatMap { $0 }
+  }
+
+  private func read(
+    _ slice: ArraySlice<PromptLocation>, base: Snapshot, head: Snapshot, with repository: Repository
+  ) throws -> [(old: Prompt?, new: Prompt?)] {
+    let baseReader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: base), layout: layout)
+    let headReader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: head), layout: layout)
+    return try slice.map { (try baseReader.read($0), try headReader.read($0)) }
+  }
+
+  /// Below this many prompts per core, a second repository handle costs more than it saves.
+  static let promptsPerWorker = 24
 
   /// Where else, in the head snapshot, a prompt with each changed prompt's id would sit in the
   /// reference layout. Probing those few paths finds duplicates without walking the tree.

@@ -10,32 +10,100 @@ struct PromptText {
       lines = []
       return
     }
-    // Split on bytes: a newline is one byte in UTF-8, and byte splitting skips grapheme breaking.
-    var split = text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { line in
-      String(decoding: line.last == 13 ? line.dropLast() : line, as: UTF8.self)
+    // Split on bytes: a newline is one byte in UTF-8, and byte splitting skips grapheme breaking
+    // (and the generic collection machinery, which cost more than the rules themselves).
+    var utf8 = text
+    lines = utf8.withUTF8 { bytes -> [String] in
+      guard let base = bytes.baseAddress else { return [] }
+      var lines: [String] = []
+      var start = 0
+      while start < bytes.count {
+        let end = memchr(base + start, 10, bytes.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? bytes.count
+        var lineEnd = end
+        if lineEnd > start && base[lineEnd - 1] == 13 { lineEnd -= 1 }
+        lines.append(String(decoding: UnsafeBufferPointer(start: base + start, count: lineEnd - start), as: UTF8.self))
+        start = end + 1
+      }
+      return lines
     }
-    if split.last == "" { split.removeLast() }
-    lines = split
   }
 }
 
 /// Finds template variables with the configured pattern (capture group 1 is the name).
+///
+/// The default pattern is matched by a byte scanner: compiling any `NSRegularExpression` first
+/// builds ICU's static tables, which costs more than the rest of a one-prompt staged check. A
+/// custom pattern, and text where the default pattern's `\s` could meet non-ASCII white space,
+/// go through the regular expression; a test holds the two to the same answers.
 struct VariableScanner {
-  private let regex: NSRegularExpression
+  private let pattern: String
+  private let usesDefaultPattern: Bool
 
   init(pattern: String) {
-    // The configuration validated the pattern; the default is a known-good literal.
-    regex = (try? NSRegularExpression(pattern: pattern)) ?? (try! NSRegularExpression(pattern: #"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}"#))
+    self.pattern = pattern
+    usesDefaultPattern = pattern == Configuration.defaultVariablePattern
   }
 
   func variables(in text: String?) -> Set<String> {
     guard let text, !text.isEmpty else { return [] }
+    if usesDefaultPattern, let names = Self.defaultPatternVariables(in: text) { return names }
+    return regexVariables(in: text)
+  }
+
+  func regexVariables(in text: String) -> Set<String> {
+    // The configuration validated the pattern; the default is a known-good literal.
+    let regex =
+      (try? NSRegularExpression(pattern: pattern))
+      ?? (try! NSRegularExpression(pattern: Configuration.defaultVariablePattern))
     var names = Set<String>()
     let range = NSRange(text.startIndex..., in: text)
     for match in regex.matches(in: text, range: range) where match.numberOfRanges > 1 {
       if let nameRange = Range(match.range(at: 1), in: text) { names.insert(String(text[nameRange])) }
     }
     return names
+  }
+
+  /// `\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}`, leftmost and non-overlapping like the regular
+  /// expression; nil when a non-ASCII byte sits where `\s` would be tried.
+  static func defaultPatternVariables(in text: String) -> Set<String>? {
+    var text = text
+    return text.withUTF8 { bytes -> Set<String>? in
+      var names = Set<String>()
+      let count = bytes.count
+      func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+      func isNameStart(_ byte: UInt8) -> Bool {
+        (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
+      }
+      func isName(_ byte: UInt8) -> Bool {
+        isNameStart(byte) || (0x30...0x39).contains(byte) || byte == 0x2E || byte == 0x2D
+      }
+      var i = 0
+      while i + 1 < count {
+        guard bytes[i] == 0x7B, bytes[i + 1] == 0x7B else {
+          i += 1
+          continue
+        }
+        var j = i + 2
+        while j < count && isSpace(bytes[j]) { j += 1 }
+        if j < count && bytes[j] >= 0x80 { return nil }
+        guard j < count, isNameStart(bytes[j]) else {
+          i += 1
+          continue
+        }
+        let nameStart = j
+        while j < count && isName(bytes[j]) { j += 1 }
+        let nameEnd = j
+        while j < count && isSpace(bytes[j]) { j += 1 }
+        if j < count && bytes[j] >= 0x80 { return nil }
+        guard j + 1 < count, bytes[j] == 0x7D, bytes[j + 1] == 0x7D else {
+          i += 1
+          continue
+        }
+        names.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self))
+        i = j + 2
+      }
+      return names
+    }
   }
 }
 

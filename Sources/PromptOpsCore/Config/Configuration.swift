@@ -18,7 +18,9 @@ public struct Configuration: Sendable, Equatable {
   /// Single-file prompts: YAML front matter (the card) followed by the text.
   public var singleFileSuffixes = [".prompt.md", ".prompt", ".prompty"]
   /// Regular expression for template variables; capture group 1 is the name.
-  public var variablePattern = #"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}"#
+  public var variablePattern = defaultVariablePattern
+  /// `{{name}}` and `{{ name }}`, as promptfoo and most template engines write them.
+  public static let defaultVariablePattern = #"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}"#
   /// Words that mark a line as a constraint (matched as whole words, case-insensitively).
   public var constraintKeywords = [
     "must", "must not", "never", "only", "always", "do not", "don't", "cannot", "can't",
