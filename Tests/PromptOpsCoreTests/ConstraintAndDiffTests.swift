@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 
 @testable import PromptOpsCore
 
@@ -49,5 +50,19 @@ struct ConstraintAndDiffTests {
     let diff = UnifiedDiff.render(old: ["a", "b", "c"], new: ["a", "B", "c", "d"], oldName: "a/x", newName: "b/x")
     #expect(diff == "--- a/x\n+++ b/x\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n")
     #expect(UnifiedDiff.render(old: ["same"], new: ["same"], oldName: "a", newName: "b") == "")
+  }
+}
+
+/// ASCII lines take a byte-level word splitter; the `Character`-level one is its oracle.
+@Suite("constraint words: the ASCII path agrees with the Unicode path")
+struct ConstraintWordsTests {
+  @Test func asciiAgreesWithUnicodeSplitting() {
+    var random = SplitMix64(state: 99)
+    let pieces = ["You", " ", "MUST", "must", "not", "don't", "Don't", "\t", ",", ".", "(only)", "1st", "x'y", "'", "-", "_", "\r\n", "ALWAYS", "never"]
+    for _ in 0..<2_000 {
+      let line = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined()
+      let unicode = line.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }
+      #expect(ConstraintScanner.words(of: line).map(String.init) == unicode.map(String.init), "line: \(line.debugDescription)")
+    }
   }
 }
