@@ -38,16 +38,19 @@ extension PromptOps {
           return try ApprovalAudit.run(repository: repository, snapshot: .commit(commit), environment: env, ids: ids)
         }
         if options.format == .text {
+          var lines = ""
           for entry in audit.entries {
             let header = "\(entry.promptID) \(entry.version) (sha256 \(entry.sha256.prefix(12))…) for \(env):"
             if entry.verdict.requirement == nil {
-              print("\(header) no approval required")
+              lines += "\(header) no approval required\n"
             } else if entry.verdict.approvers.isEmpty {
-              print("\(header) no valid approvals")
+              lines += "\(header) no valid approvals\n"
             } else {
-              print(header + " approved by " + entry.verdict.approvers.map { "\($0.reviewer) (\($0.role))" }.joined(separator: ", "))
+              lines += header + " approved by " + entry.verdict.approvers.map { "\($0.reviewer) (\($0.role))" }.joined(separator: ", ") + "\n"
             }
           }
+          // Written straight to the file handle, in order with the report `finish` writes.
+          FileHandle.standardOutput.write(Data(lines.utf8))
         }
         try finish(audit.report, options: options)
       }

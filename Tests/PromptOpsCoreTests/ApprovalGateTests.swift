@@ -328,6 +328,94 @@ struct ApprovalGateTests {
       sha256: String(repeating: "1", count: 64), environment: "merge")
     #expect(!other.passed)
   }
+
+  /// SSHSIG allows sha256 as well as ssh-keygen's default sha512; both verify, and a
+  /// signature over one hash algorithm relabelled as the other does not.
+  @Test(arguments: ["ed25519", "ecdsa"])
+  func bothSSHSIGHashAlgorithmsVerify(keyType: String) throws {
+    let fixture = try ApprovalFixture("hashalg-\(keyType)")
+    let alice = try fixture.makeKey("alice@example.com", type: keyType)
+    try fixture.setUp(signers: [fixture.signerLine("alice@example.com")])
+    try #require(try fixture.approve("alice@example.com").status == 0)
+    let file = fixture.recordPath("alice@example.com")
+    let record = try ApprovalRecord.parse(try fixture.repo.read(file), file: file)
+    #expect(try SSHSignature(armored: record.signature ?? "").hashAlgorithm == "sha512")
+    let resign = try runProcess(
+      try fixture.sshKeygen(), ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", alice.privateKey, "-O", "hashalg=sha256"],
+      in: fixture.keys, environment: fixture.repo.environment, input: String(decoding: record.canonicalBytes, as: UTF8.self))
+    try #require(resign.status == 0, "\(resign.stderr)")
+    var sha256Signed = record
+    sha256Signed.signature = resign.stdout
+    let parsed = try SSHSignature(armored: resign.stdout)
+    #expect(parsed.hashAlgorithm == "sha256")
+    try fixture.repo.write(file, sha256Signed.yaml)
+    #expect(try fixture.signatureVerdicts(file) == (true, true))
+    try fixture.repo.commit("approve a")
+    #expect(try fixture.gate().status == 0)
+  }
+
+  /// Unsigned records count only where the policy turns signatures off.
+  @Test func unsignedRecordsCountOnlyWhenThePolicyAllows() throws {
+    for required in [true, false] {
+      let fixture = try ApprovalFixture("unsigned-\(required)")
+      try fixture.makeKey("alice@example.com")
+      let policy = ApprovalFixture.defaultPolicy.replacingOccurrences(
+        of: "  reviewers:\n", with: "  require_signatures: \(required)\n  reviewers:\n")
+      try fixture.setUp(policy: policy, signers: [fixture.signerLine("alice@example.com")])
+      let sha = try sha256OfFile(fixture.repo.path + "/prompts/a/prompt.txt")
+      let record = ApprovalRecord(
+        promptID: "a", version: "1.1.0", sha256: sha, environment: "merge", reviewer: "alice@example.com", role: "prompt-owner",
+        decision: .approved, reviewedAt: Date())
+      try fixture.repo.write(fixture.recordPath("alice@example.com"), record.yaml)
+      try fixture.repo.commit("unsigned approval")
+      let gate = try fixture.gate()
+      #expect(gate.status == (required ? 1 : 0), "\(gate.output)")
+      #expect(gate.rules == (required ? ["approval-signature"] : []))
+    }
+  }
+
+  /// Policies select prompts by id glob and card tag; other prompts need nothing.
+  @Test func policiesSelectByGlobAndTag() throws {
+    let fixture = try ApprovalFixture()
+    try fixture.makeKey("alice@example.com")
+    let policy = ApprovalFixture.defaultPolicy.replacingOccurrences(
+      of: "    - environments: [merge]\n", with: "    - environments: [merge]\n      prompts: [\"support-*\"]\n    - environments: [merge]\n      tags: [high-risk]\n")
+    try fixture.setUp(policy: policy, signers: [fixture.signerLine("alice@example.com")])
+    #expect(try fixture.gate().status == 0, "a matches neither the glob nor the tag")
+    try fixture.repo.writePrompt("support-bot", text: "Hi.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try fixture.repo.writePrompt("risky", text: "Hi.\n", version: "1.0.0", changelog: ["1.0.0"], extraCard: "tags: [high-risk]\n")
+    try fixture.repo.writePrompt("plain", text: "Hi.\n", version: "1.0.0", changelog: ["1.0.0"], extraCard: "tags: [low-risk]\n")
+    try fixture.repo.commit("three more prompts")
+    let result = try runProcess(
+      try promptopsBinary(), ["gate", "--base", "main", "--format", "json"], in: fixture.repo.path, environment: fixture.repo.environment)
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let findings = try #require(object?["findings"] as? [[String: Any]])
+    #expect(Set(findings.compactMap { $0["prompt"] as? String }) == ["support-bot", "risky"])
+    #expect(Set(findings.compactMap { $0["rule"] as? String }) == ["approval-missing"])
+  }
+
+  /// A record that cannot be read is a finding at its line; a configured allowed signers file
+  /// missing from the base stops the gate (exit 2) rather than trusting nobody silently.
+  @Test func unreadableRecordsAndMissingTrustFailClosed() throws {
+    let fixture = try ApprovalFixture()
+    try fixture.makeKey("alice@example.com")
+    try fixture.setUp(signers: [fixture.signerLine("alice@example.com")])
+    try fixture.repo.write(fixture.recordPath("alice@example.com"), "prompt_id: \"a\"\nversion: [1\n")
+    try fixture.repo.commit("broken record")
+    let gate = try fixture.gate()
+    #expect(gate.status == 1)
+    #expect(gate.rules.contains("approval-signature"))
+    #expect(gate.output.contains(fixture.recordPath("alice@example.com")))
+
+    let noSigners = try ApprovalFixture("noSigners")
+    try noSigners.makeKey("alice@example.com")
+    try noSigners.setUp(
+      policy: ApprovalFixture.defaultPolicy.replacingOccurrences(of: ".promptops/allowed_signers", with: ".promptops/missing"),
+      signers: [noSigners.signerLine("alice@example.com")])
+    let result = try runProcess(try promptopsBinary(), ["gate", "--base", "main"], in: noSigners.repo.path, environment: noSigners.repo.environment)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains(".promptops/missing"))
+  }
 }
 
 /// SHA-256 by coreutils: an oracle independent of the code under test.

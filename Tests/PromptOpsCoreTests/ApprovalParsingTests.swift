@@ -15,8 +15,9 @@ struct ApprovalParsingTests {
       alice@example.com \(Self.edKey) alice's laptop
       "*@example.com,!mallory@example.com" namespaces="promptops-approval,file",valid-after="20260101Z",valid-before="202612312359Z" \(Self.edKey)
       """
-    let signers = try AllowedSigners(text, file: "allowed_signers")
+    let signers = try AllowedSigners(text + "\ncarol@example.com ssh-rsa AAAAB3NzaC1yc2E=\n", file: "allowed_signers")
     #expect(signers.entries.count == 2)
+    #expect(signers.unsupportedLines.map(\.line) == [5] && signers.unsupportedLines.map(\.type) == ["ssh-rsa"])
     #expect(signers.entries[0].line == 3 && signers.entries[1].line == 4)
     let key = signers.entries[0].key
     let inside = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
@@ -43,7 +44,6 @@ struct ApprovalParsingTests {
 
   @Test(arguments: [
     ("alice@example.com cert-authority \(edKey)", 1, "cert-authority"),
-    ("alice@example.com ssh-rsa AAAAB3NzaC1yc2E=", 1, "not supported"),
     ("alice@example.com\n\nbob@example.com \(edKey)", 1, "no key"),
     ("# ok\nalice@example.com valid-before=\"2026-01-01\" \(edKey)", 2, "valid-before"),
     ("alice@example.com ssh-ed25519 !!!", 1, "base64"),

@@ -21,11 +21,14 @@ public struct AllowedSigners: Sendable {
 
   public let file: String
   public let entries: [Entry]
+  /// Lines whose key type approvals cannot verify (RSA, hardware keys), with the type.
+  public let unsupportedLines: [(line: Int, type: String)]
 
   /// Parses the file's text; an unreadable line is an error naming the file and line.
   public init(_ text: String, file: String, timeZone: TimeZone = .current) throws {
     self.file = file
     var entries: [Entry] = []
+    var unsupported: [(Int, String)] = []
     for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let lineNumber = index + 1
       let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -69,6 +72,11 @@ public struct AllowedSigners: Sendable {
       let key: SSHPublicKey
       do {
         key = try SSHPublicKey(type: field, base64: base64)
+      } catch .unsupported(let type) {
+        // The same file often serves git's commit signing with RSA or hardware keys: such a
+        // line is kept out of approvals (never trusted), not a reason to stop the gate.
+        unsupported.append((lineNumber, type))
+        continue
       } catch {
         throw invalid(error.description)
       }
@@ -76,6 +84,7 @@ public struct AllowedSigners: Sendable {
         Entry(principals: principals, namespaces: namespaces, validAfter: validAfter, validBefore: validBefore, key: key, line: lineNumber))
     }
     self.entries = entries
+    self.unsupportedLines = unsupported
   }
 
   /// Why no line trusts a key for a principal, namespace and time.

@@ -72,7 +72,8 @@ public struct ApprovalSigner {
     process.waitUntilExit()
     let stderr = String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     guard process.terminationStatus == 0 else {
-      throw PromptOpsError.io(path: keyPath, message: "ssh-keygen -Y sign failed (exit \(process.terminationStatus)): \(stderr)")
+      let hint = keyPath.hasSuffix(".pub") ? " (a public key signs through ssh-agent: load its private key with ssh-add)" : ""
+      throw PromptOpsError.io(path: keyPath, message: "ssh-keygen -Y sign failed (exit \(process.terminationStatus)): \(stderr)\(hint)")
     }
     let armored = String(decoding: signatureData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     do {
