@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import PromptOpsCore
 
@@ -140,5 +141,27 @@ struct ApprovalParsingTests {
       #expect(throws: ApprovalRecord.ParseError.self) { try ApprovalRecord.parse(text, file: "r.yml") }
       do { _ = try ApprovalRecord.parse(text, file: "r.yml") } catch { #expect(error.message.contains(words), "\(error)") }
     }
+  }
+
+  /// Timestamps convert by arithmetic; Foundation's ISO 8601 formatter is the oracle.
+  @Test func utcTimestampsAgreeWithFoundation() throws {
+    var random = SplitMix64(state: 0xA11CE)
+    let formatter = ISO8601DateFormatter()
+    for _ in 0..<2_000 {
+      let date = Date(timeIntervalSince1970: TimeInterval(Int64.random(in: -2_000_000_000...8_000_000_000, using: &random)))
+      let text = ApprovalRecord.formatTimestamp(date)
+      #expect(text == formatter.string(from: date))
+      #expect(ApprovalRecord.parseTimestamp(text) == date)
+    }
+    #expect(ApprovalRecord.parseTimestamp("2026-02-29T00:00:00Z") == nil)
+    #expect(ApprovalRecord.parseTimestamp("2024-02-29T00:00:00Z") != nil)
+    #expect(ApprovalRecord.parseTimestamp("2026-01-01T24:00:00Z") == nil)
+    let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+    let utc = try #require(TimeZone(identifier: "UTC"))
+    #expect(AllowedSigners.timestamp("20260701", timeZone: berlin) == formatter.date(from: "2026-06-30T22:00:00Z"))
+    #expect(AllowedSigners.timestamp("202601011230Z", timeZone: berlin) == formatter.date(from: "2026-01-01T12:30:00Z"))
+    #expect(AllowedSigners.timestamp("20260101123005", timeZone: utc) == formatter.date(from: "2026-01-01T12:30:05Z"))
+    #expect(AllowedSigners.timestamp("2026010", timeZone: utc) == nil)
+    #expect(AllowedSigners.timestamp("20261301", timeZone: utc) == nil)
   }
 }

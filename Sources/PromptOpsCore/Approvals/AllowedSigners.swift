@@ -163,29 +163,23 @@ public struct AllowedSigners: Sendable {
 
   /// `YYYYMMDD[Z]` or `YYYYMMDDHHMM[SS][Z]`, in local time unless suffixed with `Z`.
   static func timestamp(_ text: String, timeZone: TimeZone) -> Date? {
-    var digits = text
-    var zone = timeZone
-    if digits.hasSuffix("Z") || digits.hasSuffix("z") {
+    var digits = Array(text.utf8)
+    var utc = false
+    if let last = digits.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") {
       digits.removeLast()
-      zone = TimeZone(identifier: "UTC")!
+      utc = true
     }
-    guard [8, 12, 14].contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
-    let numbers = Array(digits).map { Int(String($0))! }
-    func value(_ start: Int, _ length: Int) -> Int { numbers[start..<start + length].reduce(0) { $0 * 10 + $1 } }
-    var components = DateComponents()
-    components.year = value(0, 4)
-    components.month = value(4, 2)
-    components.day = value(6, 2)
-    components.hour = digits.count >= 12 ? value(8, 2) : 0
-    components.minute = digits.count >= 12 ? value(10, 2) : 0
-    components.second = digits.count == 14 ? value(12, 2) : 0
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = zone
-    guard (1...12).contains(components.month!), (1...31).contains(components.day!), components.hour! < 24, components.minute! < 60,
-      components.second! < 61, let date = calendar.date(from: components),
-      calendar.component(.day, from: date) == components.day
+    guard [8, 12, 14].contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+    func value(_ start: Int, _ length: Int) -> Int { digits[start..<start + length].reduce(0) { $0 * 10 + Int($1 - 0x30) } }
+    guard
+      let seconds = UTCTime.seconds(
+        year: value(0, 4), month: value(4, 2), day: value(6, 2), hour: digits.count >= 12 ? value(8, 2) : 0,
+        minute: digits.count >= 12 ? value(10, 2) : 0, second: digits.count == 14 ? value(12, 2) : 0)
     else { return nil }
-    return date
+    let wallClock = Date(timeIntervalSince1970: TimeInterval(seconds))
+    if utc { return wallClock }
+    // The wall-clock time in the local zone: shift by the zone's offset at (about) that time.
+    return wallClock.addingTimeInterval(-TimeInterval(timeZone.secondsFromGMT(for: wallClock)))
   }
 }
 

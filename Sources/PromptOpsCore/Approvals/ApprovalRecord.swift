@@ -135,10 +135,8 @@ public struct ApprovalRecord: Sendable, Equatable {
   // MARK: - Timestamps
 
   public static func formatTimestamp(_ date: Date) -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-    return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    let c = UTCTime.components(of: date)
+    return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour, c.minute, c.second)
   }
 
   /// `YYYY-MM-DDTHH:MM:SSZ`, UTC only: one spelling per instant, so the canonical form is unique.
@@ -156,15 +154,10 @@ public struct ApprovalRecord: Sendable, Equatable {
       return value
     }
     guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
-      let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month), (1...31).contains(day),
-      hour < 24, minute < 60, second < 60
+      let minute = number(14..<16), let second = number(17..<19),
+      let seconds = UTCTime.seconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     else { return nil }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)),
-      formatTimestamp(date) == text
-    else { return nil }
-    return date
+    return Date(timeIntervalSince1970: TimeInterval(seconds))
   }
 
   // MARK: - The YAML file
@@ -247,37 +240,38 @@ public struct ApprovalRecord: Sendable, Equatable {
       }
       values[key] = (keyLine, value)
     }
-    func string(_ key: String, required: Bool = true) throws(ParseError) -> (String, Int)? {
-      guard let entry = values[key] else {
-        if required { throw fail(1, "missing field `\(key)`") }
-        return nil
-      }
+    func optionalString(_ key: String) throws(ParseError) -> (String, Int)? {
+      guard let entry = values[key] else { return nil }
       guard case .scalar(let scalar) = entry.node else { throw fail(entry.line, "`\(key)` must be a string") }
-      if required && scalar.string.isEmpty { throw fail(entry.line, "`\(key)` must not be empty") }
       return (scalar.string, entry.line)
     }
+    func string(_ key: String) throws(ParseError) -> (String, Int) {
+      guard let (text, line) = try optionalString(key) else { throw fail(1, "missing field `\(key)`") }
+      guard !text.isEmpty else { throw fail(line, "`\(key)` must not be empty") }
+      return (text, line)
+    }
     var lines = Lines()
-    let (promptID, promptLine) = try string("prompt_id")!
+    let (promptID, promptLine) = try string("prompt_id")
     lines.promptID = promptLine
-    let (version, versionLine) = try string("version")!
+    let (version, versionLine) = try string("version")
     lines.version = versionLine
-    let (sha256, shaLine) = try string("sha256")!
+    let (sha256, shaLine) = try string("sha256")
     lines.sha256 = shaLine
     guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
       throw fail(shaLine, "`sha256` must be 64 lowercase hex digits (the SHA-256 of the prompt text)")
     }
-    let (environment, environmentLine) = try string("environment")!
+    let (environment, environmentLine) = try string("environment")
     lines.environment = environmentLine
-    let (reviewer, reviewerLine) = try string("reviewer")!
+    let (reviewer, reviewerLine) = try string("reviewer")
     lines.reviewer = reviewerLine
-    let (role, roleLine) = try string("role")!
+    let (role, roleLine) = try string("role")
     lines.role = roleLine
-    let (decisionText, decisionLine) = try string("decision")!
+    let (decisionText, decisionLine) = try string("decision")
     lines.decision = decisionLine
     guard let decision = Decision(rawValue: decisionText) else {
       throw fail(decisionLine, "`decision` must be one of \(Decision.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(decisionText)')")
     }
-    let (reviewedText, reviewedLine) = try string("reviewed_at")!
+    let (reviewedText, reviewedLine) = try string("reviewed_at")
     lines.reviewedAt = reviewedLine
     guard let reviewedAt = parseTimestamp(reviewedText) else {
       throw fail(reviewedLine, "`reviewed_at` must be a UTC time written YYYY-MM-DDTHH:MM:SSZ (got '\(reviewedText)')")
@@ -295,9 +289,9 @@ public struct ApprovalRecord: Sendable, Equatable {
         checklist[item] = scalar.string == "true"
       }
     }
-    let notes = try string("notes", required: false)?.0 ?? ""
+    let notes = try optionalString("notes")?.0 ?? ""
     var signature: String?
-    if let (text, line) = try string("signature", required: false), !text.isEmpty {
+    if let (text, line) = try optionalString("signature"), !text.isEmpty {
       signature = text
       lines.signature = line
     }
