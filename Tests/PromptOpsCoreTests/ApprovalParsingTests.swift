@@ -164,4 +164,12 @@ struct ApprovalParsingTests {
     #expect(AllowedSigners.timestamp("2026010", timeZone: utc) == nil)
     #expect(AllowedSigners.timestamp("20261301", timeZone: utc) == nil)
   }
+
+  /// The example configuration spells out the approvals defaults: reading it changes nothing.
+  @Test func theExampleConfigurationHoldsTheApprovalDefaults() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let text = try String(contentsOf: root.appendingPathComponent("examples/.promptops.yml"), encoding: .utf8)
+    #expect(text.contains("\napprovals:\n"))
+    #expect(try Configuration.parse(text).approvals == ApprovalPolicy())
+  }
 }
