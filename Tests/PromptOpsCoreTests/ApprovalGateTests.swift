@@ -416,6 +416,31 @@ struct ApprovalGateTests {
     #expect(result.status == 2)
     #expect(result.stderr.contains(".promptops/missing"))
   }
+
+  /// Downgrading a record-level rule to a warning reports it as one, but the content is still
+  /// not approved: the gate fails on the totals instead of passing.
+  @Test func downgradedRecordRulesStillFailClosed() throws {
+    let fixture = try ApprovalFixture()
+    try fixture.makeKey("alice@example.com")
+    try fixture.makeKey("carol@example.com")
+    let policy = ApprovalFixture.defaultPolicy + "rules:\n  approval-stale: warning\n  approval-signature: warning\n"
+    try fixture.setUp(policy: policy, signers: [fixture.signerLine("alice@example.com")])
+    try #require(try fixture.approve("alice@example.com").status == 0)
+    try fixture.repo.commit("approve a")
+    #expect(try fixture.gate().status == 0)
+
+    try fixture.repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite and brief. Always.\n")
+    try fixture.repo.commit("a: edited after approval")
+    let stale = try fixture.gate()
+    #expect(stale.status == 1)
+    #expect(stale.rules.contains("approval-stale") && stale.rules.contains("approval-missing"))
+
+    try #require(try fixture.approve("carol@example.com").status == 0)
+    try fixture.repo.commit("carol, whose key is not trusted, approves")
+    let untrusted = try fixture.gate()
+    #expect(untrusted.status == 1)
+    #expect(untrusted.rules.contains("approval-signature") && untrusted.rules.contains("approval-insufficient"))
+  }
 }
 
 /// SHA-256 by coreutils: an oracle independent of the code under test.

@@ -135,14 +135,19 @@ public struct ApprovalVerifier {
     // Decisions that hold, keyed by reviewer; the latest one per reviewer stands.
     var standing: [String: (record: ApprovalRecord, path: String, fingerprint: String?)] = [:]
     var sawCurrent = false
-    var sawStale = false
+    // A stale record reported as an error already says why nothing approves this content; at a
+    // lower severity it must not stand in for `approval-missing`, or the gate would pass.
+    var staleExplains = false
+    func stale(_ file: String, _ line: Int, _ message: String) {
+      report(.approvalStale, file, line, message)
+      if trust.configuration.severity(of: .approvalStale) == .error { staleExplains = true }
+    }
     for item in loaded where item.record.environment == environment {
       let record = item.record
       let path = item.path
       if record.promptID != subject.promptID {
-        sawStale = true
-        report(
-          .approvalStale, path, record.lines.promptID,
+        stale(
+          path, record.lines.promptID,
           "this record approves prompt '\(record.promptID)', not '\(subject.promptID)': an approval does not carry over to another prompt")
         continue
       }
@@ -150,12 +155,11 @@ public struct ApprovalVerifier {
       let sameContent = record.sha256 == subject.sha256
       if !sameVersion && !sameContent { continue }  // an earlier version's approval: history
       if !sameVersion || !sameContent {
-        sawStale = true
         let what =
           sameVersion
           ? "version \(record.version) was approved with content \(record.sha256.prefix(12))…, but it is now \(subject.sha256.prefix(12))… (edited after approval)"
           : "this content was approved as version \(record.version), but it is now version \(subject.version)"
-        report(.approvalStale, path, sameVersion ? record.lines.sha256 : record.lines.version, what + "; approve the current content again")
+        stale(path, sameVersion ? record.lines.sha256 : record.lines.version, what + "; approve the current content again")
         continue
       }
       sawCurrent = true
@@ -205,7 +209,7 @@ public struct ApprovalVerifier {
     }
 
     let cardFile = subject.location.cardPath
-    if !sawCurrent && !sawStale {
+    if !sawCurrent && !staleExplains {
       report(
         .approvalMissing, cardFile, subject.cardLine,
         "\(subject.promptID) \(subject.version) (sha256 \(subject.sha256.prefix(12))…) needs approval for \(environment) and has none under \(folder)/; "
