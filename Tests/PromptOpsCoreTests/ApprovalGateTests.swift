@@ -441,6 +441,30 @@ struct ApprovalGateTests {
     #expect(untrusted.status == 1)
     #expect(untrusted.rules.contains("approval-signature") && untrusted.rules.contains("approval-insufficient"))
   }
+
+  /// `--staged` approves the content in the index, which the gate then accepts once committed;
+  /// a key ssh-keygen cannot use is a clear error and leaves no record behind.
+  @Test func approvingTheIndexAndAnUnusableKey() throws {
+    let fixture = try ApprovalFixture()
+    try fixture.makeKey("alice@example.com")
+    try fixture.setUp(signers: [fixture.signerLine("alice@example.com")])
+    try fixture.repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite, brief and kind.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"])
+    try fixture.repo.stage()
+    let staged = try fixture.approve("alice@example.com", ["--staged"])
+    #expect(staged.status == 0, "\(staged.stderr)")
+    let sha = try sha256OfFile(fixture.repo.path + "/prompts/a/prompt.txt")
+    #expect(staged.stdout.contains(sha))
+    try fixture.repo.commit("kinder, approved")
+    #expect(try fixture.gate().status == 0)
+
+    try fixture.repo.write("not-a-key", "garbage\n")
+    let bad = try runProcess(
+      try promptopsBinary(), ["approve", "a", "--env", "prod", "--role", "prompt-owner", "--key", "not-a-key", "--reviewer", "alice@example.com"],
+      in: fixture.repo.path, environment: fixture.repo.environment)
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("ssh-keygen -Y sign failed"))
+    #expect(!FileManager.default.fileExists(atPath: fixture.repo.path + "/" + fixture.recordPath("alice@example.com", env: "prod")))
+  }
 }
 
 /// SHA-256 by coreutils: an oracle independent of the code under test.

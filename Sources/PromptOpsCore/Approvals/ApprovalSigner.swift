@@ -65,7 +65,10 @@ public struct ApprovalSigner {
       errorData = errors.fileHandleForReading.readDataToEndOfFile()
       group.leave()
     }
-    input.fileHandleForWriting.write(Data(record.canonicalBytes))
+    // ssh-keygen may exit before reading (a bad key): the write must fail softly, not with
+    // SIGPIPE, so its own message is what the user sees.
+    signal(SIGPIPE, SIG_IGN)
+    try? input.fileHandleForWriting.write(contentsOf: Data(record.canonicalBytes))
     try? input.fileHandleForWriting.close()
     let signatureData = output.fileHandleForReading.readDataToEndOfFile()
     group.wait()
