@@ -158,7 +158,9 @@ struct ApprovalParsingTests {
     #expect(ApprovalRecord.parseTimestamp("2026-01-01T24:00:00Z") == nil)
     let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
     let utc = try #require(TimeZone(identifier: "UTC"))
-    #expect(AllowedSigners.timestamp("20260701", timeZone: berlin) == formatter.date(from: "2026-06-30T22:00:00Z"))
+    // Local times are standard time, as ssh-keygen's mktime(tm_isdst = 0) reads them.
+    #expect(AllowedSigners.timestamp("20260701", timeZone: berlin) == formatter.date(from: "2026-06-30T23:00:00Z"))
+    #expect(AllowedSigners.timestamp("20260101", timeZone: berlin) == formatter.date(from: "2025-12-31T23:00:00Z"))
     #expect(AllowedSigners.timestamp("202601011230Z", timeZone: berlin) == formatter.date(from: "2026-01-01T12:30:00Z"))
     #expect(AllowedSigners.timestamp("20260101123005", timeZone: utc) == formatter.date(from: "2026-01-01T12:30:05Z"))
     #expect(AllowedSigners.timestamp("2026010", timeZone: utc) == nil)

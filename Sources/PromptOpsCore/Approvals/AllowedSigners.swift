@@ -7,7 +7,7 @@ import Foundation
 ///
 /// `principals` is a pattern-list of identities (`*` and `?` wildcards, `!` negation);
 /// options are `namespaces="…"` (a pattern-list), `valid-after=`/`valid-before=` (YYYYMMDD[Z] or
-/// YYYYMMDDHHMM[SS][Z]; local time unless `Z`) and `cert-authority`. Certificate authorities are
+/// YYYYMMDDHHMM[SS][Z]; local standard time unless `Z`, UTC recommended) and `cert-authority`. Certificate authorities are
 /// refused: promptops verifies plain keys only, and says so rather than ignoring the line.
 public struct AllowedSigners: Sendable {
   public struct Entry: Sendable {
@@ -178,8 +178,12 @@ public struct AllowedSigners: Sendable {
     else { return nil }
     let wallClock = Date(timeIntervalSince1970: TimeInterval(seconds))
     if utc { return wallClock }
-    // The wall-clock time in the local zone: shift by the zone's offset at (about) that time.
-    return wallClock.addingTimeInterval(-TimeInterval(timeZone.secondsFromGMT(for: wallClock)))
+    // A local wall-clock time, read as ssh-keygen reads it: mktime() with tm_isdst = 0, that is
+    // in the zone's standard time even while daylight saving time is in effect (so
+    // "202607011230" in Europe/Berlin is 11:30 UTC, not 10:30). Verdicts then match
+    // `ssh-keygen -Y verify` on the same machine.
+    let offset = timeZone.secondsFromGMT(for: wallClock) - Int(timeZone.daylightSavingTimeOffset(for: wallClock))
+    return wallClock.addingTimeInterval(-TimeInterval(offset))
   }
 }
 
