@@ -465,6 +465,23 @@ struct ApprovalGateTests {
     #expect(bad.stderr.contains("ssh-keygen -Y sign failed"))
     #expect(!FileManager.default.fileExists(atPath: fixture.repo.path + "/" + fixture.recordPath("alice@example.com", env: "prod")))
   }
+
+  /// The same text released under a new version is a new thing to approve: the record for the
+  /// old version is stale, not carried over.
+  @Test func anApprovalDoesNotCarryOverToANewVersionOfTheSameText() throws {
+    let fixture = try ApprovalFixture()
+    try fixture.makeKey("alice@example.com")
+    try fixture.setUp(signers: [fixture.signerLine("alice@example.com")])
+    try #require(try fixture.approve("alice@example.com").status == 0)
+    try fixture.repo.commit("approve a")
+    #expect(try fixture.gate().status == 0)
+    try fixture.repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite and brief.\n", version: "1.1.1", changelog: ["1.0.0", "1.1.0", "1.1.1"])
+    try fixture.repo.commit("a 1.1.1, same text")
+    let gate = try fixture.gate()
+    #expect(gate.status == 1)
+    #expect(gate.rules.contains("approval-stale"))
+    #expect(gate.output.contains("approved as version 1.1.0, but it is now version 1.1.1"))
+  }
 }
 
 /// SHA-256 by coreutils: an oracle independent of the code under test.
