@@ -35,7 +35,10 @@ public struct ApprovalSigner {
     var path = configured
     if path.hasPrefix("~/") { path = NSHomeDirectory() + path.dropFirst(1) }
     guard FileManager.default.fileExists(atPath: path) else {
-      throw PromptOpsError.usage("signing key \(path) does not exist")
+      throw PromptOpsError.usage(
+        key != nil
+          ? "signing key \(path) does not exist"
+          : "git's user.signingkey '\(configured)' is not an SSH key file (approvals sign with SSH keys, as git does with gpg.format ssh); pass --key PATH")
     }
     return ApprovalSigner(keyPath: path, sshKeygen: keygen)
   }
