@@ -7,7 +7,8 @@
 #               succeeds.
 #   --python    a virtualenv at .build-tools/venv (in the repository root) with the tools the
 #               tests drive: check-jsonschema, junitparser, pre-commit, PyYAML; prints the
-#               venv's bin folder at the end.
+#               venv's bin folder at the end. Also ssh-keygen (openssh-client), which the
+#               approval tests use to make keys and signatures.
 #
 # Without flags it does both. Safe to run again: each step is skipped when already done.
 # Runs apt-get directly as root, through sudo otherwise. Progress goes to stderr, so with --python
@@ -15,7 +16,7 @@
 set -eu
 
 usage() {
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 want_libgit2=0
@@ -81,6 +82,10 @@ if [ "$want_libgit2" -eq 1 ]; then
 fi
 
 if [ "$want_python" -eq 1 ]; then
+  if ! command -v ssh-keygen >/dev/null 2>&1; then
+    echo "Installing openssh-client (ssh-keygen)" >&2
+    apt_install openssh-client
+  fi
   if [ ! -x "$venv/bin/python" ]; then
     # Debian ships the venv module without ensurepip unless python3-venv is installed.
     if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

@@ -87,4 +87,38 @@ struct SchemaTests {
       #expect(verdicts.filter { $0 != 0 }.count == 1, "\(name): exactly one invalid record, got \(verdicts)")
     }
   }
+
+  /// A record written and signed by `promptops approve` matches the approval schema; records
+  /// broken the ways the tool refuses (no reviewer email, a decision it does not know, an extra
+  /// unsigned field) are rejected by the schema as well as by the gate.
+  @Test func theApprovalSchemaAcceptsSignedRecordsAndRejectsBrokenOnes() throws {
+    let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed to sign approvals")
+    let repo = try TempRepo("schemaApproval")
+    try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.commit("add a")
+    let key = repo.root + "/alice-key"
+    let keygen = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-f", key], in: repo.root, environment: repo.environment)
+    try #require(keygen.status == 0, "\(keygen.stderr)")
+    let approve = try repo.promptops(
+      "approve", "a", "--env", "prod", "--role", "owner", "--key", key, "--reviewer", "alice@example.com", "--note", "ok",
+      "--check", "evals_passed")
+    try #require(approve.status == 0, "\(approve.stderr)")
+    let record = repo.path + "/approvals/a/1.0.0-prod-alice@example.com.yml"
+    let valid = try validate(["--schemafile", "schemas/approval.schema.json", record])
+    #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
+
+    let text = try String(contentsOfFile: record, encoding: .utf8)
+    for (name, broken) in [
+      ("reviewer", text.replacingOccurrences(of: "\"alice@example.com\"", with: "\"alice\"")),
+      ("decision", text.replacingOccurrences(of: "\"approved\"", with: "\"lgtm\"")),
+      ("extra", text + "approved_by: mallory@example.com\n"),
+      ("sha256", text.replacingOccurrences(of: "sha256: \"", with: "sha256: \"zz")),
+    ] {
+      #expect(broken != text)
+      let file = repo.root + "/broken-\(name).yml"
+      try broken.write(toFile: file, atomically: true, encoding: .utf8)
+      let result = try validate(["--schemafile", "schemas/approval.schema.json", file])
+      #expect(result.status != 0, "\(name) passed the schema")
+    }
+  }
 }

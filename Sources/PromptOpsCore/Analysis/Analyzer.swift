@@ -120,6 +120,7 @@ public final class Analyzer {
         findings.append(finding)
       }
     }
+    findings += try approvalFindings(for: comparison, sides: sides, changeSet: changeSet)
     findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
     timer.mark("rules")
 

@@ -134,7 +134,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
       return RuleInfo(
         defaultSeverity: .error,
         summary: "The approval is for other content than what is merged",
-        rationale: "The prompt changed after it was approved; the approval covers the old text only.",
+        rationale: "The prompt changed after it was approved, or the record was copied from another "
+          + "prompt or version; an approval covers exactly the content it names.",
         fix: "Have the reviewer approve the current content again (`promptops approve`).")
     case .approvalSignature:
       return RuleInfo(
@@ -146,8 +147,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
     case .approvalUnauthorized:
       return RuleInfo(
         defaultSeverity: .error,
-        summary: "The reviewer may not approve this prompt",
-        rationale: "The policy names who may approve and with which role.",
+        summary: "The reviewer may not approve this prompt, or no approval holds a required role",
+        rationale: "The policy names who may approve, in which roles, and which roles a prompt needs.",
         fix: "Ask a reviewer with the required role, or change the policy in the base branch.")
     case .approvalSelf:
       return RuleInfo(

@@ -1,0 +1,34 @@
+import GitKit
+
+extension Analyzer {
+  /// The environment the merge gate checks approvals for.
+  public static let mergeEnvironment = "merge"
+
+  /// The approval findings of a pull request: every added, modified or renamed prompt whose
+  /// policy requires approval for `merge` must carry valid approvals at the head.
+  ///
+  /// Trust comes from the base: the policy and the allowed signers are read from the merge
+  /// base's `.promptops.yml` (no approvals required when it has none), whatever the change's
+  /// own configuration says, so a pull request can neither add its own key nor loosen its own
+  /// policy. Only the records themselves come from the head.
+  func approvalFindings(for comparison: Comparison, sides: Sides, changeSet: ChangeSet) throws -> [Finding] {
+    guard case .pullRequest = comparison, case .commit(let head) = sides.head else { return [] }
+    let trusted = try configuration(in: sides.configuration)
+    guard !trusted.approvals.policies.isEmpty else { return [] }
+    let trust = try ApprovalTrust.load(trusted, from: repository, snapshot: sides.configuration)
+    let verifier = ApprovalVerifier(repository: repository, trust: trust, records: sides.head)
+    let base: ObjectID?
+    if case .commit(let id) = sides.base { base = id } else { base = nil }
+
+    var findings: [Finding] = []
+    for change in changeSet.changes where [.added, .modified, .renamed].contains(change.status) {
+      guard let prompt = change.new, let subject = ApprovalSubject(prompt) else { continue }
+      guard trust.policy.requirement(for: subject.promptID, tags: subject.tags, environment: Self.mergeEnvironment) != nil else { continue }
+      var paths = [prompt.location.textPath, prompt.location.cardPath]
+      if let old = change.old?.location { paths += [old.textPath, old.cardPath] }
+      let authors = try repository.authorEmails(ofCommitsFrom: base, to: head, touching: Array(Set(paths)).sorted())
+      findings += try verifier.verify(subject, environment: Self.mergeEnvironment, authors: authors).findings
+    }
+    return findings
+  }
+}

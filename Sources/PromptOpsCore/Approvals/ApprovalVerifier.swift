@@ -1,0 +1,274 @@
+import Foundation
+import GitKit
+
+/// What the verifier trusts: the policy, the keys, and the severities findings get. The gate
+/// loads it from the base of the change; `approvals verify` and promotion from the snapshot
+/// they check.
+public struct ApprovalTrust: Sendable {
+  public let policy: ApprovalPolicy
+  /// Nil when the policy names no allowed signers file: then no signature can verify.
+  public let signers: AllowedSigners?
+  public let configuration: Configuration
+
+  public init(configuration: Configuration, signers: AllowedSigners?) {
+    self.configuration = configuration
+    self.policy = configuration.approvals
+    self.signers = signers
+  }
+
+  /// Reads the allowed signers file the configuration names from `snapshot`. A named file that
+  /// is missing or malformed stops the run (exit 2): trust must never fall back to "nobody
+  /// checks".
+  public static func load(_ configuration: Configuration, from repository: Repository, snapshot: Snapshot) throws -> ApprovalTrust {
+    guard let path = configuration.approvals.allowedSigners else { return ApprovalTrust(configuration: configuration, signers: nil) }
+    guard let bytes = try repository.contents(at: path, in: snapshot) else {
+      throw PromptOpsError.invalidConfiguration(
+        file: Configuration.fileName, line: nil,
+        message: "`approvals.allowed_signers` names \(path), which is not in \(snapshot.reportName ?? "the empty tree"); "
+          + "add the file (git's allowed signers format) or remove the setting")
+    }
+    let signers = try AllowedSigners(String(decoding: bytes, as: UTF8.self), file: path)
+    return ApprovalTrust(configuration: configuration, signers: signers)
+  }
+}
+
+/// An approval that holds: signed by a trusted key (or unsigned where the policy allows it), by
+/// an allowed reviewer with an allowed role, for exactly the content checked.
+public struct VerifiedApproval: Sendable, Equatable {
+  public let reviewer: String
+  public let role: String
+  public let reviewedAt: Date
+  public let file: String
+  /// `SHA256:…` of the key that signed; nil for an unsigned record the policy accepts.
+  public let keyFingerprint: String?
+}
+
+/// The outcome of checking one prompt's approvals for one environment.
+public struct ApprovalVerdict: Sendable {
+  /// Nil when the policy requires no approval for this prompt and environment.
+  public let requirement: ApprovalPolicy.Requirement?
+  /// Distinct reviewers whose latest valid decision for this content is `approved`.
+  public let approvers: [VerifiedApproval]
+  public let findings: [Finding]
+
+  /// No error-level finding.
+  public var passed: Bool { !findings.contains { $0.severity == .error } }
+}
+
+/// The content being approved, and where findings about it point.
+public struct ApprovalSubject: Sendable {
+  public let promptID: String
+  public let version: String
+  public let sha256: String
+  public let tags: [String]
+  /// The prompt's files (for findings, and for who authored changes to them).
+  public let location: PromptLocation
+  public let cardLine: Int
+
+  public init(promptID: String, version: String, sha256: String, tags: [String], location: PromptLocation, cardLine: Int = 1) {
+    self.promptID = promptID
+    self.version = version
+    self.sha256 = sha256
+    self.tags = tags
+    self.location = location
+    self.cardLine = cardLine
+  }
+
+  public init?(_ prompt: Prompt) {
+    guard let card = prompt.card, let sha256 = prompt.sha256 else { return nil }
+    self.init(promptID: card.id, version: card.version.text, sha256: sha256, tags: card.tags, location: prompt.location, cardLine: card.lines.version)
+  }
+}
+
+/// Checks approval records against a policy and allowed signers.
+public struct ApprovalVerifier {
+  let repository: Repository
+  let trust: ApprovalTrust
+  /// Where the records are read (the head of a change).
+  let records: Snapshot
+  /// Records dated later than this (plus a little clock skew) are refused.
+  let now: Date
+
+  public init(repository: Repository, trust: ApprovalTrust, records: Snapshot, now: Date = Date()) {
+    self.repository = repository
+    self.trust = trust
+    self.records = records
+    self.now = now
+  }
+
+  /// A record file that could be read, with where it lives.
+  struct LoadedRecord {
+    let path: String
+    let record: ApprovalRecord
+  }
+
+  /// Verifies the approvals of `subject` for `environment`. `authors` are the (lowercased)
+  /// emails of whoever changed the prompt in the range under review; their approvals do not count.
+  public func verify(_ subject: ApprovalSubject, environment: String, authors: Set<String> = []) throws -> ApprovalVerdict {
+    guard let requirement = trust.policy.requirement(for: subject.promptID, tags: subject.tags, environment: environment) else {
+      return ApprovalVerdict(requirement: nil, approvers: [], findings: [])
+    }
+    var findings: [Finding] = []
+    func report(_ rule: RuleID, _ file: String, _ line: Int, _ message: String) {
+      guard let severity = trust.configuration.severity(of: rule) else { return }
+      findings.append(Finding(rule: rule, severity: severity, prompt: subject.promptID, file: file, line: line, message: message))
+    }
+    // A record for this content that failed with an error already explains why nothing counts;
+    // the totals below then add no second finding saying the same.
+    var currentRecordFailed = false
+    func reject(_ rule: RuleID, _ file: String, _ line: Int, _ message: String) {
+      report(rule, file, line, message)
+      if trust.configuration.severity(of: rule) == .error { currentRecordFailed = true }
+    }
+
+    let folder = trust.policy.directory + "/" + subject.promptID
+    var loaded: [LoadedRecord] = []
+    for file in try repository.files(under: [folder], in: records) where file.path.hasSuffix(".yml") || file.path.hasSuffix(".yaml") {
+      let text = String(decoding: try repository.blob(file.id), as: UTF8.self)
+      do {
+        loaded.append(LoadedRecord(path: file.path, record: try ApprovalRecord.parse(text, file: file.path)))
+      } catch {
+        report(.approvalSignature, file.path, error.line, "the approval record cannot be read, so it cannot be verified: \(error.message)")
+      }
+    }
+
+    // Decisions that hold, keyed by reviewer; the latest one per reviewer stands.
+    var standing: [String: (record: ApprovalRecord, path: String, fingerprint: String?)] = [:]
+    var sawCurrent = false
+    // A stale record reported as an error already says why nothing approves this content; at a
+    // lower severity it must not stand in for `approval-missing`, or the gate would pass.
+    var staleExplains = false
+    func stale(_ file: String, _ line: Int, _ message: String) {
+      report(.approvalStale, file, line, message)
+      if trust.configuration.severity(of: .approvalStale) == .error { staleExplains = true }
+    }
+    for item in loaded where item.record.environment == environment {
+      let record = item.record
+      let path = item.path
+      if record.promptID != subject.promptID {
+        stale(
+          path, record.lines.promptID,
+          "this record approves prompt '\(record.promptID)', not '\(subject.promptID)': an approval does not carry over to another prompt")
+        continue
+      }
+      let sameVersion = record.version == subject.version
+      let sameContent = record.sha256 == subject.sha256
+      if !sameVersion && !sameContent { continue }  // an earlier version's approval: history
+      if !sameVersion || !sameContent {
+        let what =
+          sameVersion
+          ? "version \(record.version) was approved with content \(record.sha256.prefix(12))…, but it is now \(subject.sha256.prefix(12))… (edited after approval)"
+          : "this content was approved as version \(record.version), but it is now version \(subject.version)"
+        stale(path, sameVersion ? record.lines.sha256 : record.lines.version, what + "; approve the current content again")
+        continue
+      }
+      sawCurrent = true
+      let fingerprint: String?
+      switch checkSignature(record) {
+      case .failure(let why):
+        reject(.approvalSignature, path, record.lines.signature, why.description)
+        continue
+      case .success(let value): fingerprint = value
+      }
+      if let allowed = trust.policy.roles(of: record.reviewer) {
+        guard !allowed.isEmpty else {
+          reject(.approvalUnauthorized, path, record.lines.reviewer, "\(record.reviewer) is not among the reviewers of `approvals.reviewers`")
+          continue
+        }
+        guard allowed.contains(record.role) else {
+          reject(
+            .approvalUnauthorized, path, record.lines.role,
+            "\(record.reviewer) may approve as \(allowed.joined(separator: ", ")), not as '\(record.role)'")
+          continue
+        }
+      }
+      if authors.contains(record.reviewer.lowercased()) {
+        reject(
+          .approvalSelf, path, record.lines.reviewer,
+          "\(record.reviewer) authored a commit that changed \(subject.promptID) in this range, so cannot approve it")
+        continue
+      }
+      let key = record.reviewer.lowercased()
+      if let previous = standing[key], previous.record.reviewedAt > record.reviewedAt { continue }
+      standing[key] = (record, path, fingerprint)
+    }
+
+    var approvers: [VerifiedApproval] = []
+    for (_, entry) in standing.sorted(by: { $0.key < $1.key }) {
+      let record = entry.record
+      switch record.decision {
+      case .approved:
+        approvers.append(
+          VerifiedApproval(reviewer: record.reviewer, role: record.role, reviewedAt: record.reviewedAt, file: entry.path, keyFingerprint: entry.fingerprint))
+      case .rejected, .changesRequested:
+        let notes = record.notes.isEmpty ? "" : ": \(record.notes)"
+        report(
+          .approvalRejected, entry.path, record.lines.decision,
+          "\(record.reviewer) \(record.decision == .rejected ? "rejected" : "requested changes to") \(subject.promptID) \(subject.version)\(notes)")
+      }
+    }
+
+    let cardFile = subject.location.cardPath
+    if !sawCurrent && !staleExplains {
+      report(
+        .approvalMissing, cardFile, subject.cardLine,
+        "\(subject.promptID) \(subject.version) (sha256 \(subject.sha256.prefix(12))…) needs approval for \(environment) and has none under \(folder)/; "
+          + "a reviewer runs `promptops approve \(subject.promptID) --env \(environment) --role ROLE` and commits the record")
+    } else if sawCurrent && !(approvers.isEmpty && currentRecordFailed) {
+      let held = Set(approvers.map(\.role))
+      let lacking = requirement.roles.filter { !held.contains($0) }
+      if !lacking.isEmpty {
+        report(
+          .approvalUnauthorized, cardFile, subject.cardLine,
+          "\(subject.promptID) \(subject.version) needs approval for \(environment) by role \(lacking.joined(separator: ", ")); "
+            + (approvers.isEmpty ? "no valid approval holds it" : "valid approvals hold only \(held.sorted().joined(separator: ", "))"))
+      }
+      if approvers.count < requirement.minApprovals {
+        report(
+          .approvalInsufficient, cardFile, subject.cardLine,
+          "\(subject.promptID) \(subject.version) needs \(requirement.minApprovals) distinct approvers for \(environment), has \(approvers.count)"
+            + (approvers.isEmpty ? "" : " (\(approvers.map(\.reviewer).joined(separator: ", ")))"))
+      }
+    }
+    return ApprovalVerdict(requirement: requirement, approvers: approvers, findings: findings)
+  }
+
+  /// Checks a record's signature against the allowed signers, for the reviewer it names, at
+  /// its `reviewed_at`: the key fingerprint when it holds, nil for an unsigned record the policy
+  /// accepts, or why it fails. This is the verdict `ssh-keygen -Y verify -I reviewer -n
+  /// promptops-approval -Overify-time=reviewed_at` gives on the record's canonical bytes.
+  public func checkSignature(_ record: ApprovalRecord) -> Result<String?, SignatureProblem> {
+    guard let armored = record.signature else {
+      return trust.policy.requireSignatures
+        ? .failure(SignatureProblem("the record is not signed, and `approvals.require_signatures` is on; sign it with `promptops approve`"))
+        : .success(nil)
+    }
+    guard record.reviewedAt <= now.addingTimeInterval(300) else {
+      return .failure(SignatureProblem("reviewed_at \(ApprovalRecord.formatTimestamp(record.reviewedAt)) lies in the future"))
+    }
+    let signature: SSHSignature
+    do {
+      signature = try SSHSignature(armored: armored)
+    } catch {
+      return .failure(SignatureProblem(error.description))
+    }
+    let key: SSHPublicKey
+    do {
+      key = try signature.verify(message: record.canonicalBytes, namespace: ApprovalRecord.signatureNamespace)
+    } catch {
+      return .failure(SignatureProblem(error.description))
+    }
+    guard let signers = trust.signers else {
+      return .failure(SignatureProblem("no `approvals.allowed_signers` file is configured, so no key is trusted"))
+    }
+    switch signers.authorize(key: key, principal: record.reviewer, namespace: signature.namespace, at: record.reviewedAt) {
+    case .success: return .success("SHA256:" + key.fingerprint)
+    case .failure(let refusal): return .failure(SignatureProblem(refusal.description + " (\(signers.file))"))
+    }
+  }
+
+  public struct SignatureProblem: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+  }
+}

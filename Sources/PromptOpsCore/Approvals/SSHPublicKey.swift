@@ -1,0 +1,108 @@
+import Crypto
+import Foundation
+
+/// An SSH public key as it appears in an `allowed_signers` line and inside an SSHSIG blob.
+///
+/// Only the key types promptops can verify in-process are accepted: Ed25519 and ECDSA on
+/// NIST P-256. Anything else is refused with a message that says so, never silently trusted.
+public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
+  public enum Kind: String, Sendable {
+    case ed25519 = "ssh-ed25519"
+    case ecdsaP256 = "ecdsa-sha2-nistp256"
+  }
+
+  public let kind: Kind
+  /// The key's wire encoding (what follows the type in `allowed_signers`, base64-decoded).
+  public let blob: [UInt8]
+  /// Ed25519: the 32-byte key; P-256: the uncompressed point (0x04 ‖ X ‖ Y).
+  let keyBytes: [UInt8]
+
+  public var description: String { "\(kind.rawValue) SHA256:\(fingerprint)" }
+
+  /// The fingerprint `ssh-keygen -l` prints: unpadded base64 of SHA-256 over the blob.
+  public var fingerprint: String {
+    var text = Data(SHA256.hash(data: blob)).base64EncodedString()
+    while text.hasSuffix("=") { text.removeLast() }
+    return text
+  }
+
+  public enum ParseError: Error, Equatable, CustomStringConvertible {
+    case unsupported(String)
+    case malformed(String)
+
+    public var description: String {
+      switch self {
+      case .unsupported(let type) where type.contains("-cert-v01@openssh.com"):
+        return "\(type) is an SSH certificate; approvals are verified against plain keys listed in allowed signers, not certificates"
+      case .unsupported(let type):
+        return "key type \(type) is not supported: approvals are verified for ssh-ed25519 and ecdsa-sha2-nistp256 keys"
+      case .malformed(let why): return why
+      }
+    }
+  }
+
+  /// Decodes a key blob.
+  public init(blob: [UInt8]) throws(ParseError) {
+    var reader = SSHWireReader(blob)
+    guard let type = reader.text() else { throw .malformed("the public key is truncated") }
+    switch type {
+    case Kind.ed25519.rawValue:
+      guard let key = reader.string(), key.count == 32, reader.isAtEnd else {
+        throw .malformed("the ssh-ed25519 public key is malformed")
+      }
+      kind = .ed25519
+      keyBytes = key
+    case Kind.ecdsaP256.rawValue:
+      guard reader.text() == "nistp256", let point = reader.string(), point.count == 65, point.first == 4, reader.isAtEnd,
+        (try? P256.Signing.PublicKey(x963Representation: point)) != nil
+      else {
+        throw .malformed("the ecdsa-sha2-nistp256 public key is malformed")
+      }
+      kind = .ecdsaP256
+      keyBytes = point
+    default:
+      throw .unsupported(type)
+    }
+    self.blob = blob
+  }
+
+  /// Decodes the `type base64` pair of an `allowed_signers` or `.pub` line.
+  public init(type: String, base64: String) throws(ParseError) {
+    guard let data = Data(base64Encoded: base64) else { throw .malformed("the key is not valid base64") }
+    try self.init(blob: Array(data))
+    guard kind.rawValue == type else {
+      throw .malformed("the key is labelled \(type) but holds a \(kind.rawValue) key")
+    }
+  }
+
+  /// Checks an SSH signature (`string algorithm, string blob`) over `data`.
+  func isValidSignature(_ signature: [UInt8], for data: [UInt8]) -> Bool {
+    var reader = SSHWireReader(signature)
+    guard let algorithm = reader.text(), algorithm == kind.rawValue, let body = reader.string(), reader.isAtEnd else {
+      return false
+    }
+    switch kind {
+    case .ed25519:
+      guard body.count == 64, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes) else { return false }
+      return key.isValidSignature(body, for: data)
+    case .ecdsaP256:
+      // The blob holds `mpint r, mpint s`; swift-crypto wants them as two 32-byte big-endian halves.
+      var parts = SSHWireReader(body)
+      guard let r = parts.string(), let s = parts.string(), parts.isAtEnd,
+        let r32 = Self.fixedWidth(r, 32), let s32 = Self.fixedWidth(s, 32),
+        let key = try? P256.Signing.PublicKey(x963Representation: keyBytes),
+        let ecdsa = try? P256.Signing.ECDSASignature(rawRepresentation: r32 + s32)
+      else { return false }
+      return key.isValidSignature(ecdsa, for: data)
+    }
+  }
+
+  /// An unsigned mpint as exactly `width` big-endian bytes (nil if it does not fit or is negative).
+  private static func fixedWidth(_ mpint: [UInt8], _ width: Int) -> [UInt8]? {
+    if let first = mpint.first, first & 0x80 != 0 { return nil }
+    var digits = ArraySlice(mpint)
+    while digits.first == 0 { digits = digits.dropFirst() }
+    guard digits.count <= width else { return nil }
+    return [UInt8](repeating: 0, count: width - digits.count) + digits
+  }
+}
