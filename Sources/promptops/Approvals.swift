@@ -6,11 +6,13 @@ import PromptOpsCore
 extension PromptOps {
   struct Approvals: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "approvals",
       abstract: "Work with signed approval records.",
       subcommands: [Verify.self])
 
     struct Verify: ParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Verify the approvals at HEAD against the policy for an environment.",
         discussion: """
           Checks the records of the given prompts (default: every prompt the policy requires \

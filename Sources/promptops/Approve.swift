@@ -9,6 +9,7 @@ extension ApprovalRecord.ChecklistItem: ExpressibleByArgument {}
 extension PromptOps {
   struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "approve",
       abstract: "Approve (or reject) a prompt's exact content with a signed record.",
       discussion: """
         Writes <approvals directory>/<id>/<version>-<env>-<reviewer>.yml for the prompt as it \
