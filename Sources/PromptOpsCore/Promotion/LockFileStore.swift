@@ -1,0 +1,119 @@
+import Foundation
+
+/// Reads and writes the lock file so that no reader ever sees a half-written or mixed file.
+///
+/// Writers take an exclusive `flock` on a lock beside the repository's git directory, re-read the
+/// lock file under it (another promotion may have landed meanwhile), write the new text to a
+/// temporary file in the same folder, `fsync` it, and `rename` it over the lock file. A process
+/// killed at any point leaves either the old file or the new one.
+public struct LockFileStore: Sendable {
+  /// Absolute path of the lock file in the working tree.
+  public let path: String
+  /// Repository-relative path, for messages.
+  public let displayPath: String
+  /// The file `flock` is taken on (inside the git directory, so it never shows as untracked).
+  public let mutexPath: String
+
+  /// For tests only: milliseconds to wait between writing the temporary file and renaming it,
+  /// so a test can kill a promotion in the middle of the write.
+  public static let pauseVariable = "PROMPTOPS_LOCK_WRITE_PAUSE_MS"
+
+  public init(path: String, displayPath: String, mutexPath: String) {
+    self.path = path
+    self.displayPath = displayPath
+    self.mutexPath = mutexPath
+  }
+
+  /// The lock file as it stands; an empty lock when there is none yet.
+  public func read() throws -> LockFile {
+    guard FileManager.default.fileExists(atPath: path) else { return LockFile() }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw PromptOpsError.io(path: displayPath, message: "cannot read the lock file")
+    }
+    return try LockFile.parse(data, file: displayPath)
+  }
+
+  /// Runs `body` holding the exclusive lock, with the lock file freshly read, and writes what
+  /// `body` leaves in it (only if it changed).
+  public func update<T>(_ body: (inout LockFile) throws -> T) throws -> T {
+    try withExclusiveLock {
+      var lock = try read()
+      let before = lock
+      let result = try body(&lock)
+      if lock != before { try write(lock) }
+      return result
+    }
+  }
+
+  /// Runs `body` holding the exclusive lock (released on return, or by the kernel if the
+  /// process dies).
+  public func withExclusiveLock<T>(_ body: () throws -> T) throws -> T {
+    let descriptor = open(mutexPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw PromptOpsError.io(path: mutexPath, message: "cannot open the promotion lock: \(String(cString: strerror(errno)))")
+    }
+    defer { close(descriptor) }
+    while flock(descriptor, LOCK_EX) != 0 {
+      guard errno == EINTR else {
+        throw PromptOpsError.io(path: mutexPath, message: "cannot take the promotion lock: \(String(cString: strerror(errno)))")
+      }
+    }
+    defer { flock(descriptor, LOCK_UN) }
+    return try body()
+  }
+
+  /// Writes the lock atomically: temporary file, fsync, rename, fsync of the folder.
+  func write(_ lock: LockFile) throws {
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let temporary = folder + "/." + url.lastPathComponent + ".\(getpid()).tmp"
+    try AtomicFile.writeSynced(try lock.encoded(), to: temporary, display: displayPath)
+    if let pause = ProcessInfo.processInfo.environment[Self.pauseVariable].flatMap(Int.init), pause > 0 {
+      usleep(UInt32(min(pause, 60_000)) * 1000)
+    }
+    guard rename(temporary, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw PromptOpsError.io(path: displayPath, message: "cannot replace the lock file: \(reason)")
+    }
+    AtomicFile.syncFolder(folder)
+  }
+}
+
+/// Small POSIX helpers for files that must be complete on disk before anyone sees them.
+enum AtomicFile {
+  static func writeSynced(_ data: Data, to path: String, display: String) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw PromptOpsError.io(path: display, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+    }
+    defer { close(descriptor) }
+    try writeAll(data, to: descriptor, display: display)
+    guard fsync(descriptor) == 0 else {
+      throw PromptOpsError.io(path: display, message: "cannot flush \(path): \(String(cString: strerror(errno)))")
+    }
+  }
+
+  static func writeAll(_ data: Data, to descriptor: Int32, display: String) throws {
+    try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+      guard let base = raw.baseAddress else { return }
+      var offset = 0
+      while offset < raw.count {
+        let written = Foundation.write(descriptor, base + offset, raw.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          throw PromptOpsError.io(path: display, message: "write failed: \(String(cString: strerror(errno)))")
+        }
+        offset += written
+      }
+    }
+  }
+
+  static func syncFolder(_ folder: String) {
+    let descriptor = open(folder, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return }
+    fsync(descriptor)
+    close(descriptor)
+  }
+}
