@@ -285,8 +285,9 @@ struct PromotionTests {
     try process.run()
     let temporary = repo.path + "/.promptops.lock.\(process.processIdentifier).tmp"
     let deadline = Date().addingTimeInterval(60)
-    while !FileManager.default.fileExists(atPath: temporary) && Date() < deadline && process.isRunning { usleep(20_000) }
-    #expect(FileManager.default.fileExists(atPath: temporary), "the writer never reached the pause")
+    func written() -> Bool { (try? String(contentsOfFile: temporary, encoding: .utf8))?.hasSuffix("}\n") ?? false }
+    while !written() && Date() < deadline && process.isRunning { usleep(20_000) }
+    #expect(written(), "the writer never reached the pause")
     #expect(try String(contentsOfFile: temporary, encoding: .utf8).contains("\"b\""), "the new lock was written to the temporary file")
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
@@ -296,6 +297,7 @@ struct PromotionTests {
     #expect(try repo.promptops("verify").status == 0)
     // The kernel released the dead process's lock: the next promotion goes through.
     #expect(try repo.promptops("promote", "b", "--env", "dev").status == 0)
+    #expect(!FileManager.default.fileExists(atPath: temporary), "the dead writer's temporary file is cleaned up")
     #expect(try pin(repo, "dev", "b")["version"] as? String == "1.0.0")
     #expect(try pin(repo, "dev", "a")["version"] as? String == "1.0.0")
   }

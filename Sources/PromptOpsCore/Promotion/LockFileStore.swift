@@ -67,7 +67,13 @@ public struct LockFileStore: Sendable {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let temporary = folder + "/." + url.lastPathComponent + ".\(getpid()).tmp"
+    let prefix = "." + url.lastPathComponent + "."
+    // Only the holder of the exclusive lock writes temporary files, so any other one left here
+    // belongs to a writer that died before its rename.
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+      unlink(folder + "/" + name)
+    }
+    let temporary = folder + "/" + prefix + "\(getpid()).tmp"
     try AtomicFile.writeSynced(try lock.encoded(), to: temporary, display: displayPath)
     if let pause = ProcessInfo.processInfo.environment[Self.pauseVariable].flatMap(Int.init), pause > 0 {
       usleep(UInt32(min(pause, 60_000)) * 1000)

@@ -13,15 +13,19 @@ public struct PinnedVersions: Sendable {
   /// Reads the lock of the repository's working tree and its history; nil when the repository
   /// has never had a lock file (nothing was ever promoted, so nothing can be unpinned).
   public static func load(repository: Repository) throws -> PinnedVersions? {
-    guard try repository.headCommit() != nil else { return nil }
-    let workspace = try ReleaseWorkspace(repository: repository)
-    var result = try LockHistory(repository: repository, lockPath: workspace.settings.lockFile).everPinned()
-    let exists = FileManager.default.fileExists(atPath: workspace.lockStore.path)
-    guard exists || !result.isEmpty else { return nil }
-    for (environment, pins) in try workspace.lockStore.read().environments {
-      for (id, pin) in pins { result[environment, default: [:]][id, default: []].insert(pin.sha256) }
+    guard let head = try repository.headCommit() else { return nil }
+    let settings = try Analyzer(repository: repository).configuration(in: .commit(head)).promotion
+    var result = try LockHistory(repository: repository, lockPath: settings.lockFile).everPinned()
+    // A bare repository has no working lock file: its committed history is all there is.
+    if let top = repository.workingDirectory {
+      let path = (top.hasSuffix("/") ? top : top + "/") + settings.lockFile
+      if let data = FileManager.default.contents(atPath: path) {
+        for (environment, pins) in try LockFile.parse(data, file: settings.lockFile).environments {
+          for (id, pin) in pins { result[environment, default: [:]][id, default: []].insert(pin.sha256) }
+        }
+      }
     }
-    return PinnedVersions(byEnvironment: result)
+    return result.isEmpty ? nil : PinnedVersions(byEnvironment: result)
   }
 
   /// Whether records of `environment` can be judged: the lock has pinned something there.
