@@ -331,3 +331,47 @@ struct PromotionTests {
     #expect(try repo.read("audit/promptops-audit.jsonl").split(separator: "\n").count == 2)
   }
 }
+
+@Suite("promptops promote: other prompt layouts")
+struct PromotionLayoutTests {
+  /// A single-file prompt (front matter + text) and a prompt in a deeper folder promote, verify
+  /// and show like the reference layout; the pinned hash is the text's, not the file's.
+  @Test func singleFilesAndNestedFoldersPromote() throws {
+    let repo = try TempRepo("promotionLayouts")
+    let body = "Summarise {{notes}}.\nNever invent dates.\n"
+    try repo.write("prompts/release-notes.prompt.md", "---\nid: release-notes\ndescription: Notes\nversion: 2.1.0\nchangelog:\n  - version: 2.1.0\n    changes: First\n---\n" + body)
+    try repo.writePrompt("triage", text: "Triage {{ticket}}.\n", version: "0.3.0", changelog: ["0.3.0"], folder: "prompts/support/triage")
+    try repo.commit()
+    for id in ["release-notes", "triage"] {
+      let result = try repo.promptops("promote", id, "--env", "dev")
+      #expect(result.status == 0, "\(id): \(result.stdout)\(result.stderr)")
+    }
+    #expect(try repo.promptops("verify").status == 0)
+    let bodyFile = repo.root + "/body.txt"
+    try body.write(toFile: bodyFile, atomically: true, encoding: .utf8)
+    let lock = try #require(try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
+    let dev = try #require((lock["environments"] as? [String: Any])?["dev"] as? [String: Any])
+    #expect((dev["release-notes"] as? [String: Any])?["sha256"] as? String == (try sha256sum(bodyFile)))
+    #expect((dev["triage"] as? [String: Any])?["path"] as? String == "prompts/support/triage/prompt.txt")
+    #expect(try repo.promptops("show", "release-notes", "--env", "dev", "--raw").stdout == body)
+    #expect(try repo.git("tag", "-l").split(separator: "\n") == ["prompt/release-notes/v2.1.0", "prompt/triage/v0.3.0"])
+  }
+}
+
+@Suite("promptops verify: unreadable state is an error, never a pass")
+struct PromotionBrokenStateTests {
+  @Test func aBrokenLockFileIsAnErrorNamingIt() throws {
+    let repo = try TempRepo("promotionBrokenLock")
+    try repo.writePrompt("a", text: "A.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.commit()
+    try repo.write("promptops.lock", "{\"lockfile_version\": 1, \"environments\": {\"dev\": {\"a\": {\"version\": 3}}}}\n")
+    for arguments in [["verify"], ["promote", "a", "--env", "dev"], ["show", "a", "--env", "dev"], ["history", "a"]] {
+      let result = try runProcess(try promptopsBinary(), arguments, in: repo.path, environment: repo.environment)
+      #expect(result.status == 2, "\(arguments): \(result.stdout)\(result.stderr)")
+      #expect(result.stderr.contains("promptops.lock: not a valid lock file"), "\(arguments): \(result.stderr)")
+    }
+    #expect(try repo.read("promptops.lock").contains("\"version\": 3"))
+    // The promotion stopped before it tagged anything.
+    #expect(try repo.git("tag", "-l").isEmpty)
+  }
+}

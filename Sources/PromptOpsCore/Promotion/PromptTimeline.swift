@@ -32,7 +32,12 @@ public struct PromptTimeline {
   /// Walks the history reachable from `start` for the commits that changed the prompt's files.
   public init(id: String, repository: Repository, layout: PromptLayout, from start: ObjectID) throws {
     self.id = id
-    let locations = layout.canonicalLocations(for: id)
+    var locations = layout.canonicalLocations(for: id)
+    if let found = try PromptFinder.find(id, in: .commit(start), repository: repository, layout: layout),
+      !locations.contains(found.location)
+    {
+      locations.append(found.location)
+    }
     var paths = Set<String>()
     for location in locations {
       paths.insert(location.textPath)
@@ -41,7 +46,7 @@ public struct PromptTimeline {
     let commits = try repository.commitsChanging(paths.sorted(), from: start)
     var result: [Version] = []
     for commit in commits.reversed() {
-      guard let prompt = try PromptFinder.find(id, in: .commit(commit), repository: repository, layout: layout),
+      guard let prompt = try PromptFinder.find(id, at: locations, in: .commit(commit), repository: repository, layout: layout),
         let version = prompt.card?.version.text, let sha = prompt.sha256
       else { continue }
       if let index = result.firstIndex(where: { $0.version == version }) {
@@ -57,9 +62,25 @@ public struct PromptTimeline {
 
 /// Finds a prompt by id in a snapshot, in the places the layout puts prompts of that id.
 public enum PromptFinder {
+  /// Looks at the reference places first (`<root>/<id>/`, `<root>/<id>.prompt.md`, …), and only
+  /// then walks the prompt roots for a deeper folder or file named after the id.
   public static func find(_ id: String, in snapshot: Snapshot, repository: Repository, layout: PromptLayout) throws -> Prompt? {
+    if let prompt = try find(id, at: layout.canonicalLocations(for: id), in: snapshot, repository: repository, layout: layout) {
+      return prompt
+    }
+    var candidates: [PromptLocation] = []
+    for file in try repository.files(under: layout.roots, in: snapshot) {
+      if let location = layout.location(containing: file.path), location.expectedID == id, !candidates.contains(location) {
+        candidates.append(location)
+      }
+    }
+    return try find(id, at: candidates, in: snapshot, repository: repository, layout: layout)
+  }
+
+  /// The first of `locations` that holds the prompt `id` in `snapshot`.
+  static func find(_ id: String, at locations: [PromptLocation], in snapshot: Snapshot, repository: Repository, layout: PromptLayout) throws -> Prompt? {
     let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
-    for location in layout.canonicalLocations(for: id) {
+    for location in locations {
       if let prompt = try reader.read(location), prompt.card?.id ?? location.expectedID == id { return prompt }
     }
     return nil
