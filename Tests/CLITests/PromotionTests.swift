@@ -183,9 +183,11 @@ struct PromotionTests {
   /// `--restore` writes the old text back as a new version the staged gate accepts.
   @Test func restoreWritesANewVersionTheGatePasses() throws {
     let (repo, _) = try Self.threeVersions(config: nil)
-    for (version, environment) in [("1.0.1", "dev"), ("1.0.2", "dev")] {
-      #expect(try repo.promptops("promote", "a", "--env", environment, "--version", version, "--commit").status == 0)
-    }
+    // --at names a revision: the version the prompt has there.
+    #expect(try repo.promptops("promote", "a", "--env", "dev", "--at", "HEAD~1", "--commit").status == 0)
+    #expect(try pin(repo, "dev")["version"] as? String == "1.0.1")
+    #expect(try repo.promptops("promote", "a", "--env", "dev", "--commit").status == 0)
+    #expect(try pin(repo, "dev")["version"] as? String == "1.0.2")
     let result = try repo.promptops("rollback", "a", "--env", "dev", "--reason", "warmth: too much", "--restore")
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(result.stdout.contains("restored as 1.0.3"))
