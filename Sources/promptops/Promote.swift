@@ -60,6 +60,9 @@ extension PromptOps {
       print("promoted \(id) \(pin.version) to \(env) (sha256 \(pin.sha256), commit \(pin.commit.prefix(12)))")
       if let previous = outcome.previous, previous != pin { print("  replaces \(previous.version) (sha256 \(previous.sha256.prefix(12))…)") }
       print("  tag \(outcome.tag)\(outcome.tagCreated ? " created" : " already in place")")
+      if (sign || signingKey != nil) && !outcome.tagCreated {
+        print("  note: the existing tag was kept as it is; --sign signs only tags this promotion creates")
+      }
       print("  evals: \(outcome.evals.status.rawValue): \(outcome.evals.summary)")
       if !outcome.approvers.isEmpty { print("  approvers: \(outcome.approvers.joined(separator: ", "))") }
       if !commit { print("  commit the lock file and audit log to make the pin part of history") }

@@ -120,6 +120,14 @@ struct PromotionTests {
     #expect(shownTampered.status == 1)
     #expect(shownTampered.stdout.isEmpty)
     #expect(shownTampered.stderr.contains("pin-mismatch"))
+    // Or claim the pinned version is another text (a hot-fix's hash written into the lock).
+    let v2Hash = try oracleHash(repo, commits[1], "prompts/a/prompt.txt")
+    let v3Hash = try oracleHash(repo, commits[2], "prompts/a/prompt.txt")
+    try repo.write("promptops.lock", original.replacingOccurrences(of: v2Hash, with: v3Hash))
+    let rehashed = try repo.promptops("verify", "--env", "prod")
+    #expect(rehashed.status == 1)
+    #expect(rehashed.stdout.contains("error[pin-mismatch] prod: a 1.0.1: the content of prompts/a/prompt.txt at commit \(commits[1].prefix(12)) has sha256 \(v2Hash), but the pin records \(v3Hash)"))
+    #expect(rehashed.stdout.contains("1 pin in 1 environment"))
     try repo.write("promptops.lock", original)
 
     // A forged release tag whose recorded hash is not the tagged content.

@@ -33,18 +33,6 @@ public struct LockFileStore: Sendable {
     return try LockFile.parse(data, file: displayPath)
   }
 
-  /// Runs `body` holding the exclusive lock, with the lock file freshly read, and writes what
-  /// `body` leaves in it (only if it changed).
-  public func update<T>(_ body: (inout LockFile) throws -> T) throws -> T {
-    try withExclusiveLock {
-      var lock = try read()
-      let before = lock
-      let result = try body(&lock)
-      if lock != before { try write(lock) }
-      return result
-    }
-  }
-
   /// Runs `body` holding the exclusive lock (released on return, or by the kernel if the
   /// process dies).
   public func withExclusiveLock<T>(_ body: () throws -> T) throws -> T {
@@ -62,7 +50,8 @@ public struct LockFileStore: Sendable {
     return try body()
   }
 
-  /// Writes the lock atomically: temporary file, fsync, rename, fsync of the folder.
+  /// Writes the lock atomically: temporary file, fsync, rename, fsync of the folder. Callers hold
+  /// the exclusive lock and have re-read the file under it.
   func write(_ lock: LockFile) throws {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
