@@ -77,7 +77,9 @@ extension PromptOps {
         discussion: """
           Aggregates prompt-log records (JSON Lines, gzip or not) per prompt and content hash. \
           Drift: records whose version_hash matches no version the repository's history holds \
-          (log-unknown-hash) are named with counts and first/last seen; exit 1 when there are any.
+          (log-unknown-hash), or a version never pinned in the lock file for the record's \
+          environment (log-unpinned-hash; environments the lock has pinned anything in), are \
+          named with counts and first/last seen; exit 1 when there are any.
           """)
 
       @Argument(help: "Log files.")
@@ -102,7 +104,8 @@ extension PromptOps {
           }
           let repository = try Repository.open(at: FileManager.default.currentDirectoryPath)
           let known = try KnownPromptVersions(repository: repository)
-          return try LogReport.build(files: files, filter: try LogReport.Filter(environment: env, since: since), known: known)
+          let pinned = try PinnedVersions.load(repository: repository)
+          return try LogReport.build(files: files, filter: try LogReport.Filter(environment: env, since: since), known: known, pinned: pinned)
         }
         FileHandle.standardOutput.write(Data(LogReportRenderer.render(report, as: format).utf8))
         if !report.drift.isEmpty { throw ExitCode(1) }

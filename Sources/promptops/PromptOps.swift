@@ -23,6 +23,9 @@ struct PromptOps: ParsableCommand {
       repository or infrastructure error), 64 command-line usage error.
       """,
     version: promptOpsVersion,
-    subcommands: [Check.self, Gate.self, Diff.self, Hooks.self, Init.self, Logs.self, Rules.self, Approve.self, Approvals.self]
+    subcommands: [
+      Check.self, Gate.self, Diff.self, Hooks.self, Init.self, Logs.self, Rules.self, Approve.self, Approvals.self,
+      Promote.self, Verify.self, Show.self, Rollback.self, History.self,
+    ]
   )
 }

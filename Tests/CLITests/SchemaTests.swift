@@ -121,4 +121,29 @@ struct SchemaTests {
       #expect(result.status != 0, "\(name) passed the schema")
     }
   }
+
+  /// The lock and audit schemas reject what promptops would never write; the files it does
+  /// write are validated in the promotion tests.
+  @Test func theLockAndAuditSchemasRejectBrokenFiles() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-lock-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let pin = #"{"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))", "path": "prompts/a/prompt.txt", "promoted_by": "Ann <ann@example.com>", "promoted_at": "2026-11-25T10:00:00Z"}"#
+    let cases: [(schema: String, text: String, valid: Bool)] = [
+      ("lock", #"{"lockfile_version": 1, "environments": {"prod": {"a": \#(pin)}}}"#, true),
+      ("lock", #"{"lockfile_version": 2, "environments": {}}"#, false),
+      ("lock", #"{"lockfile_version": 1, "environments": {"prod": {"a": {"version": "1.0.0"}}}}"#, false),
+      ("lock", #"{"lockfile_version": 1, "environments": {"prod": {"a": \#(pin.replacingOccurrences(of: "aaaa", with: "AAAA"))}}}"#, false),
+      ("audit", #"{"event": "promote", "at": "2026-11-25T10:00:00Z", "by": "Ann", "environment": "prod", "prompt_id": "a", "to": {"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))"}}"#, true),
+      ("audit", #"{"event": "rollback", "at": "2026-11-25T10:00:00Z", "by": "Ann", "environment": "prod", "prompt_id": "a", "to": {"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))"}}"#, false),
+      ("audit", #"{"event": "delete", "at": "2026-11-25T10:00:00Z", "by": "Ann", "environment": "prod", "prompt_id": "a", "to": {"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))"}}"#, false),
+    ]
+    for (index, item) in cases.enumerated() {
+      let file = folder + "/case\(index).json"
+      try item.text.write(toFile: file, atomically: true, encoding: .utf8)
+      let result = try validate(["--schemafile", "schemas/\(item.schema).schema.json", file])
+      #expect((result.status == 0) == item.valid, "case \(index): \(result.stdout)")
+    }
+  }
 }
+

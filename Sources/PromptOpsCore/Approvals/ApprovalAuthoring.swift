@@ -114,33 +114,3 @@ public struct ApprovalAuthoring {
     !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
   }
 }
-
-/// Writes a file completely or not at all: a temporary file beside it, then a link (which
-/// refuses to replace an existing file) or a rename (which replaces it in one step).
-enum AtomicFile {
-  static func write(_ data: Data, to path: String, replacing: Bool) throws {
-    let folder = (path as NSString).deletingLastPathComponent
-    do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    } catch {
-      throw PromptOpsError.io(path: folder, message: "cannot create the folder: \(error.localizedDescription)")
-    }
-    let temporary = folder + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
-    do {
-      try data.write(to: URL(fileURLWithPath: temporary))
-    } catch {
-      throw PromptOpsError.io(path: temporary, message: "cannot write: \(error.localizedDescription)")
-    }
-    defer { unlink(temporary) }
-    if replacing {
-      guard rename(temporary, path) == 0 else {
-        throw PromptOpsError.io(path: path, message: "cannot replace: \(String(cString: strerror(errno)))")
-      }
-    } else {
-      guard link(temporary, path) == 0 else {
-        let reason = errno == EEXIST ? "the file exists; pass --replace to supersede it" : String(cString: strerror(errno))
-        throw PromptOpsError.io(path: path, message: reason)
-      }
-    }
-  }
-}

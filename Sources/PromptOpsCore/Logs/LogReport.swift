@@ -2,7 +2,8 @@ import Foundation
 
 /// Production behaviour per prompt version, from execution logs: calls, tokens, cost, latency,
 /// eval pass rate, errors; and drift: logged prompt texts that are no version the repository
-/// ever held.
+/// ever held (`log-unknown-hash`), or a version never pinned in the record's environment
+/// (`log-unpinned-hash`).
 public struct LogReport: Sendable, Encodable {
   public struct VersionStats: Sendable, Encodable {
     public let promptID: String
@@ -52,18 +53,21 @@ public struct LogReport: Sendable, Encodable {
     }
   }
 
-  /// A drift finding: `log-unknown-hash` (no version in the repository has this text).
+  /// A drift finding: `log-unknown-hash` (no version in the repository has this text) or
+  /// `log-unpinned-hash` (a known version the lock file never pinned in the record's environment).
   public struct Drift: Sendable, Encodable {
     public let rule: String
     public let promptID: String
     public let versionHash: String
+    /// For `log-unpinned-hash`: the environment the records came from.
+    public var environment: String? = nil
     public let calls: Int
     public let firstSeen: String?
     public let lastSeen: String?
     public let message: String
 
     enum CodingKeys: String, CodingKey {
-      case rule, promptID = "prompt_id", versionHash = "version_hash", calls, firstSeen = "first_seen", lastSeen = "last_seen", message
+      case rule, promptID = "prompt_id", versionHash = "version_hash", environment, calls, firstSeen = "first_seen", lastSeen = "last_seen", message
     }
   }
 
@@ -92,8 +96,13 @@ public struct LogReport: Sendable, Encodable {
 
   /// Reads the log files (streaming) and aggregates prompt-log records; records that are not
   /// valid prompt logs are counted as skipped (`logs validate` names them).
-  public static func build(files: [String], filter: Filter, known: KnownPromptVersions?) throws -> LogReport {
+  ///
+  /// With `pinned`, records of an environment the lock file has pinned anything in are also
+  /// checked against that environment's pins.
+  public static func build(files: [String], filter: Filter, known: KnownPromptVersions?, pinned: PinnedVersions? = nil) throws -> LogReport {
     var stats: [String: VersionStats] = [:]
+    /// (id, hash, environment) of records whose text was never pinned in their environment.
+    var unpinned: [String: (promptID: String, hash: String, environment: String, calls: Int, first: String, last: String)] = [:]
     var durations: [String: [Int32]] = [:]
     var report = LogReport()
     for file in files {
@@ -142,6 +151,15 @@ public struct LogReport: Sendable, Encodable {
           entry.lastSeen = timestamp
         }
         stats[key] = entry
+        if let pinned, let environment, pinned.covers(environment), !pinned.isPinned(promptID, hash, in: environment) {
+          let unpinnedKey = key + "\u{0}" + environment
+          var drift = unpinned[unpinnedKey] ?? (promptID, hash, environment, 0, timestamp, timestamp)
+          drift.calls += 1
+          let seconds = RFC3339.epochSeconds(timestamp) ?? 0
+          if seconds < RFC3339.epochSeconds(drift.first) ?? 0 { drift.first = timestamp }
+          if seconds > RFC3339.epochSeconds(drift.last) ?? 0 { drift.last = timestamp }
+          unpinned[unpinnedKey] = drift
+        }
       }
     }
     for (key, var entry) in stats {
@@ -164,6 +182,21 @@ public struct LogReport: Sendable, Encodable {
         message: "\(entry.calls) call\(entry.calls == 1 ? "" : "s") of '\(entry.promptID)' ran a text (sha256 \(entry.versionHash.prefix(12))…) that no version in the repository holds"
           + (entry.firstSeen.map { ", from \($0)" } ?? "") + (entry.lastSeen.map { " to \($0)" } ?? ""))
     }
+    // A text no version holds is already log-unknown-hash; unpinned is about known versions.
+    let unknown = Set(report.drift.map { $0.promptID + "\u{0}" + $0.versionHash })
+    let unpinnedDrift = unpinned.values.filter { !unknown.contains($0.promptID + "\u{0}" + $0.hash) }
+      .sorted { ($0.promptID, $0.environment, $0.first) < ($1.promptID, $1.environment, $1.first) }
+      .map { drift -> Drift in
+        let versions = known?.byHash[drift.hash]?.filter { $0.promptID == drift.promptID }.compactMap(\.version) ?? []
+        let label = versions.isEmpty ? "a version" : "version " + versions.joined(separator: "/")
+        var finding = Drift(
+          rule: "log-unpinned-hash", promptID: drift.promptID, versionHash: drift.hash, calls: drift.calls,
+          firstSeen: drift.first, lastSeen: drift.last,
+          message: "\(drift.calls) call\(drift.calls == 1 ? "" : "s") of '\(drift.promptID)' in \(drift.environment) ran \(label) (sha256 \(drift.hash.prefix(12))…) that was never pinned in \(drift.environment), from \(drift.first) to \(drift.last)")
+        finding.environment = drift.environment
+        return finding
+      }
+    report.drift += unpinnedDrift
     return report
   }
 }

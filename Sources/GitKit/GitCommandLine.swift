@@ -1,0 +1,103 @@
+import Foundation
+
+/// Runs the `git` program for the few operations whose faithful implementation is git's own:
+/// signing tags the way `gpg.format`, `user.signingkey` and `tag.gpgSign` say, committing with
+/// the user's identity, hooks and configuration.
+///
+/// Everything that only reads the repository goes through libgit2.
+public struct GitCommandLine: Sendable {
+  /// The working tree (or git directory) the commands run in.
+  public let directory: String
+  public let executable: String
+  /// The environment git runs with (nil: this process's).
+  public let environment: [String: String]?
+
+  public init(directory: String, executable: String? = nil, environment: [String: String]? = nil) throws {
+    self.directory = directory
+    self.environment = environment
+    if let executable {
+      self.executable = executable
+    } else if let found = GitCommandLine.find() {
+      self.executable = found
+    } else {
+      throw GitError(kind: .other, function: "git", message: "the git program was not found on PATH; promptops needs it to create tags and commits")
+    }
+  }
+
+  private static func find() -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for folder in path.split(separator: ":") {
+      let candidate = "\(folder)/git"
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+  }
+
+  /// Runs `git arguments…`; returns standard output, or throws with git's own message.
+  @discardableResult
+  public func run(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    if let environment { process.environment = environment }
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    nonisolated(unsafe) var errorData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      errorData = errors.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      let message = String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      throw GitError(
+        kind: .other, function: "git " + (arguments.first ?? ""),
+        message: "git \(arguments.prefix(2).joined(separator: " ")) failed: \(message.isEmpty ? "exit \(process.terminationStatus)" : message)")
+    }
+    return String(decoding: outputData, as: UTF8.self)
+  }
+
+  /// The committer identity git would use now (`Name <email>`), honouring the configuration
+  /// and `GIT_COMMITTER_NAME`/`GIT_COMMITTER_EMAIL`.
+  public func committerIdentity() throws -> String {
+    let ident = try run(["var", "GIT_COMMITTER_IDENT"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    // "Name <email> 1700000000 +0000": drop the timestamp and zone.
+    guard let close = ident.lastIndex(of: ">") else { return ident }
+    return String(ident[...close])
+  }
+
+  /// Creates the annotated tag `name` on `commit` with `message`; signed (`git tag -s`, or `-u
+  /// key`) when asked, so git applies `gpg.format` (openpgp, x509, ssh) and `user.signingkey`.
+  public func createAnnotatedTag(_ name: String, commit: ObjectID, message: String, sign: Bool, signingKey: String? = nil) throws {
+    // The message goes through a file so no shell or argument quoting can change it.
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-tag-\(UUID().uuidString)").path
+    try Data(message.utf8).write(to: URL(fileURLWithPath: file))
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    var arguments = ["tag"]
+    if let signingKey {
+      arguments += ["-u", signingKey]
+    } else if sign {
+      arguments.append("-s")
+    } else {
+      // Plain -a: git still signs when the user set tag.gpgSign.
+      arguments.append("-a")
+    }
+    arguments += ["-F", file, "--cleanup=verbatim", name, commit.hex]
+    try run(arguments)
+  }
+
+  /// Commits exactly `paths` (other staged changes stay staged), adding them first.
+  public func commit(paths: [String], message: String) throws {
+    try run(["add", "--"] + paths)
+    try run(["commit", "-q", "-m", message, "--only", "--"] + paths)
+  }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Reads and writes the lock file so that no reader ever sees a half-written or mixed file.
+///
+/// Writers take an exclusive `flock` on a lock beside the repository's git directory, re-read the
+/// lock file under it (another promotion may have landed meanwhile), write the new text to a
+/// temporary file in the same folder, `fsync` it, and `rename` it over the lock file. A process
+/// killed at any point leaves either the old file or the new one.
+public struct LockFileStore: Sendable {
+  /// Absolute path of the lock file in the working tree.
+  public let path: String
+  /// Repository-relative path, for messages.
+  public let displayPath: String
+  /// The file `flock` is taken on (inside the git directory, so it never shows as untracked).
+  public let mutexPath: String
+
+  /// For tests only: milliseconds to wait between writing the temporary file and renaming it,
+  /// so a test can kill a promotion in the middle of the write.
+  public static let pauseVariable = "PROMPTOPS_LOCK_WRITE_PAUSE_MS"
+
+  public init(path: String, displayPath: String, mutexPath: String) {
+    self.path = path
+    self.displayPath = displayPath
+    self.mutexPath = mutexPath
+  }
+
+  /// The lock file as it stands; an empty lock when there is none yet.
+  public func read() throws -> LockFile {
+    guard FileManager.default.fileExists(atPath: path) else { return LockFile() }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw PromptOpsError.io(path: displayPath, message: "cannot read the lock file")
+    }
+    return try LockFile.parse(data, file: displayPath)
+  }
+
+  /// Runs `body` holding the exclusive lock (released on return, or by the kernel if the
+  /// process dies).
+  public func withExclusiveLock<T>(_ body: () throws -> T) throws -> T {
+    let descriptor = open(mutexPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw PromptOpsError.io(path: mutexPath, message: "cannot open the promotion lock: \(String(cString: strerror(errno)))")
+    }
+    defer { close(descriptor) }
+    while flock(descriptor, LOCK_EX) != 0 {
+      guard errno == EINTR else {
+        throw PromptOpsError.io(path: mutexPath, message: "cannot take the promotion lock: \(String(cString: strerror(errno)))")
+      }
+    }
+    defer { flock(descriptor, LOCK_UN) }
+    return try body()
+  }
+
+  /// Writes the lock atomically: temporary file, fsync, rename, fsync of the folder. Callers hold
+  /// the exclusive lock and have re-read the file under it.
+  func write(_ lock: LockFile) throws {
+    let url = URL(fileURLWithPath: path)
+    let folder = url.deletingLastPathComponent().path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let prefix = "." + url.lastPathComponent + "."
+    // Only the holder of the exclusive lock writes temporary files, so any other one left here
+    // belongs to a writer that died before its rename.
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+      unlink(folder + "/" + name)
+    }
+    let temporary = folder + "/" + prefix + "\(getpid()).tmp"
+    try AtomicFile.writeSynced(try lock.encoded(), to: temporary, display: displayPath)
+    if let pause = ProcessInfo.processInfo.environment[Self.pauseVariable].flatMap(Int.init), pause > 0 {
+      usleep(UInt32(min(pause, 60_000)) * 1000)
+    }
+    guard rename(temporary, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw PromptOpsError.io(path: displayPath, message: "cannot replace the lock file: \(reason)")
+    }
+    AtomicFile.syncFolder(folder)
+  }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GitKit
+
+/// `promptops promote`: checks a prompt version's preconditions from what git holds, tags its
+/// commit and pins it in an environment.
+public struct Promoter {
+  public let workspace: ReleaseWorkspace
+
+  public init(workspace: ReleaseWorkspace) { self.workspace = workspace }
+
+  public struct Request: Sendable {
+    public var id: String
+    public var environment: String
+    /// Promote this version (found in the history of HEAD); nil means the version at `revision`.
+    public var version: String?
+    /// The revision to promote from (default HEAD).
+    public var revision: String?
+    public var sign = false
+    public var signingKey: String?
+    /// Commit the lock file and audit log afterwards.
+    public var commit = false
+
+    public init(id: String, environment: String, version: String? = nil, revision: String? = nil) {
+      self.id = id
+      self.environment = environment
+      self.version = version
+      self.revision = revision
+    }
+  }
+
+  public struct Outcome: Sendable {
+    public let pin: LockFile.Pin
+    public let previous: LockFile.Pin?
+    public let tag: String
+    public let tagCreated: Bool
+    public let evals: EvalEvidence
+    public let approvers: [String]
+  }
+
+  public func promote(_ request: Request) throws -> Outcome {
+    let environment = try workspace.environment(request.environment)
+    let repository = workspace.repository
+    let start = try request.revision.map { try repository.resolveCommit($0) } ?? workspace.head
+    let timeline = try PromptTimeline(id: request.id, repository: repository, layout: workspace.layout, from: start)
+
+    let target: PromptTimeline.Version
+    if let wanted = request.version {
+      guard let found = timeline.version(wanted) else {
+        let known = timeline.versions.map(\.version)
+        throw PromptOpsError.promptNotFound(
+          id: request.id,
+          detail: "at version \(wanted) in the history of \(request.revision ?? "HEAD")"
+            + (known.isEmpty ? "" : " (versions: \(known.joined(separator: ", ")))"))
+      }
+      target = found
+    } else {
+      guard let prompt = try PromptFinder.find(request.id, in: .commit(start), repository: repository, layout: workspace.layout) else {
+        throw PromptOpsError.promptNotFound(id: request.id, detail: "at \(request.revision ?? "HEAD") (looked in \(workspace.layout.roots.joined(separator: ", ")))")
+      }
+      try Self.requireValidCard(prompt)
+      guard let version = prompt.card?.version.text, let found = timeline.version(version) else {
+        throw PromptOpsError.repository("cannot find the commit that introduced \(request.id)'s current version")
+      }
+      if found.sha256 != prompt.sha256 {
+        throw PromotionRefused(reasons: [
+          "\(request.id) \(version) was introduced at commit \(found.commit.hex.prefix(12)) with sha256 \(found.sha256.prefix(12))…, "
+            + "but its text changed later without a version bump (now \(prompt.sha256?.prefix(12) ?? "?")…); "
+            + "bump the version and promote the new one"
+        ])
+      }
+      target = found
+    }
+    try Self.requireValidCard(target.prompt)
+
+    var refusals: [String] = []
+    let evals = try workspace.evidence.recordedEvals(promptID: request.id, sha256: target.sha256, commit: target.commit)
+    switch evals.status {
+    case .passed: break
+    case .failed:
+      refusals.append("[\(RuleID.evalFailed.rawValue)] evals of \(request.id) \(target.version) failed: \(evals.summary)")
+    case .none where environment.requiresEvals:
+      refusals.append(
+        "[\(RuleID.evalMissing.rawValue)] \(environment.name) requires passing evals (promotion.environments: requires_evals), "
+          + "and none are recorded for sha256 \(target.sha256.prefix(12))…: \(evals.summary)")
+    case .none: break
+    }
+    var approvers: [String] = []
+    if environment.requiresApproval {
+      let approvals = try workspace.evidence.approvals(
+        promptID: request.id, version: target.version, sha256: target.sha256, environment: environment.name)
+      if approvals.satisfied {
+        approvers = approvals.approvers
+      } else {
+        let why = approvals.findings.isEmpty ? "no verified approval" : approvals.findings.joined(separator: "; ")
+        refusals.append(
+          "[\(RuleID.approvalMissing.rawValue)] \(environment.name) requires an approval of exactly this content "
+            + "(promotion.environments: requires_approval): \(why)")
+      }
+    }
+
+    let lockNow = try workspace.lockStore.read()
+    if let previousEnvironment = workspace.settings.predecessor(of: environment.name) {
+      var pinned = lockNow.pin(request.id, in: previousEnvironment.name)?.sha256 == target.sha256
+      if !pinned {
+        let history = try LockHistory(repository: repository, lockPath: workspace.settings.lockFile)
+        pinned = history.everPinned()[previousEnvironment.name]?[request.id]?.contains(target.sha256) ?? false
+      }
+      if !pinned {
+        refusals.append(
+          "\(request.id) \(target.version) was never pinned in \(previousEnvironment.name); promote it there first "
+            + "(`promptops promote \(request.id) --env \(previousEnvironment.name) --version \(target.version)`), "
+            + "or set promotion.enforce_order: false")
+      }
+    }
+    guard refusals.isEmpty else { throw PromotionRefused(reasons: refusals) }
+
+    let message = ReleaseTagMessage(
+      id: request.id, version: target.version, sha256: target.sha256, path: target.prompt.location.textPath,
+      evals: evals.summary, approvers: approvers)
+    let tag = try workspace.ensureTag(message, commit: target.commit, sign: request.sign, signingKey: request.signingKey)
+
+    let git = try workspace.git()
+    let by = try git.committerIdentity()
+    let at = ReleaseWorkspace.now()
+    let pin = LockFile.Pin(
+      version: target.version, sha256: target.sha256, commit: target.commit.hex, path: target.prompt.location.textPath,
+      promotedBy: by, promotedAt: at)
+    let previous: LockFile.Pin? = try workspace.lockStore.withExclusiveLock {
+      var lock = try workspace.lockStore.read()
+      let previous = lock.pin(request.id, in: environment.name)
+      lock.environments[environment.name, default: [:]][request.id] = pin
+      try workspace.lockStore.write(lock)
+      var event = AuditLog.Event(
+        event: .promote, at: at, by: by, environment: environment.name, promptID: request.id,
+        from: previous.map { .init(version: $0.version, sha256: $0.sha256, commit: $0.commit) },
+        to: .init(version: pin.version, sha256: pin.sha256, commit: pin.commit))
+      event.evals = evals.summary
+      event.approvers = approvers
+      try workspace.auditLog.append(event)
+      if request.commit {
+        try git.commit(
+          paths: [workspace.settings.lockFile, workspace.settings.auditLog],
+          message: "Promote \(request.id) \(target.version) to \(environment.name)\n\nsha256: \(target.sha256)\ntag: \(tag.name)\n")
+      }
+      return previous
+    }
+    return Outcome(pin: pin, previous: previous, tag: tag.name, tagCreated: tag.created, evals: evals, approvers: approvers)
+  }
+
+  /// A version whose card cannot be read is not released.
+  static func requireValidCard(_ prompt: Prompt) throws {
+    guard prompt.card == nil || !prompt.problems.isEmpty else { return }
+    let problems = prompt.problems.map { "[\(RuleID.cardInvalid.rawValue)] \($0.file):\($0.line): \($0.message)" }
+    throw PromotionRefused(reasons: problems.isEmpty ? ["[\(RuleID.cardInvalid.rawValue)] \(prompt.location.cardPath): no readable card"] : problems)
+  }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GitKit
+
+/// `promptops rollback`: re-pins an environment to the last known good version (or a chosen
+/// one) after re-running its evals, and records who, when, why, from and to.
+public struct Rollback {
+  public let workspace: ReleaseWorkspace
+
+  public init(workspace: ReleaseWorkspace) { self.workspace = workspace }
+
+  public struct Request: Sendable {
+    public var id: String
+    public var environment: String
+    /// Roll back to this version; nil means the last known good one.
+    public var version: String?
+    public var reason: String
+    /// Also write the target's content back as a new version.
+    public var restore = false
+    public var commit = false
+
+    public init(id: String, environment: String, version: String? = nil, reason: String) {
+      self.id = id
+      self.environment = environment
+      self.version = version
+      self.reason = reason
+    }
+  }
+
+  public struct Outcome: Sendable {
+    public let from: LockFile.Pin
+    public let to: LockFile.Pin
+    public let revalidation: EvalEvidence
+    /// Versions passed over on the way to the target, with why.
+    public let skipped: [String]
+    /// With `--restore`: the new version written and the files changed.
+    public let restored: RestoredVersion?
+  }
+
+  public func rollback(_ request: Request) throws -> Outcome {
+    let reason = request.reason.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+    guard !reason.isEmpty else { throw PromptOpsError.usage("--reason must say why (it goes into the audit log)") }
+    let environment = try workspace.environment(request.environment)
+    let repository = workspace.repository
+    guard let current = try workspace.lockStore.read().pin(request.id, in: environment.name) else {
+      throw PromotionRefused(reasons: ["\(request.id) is not pinned in \(environment.name); there is nothing to roll back"])
+    }
+    let timeline = try PromptTimeline(id: request.id, repository: repository, layout: workspace.layout, from: workspace.head)
+
+    var skipped: [String] = []
+    let target: (version: String, sha256: String, commit: ObjectID, path: String)
+    if let wanted = request.version {
+      guard let found = timeline.version(wanted) else {
+        throw PromptOpsError.promptNotFound(
+          id: request.id, detail: "at version \(wanted) in the history of HEAD (versions: \(timeline.versions.map(\.version).joined(separator: ", ")))")
+      }
+      target = (found.version, found.sha256, found.commit, found.prompt.location.textPath)
+    } else {
+      var chosen: (version: String, sha256: String, commit: ObjectID, path: String)?
+      let history = try LockHistory(repository: repository, lockPath: workspace.settings.lockFile)
+      for pin in history.pins(of: request.id, in: environment.name) where pin.sha256 != current.sha256 {
+        guard let commit = ObjectID(hex: pin.commit), try workspace.contentHash(path: pin.path, commit: commit) == pin.sha256 else {
+          skipped.append("\(pin.version): [\(RuleID.pinMismatch.rawValue)] its pinned content no longer matches its hash")
+          continue
+        }
+        let evals = try workspace.evidence.recordedEvals(promptID: request.id, sha256: pin.sha256, commit: commit)
+        switch evals.status {
+        case .failed:
+          skipped.append("\(pin.version): evals failed (\(evals.summary))")
+          continue
+        case .none where environment.requiresEvals:
+          skipped.append("\(pin.version): no passing evals recorded (\(evals.summary))")
+          continue
+        default:
+          chosen = (pin.version, pin.sha256, commit, pin.path)
+        }
+        break
+      }
+      guard let chosen else {
+        throw PromotionRefused(reasons: [
+          "no earlier pin of \(request.id) in \(environment.name) is known good in the committed history of \(workspace.settings.lockFile)"
+            + (skipped.isEmpty ? " (commit the lock file after each promotion, or name a version with --to)" : ": " + skipped.joined(separator: "; "))
+        ])
+      }
+      target = chosen
+    }
+    if target.sha256 == current.sha256 {
+      throw PromotionRefused(reasons: ["\(request.id) \(target.version) has the same content as the current pin \(current.version) in \(environment.name); nothing to roll back"])
+    }
+
+    let revalidation = try workspace.evidence.revalidate(promptID: request.id, sha256: target.sha256, commit: target.commit)
+    switch revalidation.status {
+    case .failed:
+      throw PromotionRefused(reasons: ["[\(RuleID.evalFailed.rawValue)] re-running the evals of \(request.id) \(target.version) failed: \(revalidation.summary)"])
+    case .none where environment.requiresEvals:
+      throw PromotionRefused(reasons: [
+        "[\(RuleID.evalError.rawValue)] \(environment.name) requires evals, and those of \(request.id) \(target.version) could not be re-run: \(revalidation.summary)"
+      ])
+    default: break
+    }
+    let revalidationText = "\(revalidation.status.rawValue): \(revalidation.summary)"
+
+    let tagMessage = ReleaseTagMessage(
+      id: request.id, version: target.version, sha256: target.sha256, path: target.path,
+      evals: revalidationText, approvers: [])
+    _ = try workspace.ensureTag(tagMessage, commit: target.commit, sign: false, signingKey: nil)
+
+    let git = try workspace.git()
+    let by = try git.committerIdentity()
+    let at = ReleaseWorkspace.now()
+    let pin = LockFile.Pin(
+      version: target.version, sha256: target.sha256, commit: target.commit.hex, path: target.path, promotedBy: by, promotedAt: at,
+      rollback: .init(fromVersion: current.version, fromSha256: current.sha256, reason: reason, revalidation: revalidationText))
+
+    let restored = request.restore
+      ? try RestoreWriter(workspace: workspace).restore(id: request.id, targetVersion: target.version, targetCommit: target.commit, reason: reason, author: by)
+      : nil
+
+    try workspace.lockStore.withExclusiveLock {
+      var lock = try workspace.lockStore.read()
+      guard lock.pin(request.id, in: environment.name) == current else {
+        throw PromotionRefused(reasons: ["the pin of \(request.id) in \(environment.name) changed while rolling back; run the rollback again"])
+      }
+      lock.environments[environment.name, default: [:]][request.id] = pin
+      try workspace.lockStore.write(lock)
+      var event = AuditLog.Event(
+        event: .rollback, at: at, by: by, environment: environment.name, promptID: request.id,
+        from: .init(version: current.version, sha256: current.sha256, commit: current.commit),
+        to: .init(version: pin.version, sha256: pin.sha256, commit: pin.commit))
+      event.reason = reason
+      event.revalidation = revalidationText
+      event.restoredAs = restored?.version
+      try workspace.auditLog.append(event)
+      if request.commit {
+        try git.commit(
+          paths: [workspace.settings.lockFile, workspace.settings.auditLog] + (restored?.files ?? []),
+          message: "Roll back \(request.id) in \(environment.name) from \(current.version) to \(target.version)\n\n\(reason)\n")
+      }
+    }
+    return Outcome(from: current, to: pin, revalidation: revalidation, skipped: skipped, restored: restored)
+  }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import PromptOpsCore
+
+extension PromptOps {
+  struct Promote: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "promote",
+      abstract: "Pin a prompt version in an environment and tag its commit.",
+      discussion: """
+        Checks the version's preconditions from what git holds (a valid card; the evals and \
+        approvals the environment requires; with promotion.enforce_order, a pin in the previous \
+        environment), creates the annotated tag prompt/<id>/v<version> on the commit that \
+        introduced the version, and pins environment → id → {version, sha256, commit} in the \
+        lock file (written atomically under an exclusive lock). The lock file and the audit log \
+        are left for you to commit, or committed with --commit. Exit 1 when the promotion is \
+        refused, 2 when it could not be evaluated.
+        """)
+
+    @Argument(help: "The prompt id.")
+    var id: String
+
+    @Option(help: "The environment to pin it in (promotion.environments).")
+    var env: String
+
+    @Option(help: "Promote this version (from the history of HEAD) instead of the current one.")
+    var version: String?
+
+    @Option(help: "Promote the version the prompt has at this revision.")
+    var at: String?
+
+    @Flag(help: "Sign the tag as git does (git tag -s: gpg.format, user.signingkey).")
+    var sign = false
+
+    @Option(name: .customLong("signing-key"), help: "Sign the tag with this key (git tag -u).")
+    var signingKey: String?
+
+    @Flag(help: "Commit the lock file and audit log afterwards.")
+    var commit = false
+
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
+    var directory: String?
+
+    func validate() throws {
+      if version != nil && at != nil { throw ValidationError("--version and --at are alternatives; give one") }
+    }
+
+    func run() throws {
+      let outcome = try evaluating {
+        try refusing {
+          let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
+          var request = Promoter.Request(id: id, environment: env, version: version, revision: at)
+          request.sign = sign || signingKey != nil
+          request.signingKey = signingKey
+          request.commit = commit
+          return try Promoter(workspace: workspace).promote(request)
+        }
+      }
+      let pin = outcome.pin
+      print("promoted \(id) \(pin.version) to \(env) (sha256 \(pin.sha256), commit \(pin.commit.prefix(12)))")
+      if let previous = outcome.previous, previous != pin { print("  replaces \(previous.version) (sha256 \(previous.sha256.prefix(12))…)") }
+      print("  tag \(outcome.tag)\(outcome.tagCreated ? " created" : " already in place")")
+      if (sign || signingKey != nil) && !outcome.tagCreated {
+        print("  note: the existing tag was kept as it is; --sign signs only tags this promotion creates")
+      }
+      print("  evals: \(outcome.evals.status.rawValue): \(outcome.evals.summary)")
+      if !outcome.approvers.isEmpty { print("  approvers: \(outcome.approvers.joined(separator: ", "))") }
+      if !commit { print("  commit the lock file and audit log to make the pin part of history") }
+    }
+  }
+}
+
+/// Runs a release command body; a refusal prints its reasons and exits 1.
+func refusing<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let refused as PromotionRefused {
+    for reason in refused.reasons { printError("promptops: refused: \(reason)") }
+    throw ExitCode(1)
+  }
+}
+
+/// Changes into `-C <dir>` and opens the repository there.
+func openRepository(_ directory: String?) throws -> Repository {
+  if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
+    throw PromptOpsError.usage("cannot change to directory '\(directory)'")
+  }
+  return try Repository.open(at: FileManager.default.currentDirectoryPath)
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import PromptOpsCore
+
+extension PromptOps {
+  struct Rollback: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "rollback",
+      abstract: "Re-pin an environment to the last known good version, after re-running its evals.",
+      discussion: """
+        The target defaults to the most recent earlier pin of the prompt in that environment, \
+        from the lock file's committed history, whose evals passed (or, where the environment \
+        does not require evals, that has no failed result). Its evals are re-run first; a \
+        failure refuses the rollback. Who, when, why, from and to go into the audit log and the \
+        lock entry. --restore also writes the target's content back as a new version with the \
+        changelog entry "Rollback to V: reason", so history stays monotonic and the version \
+        gate passes. Exit 1 when refused.
+        """)
+
+    @Argument(help: "The prompt id.")
+    var id: String
+
+    @Option(help: "The environment.")
+    var env: String
+
+    @Option(help: "Roll back to this version instead of the last known good one.")
+    var to: String?
+
+    @Option(help: "Why (recorded in the audit log and the lock file).")
+    var reason: String
+
+    @Flag(help: "Also write the target's content back as a new patch version.")
+    var restore = false
+
+    @Flag(help: "Commit the lock file, audit log and restored files afterwards.")
+    var commit = false
+
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
+    var directory: String?
+
+    func validate() throws {
+      if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--reason must say why") }
+    }
+
+    func run() throws {
+      let outcome = try evaluating {
+        try refusing {
+          let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
+          var request = PromptOpsCore.Rollback.Request(id: id, environment: env, version: to, reason: reason)
+          request.restore = restore
+          request.commit = commit
+          return try PromptOpsCore.Rollback(workspace: workspace).rollback(request)
+        }
+      }
+      for skipped in outcome.skipped { print("  passed over \(skipped)") }
+      print("rolled back \(id) in \(env): \(outcome.from.version) → \(outcome.to.version) (sha256 \(outcome.to.sha256), commit \(outcome.to.commit.prefix(12)))")
+      print("  revalidation: \(outcome.revalidation.status.rawValue): \(outcome.revalidation.summary)")
+      if let restored = outcome.restored {
+        print("  restored as \(restored.version): \(restored.files.joined(separator: ", "))")
+      }
+      if !commit { print("  commit the lock file and audit log\(outcome.restored == nil ? "" : " and the restored files") to make it part of history") }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import PromptOpsCore
+
+extension PromptOps {
+  struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "verify",
+      abstract: "Prove that pins and release tags still match the content they recorded.",
+      discussion: """
+        For every pin in the lock file (or those of --env): the content at the pinned commit has \
+        the pinned sha256, its card names the pinned version, and that version is in the card \
+        history reachable from HEAD (pin-mismatch). For every release tag: the tagged commit \
+        holds the content its message records (tag-mismatch). Exit 1 on any mismatch; suitable \
+        for a deploy step.
+        """)
+
+    @Option(help: "Only the pins of this environment (release tags are always checked).")
+    var env: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: ReportFormat = .text
+
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
+    var directory: String?
+
+    func validate() throws {
+      guard format == .text || format == .json else { throw ValidationError("verify prints text or json") }
+    }
+
+    func run() throws {
+      let report = try evaluating {
+        let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
+        return try PinVerifier(workspace: workspace).verify(environment: env)
+      }
+      if format == .json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+      } else {
+        FileHandle.standardOutput.write(Data(PinVerifier.renderText(report).utf8))
+      }
+      if !report.passed { throw ExitCode(1) }
+    }
+  }
+}
