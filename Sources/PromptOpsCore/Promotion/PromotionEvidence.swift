@@ -76,6 +76,6 @@ public struct NoPromotionEvidence: PromotionEvidence {
 /// The evidence source commands use. One place to wire the eval notes and approval records in.
 public enum PromotionEvidenceSource {
   public static func make(repository: Repository, configuration: Configuration) -> any PromotionEvidence {
-    NoPromotionEvidence()
+    RecordedPromotionEvidence(repository: repository)
   }
 }

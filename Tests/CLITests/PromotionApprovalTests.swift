@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `promote` to an environment that requires approval accepts exactly the approvals the gate
+/// accepts: signed by a trusted key, for this content, and names the approvers in the release tag.
+@Suite("promote: approvals verified as the gate verifies them")
+struct PromotionApprovalTests {
+  @Test func promotionWaitsForASignedApprovalAndNamesTheApprover() throws {
+    let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed: run `sh ci/install-deps.sh --python`")
+    let repo = try TempRepo("promoteApproval")
+    let key = repo.root + "/alice"
+    let keygen = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key], in: repo.root, environment: repo.environment)
+    try #require(keygen.status == 0, "\(keygen.stderr)")
+    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.write(".promptops/allowed_signers", "alice@example.com namespaces=\"promptops-approval\" \(publicKey)\n")
+    try repo.write(
+      ".promptops.yml",
+      """
+      version: 1
+      approvals:
+        allowed_signers: .promptops/allowed_signers
+        policies:
+          - environments: [prod]
+      promotion:
+        environments:
+          - name: prod
+            requires_approval: true
+
+      """)
+    try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.commit("a 1.0.0 with an approval policy")
+
+    let refused = try repo.promptops("promote", "a", "--env", "prod")
+    #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+    #expect(refused.stdout.contains("approval") || refused.stderr.contains("approval"), "\(refused.stdout)\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: repo.path + "/promptops.lock"))
+
+    // A record signed by a key the allowed signers file does not list does not count.
+    let mallory = repo.root + "/mallory"
+    _ = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-f", mallory], in: repo.root, environment: repo.environment)
+    let forged = try repo.promptops(
+      "approve", "a", "--env", "prod", "--role", "owner", "--key", mallory, "--reviewer", "alice@example.com")
+    #expect(forged.status == 0, "\(forged.stderr)")
+    try repo.commit("an approval signed by an untrusted key")
+    let stillRefused = try repo.promptops("promote", "a", "--env", "prod")
+    #expect(stillRefused.status == 1, "\(stillRefused.stdout)\(stillRefused.stderr)")
+
+    let approve = try repo.promptops(
+      "approve", "a", "--env", "prod", "--role", "owner", "--key", key, "--reviewer", "alice@example.com", "--replace")
+    #expect(approve.status == 0, "\(approve.stderr)")
+    try repo.commit("alice approves a 1.0.0 for prod")
+
+    let promoted = try repo.promptops("promote", "a", "--env", "prod")
+    #expect(promoted.status == 0, "\(promoted.stdout)\(promoted.stderr)")
+    let tag = try repo.git("tag", "-l", "--format=%(contents)", "prompt/a/v1.0.0")
+    #expect(tag.contains("alice@example.com"), "the release tag names the approver: \(tag)")
+  }
+}
