@@ -7,6 +7,15 @@ extension PromptOps {
   struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Run the eval suites of prompts at a commit, cached by content, and record the results.",
+      subcommands: [Run.self, Merge.self],
+      defaultSubcommand: Run.self)
+  }
+}
+
+extension PromptOps.Eval {
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run the eval suites of prompts at a commit (the default: `promptops eval [ID…]`).",
       discussion: """
         With IDs, evaluates those prompts; with --changed --base REV, the prompts whose eval inputs \
         (text, card, suite, test files, provider files) differ from the merge base with REV; with \
@@ -14,8 +23,7 @@ extension PromptOps {
         SHA-256 of everything that decides them, and recorded as a git note on the evaluated commit \
         (refs/notes/promptops; see git notes --ref promptops show). Exit 1 when a prompt is below \
         its thresholds or its evals could not run.
-        """,
-      subcommands: [Merge.self])
+        """)
 
     @Argument(help: "Prompt ids (default: every prompt with a suite, or the changed ones with --changed).")
     var ids: [String] = []
@@ -103,8 +111,9 @@ extension PromptOps {
       print("\(stats.providerCalls) provider call\(stats.providerCalls == 1 ? "" : "s"), \(stats.cacheHits) cached\(run.shard.map { " (shard \($0))" } ?? "")")
       if !run.prompts.allSatisfy(\.passed) { throw ExitCode(1) }
     }
+  }
 
-    struct Merge: ParsableCommand {
+  struct Merge: ParsableCommand {
       static let configuration = CommandConfiguration(
         abstract: "Combine the outputs of sharded eval runs into one verdict.",
         discussion: """
@@ -149,7 +158,6 @@ extension PromptOps {
         printVerdicts(prompts)
         if !prompts.allSatisfy(\.passed) { throw ExitCode(1) }
       }
-    }
   }
 }
 

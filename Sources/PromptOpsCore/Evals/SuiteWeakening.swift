@@ -47,6 +47,14 @@ public enum SuiteWeakening {
           report(new.line, "test '\(name)': `\(assertion.type)` loosened to `\(new.type)` for \(assertion.value?.templateText ?? "")")
           continue
         }
+        if let edited = remaining.firstIndex(where: { $0.type == assertion.type && $0.negated == assertion.negated }) {
+          // The same check with another expected value: an edit, not a removal, unless it widens bounds.
+          let new = remaining.remove(at: edited)
+          if assertion.type == "word-count", widens(old: assertion.value, new: new.value) {
+            report(new.line, "test '\(name)': word-count bounds widened from \(assertion.value?.templateText ?? "") to \(new.value?.templateText ?? "")")
+          }
+          continue
+        }
         report(where_, "test '\(name)': assertion `\(assertion.summary)` removed")
       }
     }
@@ -68,6 +76,16 @@ public enum SuiteWeakening {
     case "is-json": return ["contains-json"]
     default: return []
     }
+  }
+
+  private static func widens(old: JSONValue?, new: JSONValue?) -> Bool {
+    func bounds(_ value: JSONValue?) -> (Double, Double) {
+      if let exact = value?.doubleValue { return (exact, exact) }
+      return (value?["min"]?.doubleValue ?? 0, value?["max"]?.doubleValue ?? .infinity)
+    }
+    let (oldLow, oldHigh) = bounds(old)
+    let (newLow, newHigh) = bounds(new)
+    return newLow < oldLow || newHigh > oldHigh
   }
 
   /// For limits (latency, cost, levenshtein) a higher threshold is looser; for scores a lower one.
