@@ -327,4 +327,49 @@ struct EvalCommandTests {
     #expect(result.stdout.contains("FAIL b 1.0.0: pass rate 50% (1/2)"), "\(result.stdout)")
     #expect(result.stdout.contains("failed: two"))
   }
+
+  @Test func configuredSuitesSelectPromptsByGlobAndTheirChangesReRunThem() throws {
+    let repo = try Self.repository()
+    try repo.write(".promptops.yml", "evals:\n  suites:\n    - path: evals/shared.yml\n      prompts: [\"b*\"]\n")
+    try repo.write("evals/shared.yml", "providers: [echo]\ntests:\n  - description: shared\n    vars: {text: owl}\n    assert: [{type: icontains, value: OWL}]\n")
+    _ = try repo.commit("shared suite for b*")
+    let all = try repo.promptops("eval")
+    #expect(all.stdout.contains("PASS b 1.0.0: pass rate 100% (3/3)"), "\(all.stdout)")
+    #expect(all.stdout.contains("PASS a 1.0.0: pass rate 100% (3/3)"))
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("evals/shared.yml", "providers: [echo]\ntests:\n  - description: shared\n    vars: {text: owl}\n    assert: [{type: icontains, value: EAGLE}]\n")
+    _ = try repo.commit("break the shared suite")
+    let changed = try repo.promptops("eval", "--changed", "--base", "main")
+    #expect(changed.status == 1)
+    #expect(changed.stdout.contains("FAIL b 1.0.0"), "\(changed.stdout)")
+    #expect(!changed.stdout.contains(" a 1.0.0"))
+  }
+
+  @Test func twoRunsAtOnceShareTheCacheSafely() throws {
+    let repo = try Self.repository()
+    let binary = try promptopsBinary()
+    let outputs = (0..<2).map { repo.root + "/run-\($0).json" }
+    let processes = outputs.map { output -> Process in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: binary)
+      process.arguments = ["eval", "--no-note", "--output", output]
+      process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+      process.environment = repo.environment
+      process.standardOutput = FileHandle.nullDevice
+      return process
+    }
+    for process in processes { try process.run() }
+    for process in processes { process.waitUntilExit() }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+    let cache = repo.path + "/.git/promptops/eval-cache"
+    let entries = try FileManager.default.subpathsOfDirectory(atPath: cache)
+    #expect(entries.filter { $0.hasSuffix(".json") }.count == 5)
+    #expect(!entries.contains { $0.hasSuffix(".tmp") })
+    for entry in entries where entry.hasSuffix(".json") {
+      let data = try Data(contentsOf: URL(fileURLWithPath: cache + "/" + entry))
+      #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "\(entry) is not whole JSON")
+    }
+    let rerun = try repo.promptops("eval", "--no-note")
+    #expect(rerun.stdout.contains("0 provider calls, 5 cached"), "\(rerun.stdout)")
+  }
 }

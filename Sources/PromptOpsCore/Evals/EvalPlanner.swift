@@ -69,18 +69,30 @@ public struct EvalPlanner {
     }
     if !unattributed.isEmpty {
       // A file outside any prompt folder changed: a shared test file, a provider script, a
-      // configured suite. Only reading every suite tells which prompts it feeds.
+      // configured suite. Only the suites themselves tell which prompts it feeds, so every suite
+      // file is found (one walk of the prompt roots' trees) and read; prompts without a suite
+      // are never opened.
       let changedSet = Set(unattributed)
-      for prompt in try allPrompts() where found[prompt.location.path] == nil {
-        let inputs = suitePaths(for: prompt)
-        var touched = inputs.contains(where: changedSet.contains)
-        if !touched {
-          for suitePath in inputs {
-            guard let suite = try? loader.load(path: suitePath) else { continue }
-            if suite.inputFiles.keys.contains(where: changedSet.contains) { touched = true; break }
+      func touched(_ suitePath: String) -> Bool {
+        if changedSet.contains(suitePath) { return true }
+        guard let suite = try? loader.load(path: suitePath) else { return false }
+        return suite.inputFiles.keys.contains(where: changedSet.contains)
+      }
+      let suffix = "/" + settings.suiteFile
+      let dottedSuffix = "." + settings.suiteFile
+      for file in try repository.files(under: layout.roots, in: snapshot) where file.path.hasSuffix(suffix) || file.path.hasSuffix(dottedSuffix) {
+        guard let location = promptLocation(for: file.path), found[location.path] == nil, touched(file.path),
+          let prompt = try reader.read(location)
+        else { continue }
+        found[location.path] = prompt
+      }
+      let touchedSelections = settings.suites.filter { touched($0.path) }
+      if !touchedSelections.isEmpty {
+        for prompt in try allPrompts() where found[prompt.location.path] == nil {
+          if touchedSelections.contains(where: { $0.prompts.contains(where: { Glob($0).matches(prompt.id) }) }) {
+            found[prompt.location.path] = prompt
           }
         }
-        if touched { found[prompt.location.path] = prompt }
       }
     }
     return found.values.sorted { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
