@@ -114,50 +114,50 @@ extension PromptOps.Eval {
   }
 
   struct Merge: ParsableCommand {
-      static let configuration = CommandConfiguration(
-        abstract: "Combine the outputs of sharded eval runs into one verdict.",
-        discussion: """
-          Reads the --output files of `eval --shard K/N` runs, checks every test is present exactly \
-          once, recomputes each prompt's pass rate and score, and (inside the repository that holds \
-          the evaluated commit) records the verdict as a git note. Exit 1 when a prompt fails.
-          """)
+    static let configuration = CommandConfiguration(
+      abstract: "Combine the outputs of sharded eval runs into one verdict.",
+      discussion: """
+        Reads the --output files of `eval --shard K/N` runs, checks every test is present exactly \
+        once, recomputes each prompt's pass rate and score, and (inside the repository that holds \
+        the evaluated commit) records the verdict as a git note. Exit 1 when a prompt fails.
+        """)
 
-      @Argument(help: "Output files of the shard runs.")
-      var files: [String]
+    @Argument(help: "Output files of the shard runs.")
+    var files: [String]
 
-      @Flag(help: "Do not record the results as a git note.")
-      var noNote = false
+    @Flag(help: "Do not record the results as a git note.")
+    var noNote = false
 
-      @OptionGroup var outputs: EvalOutputOptions
+    @OptionGroup var outputs: EvalOutputOptions
 
-      @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
-      var directory: String?
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
+    var directory: String?
 
-      func run() throws {
-        let (prompts, document) = try evaluating { () throws -> ([PromptEvalResult], JSONValue) in
-          if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
-            throw PromptOpsError.usage("cannot change to directory '\(directory)'")
-          }
-          let documents = try files.map { file -> (name: String, value: JSONValue) in
-            guard let data = FileManager.default.contents(atPath: file) else { throw PromptOpsError.io(path: file, message: "cannot read the file") }
-            do {
-              return (file, try JSONValue.parse(data))
-            } catch {
-              throw PromptOpsError.io(path: file, message: "not JSON: \(error.localizedDescription)")
-            }
-          }
-          let merged = try EvalOutput.merge(documents)
-          if !noNote, let commit = merged.commit, let repository = try? Repository.open(at: FileManager.default.currentDirectoryPath),
-            let id = try? repository.resolveCommit(commit)
-          {
-            try EvalService(repository: repository).record(merged.prompts, on: id)
-          }
-          return (merged.prompts, merged.document)
+    func run() throws {
+      let (prompts, document) = try evaluating { () throws -> ([PromptEvalResult], JSONValue) in
+        if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
+          throw PromptOpsError.usage("cannot change to directory '\(directory)'")
         }
-        try outputs.write(prompts: prompts, document: document, log: nil)
-        printVerdicts(prompts)
-        if !prompts.allSatisfy(\.passed) { throw ExitCode(1) }
+        let documents = try files.map { file -> (name: String, value: JSONValue) in
+          guard let data = FileManager.default.contents(atPath: file) else { throw PromptOpsError.io(path: file, message: "cannot read the file") }
+          do {
+            return (file, try JSONValue.parse(data))
+          } catch {
+            throw PromptOpsError.io(path: file, message: "not JSON: \(error.localizedDescription)")
+          }
+        }
+        let merged = try EvalOutput.merge(documents)
+        if !noNote, let commit = merged.commit, let repository = try? Repository.open(at: FileManager.default.currentDirectoryPath),
+          let id = try? repository.resolveCommit(commit)
+        {
+          try EvalService(repository: repository).record(merged.prompts, on: id)
+        }
+        return (merged.prompts, merged.document)
       }
+      try outputs.write(prompts: prompts, document: document, log: nil)
+      printVerdicts(prompts)
+      if !prompts.allSatisfy(\.passed) { throw ExitCode(1) }
+    }
   }
 }
 

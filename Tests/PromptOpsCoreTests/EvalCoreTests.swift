@@ -258,4 +258,44 @@ struct EvalCoreTests {
     #expect(found.contains { $0.contains("latency threshold loosened from 100.0 to 500.0") })
     #expect(SuiteWeakening.compare(base: suite([kept], minPassRate: 0.8), head: suite([kept, dropped], minPassRate: 0.9)).isEmpty)
   }
+
+  @Test func llmRubricAsksTheGraderAndReadsItsVerdict() async throws {
+    struct Grader: EvalProvider {
+      let id = "grader"
+      func complete(_ request: ProviderRequest) async throws -> ProviderResponse {
+        // Passes outputs that mention "refund"; the rubric and output arrive in the prompt.
+        let pass = request.prompt.contains("<Output>\nrefund policy")
+        return ProviderResponse(output: "Verdict: {\"reason\": \"checked\", \"pass\": \(pass), \"score\": \(pass ? 0.9 : 0.1)}", latencyMs: 1)
+      }
+    }
+    struct Garbage: EvalProvider {
+      let id = "garbage"
+      func complete(_ request: ProviderRequest) async throws -> ProviderResponse { ProviderResponse(output: "I think it is fine", latencyMs: 1) }
+    }
+    let rubric = test([assertion("llm-rubric", .string("Mentions the refund policy"))])
+    let good = try await AssertionChecker(grader: ProviderRubricGrader(provider: Grader())).grade(test: rubric, output: "refund policy is 30 days", latencyMs: 0, cost: nil)
+    #expect(good.pass && good.score == 0.9)
+    let bad = try await AssertionChecker(grader: ProviderRubricGrader(provider: Grader())).grade(test: rubric, output: "no idea", latencyMs: 0, cost: nil)
+    #expect(!bad.pass)
+    let negated = try await AssertionChecker(grader: ProviderRubricGrader(provider: Grader())).grade(
+      test: test([assertion("not-llm-rubric", .string("Mentions the refund policy"))]), output: "no idea", latencyMs: 0, cost: nil)
+    #expect(negated.pass)
+    await #expect(throws: ProviderError.self) {
+      _ = try await AssertionChecker(grader: ProviderRubricGrader(provider: Garbage())).grade(test: rubric, output: "x", latencyMs: 0, cost: nil)
+    }
+    await #expect(throws: AssertionError.self) {
+      _ = try await AssertionChecker(grader: nil).grade(test: rubric, output: "x", latencyMs: 0, cost: nil)
+    }
+  }
+
+  @Test func jsonTestFilesIndentedWithTabsStillLoad() throws {
+    let files = [
+      "s.yml": "providers: [echo]\ntests: ./cases.json\n",
+      "cases.json": "[\n\t{\n\t\t\"description\": \"tabbed\",\n\t\t\"vars\": {\"x\": \"a\\/b\"}\n\t}\n]\n",
+    ]
+    let loader = SuiteLoader(read: { files[$0].map { Array($0.utf8) } }, list: { _ in [] }, settings: EvalSettings())
+    let suite = try loader.load(path: "s.yml")
+    #expect(suite.tests.map(\.name) == ["tabbed"])
+    #expect(suite.tests[0].vars["x"] == .string("a/b"))
+  }
 }

@@ -306,6 +306,14 @@ struct SuiteLoader {
     do {
       return try YAMLSource.parse(String(decoding: bytes, as: UTF8.self))
     } catch {
+      // JSON that YAML 1.1 rejects (tab indentation, some escapes): read it as JSON, then as one
+      // compact line, which YAML reads (line numbers are lost, values are not).
+      if let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
+        let compact = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]),
+        let node = try? YAMLSource.parse(String(decoding: compact, as: UTF8.self))
+      {
+        return node
+      }
       throw SuiteProblem(file: file, line: error.line ?? 1, message: error.message)
     }
   }
