@@ -12,23 +12,33 @@ public struct EvalGate {
   /// The report with the eval findings added; the evaluated prompts' verdicts are recorded as a
   /// git note on the head commit.
   public func amend(_ report: GateReport, comparison: Comparison, options: EvalOptions = EvalOptions()) throws -> GateReport {
+    var timer = PhaseTimer()
     let analyzer = Analyzer(repository: repository)
     let sides = try analyzer.sides(of: comparison)
     let configuration = try analyzer.configuration(for: sides)
-    let (findings, _) = try evaluate(sides: sides, configuration: configuration, options: options)
-    guard !findings.isEmpty else { return report }
+    let (findings, _) = try evaluate(sides: sides, configuration: configuration, options: options, timer: &timer)
     let all = (report.findings + findings).sorted { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
-    return GateReport(base: report.base, head: report.head, prompts: report.prompts, findings: all, statistics: report.statistics)
+    let statistics = GateReport.Statistics(
+      changedPaths: report.statistics.changedPaths, promptsRead: report.statistics.promptsRead, blobsRead: repository.blobsRead,
+      phases: report.statistics.phases + timer.phases)
+    return GateReport(base: report.base, head: report.head, prompts: report.prompts, findings: all, statistics: statistics)
   }
 
   /// Eval findings for a comparison, and the run behind them.
   public func evaluate(sides: Analyzer.Sides, configuration: Configuration, options: EvalOptions) throws -> ([Finding], EvalRun?) {
+    var timer = PhaseTimer()
+    return try evaluate(sides: sides, configuration: configuration, options: options, timer: &timer)
+  }
+
+  func evaluate(sides: Analyzer.Sides, configuration: Configuration, options: EvalOptions, timer: inout PhaseTimer) throws -> ([Finding], EvalRun?) {
     let headConfiguration = sides.rulesFromBase ? try Analyzer(repository: repository).configuration(in: sides.head) : configuration
     var evalConfiguration = headConfiguration
     // The base fixes how evals run and what they require; the layout is the change's own.
     evalConfiguration.evals = configuration.evals
     let planner = EvalPlanner(repository: repository, configuration: evalConfiguration, snapshot: sides.head, environment: options.environment)
-    let changed = try planner.changedPrompts(since: sides.base)
+    timer.mark("evals: configure")
+    let changed = try planner.changedPrompts(since: sides.base, includingWithoutSuite: configuration.evals.requireSuite)
+    timer.mark("evals: find changed eval inputs")
     guard !changed.isEmpty else { return ([], nil) }
     var findings: [Finding] = []
     func add(_ rule: RuleID, _ prompt: String, _ file: String, _ line: Int, _ message: String, severity: Severity? = nil) {
@@ -48,10 +58,12 @@ public struct EvalGate {
       toRun.append(prompt)
       findings += weakenings(of: prompt, headSuites: suites, planner: planner, sides: sides, configuration: configuration)
     }
+    timer.mark("evals: suites and weakening")
     guard !toRun.isEmpty else { return (findings, nil) }
     let commit: ObjectID?
     if case .commit(let id) = sides.head { commit = id } else { commit = nil }
     let run = try EvalService(repository: repository).evaluate(toRun, planner: planner, configuration: evalConfiguration, commit: commit, options: options)
+    timer.mark("evals: run")
     for plan in run.plans {
       for warning in plan.warnings { add(.evalError, plan.promptID, warning.file, warning.line, warning.message, severity: .warning) }
     }

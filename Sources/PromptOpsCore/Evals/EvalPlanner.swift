@@ -49,7 +49,10 @@ public struct EvalPlanner {
   }
 
   /// Prompts present in this snapshot whose eval inputs differ from `base`.
-  public func changedPrompts(since base: Snapshot) throws -> [Prompt] {
+  ///
+  /// Prompts with no suite are left out unless `includingWithoutSuite` (for `eval-missing`): only
+  /// the prompts that will be evaluated are read.
+  public func changedPrompts(since base: Snapshot, includingWithoutSuite: Bool = true) throws -> [Prompt] {
     let changes = try repository.changedFiles(from: base, to: snapshot, under: [])
     var paths = Set<String>()
     for change in changes {
@@ -60,8 +63,16 @@ public struct EvalPlanner {
     let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
     var found: [String: Prompt] = [:]
     var unattributed: [String] = []
+    var seen = Set<String>()
     for path in paths.sorted() {
-      if let location = promptLocation(for: path), let prompt = try reader.read(location) {
+      guard let location = promptLocation(for: path) else {
+        unattributed.append(path)
+        continue
+      }
+      guard seen.insert(location.path).inserted else { continue }
+      // The id a suite selection matches is the location's: a card with another id is card-invalid.
+      if !includingWithoutSuite && suitePaths(for: location, id: location.expectedID).isEmpty { continue }
+      if let prompt = try reader.read(location) {
         found[prompt.location.path] = prompt
       } else {
         unattributed.append(path)
@@ -122,17 +133,19 @@ public struct EvalPlanner {
   }
 
   /// The suite files that apply to a prompt: the one beside it and the configured ones selecting it.
-  public func suitePaths(for prompt: Prompt) -> [String] {
+  public func suitePaths(for prompt: Prompt) -> [String] { suitePaths(for: prompt.location, id: prompt.id) }
+
+  func suitePaths(for location: PromptLocation, id: String) -> [String] {
     var paths: [String] = []
     let beside: String
-    switch prompt.location.kind {
-    case .folder: beside = prompt.location.path + "/" + settings.suiteFile
+    switch location.kind {
+    case .folder: beside = location.path + "/" + settings.suiteFile
     case .singleFile:
-      let folder = SuiteLoader.folder(of: prompt.location.path)
-      beside = (folder.isEmpty ? "" : folder + "/") + prompt.location.expectedID + "." + settings.suiteFile
+      let folder = SuiteLoader.folder(of: location.path)
+      beside = (folder.isEmpty ? "" : folder + "/") + location.expectedID + "." + settings.suiteFile
     }
     if (try? repository.blobID(at: beside, in: snapshot)) != nil { paths.append(beside) }
-    for selection in settings.suites where selection.prompts.contains(where: { Glob($0).matches(prompt.id) }) {
+    for selection in settings.suites where selection.prompts.contains(where: { Glob($0).matches(id) }) {
       if !paths.contains(selection.path) { paths.append(selection.path) }
     }
     return paths
