@@ -99,13 +99,15 @@ public struct EvalRunner: Sendable {
           }
           let result = await Self.execute(unit, provider: made, grader: grader)
           if let cache, result.error == nil { cache.store(result, key: key) }
+          // A provider that could not even be made was never called.
+          if case .failure = made { return (job, result, false) }
           return (job, result, true)
         }
       }
       for _ in 0..<min(concurrency, prepared.count) { submit() }
       while let (job, result, called) = await group.next() {
         runs[job.unit][job.repetition] = result
-        if called { statistics.providerCalls += 1 } else { statistics.cacheHits += 1 }
+        if called { statistics.providerCalls += 1 } else if result.cached { statistics.cacheHits += 1 }
         submit()
       }
     }
