@@ -17,6 +17,7 @@ struct EvalCommandTests {
             value: Alice
           - type: not-icontains
             value: bob
+            metric: tone
       - ./test-cases.json
     thresholds:
       minPassRate: 1
@@ -87,7 +88,10 @@ struct EvalCommandTests {
     let repo = try Self.repository()
     let out = repo.root + "/first.json"
     #expect(try repo.promptops("eval", "--output", out).status == 0)
-    #expect(try outputResults(out).allSatisfy { ($0["response"] as? [String: Any])?["cached"] as? Bool == false })
+    let firstResults = try outputResults(out)
+    #expect(firstResults.allSatisfy { ($0["response"] as? [String: Any])?["cached"] as? Bool == false })
+    #expect(firstResults.allSatisfy { $0["success"] as? Bool == true && $0["score"] as? Double == 1 && $0["gradingResult"] is [String: Any] })
+    #expect(firstResults.contains { ($0["namedScores"] as? [String: Any])?["tone"] as? Double == 1 })
     let second = repo.root + "/second.json"
     let rerun = try repo.promptops("eval", "--output", second)
     #expect(rerun.stdout.contains("0 provider calls, 5 cached"), "\(rerun.stdout)")
@@ -199,7 +203,7 @@ struct EvalCommandTests {
     let weakened = Self.suite
       .replacingOccurrences(of: "vars: {name: Alice}", with: "vars: {input: Alice}")
       .replacingOccurrences(of: "minPassRate: 1", with: "minPassRate: 0.5")
-      .replacingOccurrences(of: "      - type: not-icontains\n        value: bob\n", with: "")
+      .replacingOccurrences(of: "      - type: not-icontains\n        value: bob\n        metric: tone\n", with: "")
     try repo.write("prompts/a/evalsuite.yml", weakened)
     try repo.write(
       "prompts/a/test-cases.json",

@@ -36,6 +36,12 @@ public enum EvalOutput {
               }),
           ])
         }
+        // promptfoo's namedScores: the average score of the assertions tagged with each metric.
+        var metricScores: [String: [Double]] = [:]
+        for component in runResult.grading?.components ?? [] {
+          if let metric = component.metric { metricScores[metric, default: []].append(component.score) }
+        }
+        let namedScores = JSONValue.object(metricScores.mapValues { .number($0.reduce(0, +) / Double($0.count)) })
         let usage = runResult.tokenUsage.map { usage -> JSONValue in
           .object(["prompt": .integer(Int64(usage.prompt)), "completion": .integer(Int64(usage.completion)), "total": .integer(Int64(usage.total))])
         } ?? .object([:])
@@ -49,6 +55,7 @@ public enum EvalOutput {
             "success": .bool(runResult.passed), "score": .number(runResult.grading?.score ?? 0),
             "latencyMs": .integer(Int64(runResult.latencyMs.rounded())), "cost": .number(runResult.cost ?? 0),
             "tokenUsage": usage, "error": runResult.error.map(JSONValue.string) ?? .null, "gradingResult": grading,
+            "namedScores": namedScores,
             "testCase": .object([
               "description": unit.test.description.map(JSONValue.string) ?? .null, "vars": .object(unit.test.vars),
               "assert": .array(unit.test.assertions.map { .object(["type": .string($0.fullType), "value": $0.value ?? .null]) }),
