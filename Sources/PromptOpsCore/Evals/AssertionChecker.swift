@@ -110,7 +110,7 @@ struct AssertionChecker {
       return verdict(pass, "\(words) words (bounds \(low.map(format) ?? "-")…\(high.map(format) ?? "-"))")
     case "latency":
       guard let limit = assertion.threshold ?? value?.doubleValue else { throw AssertionError("latency needs a `threshold` in milliseconds") }
-      return verdict(latencyMs <= limit, "latency \(Int(latencyMs)) ms (limit \(format(limit)) ms)")
+      return verdict(latencyMs <= limit, "latency \(wholeNumber(latencyMs)) ms (limit \(format(limit)) ms)")
     case "cost":
       guard let limit = assertion.threshold ?? value?.doubleValue else { throw AssertionError("cost needs a `threshold` in dollars") }
       guard let cost else { return verdict(false, "the provider reported no cost") }
@@ -254,11 +254,11 @@ enum JSONSchemaCheck {
       if let rule = rules["items"] {
         for (index, item) in items.enumerated() { problems += Self.problems(item, schema: rule, path: "\(path)[\(index)]") }
       }
-      if let low = rules["minItems"]?.doubleValue, Double(items.count) < low { problems.append("\(path) has fewer than \(Int(low)) items") }
-      if let high = rules["maxItems"]?.doubleValue, Double(items.count) > high { problems.append("\(path) has more than \(Int(high)) items") }
+      if let low = rules["minItems"]?.doubleValue, Double(items.count) < low { problems.append("\(path) has fewer than \(wholeNumber(low)) items") }
+      if let high = rules["maxItems"]?.doubleValue, Double(items.count) > high { problems.append("\(path) has more than \(wholeNumber(high)) items") }
     case .string(let text):
-      if let low = rules["minLength"]?.doubleValue, Double(text.count) < low { problems.append("\(path) is shorter than \(Int(low))") }
-      if let high = rules["maxLength"]?.doubleValue, Double(text.count) > high { problems.append("\(path) is longer than \(Int(high))") }
+      if let low = rules["minLength"]?.doubleValue, Double(text.count) < low { problems.append("\(path) is shorter than \(wholeNumber(low))") }
+      if let high = rules["maxLength"]?.doubleValue, Double(text.count) > high { problems.append("\(path) is longer than \(wholeNumber(high))") }
       if let pattern = rules["pattern"]?.stringValue, let regex = try? NSRegularExpression(pattern: pattern),
         regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
       {

@@ -53,7 +53,7 @@ public enum EvalOutput {
             "vars": .object(unit.test.vars),
             "response": .object(["output": .string(runResult.output), "tokenUsage": usage, "cached": .bool(runResult.cached)]),
             "success": .bool(runResult.passed), "score": .number(runResult.grading?.score ?? 0),
-            "latencyMs": .integer(Int64(runResult.latencyMs.rounded())), "cost": .number(runResult.cost ?? 0),
+            "latencyMs": .integer(wholeNumber(runResult.latencyMs)), "cost": .number(runResult.cost ?? 0),
             "tokenUsage": usage, "error": runResult.error.map(JSONValue.string) ?? .null, "gradingResult": grading,
             "namedScores": namedScores,
             "testCase": .object([
@@ -149,16 +149,19 @@ public enum EvalOutput {
     for (unit, runs) in runsByUnit {
       let meta = runs[0]["metadata"]?["promptops"]
       let promptID = meta?["promptId"]?.stringValue ?? ""
-      let minPass = Int(meta?["minPass"]?.doubleValue ?? 1)
+      let minPass = max(1, Int(wholeNumber(meta?["minPass"]?.doubleValue ?? 1)))
       let error = runs.compactMap { $0["error"]?.stringValue }.first
       let passes = runs.filter { $0["success"] == .bool(true) }.count
       let score = runs.reduce(0) { $0 + ($1["score"]?.doubleValue ?? 0) } / Double(runs.count)
-      let expected = Int(meta?["repeat"]?.doubleValue ?? 1)
+      let expected = max(1, Int(wholeNumber(meta?["repeat"]?.doubleValue ?? 1)))
       let incomplete = runs.count < expected ? "test \(unit): \(runs.count) of \(expected) runs present" : nil
       verdicts[promptID, default: []].append(
         UnitVerdict(
           key: unit, testName: meta?["test"]?.stringValue ?? unit, passed: error == nil && incomplete == nil && passes >= minPass, score: score,
           error: error ?? incomplete))
+    }
+    if let stray = verdicts.keys.sorted().first(where: { headers[$0] == nil }) {
+      throw PromptOpsError.io(path: documents.first?.name ?? "", message: "results for prompt '\(stray)' without its entry in `promptops.prompts`")
     }
     let prompts = headers.values.sorted { $0.id < $1.id }.map { PromptEvalResult(header: $0, units: verdicts[$0.id] ?? []) }
     let encoder = JSONEncoder()
@@ -246,10 +249,10 @@ public enum EvalOutput {
           "trace_id": .string(traceID),
           "run_id": .string("\(result.unit.key)#\(repetition)"),
           "model": .string(result.unit.provider.id),
-          "tokens_input": .integer(Int64(runResult.tokenUsage?.prompt ?? 0)),
-          "tokens_output": .integer(Int64(runResult.tokenUsage?.completion ?? 0)),
+          "tokens_input": .integer(Int64(max(runResult.tokenUsage?.prompt ?? 0, 0))),
+          "tokens_output": .integer(Int64(max(runResult.tokenUsage?.completion ?? 0, 0))),
           "cost_usd": .number(max(runResult.cost ?? 0, 0)),
-          "duration_ms": .integer(Int64(max(runResult.latencyMs, 0).rounded())),
+          "duration_ms": .integer(wholeNumber(runResult.latencyMs)),
           "environment": .string("eval"),
           "inputs": .object(result.unit.test.vars),
           "outputs": .object(["text": .string(runResult.output)].merging(runResult.error.map { ["error": .string($0)] } ?? [:]) { $1 }),
@@ -269,6 +272,13 @@ public enum EvalOutput {
     }
     return lines.map { $0 + "\n" }.joined()
   }
+}
+
+/// A non-negative whole number from a measured or file-supplied value, without trapping on NaN,
+/// infinities or values out of range.
+func wholeNumber(_ value: Double) -> Int64 {
+  guard value.isFinite, value > 0 else { return 0 }
+  return value >= 1e15 ? 1_000_000_000_000_000 : Int64(value.rounded())
 }
 
 /// The SemVer pattern the prompt-log schema requires of `version`.

@@ -142,7 +142,7 @@ extension JSONValue {
     case .null: return NSNull()
     case .bool(let value): return value
     case .integer(let value): return value
-    case .number(let value): return value
+    case .number(let value): return value.isFinite ? value : NSNull()
     case .string(let text): return text
     case .array(let items): return items.map(\.foundationObject)
     case .object(let object): return object.mapValues(\.foundationObject)
