@@ -376,4 +376,26 @@ struct EvalCommandTests {
     let rerun = try repo.promptops("eval", "--no-note")
     #expect(rerun.stdout.contains("0 provider calls, 5 cached"), "\(rerun.stdout)")
   }
+
+  @Test func mergeRejectsOutputsThatAreNotWholeEvalResults() throws {
+    let repo = try Self.repository()
+    let cases = [
+      "[",
+      #"{"results": []}"#,
+      #"{"promptops": {"prompts": []}, "results": {"results": [{"metadata": {"promptops": {"unit": "x", "repetition": 0, "minPass": 1e308}}}]}}"#,
+    ]
+    for (index, text) in cases.enumerated() {
+      let file = repo.root + "/bad-\(index).json"
+      try text.write(toFile: file, atomically: true, encoding: .utf8)
+      let result = try repo.promptops("eval", "merge", file, "--no-note")
+      #expect(result.status == 2, "\(text): \(result.stdout)\(result.stderr)")
+      #expect(result.stderr.contains("bad-\(index).json"))
+    }
+    // The same shard twice is not a whole run either.
+    let one = repo.root + "/one.json"
+    _ = try repo.promptops("eval", "--shard", "1/2", "--output", one)
+    let twice = try repo.promptops("eval", "merge", one, one, "--no-note")
+    #expect(twice.status == 2)
+    #expect(twice.stderr.contains("more than one output"))
+  }
 }
