@@ -375,6 +375,22 @@ struct EvalCommandTests {
     }
     let rerun = try repo.promptops("eval", "--no-note")
     #expect(rerun.stdout.contains("0 provider calls, 5 cached"), "\(rerun.stdout)")
+
+    // Two runs recording notes on the same commit at once: both records end up in the note.
+    let writers = ["a", "b"].map { id -> Process in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: binary)
+      process.arguments = ["eval", id]
+      process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+      process.environment = repo.environment
+      process.standardOutput = FileHandle.nullDevice
+      return process
+    }
+    for process in writers { try process.run() }
+    for process in writers { process.waitUntilExit() }
+    let recorded = try notes(repo).compactMap { $0["prompt"] as? String }
+    #expect(writers.allSatisfy { $0.terminationStatus == 0 })
+    #expect(Set(recorded) == ["a", "b"], "\(recorded)")
   }
 
   @Test func mergeRejectsOutputsThatAreNotWholeEvalResults() throws {

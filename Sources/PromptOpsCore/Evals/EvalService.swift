@@ -96,19 +96,40 @@ public final class EvalService {
   }
 
   /// Appends one note line per evaluated prompt to the commit's note.
+  ///
+  /// Appending reads the note and writes it back, so writers on one machine take turns through
+  /// an exclusive lock on `promptops/notes.lock` in the git directory; writers on different
+  /// machines merge their notes line by line (`git notes merge -s cat_sort_uniq`).
   public func record(_ prompts: [PromptEvalResult], on commit: ObjectID, timestamp: Date = Date()) throws {
-    let existing = try recordedResults(on: commit)
-    for prompt in prompts where !prompt.header.suites.isEmpty {
-      // A rerun served from the cache says nothing new: the same verdict on the same inputs.
-      let record = prompt.noteRecord(commit: commit.hex, timestamp: timestamp)
-      if existing.contains(where: {
-        $0.prompt == record.prompt && $0.inputsSHA256 == record.inputsSHA256 && $0.passed == record.passed && $0.passRate == record.passRate
-          && $0.score == record.score && $0.errors == record.errors
-      }) {
-        continue
+    let records = prompts.filter { !$0.header.suites.isEmpty }.map { $0.noteRecord(commit: commit.hex, timestamp: timestamp) }
+    guard !records.isEmpty else { return }
+    try withNotesLock {
+      let existing = try recordedResults(on: commit)
+      for record in records {
+        // A rerun served from the cache says nothing new: the same verdict on the same inputs.
+        if existing.contains(where: {
+          $0.prompt == record.prompt && $0.inputsSHA256 == record.inputsSHA256 && $0.passed == record.passed && $0.passRate == record.passRate
+            && $0.score == record.score && $0.errors == record.errors
+        }) {
+          continue
+        }
+        try repository.appendNoteLine(record.jsonLine, on: commit, ref: Self.notesRef)
       }
-      try repository.appendNoteLine(prompt.noteRecord(commit: commit.hex, timestamp: timestamp).jsonLine, on: commit, ref: Self.notesRef)
     }
+  }
+
+  private func withNotesLock(_ body: () throws -> Void) throws {
+    let folder = (repository.commonDirectory.hasSuffix("/") ? repository.commonDirectory : repository.commonDirectory + "/") + "promptops"
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let path = folder + "/notes.lock"
+    let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw PromptOpsError.io(path: path, message: "cannot open the notes lock: \(String(cString: strerror(errno)))") }
+    defer { close(descriptor) }
+    while flock(descriptor, LOCK_EX) != 0 {
+      guard errno == EINTR else { throw PromptOpsError.io(path: path, message: "cannot lock: \(String(cString: strerror(errno)))") }
+    }
+    defer { flock(descriptor, LOCK_UN) }
+    try body()
   }
 }
 
