@@ -8,7 +8,7 @@ response waits, so 200 requests at concurrency 32 are never throttled by the ser
 Usage:
   server.py [--host 127.0.0.1] [--port 0] [--port-file FILE] [--latency-ms N]
             [--require-key KEY] [--script BEHAVIOUR] [--answers FILE] [--retry-after VALUE]
-            [--watch-stdin]
+            [--watch-stdin] [--exit-with-parent]
 
   --port 0 (the default) takes a free port. Once the socket listens, the port number alone is
   printed as the first line on stdout, and written to --port-file when given (atomically: a temp
@@ -20,7 +20,9 @@ Usage:
   --answers FILE    a JSON object mapping a prompt (the last user message) to a canned answer,
                     used by the `canned` behaviour; prompts not in the map are echoed.
   --retry-after V   the Retry-After header sent with scripted 429/503 answers (default: 0).
-  --watch-stdin     exit when standard input closes, so a test that dies takes its server along.
+  --watch-stdin     exit when standard input closes.
+  --exit-with-parent  exit when the process that started the server dies (checked every 0.2 s),
+                    so a test run that crashes or is killed leaves no server behind.
 
 Endpoints:
   POST /v1/chat/completions (also /chat/completions): the chat API. Request JSON needs
@@ -47,12 +49,15 @@ tag, e.g. `429x2/test-17`, so each test has its own counters), else by --script:
   no-choices   200 JSON without `choices`.
   no-content   200 JSON whose choices[0].message has no `content`.
   drop         close the connection without answering.
+  leak-key     401 whose error message repeats the Authorization header it got, verbatim (a
+               careless gateway), so clients can prove they scrub keys from their errors.
 """
 
 import argparse
 import json
 import os
 import re
+import signal
 import sys
 import tempfile
 import threading
@@ -265,6 +270,10 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(int(slow.group(1)) / 1000.0)
             behaviour = "echo"
 
+        if behaviour == "leak-key":
+            received = self.headers.get("Authorization") or "(none)"
+            self.send_error_json(401, "Incorrect API key provided: " + received, "invalid_request_error")
+            return
         if behaviour == "drop":
             self.close_connection = True
             self.connection.shutdown(2)
@@ -302,7 +311,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(200, response)
 
 
-BEHAVIOURS = ("echo", "canned", "malformed", "not-json", "no-usage", "no-choices", "no-content", "drop")
+BEHAVIOURS = (
+    "echo", "canned", "malformed", "not-json", "no-usage", "no-choices", "no-content", "drop", "leak-key",
+)
 
 
 def is_behaviour(name):
@@ -328,9 +339,15 @@ def main():
     parser.add_argument("--answers")
     parser.add_argument("--retry-after", default="0")
     parser.add_argument("--watch-stdin", action="store_true")
+    parser.add_argument("--exit-with-parent", action="store_true")
     options = parser.parse_args()
     if not is_behaviour(options.script):
         parser.error("unknown --script behaviour %r" % options.script)
+    # A parent that spawned us from a thread with signals blocked passes its mask on; SIGTERM
+    # must still stop the server.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
 
     Handler.options = options
     Handler.state = State()
@@ -353,6 +370,13 @@ def main():
             os._exit(0)
 
         threading.Thread(target=watch, daemon=True).start()
+    if options.exit_with_parent:
+        def orphaned():
+            while os.getppid() == parent:
+                time.sleep(0.2)
+            os._exit(0)
+
+        threading.Thread(target=orphaned, daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
