@@ -414,4 +414,52 @@ struct EvalCommandTests {
     #expect(twice.status == 2)
     #expect(twice.stderr.contains("more than one output"))
   }
+
+  /// `exec:` providers: the script is an eval input (editing only it re-runs the prompt and misses
+  /// the cache), and an `exec:` grader answers `llm-rubric`.
+  @Test func execProviderScriptsAreEvalInputsAndGradeRubrics() throws {
+    let repo = try TempRepo()
+    let calls = repo.root + "/model-calls.log"
+    try repo.writePrompt("shout", text: "hello {{who}}\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write("prompts/shout/model.sh", "#!/bin/sh\necho call >> '\(calls)'\nprintf '%s' \"$1\" | tr a-z A-Z\n")
+    try repo.write(
+      "prompts/shout/grader.sh",
+      "#!/bin/sh\ncase \"$1\" in *HELLO*) echo '{\"pass\": true, \"score\": 1, \"reason\": \"loud\"}' ;; *) echo '{\"pass\": false, \"score\": 0, \"reason\": \"quiet\"}' ;; esac\n")
+    try repo.write(
+      "prompts/shout/evalsuite.yml",
+      """
+      providers: ["exec:sh ./model.sh"]
+      defaultTest:
+        options:
+          provider: "exec:sh ./grader.sh"
+      tests:
+        - vars: {who: ann}
+          assert:
+            - type: contains
+              value: HELLO ANN
+            - type: llm-rubric
+              value: The answer is shouted
+        - vars: {who: bo}
+          assert: [{type: llm-rubric, value: The answer is shouted}]
+
+      """)
+    _ = try repo.commit("shouting prompt")
+    func callCount() -> Int { ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count }
+
+    let first = try repo.promptops("eval")
+    #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+    #expect(first.stdout.contains("PASS shout 1.0.0: pass rate 100% (2/2)"))
+    #expect(callCount() == 2)
+    #expect(try repo.promptops("eval").status == 0)
+    #expect(callCount() == 2, "cached: the script is not run again")
+
+    // Only the provider script changes: the prompt counts as changed and its tests run again.
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("prompts/shout/model.sh", "#!/bin/sh\necho call >> '\(calls)'\nprintf '%s' \"$1\"\n")
+    _ = try repo.commit("the model stops shouting")
+    let changed = try repo.promptops("eval", "--changed", "--base", "main")
+    #expect(changed.status == 1, "\(changed.stdout)")
+    #expect(changed.stdout.contains("FAIL shout 1.0.0: pass rate 0% (0/2)"), "\(changed.stdout)")
+    #expect(callCount() == 4)
+  }
 }
