@@ -98,7 +98,7 @@ extension PromptOps.Eval {
         prompts = prompts.filter { !planner.suitePaths(for: $0).isEmpty }
         var options = EvalOptions(concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
         options.environment = ProcessInfo.processInfo.environment
-        let run = try EvalService(repository: repository).evaluate(prompts, planner: planner, configuration: configuration, commit: head, options: options)
+        let run = try EvalService(repository: repository).evaluateBlocking(prompts, planner: planner, configuration: configuration, commit: head, options: options)
         return (run, warnings)
       }
       for warning in warnings { printError("promptops: warning: \(warning)") }

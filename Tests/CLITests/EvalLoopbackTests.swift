@@ -88,25 +88,25 @@ struct EvalLoopbackTests {
 
   let environment = ["OPENAI_API_KEY": "loopback-test-key"]
 
-  @Test func aSecondIdenticalRunMakesNoRequestsAndOneChangedPromptReRunsOnlyItsTests() throws {
+  @Test func aSecondIdenticalRunMakesNoRequestsAndOneChangedPromptReRunsOnlyItsTests() async throws {
     let server = try LoopbackServer()
     let repo = try repository(server: server)
-    let first = try repo.promptops("eval", environment: environment)
+    let first = try await repo.promptopsAsync("eval", environment: environment)
     #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
     #expect(try server.requests() == 6)
-    let second = try repo.promptops("eval", environment: environment)
+    let second = try await repo.promptopsAsync("eval", environment: environment)
     #expect(second.status == 0)
     #expect(try server.requests() == 6, "a rerun with nothing changed must call no provider")
 
     try repo.writePrompt("b", text: "Prompt b now says {{word}}.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
     _ = try repo.commit("edit b")
-    #expect(try repo.promptops("eval", environment: environment).status == 0)
+    #expect(try await repo.promptopsAsync("eval", environment: environment).status == 0)
     #expect(try server.requests() == 9, "only b's three tests run again")
-    #expect(try repo.promptops("eval", "--no-cache", environment: environment).status == 0)
+    #expect(try await repo.promptopsAsync("eval", "--no-cache", environment: environment).status == 0)
     #expect(try server.requests() == 15)
   }
 
-  @Test func aServerThatKeepsFailingMakesTheGateFail() throws {
+  @Test func aServerThatKeepsFailingMakesTheGateFail() async throws {
     let server = try LoopbackServer()
     let repo = try repository(server: server)
     try repo.git("checkout", "-q", "-b", "topic")
@@ -114,7 +114,7 @@ struct EvalLoopbackTests {
       "prompts/a/evalsuite.yml",
       try repo.read("prompts/a/evalsuite.yml").replacingOccurrences(of: "openai:chat:echo/", with: "openai:chat:500/"))
     _ = try repo.commit("provider answers 500")
-    let result = try repo.promptops("gate", "--base", "main", "--format", "json", environment: environment)
+    let result = try await repo.promptopsAsync("gate", "--base", "main", "--format", "json", environment: environment)
     #expect(result.status == 1)
     #expect(result.stdout.contains("eval-error"))
     #expect(!result.stdout.contains("loopback-test-key"))

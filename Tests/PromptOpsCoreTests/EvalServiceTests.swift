@@ -8,7 +8,7 @@ import TestSupport
 /// The API promotion uses: recorded results by content hash, and a re-run at an older commit.
 @Suite("EvalService: recorded results and re-running a past version")
 struct EvalServiceTests {
-  @Test func recordedResultsAreFoundByContentHashAndOldVersionsReRun() throws {
+  @Test func recordedResultsAreFoundByContentHashAndOldVersionsReRun() async throws {
     let repo = try TempRepo()
     try repo.writePrompt("p", text: "Refunds: {{q}}\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.write("prompts/p/evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {q: yes}\n    assert: [{type: starts-with, value: Refunds}]\n")
@@ -19,10 +19,10 @@ struct EvalServiceTests {
     let repository = try Repository.open(at: repo.path, environment: repo.environment)
     let service = EvalService(repository: repository)
     let oldCommit = try repository.resolveCommit(first)
-    let old = try service.evaluate(promptID: "p", at: oldCommit)
+    let old = try await service.evaluate(promptID: "p", at: oldCommit)
     #expect(old.passed)
     #expect(old.header.version == "1.0.0")
-    let head = try service.evaluate(promptID: "p", at: try repository.resolveCommit("HEAD"))
+    let head = try await service.evaluate(promptID: "p", at: try repository.resolveCommit("HEAD"))
     #expect(!head.passed)
 
     let v1Hash = try #require(old.header.sha256)
@@ -35,6 +35,6 @@ struct EvalServiceTests {
     // git itself reads the note.
     let shown = try repo.git("notes", "--ref", "promptops", "show", first)
     #expect(shown.contains("\"sha256\":\"\(v1Hash)\""))
-    #expect(throws: PromptOpsError.self) { try service.evaluate(promptID: "missing", at: oldCommit) }
+    await #expect(throws: PromptOpsError.self) { try await service.evaluate(promptID: "missing", at: oldCommit) }
   }
 }

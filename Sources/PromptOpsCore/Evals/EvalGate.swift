@@ -62,7 +62,7 @@ public struct EvalGate {
     guard !toRun.isEmpty else { return (findings, nil) }
     let commit: ObjectID?
     if case .commit(let id) = sides.head { commit = id } else { commit = nil }
-    let run = try EvalService(repository: repository).evaluate(toRun, planner: planner, configuration: evalConfiguration, commit: commit, options: options)
+    let run = try EvalService(repository: repository).evaluateBlocking(toRun, planner: planner, configuration: evalConfiguration, commit: commit, options: options)
     timer.mark("evals: run")
     for plan in run.plans {
       for warning in plan.warnings { add(.evalError, plan.promptID, warning.file, warning.line, warning.message, severity: .warning) }

@@ -54,40 +54,84 @@ public final class EvalService {
   }
 
   // MARK: - Running
+  //
+  // Each entry point comes twice: async, for callers in async code, and blocking, for the
+  // synchronous command line. The blocking forms park the calling thread while providers answer,
+  // so they must not be called from a task (that would hold one of the few threads tasks run on).
 
-  /// Evaluates one prompt as a commit has it, now (rollback revalidation). Blocks until done.
-  public func evaluate(promptID: String, at commit: ObjectID, options: EvalOptions = EvalOptions()) throws -> PromptEvalResult {
+  /// Evaluates one prompt as a commit has it, now (rollback revalidation).
+  public func evaluate(promptID: String, at commit: ObjectID, options: EvalOptions = EvalOptions()) async throws -> PromptEvalResult {
+    let (prompt, planner, configuration) = try locate(promptID: promptID, at: commit, options: options)
+    let run = try await evaluate([prompt], planner: planner, configuration: configuration, commit: commit, options: options)
+    guard let result = run.prompts.first else { throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)") }
+    return result
+  }
+
+  /// Evaluates one prompt as a commit has it, now; blocks until done (synchronous callers only).
+  public func evaluateBlocking(promptID: String, at commit: ObjectID, options: EvalOptions = EvalOptions()) throws -> PromptEvalResult {
+    let (prompt, planner, configuration) = try locate(promptID: promptID, at: commit, options: options)
+    let run = try evaluateBlocking([prompt], planner: planner, configuration: configuration, commit: commit, options: options)
+    guard let result = run.prompts.first else { throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)") }
+    return result
+  }
+
+  private func locate(promptID: String, at commit: ObjectID, options: EvalOptions) throws -> (Prompt, EvalPlanner, Configuration) {
     let configuration = try Analyzer(repository: repository).configuration(in: .commit(commit))
     let planner = EvalPlanner(repository: repository, configuration: configuration, snapshot: .commit(commit), environment: options.environment)
     guard let prompt = try planner.prompt(id: promptID) else {
       throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)")
     }
-    let run = try evaluate([prompt], planner: planner, configuration: configuration, commit: commit, options: options)
-    guard let result = run.prompts.first else { throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)") }
-    return result
+    return (prompt, planner, configuration)
   }
 
   /// Plans, runs and (unless sharded or told not to) records the evaluation of some prompts.
-  public func evaluate(_ prompts: [Prompt], planner: EvalPlanner, configuration: Configuration, commit: ObjectID?, options: EvalOptions) throws -> EvalRun {
+  public func evaluate(_ prompts: [Prompt], planner: EvalPlanner, configuration: Configuration, commit: ObjectID?, options: EvalOptions) async throws -> EvalRun {
     let plans = prompts.map(planner.plan)
-    var run: EvalRun
-    if configuration.evals.mode == .external {
-      run = try ExternalEval(command: configuration.evals.externalCommand, workingDirectory: repository.workingDirectory ?? FileManager.default.currentDirectoryPath)
-        .run(plans, commit: commit?.hex)
+    let run: EvalRun
+    if let runner = runner(configuration: configuration, options: options) {
+      run = await Self.run(plans, runner: runner, shard: options.shard, commit: commit?.hex)
     } else {
-      let cache = options.useCache && configuration.evals.cache ? EvalCache(gitCommonDirectory: repository.commonDirectory) : nil
-      let runner = EvalRunner(concurrency: options.concurrency ?? configuration.evals.concurrency, cache: cache, environment: options.environment)
-      run = Self.run(plans, runner: runner, shard: options.shard, commit: commit?.hex)
+      run = try externalRun(plans, configuration: configuration, commit: commit)
     }
+    return try finish(run, commit: commit, options: options)
+  }
+
+  /// The blocking form of `evaluate(_:planner:configuration:commit:options:)`, for synchronous callers.
+  public func evaluateBlocking(_ prompts: [Prompt], planner: EvalPlanner, configuration: Configuration, commit: ObjectID?, options: EvalOptions) throws -> EvalRun {
+    let plans = prompts.map(planner.plan)
+    let run: EvalRun
+    if let runner = runner(configuration: configuration, options: options) {
+      let shard = options.shard
+      let commitHex = commit?.hex
+      run = blockingAwait { await Self.run(plans, runner: runner, shard: shard, commit: commitHex) }
+    } else {
+      run = try externalRun(plans, configuration: configuration, commit: commit)
+    }
+    return try finish(run, commit: commit, options: options)
+  }
+
+  /// The built-in runner, or nil in external mode.
+  private func runner(configuration: Configuration, options: EvalOptions) -> EvalRunner? {
+    guard configuration.evals.mode == .builtin else { return nil }
+    let cache = options.useCache && configuration.evals.cache ? EvalCache(gitCommonDirectory: repository.commonDirectory) : nil
+    return EvalRunner(concurrency: options.concurrency ?? configuration.evals.concurrency, cache: cache, environment: options.environment)
+  }
+
+  private func externalRun(_ plans: [PromptEvalPlan], configuration: Configuration, commit: ObjectID?) throws -> EvalRun {
+    try ExternalEval(command: configuration.evals.externalCommand, workingDirectory: repository.workingDirectory ?? FileManager.default.currentDirectoryPath)
+      .run(plans, commit: commit?.hex)
+  }
+
+  private func finish(_ run: EvalRun, commit: ObjectID?, options: EvalOptions) throws -> EvalRun {
     if options.recordNotes, options.shard == nil, let commit { try record(run.prompts, on: commit, timestamp: run.timestamp) }
     return run
   }
 
-  /// Runs planned units (no repository access: safe to call from any thread). Blocks until done.
-  public static func run(_ plans: [PromptEvalPlan], runner: EvalRunner, shard: EvalShard?, commit: String?) -> EvalRun {
+  /// Runs planned units (no repository access).
+  public static func run(_ plans: [PromptEvalPlan], runner: EvalRunner, shard: EvalShard?, commit: String?) async -> EvalRun {
     let allUnits = plans.flatMap(\.units)
     let units = shard.map { $0.select(allUnits) } ?? allUnits
-    let (results, statistics) = blockingAwait { await runner.run(units) }
+    let (results, statistics) = await runner.run(units)
     var byPrompt: [String: [UnitResult]] = [:]
     for result in results { byPrompt[result.unit.promptID, default: []].append(result) }
     let prompts = plans.map { PromptEvalResult(plan: $0, results: byPrompt[$0.promptID] ?? []) }
