@@ -20,6 +20,6 @@ struct PromptOps: ParsableCommand {
       repository or infrastructure error), 64 command-line usage error.
       """,
     version: promptOpsVersion,
-    subcommands: [Check.self, Gate.self, Diff.self, Hooks.self, Init.self, Logs.self, Rules.self]
+    subcommands: [Check.self, Gate.self, Diff.self, Eval.self, Hooks.self, Init.self, Logs.self, Rules.self]
   )
 }
