@@ -232,7 +232,15 @@ enum ChildProcess {
       envp.forEach { free($0) }
     }
     var pid: pid_t = 0
-    let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    var result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    // ETXTBSY: a script written a moment ago can still be open for writing in a child that
+    // another thread is forking; that passes within milliseconds.
+    var busyRetries = 0
+    while result == ETXTBSY && busyRetries < 50 {
+      busyRetries += 1
+      usleep(20_000)
+      result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    }
     guard result == 0 else {
       throw ChildProcessLaunchFailure(description: "cannot run \(executable): \(String(cString: strerror(result)))")
     }
