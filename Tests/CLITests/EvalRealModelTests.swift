@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `promptops eval` against a real language model: llama-cpp-python's OpenAI-compatible server
 /// with Gemma 3 270M (installed by `ci/install-deps.sh --llm`, which `make test` runs). Missing
@@ -76,7 +76,8 @@ struct EvalRealModelTests {
 
   /// The single entry of `results.results` in a promptfoo-shaped results file.
   func onlyResult(_ path: String) throws -> [String: Any] {
-    let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
     let results = try #require((document["results"] as? [String: Any])?["results"] as? [[String: Any]])
     #expect(results.count == 1)
     return try #require(results.first)

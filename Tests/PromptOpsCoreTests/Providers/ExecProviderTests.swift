@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -13,7 +13,8 @@ struct ExecProviderTests {
     let path: String
 
     init(_ name: String = #function) throws {
-      path = FileManager.default.temporaryDirectory
+      path =
+        FileManager.default.temporaryDirectory
         .appendingPathComponent("exec-provider-\(name.filter(\.isLetter))-\(UUID().uuidString)").path
       try FileManager.default.createDirectory(atPath: path + "/bin", withIntermediateDirectories: true)
       try write(
@@ -87,7 +88,8 @@ struct ExecProviderTests {
   @Test func aLargePromptOnStdinDoesNotDeadlock() async throws {
     let folder = try SuiteFolder()
     let prompt = String(repeating: "0123456789abcdef\n", count: 65536)  // 1 MiB, far beyond a pipe buffer
-    let echoed = try await folder.provider("cat", config: ["stdin": .bool(true)]).complete(ProviderRequest(prompt: prompt))
+    let echoed = try await folder.provider("cat", config: ["stdin": .bool(true)]).complete(
+      ProviderRequest(prompt: prompt))
     #expect(echoed.output.count == prompt.count - 1)
   }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -275,7 +275,8 @@ struct OpenAIChatProviderTests {
   @Test(arguments: ["openai:embedding:text-embedding-3-small", "openai:chat:", "anthropic:messages:claude", "exec:"])
   func unsupportedProviderIDsAreRefused(id: String) {
     #expect(throws: ProviderError.self) {
-      _ = try ProviderFactory.make(ProviderSpec(id: id), environment: ProviderEnvironment(variables: [:], workingDirectory: "/"))
+      _ = try ProviderFactory.make(
+        ProviderSpec(id: id), environment: ProviderEnvironment(variables: [:], workingDirectory: "/"))
     }
   }
 }
