@@ -25,7 +25,8 @@ public final class LoopbackOpenAIServer: @unchecked Sendable {
 
   /// Starts the server with extra arguments (`--require-key`, `--latency-ms`, `--script`, …).
   public init(_ arguments: [String] = []) throws {
-    folder = FileManager.default.temporaryDirectory
+    folder =
+      FileManager.default.temporaryDirectory
       .appendingPathComponent("openai-server-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let portFile = folder + "/port"

@@ -56,8 +56,8 @@ enum ChildProcess {
       defer { childEnds.forEach { _ = close($0) } }
       do {
         pid = try spawn(
-        executable: executable, arguments: arguments, environment: environment,
-        workingDirectory: workingDirectory, stdin: stdinPipe?.read, stdout: stdoutPipe.write,
+          executable: executable, arguments: arguments, environment: environment,
+          workingDirectory: workingDirectory, stdin: stdinPipe?.read, stdout: stdoutPipe.write,
           stderr: stderrPipe.write)
       } catch {
         if let stdinPipe { close(stdinPipe.write) }
@@ -205,7 +205,9 @@ enum ChildProcess {
       throw ChildProcessLaunchFailure(
         description: "this C library cannot set a child's working directory (glibc 2.29 or later is needed)")
     }
-    let chdirResult = withUnsafeMutablePointer(to: &actions) { addChdirFunction(UnsafeMutableRawPointer($0), workingDirectory) }
+    let chdirResult = withUnsafeMutablePointer(to: &actions) {
+      addChdirFunction(UnsafeMutableRawPointer($0), workingDirectory)
+    }
     guard chdirResult == 0 else {
       throw ChildProcessLaunchFailure(description: "cannot use working directory \(workingDirectory)")
     }
@@ -232,7 +234,15 @@ enum ChildProcess {
       envp.forEach { free($0) }
     }
     var pid: pid_t = 0
-    let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    var result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    // ETXTBSY: a script written a moment ago can still be open for writing in a child that
+    // another thread is forking; that passes within milliseconds.
+    var busyRetries = 0
+    while result == ETXTBSY && busyRetries < 50 {
+      busyRetries += 1
+      usleep(20_000)
+      result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    }
     guard result == 0 else {
       throw ChildProcessLaunchFailure(description: "cannot run \(executable): \(String(cString: strerror(result)))")
     }

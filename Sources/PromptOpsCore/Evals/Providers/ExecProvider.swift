@@ -81,7 +81,8 @@ struct ExecProvider: EvalProvider {
         providerID: id, message: "killed by signal \(signal)" + (stderr.isEmpty ? "" : ". stderr: \(stderr)"))
     case .exited(let status) where status != 0:
       throw ProviderError(
-        providerID: id, message: "exited with status \(status)" + (stderr.isEmpty ? " and no stderr" : ". stderr: \(stderr)"))
+        providerID: id,
+        message: "exited with status \(status)" + (stderr.isEmpty ? " and no stderr" : ". stderr: \(stderr)"))
     case .exited:
       var output = String(decoding: outcome.stdout, as: UTF8.self)
       while output.hasSuffix("\n") || output.hasSuffix("\r") { output.removeLast() }
@@ -155,7 +156,8 @@ struct ExecProvider: EvalProvider {
 
   static func json(_ value: JSONValue) -> String {
     let object = ProviderJSON.foundationObject(value)
-    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed]) else {
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+    else {
       return "{}"
     }
     return String(decoding: data, as: UTF8.self)

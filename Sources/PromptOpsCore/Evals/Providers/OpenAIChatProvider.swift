@@ -63,7 +63,8 @@ struct OpenAIChatProvider: EvalProvider {
 
     if spec.config["apiKey"] != nil {
       throw config.error(
-        "config `apiKey` would put the key into cache keys and results; set OPENAI_API_KEY, or name another variable with `apiKeyEnvar`")
+        "config `apiKey` would put the key into cache keys and results; set OPENAI_API_KEY, or name another variable with `apiKeyEnvar`"
+      )
     }
     let known = Self.bodyKeys.union(Self.settingKeys).union(ProviderPricing.keys)
     if let unknown = spec.config.keys.sorted().first(where: { !known.contains($0) }) {
@@ -76,7 +77,8 @@ struct OpenAIChatProvider: EvalProvider {
     } else if let host = try config.string("apiHost") {
       base = "https://\(host)/v1"
     } else {
-      base = environment.variables["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+      base =
+        environment.variables["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         ?? environment.variables["OPENAI_API_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         ?? Self.defaultBaseURL
     }
@@ -135,7 +137,8 @@ struct OpenAIChatProvider: EvalProvider {
   func complete(_ request: ProviderRequest) async throws -> ProviderResponse {
     if keyRequired && key == nil {
       throw fail(
-        "no API key: set \(keyVariable) (or `apiKeyRequired: false` in the provider config for a server that needs none)")
+        "no API key: set \(keyVariable) (or `apiKeyRequired: false` in the provider config for a server that needs none)"
+      )
     }
     var body = bodyTemplate
     body["messages"] = Self.messages(for: request.prompt)

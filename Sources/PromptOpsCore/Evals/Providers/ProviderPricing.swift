@@ -25,7 +25,8 @@ struct ProviderPricing: Sendable, Equatable {
   init(config: ProviderConfig) throws {
     let both = try config.number("cost")
     input = try config.number("inputCostPerMillionTokens").map { $0 / 1_000_000 } ?? config.number("inputCost") ?? both
-    output = try config.number("outputCostPerMillionTokens").map { $0 / 1_000_000 } ?? config.number("outputCost") ?? both
+    output =
+      try config.number("outputCostPerMillionTokens").map { $0 / 1_000_000 } ?? config.number("outputCost") ?? both
   }
 
   /// Dollars for this usage, when every side that was used has a price.
