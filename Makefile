@@ -1,5 +1,6 @@
 # promptops: `make demo` runs the gate on the bundled example; `make test` runs the test suite.
-# Both install what they need (libgit2-dev, and for tests a Python venv with check-jsonschema).
+# Both install what they need (libgit2-dev, and for tests a Python venv with check-jsonschema,
+# llama-cpp-python and a small GGUF model for the real-model integration test).
 SWIFT ?= swift
 BIN := .build/debug/promptops
 VENV_BIN := $(CURDIR)/.build-tools/venv/bin
@@ -18,7 +19,7 @@ demo: build
 	@bash examples/demo.sh $(BIN)
 
 test: deps
-	@sh ci/install-deps.sh --python >/dev/null
+	@sh ci/install-deps.sh --python --llm >/dev/null
 	PATH="$(VENV_BIN):$$PATH" $(SWIFT) build --build-tests
 	PATH="$(VENV_BIN):$$PATH" $(SWIFT) test --skip-build
 

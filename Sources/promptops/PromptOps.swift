@@ -24,8 +24,8 @@ struct PromptOps: ParsableCommand {
       """,
     version: promptOpsVersion,
     subcommands: [
-      Check.self, Gate.self, Diff.self, Hooks.self, Init.self, Logs.self, Rules.self, Approve.self, Approvals.self,
-      Promote.self, Verify.self, Show.self, Rollback.self, History.self,
+      Check.self, Gate.self, Diff.self, Eval.self, Hooks.self, Init.self, Logs.self, Rules.self, Approve.self,
+      Approvals.self, Promote.self, Verify.self, Show.self, Rollback.self, History.self,
     ]
   )
 }

@@ -36,6 +36,45 @@ struct SchemaTests {
     #expect(configResult.status == 0, "\(configResult.stdout)\(configResult.stderr)")
   }
 
+  /// The `evals:` section: a full example validates and is accepted by promptops; a typo is
+  /// rejected by both.
+  @Test func theEvalsSectionValidatesAndTyposFailBoth() throws {
+    let repo = try TempRepo("schemaEvals")
+    let config = """
+      version: 1
+      rules:
+        eval-weakened: warning
+      evals:
+        suite_file: evalsuite.yml
+        suites:
+          - path: evals/shared.yml
+            prompts: ["support-*", billing]
+        require_suite: true
+        input_variable: question
+        concurrency: 8
+        cache: false
+        grader: {id: "openai:chat:gpt-4o-mini", config: {temperature: 0}}
+        mode: external
+        external_command: [npx, promptfoo, eval, -c, "{suite}", -o, "{output}"]
+
+      """
+    try repo.write(".promptops.yml", config)
+    let valid = try validate(["--schemafile", "schemas/promptops-config.schema.json", repo.path + "/.promptops.yml"])
+    #expect(valid.status == 0, "\(valid.stdout)")
+    _ = try repo.commit("config")
+    let accepted = try repo.promptops("check", "--all")
+    #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")
+
+    try repo.write(".promptops.yml", "evals:\n  concurency: 8\n")
+    let typo = try validate(["--schemafile", "schemas/promptops-config.schema.json", repo.path + "/.promptops.yml"])
+    #expect(typo.status != 0)
+    try repo.stage()
+    let rejected = try repo.promptops("check")
+    #expect(rejected.status == 2)
+    #expect(rejected.stderr.contains(".promptops.yml:2"))
+    #expect(rejected.stderr.contains("evals.concurency"))
+  }
+
   /// The scaffold `promptops init` writes is valid too, and a broken card is rejected by both
   /// the schema and the tool.
   @Test func theScaffoldValidatesAndBrokenCardsFailBoth() throws {

@@ -1,0 +1,116 @@
+import Foundation
+import GitKit
+
+/// The gate's eval rules: runs the evals of the prompts a change touched (text, card, suite, test
+/// or provider files) and turns the outcome into `eval-failed`, `eval-missing`, `eval-error` and
+/// `eval-weakened` findings.
+public struct EvalGate {
+  public let repository: Repository
+
+  public init(repository: Repository) { self.repository = repository }
+
+  /// The report with the eval findings added; the evaluated prompts' verdicts are recorded as a
+  /// git note on the head commit.
+  public func amend(_ report: GateReport, comparison: Comparison, options: EvalOptions = EvalOptions()) throws -> GateReport {
+    var timer = PhaseTimer()
+    let analyzer = Analyzer(repository: repository)
+    let sides = try analyzer.sides(of: comparison)
+    let configuration = try analyzer.configuration(for: sides)
+    let (findings, _) = try evaluate(sides: sides, configuration: configuration, options: options, timer: &timer)
+    let all = (report.findings + findings).sorted { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
+    let statistics = GateReport.Statistics(
+      changedPaths: report.statistics.changedPaths, promptsRead: report.statistics.promptsRead, blobsRead: repository.blobsRead,
+      phases: report.statistics.phases + timer.phases)
+    return GateReport(base: report.base, head: report.head, prompts: report.prompts, findings: all, statistics: statistics)
+  }
+
+  /// Eval findings for a comparison, and the run behind them.
+  public func evaluate(sides: Analyzer.Sides, configuration: Configuration, options: EvalOptions) throws -> ([Finding], EvalRun?) {
+    var timer = PhaseTimer()
+    return try evaluate(sides: sides, configuration: configuration, options: options, timer: &timer)
+  }
+
+  func evaluate(sides: Analyzer.Sides, configuration: Configuration, options: EvalOptions, timer: inout PhaseTimer) throws -> ([Finding], EvalRun?) {
+    let headConfiguration = sides.rulesFromBase ? try Analyzer(repository: repository).configuration(in: sides.head) : configuration
+    var evalConfiguration = headConfiguration
+    // The base fixes how evals run and what they require; the layout is the change's own.
+    evalConfiguration.evals = configuration.evals
+    let planner = EvalPlanner(repository: repository, configuration: evalConfiguration, snapshot: sides.head, environment: options.environment)
+    timer.mark("evals: configure")
+    let changed = try planner.changedPrompts(since: sides.base, includingWithoutSuite: configuration.evals.requireSuite)
+    timer.mark("evals: find changed eval inputs")
+    guard !changed.isEmpty else { return ([], nil) }
+    var findings: [Finding] = []
+    func add(_ rule: RuleID, _ prompt: String, _ file: String, _ line: Int, _ message: String, severity: Severity? = nil) {
+      guard let configured = configuration.severity(of: rule) else { return }
+      findings.append(Finding(rule: rule, severity: severity.map { min($0, configured) } ?? configured, prompt: prompt, file: file, line: line, message: message))
+    }
+
+    var toRun: [Prompt] = []
+    for prompt in changed {
+      let suites = planner.suitePaths(for: prompt)
+      if suites.isEmpty {
+        if configuration.evals.requireSuite {
+          add(.evalMissing, prompt.id, prompt.location.cardPath, 1, "prompt '\(prompt.id)' changed but no eval suite applies to it")
+        }
+        continue
+      }
+      toRun.append(prompt)
+      findings += weakenings(of: prompt, headSuites: suites, planner: planner, sides: sides, configuration: configuration)
+    }
+    timer.mark("evals: suites and weakening")
+    guard !toRun.isEmpty else { return (findings, nil) }
+    let commit: ObjectID?
+    if case .commit(let id) = sides.head { commit = id } else { commit = nil }
+    let run = try EvalService(repository: repository).evaluateBlocking(toRun, planner: planner, configuration: evalConfiguration, commit: commit, options: options)
+    timer.mark("evals: run")
+    for plan in run.plans {
+      for warning in plan.warnings { add(.evalError, plan.promptID, warning.file, warning.line, warning.message, severity: .warning) }
+    }
+    for result in run.prompts {
+      let plan = run.plans.first { $0.promptID == result.id }
+      let suite = result.header.suites.first ?? result.header.path
+      if !result.errors.isEmpty {
+        let located = plan?.errors.first
+        add(
+          .evalError, result.id, located?.file ?? suite, located?.line ?? 1,
+          "evals of '\(result.id)' could not run: " + result.errors.prefix(3).joined(separator: "; ")
+            + (result.errors.count > 3 ? " (and \(result.errors.count - 3) more)" : ""))
+      } else if !result.passed {
+        let failing = result.failedTests
+        add(
+          .evalFailed, result.id, suite, 1,
+          "evals of '\(result.id)' below thresholds: pass rate \(percent(result.passRate)) (min \(percent(result.header.thresholds.minPassRate))), "
+            + "score \(String(format: "%.2f", result.score)) (min \(String(format: "%.2f", result.header.thresholds.minScore)))"
+            + (failing.isEmpty ? "" : "; failing: " + failing.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (failing.count > 5 ? " and \(failing.count - 5) more" : "")))
+      }
+    }
+    return (findings, run)
+  }
+
+  private func weakenings(of prompt: Prompt, headSuites: [String], planner: EvalPlanner, sides: Analyzer.Sides, configuration: Configuration) -> [Finding] {
+    guard let severity = configuration.severity(of: .evalWeakened) else { return [] }
+    guard let baseConfiguration = try? Analyzer(repository: repository).configuration(in: sides.base) else { return [] }
+    let basePlanner = EvalPlanner(repository: repository, configuration: baseConfiguration, snapshot: sides.base)
+    guard let basePrompt = try? basePlanner.prompt(id: prompt.id) else { return [] }
+    let baseSuites = basePlanner.suites(for: basePrompt)
+    let headSuites = planner.suites(for: prompt)
+    var findings: [Finding] = []
+    for (path, baseResult) in baseSuites.sorted(by: { $0.key < $1.key }) {
+      guard case .success(let base) = baseResult else { continue }
+      guard let headResult = headSuites[path] else {
+        findings.append(
+          Finding(rule: .evalWeakened, severity: severity, prompt: prompt.id, file: path, line: 1,
+            message: "suite \(path) no longer applies to '\(prompt.id)' (removed or deselected), dropping \(base.tests.count) tests"))
+        continue
+      }
+      guard case .success(let head) = headResult else { continue }
+      for weakening in SuiteWeakening.compare(base: base, head: head) {
+        findings.append(Finding(rule: .evalWeakened, severity: severity, prompt: prompt.id, file: weakening.file, line: weakening.line, message: weakening.message))
+      }
+    }
+    return findings
+  }
+
+  private func percent(_ value: Double) -> String { String(format: "%.0f%%", value * 100) }
+}

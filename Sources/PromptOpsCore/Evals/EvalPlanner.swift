@@ -1,0 +1,236 @@
+import Foundation
+import GitKit
+
+/// Finds the prompts a comparison must evaluate and reads their suites from one snapshot.
+///
+/// A prompt's eval inputs are its text, its card, its suites, the test files they read and the
+/// provider files they name: a change to any of them re-runs that prompt's evals.
+public struct EvalPlanner {
+  let repository: Repository
+  let configuration: Configuration
+  let snapshot: Snapshot
+  let layout: PromptLayout
+  let environment: [String: String]
+
+  public init(repository: Repository, configuration: Configuration, snapshot: Snapshot, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    self.repository = repository
+    self.configuration = configuration
+    self.snapshot = snapshot
+    layout = PromptLayout(configuration)
+    self.environment = environment
+  }
+
+  private var settings: EvalSettings { configuration.evals }
+
+  private var loader: SuiteLoader {
+    let repository = self.repository
+    let snapshot = self.snapshot
+    return SuiteLoader(
+      read: { try repository.contents(at: $0, in: snapshot) },
+      list: { try repository.files(under: [$0], in: snapshot).map(\.path) },
+      settings: settings)
+  }
+
+  // MARK: - Which prompts
+
+  /// Every prompt in the snapshot, sorted by id.
+  public func allPrompts() throws -> [Prompt] {
+    let builder = ChangeSetBuilder(repository: repository, configuration: configuration)
+    return try builder.wholeTree(snapshot).changes.compactMap(\.new)
+  }
+
+  /// The prompt with this id, or nil.
+  public func prompt(id: String) throws -> Prompt? {
+    let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
+    for location in layout.canonicalLocations(for: id) {
+      if let prompt = try reader.read(location), prompt.id == id { return prompt }
+    }
+    return try allPrompts().first { $0.id == id }
+  }
+
+  /// Prompts present in this snapshot whose eval inputs differ from `base`.
+  ///
+  /// Prompts with no suite are left out unless `includingWithoutSuite` (for `eval-missing`): only
+  /// the prompts that will be evaluated are read.
+  public func changedPrompts(since base: Snapshot, includingWithoutSuite: Bool = true) throws -> [Prompt] {
+    let changes = try repository.changedFiles(from: base, to: snapshot, under: [])
+    var paths = Set<String>()
+    for change in changes {
+      if let path = change.oldPath { paths.insert(path) }
+      if let path = change.newPath { paths.insert(path) }
+    }
+    guard !paths.isEmpty else { return [] }
+    let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
+    var found: [String: Prompt] = [:]
+    var unattributed: [String] = []
+    var seen = Set<String>()
+    for path in paths.sorted() {
+      guard let location = promptLocation(for: path) else {
+        unattributed.append(path)
+        continue
+      }
+      guard seen.insert(location.path).inserted else { continue }
+      // The id a suite selection matches is the location's: a card with another id is card-invalid.
+      if !includingWithoutSuite && suitePaths(for: location, id: location.expectedID).isEmpty { continue }
+      if let prompt = try reader.read(location) {
+        found[prompt.location.path] = prompt
+      } else {
+        unattributed.append(path)
+      }
+    }
+    if !unattributed.isEmpty {
+      // A file outside any prompt folder changed: a shared test file, a provider script, a
+      // configured suite. Only the suites themselves tell which prompts it feeds, so every suite
+      // file is found (one walk of the prompt roots' trees) and read; prompts without a suite
+      // are never opened.
+      let changedSet = Set(unattributed)
+      func touched(_ suitePath: String) -> Bool {
+        if changedSet.contains(suitePath) { return true }
+        guard let suite = try? loader.load(path: suitePath) else { return false }
+        return suite.inputFiles.keys.contains(where: changedSet.contains)
+      }
+      let suffix = "/" + settings.suiteFile
+      let dottedSuffix = "." + settings.suiteFile
+      for file in try repository.files(under: layout.roots, in: snapshot) where file.path.hasSuffix(suffix) || file.path.hasSuffix(dottedSuffix) {
+        guard let location = promptLocation(for: file.path), found[location.path] == nil, touched(file.path),
+          let prompt = try reader.read(location)
+        else { continue }
+        found[location.path] = prompt
+      }
+      let touchedSelections = settings.suites.filter { touched($0.path) }
+      if !touchedSelections.isEmpty {
+        for prompt in try allPrompts() where found[prompt.location.path] == nil {
+          if touchedSelections.contains(where: { $0.prompts.contains(where: { Glob($0).matches(prompt.id) }) }) {
+            found[prompt.location.path] = prompt
+          }
+        }
+      }
+    }
+    return found.values.sorted { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
+  }
+
+  /// The prompt a changed file belongs to: its text, card or changelog, or a file in its folder
+  /// (suite, test cases), or a single-file prompt's suite beside it.
+  private func promptLocation(for path: String) -> PromptLocation? {
+    if let location = layout.location(containing: path) { return location }
+    let folder = SuiteLoader.folder(of: path)
+    guard !folder.isEmpty, layout.roots.contains(where: { $0.isEmpty || folder.hasPrefix($0 + "/") }) else { return nil }
+    if (try? repository.blobID(at: folder + "/" + configuration.cardFile, in: snapshot)) != nil
+      || (try? repository.blobID(at: folder + "/" + configuration.textFile, in: snapshot)) != nil
+    {
+      return layout.folderLocation(folder)
+    }
+    let name = String(path[path.index(after: path.lastIndex(of: "/")!)...])
+    let suffix = "." + settings.suiteFile
+    if name.hasSuffix(suffix) {
+      let id = String(name.dropLast(suffix.count))
+      for candidate in configuration.singleFileSuffixes {
+        let file = folder + "/" + id + candidate
+        if (try? repository.blobID(at: file, in: snapshot)) != nil { return layout.location(containing: file) }
+      }
+    }
+    return nil
+  }
+
+  /// The suite files that apply to a prompt: the one beside it and the configured ones selecting it.
+  public func suitePaths(for prompt: Prompt) -> [String] { suitePaths(for: prompt.location, id: prompt.id) }
+
+  func suitePaths(for location: PromptLocation, id: String) -> [String] {
+    var paths: [String] = []
+    let beside: String
+    switch location.kind {
+    case .folder: beside = location.path + "/" + settings.suiteFile
+    case .singleFile:
+      let folder = SuiteLoader.folder(of: location.path)
+      beside = (folder.isEmpty ? "" : folder + "/") + location.expectedID + "." + settings.suiteFile
+    }
+    if (try? repository.blobID(at: beside, in: snapshot)) != nil { paths.append(beside) }
+    for selection in settings.suites where selection.prompts.contains(where: { Glob($0).matches(id) }) {
+      if !paths.contains(selection.path) { paths.append(selection.path) }
+    }
+    return paths
+  }
+
+  // MARK: - Plans
+
+  /// Reads a prompt's suites and renders every test: the units to run, or the problems that stop them.
+  public func plan(_ prompt: Prompt) -> PromptEvalPlan {
+    var inputs: [String: String] = [:]
+    if let sha = prompt.sha256 { inputs[prompt.location.textPath] = sha }
+    if prompt.location.kind == .folder, let bytes = try? repository.contents(at: prompt.location.cardPath, in: snapshot) {
+      inputs[prompt.location.cardPath] = Prompt.sha256(of: bytes)
+    }
+    var errors: [SuiteProblem] = []
+    var warnings: [SuiteProblem] = []
+    var units: [EvalUnit] = []
+    var thresholds = EvalThresholds()
+    thresholds.minPassRate = 0
+    let paths = suitePaths(for: prompt)
+    if paths.isEmpty { thresholds.minPassRate = 1 }
+    let text = prompt.text ?? ""
+    if prompt.text == nil {
+      errors.append(SuiteProblem(file: prompt.location.textPath, line: 1, message: "the prompt has no text to evaluate"))
+    }
+    let template = PromptTemplate(text: text, variablePattern: configuration.variablePattern)
+    let top = repository.workingDirectory ?? FileManager.default.currentDirectoryPath
+    for path in paths {
+      let suite: EvalSuite
+      do {
+        suite = try loader.load(path: path)
+      } catch let problem as SuiteProblem {
+        errors.append(problem)
+        continue
+      } catch {
+        errors.append(SuiteProblem(file: path, line: 1, message: "\(error)"))
+        continue
+      }
+      inputs.merge(suite.inputFiles) { $1 }
+      warnings += suite.warnings
+      thresholds.minPassRate = max(thresholds.minPassRate, suite.thresholds.minPassRate)
+      thresholds.minScore = max(thresholds.minScore, suite.thresholds.minScore)
+      let folder = SuiteLoader.folder(of: path)
+      let testFiles = Set(suite.tests.map(\.file))
+      let providerHashes = suite.inputFiles.filter { $0.key != path && !testFiles.contains($0.key) }
+        .sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
+      for (testIndex, test) in suite.tests.enumerated() {
+        if let only = test.promptID, only != prompt.id { continue }
+        let rendered: String
+        do {
+          rendered = try template.render(test.vars)
+        } catch {
+          errors.append(
+            SuiteProblem(
+              file: test.file, line: test.line,
+              message: "test '\(test.name)' gives no value for \(error.names.map { "{{\($0)}}" }.joined(separator: ", ")) used by \(prompt.location.textPath)"))
+          continue
+        }
+        for provider in suite.providers {
+          units.append(
+            EvalUnit(
+              key: "\(prompt.id)|\(path)|\(testIndex)|\(provider.label ?? provider.id)", promptID: prompt.id, suitePath: path,
+              testIndex: testIndex, test: test, provider: provider, grader: test.grader ?? suite.grader ?? settings.grader,
+              renderedPrompt: rendered, workingDirectory: top + (folder.isEmpty ? "" : "/" + folder),
+              providerFileHashes: providerHashes))
+        }
+      }
+    }
+    return PromptEvalPlan(
+      promptID: prompt.id, version: prompt.card?.version.text, sha256: prompt.sha256, path: prompt.location.path, suitePaths: paths,
+      thresholds: thresholds, inputs: inputs, units: units, errors: errors, warnings: warnings)
+  }
+
+  /// The suites of a prompt as this snapshot has them (for weakening checks against the base).
+  func suites(for prompt: Prompt) -> [String: Result<EvalSuite, SuiteProblem>] {
+    var result: [String: Result<EvalSuite, SuiteProblem>] = [:]
+    for path in suitePaths(for: prompt) {
+      do {
+        result[path] = .success(try loader.load(path: path))
+      } catch let problem as SuiteProblem {
+        result[path] = .failure(problem)
+      } catch {
+        result[path] = .failure(SuiteProblem(file: path, line: 1, message: "\(error)"))
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// One run of one unit: what the provider answered and how it was graded.
+public struct RunResult: Sendable, Codable, Equatable {
+  public var output: String
+  public var tokenUsage: TokenUsage?
+  public var cost: Double?
+  public var latencyMs: Double
+  public var grading: GradingOutcome?
+  /// Why the run produced no verdict (provider failure, ungradable assertion); never cached.
+  public var error: String?
+  /// Served from the cache (not stored in the cache itself).
+  public var cached = false
+
+  public var passed: Bool { error == nil && grading?.pass == true }
+
+  enum CodingKeys: String, CodingKey { case output, tokenUsage, cost, latencyMs, grading, error }
+}
+
+/// The runs of one unit and its verdict.
+public struct UnitResult: Sendable {
+  public let unit: EvalUnit
+  public let runs: [RunResult]
+
+  public var passCount: Int { runs.filter(\.passed).count }
+  public var errored: Bool { runs.contains { $0.error != nil } }
+  public var passed: Bool { !errored && passCount >= unit.test.requiredPasses }
+  public var score: Double {
+    guard !runs.isEmpty else { return 0 }
+    return runs.reduce(0) { $0 + ($1.grading?.score ?? 0) } / Double(runs.count)
+  }
+}
+
+/// Runs units against their providers with bounded concurrency; results come back in the order
+/// of the units, whatever order the providers answer in.
+public struct EvalRunner: Sendable {
+  public var concurrency: Int
+  public var cache: EvalCache?
+  public var environment: [String: String]
+  /// Makes live providers; tests and callers can add their own kinds.
+  public var makeProvider: @Sendable (ProviderSpec, ProviderEnvironment) throws -> any EvalProvider
+
+  public init(
+    concurrency: Int, cache: EvalCache?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    makeProvider: @escaping @Sendable (ProviderSpec, ProviderEnvironment) throws -> any EvalProvider = { try ProviderFactory.make($0, environment: $1) }
+  ) {
+    self.concurrency = max(1, concurrency)
+    self.cache = cache
+    self.environment = environment
+    self.makeProvider = makeProvider
+  }
+
+  /// Provider calls made by the last runs, for reporting (cache hits are not calls).
+  public struct Statistics: Sendable { public var providerCalls = 0; public var cacheHits = 0 }
+
+  public func run(_ units: [EvalUnit]) async -> (results: [UnitResult], statistics: Statistics) {
+    struct Job: Sendable { let unit: Int; let repetition: Int }
+    var jobs: [Job] = []
+    for (index, unit) in units.enumerated() {
+      for repetition in 0..<unit.test.repeatCount { jobs.append(Job(unit: index, repetition: repetition)) }
+    }
+    // Providers are made once per spec and folder; a spec that cannot be made fails its units.
+    var providers: [String: Result<any EvalProvider, ProviderError>] = [:]
+    func provider(_ spec: ProviderSpec, _ folder: String) -> Result<any EvalProvider, ProviderError> {
+      let key = spec.canonicalJSON + "\u{0}" + folder
+      if let made = providers[key] { return made }
+      let made: Result<any EvalProvider, ProviderError>
+      do {
+        made = .success(try makeProvider(spec, ProviderEnvironment(variables: environment, workingDirectory: folder)))
+      } catch let error as ProviderError {
+        made = .failure(error)
+      } catch {
+        made = .failure(ProviderError(providerID: spec.id, message: "\(error)"))
+      }
+      providers[key] = made
+      return made
+    }
+    let prepared = jobs.map { job -> (Job, Result<any EvalProvider, ProviderError>, Result<any EvalProvider, ProviderError>?) in
+      let unit = units[job.unit]
+      return (job, provider(unit.provider, unit.workingDirectory), unit.grader.map { provider($0, unit.workingDirectory) })
+    }
+
+    var runs = [[RunResult?]](repeating: [], count: units.count)
+    for (index, unit) in units.enumerated() { runs[index] = Array(repeating: nil, count: unit.test.repeatCount) }
+    var statistics = Statistics()
+    let cache = self.cache
+    await withTaskGroup(of: (Job, RunResult, Bool).self) { group in
+      var next = 0
+      func submit() {
+        guard next < prepared.count else { return }
+        let (job, made, grader) = prepared[next]
+        let unit = units[job.unit]
+        next += 1
+        group.addTask {
+          let key = unit.cacheKey(repetition: job.repetition)
+          if let cache, var hit = cache.load(key) {
+            hit.cached = true
+            return (job, hit, false)
+          }
+          let result = await Self.execute(unit, provider: made, grader: grader)
+          if let cache, result.error == nil { cache.store(result, key: key) }
+          // A provider that could not even be made was never called.
+          if case .failure = made { return (job, result, false) }
+          return (job, result, true)
+        }
+      }
+      for _ in 0..<min(concurrency, prepared.count) { submit() }
+      while let (job, result, called) = await group.next() {
+        runs[job.unit][job.repetition] = result
+        if called { statistics.providerCalls += 1 } else if result.cached { statistics.cacheHits += 1 }
+        submit()
+      }
+    }
+    let results = units.enumerated().map { index, unit in UnitResult(unit: unit, runs: runs[index].compactMap { $0 }) }
+    return (results, statistics)
+  }
+
+  private static func execute(
+    _ unit: EvalUnit, provider made: Result<any EvalProvider, ProviderError>, grader: Result<any EvalProvider, ProviderError>?
+  ) async -> RunResult {
+    let provider: any EvalProvider
+    switch made {
+    case .success(let live): provider = live
+    case .failure(let error): return RunResult(output: "", latencyMs: 0, error: error.description)
+    }
+    let response: ProviderResponse
+    do {
+      response = try await provider.complete(ProviderRequest(prompt: unit.renderedPrompt, vars: unit.test.vars.mapValues(\.templateText)))
+    } catch let error as ProviderError {
+      return RunResult(output: "", latencyMs: 0, error: error.description)
+    } catch {
+      return RunResult(output: "", latencyMs: 0, error: "provider \(unit.provider.id): \(error)")
+    }
+    var rubricGrader: (any RubricGrader)?
+    switch grader {
+    case .success(let live)?: rubricGrader = ProviderRubricGrader(provider: live)
+    case .failure(let error)?:
+      if unit.test.assertions.contains(where: { $0.type == "llm-rubric" }) {
+        return RunResult(output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, error: "grader: \(error.description)")
+      }
+    case nil: break
+    }
+    do {
+      let grading = try await AssertionChecker(grader: rubricGrader).grade(
+        test: unit.test, output: response.output, latencyMs: response.latencyMs, cost: response.cost)
+      return RunResult(output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, grading: grading)
+    } catch {
+      return RunResult(
+        output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs,
+        error: "test '\(unit.test.name)': \(error)")
+    }
+  }
+}
+
+/// Grades `llm-rubric` with a provider, asking for promptfoo's `{reason, pass, score}` answer.
+struct ProviderRubricGrader: RubricGrader {
+  let provider: any EvalProvider
+
+  func grade(rubric: String, output: String, assertion: EvalAssertion) async throws -> (pass: Bool, score: Double, reason: String) {
+    let prompt = """
+      You are grading output according to a user-specified rubric. If the statement in the rubric is true, then the output passes the test. \
+      You respond with a JSON object with this structure: {"reason": string, "pass": boolean, "score": number}
+
+      <Output>
+      \(output)
+      </Output>
+      <Rubric>
+      \(rubric)
+      </Rubric>
+      """
+    let response = try await provider.complete(ProviderRequest(prompt: prompt))
+    for value in JSONText.embeddedValues(in: response.output) {
+      guard case .bool(let pass)? = value["pass"] else { continue }
+      let score = value["score"]?.doubleValue ?? (pass ? 1 : 0)
+      return (pass, min(max(score, 0), 1), value["reason"]?.stringValue ?? "")
+    }
+    throw ProviderError(providerID: provider.id, message: "the grader's answer holds no JSON object with a boolean `pass`")
+  }
+}

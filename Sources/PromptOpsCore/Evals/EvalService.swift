@@ -1,0 +1,195 @@
+import Foundation
+import GitKit
+
+/// How an evaluation runs.
+public struct EvalOptions: Sendable {
+  /// Provider calls in flight; nil means the configuration's `evals.concurrency`.
+  public var concurrency: Int?
+  public var useCache = true
+  public var shard: EvalShard?
+  /// Record the verdicts as a git note on the evaluated commit.
+  public var recordNotes = true
+  public var environment: [String: String] = ProcessInfo.processInfo.environment
+
+  public init(concurrency: Int? = nil, useCache: Bool = true, shard: EvalShard? = nil, recordNotes: Bool = true) {
+    self.concurrency = concurrency
+    self.useCache = useCache
+    self.shard = shard
+    self.recordNotes = recordNotes
+  }
+}
+
+/// Evaluates prompts at a commit and records what passed: the entry point for `eval`, the gate,
+/// and promotion (which reads recorded results and re-runs evals of a version it rolls back to).
+public final class EvalService {
+  /// The notes ref results are recorded under.
+  public static let notesRef = "refs/notes/promptops"
+
+  public let repository: Repository
+
+  public init(repository: Repository) { self.repository = repository }
+
+  // MARK: - Recorded results
+
+  /// Every recorded evaluation of the prompt content with this hash (optionally of one prompt
+  /// id), newest first: what passed, for which content, when, on which commit.
+  public func recordedResults(sha256: String, promptID: String? = nil) throws -> [EvalNoteRecord] {
+    var records: [EvalNoteRecord] = []
+    let decoder = JSONDecoder()
+    for (commit, text) in try repository.notes(ref: Self.notesRef) {
+      for line in text.split(separator: "\n") {
+        guard var record = try? decoder.decode(EvalNoteRecord.self, from: Data(line.utf8)), record.kind == "eval" else { continue }
+        guard record.sha256 == sha256, promptID == nil || record.prompt == promptID else { continue }
+        if record.commit == nil { record.commit = commit.hex }
+        records.append(record)
+      }
+    }
+    return records.sorted { ($0.timestamp, $0.commit ?? "") > ($1.timestamp, $1.commit ?? "") }
+  }
+
+  /// The records in the note on one commit.
+  public func recordedResults(on commit: ObjectID) throws -> [EvalNoteRecord] {
+    guard let text = try repository.note(on: commit, ref: Self.notesRef) else { return [] }
+    return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(EvalNoteRecord.self, from: Data($0.utf8)) }
+  }
+
+  // MARK: - Running
+  //
+  // Each entry point comes twice: async, for callers in async code, and blocking, for the
+  // synchronous command line. The blocking forms park the calling thread while providers answer,
+  // so they must not be called from a task (that would hold one of the few threads tasks run on).
+
+  /// Evaluates one prompt as a commit has it, now (rollback revalidation).
+  public func evaluate(promptID: String, at commit: ObjectID, options: EvalOptions = EvalOptions()) async throws -> PromptEvalResult {
+    let (prompt, planner, configuration) = try locate(promptID: promptID, at: commit, options: options)
+    let run = try await evaluate([prompt], planner: planner, configuration: configuration, commit: commit, options: options)
+    guard let result = run.prompts.first else { throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)") }
+    return result
+  }
+
+  /// Evaluates one prompt as a commit has it, now; blocks until done (synchronous callers only).
+  public func evaluateBlocking(promptID: String, at commit: ObjectID, options: EvalOptions = EvalOptions()) throws -> PromptEvalResult {
+    let (prompt, planner, configuration) = try locate(promptID: promptID, at: commit, options: options)
+    let run = try evaluateBlocking([prompt], planner: planner, configuration: configuration, commit: commit, options: options)
+    guard let result = run.prompts.first else { throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)") }
+    return result
+  }
+
+  private func locate(promptID: String, at commit: ObjectID, options: EvalOptions) throws -> (Prompt, EvalPlanner, Configuration) {
+    let configuration = try Analyzer(repository: repository).configuration(in: .commit(commit))
+    let planner = EvalPlanner(repository: repository, configuration: configuration, snapshot: .commit(commit), environment: options.environment)
+    guard let prompt = try planner.prompt(id: promptID) else {
+      throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)")
+    }
+    return (prompt, planner, configuration)
+  }
+
+  /// Plans, runs and (unless sharded or told not to) records the evaluation of some prompts.
+  public func evaluate(_ prompts: [Prompt], planner: EvalPlanner, configuration: Configuration, commit: ObjectID?, options: EvalOptions) async throws -> EvalRun {
+    let plans = prompts.map(planner.plan)
+    let run: EvalRun
+    if let runner = runner(configuration: configuration, options: options) {
+      run = await Self.run(plans, runner: runner, shard: options.shard, commit: commit?.hex)
+    } else {
+      run = try externalRun(plans, configuration: configuration, commit: commit)
+    }
+    return try finish(run, commit: commit, options: options)
+  }
+
+  /// The blocking form of `evaluate(_:planner:configuration:commit:options:)`, for synchronous callers.
+  public func evaluateBlocking(_ prompts: [Prompt], planner: EvalPlanner, configuration: Configuration, commit: ObjectID?, options: EvalOptions) throws -> EvalRun {
+    let plans = prompts.map(planner.plan)
+    let run: EvalRun
+    if let runner = runner(configuration: configuration, options: options) {
+      let shard = options.shard
+      let commitHex = commit?.hex
+      run = blockingAwait { await Self.run(plans, runner: runner, shard: shard, commit: commitHex) }
+    } else {
+      run = try externalRun(plans, configuration: configuration, commit: commit)
+    }
+    return try finish(run, commit: commit, options: options)
+  }
+
+  /// The built-in runner, or nil in external mode.
+  private func runner(configuration: Configuration, options: EvalOptions) -> EvalRunner? {
+    guard configuration.evals.mode == .builtin else { return nil }
+    let cache = options.useCache && configuration.evals.cache ? EvalCache(gitCommonDirectory: repository.commonDirectory) : nil
+    return EvalRunner(concurrency: options.concurrency ?? configuration.evals.concurrency, cache: cache, environment: options.environment)
+  }
+
+  private func externalRun(_ plans: [PromptEvalPlan], configuration: Configuration, commit: ObjectID?) throws -> EvalRun {
+    try ExternalEval(command: configuration.evals.externalCommand, workingDirectory: repository.workingDirectory ?? FileManager.default.currentDirectoryPath)
+      .run(plans, commit: commit?.hex)
+  }
+
+  private func finish(_ run: EvalRun, commit: ObjectID?, options: EvalOptions) throws -> EvalRun {
+    if options.recordNotes, options.shard == nil, let commit { try record(run.prompts, on: commit, timestamp: run.timestamp) }
+    return run
+  }
+
+  /// Runs planned units (no repository access).
+  public static func run(_ plans: [PromptEvalPlan], runner: EvalRunner, shard: EvalShard?, commit: String?) async -> EvalRun {
+    let allUnits = plans.flatMap(\.units)
+    let units = shard.map { $0.select(allUnits) } ?? allUnits
+    let (results, statistics) = await runner.run(units)
+    var byPrompt: [String: [UnitResult]] = [:]
+    for result in results { byPrompt[result.unit.promptID, default: []].append(result) }
+    let prompts = plans.map { PromptEvalResult(plan: $0, results: byPrompt[$0.promptID] ?? []) }
+    return EvalRun(
+      commit: commit, shard: shard, plans: plans, unitResults: results, prompts: prompts, statistics: statistics, timestamp: Date())
+  }
+
+  /// Appends one note line per evaluated prompt to the commit's note.
+  ///
+  /// Appending reads the note and writes it back, so writers on one machine take turns through
+  /// an exclusive lock on `promptops/notes.lock` in the git directory; writers on different
+  /// machines merge their notes line by line (`git notes merge -s cat_sort_uniq`).
+  public func record(_ prompts: [PromptEvalResult], on commit: ObjectID, timestamp: Date = Date()) throws {
+    let records = prompts.filter { !$0.header.suites.isEmpty }.map { $0.noteRecord(commit: commit.hex, timestamp: timestamp) }
+    guard !records.isEmpty else { return }
+    try withNotesLock {
+      let existing = try recordedResults(on: commit)
+      for record in records {
+        // A rerun served from the cache says nothing new: the same verdict on the same inputs.
+        if existing.contains(where: {
+          $0.prompt == record.prompt && $0.inputsSHA256 == record.inputsSHA256 && $0.passed == record.passed && $0.passRate == record.passRate
+            && $0.score == record.score && $0.errors == record.errors
+        }) {
+          continue
+        }
+        try repository.appendNoteLine(record.jsonLine, on: commit, ref: Self.notesRef)
+      }
+    }
+  }
+
+  private func withNotesLock(_ body: () throws -> Void) throws {
+    let folder = (repository.commonDirectory.hasSuffix("/") ? repository.commonDirectory : repository.commonDirectory + "/") + "promptops"
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let path = folder + "/notes.lock"
+    let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw PromptOpsError.io(path: path, message: "cannot open the notes lock: \(String(cString: strerror(errno)))") }
+    defer { close(descriptor) }
+    while flock(descriptor, LOCK_EX) != 0 {
+      guard errno == EINTR else { throw PromptOpsError.io(path: path, message: "cannot lock: \(String(cString: strerror(errno)))") }
+    }
+    defer { flock(descriptor, LOCK_UN) }
+    try body()
+  }
+}
+
+/// Waits for async work from synchronous code (the command-line entry points are synchronous,
+/// which keeps `check`'s start-up free of the concurrency runtime's cost).
+public func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+  let box = AwaitBox<T>()
+  let done = DispatchSemaphore(value: 0)
+  Task.detached {
+    box.value = await body()
+    done.signal()
+  }
+  done.wait()
+  return box.value!
+}
+
+private final class AwaitBox<T>: @unchecked Sendable {
+  var value: T?
+}

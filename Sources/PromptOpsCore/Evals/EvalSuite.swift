@@ -1,0 +1,96 @@
+/// One promptfoo-style eval suite, with its test files read and `defaultTest` applied.
+public struct EvalSuite: Sendable, Equatable {
+  /// Repository-relative path of the suite file.
+  public var path: String
+  public var description: String?
+  public var providers: [ProviderSpec]
+  public var tests: [EvalTest]
+  public var thresholds: EvalThresholds
+  /// The grader for `llm-rubric` (`defaultTest.options.provider`), when the suite names one.
+  public var grader: ProviderSpec?
+  /// Every file whose content decides this suite's results: the suite itself, its test files and
+  /// the provider files it names, with the SHA-256 of each.
+  public var inputFiles: [String: String]
+  /// Keys the suite has that promptops does not act on: reported, never silently dropped.
+  public var warnings: [SuiteProblem]
+}
+
+/// The pass rate and average score a prompt's results must reach.
+public struct EvalThresholds: Sendable, Equatable, Codable {
+  /// promptfoo's default: every test passes.
+  public var minPassRate: Double = 1
+  public var minScore: Double = 0
+  /// Lines of the keys, for weakening findings; 0 when the suite does not set them.
+  public var minPassRateLine = 0
+  public var minScoreLine = 0
+
+  public init() {}
+
+  enum CodingKeys: String, CodingKey { case minPassRate, minScore }
+}
+
+/// One test case: variables and what the output must satisfy.
+public struct EvalTest: Sendable, Equatable {
+  public var description: String?
+  public var vars: [String: JSONValue]
+  public var assertions: [EvalAssertion]
+  /// Minimum weighted score for the test to pass; nil means every assertion must pass.
+  public var threshold: Double?
+  /// Runs of the test, and how many must pass (`repeat`, `minPass`), for flaky model outputs.
+  public var repeatCount = 1
+  public var minPass: Int?
+  /// The grader for this test's `llm-rubric` assertions (`options.provider`).
+  public var grader: ProviderSpec?
+  /// When set, the test applies only to the prompt with this id (the reference's `promptId`).
+  public var promptID: String?
+  public var file: String
+  public var line: Int
+
+  /// How the test is named in reports: its description, or its position.
+  public var name: String { description ?? "test at \(file):\(line)" }
+
+  /// Runs that must pass: all of them unless `minPass` says fewer.
+  public var requiredPasses: Int { min(max(minPass ?? repeatCount, 1), repeatCount) }
+}
+
+/// One assertion, in promptfoo's vocabulary.
+public struct EvalAssertion: Sendable, Equatable, Hashable {
+  /// The type without a `not-` prefix.
+  public var type: String
+  public var negated: Bool
+  public var value: JSONValue?
+  public var threshold: Double?
+  public var weight: Double = 1
+  public var metric: String?
+  /// The grader for a model-graded assertion, when the assertion names its own.
+  public var provider: ProviderSpec?
+  public var line: Int
+
+  /// The type as written (`not-contains`).
+  public var fullType: String { (negated ? "not-" : "") + type }
+
+  /// What the assertion checks, for messages.
+  public var summary: String {
+    guard let value else { return fullType }
+    let text = value.templateText
+    return "\(fullType) \(text.count > 60 ? String(text.prefix(57)) + "…" : text)"
+  }
+}
+
+/// A problem in a suite or test file, at a line.
+public struct SuiteProblem: Sendable, Equatable, Error, CustomStringConvertible {
+  public var file: String
+  public var line: Int
+  public var message: String
+
+  public var description: String { "\(file):\(line): \(message)" }
+}
+
+extension ProviderSpec {
+  /// Canonical text of the spec, for cache keys and comparisons.
+  var canonicalJSON: String {
+    JSONValue.object([
+      "id": .string(id), "label": label.map(JSONValue.string) ?? .null, "config": .object(config),
+    ]).canonicalJSON
+  }
+}

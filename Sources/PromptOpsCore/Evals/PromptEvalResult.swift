@@ -1,0 +1,141 @@
+import Foundation
+
+/// What a prompt's evaluation is judged on, independent of the run that produced it: enough to
+/// recompute the verdict when shard outputs are merged.
+public struct PromptEvalHeader: Sendable, Codable, Equatable {
+  public var id: String
+  public var version: String?
+  public var sha256: String?
+  public var path: String
+  public var suites: [String]
+  public var thresholds: EvalThresholds
+  /// Units the whole (unsharded) evaluation has: a merge checks it saw them all.
+  public var unitCount: Int
+  /// Problems found before any provider was called (suite errors, missing variables).
+  public var errors: [String]
+  /// SHA-256 over the sorted `path:sha256` list of every eval input.
+  public var inputsSHA256: String
+
+  init(plan: PromptEvalPlan) {
+    id = plan.promptID
+    version = plan.version
+    sha256 = plan.sha256
+    path = plan.path
+    suites = plan.suitePaths
+    thresholds = plan.thresholds
+    unitCount = plan.units.count
+    errors = plan.errors.map(\.description)
+    inputsSHA256 = Prompt.sha256(of: Array(plan.inputs.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)\n" }.joined().utf8))
+  }
+}
+
+/// The verdict on one unit (a test against a provider, over its repeats).
+public struct UnitVerdict: Sendable, Equatable {
+  public var key: String
+  public var testName: String
+  public var passed: Bool
+  public var score: Double
+  public var error: String?
+}
+
+/// A prompt's evaluation: pass rate and average score against its suites' thresholds.
+public struct PromptEvalResult: Sendable, Equatable {
+  public var header: PromptEvalHeader
+  public var units: [UnitVerdict]
+  public var errors: [String]
+  public var passRate: Double
+  public var score: Double
+  public var passed: Bool
+
+  public var id: String { header.id }
+  public var failedTests: [String] { units.filter { !$0.passed && $0.error == nil }.map(\.testName) }
+  public var erroredUnits: Int { units.filter { $0.error != nil }.count }
+
+  public init(header: PromptEvalHeader, units: [UnitVerdict]) {
+    self.header = header
+    self.units = units.sorted { $0.key < $1.key }
+    var errors = header.errors
+    for unit in units { if let error = unit.error, !errors.contains(error) { errors.append(error) } }
+    if header.suites.isEmpty {
+      // No suite: nothing to judge; `eval-missing` decides whether that matters.
+    } else if header.unitCount == 0 && header.errors.isEmpty {
+      errors.append("\(header.suites.joined(separator: ", ")): no tests apply to prompt '\(header.id)'")
+    } else if units.count < header.unitCount {
+      errors.append("results for \(header.unitCount - units.count) of \(header.unitCount) tests are missing (a shard output not merged?)")
+    }
+    self.errors = errors
+    let total = max(header.unitCount, units.count)
+    passRate = total == 0 ? 0 : Double(units.filter(\.passed).count) / Double(total)
+    score = total == 0 ? 0 : units.reduce(0) { $0 + $1.score } / Double(total)
+    passed = !header.suites.isEmpty && errors.isEmpty && passRate >= header.thresholds.minPassRate - 1e-9 && score >= header.thresholds.minScore - 1e-9
+  }
+
+  init(plan: PromptEvalPlan, results: [UnitResult]) {
+    self.init(
+      header: PromptEvalHeader(plan: plan),
+      units: results.map { result in
+        UnitVerdict(
+          key: result.unit.key, testName: result.unit.test.name + (result.unit.provider.id == "echo" ? "" : " [\(result.unit.provider.label ?? result.unit.provider.id)]"),
+          passed: result.passed, score: result.score, error: result.runs.compactMap(\.error).first)
+      })
+  }
+
+  /// One line of the git note: what passed, for which content, when.
+  public func noteRecord(commit: String?, timestamp: Date) -> EvalNoteRecord {
+    EvalNoteRecord(
+      kind: "eval", prompt: header.id, version: header.version, sha256: header.sha256, commit: commit, passed: passed,
+      passRate: passRate, score: score, minPassRate: header.thresholds.minPassRate, minScore: header.thresholds.minScore,
+      tests: .init(total: max(header.unitCount, units.count), passed: units.filter(\.passed).count, failed: failedTests.count, errors: erroredUnits),
+      failedTests: failedTests, errors: errors, suites: header.suites, inputsSHA256: header.inputsSHA256,
+      timestamp: EvalNoteRecord.formatter.string(from: timestamp))
+  }
+}
+
+/// One evaluation as recorded in `refs/notes/promptops`: a single JSON object on its own line.
+public struct EvalNoteRecord: Sendable, Codable, Equatable {
+  public var kind: String
+  public var prompt: String
+  public var version: String?
+  public var sha256: String?
+  public var commit: String?
+  public var passed: Bool
+  public var passRate: Double
+  public var score: Double
+  public var minPassRate: Double
+  public var minScore: Double
+  public var tests: Tests
+  public var failedTests: [String]
+  public var errors: [String]
+  public var suites: [String]
+  public var inputsSHA256: String
+  public var timestamp: String
+
+  public struct Tests: Sendable, Codable, Equatable {
+    public var total: Int
+    public var passed: Int
+    public var failed: Int
+    public var errors: Int
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case kind = "type"
+    case prompt, version, sha256, commit, passed, score, tests, errors, suites, timestamp
+    case passRate = "pass_rate"
+    case minPassRate = "min_pass_rate"
+    case minScore = "min_score"
+    case failedTests = "failed_tests"
+    case inputsSHA256 = "inputs_sha256"
+  }
+
+  static var formatter: ISO8601DateFormatter {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter
+  }
+
+  public var jsonLine: String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+  }
+}

@@ -1,0 +1,251 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// How a child process ended, with everything it printed.
+struct ChildProcessOutcome: Sendable {
+  enum Termination: Sendable, Equatable {
+    case exited(Int32)
+    case signalled(Int32)
+    /// Still running at the deadline: its whole process group was killed.
+    case timedOut
+  }
+
+  var termination: Termination
+  var stdout: Data
+  var stderr: Data
+}
+
+/// Why a child process could not be started.
+struct ChildProcessLaunchFailure: Error, CustomStringConvertible {
+  var description: String
+}
+
+/// Runs one program without a shell, in its own process group, so a timeout can kill it and
+/// everything it started (a `bash -c 'sleep 100'` must not outlive the eval that timed out).
+///
+/// Foundation's `Process` can do neither of the two things needed here: put the child in a new
+/// process group, and keep our pipe ends from leaking into children spawned concurrently by other
+/// threads (which would keep pipes open and hang readers). So this spawns with `posix_spawn`,
+/// `POSIX_SPAWN_SETPGROUP` and close-on-exec pipes.
+enum ChildProcess {
+  /// Output beyond this many bytes per stream is read and dropped, so a runaway program cannot
+  /// exhaust memory.
+  static let outputLimit = 16 << 20
+
+  /// Blocks the calling thread until the program ends or `timeout` seconds pass.
+  static func run(
+    executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
+    input: Data?, timeout: Double
+  ) throws -> ChildProcessOutcome {
+    ignoreSIGPIPE
+    let stdinPipe = input == nil ? nil : try makePipe()
+    let stdoutPipe = try makePipe()
+    let stderrPipe = try makePipe()
+    let parentEnds: [Int32] = [stdoutPipe.read, stderrPipe.read]
+    var childEnds: [Int32] = [stdoutPipe.write, stderrPipe.write]
+    if let stdinPipe { childEnds.append(stdinPipe.read) }
+    defer { parentEnds.forEach { _ = close($0) } }
+
+    let pid: pid_t
+    do {
+      defer { childEnds.forEach { _ = close($0) } }
+      do {
+        pid = try spawn(
+          executable: executable, arguments: arguments, environment: environment,
+          workingDirectory: workingDirectory, stdin: stdinPipe?.read, stdout: stdoutPipe.write,
+          stderr: stderrPipe.write)
+      } catch {
+        if let stdinPipe { close(stdinPipe.write) }
+        throw error
+      }
+    }
+    let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(timeout, 0) * 1e9)
+
+    if let input, let stdinPipe {
+      // A separate writer, which owns the pipe's write end, so a child that prints before it
+      // reads cannot deadlock us.
+      let writeEnd = stdinPipe.write
+      Thread.detachNewThread {
+        input.withUnsafeBytes { buffer in
+          var offset = 0
+          while offset < buffer.count {
+            let written = write(writeEnd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { break }  // EPIPE: the child stopped reading; that is its business.
+            offset += written
+          }
+        }
+        close(writeEnd)
+      }
+    }
+
+    var killed = false
+    func killGroup() {
+      if !killed {
+        kill(-pid, SIGKILL)
+        killed = true
+      }
+    }
+    func pastDeadline() -> Bool { DispatchTime.now().uptimeNanoseconds >= deadline }
+
+    // Read both streams until they close, or until the deadline (then kill, and give the pipes
+    // a moment to drain: a grandchild that escaped the group may hold them open forever).
+    var stdout = Data()
+    var stderr = Data()
+    var open: [(fd: Int32, isStdout: Bool)] = [(stdoutPipe.read, true), (stderrPipe.read, false)]
+    var drainDeadline: UInt64?
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while !open.isEmpty {
+      let now = DispatchTime.now().uptimeNanoseconds
+      if !killed && now >= deadline {
+        killGroup()
+        drainDeadline = now + 1_000_000_000
+      }
+      if let drainDeadline, now >= drainDeadline { break }
+      let limit = drainDeadline ?? deadline
+      let waitMs = Int32(clamping: max(1, (limit &- now) / 1_000_000))
+      var polled = open.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+      let ready = poll(&polled, nfds_t(polled.count), min(waitMs, 1000))
+      if ready < 0 && errno != EINTR { break }
+      if ready <= 0 { continue }
+      var stillOpen: [(fd: Int32, isStdout: Bool)] = []
+      for (index, stream) in open.enumerated() {
+        guard polled[index].revents != 0 else {
+          stillOpen.append(stream)
+          continue
+        }
+        let count = read(stream.fd, &buffer, buffer.count)
+        if count > 0 {
+          if stream.isStdout {
+            if stdout.count < outputLimit { stdout.append(contentsOf: buffer[0..<count]) }
+          } else if stderr.count < outputLimit {
+            stderr.append(contentsOf: buffer[0..<count])
+          }
+          stillOpen.append(stream)
+        } else if count < 0 && (errno == EINTR || errno == EAGAIN) {
+          stillOpen.append(stream)
+        }
+      }
+      open = stillOpen
+    }
+
+    // The child may have closed its output and still be running.
+    var status: Int32 = 0
+    while true {
+      let result = waitpid(pid, &status, killed ? 0 : WNOHANG)
+      if result == pid { break }
+      if result < 0 && errno != EINTR { break }
+      if !killed && pastDeadline() {
+        killGroup()
+        continue
+      }
+      if !killed { usleep(5_000) }
+    }
+
+    let termination: ChildProcessOutcome.Termination
+    if killed {
+      termination = .timedOut
+    } else if status & 0x7f == 0 {
+      termination = .exited((status >> 8) & 0xff)
+    } else {
+      termination = .signalled(status & 0x7f)
+    }
+    return ChildProcessOutcome(termination: termination, stdout: stdout, stderr: stderr)
+  }
+
+  // MARK: - libc plumbing
+
+  private static let ignoreSIGPIPE: Void = {
+    // Writing a prompt to a child that exited must be an EPIPE error, not the end of promptops.
+    signal(SIGPIPE, SIG_IGN)
+  }()
+
+  private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+  private typealias AddChdir = @convention(c) (UnsafeMutableRawPointer, UnsafePointer<CChar>) -> Int32
+
+  /// glibc's GNU extensions, which the Swift Glibc module does not import (they sit behind
+  /// `_GNU_SOURCE`): `pipe2` and `posix_spawn_file_actions_addchdir_np` (glibc 2.29).
+  private static let pipe2Function: Pipe2? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2")
+    .map { unsafeBitCast($0, to: Pipe2.self) }
+  private static let addChdirFunction: AddChdir? = dlsym(
+    UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np"
+  ).map { unsafeBitCast($0, to: AddChdir.self) }
+
+  private static func makePipe() throws -> (read: Int32, write: Int32) {
+    var fds: [Int32] = [-1, -1]
+    guard let pipe2Function else {
+      throw ChildProcessLaunchFailure(description: "this C library has no pipe2")
+    }
+    guard pipe2Function(&fds, O_CLOEXEC) == 0 else {
+      throw ChildProcessLaunchFailure(description: "cannot create a pipe: \(String(cString: strerror(errno)))")
+    }
+    return (fds[0], fds[1])
+  }
+
+  private static func spawn(
+    executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
+    stdin: Int32?, stdout: Int32, stderr: Int32
+  ) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if let stdin {
+      posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
+    posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+    posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+    guard let addChdirFunction else {
+      throw ChildProcessLaunchFailure(
+        description: "this C library cannot set a child's working directory (glibc 2.29 or later is needed)")
+    }
+    let chdirResult = withUnsafeMutablePointer(to: &actions) {
+      addChdirFunction(UnsafeMutableRawPointer($0), workingDirectory)
+    }
+    guard chdirResult == 0 else {
+      throw ChildProcessLaunchFailure(description: "cannot use working directory \(workingDirectory)")
+    }
+
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    posix_spawnattr_setpgroup(&attributes, 0)
+    // The child starts with default signal handling (our ignored SIGPIPE must not leak into it)
+    // and an empty signal mask.
+    var defaultSignals = sigset_t()
+    sigemptyset(&defaultSignals)
+    sigaddset(&defaultSignals, SIGPIPE)
+    posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+    var emptyMask = sigset_t()
+    sigemptyset(&emptyMask)
+    posix_spawnattr_setsigmask(&attributes, &emptyMask)
+
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      argv.forEach { free($0) }
+      envp.forEach { free($0) }
+    }
+    var pid: pid_t = 0
+    var result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    // ETXTBSY: a script written a moment ago can still be open for writing in a child that
+    // another thread is forking; that passes within milliseconds.
+    var busyRetries = 0
+    while result == ETXTBSY && busyRetries < 50 {
+      busyRetries += 1
+      usleep(20_000)
+      result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    }
+    guard result == 0 else {
+      throw ChildProcessLaunchFailure(description: "cannot run \(executable): \(String(cString: strerror(result)))")
+    }
+    return pid
+  }
+}

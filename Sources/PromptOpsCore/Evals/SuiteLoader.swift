@@ -1,0 +1,439 @@
+import Foundation
+import Yams
+
+/// Reads a promptfoo-style suite and the test files it names from one snapshot.
+///
+/// Files are read through `read` (git blobs, never the working tree), so what is evaluated is
+/// exactly what the commit holds, and the content hashes of every input are known.
+struct SuiteLoader {
+  /// The file at a repository-relative path, or nil when there is none.
+  let read: (String) throws -> [UInt8]?
+  /// Every file below a repository-relative folder (for globs).
+  let list: (String) throws -> [String]
+  let settings: EvalSettings
+
+  static let assertionTypes: Set<String> = [
+    "equals", "contains", "icontains", "contains-any", "contains-all", "icontains-any", "icontains-all",
+    "starts-with", "regex", "is-json", "contains-json", "levenshtein", "word-count", "latency", "cost", "llm-rubric",
+  ]
+  /// Suite keys promptfoo defines that promptops reads.
+  static let suiteKeys: Set<String> = [
+    "description", "prompts", "providers", "tests", "defaultTest", "thresholds", "options", "repeat", "minPass",
+  ]
+  static let testKeys: Set<String> = [
+    "description", "name", "vars", "input", "assert", "threshold", "options", "repeat", "minPass", "metadata", "tags", "promptId",
+  ]
+
+  func load(path: String) throws -> EvalSuite {
+    guard let bytes = try read(path) else { throw SuiteProblem(file: path, line: 1, message: "suite file not found") }
+    var inputs = [path: Prompt.sha256(of: bytes)]
+    let root = try parse(bytes, file: path)
+    guard let pairs = root?.stringPairs else {
+      throw SuiteProblem(file: path, line: root?.line ?? 1, message: "a suite must be a mapping of keys (description, prompts, providers, tests, …)")
+    }
+    let folder = Self.folder(of: path)
+    var suite = EvalSuite(
+      path: path, description: nil, providers: [], tests: [], thresholds: EvalThresholds(), grader: nil, inputFiles: [:], warnings: [])
+    var testsNode: Node?
+    var defaultTest: Node?
+    var suiteRepeat: (count: Int, minPass: Int?) = (1, nil)
+    for (key, keyLine, value) in pairs {
+      switch key {
+      case "description": suite.description = value.scalarText
+      case "prompts": break  // the prompt under test is the one the suite belongs to or selects
+      case "providers":
+        let items = value.sequence.map(Array.init) ?? [value]
+        for item in items { suite.providers.append(try provider(item, file: path, folder: folder, inputs: &inputs)) }
+      case "tests": testsNode = value
+      case "defaultTest": defaultTest = value
+      case "thresholds":
+        for (subkey, subLine, subvalue) in try mapping(value, "thresholds", file: path) {
+          switch subkey {
+          case "minPassRate":
+            suite.thresholds.minPassRate = try fraction(subvalue, "thresholds.minPassRate", file: path)
+            suite.thresholds.minPassRateLine = subLine
+          case "minScore":
+            suite.thresholds.minScore = try fraction(subvalue, "thresholds.minScore", file: path)
+            suite.thresholds.minScoreLine = subLine
+          default:
+            suite.warnings.append(SuiteProblem(file: path, line: subLine, message: "unknown key `thresholds.\(subkey)` is ignored (known: minPassRate, minScore)"))
+          }
+        }
+      case "options":
+        if let grader = value["provider"] { suite.grader = try provider(grader, file: path, folder: folder, inputs: &inputs) }
+      case "repeat": suiteRepeat.count = try count(value, "repeat", file: path)
+      case "minPass": suiteRepeat.minPass = try count(value, "minPass", file: path)
+      default:
+        suite.warnings.append(
+          SuiteProblem(file: path, line: keyLine, message: "key `\(key)` is not used by promptops and has no effect (read: \(Self.suiteKeys.sorted().joined(separator: ", ")))"))
+      }
+    }
+    guard !suite.providers.isEmpty else { throw SuiteProblem(file: path, line: root?.line ?? 1, message: "the suite names no `providers`") }
+
+    var base = EvalTest(description: nil, vars: [:], assertions: [], file: path, line: defaultTest?.line ?? 1)
+    base.repeatCount = suiteRepeat.count
+    base.minPass = suiteRepeat.minPass
+    if let defaultTest { base = try test(defaultTest, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs) }
+    if suite.grader == nil { suite.grader = base.grader }
+
+    if let testsNode {
+      let entries = testsNode.sequence.map(Array.init) ?? [testsNode]
+      for entry in entries {
+        if let reference = entry.scalarText {
+          for file in try files(matching: reference, folder: folder, from: path, line: entry.line) {
+            suite.tests += try tests(inFile: file, defaults: base, warnings: &suite.warnings, inputs: &inputs)
+          }
+        } else {
+          suite.tests.append(try test(entry, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs))
+        }
+      }
+    }
+    suite.inputFiles = inputs
+    return suite
+  }
+
+  // MARK: - Tests
+
+  private func tests(inFile file: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout [String: String]) throws -> [EvalTest] {
+    guard let bytes = try read(file) else { throw SuiteProblem(file: file, line: 1, message: "test file not found") }
+    inputs[file] = Prompt.sha256(of: bytes)
+    let folder = Self.folder(of: file)
+    if file.lowercased().hasSuffix(".csv") { return try csvTests(bytes, file: file, defaults: defaults) }
+    var nodes: [Node] = []
+    if file.lowercased().hasSuffix(".jsonl") {
+      for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+      where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+        guard let node = try parse(Array(line.utf8), file: file) else { continue }
+        _ = index
+        nodes.append(node)
+      }
+    } else if let root = try parse(bytes, file: file) {
+      nodes = root.sequence.map(Array.init) ?? [root]
+    }
+    return try nodes.map { try test($0, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs) }
+  }
+
+  private func test(
+    _ node: Node, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout [String: String]
+  ) throws -> EvalTest {
+    var test = defaults
+    test.file = file
+    test.line = node.line
+    test.description = nil
+    test.promptID = nil
+    for (key, keyLine, value) in try mapping(node, "test", file: file) {
+      switch key {
+      case "description", "name": test.description = value.scalarText
+      case "vars":
+        guard case .object(let vars) = value.jsonValue else { throw SuiteProblem(file: file, line: value.line, message: "`vars` must be a mapping of variable names to values") }
+        test.vars.merge(vars) { $1 }
+      case "input": test.vars[settings.inputVariable] = value.jsonValue
+      case "assert":
+        guard let items = value.sequence else { throw SuiteProblem(file: file, line: value.line, message: "`assert` must be a list of assertions") }
+        test.assertions += try items.map { try assertion($0, file: file, folder: folder, inputs: &inputs) }
+      case "threshold": test.threshold = try fraction(value, "threshold", file: file)
+      case "options":
+        if let grader = value["provider"] { test.grader = try provider(grader, file: file, folder: folder, inputs: &inputs) }
+      case "repeat": test.repeatCount = try count(value, "repeat", file: file)
+      case "minPass": test.minPass = try count(value, "minPass", file: file)
+      case "promptId": test.promptID = value.scalarText
+      case "metadata", "tags": break
+      default:
+        warnings.append(SuiteProblem(file: file, line: keyLine, message: "test key `\(key)` is not used by promptops and has no effect (read: \(Self.testKeys.sorted().joined(separator: ", ")))"))
+      }
+    }
+    return test
+  }
+
+  private func assertion(_ node: Node, file: String, folder: String, inputs: inout [String: String]) throws -> EvalAssertion {
+    var rawType: String?
+    var result = EvalAssertion(type: "", negated: false, value: nil, threshold: nil, line: node.line)
+    for (key, keyLine, value) in try mapping(node, "assertion", file: file) {
+      switch key {
+      case "type": rawType = value.scalarText
+      case "value": result.value = value.jsonValue
+      case "threshold": result.threshold = try number(value, "threshold", file: file)
+      case "weight": result.weight = try number(value, "weight", file: file)
+      case "metric": result.metric = value.scalarText
+      case "provider": result.provider = try provider(value, file: file, folder: folder, inputs: &inputs)
+      default:
+        throw SuiteProblem(file: file, line: keyLine, message: "assertion key `\(key)` is not supported (known: type, value, threshold, weight, metric, provider)")
+      }
+    }
+    guard var type = rawType else { throw SuiteProblem(file: file, line: node.line, message: "assertion without a `type`") }
+    if type.hasPrefix("not-") {
+      result.negated = true
+      type.removeFirst(4)
+    }
+    guard Self.assertionTypes.contains(type) else {
+      throw SuiteProblem(
+        file: file, line: node.line,
+        message: "unsupported assertion type `\(result.negated ? "not-" : "")\(type)` (supported: \(Self.assertionTypes.sorted().joined(separator: ", ")), each also with `not-`)")
+    }
+    result.type = type
+    guard result.weight >= 0 else { throw SuiteProblem(file: file, line: node.line, message: "assertion `weight` must not be negative") }
+    return result
+  }
+
+  /// promptfoo's CSV tests: a header of variable names; `__expected` columns hold assertions
+  /// (`contains: x`, `regex: x`, …, or a plain value meaning `equals`), `__description` names the test.
+  private func csvTests(_ bytes: [UInt8], file: String, defaults: EvalTest) throws -> [EvalTest] {
+    let rows = CSV.parse(String(decoding: bytes, as: UTF8.self))
+    guard let header = rows.first?.fields else { return [] }
+    var result: [EvalTest] = []
+    for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
+      var test = defaults
+      test.file = file
+      test.line = row.line
+      test.description = nil
+      for (index, column) in header.enumerated() {
+        let value = index < row.fields.count ? row.fields[index] : ""
+        if column.hasPrefix("__expected") {
+          guard !value.isEmpty else { continue }
+          test.assertions.append(try csvAssertion(value, file: file, line: row.line))
+        } else if column == "__description" {
+          test.description = value
+        } else if !column.hasPrefix("__") {
+          test.vars[column] = .string(value)
+        }
+      }
+      result.append(test)
+    }
+    return result
+  }
+
+  private func csvAssertion(_ text: String, file: String, line: Int) throws -> EvalAssertion {
+    var type = "equals"
+    var value = text
+    if let colon = text.firstIndex(of: ":") {
+      let prefix = text[..<colon].trimmingCharacters(in: .whitespaces)
+      let bare = prefix.hasPrefix("not-") ? String(prefix.dropFirst(4)) : prefix
+      if Self.assertionTypes.contains(bare) || bare == "grade" {
+        type = bare == "grade" ? (prefix.hasPrefix("not-") ? "not-llm-rubric" : "llm-rubric") : prefix
+        value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      }
+    } else if text == "is-json" || text == "not-is-json" {
+      type = text
+      value = ""
+    }
+    let negated = type.hasPrefix("not-")
+    return EvalAssertion(
+      type: negated ? String(type.dropFirst(4)) : type, negated: negated, value: value.isEmpty ? nil : .string(value), threshold: nil, line: line)
+  }
+
+  // MARK: - Providers
+
+  private func provider(_ node: Node, file: String, folder: String, inputs: inout [String: String]) throws -> ProviderSpec {
+    var spec: ProviderSpec
+    if let id = node.scalarText {
+      spec = ProviderSpec(id: id)
+    } else {
+      let pairs = try mapping(node, "provider", file: file)
+      if pairs.count == 1, pairs[0].key != "id", pairs[0].value.stringPairs != nil {
+        // promptfoo's short form: `- openai:gpt-4: {config: …}`
+        spec = ProviderSpec(id: pairs[0].key)
+        if case .object(let object) = pairs[0].value.jsonValue, case .object(let config)? = object["config"] { spec.config = config }
+      } else {
+        spec = ProviderSpec(id: "")
+        for (key, keyLine, value) in pairs {
+          switch key {
+          case "id": spec.id = value.scalarText ?? ""
+          case "label": spec.label = value.scalarText
+          case "config":
+            guard case .object(let config) = value.jsonValue else { throw SuiteProblem(file: file, line: value.line, message: "provider `config` must be a mapping") }
+            spec.config = config
+          default:
+            throw SuiteProblem(file: file, line: keyLine, message: "provider key `\(key)` is not supported (known: id, label, config)")
+          }
+        }
+      }
+    }
+    guard !spec.id.isEmpty else { throw SuiteProblem(file: file, line: node.line, message: "provider without an `id`") }
+    for candidate in providerFileCandidates(spec.id) {
+      let path = Self.resolve(candidate, folder: folder)
+      if let path, let bytes = try read(path) { inputs[path] = Prompt.sha256(of: bytes) }
+    }
+    return spec
+  }
+
+  /// Files a provider id names: `file://…`, or the arguments of an `exec:` command that look like
+  /// relative paths (a script beside the suite).
+  private func providerFileCandidates(_ id: String) -> [String] {
+    if id.hasPrefix("file://") { return [String(id.dropFirst(7))] }
+    guard id.hasPrefix("exec:") else { return [] }
+    return id.dropFirst(5).split(separator: " ").map(String.init).filter { $0.contains("/") || $0.contains(".") }
+  }
+
+  // MARK: - Files
+
+  private func files(matching reference: String, folder: String, from file: String, line: Int) throws -> [String] {
+    var pattern = reference
+    if pattern.hasPrefix("file://") { pattern.removeFirst(7) }
+    guard let resolved = Self.resolve(pattern, folder: folder) else {
+      throw SuiteProblem(file: file, line: line, message: "test file '\(reference)' points outside the repository")
+    }
+    guard resolved.contains(where: { "*?[".contains($0) }) else { return [resolved] }
+    let fixed = resolved.split(separator: "/").prefix { !$0.contains(where: { "*?[".contains($0) }) }.joined(separator: "/")
+    let matcher = Glob(resolved)
+    let matches = try list(fixed).filter(matcher.matches).sorted()
+    guard !matches.isEmpty else { throw SuiteProblem(file: file, line: line, message: "no test files match '\(reference)'") }
+    return matches
+  }
+
+  static func folder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return String(path[..<slash])
+  }
+
+  /// A path relative to `folder`, normalised; nil when it climbs above the repository.
+  static func resolve(_ relative: String, folder: String) -> String? {
+    var parts: [Substring] = relative.hasPrefix("/") ? [] : folder.split(separator: "/")
+    for part in relative.split(separator: "/") {
+      switch part {
+      case ".", "": continue
+      case "..":
+        guard !parts.isEmpty else { return nil }
+        parts.removeLast()
+      default: parts.append(part)
+      }
+    }
+    return parts.joined(separator: "/")
+  }
+
+  // MARK: - Values
+
+  private func parse(_ bytes: [UInt8], file: String) throws -> Node? {
+    do {
+      return try YAMLSource.parse(String(decoding: bytes, as: UTF8.self))
+    } catch {
+      // JSON that YAML 1.1 rejects (tab indentation, some escapes): read it as JSON, then as one
+      // compact line, which YAML reads (line numbers are lost, values are not).
+      if let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
+        let compact = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]),
+        let node = try? YAMLSource.parse(String(decoding: compact, as: UTF8.self))
+      {
+        return node
+      }
+      throw SuiteProblem(file: file, line: error.line ?? 1, message: error.message)
+    }
+  }
+
+  private func mapping(_ node: Node, _ what: String, file: String) throws -> [(key: String, keyLine: Int, value: Node)] {
+    guard let pairs = node.stringPairs else { throw SuiteProblem(file: file, line: node.line, message: "\(what) must be a mapping") }
+    return pairs
+  }
+
+  private func number(_ node: Node, _ key: String, file: String) throws -> Double {
+    guard let value = node.jsonValue.doubleValue, value.isFinite else {
+      throw SuiteProblem(file: file, line: node.line, message: "`\(key)` must be a number")
+    }
+    return value
+  }
+
+  private func fraction(_ node: Node, _ key: String, file: String) throws -> Double {
+    let value = try number(node, key, file: file)
+    guard (0...1).contains(value) else { throw SuiteProblem(file: file, line: node.line, message: "`\(key)` must be between 0 and 1 (got \(value))") }
+    return value
+  }
+
+  private func count(_ node: Node, _ key: String, file: String) throws -> Int {
+    guard case .integer(let value) = node.jsonValue, (1...1000).contains(value) else {
+      throw SuiteProblem(file: file, line: node.line, message: "`\(key)` must be a whole number in 1…1000")
+    }
+    return Int(value)
+  }
+}
+
+/// A shell-style glob over repository paths: `*` and `?` stay within one folder, `**` crosses them.
+struct Glob {
+  let regex: NSRegularExpression?
+
+  init(_ pattern: String) {
+    var out = "^"
+    var chars = Array(pattern)
+    var index = 0
+    while index < chars.count {
+      let char = chars[index]
+      if char == "*" {
+        if index + 1 < chars.count && chars[index + 1] == "*" {
+          index += 1
+          if index + 1 < chars.count && chars[index + 1] == "/" {
+            index += 1
+            out += "(?:.*/)?"
+          } else {
+            out += ".*"
+          }
+        } else {
+          out += "[^/]*"
+        }
+      } else if char == "?" {
+        out += "[^/]"
+      } else {
+        out += NSRegularExpression.escapedPattern(for: String(char))
+      }
+      index += 1
+    }
+    chars = []
+    regex = try? NSRegularExpression(pattern: out + "$")
+  }
+
+  func matches(_ path: String) -> Bool {
+    guard let regex else { return false }
+    return regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
+  }
+}
+
+/// RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line breaks.
+enum CSV {
+  struct Row { var fields: [String]; var line: Int }
+
+  static func parse(_ text: String) -> [Row] {
+    var rows: [Row] = []
+    var field = ""
+    var fields: [String] = []
+    var inQuotes = false
+    var line = 1
+    var rowLine = 1
+    var iterator = Array(text.unicodeScalars).makeIterator()
+    var pending: Unicode.Scalar? = nil
+    func next() -> Unicode.Scalar? {
+      if let value = pending { pending = nil; return value }
+      return iterator.next()
+    }
+    while let char = next() {
+      if inQuotes {
+        if char == "\"" {
+          if let following = next() {
+            if following == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = following }
+          } else {
+            inQuotes = false
+          }
+        } else {
+          if char == "\n" { line += 1 }
+          field.unicodeScalars.append(char)
+        }
+        continue
+      }
+      switch char {
+      case "\"": inQuotes = true
+      case ",":
+        fields.append(field)
+        field = ""
+      case "\r": continue
+      case "\n":
+        fields.append(field)
+        rows.append(Row(fields: fields, line: rowLine))
+        fields = []
+        field = ""
+        line += 1
+        rowLine = line
+      default: field.unicodeScalars.append(char)
+      }
+    }
+    if !field.isEmpty || !fields.isEmpty {
+      fields.append(field)
+      rows.append(Row(fields: fields, line: rowLine))
+    }
+    return rows
+  }
+}

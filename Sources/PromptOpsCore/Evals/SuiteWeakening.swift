@@ -1,0 +1,99 @@
+/// Compares a suite with its version in the base commit and names every way the change makes it
+/// easier to pass: lower thresholds, removed tests or assertions, `equals` loosened to `contains`.
+public enum SuiteWeakening {
+  public struct Weakening: Sendable, Equatable {
+    public var file: String
+    public var line: Int
+    public var message: String
+  }
+
+  public static func compare(base: EvalSuite, head: EvalSuite) -> [Weakening] {
+    var found: [Weakening] = []
+    func report(_ line: Int, _ message: String) { found.append(Weakening(file: head.path, line: max(line, 1), message: message)) }
+    if head.thresholds.minPassRate < base.thresholds.minPassRate {
+      report(head.thresholds.minPassRateLine, "thresholds.minPassRate lowered from \(base.thresholds.minPassRate) to \(head.thresholds.minPassRate)")
+    }
+    if head.thresholds.minScore < base.thresholds.minScore {
+      report(head.thresholds.minScoreLine, "thresholds.minScore lowered from \(base.thresholds.minScore) to \(head.thresholds.minScore)")
+    }
+    let removedProviders = Set(base.providers.map(\.id)).subtracting(head.providers.map(\.id))
+    for id in removedProviders.sorted() { report(1, "provider '\(id)' removed") }
+    var unmatched = head.tests
+    for baseTest in base.tests {
+      guard let index = unmatched.firstIndex(where: { identity($0) == identity(baseTest) }) else {
+        report(1, "test '\(baseTest.name)' removed (\(baseTest.assertions.count) assertion\(baseTest.assertions.count == 1 ? "" : "s"))")
+        continue
+      }
+      let headTest = unmatched.remove(at: index)
+      let where_ = headTest.line
+      let name = headTest.name
+      if let old = baseTest.threshold, let new = headTest.threshold, new < old {
+        report(where_, "test '\(name)': threshold lowered from \(old) to \(new)")
+      } else if baseTest.threshold == nil, let new = headTest.threshold, new < 1 {
+        report(where_, "test '\(name)': threshold \(new) added (before, every assertion had to pass)")
+      }
+      if Double(headTest.requiredPasses) / Double(headTest.repeatCount) < Double(baseTest.requiredPasses) / Double(baseTest.repeatCount) {
+        report(where_, "test '\(name)': minPass lowered from \(baseTest.requiredPasses)/\(baseTest.repeatCount) to \(headTest.requiredPasses)/\(headTest.repeatCount)")
+      }
+      var remaining = headTest.assertions
+      for assertion in baseTest.assertions {
+        if let same = remaining.firstIndex(where: { $0.type == assertion.type && $0.negated == assertion.negated && $0.value == assertion.value }) {
+          let new = remaining.remove(at: same)
+          if let loosened = loosenedThreshold(old: assertion, new: new) { report(new.line, "test '\(name)': \(assertion.fullType) \(loosened)") }
+          continue
+        }
+        if !assertion.negated, let looser = remaining.firstIndex(where: { !$0.negated && $0.value == assertion.value && looserTypes(of: assertion.type).contains($0.type) }) {
+          let new = remaining.remove(at: looser)
+          report(new.line, "test '\(name)': `\(assertion.type)` loosened to `\(new.type)` for \(assertion.value?.templateText ?? "")")
+          continue
+        }
+        if let edited = remaining.firstIndex(where: { $0.type == assertion.type && $0.negated == assertion.negated }) {
+          // The same check with another expected value: an edit, not a removal, unless it widens bounds.
+          let new = remaining.remove(at: edited)
+          if assertion.type == "word-count", widens(old: assertion.value, new: new.value) {
+            report(new.line, "test '\(name)': word-count bounds widened from \(assertion.value?.templateText ?? "") to \(new.value?.templateText ?? "")")
+          }
+          continue
+        }
+        report(where_, "test '\(name)': assertion `\(assertion.summary)` removed")
+      }
+    }
+    return found
+  }
+
+  private static func identity(_ test: EvalTest) -> String {
+    test.description ?? JSONValue.object(test.vars).canonicalJSON
+  }
+
+  /// Assertion types that accept everything the given type accepts, and more.
+  private static func looserTypes(of type: String) -> Set<String> {
+    switch type {
+    case "equals": return ["contains", "icontains", "starts-with", "contains-any", "icontains-any", "levenshtein"]
+    case "contains": return ["icontains", "contains-any", "icontains-any"]
+    case "contains-all": return ["contains-any", "icontains-all", "icontains-any"]
+    case "icontains-all": return ["icontains-any"]
+    case "starts-with": return ["contains", "icontains"]
+    case "is-json": return ["contains-json"]
+    default: return []
+    }
+  }
+
+  private static func widens(old: JSONValue?, new: JSONValue?) -> Bool {
+    func bounds(_ value: JSONValue?) -> (Double, Double) {
+      if let exact = value?.doubleValue { return (exact, exact) }
+      return (value?["min"]?.doubleValue ?? 0, value?["max"]?.doubleValue ?? .infinity)
+    }
+    let (oldLow, oldHigh) = bounds(old)
+    let (newLow, newHigh) = bounds(new)
+    return newLow < oldLow || newHigh > oldHigh
+  }
+
+  /// For limits (latency, cost, levenshtein) a higher threshold is looser; for scores a lower one.
+  private static func loosenedThreshold(old: EvalAssertion, new: EvalAssertion) -> String? {
+    guard let before = old.threshold else { return nil }
+    guard let after = new.threshold else { return "threshold \(before) removed" }
+    let upperBound = ["latency", "cost", "levenshtein"].contains(old.type)
+    if upperBound ? after > before : after < before { return "threshold loosened from \(before) to \(after)" }
+    return nil
+  }
+}

@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import PromptOpsCore
+
+extension PromptOps {
+  struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "eval",
+      abstract: "Run the eval suites of prompts at a commit, cached by content, and record the results.",
+      subcommands: [Run.self, Merge.self],
+      defaultSubcommand: Run.self)
+  }
+}
+
+extension PromptOps.Eval {
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "run",
+      abstract: "Run the eval suites of prompts at a commit (the default: `promptops eval [ID…]`).",
+      discussion: """
+        With IDs, evaluates those prompts; with --changed --base REV, the prompts whose eval inputs \
+        (text, card, suite, test files, provider files) differ from the merge base with REV; with \
+        neither, every prompt that has a suite. Results are cached under the git directory by the \
+        SHA-256 of everything that decides them, and recorded as a git note on the evaluated commit \
+        (refs/notes/promptops; see git notes --ref promptops show). Exit 1 when a prompt is below \
+        its thresholds or its evals could not run.
+        """)
+
+    @Argument(help: "Prompt ids (default: every prompt with a suite, or the changed ones with --changed).")
+    var ids: [String] = []
+
+    @Flag(help: "Evaluate only the prompts whose eval inputs changed since the merge base with --base.")
+    var changed = false
+
+    @Option(help: "The target branch or commit --changed compares with.")
+    var base: String?
+
+    @Option(help: "The commit to evaluate (default HEAD).")
+    var rev: String?
+
+    @Option(help: ArgumentHelp("Run the K-th of N deterministic slices of the tests (CI matrix jobs); combine with `eval merge`.", valueName: "K/N"))
+    var shard: String?
+
+    @Option(help: "Provider calls in flight at once (default: evals.concurrency, 4).")
+    var concurrency: Int?
+
+    @Flag(help: "Call the providers even for results in the cache.")
+    var noCache = false
+
+    @Flag(help: "Do not record the results as a git note.")
+    var noNote = false
+
+    @OptionGroup var outputs: EvalOutputOptions
+
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
+    var directory: String?
+
+    func validate() throws {
+      if changed && base == nil { throw ValidationError("--changed needs --base REV") }
+      if base != nil && !changed { throw ValidationError("--base is only used with --changed") }
+      if changed && !ids.isEmpty { throw ValidationError("give prompt ids or --changed, not both") }
+      if let shard, EvalShard(shard) == nil { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N (got '\(shard)')") }
+      if let concurrency, !(1...1024).contains(concurrency) { throw ValidationError("--concurrency must be in 1…1024") }
+    }
+
+    func run() throws {
+      let (run, warnings) = try evaluating { () throws -> (EvalRun, [String]) in
+        if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
+          throw PromptOpsError.usage("cannot change to directory '\(directory)'")
+        }
+        let repository = try Repository.open(at: FileManager.default.currentDirectoryPath)
+        let analyzer = Analyzer(repository: repository)
+        let head = try repository.resolveCommit(rev ?? "HEAD")
+        let configuration = try analyzer.configuration(in: .commit(head))
+        let planner = EvalPlanner(repository: repository, configuration: configuration, snapshot: .commit(head))
+        var prompts: [Prompt]
+        if changed, let base {
+          let target = try repository.resolveCommit(base)
+          guard let mergeBase = try repository.mergeBase(target, head) else {
+            throw PromptOpsError.repository("'\(base)' and '\(rev ?? "HEAD")' share no history; cannot find what changed")
+          }
+          prompts = try planner.changedPrompts(since: .commit(mergeBase))
+        } else if !ids.isEmpty {
+          prompts = try ids.map { id in
+            guard let prompt = try planner.prompt(id: id) else { throw PromptOpsError.promptNotFound(id: id, detail: "at \(rev ?? "HEAD")") }
+            return prompt
+          }
+        } else {
+          prompts = try planner.allPrompts()
+        }
+        var warnings: [String] = []
+        let withoutSuite = prompts.filter { planner.suitePaths(for: $0).isEmpty }
+        if !ids.isEmpty, let first = withoutSuite.first {
+          throw PromptOpsError.usage("prompt '\(first.id)' has no eval suite (add \(first.location.path)/\(configuration.evals.suiteFile) or select it in evals.suites)")
+        }
+        if changed && !withoutSuite.isEmpty {
+          warnings.append("no eval suite for: " + withoutSuite.map(\.id).joined(separator: ", "))
+        }
+        prompts = prompts.filter { !planner.suitePaths(for: $0).isEmpty }
+        var options = EvalOptions(concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
+        options.environment = ProcessInfo.processInfo.environment
+        let run = try EvalService(repository: repository).evaluateBlocking(prompts, planner: planner, configuration: configuration, commit: head, options: options)
+        return (run, warnings)
+      }
+      for warning in warnings { printError("promptops: warning: \(warning)") }
+      for plan in run.plans {
+        for warning in plan.warnings { printError("\(warning.file):\(warning.line): warning: \(warning.message)") }
+      }
+      try outputs.write(prompts: run.prompts, document: EvalOutput.promptfooDocument(run), log: EvalOutput.promptLog(run))
+      printVerdicts(run.prompts)
+      let stats = run.statistics
+      print("\(stats.providerCalls) provider call\(stats.providerCalls == 1 ? "" : "s"), \(stats.cacheHits) cached\(run.shard.map { " (shard \($0))" } ?? "")")
+      if !run.prompts.allSatisfy(\.passed) { throw ExitCode(1) }
+    }
+  }
+
+  struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "merge",
+      abstract: "Combine the outputs of sharded eval runs into one verdict.",
+      discussion: """
+        Reads the --output files of `eval --shard K/N` runs, checks every test is present exactly \
+        once, recomputes each prompt's pass rate and score, and (inside the repository that holds \
+        the evaluated commit) records the verdict as a git note. Exit 1 when a prompt fails.
+        """)
+
+    @Argument(help: "Output files of the shard runs.")
+    var files: [String]
+
+    @Flag(help: "Do not record the results as a git note.")
+    var noNote = false
+
+    @OptionGroup var outputs: EvalOutputOptions
+
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
+    var directory: String?
+
+    func run() throws {
+      let (prompts, document) = try evaluating { () throws -> ([PromptEvalResult], JSONValue) in
+        if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
+          throw PromptOpsError.usage("cannot change to directory '\(directory)'")
+        }
+        let documents = try files.map { file -> (name: String, value: JSONValue) in
+          guard let data = FileManager.default.contents(atPath: file) else { throw PromptOpsError.io(path: file, message: "cannot read the file") }
+          do {
+            return (file, try JSONValue.parse(data))
+          } catch {
+            throw PromptOpsError.io(path: file, message: "not JSON: \(error.localizedDescription)")
+          }
+        }
+        let merged = try EvalOutput.merge(documents)
+        if !noNote, let commit = merged.commit, let repository = try? Repository.open(at: FileManager.default.currentDirectoryPath),
+          let id = try? repository.resolveCommit(commit)
+        {
+          try EvalService(repository: repository).record(merged.prompts, on: id)
+        }
+        return (merged.prompts, merged.document)
+      }
+      try outputs.write(prompts: prompts, document: document, log: nil)
+      printVerdicts(prompts)
+      if !prompts.allSatisfy(\.passed) { throw ExitCode(1) }
+    }
+  }
+}
+
+/// Where `eval` and `eval merge` write their results.
+struct EvalOutputOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("Write the results in promptfoo's JSON result shape.", valueName: "file"))
+  var output: String?
+
+  @Option(help: ArgumentHelp("Write the results as JUnit XML.", valueName: "file"))
+  var junit: String?
+
+  @Option(help: ArgumentHelp("Write one prompt-log record (schemas/prompt-log.schema.json) per test run, as JSON Lines.", valueName: "file"))
+  var log: String?
+
+  func write(prompts: [PromptEvalResult], document: JSONValue, log logText: String?) throws {
+    var files: [(String, Data)] = []
+    if let output { files.append((output, EvalOutput.render(document))) }
+    if let junit { files.append((junit, Data(EvalOutput.junit(prompts).utf8))) }
+    if let log, let logText { files.append((log, Data(logText.utf8))) }
+    for (path, data) in files {
+      do {
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+      } catch {
+        printError("promptops: error: cannot write \(path): \(error.localizedDescription)")
+        throw ExitCode(2)
+      }
+    }
+  }
+}
+
+/// One line per prompt: verdict, pass rate, score, and what failed.
+func printVerdicts(_ prompts: [PromptEvalResult]) {
+  for prompt in prompts {
+    let verdict = !prompt.errors.isEmpty ? "ERROR" : (prompt.passed ? "PASS" : "FAIL")
+    let passed = prompt.units.filter(\.passed).count
+    let total = max(prompt.header.unitCount, prompt.units.count)
+    print(
+      "\(verdict) \(prompt.id)\(prompt.header.version.map { " \($0)" } ?? ""): pass rate \(String(format: "%.0f%%", prompt.passRate * 100)) (\(passed)/\(total)), "
+        + "score \(String(format: "%.2f", prompt.score)) (min pass rate \(String(format: "%.0f%%", prompt.header.thresholds.minPassRate * 100)), min score \(String(format: "%.2f", prompt.header.thresholds.minScore)))")
+    for test in prompt.failedTests { print("  failed: \(test)") }
+    for error in prompt.errors { print("  error: \(error)") }
+  }
+}

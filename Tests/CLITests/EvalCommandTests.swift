@@ -1,0 +1,465 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `promptops eval` and the gate's eval rules, driven through the built binary in real repositories.
+@Suite("eval: suites, cache, notes, shards, and the gate's eval rules", .serialized)
+struct EvalCommandTests {
+  static let suite = """
+    description: greeting suite
+    prompts: [./prompt.txt]
+    providers: [echo]
+    tests:
+      - description: names the person
+        vars: {name: Alice}
+        assert:
+          - type: contains
+            value: Alice
+          - type: not-icontains
+            value: bob
+            metric: tone
+      - ./test-cases.json
+    thresholds:
+      minPassRate: 1
+      minScore: 0.9
+
+    """
+  static let cases = """
+    [
+      {"name": "greets", "input": "Zed", "assert": [{"type": "starts-with", "value": "Hello Zed"}, {"type": "equals", "value": "Hello Zed.\\nBe polite.\\n"}]},
+      {"name": "is short", "input": "Ann", "assert": [{"type": "word-count", "value": {"max": 5}}]}
+    ]
+
+    """
+
+  /// A repository with prompts `a` (suite + test-cases.json, bound to {{input}} and {{name}}) and `b` (suite), on main.
+  static func repository(_ name: String = #function) throws -> TempRepo {
+    let repo = try TempRepo(name)
+    try repo.writePrompt("a", text: "Hello {{input}}.\nBe polite.\n", version: "1.0.0", changelog: ["1.0.0"])
+    // `name` is given by the inline test; the CSV-free JSON tests bind `input`.
+    try repo.write("prompts/a/evalsuite.yml", suite.replacingOccurrences(of: "vars: {name: Alice}", with: "vars: {input: Alice}"))
+    try repo.write("prompts/a/test-cases.json", cases)
+    try repo.writePrompt("b", text: "Summarise: {{text}}\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write(
+      "prompts/b/evalsuite.yml",
+      """
+      providers: [echo]
+      tests:
+        - vars: {text: cats}
+          assert: [{type: contains, value: cats}]
+        - vars: {text: dogs}
+          assert: [{type: icontains, value: DOGS}]
+
+      """)
+    _ = try repo.commit("prompts with suites")
+    return repo
+  }
+
+  func notes(_ repo: TempRepo, _ revision: String = "HEAD") throws -> [[String: Any]] {
+    let text = try repo.git("notes", "--ref", "promptops", "show", revision)
+    return try text.split(separator: "\n").map { line in
+      try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+  }
+
+  func outputResults(_ path: String) throws -> [[String: Any]] {
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    let results = try #require(document["results"] as? [String: Any])
+    return try #require(results["results"] as? [[String: Any]])
+  }
+
+  @Test func evalRunsTheSuitesAndRecordsANoteOnTheCommit() async throws {
+    let repo = try Self.repository()
+    let result = try await repo.promptopsAsync("eval")
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("PASS a 1.0.0: pass rate 100% (3/3)"))
+    #expect(result.stdout.contains("PASS b 1.0.0: pass rate 100% (2/2)"))
+    let records = try notes(repo)
+    #expect(records.count == 2)
+    let a = try #require(records.first { $0["prompt"] as? String == "a" })
+    #expect(a["sha256"] as? String == (try sha256sum(repo.path + "/prompts/a/prompt.txt")))
+    #expect(a["passed"] as? Bool == true)
+    #expect(a["version"] as? String == "1.0.0")
+    #expect(a["commit"] as? String == (try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect((a["tests"] as? [String: Any])?["total"] as? Int == 3)
+  }
+
+  @Test func aSecondIdenticalRunIsServedFromTheCacheAndNoCacheBypassesIt() async throws {
+    let repo = try Self.repository()
+    let out = repo.root + "/first.json"
+    #expect(try await repo.promptopsAsync("eval", "--output", out).status == 0)
+    let firstResults = try outputResults(out)
+    #expect(firstResults.allSatisfy { ($0["response"] as? [String: Any])?["cached"] as? Bool == false })
+    #expect(firstResults.allSatisfy { $0["success"] as? Bool == true && $0["score"] as? Double == 1 && $0["gradingResult"] is [String: Any] })
+    #expect(firstResults.contains { ($0["namedScores"] as? [String: Any])?["tone"] as? Double == 1 })
+    let second = repo.root + "/second.json"
+    let rerun = try await repo.promptopsAsync("eval", "--output", second)
+    #expect(rerun.stdout.contains("0 provider calls, 5 cached"), "\(rerun.stdout)")
+    #expect(try outputResults(second).allSatisfy { ($0["response"] as? [String: Any])?["cached"] as? Bool == true })
+    let bypass = try await repo.promptopsAsync("eval", "--no-cache")
+    #expect(bypass.stdout.contains("5 provider calls, 0 cached"), "\(bypass.stdout)")
+    // The cache lives under the git directory.
+    let cache = repo.path + "/.git/promptops/eval-cache"
+    #expect(((try? FileManager.default.subpathsOfDirectory(atPath: cache)) ?? []).filter { $0.hasSuffix(".json") }.count == 5)
+  }
+
+  @Test func changingOnePromptReRunsOnlyThatPromptsTests() async throws {
+    let repo = try Self.repository()
+    #expect(try await repo.promptopsAsync("eval").status == 0)
+    try repo.writePrompt("b", text: "Summarise briefly: {{text}}\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    _ = try repo.commit("edit b")
+    let out = repo.root + "/out.json"
+    let result = try await repo.promptopsAsync("eval", "--output", out)
+    #expect(result.stdout.contains("2 provider calls, 3 cached"), "\(result.stdout)")
+    for entry in try outputResults(out) {
+      let prompt = ((entry["prompt"] as? [String: Any])?["label"] as? String) ?? ""
+      let cached = (entry["response"] as? [String: Any])?["cached"] as? Bool
+      #expect(cached == (prompt == "a"), "\(prompt) cached: \(String(describing: cached))")
+    }
+  }
+
+  @Test func aTestFileOnlyChangeReRunsThatPromptsEvals() async throws {
+    let repo = try Self.repository()
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("prompts/a/test-cases.json", Self.cases.replacingOccurrences(of: "\"max\": 5", with: "\"max\": 4"))
+    _ = try repo.commit("tighten a test file")
+    let changed = try await repo.promptopsAsync("eval", "--changed", "--base", "main")
+    #expect(changed.status == 0, "\(changed.stdout)\(changed.stderr)")
+    #expect(changed.stdout.contains("PASS a 1.0.0"))
+    #expect(!changed.stdout.contains(" b 1.0.0"))
+    // The gate runs it as well, and records a note on the head commit.
+    let (gate, _) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 0, "\(gate.stdout)")
+    #expect(try notes(repo).contains { $0["prompt"] as? String == "a" })
+    // Widening the same bound is weakening.
+    try repo.write("prompts/a/test-cases.json", Self.cases.replacingOccurrences(of: "\"max\": 5", with: "\"max\": 50"))
+    _ = try repo.commit("widen a bound")
+    let (widened, report) = try await repo.gateAsync("--base", "main")
+    #expect(widened.status == 1)
+    #expect(report.findings("eval-weakened").compactMap { $0["message"] as? String }.contains { $0.contains("word-count bounds widened") })
+  }
+
+  @Test func aSharedTestFileOutsideThePromptFolderCountsAsAnInput() async throws {
+    let repo = try Self.repository()
+    try repo.write("evals/shared.yaml", "- vars: {text: fish}\n  assert: [{type: contains, value: fish}]\n")
+    try repo.write(
+      "prompts/b/evalsuite.yml", "providers: [echo]\ntests:\n  - ../../evals/*.yaml\n")
+    _ = try repo.commit("shared tests")
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("evals/shared.yaml", "- vars: {text: fish}\n  assert: [{type: contains, value: whale}]\n")
+    _ = try repo.commit("change the shared test")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1)
+    let failed = report.findings("eval-failed")
+    #expect(failed.count == 1)
+    #expect((failed.first?["prompt"] as? String) == "b")
+  }
+
+  @Test func theGateFailsOnFailedEvalsNamingTheTests() async throws {
+    let repo = try Self.repository()
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.writePrompt("a", text: "Hi {{input}}.\nBe polite.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"])
+    _ = try repo.commit("reword a")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1)
+    let failed = try #require(report.findings("eval-failed").first)
+    let message = failed["message"] as? String ?? ""
+    #expect(message.contains("'greets'"), "\(message)")
+    #expect(message.contains("pass rate 67%"), "\(message)")
+    #expect(failed["file"] as? String == "prompts/a/evalsuite.yml")
+    let record = try #require(try notes(repo).first { $0["prompt"] as? String == "a" })
+    #expect(record["passed"] as? Bool == false)
+    #expect((record["failed_tests"] as? [String]) == ["greets"])
+  }
+
+  @Test func aProviderThatFailsMakesTheGateFailWithEvalError() async throws {
+    let repo = try Self.repository()
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("prompts/b/evalsuite.yml", "providers: [no-such-provider:model]\ntests:\n  - vars: {text: x}\n    assert: [{type: contains, value: x}]\n")
+    _ = try repo.commit("unknown provider")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1)
+    let error = try #require(report.findings("eval-error").first { $0["severity"] as? String == "error" })
+    #expect((error["message"] as? String ?? "").contains("no-such-provider:model"))
+    #expect(report.findings("eval-failed").isEmpty)
+    // `eval` itself exits 1 too, and never reports a pass.
+    let eval = try await repo.promptopsAsync("eval", "b")
+    #expect(eval.status == 1)
+    #expect(eval.stdout.contains("ERROR b"))
+  }
+
+  @Test func aMissingVariableIsAnErrorNamingTheTest() async throws {
+    let repo = try Self.repository()
+    try repo.write("prompts/b/evalsuite.yml", "providers: [echo]\ntests:\n  - description: forgot text\n    vars: {other: x}\n    assert: [{type: contains, value: x}]\n")
+    _ = try repo.commit("bad vars")
+    let result = try await repo.promptopsAsync("eval", "b")
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("test 'forgot text' gives no value for {{text}}"), "\(result.stdout)")
+  }
+
+  @Test func weakeningTheSuiteIsReportedAgainstTheBase() async throws {
+    let repo = try Self.repository()
+    try repo.git("checkout", "-q", "-b", "topic")
+    let weakened = Self.suite
+      .replacingOccurrences(of: "vars: {name: Alice}", with: "vars: {input: Alice}")
+      .replacingOccurrences(of: "minPassRate: 1", with: "minPassRate: 0.5")
+      .replacingOccurrences(of: "      - type: not-icontains\n        value: bob\n        metric: tone\n", with: "")
+    try repo.write("prompts/a/evalsuite.yml", weakened)
+    try repo.write(
+      "prompts/a/test-cases.json",
+      """
+      [{"name": "greets", "input": "Zed", "assert": [{"type": "starts-with", "value": "Hello Zed"}, {"type": "contains", "value": "Hello Zed.\\nBe polite.\\n"}]}]
+      """)
+    _ = try repo.commit("weaken the suite")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1)
+    let messages = report.findings("eval-weakened").compactMap { $0["message"] as? String }
+    #expect(messages.contains { $0.contains("minPassRate lowered from 1.0 to 0.5") }, "\(messages)")
+    #expect(messages.contains { $0.contains("test 'is short' removed") }, "\(messages)")
+    #expect(messages.contains { $0.contains("`not-icontains bob` removed") }, "\(messages)")
+    #expect(messages.contains { $0.contains("`equals` loosened to `contains`") }, "\(messages)")
+    // The same suite edit configured as a warning does not fail the gate by itself.
+    try repo.git("checkout", "-q", "main")
+    try repo.write(".promptops.yml", "rules:\n  eval-weakened: warning\n")
+    _ = try repo.commit("weakening is a warning here")
+    try repo.git("checkout", "-q", "topic")
+    try repo.git("rebase", "-q", "main")
+    let (relaxed, relaxedReport) = try await repo.gateAsync("--base", "main")
+    #expect(relaxed.status == 0, "\(relaxed.stdout)")
+    #expect(relaxedReport.findings("eval-weakened").allSatisfy { $0["severity"] as? String == "warning" })
+  }
+
+  @Test func aChangedPromptWithoutSuiteIsEvalMissingWhenRequired() async throws {
+    let repo = try Self.repository()
+    try repo.write(".promptops.yml", "evals:\n  require_suite: true\n")
+    try repo.writePrompt("c", text: "No suite here\n", version: "1.0.0", changelog: ["1.0.0"])
+    _ = try repo.commit("config")
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.writePrompt("c", text: "Still no suite\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    _ = try repo.commit("edit c")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1)
+    #expect(report.findings("eval-missing").map { $0["prompt"] as? String } == ["c"])
+  }
+
+  @Test func unknownSuiteKeysAreWarningsNamingFileAndLine() async throws {
+    let repo = try Self.repository()
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("prompts/b/evalsuite.yml", "providers: [echo]\nplugins:\n  - ./x.yml\ntests:\n  - vars: {text: x}\n    assert: [{type: contains, value: x}]\n")
+    _ = try repo.commit("plugins key")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    let warning = try #require(report.findings("eval-error").first)
+    #expect(warning["severity"] as? String == "warning")
+    #expect(warning["file"] as? String == "prompts/b/evalsuite.yml")
+    #expect(warning["line"] as? Int == 2)
+    #expect((warning["message"] as? String ?? "").contains("`plugins`"))
+    // Removing both tests of b's suite is still weakening; the warning alone would not fail.
+    #expect(gate.status == 1)
+  }
+
+  @Test func shardsMergedGiveTheSameVerdictAsOneRun() async throws {
+    let repo = try Self.repository()
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.writePrompt("a", text: "Hi {{input}}.\nBe polite.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"])
+    _ = try repo.commit("reword a")
+    let whole = repo.root + "/whole.json"
+    #expect(try await repo.promptopsAsync("eval", "--no-note", "--no-cache", "--output", whole).status == 1)
+    let one = repo.root + "/one.json"
+    let two = repo.root + "/two.json"
+    let first = try await repo.promptopsAsync("eval", "--shard", "1/2", "--output", one)
+    let second = try await repo.promptopsAsync("eval", "--shard", "2/2", "--output", two)
+    #expect(first.stdout.contains("(shard 1/2)") && second.stdout.contains("(shard 2/2)"))
+    #expect(try outputResults(one).count + (try outputResults(two).count) == 5)
+    #expect(try outputResults(one).count >= 2 && (try outputResults(two).count) >= 2)
+    // Shards alone record nothing; the merge records the combined verdict.
+    #expect(throws: (any Error).self) { try notes(repo) }
+    let merged = repo.root + "/merged.json"
+    let merge = try await repo.promptopsAsync("eval", "merge", one, two, "--output", merged)
+    #expect(merge.status == 1)
+    func verdicts(_ path: String) throws -> [String] {
+      let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+      let verdicts = try #require((document["promptops"] as? [String: Any])?["verdicts"] as? [[String: Any]])
+      return verdicts.map { "\($0["id"]!) \($0["passed"]!) \($0["passRate"]!) \($0["score"]!)" }
+    }
+    #expect(try verdicts(merged) == (try verdicts(whole)))
+    #expect(try notes(repo).count == 2)
+    // A missing shard is an error, never a pass.
+    let partial = try await repo.promptopsAsync("eval", "merge", one, "--no-note")
+    #expect(partial.status == 1)
+    #expect(partial.stdout.contains("missing"))
+  }
+
+  @Test func logRecordsAreValidPromptLogsAndJUnitIsWritten() async throws {
+    let repo = try Self.repository()
+    let log = repo.root + "/eval.jsonl"
+    let junit = repo.root + "/eval.xml"
+    #expect(try await repo.promptopsAsync("eval", "--log", log, "--junit", junit).status == 0)
+    let validate = try await repo.promptopsAsync("logs", "validate", log, "--schema", "prompt-log")
+    #expect(validate.status == 0, "\(validate.stdout)")
+    #expect(validate.stdout.contains("5 records"))
+    let checker = packageRoot + "/.build-tools/venv/bin/check-jsonschema"
+    if FileManager.default.isExecutableFile(atPath: checker) {
+      let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+      for (index, line) in lines.enumerated() {
+        let file = repo.root + "/record-\(index).json"
+        try String(line).write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try runProcess(checker, ["--schemafile", packageRoot + "/schemas/prompt-log.schema.json", file], in: repo.root, environment: ProcessInfo.processInfo.environment)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+      }
+    }
+    let xml = try String(contentsOfFile: junit, encoding: .utf8)
+    #expect(xml.contains("<testsuite name=\"a\" tests=\"3\" failures=\"0\" errors=\"0\">"))
+  }
+
+  @Test func externalModeRunsTheUsersCommandAndReadsPromptfooResults() async throws {
+    let repo = try Self.repository()
+    // A stand-in for `promptfoo eval -c {suite} -o {output}`: writes promptfoo's result shape.
+    try repo.write(
+      "tools/fake-promptfoo.sh",
+      """
+      #!/bin/sh
+      # usage: fake-promptfoo.sh SUITE OUTPUT
+      test -f "$1" || exit 3
+      printf '{"results":{"version":3,"results":[{"success":true,"score":1,"testCase":{"description":"one"}},{"success":false,"score":0,"testCase":{"description":"two"}}]}}' > "$2"
+
+      """)
+    try repo.git("update-index", "--add", "--chmod=+x", "tools/fake-promptfoo.sh")
+    try repo.write(".promptops.yml", "evals:\n  mode: external\n  external_command: [sh, tools/fake-promptfoo.sh, \"{suite}\", \"{output}\"]\n")
+    _ = try repo.commit("external evals")
+    let result = try await repo.promptopsAsync("eval", "b")
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("FAIL b 1.0.0: pass rate 50% (1/2)"), "\(result.stdout)")
+    #expect(result.stdout.contains("failed: two"))
+  }
+
+  @Test func configuredSuitesSelectPromptsByGlobAndTheirChangesReRunThem() async throws {
+    let repo = try Self.repository()
+    try repo.write(".promptops.yml", "evals:\n  suites:\n    - path: evals/shared.yml\n      prompts: [\"b*\"]\n")
+    try repo.write("evals/shared.yml", "providers: [echo]\ntests:\n  - description: shared\n    vars: {text: owl}\n    assert: [{type: icontains, value: OWL}]\n")
+    _ = try repo.commit("shared suite for b*")
+    let all = try await repo.promptopsAsync("eval")
+    #expect(all.stdout.contains("PASS b 1.0.0: pass rate 100% (3/3)"), "\(all.stdout)")
+    #expect(all.stdout.contains("PASS a 1.0.0: pass rate 100% (3/3)"))
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("evals/shared.yml", "providers: [echo]\ntests:\n  - description: shared\n    vars: {text: owl}\n    assert: [{type: icontains, value: EAGLE}]\n")
+    _ = try repo.commit("break the shared suite")
+    let changed = try await repo.promptopsAsync("eval", "--changed", "--base", "main")
+    #expect(changed.status == 1)
+    #expect(changed.stdout.contains("FAIL b 1.0.0"), "\(changed.stdout)")
+    #expect(!changed.stdout.contains(" a 1.0.0"))
+  }
+
+  @Test func twoRunsAtOnceShareTheCacheSafely() async throws {
+    let repo = try Self.repository()
+    let binary = try promptopsBinary()
+    let outputs = (0..<2).map { repo.root + "/run-\($0).json" }
+    let processes = outputs.map { output -> Process in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: binary)
+      process.arguments = ["eval", "--no-note", "--output", output]
+      process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+      process.environment = repo.environment
+      process.standardOutput = FileHandle.nullDevice
+      return process
+    }
+    for process in processes { try process.run() }
+    for process in processes { process.waitUntilExit() }
+    #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+    let cache = repo.path + "/.git/promptops/eval-cache"
+    let entries = try FileManager.default.subpathsOfDirectory(atPath: cache)
+    #expect(entries.filter { $0.hasSuffix(".json") }.count == 5)
+    #expect(!entries.contains { $0.hasSuffix(".tmp") })
+    for entry in entries where entry.hasSuffix(".json") {
+      let data = try Data(contentsOf: URL(fileURLWithPath: cache + "/" + entry))
+      #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "\(entry) is not whole JSON")
+    }
+    let rerun = try await repo.promptopsAsync("eval", "--no-note")
+    #expect(rerun.stdout.contains("0 provider calls, 5 cached"), "\(rerun.stdout)")
+
+    // Two runs recording notes on the same commit at once: both records end up in the note.
+    let writers = ["a", "b"].map { id -> Process in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: binary)
+      process.arguments = ["eval", id]
+      process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+      process.environment = repo.environment
+      process.standardOutput = FileHandle.nullDevice
+      return process
+    }
+    for process in writers { try process.run() }
+    for process in writers { process.waitUntilExit() }
+    let recorded = try notes(repo).compactMap { $0["prompt"] as? String }
+    #expect(writers.allSatisfy { $0.terminationStatus == 0 })
+    #expect(Set(recorded) == ["a", "b"], "\(recorded)")
+  }
+
+  @Test func mergeRejectsOutputsThatAreNotWholeEvalResults() async throws {
+    let repo = try Self.repository()
+    let cases = [
+      "[",
+      #"{"results": []}"#,
+      #"{"promptops": {"prompts": []}, "results": {"results": [{"metadata": {"promptops": {"unit": "x", "repetition": 0, "minPass": 1e308}}}]}}"#,
+    ]
+    for (index, text) in cases.enumerated() {
+      let file = repo.root + "/bad-\(index).json"
+      try text.write(toFile: file, atomically: true, encoding: .utf8)
+      let result = try await repo.promptopsAsync("eval", "merge", file, "--no-note")
+      #expect(result.status == 2, "\(text): \(result.stdout)\(result.stderr)")
+      #expect(result.stderr.contains("bad-\(index).json"))
+    }
+    // The same shard twice is not a whole run either.
+    let one = repo.root + "/one.json"
+    _ = try await repo.promptopsAsync("eval", "--shard", "1/2", "--output", one)
+    let twice = try await repo.promptopsAsync("eval", "merge", one, one, "--no-note")
+    #expect(twice.status == 2)
+    #expect(twice.stderr.contains("more than one output"))
+  }
+
+  /// `exec:` providers: the script is an eval input (editing only it re-runs the prompt and misses
+  /// the cache), and an `exec:` grader answers `llm-rubric`.
+  @Test func execProviderScriptsAreEvalInputsAndGradeRubrics() async throws {
+    let repo = try TempRepo()
+    let calls = repo.root + "/model-calls.log"
+    try repo.writePrompt("shout", text: "hello {{who}}\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write("prompts/shout/model.sh", "#!/bin/sh\necho call >> '\(calls)'\nprintf '%s' \"$1\" | tr a-z A-Z\n")
+    try repo.write(
+      "prompts/shout/grader.sh",
+      "#!/bin/sh\ncase \"$1\" in *HELLO*) echo '{\"pass\": true, \"score\": 1, \"reason\": \"loud\"}' ;; *) echo '{\"pass\": false, \"score\": 0, \"reason\": \"quiet\"}' ;; esac\n")
+    try repo.write(
+      "prompts/shout/evalsuite.yml",
+      """
+      providers: ["exec:sh ./model.sh"]
+      defaultTest:
+        options:
+          provider: "exec:sh ./grader.sh"
+      tests:
+        - vars: {who: ann}
+          assert:
+            - type: contains
+              value: HELLO ANN
+            - type: llm-rubric
+              value: The answer is shouted
+        - vars: {who: bo}
+          assert: [{type: llm-rubric, value: The answer is shouted}]
+
+      """)
+    _ = try repo.commit("shouting prompt")
+    func callCount() -> Int { ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count }
+
+    let first = try await repo.promptopsAsync("eval")
+    #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+    #expect(first.stdout.contains("PASS shout 1.0.0: pass rate 100% (2/2)"))
+    #expect(callCount() == 2)
+    #expect(try await repo.promptopsAsync("eval").status == 0)
+    #expect(callCount() == 2, "cached: the script is not run again")
+
+    // Only the provider script changes: the prompt counts as changed and its tests run again.
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("prompts/shout/model.sh", "#!/bin/sh\necho call >> '\(calls)'\nprintf '%s' \"$1\"\n")
+    _ = try repo.commit("the model stops shouting")
+    let changed = try await repo.promptopsAsync("eval", "--changed", "--base", "main")
+    #expect(changed.status == 1, "\(changed.stdout)")
+    #expect(changed.stdout.contains("FAIL shout 1.0.0: pass rate 0% (0/2)"), "\(changed.stdout)")
+    #expect(callCount() == 4)
+  }
+}

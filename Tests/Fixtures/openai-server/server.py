@@ -1,0 +1,390 @@
+#!/usr/bin/env python3
+"""A loopback server speaking the OpenAI chat completions API, with scripted misbehaviour.
+
+Tests and benchmarks start it to drive real HTTP through promptops' OpenAI provider. Standard
+library only (ThreadingHTTPServer): every request has its own thread and no lock is held while a
+response waits, so 200 requests at concurrency 32 are never throttled by the server itself.
+
+Usage:
+  server.py [--host 127.0.0.1] [--port 0] [--port-file FILE] [--latency-ms N]
+            [--require-key KEY] [--script BEHAVIOUR] [--answers FILE] [--retry-after VALUE]
+            [--watch-stdin] [--exit-with-parent]
+
+  --port 0 (the default) takes a free port. Once the socket listens, the port number alone is
+  printed as the first line on stdout, and written to --port-file when given (atomically: a temp
+  file renamed into place, so a reader never sees half a number).
+  --latency-ms N    every response (errors included) waits N ms before it is sent.
+  --require-key KEY every request needs `Authorization: Bearer KEY`; a missing or wrong key gets
+                    401 with an OpenAI-style error body that never repeats the key it was sent.
+  --script B        the behaviour for models that do not name one (default: echo).
+  --answers FILE    a JSON object mapping a prompt (the last user message) to a canned answer,
+                    used by the `canned` behaviour; prompts not in the map are echoed.
+  --retry-after V   the Retry-After header sent with scripted 429/503 answers (default: 0).
+  --watch-stdin     exit when standard input closes.
+  --exit-with-parent  exit when the process that started the server dies (checked every 0.2 s),
+                    so a test run that crashes or is killed leaves no server behind.
+
+Endpoints:
+  POST /v1/chat/completions (also /chat/completions): the chat API. Request JSON needs
+       `model` and `messages`; the answer's `usage` counts whitespace-separated words:
+       prompt_tokens over every message's content, completion_tokens over the answer.
+  GET  /v1/models (also /models): lists one model, `loopback`.
+  GET  /stats: {"requests": n, "byPath": {...}, "byModel": {...}, "byStatus": {...}}, counting
+       chat and model requests (not /stats or /requests themselves).
+  POST /stats/reset (or DELETE /stats): zeroes the counters and the scripted failure counters.
+  GET  /requests: the last 1000 chat request bodies as received (JSON array), oldest first;
+       headers are not recorded, so no key is.
+
+Behaviours, chosen per request by the model name's first `/`-separated part (the rest is a free
+tag, e.g. `429x2/test-17`, so each test has its own counters), else by --script:
+  echo         answer = the last user message's content.
+  canned       answer from --answers, else echo.
+  <code>       always answer HTTP <code> (e.g. 500, 503, 400) with an OpenAI-style error body.
+  <code>x<N>   the first N requests for this exact model name get <code> (429 and 503 carry
+               Retry-After), later ones succeed as echo.
+  slow<ms>     wait <ms> milliseconds, then succeed as echo (for client timeouts).
+  malformed    200 with a truncated JSON body.
+  not-json     200 with an HTML page (content-type text/html).
+  no-usage     a success without the `usage` object.
+  no-choices   200 JSON without `choices`.
+  no-content   200 JSON whose choices[0].message has no `content`.
+  drop         close the connection without answering.
+  leak-key     401 whose error message repeats the Authorization header it got, verbatim (a
+               careless gateway), so clients can prove they scrub keys from their errors.
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+CHAT_PATHS = ("/v1/chat/completions", "/chat/completions")
+MODEL_PATHS = ("/v1/models", "/models")
+MAX_RECORDED = 1000
+
+
+class State:
+    """Counters shared by the handler threads; the lock guards only dictionary updates."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.requests = 0
+            self.by_path = {}
+            self.by_model = {}
+            self.by_status = {}
+            self.failures_sent = {}
+            self.recorded = []
+
+    def count(self, path, model):
+        with self.lock:
+            self.requests += 1
+            self.by_path[path] = self.by_path.get(path, 0) + 1
+            if model is not None:
+                self.by_model[model] = self.by_model.get(model, 0) + 1
+
+    def count_status(self, status):
+        with self.lock:
+            key = str(status)
+            self.by_status[key] = self.by_status.get(key, 0) + 1
+
+    def record(self, body):
+        with self.lock:
+            self.recorded.append(body)
+            if len(self.recorded) > MAX_RECORDED:
+                del self.recorded[0]
+
+    def take_failure(self, model, limit):
+        """True while this model has had fewer than `limit` scripted failures (and counts one)."""
+        with self.lock:
+            sent = self.failures_sent.get(model, 0)
+            if sent < limit:
+                self.failures_sent[model] = sent + 1
+                return True
+            return False
+
+    def snapshot(self):
+        with self.lock:
+            return {
+                "requests": self.requests,
+                "byPath": dict(self.by_path),
+                "byModel": dict(self.by_model),
+                "byStatus": dict(self.by_status),
+            }
+
+
+def content_text(content):
+    """A message's content as text: a string, or the text parts of a content-part list."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def word_count(text):
+    return len(text.split())
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "loopback-openai/1"
+    # Headers and body go out in two writes; with Nagle's algorithm the second waits for the
+    # client's delayed ACK, adding ~40 ms to every answer on a kept-alive connection.
+    disable_nagle_algorithm = True
+
+    # Set by main().
+    options = None
+    state = None
+    answers = {}
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def send_body(self, status, body, content_type="application/json", headers=None):
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        if not self.path.startswith(("/stats", "/requests")):
+            self.state.count_status(status)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def send_json(self, status, obj, headers=None):
+        self.send_body(status, json.dumps(obj), headers=headers)
+
+    def send_error_json(self, status, message, kind="server_error", code=None, headers=None):
+        self.send_json(status, {"error": {"message": message, "type": kind, "code": code}}, headers)
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def latency(self):
+        if self.options.latency_ms > 0:
+            time.sleep(self.options.latency_ms / 1000.0)
+
+    def authorized(self):
+        key = self.options.require_key
+        if key is None:
+            return True
+        header = self.headers.get("Authorization") or ""
+        if header == "Bearer " + key:
+            return True
+        self.latency()
+        message = "Missing API key" if not header else "Incorrect API key provided"
+        self.send_error_json(401, message, "invalid_request_error", "invalid_api_key")
+        return False
+
+    # --- routes ---------------------------------------------------------------------------
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0]
+        if path == "/stats":
+            self.send_json(200, self.state.snapshot())
+        elif path == "/requests":
+            with self.state.lock:
+                recorded = list(self.state.recorded)
+            self.send_json(200, recorded)
+        elif path in MODEL_PATHS:
+            self.state.count(path, None)
+            if not self.authorized():
+                return
+            self.latency()
+            self.send_json(200, {"object": "list", "data": [{"id": "loopback", "object": "model"}]})
+        else:
+            self.send_error_json(404, "no route " + path, "invalid_request_error")
+
+    def do_DELETE(self):
+        if self.path.split("?", 1)[0] == "/stats":
+            self.state.reset()
+            self.send_json(200, self.state.snapshot())
+        else:
+            self.send_error_json(404, "no route", "invalid_request_error")
+
+    def do_POST(self):
+        path = self.path.split("?", 1)[0]
+        raw = self.read_body()
+        if path == "/stats/reset":
+            self.state.reset()
+            self.send_json(200, self.state.snapshot())
+            return
+        if path not in CHAT_PATHS:
+            self.send_error_json(404, "no route " + path, "invalid_request_error")
+            return
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            self.state.count(path, None)
+            self.send_error_json(400, "request body is not JSON", "invalid_request_error")
+            return
+        model = body.get("model") if isinstance(body, dict) else None
+        self.state.count(path, model if isinstance(model, str) else None)
+        self.state.record(body)
+        if not self.authorized():
+            return
+        if not isinstance(model, str) or not isinstance(body.get("messages"), list):
+            self.latency()
+            self.send_error_json(400, "`model` and `messages` are required", "invalid_request_error")
+            return
+        self.chat(body, model)
+
+    def chat(self, body, model):
+        behaviour = model.split("/", 1)[0]
+        if not is_behaviour(behaviour):
+            behaviour = self.options.script
+        messages = body["messages"]
+        prompt = ""
+        for message in messages:
+            if isinstance(message, dict) and message.get("role") == "user":
+                prompt = content_text(message.get("content"))
+        prompt_tokens = sum(
+            word_count(content_text(m.get("content"))) for m in messages if isinstance(m, dict)
+        )
+
+        self.latency()
+        retry_headers = {"Retry-After": self.options.retry_after}
+
+        match = re.fullmatch(r"(\d{3})(?:x(\d+))?", behaviour)
+        if match:
+            status = int(match.group(1))
+            limit = match.group(2)
+            if limit is None or self.state.take_failure(model, int(limit)):
+                headers = retry_headers if status in (429, 503) else None
+                self.send_error_json(status, "scripted %d" % status, headers=headers)
+                return
+            behaviour = "echo"
+        slow = re.fullmatch(r"slow(\d+)", behaviour)
+        if slow:
+            time.sleep(int(slow.group(1)) / 1000.0)
+            behaviour = "echo"
+
+        if behaviour == "leak-key":
+            received = self.headers.get("Authorization") or "(none)"
+            self.send_error_json(401, "Incorrect API key provided: " + received, "invalid_request_error")
+            return
+        if behaviour == "drop":
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        if behaviour == "malformed":
+            self.send_body(200, '{"id": "chatcmpl-loopback", "choices": [{"message": {"content": "')
+            return
+        if behaviour == "not-json":
+            self.send_body(200, "<html><body>502 Bad Gateway</body></html>", "text/html")
+            return
+        if behaviour == "no-choices":
+            self.send_json(200, {"id": "chatcmpl-loopback", "object": "chat.completion", "model": model})
+            return
+
+        answer = prompt
+        if behaviour == "canned":
+            answer = self.answers.get(prompt, prompt)
+        message = {"role": "assistant", "content": answer}
+        if behaviour == "no-content":
+            message = {"role": "assistant"}
+        response = {
+            "id": "chatcmpl-loopback",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model,
+            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        }
+        if behaviour != "no-usage":
+            completion_tokens = word_count(answer)
+            response["usage"] = {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            }
+        self.send_json(200, response)
+
+
+BEHAVIOURS = (
+    "echo", "canned", "malformed", "not-json", "no-usage", "no-choices", "no-content", "drop", "leak-key",
+)
+
+
+def is_behaviour(name):
+    return name in BEHAVIOURS or re.fullmatch(r"\d{3}(x\d+)?|slow\d+", name) is not None
+
+
+def write_atomically(path, text):
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=".port-")
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.replace(temp, path)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port-file")
+    parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--require-key")
+    parser.add_argument("--script", default="echo")
+    parser.add_argument("--answers")
+    parser.add_argument("--retry-after", default="0")
+    parser.add_argument("--watch-stdin", action="store_true")
+    parser.add_argument("--exit-with-parent", action="store_true")
+    options = parser.parse_args()
+    if not is_behaviour(options.script):
+        parser.error("unknown --script behaviour %r" % options.script)
+    # A parent that spawned us from a thread with signals blocked passes its mask on; SIGTERM
+    # must still stop the server.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+
+    Handler.options = options
+    Handler.state = State()
+    if options.answers:
+        with open(options.answers, encoding="utf-8") as handle:
+            Handler.answers = json.load(handle)
+
+    ThreadingHTTPServer.request_queue_size = 256
+    server = ThreadingHTTPServer((options.host, options.port), Handler)
+    server.daemon_threads = True
+    port = server.server_address[1]
+    if options.port_file:
+        write_atomically(options.port_file, "%d\n" % port)
+    print(port, flush=True)
+
+    if options.watch_stdin:
+        def watch():
+            while sys.stdin.buffer.read(4096):
+                pass
+            os._exit(0)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if options.exit_with_parent:
+        def orphaned():
+            while os.getppid() == parent:
+                time.sleep(0.2)
+            os._exit(0)
+
+        threading.Thread(target=orphaned, daemon=True).start()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,301 @@
+import Foundation
+import Testing
+
+@testable import PromptOpsCore
+
+/// A provider that counts its calls and how many are in flight at once, answering after a delay.
+final class CountingProvider: EvalProvider, @unchecked Sendable {
+  let id = "counting"
+  let delay: UInt64
+  private let lock = NSLock()
+  private(set) var calls = 0
+  private(set) var inFlight = 0
+  private(set) var maxInFlight = 0
+
+  init(delayMilliseconds: UInt64 = 0) { delay = delayMilliseconds * 1_000_000 }
+
+  func complete(_ request: ProviderRequest) async throws -> ProviderResponse {
+    lock.withLock {
+      calls += 1
+      inFlight += 1
+      maxInFlight = max(maxInFlight, inFlight)
+    }
+    // Later prompts answer sooner, so completion order differs from submission order.
+    try await Task.sleep(nanoseconds: delay / UInt64(max(1, request.prompt.count % 7 + 1)))
+    lock.withLock { inFlight -= 1 }
+    return ProviderResponse(output: "echo: " + request.prompt, tokenUsage: TokenUsage(prompt: 3, completion: 2), cost: 0.001, latencyMs: 5)
+  }
+}
+
+@Suite("evals: templates, assertions, runner, cache, weakening")
+struct EvalCoreTests {
+  func test(_ assertions: [EvalAssertion], threshold: Double? = nil) -> EvalTest {
+    var test = EvalTest(description: "t", vars: [:], assertions: assertions, file: "s.yml", line: 1)
+    test.threshold = threshold
+    return test
+  }
+
+  func assertion(_ type: String, _ value: JSONValue? = nil, threshold: Double? = nil, weight: Double = 1) -> EvalAssertion {
+    let negated = type.hasPrefix("not-")
+    var result = EvalAssertion(type: negated ? String(type.dropFirst(4)) : type, negated: negated, value: value, threshold: threshold, line: 1)
+    result.weight = weight
+    return result
+  }
+
+  func passes(_ type: String, _ value: JSONValue?, _ output: String, threshold: Double? = nil, latency: Double = 0, cost: Double? = nil) async throws -> Bool {
+    try await AssertionChecker(grader: nil).grade(test: test([assertion(type, value, threshold: threshold)]), output: output, latencyMs: latency, cost: cost).pass
+  }
+
+  @Test func deterministicAssertionsFollowPromptfoo() async throws {
+    let cases: [(String, JSONValue?, String, Bool)] = [
+      ("equals", .string("Hello"), "Hello", true), ("equals", .string("Hello"), "Hello ", false),
+      ("equals", .object(["a": .integer(1)]), "{\"a\": 1}", true),
+      ("contains", .string("ell"), "Hello", true), ("contains", .string("ELL"), "Hello", false),
+      ("icontains", .string("ELL"), "Hello", true), ("not-contains", .string("bye"), "Hello", true),
+      ("not-icontains", .string("HELLO"), "hello", false),
+      ("contains-any", .array([.string("x"), .string("ll")]), "Hello", true), ("contains-any", .string("x, y"), "Hello", false),
+      ("contains-all", .array([.string("H"), .string("o")]), "Hello", true), ("contains-all", .array([.string("H"), .string("z")]), "Hello", false),
+      ("icontains-any", .array([.string("HEL")]), "hello", true), ("icontains-all", .array([.string("HEL"), .string("LO")]), "hello", true),
+      ("not-contains-any", .array([.string("a"), .string("b")]), "xyz", true),
+      ("starts-with", .string("He"), "Hello", true), ("not-starts-with", .string("He"), "Hello", false),
+      ("regex", .string("^H.l+o$"), "Hello", true), ("regex", .string("\\d{3}"), "ab12", false),
+      ("is-json", nil, "{\"a\": [1, 2]}", true), ("is-json", nil, "not json", false), ("not-is-json", nil, "plain", true),
+      ("is-json", .object(["type": .string("object"), "required": .array([.string("name")])]), "{\"name\": \"x\"}", true),
+      ("is-json", .object(["type": .string("object"), "required": .array([.string("name")])]), "{\"other\": 1}", false),
+      ("contains-json", nil, "Sure! ```json\n{\"ok\": true}\n``` done", true), ("contains-json", nil, "no braces", false),
+      ("contains-json", .object(["properties": .object(["ok": .object(["type": .string("string")])])]), "x {\"ok\": true} y", false),
+      ("word-count", .integer(2), "two words", true), ("word-count", .object(["min": .integer(3)]), "two words", false),
+      ("word-count", .object(["min": .integer(1), "max": .integer(2)]), "two words", true),
+    ]
+    for (type, value, output, expected) in cases {
+      #expect(try await passes(type, value, output) == expected, "\(type) \(String(describing: value)) on \(output)")
+    }
+    #expect(try await passes("levenshtein", .string("kitten"), "sitting", threshold: 3))
+    #expect(!(try await passes("levenshtein", .string("kitten"), "sitting", threshold: 2)))
+    #expect(try await passes("latency", nil, "x", threshold: 100, latency: 99))
+    #expect(!(try await passes("latency", nil, "x", threshold: 100, latency: 101)))
+    #expect(try await passes("cost", nil, "x", threshold: 0.01, cost: 0.005))
+    #expect(!(try await passes("cost", nil, "x", threshold: 0.01, cost: nil)))
+  }
+
+  @Test func levenshteinMatchesKnownDistances() {
+    #expect(Levenshtein.distance("kitten", "sitting") == 3)
+    #expect(Levenshtein.distance("", "abc") == 3)
+    #expect(Levenshtein.distance("flaw", "lawn") == 2)
+  }
+
+  @Test func weightsAndThresholdDecideATest() async throws {
+    let checker = AssertionChecker(grader: nil)
+    let assertions = [assertion("contains", .string("a"), weight: 3), assertion("contains", .string("z"), weight: 1)]
+    let strict = try await checker.grade(test: test(assertions), output: "abc", latencyMs: 0, cost: nil)
+    #expect(!strict.pass)
+    #expect(strict.score == 0.75)
+    let lenient = try await checker.grade(test: test(assertions, threshold: 0.7), output: "abc", latencyMs: 0, cost: nil)
+    #expect(lenient.pass)
+    let tooHigh = try await checker.grade(test: test(assertions, threshold: 0.8), output: "abc", latencyMs: 0, cost: nil)
+    #expect(!tooHigh.pass)
+  }
+
+  @Test func templatesRenderBothSpellingsAndNameMissingVariables() throws {
+    let template = PromptTemplate(text: "Hi {{name}}, {{ place }} and {{user.city}}", variablePattern: Configuration().variablePattern)
+    #expect(try template.render(["name": .string("Ann"), "place": .integer(3), "user": .object(["city": .string("Oslo")])]) == "Hi Ann, 3 and Oslo")
+    #expect(throws: PromptTemplate.MissingVariable(names: ["place", "user.city"])) { try template.render(["name": .string("x")]) }
+  }
+
+  func units(_ count: Int, prompt: String = "p") -> [EvalUnit] {
+    (0..<count).map { index in
+      EvalUnit(
+        key: "\(prompt)|s|\(String(format: "%03d", index))|counting", promptID: prompt, suitePath: "s", testIndex: index,
+        test: test([assertion("contains", .string("prompt \(index)"))]), provider: ProviderSpec(id: "counting"), grader: nil,
+        renderedPrompt: "prompt \(index)" + String(repeating: "!", count: index % 5), workingDirectory: "/", providerFileHashes: [])
+    }
+  }
+
+  @Test func theRunnerBoundsConcurrencyKeepsOrderAndCachesByContent() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-cache-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let provider = CountingProvider(delayMilliseconds: 20)
+    let runner = EvalRunner(concurrency: 3, cache: EvalCache(directory: folder)) { _, _ in provider }
+    let work = units(12)
+    let (first, stats) = await runner.run(work)
+    #expect(provider.calls == 12)
+    #expect(provider.maxInFlight <= 3)
+    #expect(provider.maxInFlight >= 2)
+    #expect(stats.providerCalls == 12)
+    #expect(first.map(\.unit.key) == work.map(\.key))
+    #expect(first.allSatisfy { $0.passed })
+    #expect(first.map { $0.runs[0].output } == work.map { "echo: " + $0.renderedPrompt })
+
+    let (second, _) = await runner.run(work)
+    #expect(provider.calls == 12, "a second identical run must call no provider")
+    #expect(second.allSatisfy { $0.runs[0].cached })
+
+    // One changed input re-runs exactly that test.
+    var changed = work
+    changed[4] = EvalUnit(
+      key: work[4].key, promptID: "p", suitePath: "s", testIndex: 4, test: work[4].test, provider: work[4].provider, grader: nil,
+      renderedPrompt: "prompt 4 edited", workingDirectory: "/", providerFileHashes: [])
+    _ = await runner.run(changed)
+    #expect(provider.calls == 13)
+  }
+
+  @Test func repeatRunsEachRepetitionAndHonoursMinPass() async throws {
+    let provider = CountingProvider()
+    let runner = EvalRunner(concurrency: 4, cache: nil) { _, _ in provider }
+    var unit = units(1)[0]
+    var repeated = unit.test
+    repeated.repeatCount = 3
+    repeated.minPass = 2
+    unit = EvalUnit(
+      key: unit.key, promptID: "p", suitePath: "s", testIndex: 0, test: repeated, provider: unit.provider, grader: nil,
+      renderedPrompt: unit.renderedPrompt, workingDirectory: "/", providerFileHashes: [])
+    let (results, _) = await runner.run([unit])
+    #expect(provider.calls == 3)
+    #expect(results[0].runs.count == 3)
+    #expect(results[0].passed)
+    #expect(unit.cacheKey(repetition: 0) != unit.cacheKey(repetition: 1))
+  }
+
+  @Test func aProviderErrorIsAnErrorNeverAPass() async throws {
+    struct Failing: EvalProvider {
+      let id = "failing"
+      func complete(_ request: ProviderRequest) async throws -> ProviderResponse {
+        throw ProviderError(providerID: id, message: "connection refused")
+      }
+    }
+    let runner = EvalRunner(concurrency: 2, cache: nil) { _, _ in Failing() }
+    let (results, _) = await runner.run(units(2))
+    #expect(results.allSatisfy { !$0.passed && $0.errored })
+    #expect(results[0].runs[0].error?.contains("connection refused") == true)
+  }
+
+  @Test func shardsPartitionTheUnits() throws {
+    let all = units(10)
+    var seen: [String] = []
+    for index in 1...3 {
+      let shard = try #require(EvalShard("\(index)/3"))
+      let picked = shard.select(all)
+      #expect(picked.count >= 3)
+      seen += picked.map(\.key)
+    }
+    #expect(seen.sorted() == all.map(\.key).sorted())
+    #expect(EvalShard("0/3") == nil)
+    #expect(EvalShard("4/3") == nil)
+  }
+
+  @Test func suitesLoadFromYAMLJSONAndCSVWithDefaultsAndWarnings() throws {
+    let files: [String: String] = [
+      "p/evalsuite.yml": """
+        description: x
+        providers:
+          - id: echo
+            config: {temperature: 0}
+        defaultTest:
+          vars: {tone: calm}
+          assert:
+            - type: not-contains
+              value: sorry
+        tests:
+          - ./cases/*.json
+          - ./extra.csv
+          - description: inline
+            vars: {input: hi}
+            threshold: 0.5
+            repeat: 3
+            minPass: 2
+        output: {format: markdown}
+        thresholds: {minPassRate: 0.9, minScore: 0.85}
+
+        """,
+      "p/cases/one.json": #"[{"name": "first", "input": "a", "assert": [{"type": "equals", "value": "b"}], "tags": ["x"]}]"#,
+      "p/cases/two.json": #"{"description": "second", "vars": {"input": "c"}, "assert": [{"type": "regex", "value": "c+"}]}"#,
+      "p/extra.csv": "input,__expected1,__expected2,__description\n\"x, y\",contains: x,not-icontains: Z,csv row\n",
+    ]
+    let loader = SuiteLoader(
+      read: { files[$0].map { Array($0.utf8) } }, list: { folder in files.keys.filter { $0.hasPrefix(folder + "/") } },
+      settings: EvalSettings())
+    let suite = try loader.load(path: "p/evalsuite.yml")
+    #expect(suite.providers == [ProviderSpec(id: "echo", config: ["temperature": .integer(0)])])
+    #expect(suite.tests.map(\.name) == ["first", "second", "csv row", "inline"])
+    #expect(suite.tests.allSatisfy { $0.vars["tone"] == .string("calm") && $0.assertions.first?.fullType == "not-contains" })
+    #expect(suite.tests[0].vars["input"] == .string("a"))
+    #expect(suite.tests[2].vars["input"] == .string("x, y"))
+    #expect(suite.tests[2].assertions.map(\.fullType) == ["not-contains", "contains", "not-icontains"])
+    #expect(suite.tests[3].requiredPasses == 2 && suite.tests[3].repeatCount == 3 && suite.tests[3].threshold == 0.5)
+    #expect(suite.thresholds.minPassRate == 0.9 && suite.thresholds.minScore == 0.85)
+    #expect(Set(suite.inputFiles.keys) == Set(files.keys))
+    #expect(suite.warnings.map(\.line) == [18])
+    #expect(suite.warnings.first?.message.contains("`output`") == true)
+
+    let broken = SuiteLoader(
+      read: { $0 == "s.yml" ? Array("providers: [echo]\ntests:\n  - vars: {a: 1}\n    assert:\n      - type: is-yaml\n".utf8) : nil },
+      list: { _ in [] }, settings: EvalSettings())
+    #expect(throws: SuiteProblem.self) { try broken.load(path: "s.yml") }
+    do {
+      _ = try broken.load(path: "s.yml")
+    } catch let problem as SuiteProblem {
+      #expect(problem.line == 5)
+      #expect(problem.message.contains("is-yaml"))
+    }
+  }
+
+  @Test func weakeningNamesWhatWasRemovedOrLoosened() {
+    func suite(_ tests: [EvalTest], minPassRate: Double) -> EvalSuite {
+      var thresholds = EvalThresholds()
+      thresholds.minPassRate = minPassRate
+      return EvalSuite(path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: tests, thresholds: thresholds, grader: nil, inputFiles: [:], warnings: [])
+    }
+    var kept = test([assertion("equals", .string("yes")), assertion("latency", threshold: 100)])
+    kept.description = "kept"
+    var dropped = test([assertion("contains", .string("x"))])
+    dropped.description = "dropped"
+    var loosened = test([assertion("contains", .string("yes")), assertion("latency", threshold: 500)])
+    loosened.description = "kept"
+    let found = SuiteWeakening.compare(base: suite([kept, dropped], minPassRate: 1), head: suite([loosened], minPassRate: 0.8)).map(\.message)
+    #expect(found.contains("thresholds.minPassRate lowered from 1.0 to 0.8"))
+    #expect(found.contains { $0.contains("test 'dropped' removed") })
+    #expect(found.contains { $0.contains("`equals` loosened to `contains`") })
+    #expect(found.contains { $0.contains("latency threshold loosened from 100.0 to 500.0") })
+    #expect(SuiteWeakening.compare(base: suite([kept], minPassRate: 0.8), head: suite([kept, dropped], minPassRate: 0.9)).isEmpty)
+  }
+
+  @Test func llmRubricAsksTheGraderAndReadsItsVerdict() async throws {
+    struct Grader: EvalProvider {
+      let id = "grader"
+      func complete(_ request: ProviderRequest) async throws -> ProviderResponse {
+        // Passes outputs that mention "refund"; the rubric and output arrive in the prompt.
+        let pass = request.prompt.contains("<Output>\nrefund policy")
+        return ProviderResponse(output: "Verdict: {\"reason\": \"checked\", \"pass\": \(pass), \"score\": \(pass ? 0.9 : 0.1)}", latencyMs: 1)
+      }
+    }
+    struct Garbage: EvalProvider {
+      let id = "garbage"
+      func complete(_ request: ProviderRequest) async throws -> ProviderResponse { ProviderResponse(output: "I think it is fine", latencyMs: 1) }
+    }
+    let rubric = test([assertion("llm-rubric", .string("Mentions the refund policy"))])
+    let good = try await AssertionChecker(grader: ProviderRubricGrader(provider: Grader())).grade(test: rubric, output: "refund policy is 30 days", latencyMs: 0, cost: nil)
+    #expect(good.pass && good.score == 0.9)
+    let bad = try await AssertionChecker(grader: ProviderRubricGrader(provider: Grader())).grade(test: rubric, output: "no idea", latencyMs: 0, cost: nil)
+    #expect(!bad.pass)
+    let negated = try await AssertionChecker(grader: ProviderRubricGrader(provider: Grader())).grade(
+      test: test([assertion("not-llm-rubric", .string("Mentions the refund policy"))]), output: "no idea", latencyMs: 0, cost: nil)
+    #expect(negated.pass)
+    await #expect(throws: ProviderError.self) {
+      _ = try await AssertionChecker(grader: ProviderRubricGrader(provider: Garbage())).grade(test: rubric, output: "x", latencyMs: 0, cost: nil)
+    }
+    await #expect(throws: AssertionError.self) {
+      _ = try await AssertionChecker(grader: nil).grade(test: rubric, output: "x", latencyMs: 0, cost: nil)
+    }
+  }
+
+  @Test func jsonTestFilesIndentedWithTabsStillLoad() throws {
+    let files = [
+      "s.yml": "providers: [echo]\ntests: ./cases.json\n",
+      "cases.json": "[\n\t{\n\t\t\"description\": \"tabbed\",\n\t\t\"vars\": {\"x\": \"a\\/b\"}\n\t}\n]\n",
+    ]
+    let loader = SuiteLoader(read: { files[$0].map { Array($0.utf8) } }, list: { _ in [] }, settings: EvalSettings())
+    let suite = try loader.load(path: "s.yml")
+    #expect(suite.tests.map(\.name) == ["tabbed"])
+    #expect(suite.tests[0].vars["x"] == .string("a/b"))
+  }
+}
