@@ -1,18 +1,45 @@
 import Foundation
 import GitKit
 
-/// The evidence a repository holds: signed approval records, verified exactly as the merge gate
-/// verifies them, with the policy, allowed signers and records as HEAD has them.
+/// The evidence a repository holds: eval results recorded as git notes (and eval suites to run
+/// again), and signed approval records, verified exactly as the merge gate verifies them, with
+/// the policy, allowed signers and records as HEAD has them.
 struct RecordedPromotionEvidence: PromotionEvidence {
   let repository: Repository
-  let fallback = NoPromotionEvidence()
 
+  /// The newest evaluation recorded for exactly this content, preferring one made on `commit`.
   func recordedEvals(promptID: String, sha256: String, commit: ObjectID?) throws -> EvalEvidence {
-    try fallback.recordedEvals(promptID: promptID, sha256: sha256, commit: commit)
+    let records = try EvalService(repository: repository).recordedResults(sha256: sha256, promptID: promptID)
+    guard let record = records.first(where: { $0.commit == commit?.hex }) ?? records.first else {
+      return EvalEvidence(status: .none, summary: "no eval results recorded for this content (run `promptops eval \(promptID)`)")
+    }
+    return EvalEvidence(status: record.passed ? .passed : .failed, summary: Self.summary(record))
   }
 
+  /// Runs the prompt's suites now, as `commit` has them, and records the outcome as a note there.
+  /// The cache is bypassed: the question is whether the version still passes against today's
+  /// providers and models, not whether it once did.
   func revalidate(promptID: String, sha256: String, commit: ObjectID) throws -> EvalEvidence {
-    try fallback.revalidate(promptID: promptID, sha256: sha256, commit: commit)
+    let result = try EvalService(repository: repository).evaluateBlocking(
+      promptID: promptID, at: commit, options: EvalOptions(useCache: false))
+    guard !result.header.suites.isEmpty else {
+      return EvalEvidence(status: .none, summary: "\(promptID) has no eval suite at \(commit.hex.prefix(12)) to re-run")
+    }
+    guard result.header.sha256 == sha256 else {
+      return EvalEvidence(
+        status: .failed, summary: "the content evaluated at \(commit.hex.prefix(12)) is not the pinned content")
+    }
+    return EvalEvidence(
+      status: result.passed ? .passed : .failed,
+      summary: "re-run now: " + Self.summary(result.noteRecord(commit: commit.hex, timestamp: Date())))
+  }
+
+  static func summary(_ record: EvalNoteRecord) -> String {
+    var text = "\(record.tests.passed)/\(record.tests.total) passed (\(Int((record.passRate * 100).rounded()))%), "
+      + "score \(String(format: "%.2f", record.score))"
+    if !record.failedTests.isEmpty { text += "; failed: " + record.failedTests.prefix(3).joined(separator: ", ") }
+    if !record.errors.isEmpty { text += "; errors: " + record.errors.prefix(2).joined(separator: "; ") }
+    return text
   }
 
   func approvals(promptID: String, version: String, sha256: String, environment: String) throws -> ApprovalEvidence {

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Promotion reads what passed from the eval notes, and rollback re-runs the target's evals
+/// before re-pinning: through the binary, with a provider whose calls the test counts.
+@Suite("promote and rollback: eval evidence from git notes and a re-run")
+struct PromotionEvalTests {
+  /// A provider that answers with the prompt and appends one line per call to $CALLS_FILE.
+  static let provider = """
+    import os, sys
+    with open(os.environ["CALLS_FILE"], "a") as calls:
+        calls.write("call\\n")
+    print(sys.argv[1])
+
+    """
+
+  static func suite(expecting text: String) -> String {
+    """
+    prompts: [./prompt.txt]
+    providers: ["exec:python3 ./answer.py"]
+    tests:
+      - description: greets by name
+        vars: {name: Ada}
+        assert:
+          - type: contains
+            value: "\(text)"
+
+    """
+  }
+
+  @Test func promotionNeedsPassingEvalsAndRollbackRerunsThem() throws {
+    let repo = try TempRepo("promoteEvals")
+    let calls = repo.root + "/calls.txt"
+    let env = ["CALLS_FILE": calls]
+    func callCount() -> Int { ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count }
+    try repo.write(
+      ".promptops.yml",
+      """
+      version: 1
+      promotion:
+        environments:
+          - name: staging
+            requires_evals: true
+          - name: prod
+            requires_evals: true
+
+      """)
+    try repo.write("prompts/a/answer.py", Self.provider)
+    try repo.write("prompts/a/evalsuite.yml", Self.suite(expecting: "Hello Ada"))
+
+    // Two good versions, each evaluated (a note on its commit) and promoted to staging and prod.
+    let texts = ["Hello {{name}}.\n", "Hello {{name}}, welcome.\n"]
+    for (index, version) in ["1.0.0", "1.0.1"].enumerated() {
+      try repo.writePrompt("a", text: texts[index], version: version, changelog: Array(["1.0.0", "1.0.1"][0...index]))
+      try repo.commit("a \(version)")
+      let before = try repo.promptops("promote", "a", "--env", "staging", environment: env)
+      if index == 0 {
+        // Nothing recorded yet: staging requires evals, so the promotion waits for them.
+        #expect(before.status == 1, "\(before.stdout)\(before.stderr)")
+      }
+      let eval = try repo.promptops("eval", "a", environment: env)
+      #expect(eval.status == 0, "\(eval.stdout)\(eval.stderr)")
+      for environment in ["staging", "prod"] {
+        let promoted = try repo.promptops("promote", "a", "--env", environment, "--commit", environment: env)
+        #expect(promoted.status == 0, "\(version) → \(environment): \(promoted.stdout)\(promoted.stderr)")
+      }
+    }
+    let tag = try repo.git("tag", "-l", "--format=%(contents)", "prompt/a/v1.0.1")
+    #expect(tag.contains("1/1 passed"), "the release tag carries the eval summary: \(tag)")
+
+    // A version whose evals fail is never promoted.
+    try repo.writePrompt("a", text: "Goodbye {{name}}.\n", version: "1.0.2", changelog: ["1.0.0", "1.0.1", "1.0.2"])
+    try repo.commit("a 1.0.2")
+    let failing = try repo.promptops("eval", "a", environment: env)
+    #expect(failing.status == 1, "\(failing.stdout)\(failing.stderr)")
+    let refused = try repo.promptops("promote", "a", "--env", "staging", environment: env)
+    #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+
+    // Rollback of prod goes back to 1.0.0 and runs its evals again, past the cache.
+    let callsBefore = callCount()
+    let rollback = try repo.promptops("rollback", "a", "--env", "prod", "--reason", "1.0.1 confuses users", environment: env)
+    #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
+    #expect(callCount() == callsBefore + 1, "rollback must call the provider again")
+    let lock = try #require(try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
+    let prod = try #require((lock["environments"] as? [String: Any])?["prod"] as? [String: Any])
+    #expect((prod["a"] as? [String: Any])?["version"] as? String == "1.0.0")
+    let audit = try repo.read("audit/promptops-audit.jsonl")
+    #expect(audit.contains("\"rollback\"") && audit.contains("1.0.1 confuses users"))
+    #expect(audit.contains("re-run now"), "the audit records the revalidation: \(audit)")
+  }
+}
