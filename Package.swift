@@ -23,6 +23,8 @@ let package = Package(
     ),
     // zlib (Debian's zlib1g-dev, which libgit2-dev brings), for gzip-compressed log files.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // The system's libcurl, loaded on the first HTTP request (eval providers), never linked.
+    .target(name: "CLibcurl"),
     // Keeps libgit2's start-up from loading the system CA bundle (the executable only).
     .target(name: "CLibgit2Startup"),
     // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
@@ -33,6 +35,7 @@ let package = Package(
       dependencies: [
         "GitKit",
         "CZlib",
+        "CLibcurl",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Version", package: "Version"),

@@ -1,16 +1,25 @@
+import CLibcurl
 import Foundation
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
+/// One HTTP request, as the providers build it.
+struct HTTPRequest: Sendable {
+  var method = "POST"
+  var url: URL
+  /// Header fields in the order they are sent.
+  var headers: [(name: String, value: String)] = []
+  var body: Data?
+}
 
-/// One HTTP exchange with a hard deadline, over a URLSession shared by every provider.
+/// One HTTP exchange with a hard deadline, through the system's libcurl.
 ///
-/// `URLRequest.timeoutInterval` is an idle timeout (a server that trickles a byte every few
-/// seconds never trips it), so the deadline here is enforced by cancelling the task.
+/// libcurl is loaded on the first request (`CLibcurl`), not linked: Foundation's URLSession on
+/// Linux would link it, and with it some twenty shared libraries that every `promptops check`
+/// in a pre-commit hook would load for nothing. The deadline covers the whole exchange (a server
+/// that trickles a byte every few seconds still times out).
 enum HTTPTransport {
   struct Answer: Sendable {
     var status: Int
+    /// Header names lower-cased; the last value of a repeated header wins.
     var headers: [String: String]
     var body: Data
   }
@@ -19,112 +28,76 @@ enum HTTPTransport {
     case timedOut
     /// Could not connect, or the connection broke: the description of the underlying error.
     case connection(String)
+    /// No HTTP client on this machine (libcurl is missing): retrying cannot help.
+    case unavailable(String)
   }
 
-  /// One session for all providers, so concurrent tests share connections, with room for as
-  /// many parallel connections per host as an eval run would use (the default would queue them).
-  static let session: URLSession = {
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.httpMaximumConnectionsPerHost = 128
-    configuration.urlCache = nil
-    configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-    configuration.httpShouldSetCookies = false
-    configuration.timeoutIntervalForResource = 24 * 3600
-    return URLSession(configuration: configuration)
-  }()
+  /// Blocking exchanges run on threads of their own, so a slow server never holds one of the
+  /// few threads Swift's tasks share.
+  private static let queue = DispatchQueue(label: "promptops.http", attributes: .concurrent)
 
-  static func send(_ request: URLRequest, timeout: Double) async -> Result<Answer, Failure> {
-    var request = request
-    request.timeoutInterval = timeout
-    let box = ExchangeBox()
-    return await withTaskCancellationHandler {
-      await withCheckedContinuation { (continuation: CheckedContinuation<Result<Answer, Failure>, Never>) in
-        let task = session.dataTask(with: request) { data, response, error in
-          if let error {
-            let nsError = error as NSError
-            let timedOut = nsError.domain == NSURLErrorDomain && nsError.code == NSURLErrorTimedOut
-            box.finish(timedOut ? .failure(.timedOut) : .failure(.connection(describe(error))))
-            return
-          }
-          guard let http = response as? HTTPURLResponse else {
-            box.finish(.failure(.connection("the answer was not HTTP")))
-            return
-          }
-          var headers: [String: String] = [:]
-          for (key, value) in http.allHeaderFields {
-            if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
-          }
-          box.finish(.success(Answer(status: http.statusCode, headers: headers, body: data ?? Data())))
-        }
-        box.start(task: task, continuation: continuation)
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-          box.finish(.failure(.timedOut))
-        }
-        task.resume()
-      }
-    } onCancel: {
-      box.finish(.failure(.connection("cancelled")))
+  static func send(_ request: HTTPRequest, timeout: Double) async -> Result<Answer, Failure> {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Result<Answer, Failure>, Never>) in
+      queue.async { continuation.resume(returning: exchange(request, timeout: timeout)) }
     }
   }
 
-  private static func describe(_ error: Error) -> String {
-    let nsError = error as NSError
-    var text = nsError.localizedDescription
-    if nsError.domain == NSURLErrorDomain {
-      switch nsError.code {
-      case NSURLErrorCannotConnectToHost: text = "connection refused"
-      case NSURLErrorNetworkConnectionLost: text = "the connection was closed before an answer arrived"
-      case NSURLErrorCannotFindHost: text = "host not found"
-      case NSURLErrorBadServerResponse: text = "the server's answer was not valid HTTP"
-      default: break
+  /// The exchange itself, blocking the calling thread.
+  static func exchange(_ request: HTTPRequest, timeout: Double) -> Result<Answer, Failure> {
+    let lines = request.headers.map { "\($0.name): \($0.value)" }
+    var cLines = lines.map { strdup($0) }
+    defer { cLines.forEach { free($0) } }
+    var answer = promptops_http_answer()
+    let milliseconds = max(1, Int((timeout * 1000).rounded(.up)))
+    let outcome = cLines.withUnsafeMutableBufferPointer { headerPointers -> Int32 in
+      headerPointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { headers in
+        if let body = request.body {
+          return body.withUnsafeBytes { bytes in
+            promptops_http_exchange(
+              request.method, request.url.absoluteString, headers.baseAddress, headers.count, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+              bytes.count, milliseconds, &answer)
+          }
+        }
+        return promptops_http_exchange(
+          request.method, request.url.absoluteString, headers.baseAddress, headers.count, nil, 0, milliseconds, &answer)
       }
     }
-    return text
-  }
-}
-
-/// Resumes an exchange's continuation exactly once, whichever comes first: the answer, the
-/// deadline or cancellation. The loser's late result is dropped and its task cancelled.
-private final class ExchangeBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var continuation: CheckedContinuation<Result<HTTPTransport.Answer, HTTPTransport.Failure>, Never>?
-  private var task: URLSessionDataTask?
-  private var pending: Result<HTTPTransport.Answer, HTTPTransport.Failure>?
-  private var done = false
-
-  func start(
-    task: URLSessionDataTask,
-    continuation: CheckedContinuation<Result<HTTPTransport.Answer, HTTPTransport.Failure>, Never>
-  ) {
-    lock.lock()
-    if let pending {
-      // Cancelled before the task was set up.
-      lock.unlock()
-      task.cancel()
-      continuation.resume(returning: pending)
-      return
+    defer { promptops_http_answer_free(&answer) }
+    let error = withUnsafeBytes(of: answer.error) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    switch Int(outcome) {
+    case Int(PROMPTOPS_HTTP_OK):
+      let body = answer.body.map { Data(bytes: $0, count: answer.body_length) } ?? Data()
+      let headerText = answer.headers.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: answer.headers_length), as: UTF8.self) } ?? ""
+      return .success(Answer(status: answer.status, headers: parseHeaders(headerText), body: body))
+    case Int(PROMPTOPS_HTTP_TIMED_OUT):
+      return .failure(.timedOut)
+    case Int(PROMPTOPS_HTTP_UNAVAILABLE):
+      return .failure(.unavailable(error))
+    default:
+      return .failure(.connection(describe(error)))
     }
-    self.task = task
-    self.continuation = continuation
-    lock.unlock()
   }
 
-  func finish(_ result: Result<HTTPTransport.Answer, HTTPTransport.Failure>) {
-    lock.lock()
-    guard !done else {
-      lock.unlock()
-      return
+  /// "Name: value" lines of one response; the status line and blank lines are skipped.
+  static func parseHeaders(_ text: String) -> [String: String] {
+    var headers: [String: String] = [:]
+    for line in text.split(whereSeparator: { $0 == "\r\n" || $0 == "\n" }) {
+      guard let colon = line.firstIndex(of: ":"), !line.hasPrefix("HTTP/") else { continue }
+      let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+      headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
     }
-    done = true
-    guard let continuation else {
-      pending = result
-      lock.unlock()
-      return
+    return headers
+  }
+
+  /// libcurl's wording, in the words the provider errors use elsewhere.
+  private static func describe(_ error: String) -> String {
+    switch error {
+    case "Couldn't connect to server": return "connection refused"
+    case "Server returned nothing (no headers, no data)", "Failure when receiving data from the peer":
+      return "the connection was closed before an answer arrived"
+    case "Couldn't resolve host name": return "host not found"
+    case "Weird server reply", "Unsupported protocol": return "the server's answer was not valid HTTP"
+    default: return error
     }
-    let task = self.task
-    self.continuation = nil
-    lock.unlock()
-    if case .failure = result { task?.cancel() }
-    continuation.resume(returning: result)
   }
 }

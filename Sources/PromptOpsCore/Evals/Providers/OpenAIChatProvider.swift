@@ -1,8 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
 
 /// `openai:chat:<model>` (or promptfoo's shorthand `openai:<model>`): any server that speaks
 /// OpenAI's chat completions API — OpenAI itself, a gateway, or a local llama.cpp server.
@@ -142,13 +139,10 @@ struct OpenAIChatProvider: EvalProvider {
     }
     var body = bodyTemplate
     body["messages"] = Self.messages(for: request.prompt)
-    var urlRequest = URLRequest(url: endpoint)
-    urlRequest.httpMethod = "POST"
-    urlRequest.httpBody = try ProviderJSON.encode(.object(body))
-    urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
-    for (name, value) in extraHeaders { urlRequest.setValue(value, forHTTPHeaderField: name) }
-    if let key { urlRequest.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+    var urlRequest = HTTPRequest(url: endpoint, body: try ProviderJSON.encode(.object(body)))
+    urlRequest.headers = [("Content-Type", "application/json"), ("Accept", "application/json")]
+    for (name, value) in extraHeaders.sorted(by: { $0.key < $1.key }) { urlRequest.headers.append((name, value)) }
+    if let key { urlRequest.headers.append(("Authorization", "Bearer \(key)")) }
 
     var attempt = 0
     while true {
@@ -177,6 +171,8 @@ struct OpenAIChatProvider: EvalProvider {
         problem = "timed out after \(Int(timeoutSeconds * 1000)) ms"
       case .failure(.connection(let description)):
         problem = "cannot reach \(endpoint.absoluteString): \(description)"
+      case .failure(.unavailable(let reason)):
+        throw fail(reason)
       }
       guard attempt < retryPolicy.maxRetries else {
         throw fail(tries == 1 ? problem : "\(problem) (gave up after \(tries) attempts)")

@@ -1,0 +1,38 @@
+#ifndef PROMPTOPS_CLIBCURL_H
+#define PROMPTOPS_CLIBCURL_H
+
+#include <stddef.h>
+
+/// One HTTP exchange through the system's libcurl, loaded with dlopen on first use.
+///
+/// promptops links no HTTP stack: a pre-commit hook must not load libcurl and its twenty
+/// shared libraries (TLS, HTTP/2, LDAP, IDN…) on every commit when only evals talk to a model.
+
+typedef struct promptops_http_answer {
+  long status;
+  /// Raw response header lines ("Name: value\r\n"), those of the final response only.
+  char *headers;
+  size_t headers_length;
+  char *body;
+  size_t body_length;
+  /// Why the exchange failed, for PROMPTOPS_HTTP_TIMED_OUT, _CONNECTION and _UNAVAILABLE.
+  char error[512];
+} promptops_http_answer;
+
+enum {
+  PROMPTOPS_HTTP_OK = 0,
+  PROMPTOPS_HTTP_TIMED_OUT = 1,
+  PROMPTOPS_HTTP_CONNECTION = 2,
+  PROMPTOPS_HTTP_UNAVAILABLE = 3,
+};
+
+/// Sends one request and waits for the whole answer, at most `timeout_ms`. `headers` holds
+/// `header_count` lines "Name: value". Thread-safe; blocks the calling thread.
+int promptops_http_exchange(
+  const char *method, const char *url, const char *const *headers, size_t header_count, const void *body,
+  size_t body_length, long timeout_ms, promptops_http_answer *answer);
+
+/// Frees the buffers of an answer.
+void promptops_http_answer_free(promptops_http_answer *answer);
+
+#endif
