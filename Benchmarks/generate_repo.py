@@ -9,12 +9,14 @@ The repository uses the default promptops layout:
 
     prompts/<id>/prompt.txt        10-30 lines, 1-3 {{variables}}, 2-3 constraint lines
     prompts/<id>/prompt-card.yml   id, description, version, tags, created_by, changelog
+    prompts/<id>/evalsuite.yml     for every 10th prompt: two tests on the `echo` provider
     src/module_XXX.py, docs/page_XXX.md   F files that are not prompts
 
 Commit 1 adds everything. Each later commit changes K random prompts the way a careful
 author would: a patch change appends or rewrites one ordinary line (template variables and
 constraint lines are kept) and bumps the card by a patch level with a new changelog entry;
-every 10th commit adds a template variable instead and bumps the minor level. About a third
+every 10th commit adds a template variable instead and bumps the minor level (and gives the
+prompt's eval suite, if it has one, a value for the new variable). About a third
 of the commits also edit one or two non-prompt files.
 
 The whole history is streamed through one `git fast-import` process; only the blobs that
@@ -162,6 +164,32 @@ class Prompt:
     def text(self) -> bytes:
         return ("\n".join(self.lines) + "\n").encode()
 
+    @property
+    def has_suite(self) -> bool:
+        return self.number % 10 == 1
+
+    def suite(self) -> bytes:
+        """A promptfoo-style suite whose tests pass on the echo provider (which answers with the
+        rendered prompt), so a benchmark of the gate measures evals, not a model."""
+        values = "".join(f"      {name}: sample {name} {self.number}\n" for name in self.variables)
+        first = self.variables[0]
+        return (
+            f"description: Synthetic suite for {self.pid}\n"
+            "prompts: [./prompt.txt]\n"
+            "providers: [echo]\n"
+            "tests:\n"
+            "  - description: renders every variable\n"
+            "    vars:\n" + values +
+            "    assert:\n"
+            f"      - type: contains\n        value: sample {first} {self.number}\n"
+            "      - type: not-contains\n        value: \"{{\"\n"
+            "  - description: keeps the opening line\n"
+            "    vars:\n" + values +
+            "    assert:\n"
+            "      - type: starts-with\n        value: You are a careful specialist\n"
+            "thresholds:\n  minPassRate: 1.0\n"
+        ).encode()
+
     def card(self) -> bytes:
         return (
             self.card_head
@@ -286,6 +314,8 @@ def generate(dest: str, prompts_count: int, commits: int, per_commit: int, seed:
             base = f"prompts/{p.pid}/"
             chunks.append(modify(base + "prompt.txt", p.text()))
             chunks.append(modify(base + "prompt-card.yml", p.card()))
+            if p.has_suite:
+                chunks.append(modify(base + "evalsuite.yml", p.suite()))
             if len(chunks) >= 4096:
                 out.write(b"".join(chunks))
                 chunks.clear()
@@ -328,6 +358,8 @@ def generate(dest: str, prompts_count: int, commits: int, per_commit: int, seed:
                 base = f"prompts/{p.pid}/"
                 body.append(modify(base + "prompt.txt", p.text()))
                 body.append(modify(base + "prompt-card.yml", p.card()))
+                if minor and p.has_suite:
+                    body.append(modify(base + "evalsuite.yml", p.suite()))
 
             touched = 0
             if other_count and c % 3 == 1:
