@@ -155,6 +155,25 @@ struct EvalCommandTests {
     #expect((failed.first?["prompt"] as? String) == "b")
   }
 
+  /// Test files named from the top of the repository, or in a subfolder of the prompt's, are
+  /// inputs too; a suite that names nothing outside its folder is never read for them.
+  @Test(arguments: [
+    ("/evals/root.yaml", "evals/root.yaml"),
+    ("./cases/local.yaml", "prompts/b/cases/local.yaml"),
+  ])
+  func testFilesNamedFromTheTopOrBelowThePromptCount(reference: String, file: String) async throws {
+    let repo = try Self.repository()
+    try repo.write(file, "- vars: {text: fish}\n  assert: [{type: contains, value: fish}]\n")
+    try repo.write("prompts/b/evalsuite.yml", "providers: [echo]\ntests:\n  - \(reference)\n")
+    _ = try repo.commit("tests in \(file)")
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write(file, "- vars: {text: fish}\n  assert: [{type: contains, value: whale}]\n")
+    _ = try repo.commit("change \(file)")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1, "\(gate.stdout)")
+    #expect(report.findings("eval-failed").compactMap { $0["prompt"] as? String } == ["b"])
+  }
+
   @Test func theGateFailsOnFailedEvalsNamingTheTests() async throws {
     let repo = try Self.repository()
     try repo.git("checkout", "-q", "-b", "topic")

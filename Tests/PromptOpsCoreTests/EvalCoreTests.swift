@@ -299,3 +299,21 @@ struct EvalCoreTests {
     #expect(suite.tests[0].vars["x"] == .string("a/b"))
   }
 }
+
+/// Which suites could name a file outside their folder: the filter that lets a gate skip
+/// reading most suites when an unrelated file changes. It may say yes too often, never too rarely.
+@Suite("suites that may read outside their folder")
+struct SuiteReachTests {
+  @Test(arguments: [
+    ("tests: [../../evals/*.yaml]\n", true),
+    ("tests: [/evals/cases.json]\n", true),
+    ("tests:\n  - /evals/cases.json\n", true),
+    ("providers: [{id: \"openai:chat:m\", config: {apiBaseUrl: \"http://h/v1\"}}]\n", true),
+    ("providers: [\"exec:python3 ../tools/grade.py\"]\n", true),
+    ("prompts: [./prompt.txt]\nproviders: [echo]\ntests: [./cases/a.json, cases/b.yaml]\n", false),
+    ("providers: [\"exec:python3 ./grade.py\"]\ntests:\n  - vars: {x: \"a-b_c.d\"}\n", false),
+  ])
+  func reach(text: String, outside: Bool) {
+    #expect(SuiteLoader.mayReadOutsideItsFolder(Array(text.utf8)) == outside, "\(text)")
+  }
+}

@@ -91,8 +91,17 @@ public struct EvalPlanner {
       }
       let suffix = "/" + settings.suiteFile
       let dottedSuffix = "." + settings.suiteFile
+      // A suite beside a prompt reads files outside its folder only through a path that says so;
+      // the others need reading only when a file below their own folder changed.
+      func mayRead(_ suitePath: String, id: ObjectID) -> Bool {
+        let folder = SuiteLoader.folder(of: suitePath) + "/"
+        if unattributed.contains(where: { $0.hasPrefix(folder) }) { return true }
+        guard let bytes = try? repository.blob(id) else { return true }
+        return SuiteLoader.mayReadOutsideItsFolder(bytes)
+      }
       for file in try repository.files(under: layout.roots, in: snapshot) where file.path.hasSuffix(suffix) || file.path.hasSuffix(dottedSuffix) {
-        guard let location = promptLocation(for: file.path), found[location.path] == nil, touched(file.path),
+        guard mayRead(file.path, id: file.id), let location = promptLocation(for: file.path), found[location.path] == nil,
+          touched(file.path),
           let prompt = try reader.read(location)
         else { continue }
         found[location.path] = prompt

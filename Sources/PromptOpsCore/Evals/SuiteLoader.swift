@@ -280,6 +280,25 @@ struct SuiteLoader {
     return matches
   }
 
+  /// Whether a suite's text could name a file outside its own folder: only a path that climbs
+  /// (`..`) or starts at the top (`/…`, and, to be safe, anything after a `:` such as a URL) can.
+  /// A suite that cannot is skipped unread when a file elsewhere changes, which spares parsing
+  /// every suite of a large repository; when in doubt the answer is yes.
+  static func mayReadOutsideItsFolder(_ bytes: [UInt8]) -> Bool {
+    var previous: UInt8 = 0x0A
+    for byte in bytes {
+      if byte == 0x2E && previous == 0x2E { return true }  // ".."
+      if byte == 0x2F {  // "/" that does not continue a relative path
+        let continuesPath =
+          (0x30...0x39).contains(previous) || (0x41...0x5A).contains(previous) || (0x61...0x7A).contains(previous)
+          || previous == 0x2E || previous == 0x5F || previous == 0x2D || previous >= 0x80
+        if !continuesPath { return true }
+      }
+      previous = byte
+    }
+    return false
+  }
+
   static func folder(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "" }
     return String(path[..<slash])
