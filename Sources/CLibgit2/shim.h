@@ -13,6 +13,13 @@ static inline int promptops_git_set_tree_cache_limit(size_t bytes) {
   return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, bytes);
 }
 
+/// Bounds the total size of libgit2's object cache (per repository handle). A walk over every
+/// prompt folder reads ten thousand small trees that are never needed again; the default
+/// bound (256 MiB) lets them all stay in memory.
+static inline int promptops_git_set_cache_max_size(ssize_t bytes) {
+  return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
+}
+
 /// Turns off re-hashing every object read. git itself does not verify object ids on read; a
 /// 400 KiB tree hashed on every lookup is a measurable part of a staged check.
 static inline int promptops_git_set_strict_hash_verification(int enabled) {

@@ -4,6 +4,7 @@ import CLibgit2
 private let libgit2Initialized: Bool = {
   git_libgit2_init()
   _ = promptops_git_set_tree_cache_limit(64 << 20)
+  _ = promptops_git_set_cache_max_size(8 << 20)
   _ = promptops_git_set_strict_hash_verification(0)
   return true
 }()

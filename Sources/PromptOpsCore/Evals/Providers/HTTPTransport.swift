@@ -32,13 +32,15 @@ enum HTTPTransport {
     case unavailable(String)
   }
 
-  /// Blocking exchanges run on threads of their own, so a slow server never holds one of the
-  /// few threads Swift's tasks share.
-  private static let queue = DispatchQueue(label: "promptops.http", attributes: .concurrent)
-
+  /// Each exchange blocks a thread of its own: not one of the few threads Swift's tasks share,
+  /// and not a dispatch queue's, which would run only about as many at once as there are cores
+  /// (dispatch cannot see that the threads are waiting on the network), where `--concurrency 32`
+  /// must mean 32 requests in flight.
   static func send(_ request: HTTPRequest, timeout: Double) async -> Result<Answer, Failure> {
     await withCheckedContinuation { (continuation: CheckedContinuation<Result<Answer, Failure>, Never>) in
-      queue.async { continuation.resume(returning: exchange(request, timeout: timeout)) }
+      let thread = Thread { continuation.resume(returning: exchange(request, timeout: timeout)) }
+      thread.stackSize = 1 << 20
+      thread.start()
     }
   }
 
