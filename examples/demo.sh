@@ -56,4 +56,6 @@ git commit -q -m "Friendlier tone (1.2.1)"
 git log --oneline
 
 step "The merge gate over the last commit, as a pull request check would run it"
+echo "(it also runs the eval suite of the changed prompt against an OpenAI-compatible model:"
+echo " without OPENAI_API_KEY the evals cannot run, and the gate fails closed with eval-error)"
 "$bin" gate --base HEAD~1 || true
