@@ -195,17 +195,17 @@ public enum EvalOutput {
     xml += "<testsuites name=\"promptops eval\" tests=\"\(total)\" failures=\"\(failed)\" errors=\"\(errored)\">\n"
     for prompt in prompts {
       let units = prompt.units
-      xml += "  <testsuite name=\"\(escape(prompt.id))\" tests=\"\(max(units.count, 1))\" failures=\"\(units.filter { !$0.passed && $0.error == nil }.count)\" errors=\"\(units.filter { $0.error != nil }.count)\">\n"
+      xml += "  <testsuite name=\"\(JUnitReporter.escape(prompt.id))\" tests=\"\(max(units.count, 1))\" failures=\"\(units.filter { !$0.passed && $0.error == nil }.count)\" errors=\"\(units.filter { $0.error != nil }.count)\">\n"
       xml += "    <properties><property name=\"passRate\" value=\"\(prompt.passRate)\"/><property name=\"score\" value=\"\(prompt.score)\"/><property name=\"sha256\" value=\"\(prompt.header.sha256 ?? "")\"/></properties>\n"
       if units.isEmpty {
-        xml += "    <testcase classname=\"\(escape(prompt.id))\" name=\"suite\">"
-        if !prompt.errors.isEmpty { xml += "<error message=\"\(escape(prompt.errors.joined(separator: "; ")))\"/>" }
+        xml += "    <testcase classname=\"\(JUnitReporter.escape(prompt.id))\" name=\"suite\">"
+        if !prompt.errors.isEmpty { xml += "<error message=\"\(JUnitReporter.escape(prompt.errors.joined(separator: "; ")))\"/>" }
         xml += "</testcase>\n"
       }
       for unit in units {
-        xml += "    <testcase classname=\"\(escape(prompt.id))\" name=\"\(escape(unit.testName))\">"
+        xml += "    <testcase classname=\"\(JUnitReporter.escape(prompt.id))\" name=\"\(JUnitReporter.escape(unit.testName))\">"
         if let error = unit.error {
-          xml += "<error message=\"\(escape(error))\"/>"
+          xml += "<error message=\"\(JUnitReporter.escape(error))\"/>"
         } else if !unit.passed {
           xml += "<failure message=\"score \(unit.score)\"/>"
         }
@@ -214,22 +214,6 @@ public enum EvalOutput {
       xml += "  </testsuite>\n"
     }
     return xml + "</testsuites>\n"
-  }
-
-  private static func escape(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      default:
-        if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { out += " " } else { out.unicodeScalars.append(scalar) }
-      }
-    }
-    return out
   }
 
   // MARK: - Prompt logs

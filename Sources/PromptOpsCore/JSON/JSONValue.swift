@@ -54,3 +54,30 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
   }
 }
+
+extension JSONValue {
+  /// A JSON string literal, with the short escapes where JSON has them and `\u00XX` for the other
+  /// control characters: the one quoting every hand-written JSON text here uses (canonical forms
+  /// that are signed or hashed must not depend on Foundation's encoder).
+  static func quoted(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "\u{08}": out += "\\b"
+      case "\u{0C}": out += "\\f"
+      default:
+        if scalar.value < 0x20 {
+          out += String(format: "\\u%04x", scalar.value)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+}
