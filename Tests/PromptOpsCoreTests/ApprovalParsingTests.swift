@@ -122,6 +122,10 @@ struct ApprovalParsingTests {
       checklist: [.evalsPassed: true], notes: "Line one\n\"quoted\"\ttab \u{7f} é")
     let parsed = try ApprovalRecord.parse(record.yaml, file: "r.yml")
     #expect(parsed == record)
+    // Characters YAML does not allow raw in a double-quoted scalar come back unchanged too.
+    var awkward = record
+    awkward.notes = "nel \u{85} ls \u{2028} bom \u{FEFF} bs \u{08} ff \u{0C} soh \u{01} c1 \u{9F}"
+    #expect(try ApprovalRecord.parse(awkward.yaml, file: "r.yml") == awkward)
     #expect(parsed.canonicalBytes == record.canonicalBytes)
     let canonical = String(decoding: record.canonicalBytes, as: UTF8.self)
     #expect(canonical.hasPrefix(#"{"checklist":{"cost_within_limits":false,"evals_passed":true,"#))

@@ -170,24 +170,9 @@ public struct ApprovalRecord: Sendable, Equatable {
 
   /// A YAML double-quoted scalar: JSON escaping, plus the characters YAML does not allow raw.
   static func yamlString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        let value = scalar.value
-        if value < 0x20 || value == 0x7F || (0x80...0x9F).contains(value) || value == 0x2028 || value == 0x2029 || value == 0xFEFF {
-          out += String(format: "\\u%04x", value)
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
+    JSONValue.quoted(text) { value in
+      value == 0x7F || (0x80...0x9F).contains(value) || value == 0x2028 || value == 0x2029 || value == 0xFEFF
     }
-    return out + "\""
   }
 
   /// A record file could not be read; the message names the line.

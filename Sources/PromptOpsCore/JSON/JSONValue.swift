@@ -59,7 +59,10 @@ extension JSONValue {
   /// A JSON string literal, with the short escapes where JSON has them and `\u00XX` for the other
   /// control characters: the one quoting every hand-written JSON text here uses (canonical forms
   /// that are signed or hashed must not depend on Foundation's encoder).
-  static func quoted(_ text: String) -> String {
+  ///
+  /// `alsoEscaping` names further code points to write as `\uXXXX` (YAML's double-quoted
+  /// scalars take the same escapes but allow fewer characters raw).
+  static func quoted(_ text: String, alsoEscaping: (UInt32) -> Bool = { _ in false }) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
@@ -71,7 +74,7 @@ extension JSONValue {
       case "\u{08}": out += "\\b"
       case "\u{0C}": out += "\\f"
       default:
-        if scalar.value < 0x20 {
+        if scalar.value < 0x20 || alsoEscaping(scalar.value) {
           out += String(format: "\\u%04x", scalar.value)
         } else {
           out.unicodeScalars.append(scalar)
