@@ -60,8 +60,7 @@ struct HooksInstallTests {
     let hook = repo.path + "/.git/hooks/pre-commit"
     let foreign = "#!/bin/sh\necho foreign-ran >> \"$(git rev-parse --git-dir)/foreign.log\"\nexit 0\n"
     try FileManager.default.createDirectory(atPath: repo.path + "/.git/hooks", withIntermediateDirectories: true)
-    try foreign.write(toFile: hook, atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
+    try ScriptFile.write(foreign, to: hook)
 
     let refused = try repo.promptops("hooks", "install")
     #expect(refused.status == 2)
@@ -77,8 +76,7 @@ struct HooksInstallTests {
     #expect(try String(contentsOfFile: repo.path + "/.git/foreign.log", encoding: .utf8) == "foreign-ran\n")
 
     // A failing chained hook blocks the commit before promptops runs.
-    try "#!/bin/sh\necho chained-says-no >&2\nexit 3\n".write(toFile: hook + ".promptops-chained", atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook + ".promptops-chained")
+    try ScriptFile.write("#!/bin/sh\necho chained-says-no >&2\nexit 3\n", to: hook + ".promptops-chained")
     try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
     try repo.stage()
     let blocked = try git(repo, ["commit", "-q", "-m", "bumped"])

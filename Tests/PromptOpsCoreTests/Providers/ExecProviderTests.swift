@@ -26,8 +26,7 @@ struct ExecProviderTests {
 
     func write(_ relative: String, _ text: String, executable: Bool = false) throws {
       let file = path + "/" + relative
-      try text.write(toFile: file, atomically: true, encoding: .utf8)
-      if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file) }
+      try ScriptFile.write(text, to: file, mode: executable ? 0o755 : 0o644)
     }
 
     func provider(_ command: String, config: [String: JSONValue] = [:]) throws -> any EvalProvider {
@@ -132,6 +131,20 @@ struct ExecProviderTests {
       try await Task.sleep(nanoseconds: 20_000_000)
     }
     #expect(!alive, "the grandchild \(pid) survived the timeout")
+  }
+
+  @Test func aProviderInheritsNoDescriptorBeyondItsThreeStreams() async throws {
+    let folder = try SuiteFolder()
+    try folder.write("bin/fds.sh", "#!/bin/sh\nls /proc/$$/fd\n", executable: true)
+    // A descriptor opened without O_CLOEXEC, as some libraries do.
+    let stray = open(folder.path + "/stray.txt", O_WRONLY | O_CREAT, 0o644)
+    try #require(stray > 2)
+    defer { close(stray) }
+    let listed = try await folder.provider("./bin/fds.sh").complete(ProviderRequest(prompt: "x")).output
+    let descriptors = Set(listed.split(whereSeparator: \.isWhitespace).compactMap { Int32($0) })
+    #expect(!descriptors.contains(stray), "the provider inherited descriptor \(stray): \(descriptors.sorted())")
+    // sh itself may hold one more descriptor for the script it reads; the streams are always there.
+    #expect(descriptors.isSuperset(of: [0, 1, 2]))
   }
 
   @Test func relativeExecutablesResolveAgainstTheSuiteFolderAndBasePath() async throws {

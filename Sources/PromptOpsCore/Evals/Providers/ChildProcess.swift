@@ -167,14 +167,19 @@ enum ChildProcess {
 
   private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
   private typealias AddChdir = @convention(c) (UnsafeMutableRawPointer, UnsafePointer<CChar>) -> Int32
+  private typealias AddClosefrom = @convention(c) (UnsafeMutableRawPointer, Int32) -> Int32
 
   /// glibc's GNU extensions, which the Swift Glibc module does not import (they sit behind
-  /// `_GNU_SOURCE`): `pipe2` and `posix_spawn_file_actions_addchdir_np` (glibc 2.29).
+  /// `_GNU_SOURCE`): `pipe2`, `posix_spawn_file_actions_addchdir_np` (glibc 2.29) and
+  /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34, used when present).
   private static let pipe2Function: Pipe2? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2")
     .map { unsafeBitCast($0, to: Pipe2.self) }
   private static let addChdirFunction: AddChdir? = dlsym(
     UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np"
   ).map { unsafeBitCast($0, to: AddChdir.self) }
+  private static let addClosefromFunction: AddClosefrom? = dlsym(
+    UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"
+  ).map { unsafeBitCast($0, to: AddClosefrom.self) }
 
   private static func makePipe() throws -> (read: Int32, write: Int32) {
     var fds: [Int32] = [-1, -1]
@@ -201,6 +206,11 @@ enum ChildProcess {
     }
     posix_spawn_file_actions_adddup2(&actions, stdout, 1)
     posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+    // A descriptor some library opened without O_CLOEXEC must not live on in a provider: an
+    // inherited write end keeps a reader waiting, an inherited script keeps "Text file busy".
+    if let addClosefromFunction {
+      _ = withUnsafeMutablePointer(to: &actions) { addClosefromFunction(UnsafeMutableRawPointer($0), 3) }
+    }
     guard let addChdirFunction else {
       throw ChildProcessLaunchFailure(
         description: "this C library cannot set a child's working directory (glibc 2.29 or later is needed)")
