@@ -12,6 +12,10 @@ public final class Repository {
   private var indexFile: IndexFile?
   private let indexFileOverride: String?
   private var rootTrees: [ObjectID: OpaquePointer] = [:]
+  /// Comparisons of two trees already made, by their ids and folder: trees never change, so the
+  /// gate's eval rules reuse the version rules' comparison of the prompt folders instead of
+  /// making it again inside their whole-tree one.
+  var treeComparisons: [TreeComparisonKey: [PathChange]] = [:]
 
   /// The `.git` directory (for a linked worktree, its private git directory).
   public let gitDirectory: String

@@ -34,6 +34,13 @@ func gitOrder(_ a: UnsafeBufferPointer<UInt8>, _ aIsTree: Bool, _ b: UnsafeBuffe
   return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }
 
+/// Two trees compared at a folder (whose path prefixes every result).
+struct TreeComparisonKey: Hashable {
+  let old: ObjectID
+  let new: ObjectID
+  let path: String
+}
+
 extension Repository {
   /// The files that differ between `old` and `new` below the given folders, found the way git
   /// finds them: a subtree whose id is the same on both sides is skipped without being read, and
@@ -58,7 +65,12 @@ extension Repository {
       case .empty:
         if let oldTree { try collectFiles(inTree: oldTree, path: base, status: .deleted, into: &result) }
       case .commit(let commit):
-        try compareTrees(oldTree, try treeID(at: folder, inCommit: commit), path: base, into: &result)
+        let newTree = try treeID(at: folder, inCommit: commit)
+        let start = result.count
+        try compareTrees(oldTree, newTree, path: base, into: &result)
+        if let oldTree, let newTree, oldTree != newTree {
+          treeComparisons[TreeComparisonKey(old: oldTree, new: newTree, path: base)] = Array(result[start...])
+        }
       case .index:
         try compareIndex(base: oldTree, folder: folder, into: &result)
       }
@@ -133,6 +145,10 @@ extension Repository {
     }
     guard let new else {
       try collectFiles(inTree: old, path: path, status: .deleted, into: &result)
+      return
+    }
+    if let known = treeComparisons[TreeComparisonKey(old: old, new: new, path: path)] {
+      result += known
       return
     }
     let left = try treeItems(old)

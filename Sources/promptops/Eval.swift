@@ -107,7 +107,7 @@ extension PromptOps.Eval {
       for plan in run.plans {
         for warning in plan.warnings { printError("\(warning.file):\(warning.line): warning: \(warning.message)") }
       }
-      try outputs.write(prompts: run.prompts, document: EvalOutput.promptfooDocument(run), log: EvalOutput.promptLog(run))
+      try outputs.write(prompts: run.prompts, document: EvalOutput.promptfooDocument(run), log: { EvalOutput.promptLog(run) })
       printVerdicts(run.prompts)
       let stats = run.statistics
       print("\(stats.providerCalls) provider call\(stats.providerCalls == 1 ? "" : "s"), \(stats.cacheHits) cached\(run.shard.map { " (shard \($0))" } ?? "")")
@@ -157,7 +157,7 @@ extension PromptOps.Eval {
         }
         return (merged.prompts, merged.document)
       }
-      try outputs.write(prompts: prompts, document: document, log: nil)
+      try outputs.write(prompts: prompts, document: document, log: { nil })
       printVerdicts(prompts)
       if !prompts.allSatisfy(\.passed) { throw ExitCode(1) }
     }
@@ -175,11 +175,12 @@ struct EvalOutputOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Write one prompt-log record (schemas/prompt-log.schema.json) per test run, as JSON Lines.", valueName: "file"))
   var log: String?
 
-  func write(prompts: [PromptEvalResult], document: JSONValue, log logText: String?) throws {
+  /// Writes the files asked for; each is rendered only when asked for.
+  func write(prompts: [PromptEvalResult], document: @autoclosure () -> JSONValue, log logText: () -> String?) throws {
     var files: [(String, Data)] = []
-    if let output { files.append((output, EvalOutput.render(document))) }
+    if let output { files.append((output, EvalOutput.render(document()))) }
     if let junit { files.append((junit, Data(EvalOutput.junit(prompts).utf8))) }
-    if let log, let logText { files.append((log, Data(logText.utf8))) }
+    if let log, let logText = logText() { files.append((log, Data(logText.utf8))) }
     for (path, data) in files {
       do {
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -24,8 +24,7 @@ extension PromptOps {
     func run() throws {
       let report = try evaluating {
         let repository = try options.openRepository()
-        let report = try Analyzer(repository: repository).analyze(.pullRequest(base: base, head: head))
-        return try EvalGate(repository: repository).amend(report, comparison: .pullRequest(base: base, head: head))
+        return try Analyzer(repository: repository).analyze(.pullRequest(base: base, head: head), evals: EvalOptions())
       }
       try finish(report, options: options)
     }

@@ -97,8 +97,9 @@ public final class Analyzer {
     return try Configuration.parse(String(decoding: bytes, as: UTF8.self))
   }
 
-  /// Runs every rule over a comparison.
-  public func analyze(_ comparison: Comparison) throws -> GateReport {
+  /// Runs every rule over a comparison; with `evals`, the eval rules too, over the prompts the
+  /// version rules already read.
+  public func analyze(_ comparison: Comparison, evals: EvalOptions? = nil) throws -> GateReport {
     var timer = PhaseTimer()
     let sides = try sides(of: comparison)
     let configuration = try configuration(for: sides)
@@ -121,8 +122,14 @@ public final class Analyzer {
       }
     }
     findings += try approvalFindings(for: comparison, sides: sides, changeSet: changeSet)
-    findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
     timer.mark("rules")
+    if let evals {
+      let known = changeSet.changes.compactMap(\.new)
+      findings += try EvalGate(repository: repository).evaluate(
+        sides: sides, configuration: configuration, options: evals, known: known, timer: &timer
+      ).0
+    }
+    findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
 
     let prompts = changeSet.changes.map { change in
       PromptSummary(

@@ -115,8 +115,7 @@ public struct ApprovalRecord: Sendable, Equatable {
   // MARK: - Timestamps
 
   public static func formatTimestamp(_ date: Date) -> String {
-    let c = UTCTime.components(of: date)
-    return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour, c.minute, c.second)
+    UTCTime.rfc3339(date)
   }
 
   /// `YYYY-MM-DDTHH:MM:SSZ`, UTC only: one spelling per instant, so the canonical form is unique.

@@ -13,6 +13,8 @@ public enum Changelog: Sendable, Equatable {
     var versions: [String] = []
     // Split on the newline byte: as Characters, "\r\n" is one character and never equals "\n".
     for bytes in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+      // Most lines are prose; only one with a `#` can be a heading, and trimming costs.
+      guard bytes.contains(UInt8(ascii: "#")) else { continue }
       let line = String(decoding: bytes, as: UTF8.self)
       let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
       guard trimmed.hasPrefix("## ") else { continue }

@@ -1,5 +1,3 @@
-import Yams
-
 /// A prompt's card: its identity, version and history, read from `prompt-card.yml` or from a
 /// single-file prompt's front matter. The content hash is never read from here.
 public struct PromptCard: Sendable, Equatable {
@@ -37,9 +35,9 @@ extension PromptCard {
     var problems: [CardProblem] = []
     func problem(_ line: Int, _ message: String) { problems.append(CardProblem(file: file, line: line, message: message)) }
 
-    let root: Node?
+    let root: YAMLValue?
     do {
-      root = try YAMLSource.parse(text, lineOffset: lineOffset)
+      root = try YAMLValue.parse(text, lineOffset: lineOffset)
     } catch {
       return (nil, [CardProblem(file: file, line: error.line ?? 1, message: error.message)])
     }
@@ -57,7 +55,7 @@ extension PromptCard {
     var changelog: Changelog?
     var lines = Lines()
 
-    func stringList(_ node: Node, key: String) -> [String] {
+    func stringList(_ node: YAMLValue, key: String) -> [String] {
       guard let sequence = node.sequence else {
         problem(node.line + lineOffset, "`\(key)` must be a list of strings")
         return []
@@ -78,7 +76,7 @@ extension PromptCard {
         lines.id = line
         if let text = value.scalarText, !text.isEmpty { id = text } else { problem(line, "`id` must be a non-empty string") }
       case "description":
-        if let text = value.scalarText, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if let text = value.scalarText, text.contains(where: { !$0.isWhitespace }) {
           description = text
         } else {
           problem(line, "`description` must be a non-empty string")
@@ -120,7 +118,7 @@ extension PromptCard {
   }
 
   private static func parseChangelog(
-    _ node: Node, lineOffset: Int, problem: (Int, String) -> Void
+    _ node: YAMLValue, lineOffset: Int, problem: (Int, String) -> Void
   ) -> Changelog? {
     if let text = node.scalarText {
       let bullets = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

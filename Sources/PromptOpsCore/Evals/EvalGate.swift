@@ -9,35 +9,25 @@ public struct EvalGate {
 
   public init(repository: Repository) { self.repository = repository }
 
-  /// The report with the eval findings added; the evaluated prompts' verdicts are recorded as a
-  /// git note on the head commit.
-  public func amend(_ report: GateReport, comparison: Comparison, options: EvalOptions = EvalOptions()) throws -> GateReport {
-    var timer = PhaseTimer()
-    let analyzer = Analyzer(repository: repository)
-    let sides = try analyzer.sides(of: comparison)
-    let configuration = try analyzer.configuration(for: sides)
-    let (findings, _) = try evaluate(sides: sides, configuration: configuration, options: options, timer: &timer)
-    let all = (report.findings + findings).sorted { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
-    let statistics = GateReport.Statistics(
-      changedPaths: report.statistics.changedPaths, promptsRead: report.statistics.promptsRead, blobsRead: repository.blobsRead,
-      phases: report.statistics.phases + timer.phases)
-    return GateReport(base: report.base, head: report.head, prompts: report.prompts, findings: all, statistics: statistics)
-  }
-
   /// Eval findings for a comparison, and the run behind them.
   public func evaluate(sides: Analyzer.Sides, configuration: Configuration, options: EvalOptions) throws -> ([Finding], EvalRun?) {
     var timer = PhaseTimer()
     return try evaluate(sides: sides, configuration: configuration, options: options, timer: &timer)
   }
 
-  func evaluate(sides: Analyzer.Sides, configuration: Configuration, options: EvalOptions, timer: inout PhaseTimer) throws -> ([Finding], EvalRun?) {
+  /// `known` are head prompts already read under `configuration` (the version rules' change
+  /// set): they are not read again when the head's layout reads prompts the same way.
+  func evaluate(
+    sides: Analyzer.Sides, configuration: Configuration, options: EvalOptions, known: [Prompt] = [], timer: inout PhaseTimer
+  ) throws -> ([Finding], EvalRun?) {
     let headConfiguration = sides.rulesFromBase ? try Analyzer(repository: repository).configuration(in: sides.head) : configuration
     var evalConfiguration = headConfiguration
     // The base fixes how evals run and what they require; the layout is the change's own.
     evalConfiguration.evals = configuration.evals
     let planner = EvalPlanner(repository: repository, configuration: evalConfiguration, snapshot: sides.head, environment: options.environment)
     timer.mark("evals: configure")
-    let changed = try planner.changedPrompts(since: sides.base, includingWithoutSuite: configuration.evals.requireSuite)
+    let reusable = PromptLayout(headConfiguration).readsPromptsLike(PromptLayout(configuration)) ? known : []
+    let changed = try planner.changedPrompts(since: sides.base, includingWithoutSuite: configuration.evals.requireSuite, reusing: reusable)
     timer.mark("evals: find changed eval inputs")
     guard !changed.isEmpty else { return ([], nil) }
     var findings: [Finding] = []

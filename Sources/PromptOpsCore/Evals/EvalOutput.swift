@@ -77,7 +77,7 @@ public enum EvalOutput {
     return .object([
       "evalId": .string("promptops-\(run.commit ?? "worktree")\(run.shard.map { "-shard-\($0.index)-of-\($0.count)" } ?? "")"),
       "results": .object([
-        "version": .integer(3), "timestamp": .string(EvalNoteRecord.formatter.string(from: run.timestamp)),
+        "version": .integer(3), "timestamp": .string(UTCTime.rfc3339(run.timestamp)),
         "results": .array(results),
         "stats": .object([
           "successes": .integer(Int64(successes)), "failures": .integer(Int64(failures)), "errors": .integer(Int64(errors)),
@@ -229,7 +229,7 @@ public enum EvalOutput {
         var record: [String: JSONValue] = [
           "prompt_id": .string(result.unit.promptID),
           "version_hash": .string(plan?.sha256 ?? Prompt.sha256(of: [])),
-          "timestamp": .string(EvalNoteRecord.formatter.string(from: run.timestamp)),
+          "timestamp": .string(UTCTime.rfc3339(run.timestamp)),
           "trace_id": .string(traceID),
           "run_id": .string("\(result.unit.key)#\(repetition)"),
           "model": .string(result.unit.provider.id),

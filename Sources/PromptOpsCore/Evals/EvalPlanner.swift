@@ -51,8 +51,9 @@ public struct EvalPlanner {
   /// Prompts present in this snapshot whose eval inputs differ from `base`.
   ///
   /// Prompts with no suite are left out unless `includingWithoutSuite` (for `eval-missing`): only
-  /// the prompts that will be evaluated are read.
-  public func changedPrompts(since base: Snapshot, includingWithoutSuite: Bool = true) throws -> [Prompt] {
+  /// the prompts that will be evaluated are read, and of those only the ones not in `known`
+  /// (prompts of this snapshot read already, under the same layout).
+  public func changedPrompts(since base: Snapshot, includingWithoutSuite: Bool = true, reusing known: [Prompt] = []) throws -> [Prompt] {
     let changes = try repository.changedFiles(from: base, to: snapshot, under: [])
     var paths = Set<String>()
     for change in changes {
@@ -61,6 +62,11 @@ public struct EvalPlanner {
     }
     guard !paths.isEmpty else { return [] }
     let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
+    let knownByPath = Dictionary(known.map { ($0.location.path, $0) }, uniquingKeysWith: { first, _ in first })
+    func read(_ location: PromptLocation) throws -> Prompt? {
+      if let prompt = knownByPath[location.path], prompt.location == location { return prompt }
+      return try reader.read(location)
+    }
     var found: [String: Prompt] = [:]
     var unattributed: [String] = []
     var seen = Set<String>()
@@ -72,7 +78,7 @@ public struct EvalPlanner {
       guard seen.insert(location.path).inserted else { continue }
       // The id a suite selection matches is the location's: a card with another id is card-invalid.
       if !includingWithoutSuite && suitePaths(for: location, id: location.expectedID).isEmpty { continue }
-      if let prompt = try reader.read(location) {
+      if let prompt = try read(location) {
         found[prompt.location.path] = prompt
       } else {
         unattributed.append(path)
@@ -102,7 +108,7 @@ public struct EvalPlanner {
       for file in try repository.files(under: layout.roots, in: snapshot) where file.path.hasSuffix(suffix) || file.path.hasSuffix(dottedSuffix) {
         guard mayRead(file.path, id: file.id), let location = promptLocation(for: file.path), found[location.path] == nil,
           touched(file.path),
-          let prompt = try reader.read(location)
+          let prompt = try read(location)
         else { continue }
         found[location.path] = prompt
       }

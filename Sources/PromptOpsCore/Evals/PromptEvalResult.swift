@@ -87,7 +87,7 @@ public struct PromptEvalResult: Sendable, Equatable {
       passRate: passRate, score: score, minPassRate: header.thresholds.minPassRate, minScore: header.thresholds.minScore,
       tests: .init(total: max(header.unitCount, units.count), passed: units.filter(\.passed).count, failed: failedTests.count, errors: erroredUnits),
       failedTests: failedTests, errors: errors, suites: header.suites, inputsSHA256: header.inputsSHA256,
-      timestamp: EvalNoteRecord.formatter.string(from: timestamp))
+      timestamp: UTCTime.rfc3339(timestamp))
   }
 }
 
@@ -125,12 +125,6 @@ public struct EvalNoteRecord: Sendable, Codable, Equatable {
     case minScore = "min_score"
     case failedTests = "failed_tests"
     case inputsSHA256 = "inputs_sha256"
-  }
-
-  static var formatter: ISO8601DateFormatter {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter
   }
 
   public var jsonLine: String {

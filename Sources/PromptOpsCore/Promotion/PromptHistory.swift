@@ -141,10 +141,7 @@ public struct PromptHistory: Sendable, Encodable {
   }
 
   static func format(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    return formatter.string(from: date)
+    UTCTime.rfc3339(date)
   }
 
   /// What the changelog says about `version`: the entry's `changes` (a string or a list), the

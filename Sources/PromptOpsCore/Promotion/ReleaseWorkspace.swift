@@ -57,10 +57,7 @@ public final class ReleaseWorkspace {
 
   /// The current time, RFC 3339 in UTC, to the second.
   public static func now() -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    return formatter.string(from: Date())
+    UTCTime.rfc3339(Date())
   }
 
   /// The prompt text's bytes exactly as stored at `commit` (a single file's body after its front

@@ -27,6 +27,14 @@ public struct PromptLayout: Sendable {
   /// The folders a diff is restricted to.
   public var roots: [String] { configuration.roots }
 
+  /// Whether both layouts find and read every prompt identically (the same folders, file
+  /// names and variable pattern), so a prompt read under one stands for the other.
+  public func readsPromptsLike(_ other: PromptLayout) -> Bool {
+    let (a, b) = (configuration, other.configuration)
+    return a.roots == b.roots && a.textFile == b.textFile && a.cardFile == b.cardFile && a.changelogFile == b.changelogFile
+      && a.singleFileSuffixes == b.singleFileSuffixes && a.variablePattern == b.variablePattern
+  }
+
   /// The prompt a changed file belongs to, or nil when the file is not part of any prompt's
   /// text or card (e.g. an eval suite, a README).
   public func location(containing path: String) -> PromptLocation? {
