@@ -20,6 +20,11 @@ public enum Snapshot: Sendable, Hashable, CustomStringConvertible {
 public struct FileEntry: Sendable, Hashable {
   public let path: String
   public let id: ObjectID
+
+  public init(path: String, id: ObjectID) {
+    self.path = path
+    self.id = id
+  }
 }
 
 extension Repository {

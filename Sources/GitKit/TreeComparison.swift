@@ -79,7 +79,7 @@ extension Repository {
   }
 
   /// The id of the tree at `folder` in a commit ("" for the root), or nil if there is none.
-  private func treeID(at folder: String, inCommit commit: ObjectID) throws -> ObjectID? {
+  public func treeID(at folder: String, inCommit commit: ObjectID) throws -> ObjectID? {
     if folder.isEmpty { return ObjectID(git_tree_id(try rootTree(of: commit))) }
     guard let item = try treeEntry(at: folder, inCommit: commit), item.isTree else { return nil }
     return item.id
@@ -96,6 +96,26 @@ extension Repository {
     let type = git_tree_entry_type(entry)
     guard type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE else { return nil }
     return TreeItem(name: String(cString: git_tree_entry_name(entry)), isTree: type == GIT_OBJECT_TREE, id: ObjectID(git_tree_entry_id(entry)))
+  }
+
+  /// Calls `body` with the name, kind and id of each blob and subtree of a tree (submodules are
+  /// left out). The name is lent for the call only: in a walk of thousands of folders, copying
+  /// every name would cost more than reading the trees.
+  public func forEachEntry(
+    ofTree id: ObjectID, _ body: (_ name: UnsafeBufferPointer<UInt8>, _ isTree: Bool, _ id: ObjectID) throws -> Void
+  ) throws {
+    var tree: OpaquePointer?
+    var oid = id.raw
+    try Libgit2.call("git_tree_lookup", context: "tree \(id.hex)") { git_tree_lookup(&tree, pointer, &oid) }
+    defer { git_tree_free(tree) }
+    for position in 0..<git_tree_entrycount(tree) {
+      guard let entry = git_tree_entry_byindex(tree, position), let name = git_tree_entry_name(entry) else { continue }
+      let type = git_tree_entry_type(entry)
+      guard type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE else { continue }
+      try body(
+        UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name)),
+        type == GIT_OBJECT_TREE, ObjectID(git_tree_entry_id(entry)))
+    }
   }
 
   /// The blobs and subtrees of one tree (submodule entries are left out).

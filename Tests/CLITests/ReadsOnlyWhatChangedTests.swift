@@ -15,7 +15,7 @@ struct ReadsOnlyWhatChangedTests {
     }
     try repo.writePrompt("target", text: "Hello {{name}}\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.write("src/app.py", "print('hi')\n")
-    try repo.commit()
+    _ = try repo.commit()
 
     try repo.writePrompt("target", text: "Hello {{name}}!\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
     try repo.write("src/app.py", "print('hello')\n")
@@ -24,7 +24,7 @@ struct ReadsOnlyWhatChangedTests {
     #expect(staged.status == 0, "\(staged.stdout)")
     // target's text, card (and no changelog file) on both sides: 4 blobs; nothing else.
     #expect(staged.stderr.contains("2 changed paths, 1 prompts read, 4 blobs read"), "\(staged.stderr)")
-    try repo.commit()
+    _ = try repo.commit()
 
     let range = try repo.promptops("check", "--base", "HEAD~1", "--verbose")
     #expect(range.status == 0, "\(range.stdout)")
@@ -38,5 +38,60 @@ struct ReadsOnlyWhatChangedTests {
     let all = try repo.promptops("check", "--all")
     #expect(all.status == 1)
     #expect(all.stdout.components(separatedBy: "error[card-invalid]").count - 1 == 40)
+  }
+
+  /// A change outside every prompt folder can feed only the suites that name a file outside their
+  /// own folder. Finding those means looking at every suite once; after that the suite index
+  /// answers by tree id, and a gate reads only the folders its change touched.
+  @Test func suitesAreLookedAtOnceThenOnlyWhereTheChangeIs() throws {
+    let repo = try TempRepo("suiteIndex")
+    let ownSuite = "providers: [echo]\ntests:\n  - vars: {text: hi}\n    assert: [{type: contains, value: hi}]\n"
+    let sharedSuite = "providers: [echo]\ntests:\n  - ../../evals/shared.yaml\n"
+    for index in 0..<30 {
+      try repo.writePrompt("p\(index)", text: "Say {{text}}\n", version: "1.0.0", changelog: ["1.0.0"])
+      try repo.write("prompts/p\(index)/evalsuite.yml", index == 7 ? sharedSuite : ownSuite)
+    }
+    try repo.write("evals/shared.yaml", "- vars: {text: fish}\n  assert: [{type: contains, value: fish}]\n")
+    try repo.write("docs/readme.md", "one\n")
+    _ = try repo.commit()
+
+    func gateLastCommit() throws -> (status: Int32, blobs: Int, failed: [String]) {
+      let result = try repo.promptops("gate", "--base", "HEAD~1", "--verbose", "--format", "json")
+      let blobs = try #require(result.stderr.firstMatch(of: /(\d+) blobs read/).flatMap { Int($0.1) }, "\(result.stderr)")
+      let report = try JSONReport(result)
+      return (result.status, blobs, report.findings("eval-failed").compactMap { $0["prompt"] as? String }.sorted())
+    }
+
+    try repo.write("docs/readme.md", "two\n")
+    _ = try repo.commit()
+    let cold = try gateLastCommit()
+    #expect(cold.status == 0)
+    #expect(cold.blobs >= 30, "the first walk looks at every suite")
+
+    try repo.write("docs/readme.md", "three\n")
+    _ = try repo.commit()
+    let warm = try gateLastCommit()
+    #expect(warm.status == 0)
+    // Only p7's suite (which names a file outside its folder) and that file are read.
+    #expect(warm.blobs <= 3, "\(warm.blobs) blobs read for a README change")
+
+    try repo.write("evals/shared.yaml", "- vars: {text: fish}\n  assert: [{type: contains, value: whale}]\n")
+    _ = try repo.commit()
+    #expect(try gateLastCommit().failed == ["p7"])
+
+    // A suite that starts naming the shared file is found in its new tree.
+    try repo.writePrompt("p3", text: "Say {{text}}\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write("prompts/p3/evalsuite.yml", sharedSuite)
+    _ = try repo.commit()
+    try repo.write("evals/shared.yaml", "- vars: {text: fish}\n  assert: [{type: contains, value: shark}]\n")
+    _ = try repo.commit()
+    #expect(try gateLastCommit().failed == ["p3", "p7"])
+
+    // A damaged index is no index: the suites are looked at again, and the verdict is the same.
+    try "promptops-suite-index 1 evalsuite.yml\nnot a tree id\n".write(
+      toFile: repo.path + "/.git/promptops/suite-index", atomically: true, encoding: .utf8)
+    let rebuilt = try gateLastCommit()
+    #expect(rebuilt.failed == ["p3", "p7"])
+    #expect(rebuilt.blobs >= 30)
   }
 }

@@ -86,28 +86,16 @@ public struct EvalPlanner {
     }
     if !unattributed.isEmpty {
       // A file outside any prompt folder changed: a shared test file, a provider script, a
-      // configured suite. Only the suites themselves tell which prompts it feeds, so every suite
-      // file is found (one walk of the prompt roots' trees) and read; prompts without a suite
-      // are never opened.
+      // configured suite. Only the suites themselves tell which prompts it feeds, so the suites
+      // that could read it are read; prompts without a suite are never opened.
       let changedSet = Set(unattributed)
       func touched(_ suitePath: String) -> Bool {
         if changedSet.contains(suitePath) { return true }
         guard let suite = try? loader.load(path: suitePath) else { return false }
         return suite.inputFiles.keys.contains(where: changedSet.contains)
       }
-      let suffix = "/" + settings.suiteFile
-      let dottedSuffix = "." + settings.suiteFile
-      // A suite beside a prompt reads files outside its folder only through a path that says so;
-      // the others need reading only when a file below their own folder changed.
-      func mayRead(_ suitePath: String, id: ObjectID) -> Bool {
-        let folder = SuiteLoader.folder(of: suitePath) + "/"
-        if unattributed.contains(where: { $0.hasPrefix(folder) }) { return true }
-        guard let bytes = try? repository.blob(id) else { return true }
-        return SuiteLoader.mayReadOutsideItsFolder(bytes)
-      }
-      for file in try repository.files(under: layout.roots, in: snapshot) where file.path.hasSuffix(suffix) || file.path.hasSuffix(dottedSuffix) {
-        guard mayRead(file.path, id: file.id), let location = promptLocation(for: file.path), found[location.path] == nil,
-          touched(file.path),
+      for file in try suitesThatMayRead(unattributed) {
+        guard let location = promptLocation(for: file.path), found[location.path] == nil, touched(file.path),
           let prompt = try read(location)
         else { continue }
         found[location.path] = prompt
@@ -122,6 +110,47 @@ public struct EvalPlanner {
       }
     }
     return found.values.sorted { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
+  }
+
+  /// The suite files under the prompt roots that could read one of `changed` (files that belong
+  /// to no prompt): the ones whose text may name a file outside their own folder, and the ones
+  /// in a folder at or above a changed file.
+  private func suitesThatMayRead(_ changed: [String]) throws -> [FileEntry] {
+    let suffix = "/" + settings.suiteFile
+    let dottedSuffix = "." + settings.suiteFile
+    func isSuite(_ path: String) -> Bool { path.hasSuffix(suffix) || path.hasSuffix(dottedSuffix) }
+    func below(_ suitePath: String) -> Bool {
+      let folder = SuiteLoader.folder(of: suitePath) + "/"
+      return changed.contains { $0.hasPrefix(folder) }
+    }
+    guard case .commit(let commit) = snapshot else {
+      // The index has no tree ids to know folders by: every suite is looked at.
+      return try repository.files(under: layout.roots, in: snapshot).filter { file in
+        guard isSuite(file.path) else { return false }
+        if below(file.path) { return true }
+        guard let bytes = try? repository.blob(file.id) else { return true }
+        return SuiteLoader.mayReadOutsideItsFolder(bytes)
+      }
+    }
+    var suites = Set(try SuiteIndex(repository: repository, suiteFile: settings.suiteFile).suitesReadingOutside(under: layout.roots, inCommit: commit))
+    // The folders holding a changed file, up to its root: few, and each one tree.
+    var folders = Set<String>()
+    for path in changed {
+      guard let root = layout.roots.first(where: { $0.isEmpty || path.hasPrefix($0 + "/") }) else { continue }
+      var folder = SuiteLoader.folder(of: path)
+      while folders.insert(folder).inserted, folder.count > root.count {
+        folder = SuiteLoader.folder(of: folder)
+      }
+    }
+    for folder in folders {
+      guard let tree = try repository.treeID(at: folder, inCommit: commit) else { continue }
+      let prefix = folder.isEmpty ? "" : folder + "/"
+      try repository.forEachEntry(ofTree: tree) { name, isTree, id in
+        let path = prefix + String(decoding: name, as: UTF8.self)
+        if !isTree && isSuite(path) { suites.insert(FileEntry(path: path, id: id)) }
+      }
+    }
+    return suites.sorted { $0.path < $1.path }
   }
 
   /// The prompt a changed file belongs to: its text, card or changelog, or a file in its folder
