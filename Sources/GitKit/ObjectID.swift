@@ -35,7 +35,8 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// From 20 raw bytes (as stored in the index's cache-tree extension).
-  init(rawBytes bytes: UnsafeRawBufferPointer) {
+  public init(rawBytes bytes: UnsafeRawBufferPointer) {
+    precondition(bytes.count >= 20, "an object id is 20 bytes")
     head = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
     middle = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
     tail = bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self)

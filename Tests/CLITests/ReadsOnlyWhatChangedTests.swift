@@ -88,7 +88,7 @@ struct ReadsOnlyWhatChangedTests {
     #expect(try gateLastCommit().failed == ["p3", "p7"])
 
     // A damaged index is no index: the suites are looked at again, and the verdict is the same.
-    try "promptops-suite-index 1 evalsuite.yml\nnot a tree id\n".write(
+    try "promptops-suite-index 2 evalsuite.yml\nnot a tree id\n".write(
       toFile: repo.path + "/.git/promptops/suite-index", atomically: true, encoding: .utf8)
     let rebuilt = try gateLastCommit()
     #expect(rebuilt.failed == ["p3", "p7"])

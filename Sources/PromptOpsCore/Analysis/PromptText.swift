@@ -68,42 +68,49 @@ struct VariableScanner {
   static func defaultPatternVariables(in text: String) -> Set<String>? {
     var text = text
     return text.withUTF8 { bytes -> Set<String>? in
-      var names = Set<String>()
-      let count = bytes.count
-      func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
-      func isNameStart(_ byte: UInt8) -> Bool {
-        (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
-      }
-      func isName(_ byte: UInt8) -> Bool {
-        isNameStart(byte) || (0x30...0x39).contains(byte) || byte == 0x2E || byte == 0x2D
-      }
-      var i = 0
-      while i + 1 < count {
-        guard bytes[i] == 0x7B, bytes[i + 1] == 0x7B else {
-          i += 1
-          continue
-        }
-        var j = i + 2
-        while j < count && isSpace(bytes[j]) { j += 1 }
-        if j < count && bytes[j] >= 0x80 { return nil }
-        guard j < count, isNameStart(bytes[j]) else {
-          i += 1
-          continue
-        }
-        let nameStart = j
-        while j < count && isName(bytes[j]) { j += 1 }
-        let nameEnd = j
-        while j < count && isSpace(bytes[j]) { j += 1 }
-        if j < count && bytes[j] >= 0x80 { return nil }
-        guard j + 1 < count, bytes[j] == 0x7D, bytes[j + 1] == 0x7D else {
-          i += 1
-          continue
-        }
-        names.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self))
-        i = j + 2
-      }
-      return names
+      guard let matches = defaultPatternMatches(in: bytes) else { return nil }
+      return Set(matches.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0.name]), as: UTF8.self) })
     }
+  }
+
+  /// The byte ranges of each default-pattern placeholder and of its name, in order; nil when a
+  /// non-ASCII byte sits where `\s` would be tried (the regular expression decides those).
+  static func defaultPatternMatches(in bytes: UnsafeBufferPointer<UInt8>) -> [(whole: Range<Int>, name: Range<Int>)]? {
+    var matches: [(whole: Range<Int>, name: Range<Int>)] = []
+    let count = bytes.count
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+    func isNameStart(_ byte: UInt8) -> Bool {
+      (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
+    }
+    func isName(_ byte: UInt8) -> Bool {
+      isNameStart(byte) || (0x30...0x39).contains(byte) || byte == 0x2E || byte == 0x2D
+    }
+    var i = 0
+    while i + 1 < count {
+      guard bytes[i] == 0x7B, bytes[i + 1] == 0x7B else {
+        i += 1
+        continue
+      }
+      var j = i + 2
+      while j < count && isSpace(bytes[j]) { j += 1 }
+      if j < count && bytes[j] >= 0x80 { return nil }
+      guard j < count, isNameStart(bytes[j]) else {
+        i += 1
+        continue
+      }
+      let nameStart = j
+      while j < count && isName(bytes[j]) { j += 1 }
+      let nameEnd = j
+      while j < count && isSpace(bytes[j]) { j += 1 }
+      if j < count && bytes[j] >= 0x80 { return nil }
+      guard j + 1 < count, bytes[j] == 0x7D, bytes[j + 1] == 0x7D else {
+        i += 1
+        continue
+      }
+      matches.append((whole: i..<(j + 2), name: nameStart..<nameEnd))
+      i = j + 2
+    }
+    return matches
   }
 }
 

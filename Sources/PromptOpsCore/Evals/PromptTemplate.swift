@@ -18,6 +18,7 @@ public struct PromptTemplate: Sendable {
   }
 
   public func render(_ vars: [String: JSONValue]) throws(MissingVariable) -> String {
+    if pattern == Configuration.defaultVariablePattern, let rendered = try renderDefaultPattern(vars) { return rendered }
     guard let regex = try? NSRegularExpression(pattern: pattern), regex.numberOfCaptureGroups >= 1 else { return text }
     let source = text as NSString
     var out = ""
@@ -37,6 +38,35 @@ public struct PromptTemplate: Sendable {
     out += source.substring(from: cursor)
     if !missing.isEmpty { throw MissingVariable(names: missing) }
     return out
+  }
+
+  /// The default pattern by the byte scanner the version rules use (a test holds it to the
+  /// regular expression); nil where only the regular expression can decide.
+  private func renderDefaultPattern(_ vars: [String: JSONValue]) throws(MissingVariable) -> String? {
+    var text = self.text
+    let rendered = text.withUTF8 { bytes -> (String, [String])? in
+      guard let matches = VariableScanner.defaultPatternMatches(in: bytes) else { return nil }
+      var out: [UInt8] = []
+      out.reserveCapacity(bytes.count)
+      var missing: [String] = []
+      var cursor = 0
+      for match in matches {
+        out += UnsafeBufferPointer(rebasing: bytes[cursor..<match.whole.lowerBound])
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[match.name]), as: UTF8.self)
+        if let value = lookup(name, in: vars) {
+          out += value.templateText.utf8
+        } else {
+          if !missing.contains(name) { missing.append(name) }
+          out += UnsafeBufferPointer(rebasing: bytes[match.whole])
+        }
+        cursor = match.whole.upperBound
+      }
+      out += UnsafeBufferPointer(rebasing: bytes[cursor...])
+      return (String(decoding: out, as: UTF8.self), missing)
+    }
+    guard let (output, missing) = rendered else { return nil }
+    if !missing.isEmpty { throw MissingVariable(names: missing) }
+    return output
   }
 
   /// `a.b` reads a nested value when there is no variable literally named `a.b`.

@@ -90,46 +90,55 @@ struct SuiteIndex {
   }
 }
 
-/// The index file: a header naming the suite file name it was made for, then per tree a line
-/// `<tree id> <count>` and `count` lines `<blob id> <path>`. Any damage makes it empty (the walk
-/// reads the trees again); it is replaced whole, never edited in place.
+/// The index file: a header line naming the suite file name it was made for, then per tree its
+/// 20-byte id, a 32-bit count and that many suites (20-byte blob id, 32-bit path length, path),
+/// integers little-endian. Any damage makes it empty (the walk reads the trees again); it is
+/// replaced whole, never edited in place.
 private struct SuiteIndexStore {
   let path: String
   let suiteFile: String
 
-  private var header: String { "promptops-suite-index 1 \(suiteFile)" }
+  private var header: [UInt8] { Array("promptops-suite-index 2 \(suiteFile)\n".utf8) }
 
   func load() -> [ObjectID: [SuiteIndex.Suite]] {
     guard let data = FileManager.default.contents(atPath: path) else { return [:] }
-    var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)[...]
-    guard let first = lines.popFirst(), String(decoding: first, as: UTF8.self) == header else { return [:] }
-    var index: [ObjectID: [SuiteIndex.Suite]] = [:]
-    while let line = lines.popFirst(), !line.isEmpty {
-      guard line.count > 41, line[line.startIndex + 40] == 0x20,
-        let tree = ObjectID(hex: String(decoding: line.prefix(40), as: UTF8.self)),
-        let count = Int(String(decoding: line.dropFirst(41), as: UTF8.self)), count >= 0, count <= lines.count
-      else { return [:] }
-      var suites: [SuiteIndex.Suite] = []
-      for _ in 0..<count {
-        guard let entry = lines.popFirst(), entry.count > 41, entry[entry.startIndex + 40] == 0x20,
-          let blob = ObjectID(hex: String(decoding: entry.prefix(40), as: UTF8.self))
-        else { return [:] }
-        suites.append(SuiteIndex.Suite(path: String(decoding: entry.dropFirst(41), as: UTF8.self), id: blob))
+    let header = self.header
+    return data.withUnsafeBytes { raw -> [ObjectID: [SuiteIndex.Suite]] in
+      guard raw.starts(with: header) else { return [:] }
+      var offset = header.count
+      func take(_ count: Int) -> UnsafeRawBufferPointer? {
+        guard count >= 0, raw.count - offset >= count else { return nil }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)])
       }
-      index[tree] = suites
+      func number() -> Int? { take(4).map { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) } }
+      var index: [ObjectID: [SuiteIndex.Suite]] = [:]
+      while offset < raw.count {
+        guard let tree = take(20).map(ObjectID.init(rawBytes:)), let count = number() else { return [:] }
+        var suites: [SuiteIndex.Suite] = []
+        for _ in 0..<count {
+          guard let blob = take(20).map(ObjectID.init(rawBytes:)), let length = number(), let name = take(length) else { return [:] }
+          suites.append(SuiteIndex.Suite(path: String(decoding: name, as: UTF8.self), id: blob))
+        }
+        index[tree] = suites
+      }
+      return index
     }
-    return index
   }
 
   /// Keeps the trees of the last walk. A failure to write only costs the next walk its speed.
   func save(_ trees: [(ObjectID, [SuiteIndex.Suite])]) {
-    var text = header + "\n"
+    var bytes = header
+    func append(_ value: Int) { withUnsafeBytes(of: UInt32(value).littleEndian) { bytes += $0 } }
     for (tree, suites) in trees {
-      // A path with a line break cannot be written in this format; its tree is read each time.
-      guard !suites.contains(where: { $0.path.utf8.contains(0x0A) || $0.path.utf8.contains(0x0D) }) else { continue }
-      text += "\(tree.hex) \(suites.count)\n"
-      for suite in suites { text += "\(suite.id.hex) \(suite.path)\n" }
+      bytes += tree.bytes
+      append(suites.count)
+      for suite in suites {
+        bytes += suite.id.bytes
+        append(suite.path.utf8.count)
+        bytes += suite.path.utf8
+      }
     }
-    try? AtomicFile.write(Data(text.utf8), to: path, replacing: true)
+    try? AtomicFile.write(Data(bytes), to: path, replacing: true)
   }
 }
