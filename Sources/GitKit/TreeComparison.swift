@@ -34,6 +34,44 @@ func gitOrder(_ a: UnsafeBufferPointer<UInt8>, _ aIsTree: Bool, _ b: UnsafeBuffe
   return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }
 
+/// A tree held open while it is compared: entries are read where libgit2 keeps them.
+private final class OpenTree {
+  let handle: OpaquePointer
+  let count: Int
+
+  init(_ repository: Repository, _ id: ObjectID) throws {
+    var tree: OpaquePointer?
+    var oid = id.raw
+    try Libgit2.call("git_tree_lookup", context: "tree \(id.hex)") { git_tree_lookup(&tree, repository.pointer, &oid) }
+    handle = tree!
+    count = git_tree_entrycount(handle)
+  }
+
+  deinit { git_tree_free(handle) }
+
+  private func entry(_ position: Int) -> OpaquePointer { git_tree_entry_byindex(handle, position)! }
+
+  /// The first blob or subtree at or after `position` (submodules are left out), or `count`.
+  func next(from position: Int) -> Int {
+    var position = position
+    while position < count {
+      let type = git_tree_entry_type(entry(position))
+      if type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE { return position }
+      position += 1
+    }
+    return count
+  }
+
+  func name(_ position: Int) -> UnsafeBufferPointer<UInt8> {
+    let name = git_tree_entry_name(entry(position))!
+    return UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
+  }
+
+  func nameString(_ position: Int) -> String { String(cString: git_tree_entry_name(entry(position))) }
+  func isTree(_ position: Int) -> Bool { git_tree_entry_type(entry(position)) == GIT_OBJECT_TREE }
+  func id(_ position: Int) -> ObjectID { ObjectID(git_tree_entry_id(entry(position))) }
+}
+
 /// Two trees compared at a folder (whose path prefixes every result).
 struct TreeComparisonKey: Hashable {
   let old: ObjectID
@@ -171,10 +209,12 @@ extension Repository {
       result += known
       return
     }
-    let left = try treeItems(old)
-    let right = try treeItems(new)
-    var i = 0
-    var j = 0
+    // Both trees are walked in place: in a folder of thousands of prompts, copying every entry
+    // name costs more than the comparison, and only the entries that differ need a path.
+    let left = try OpenTree(self, old)
+    let right = try OpenTree(self, new)
+    var i = left.next(from: 0)
+    var j = right.next(from: 0)
     while i < left.count || j < right.count {
       let order: Int
       if i == left.count {
@@ -182,35 +222,34 @@ extension Repository {
       } else if j == right.count {
         order = -1
       } else {
-        order = gitOrder(left[i].name, left[i].isTree, right[j].name, right[j].isTree)
+        order = gitOrder(left.name(i), left.isTree(i), right.name(j), right.isTree(j))
       }
       if order == 0 {
-        let (a, b) = (left[i], right[j])
-        if a.id != b.id {
-          if a.isTree {
-            try compareTrees(a.id, b.id, path: path + a.name + "/", into: &result)
+        let (a, b) = (left.id(i), right.id(j))
+        if a != b {
+          if left.isTree(i) {
+            try compareTrees(a, b, path: path + left.nameString(i) + "/", into: &result)
           } else {
-            result.append(PathChange(status: .modified, oldPath: path + a.name, newPath: path + b.name, oldID: a.id, newID: b.id))
+            let file = path + left.nameString(i)
+            result.append(PathChange(status: .modified, oldPath: file, newPath: file, oldID: a, newID: b))
           }
         }
-        i += 1
-        j += 1
+        i = left.next(from: i + 1)
+        j = right.next(from: j + 1)
       } else if order < 0 {
-        let a = left[i]
-        if a.isTree {
-          try collectFiles(inTree: a.id, path: path + a.name + "/", status: .deleted, into: &result)
+        if left.isTree(i) {
+          try collectFiles(inTree: left.id(i), path: path + left.nameString(i) + "/", status: .deleted, into: &result)
         } else {
-          result.append(PathChange(status: .deleted, oldPath: path + a.name, newPath: nil, oldID: a.id, newID: nil))
+          result.append(PathChange(status: .deleted, oldPath: path + left.nameString(i), newPath: nil, oldID: left.id(i), newID: nil))
         }
-        i += 1
+        i = left.next(from: i + 1)
       } else {
-        let b = right[j]
-        if b.isTree {
-          try collectFiles(inTree: b.id, path: path + b.name + "/", status: .added, into: &result)
+        if right.isTree(j) {
+          try collectFiles(inTree: right.id(j), path: path + right.nameString(j) + "/", status: .added, into: &result)
         } else {
-          result.append(PathChange(status: .added, oldPath: nil, newPath: path + b.name, oldID: nil, newID: b.id))
+          result.append(PathChange(status: .added, oldPath: nil, newPath: path + right.nameString(j), oldID: nil, newID: right.id(j)))
         }
-        j += 1
+        j = right.next(from: j + 1)
       }
     }
   }
