@@ -200,14 +200,25 @@ enum ConstraintDiff {
     // Aligning two texts costs time that grows with the product of their changed lines; past a
     // few thousand lines the answer comes from which lines are gone, without alignment.
     if old.lines.count + new.lines.count > 4000 { return unaligned(old: old, new: new, scanner: scanner) }
-    let difference = new.lines.difference(from: old.lines)
-    guard !difference.isEmpty else { return [] }
+    // Lines kept at the start and end are left out of the alignment: an edit touches a few
+    // lines, and aligning only those is much cheaper than aligning the whole texts.
+    var head = 0
+    while head < old.lines.count && head < new.lines.count && old.lines[head] == new.lines[head] { head += 1 }
+    var tail = 0
+    while tail < old.lines.count - head && tail < new.lines.count - head
+      && old.lines[old.lines.count - 1 - tail] == new.lines[new.lines.count - 1 - tail]
+    {
+      tail += 1
+    }
+    let oldMiddle = old.lines[head..<(old.lines.count - tail)]
+    let newMiddle = new.lines[head..<(new.lines.count - tail)]
+    guard !oldMiddle.isEmpty || !newMiddle.isEmpty else { return [] }
     var insertions: [(offset: Int, line: String)] = []
     var removals: [(offset: Int, line: String)] = []
-    for change in difference {
+    for change in Array(newMiddle).difference(from: Array(oldMiddle)) {
       switch change {
-      case .insert(let offset, let line, _): insertions.append((offset, line))
-      case .remove(let offset, let line, _): removals.append((offset, line))
+      case .insert(let offset, let line, _): insertions.append((head + offset, line))
+      case .remove(let offset, let line, _): removals.append((head + offset, line))
       }
     }
     // Where each old line lands in the new text, to place a removal's finding.
