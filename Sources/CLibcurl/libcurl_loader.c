@@ -10,6 +10,7 @@
 // libcurl's ABI (stable since 7.x): the few types and option numbers used here, so building
 // promptops needs no curl headers and running it needs libcurl only when a model is called.
 typedef void CURL;
+typedef void CURLSH;
 struct curl_slist;
 typedef int CURLcode;
 typedef int CURLoption;
@@ -32,6 +33,14 @@ enum {
   PROMPTOPS_CURLOPT_HEADERFUNCTION = 20079,
   PROMPTOPS_CURLOPT_POSTFIELDSIZE_LARGE = 30120,
   PROMPTOPS_CURLOPT_PROTOCOLS_STR = 10318,
+  PROMPTOPS_CURLOPT_SHARE = 10100,
+  PROMPTOPS_CURLSHOPT_SHARE = 1,
+  PROMPTOPS_CURLSHOPT_LOCKFUNC = 3,
+  PROMPTOPS_CURLSHOPT_UNLOCKFUNC = 4,
+  PROMPTOPS_CURL_LOCK_DATA_DNS = 3,
+  PROMPTOPS_CURL_LOCK_DATA_SSL_SESSION = 4,
+  PROMPTOPS_CURL_LOCK_DATA_CONNECT = 5,
+  PROMPTOPS_CURL_LOCK_DATA_LAST = 8,
   PROMPTOPS_CURLINFO_RESPONSE_CODE = 0x200002,
   PROMPTOPS_CURL_GLOBAL_DEFAULT = 3,
 };
@@ -46,11 +55,44 @@ static struct {
   const char *(*easy_strerror)(CURLcode);
   struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
   void (*slist_free_all)(struct curl_slist *);
+  CURLSH *(*share_init)(void);
+  int (*share_setopt)(CURLSH *, int, ...);
+  // Connections, DNS answers and TLS sessions shared by every request of the run: the next
+  // request to the same server reuses a kept-alive connection instead of a new TCP (and TLS)
+  // handshake. NULL when the library cannot share; requests then connect each time.
+  CURLSH *share;
   char load_error[400];
   int loaded;
 } curl;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t share_locks[PROMPTOPS_CURL_LOCK_DATA_LAST];
+
+static void share_lock(CURL *handle, int data, int access, void *user) {
+  (void)handle, (void)access, (void)user;
+  if (data >= 0 && data < PROMPTOPS_CURL_LOCK_DATA_LAST) pthread_mutex_lock(&share_locks[data]);
+}
+
+static void share_unlock(CURL *handle, int data, void *user) {
+  (void)handle, (void)user;
+  if (data >= 0 && data < PROMPTOPS_CURL_LOCK_DATA_LAST) pthread_mutex_unlock(&share_locks[data]);
+}
+
+static void make_share(void) {
+  if (curl.share_init == NULL || curl.share_setopt == NULL) return;
+  for (int i = 0; i < PROMPTOPS_CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&share_locks[i], NULL);
+  CURLSH *share = curl.share_init();
+  if (share == NULL) return;
+  if (curl.share_setopt(share, PROMPTOPS_CURLSHOPT_LOCKFUNC, share_lock) != 0
+      || curl.share_setopt(share, PROMPTOPS_CURLSHOPT_UNLOCKFUNC, share_unlock) != 0
+      || curl.share_setopt(share, PROMPTOPS_CURLSHOPT_SHARE, (int)PROMPTOPS_CURL_LOCK_DATA_CONNECT) != 0) {
+    return;  // Leaked on purpose: a half-configured share must not be used, and this happens once.
+  }
+  // DNS and TLS sessions are a bonus: a library that refuses them still shares connections.
+  curl.share_setopt(share, PROMPTOPS_CURLSHOPT_SHARE, (int)PROMPTOPS_CURL_LOCK_DATA_DNS);
+  curl.share_setopt(share, PROMPTOPS_CURLSHOPT_SHARE, (int)PROMPTOPS_CURL_LOCK_DATA_SSL_SESSION);
+  curl.share = share;
+}
 
 static void load_libcurl(void) {
   const char *names[] = {"libcurl.so.4", "libcurl-gnutls.so.4", "libcurl.so", "libcurl.4.dylib", "libcurl.dylib"};
@@ -79,10 +121,13 @@ static void load_libcurl(void) {
   PROMPTOPS_LOAD(slist_append, "curl_slist_append")
   PROMPTOPS_LOAD(slist_free_all, "curl_slist_free_all")
 #undef PROMPTOPS_LOAD
+  *(void **)(&curl.share_init) = dlsym(library, "curl_share_init");
+  *(void **)(&curl.share_setopt) = dlsym(library, "curl_share_setopt");
   if (curl.global_init(PROMPTOPS_CURL_GLOBAL_DEFAULT) != PROMPTOPS_CURLE_OK) {
     snprintf(curl.load_error, sizeof curl.load_error, "libcurl could not initialise");
     return;
   }
+  make_share();
   curl.loaded = 1;
 }
 
@@ -143,6 +188,7 @@ int promptops_http_exchange(
 
   buffer headers = {0}, received = {0};
   curl.easy_setopt(handle, PROMPTOPS_CURLOPT_NOSIGNAL, 1L);
+  if (curl.share != NULL) curl.easy_setopt(handle, PROMPTOPS_CURLOPT_SHARE, curl.share);
   curl.easy_setopt(handle, PROMPTOPS_CURLOPT_URL, url);
   curl.easy_setopt(handle, PROMPTOPS_CURLOPT_PROTOCOLS_STR, "http,https");
   curl.easy_setopt(handle, PROMPTOPS_CURLOPT_CUSTOMREQUEST, method);

@@ -61,4 +61,24 @@ struct EvalLoopbackTests {
     #expect(result.stdout.contains("eval-error"))
     #expect(!result.stdout.contains("loopback-test-key"))
   }
+
+  /// Requests to one server reuse kept-alive connections (as they would a TLS session with a
+  /// hosted API) instead of connecting anew each time.
+  @Test func requestsReuseConnections() async throws {
+    let server = try LoopbackOpenAIServer()
+    let repo = try TempRepo("connections")
+    try repo.writePrompt("a", text: "Say {{word}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    let tests = (1...24).map { "  - vars: {word: w\($0)}\n    assert: [{type: contains, value: w\($0)}]\n" }.joined()
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      "providers:\n  - id: openai:chat:echo/connections\n    config: {apiBaseUrl: \"\(server.baseURL)\"}\ntests:\n" + tests)
+    _ = try repo.commit("24 tests")
+    let before = try server.connectionCount()
+    let run = try await repo.promptopsAsync("eval", "--concurrency", "4", "--no-cache", environment: environment)
+    #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+    #expect(try server.requestCount() == 24)
+    // The count includes this call's own connection.
+    let used = try server.connectionCount() - before - 1
+    #expect(used >= 1 && used <= 8, "24 requests at concurrency 4 opened \(used) connections")
+  }
 }

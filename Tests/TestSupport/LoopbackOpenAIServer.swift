@@ -72,7 +72,10 @@ public final class LoopbackOpenAIServer: @unchecked Sendable {
     try? FileManager.default.removeItem(atPath: folder)
   }
 
-  /// The server's counters: `requests`, `byPath`, `byModel`, `byStatus`.
+  /// TCP connections the server accepted so far (this call's own included).
+  public func connectionCount() throws -> Int { try stats()["connections"] as? Int ?? 0 }
+
+  /// The server's counters: `requests`, `connections`, `byPath`, `byModel`, `byStatus`.
   public func stats() throws -> [String: Any] {
     let data = try fetch("GET", "/stats")
     return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]

@@ -29,8 +29,9 @@ Endpoints:
        `model` and `messages`; the answer's `usage` counts whitespace-separated words:
        prompt_tokens over every message's content, completion_tokens over the answer.
   GET  /v1/models (also /models): lists one model, `loopback`.
-  GET  /stats: {"requests": n, "byPath": {...}, "byModel": {...}, "byStatus": {...}}, counting
-       chat and model requests (not /stats or /requests themselves).
+  GET  /stats: {"requests": n, "connections": n, "byPath": {...}, "byModel": {...},
+       "byStatus": {...}}, counting chat and model requests (not /stats or /requests
+       themselves) and every TCP connection accepted (a kept-alive one counts once).
   POST /stats/reset (or DELETE /stats): zeroes the counters and the scripted failure counters.
   GET  /requests: the last 1000 chat request bodies as received (JSON array), oldest first;
        headers are not recorded, so no key is.
@@ -79,6 +80,7 @@ class State:
     def reset(self):
         with self.lock:
             self.requests = 0
+            self.connections = 0
             self.by_path = {}
             self.by_model = {}
             self.by_status = {}
@@ -91,6 +93,10 @@ class State:
             self.by_path[path] = self.by_path.get(path, 0) + 1
             if model is not None:
                 self.by_model[model] = self.by_model.get(model, 0) + 1
+
+    def count_connection(self):
+        with self.lock:
+            self.connections += 1
 
     def count_status(self, status):
         with self.lock:
@@ -116,6 +122,7 @@ class State:
         with self.lock:
             return {
                 "requests": self.requests,
+                "connections": self.connections,
                 "byPath": dict(self.by_path),
                 "byModel": dict(self.by_model),
                 "byStatus": dict(self.by_status),
@@ -149,6 +156,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
+
+    def setup(self):
+        super().setup()
+        self.state.count_connection()
 
     # --- plumbing -------------------------------------------------------------------------
 
