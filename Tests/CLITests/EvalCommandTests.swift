@@ -351,6 +351,48 @@ struct EvalCommandTests {
     #expect(result.stdout.contains("failed: two"))
   }
 
+  /// An external command that never finishes is stopped at `evals.external_timeout`, with
+  /// everything it started, and the prompt's evals are an error: the gate fails closed.
+  @Test func externalCommandsThatHangAreStoppedAtTheirTimeout() async throws {
+    let repo = try Self.repository()
+    try repo.write(
+      "tools/hang.sh",
+      """
+      #!/bin/sh
+      sleep 60 &
+      echo $! > "$(dirname "$0")/../grandchild.pid"
+      wait
+
+      """)
+    try repo.write(
+      ".promptops.yml", "evals:\n  mode: external\n  external_timeout: 1.5\n  external_command: [sh, tools/hang.sh, \"{suite}\", \"{output}\"]\n")
+    _ = try repo.commit("external evals that hang")
+    let started = Date()
+    let result = try await repo.promptopsAsync("eval", "b")
+    #expect(Date().timeIntervalSince(started) < 30, "the eval waited for the hung command")
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("ERROR b"), "\(result.stdout)")
+    #expect(result.stdout.contains("did not finish within 1.5 s (evals.external_timeout)"), "\(result.stdout)")
+    let pidText = try repo.read("grandchild.pid").trimmingCharacters(in: .whitespacesAndNewlines)
+    let pid = try #require(Int32(pidText))
+    var alive = true
+    for _ in 0..<100 {
+      let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: ")").last?.split(separator: " ").first
+      if state == nil || state == "Z" {
+        alive = false
+        break
+      }
+      try await Task.sleep(nanoseconds: 20_000_000)
+    }
+    #expect(!alive, "the command's child \(pid) outlived the timeout")
+
+    try repo.write(".promptops.yml", "evals:\n  mode: external\n  external_timeout: 0\n  external_command: [sh, tools/hang.sh]\n")
+    _ = try repo.commit("a timeout of zero")
+    let refused = try await repo.promptopsAsync("eval", "b")
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains(".promptops.yml:3"), "\(refused.stderr)")
+  }
+
   @Test func configuredSuitesSelectPromptsByGlobAndTheirChangesReRunThem() async throws {
     let repo = try Self.repository()
     try repo.write(".promptops.yml", "evals:\n  suites:\n    - path: evals/shared.yml\n      prompts: [\"b*\"]\n")

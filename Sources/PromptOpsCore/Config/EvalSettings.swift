@@ -20,6 +20,8 @@ public struct EvalSettings: Sendable, Equatable {
   public var mode: Mode = .builtin
   /// The argv of the external eval command; `{suite}`, `{output}`, `{prompt}` and `{id}` are filled in.
   public var externalCommand: [String] = []
+  /// Seconds one run of the external command may take before it (and all it started) is killed.
+  public var externalTimeout: Double = 1800
 
   public enum Mode: String, Sendable, Equatable { case builtin, external }
 
@@ -35,7 +37,7 @@ public struct EvalSettings: Sendable, Equatable {
 
   static func parse(_ node: Node, reader: ConfigReader) throws -> EvalSettings {
     var settings = EvalSettings()
-    let known = ["suite_file", "suites", "require_suite", "input_variable", "concurrency", "cache", "grader", "mode", "external_command"]
+    let known = ["suite_file", "suites", "require_suite", "input_variable", "concurrency", "cache", "grader", "mode", "external_command", "external_timeout"]
     for (key, keyLine, value) in try reader.mapping(node, "evals") {
       switch key {
       case "suite_file": settings.suiteFile = try reader.string(value, "evals.suite_file")
@@ -49,6 +51,8 @@ public struct EvalSettings: Sendable, Equatable {
         settings.mode = mode
       case "external_command":
         settings.externalCommand = try reader.strings(value, "evals.external_command")
+      case "external_timeout":
+        settings.externalTimeout = try reader.number(value, "evals.external_timeout", in: 0.001...86_400)
       case "grader":
         if let id = value.scalarText {
           settings.grader = ProviderSpec(id: id)

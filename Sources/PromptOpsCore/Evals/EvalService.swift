@@ -118,7 +118,7 @@ public final class EvalService {
   }
 
   private func externalRun(_ plans: [PromptEvalPlan], configuration: Configuration, commit: ObjectID?) throws -> EvalRun {
-    try ExternalEval(command: configuration.evals.externalCommand, workingDirectory: repository.workingDirectory ?? FileManager.default.currentDirectoryPath)
+    try ExternalEval(command: configuration.evals.externalCommand, timeout: configuration.evals.externalTimeout, workingDirectory: repository.workingDirectory ?? FileManager.default.currentDirectoryPath)
       .run(plans, commit: commit?.hex)
   }
 

@@ -8,6 +8,8 @@ import Foundation
 /// text file) and `{id}` are filled in per prompt.
 struct ExternalEval {
   let command: [String]
+  /// Seconds one run may take; past it the command's whole process group is killed.
+  let timeout: Double
   let workingDirectory: String
 
   func run(_ plans: [PromptEvalPlan], commit: String?) throws -> EvalRun {
@@ -51,28 +53,39 @@ struct ExternalEval {
         .replacingOccurrences(of: "{id}", with: plan.promptID)
     }
     guard let executable = argv.first else { throw ExternalEvalError("`evals.external_command` is empty") }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : "/usr/bin/env")
-    process.arguments = executable.contains("/") ? Array(argv.dropFirst()) : argv
-    process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
+    // Run in a process group of its own (`npx promptfoo` is several processes), so a timeout
+    // kills all of it. A name without a slash is found on PATH by env, as a shell would.
+    let outcome: ChildProcessOutcome
     do {
-      try process.run()
+      outcome = try ChildProcess.run(
+        executable: executable.contains("/") ? executable : "/usr/bin/env",
+        arguments: executable.contains("/") ? Array(argv.dropFirst()) : argv,
+        environment: ProcessInfo.processInfo.environment, workingDirectory: workingDirectory, input: nil, timeout: timeout)
     } catch {
-      throw ExternalEvalError("cannot run \(executable): \(error.localizedDescription)")
+      throw ExternalEvalError("cannot run \(executable): \(error)")
     }
-    let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let detail = String(decoding: outcome.stderr.suffix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let ending: String
+    switch outcome.termination {
+    case .timedOut:
+      throw ExternalEvalError(
+        "\(argv.joined(separator: " ")) did not finish within \(Self.seconds(timeout)) (evals.external_timeout) and was stopped\(detail.isEmpty ? "" : ": \(detail)")")
+    case .exited(let code): ending = "exited \(code)"
+    case .signalled(let signal): ending = "was killed by signal \(signal)"
+    }
     guard let data = FileManager.default.contents(atPath: output) else {
-      let detail = String(decoding: stderr.suffix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-      throw ExternalEvalError("\(argv.joined(separator: " ")) exited \(process.terminationStatus) without writing results\(detail.isEmpty ? "" : ": \(detail)")")
+      throw ExternalEvalError("\(argv.joined(separator: " ")) \(ending) without writing results\(detail.isEmpty ? "" : ": \(detail)")")
     }
     guard let document = try? JSONValue.parse(data) else { throw ExternalEvalError("the eval command's output is not JSON") }
     if case .array(let results)? = document["results"]?["results"] { return results }
     if case .array(let results)? = document["results"] { return results }
     throw ExternalEvalError("the eval command's output has no promptfoo `results`")
+  }
+}
+
+extension ExternalEval {
+  static func seconds(_ value: Double) -> String {
+    value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
   }
 }
 
