@@ -14,6 +14,24 @@ struct PromptVersionTests {
     #expect(PromptVersion(text) == nil)
   }
 
+  /// The changelog rule's quick comparison; parsing both sides and comparing is the oracle.
+  @Test func naming() throws {
+    let texts = [
+      "1.2.3", "v1.2.3", " 1.2.3 ", "1.2.3+build.7", "v1.2.3+x", "1.2.3-rc.1", "1.2.3-rc.1+b", "1.2.03", "01.2.3",
+      "1.2.3-rc.01", "1.2.4", "1.2", "V1.2.3", "", "v", "1.2.3-RC.1", "1.2.3-rc.1.0", "latest", "\t1.2.3",
+    ]
+    var matches = 0
+    for written in texts {
+      guard let version = PromptVersion(written) else { continue }
+      for text in texts {
+        let expected = PromptVersion(text) == version
+        #expect(version.isNamed(by: text) == expected, "\(written) named by \(text)")
+        if expected { matches += 1 }
+      }
+    }
+    #expect(matches > 20)
+  }
+
   @Test func followsSemVerPrecedence() throws {
     let ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "2.0.0"]
     let versions = try ordered.map { try #require(PromptVersion($0)) }

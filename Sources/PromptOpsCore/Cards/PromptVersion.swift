@@ -18,6 +18,20 @@ public struct PromptVersion: Sendable, Hashable, Comparable, CustomStringConvert
     self.semver = semver
   }
 
+  /// Whether `text` names this version (SemVer equality: build metadata aside), without parsing
+  /// `text` unless it can match. Changelogs list every version a prompt ever had, and most
+  /// entries are compared with a version they cannot be; valid versions without leading zeros
+  /// are equal exactly when their texts are, less the `v` and the build metadata.
+  func isNamed(by text: String) -> Bool {
+    func key(_ text: String) -> Substring {
+      let trimmed = text.trimmedSpaces
+      let bare = trimmed.hasPrefix("v") ? trimmed.dropFirst() : trimmed[...]
+      return bare.prefix { $0 != "+" }
+    }
+    guard key(text) == key(self.text) else { return false }
+    return PromptVersion(text) == self
+  }
+
   /// The grammar of semver.org: `MAJOR.MINOR.PATCH`, numbers without leading zeros, optional
   /// `-pre.release` and `+build` identifiers of `[0-9A-Za-z-]`, numeric pre-release identifiers
   /// without leading zeros. (The Version package accepts more, so it is checked here first.)

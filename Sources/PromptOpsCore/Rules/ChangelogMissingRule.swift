@@ -23,13 +23,13 @@ struct ChangelogMissingRule: Rule {
 
   private func hasEntry(for version: PromptVersion, in prompt: Prompt, previous: PromptCard?) -> Bool {
     if let markdown = prompt.changelogMarkdown,
-      Changelog.markdownVersions(markdown).contains(where: { PromptVersion($0) == version })
+      Changelog.markdownVersions(markdown).contains(where: version.isNamed(by:))
     {
       return true
     }
     switch prompt.card?.changelog {
     case .entries(let entries)?:
-      return entries.contains { PromptVersion($0.version) == version }
+      return entries.contains { version.isNamed(by: $0.version) }
     case .lines(let lines)?:
       // The block form has no versions: a new version must add at least one line.
       guard case .lines(let oldLines)? = previous?.changelog else { return !lines.isEmpty }
