@@ -54,6 +54,20 @@ struct YAMLValueTests {
     #expect(verdict.mismatch == nil, "\(verdict.mismatch ?? "")")
   }
 
+  /// A hostile card nested hundreds or a million levels deep is a problem at its line, never a
+  /// stack overflow (libyaml stops at 1,000 levels, the composer at 256).
+  @Test(arguments: [300, 1_000_000])
+  func deepNestingIsRefused(depth: Int) {
+    let text = "id: a\nmodel: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n"
+    do {
+      _ = try YAMLValue.parse(text)
+      Issue.record("a card nested \(depth) levels deep must be refused")
+    } catch {
+      #expect(error.line == 2)
+      #expect(error.message.lowercased().contains("nest"), "\(error.message)")
+    }
+  }
+
   @Test func aFrontMatterOffsetShiftsTheProblemLine() {
     #expect(throws: Never.self) { _ = try YAMLValue.parse("id: a\n", lineOffset: 5) }
     do {

@@ -126,7 +126,7 @@ extension YAMLValue {
         return nil
       }
       yaml_event_delete(&event)  // document start
-      let root = try value(from: next())
+      let root = try value(from: next(), depth: 0)
       event = try next()  // document end
       yaml_event_delete(&event)
       event = try next()
@@ -145,11 +145,17 @@ extension YAMLValue {
       return event
     }
 
+    /// Deeper than any card; a hostile `[[[[…` stops here instead of overflowing the stack.
+    static let maximumDepth = 256
+
     /// Composes the value that starts with `event`, consuming (and freeing) its events.
-    private mutating func value(from event: yaml_event_t) throws(YAMLProblem) -> YAMLValue {
+    private mutating func value(from event: yaml_event_t, depth: Int) throws(YAMLProblem) -> YAMLValue {
       var event = event
       defer { yaml_event_delete(&event) }
       let line = Int(event.start_mark.line) + 1
+      guard depth < Self.maximumDepth else {
+        throw YAMLProblem(line: line + lineOffset, message: "invalid YAML: nested more than \(Self.maximumDepth) levels deep")
+      }
       switch event.type {
       case YAML_SCALAR_EVENT:
         let scalar = event.data.scalar
@@ -166,7 +172,7 @@ extension YAMLValue {
             yaml_event_delete(&end)
             break
           }
-          items.append(try value(from: item))
+          items.append(try value(from: item, depth: depth + 1))
         }
         let value = YAMLValue(content: .sequence(items), line: line)
         register(event.data.sequence_start.anchor, value)
@@ -180,8 +186,8 @@ extension YAMLValue {
             yaml_event_delete(&end)
             break
           }
-          let key = try value(from: keyEvent)
-          pairs.append((key, try value(from: next())))
+          let key = try value(from: keyEvent, depth: depth + 1)
+          pairs.append((key, try value(from: next(), depth: depth + 1)))
         }
         try checkDuplicates(pairs)
         let value = YAMLValue(content: .mapping(pairs), line: line)
