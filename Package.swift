@@ -38,6 +38,7 @@ let package = Package(
         "CLibcurl",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "CryptoExtras", package: "swift-crypto"),
         .product(name: "Version", package: "Version"),
       ]
     ),

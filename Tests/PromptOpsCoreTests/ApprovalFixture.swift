@@ -42,7 +42,7 @@ final class ApprovalFixture {
 
   func sshKeygen() throws -> String { try #require(which("ssh-keygen"), "ssh-keygen is needed for the approval tests") }
 
-  /// Makes a key pair with ssh-keygen: `ed25519` or `ecdsa` (P-256).
+  /// Makes a key pair with ssh-keygen: `ed25519`, `ecdsa` (P-256) or `rsa` (3,072 bits).
   @discardableResult
   func makeKey(_ email: String, type: String = "ed25519") throws -> ReviewerKey {
     let name = email.split(separator: "@")[0]

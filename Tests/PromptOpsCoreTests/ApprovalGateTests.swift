@@ -9,7 +9,7 @@ import TestSupport
 /// same answer from `ssh-keygen -Y verify` on the same bytes.
 @Suite("Approvals: signed records through the gate")
 struct ApprovalGateTests {
-  @Test(arguments: ["ed25519", "ecdsa"])
+  @Test(arguments: ["ed25519", "ecdsa", "rsa"])
   func aValidApprovalPassesAndSSHKeygenAgrees(keyType: String) throws {
     let fixture = try ApprovalFixture("validApproval-\(keyType)")
     try fixture.makeKey("alice@example.com", type: keyType)
@@ -331,7 +331,7 @@ struct ApprovalGateTests {
 
   /// SSHSIG allows sha256 as well as ssh-keygen's default sha512; both verify, and a
   /// signature over one hash algorithm relabelled as the other does not.
-  @Test(arguments: ["ed25519", "ecdsa"])
+  @Test(arguments: ["ed25519", "ecdsa", "rsa"])
   func bothSSHSIGHashAlgorithmsVerify(keyType: String) throws {
     let fixture = try ApprovalFixture("hashalg-\(keyType)")
     let alice = try fixture.makeKey("alice@example.com", type: keyType)

@@ -16,9 +16,13 @@ struct ApprovalParsingTests {
       alice@example.com \(Self.edKey) alice's laptop
       "*@example.com,!mallory@example.com" namespaces="promptops-approval,file",valid-after="20260101Z",valid-before="202612312359Z" \(Self.edKey)
       """
-    let signers = try AllowedSigners(text + "\ncarol@example.com ssh-rsa AAAAB3NzaC1yc2E=\n", file: "allowed_signers")
+    // A hardware key and a 1,024-bit RSA key, as a file shared with git's commit signing may hold.
+    let hardware = "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAABHNzaDo="
+    let shortRSA = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDww=="
+    let signers = try AllowedSigners(text + "\ncarol@example.com \(hardware)\ndan@example.com \(shortRSA)\n", file: "allowed_signers")
     #expect(signers.entries.count == 2)
-    #expect(signers.unsupportedLines.map(\.line) == [5] && signers.unsupportedLines.map(\.type) == ["ssh-rsa"])
+    #expect(signers.unsupportedLines.map(\.line) == [5, 6])
+    #expect(signers.unsupportedLines.map(\.type) == ["sk-ssh-ed25519@openssh.com", "ssh-rsa (1024 bits)"])
     #expect(signers.entries[0].line == 3 && signers.entries[1].line == 4)
     let key = signers.entries[0].key
     let inside = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!

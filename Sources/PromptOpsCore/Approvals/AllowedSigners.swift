@@ -21,7 +21,7 @@ public struct AllowedSigners: Sendable {
 
   public let file: String
   public let entries: [Entry]
-  /// Lines whose key type approvals cannot verify (RSA, hardware keys), with the type.
+  /// Lines whose key approvals cannot verify (hardware keys, RSA keys under 2048 bits), with the type.
   public let unsupportedLines: [(line: Int, type: String)]
 
   /// Parses the file's text; an unreadable line is an error naming the file and line.
@@ -47,7 +47,7 @@ public struct AllowedSigners: Sendable {
           let (name, value) = Self.option(option)
           switch name.lowercased() {
           case "cert-authority":
-            throw invalid("cert-authority lines are not supported: list each reviewer's own key (ssh-ed25519 or ecdsa-sha2-nistp256)")
+            throw invalid("cert-authority lines are not supported: list each reviewer's own key (ssh-ed25519, ecdsa-sha2-nistp256 or ssh-rsa)")
           case "namespaces":
             guard let value, !value.isEmpty else { throw invalid("namespaces= needs a value") }
             namespaces = value
@@ -76,6 +76,9 @@ public struct AllowedSigners: Sendable {
         // The same file often serves git's commit signing with RSA or hardware keys: such a
         // line is kept out of approvals (never trusted), not a reason to stop the gate.
         unsupported.append((lineNumber, type))
+        continue
+      } catch .tooShort(let bits) {
+        unsupported.append((lineNumber, "\(field) (\(bits) bits)"))
         continue
       } catch {
         throw invalid(error.description)

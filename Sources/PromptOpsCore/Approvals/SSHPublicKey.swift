@@ -1,21 +1,34 @@
 import Crypto
+import CryptoExtras
 import Foundation
 
 /// An SSH public key as it appears in an `allowed_signers` line and inside an SSHSIG blob.
 ///
-/// Only the key types promptops can verify in-process are accepted: Ed25519 and ECDSA on
-/// NIST P-256. Anything else is refused with a message that says so, never silently trusted.
+/// Only the key types promptops can verify in-process are accepted: Ed25519, ECDSA on NIST P-256,
+/// and RSA of 2048 bits or more (signatures with SHA-2, as ssh-keygen makes them). Anything else
+/// is refused with a message that says so, never silently trusted.
 public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
   public enum Kind: String, Sendable {
     case ed25519 = "ssh-ed25519"
     case ecdsaP256 = "ecdsa-sha2-nistp256"
+    case rsa = "ssh-rsa"
+  }
+
+  /// An RSA key's public exponent and modulus, unsigned big-endian.
+  struct RSAParameters: Sendable, Equatable {
+    let exponent: [UInt8]
+    let modulus: [UInt8]
   }
 
   public let kind: Kind
   /// The key's wire encoding (what follows the type in `allowed_signers`, base64-decoded).
   public let blob: [UInt8]
-  /// Ed25519: the 32-byte key; P-256: the uncompressed point (0x04 ‖ X ‖ Y).
+  /// Ed25519: the 32-byte key; P-256: the uncompressed point (0x04 ‖ X ‖ Y); RSA: empty.
   let keyBytes: [UInt8]
+  let rsa: RSAParameters?
+
+  /// RSA moduli shorter than this are refused, as swift-crypto and current OpenSSH refuse them.
+  static let minimumRSABits = 2048
 
   public var description: String { "\(kind.rawValue) SHA256:\(fingerprint)" }
 
@@ -28,6 +41,8 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
 
   public enum ParseError: Error, Equatable, CustomStringConvertible {
     case unsupported(String)
+    /// An RSA key below the minimum size: never trusted, like an unsupported type.
+    case tooShort(bits: Int)
     case malformed(String)
 
     public var description: String {
@@ -35,7 +50,9 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
       case .unsupported(let type) where type.contains("-cert-v01@openssh.com"):
         return "\(type) is an SSH certificate; approvals are verified against plain keys listed in allowed signers, not certificates"
       case .unsupported(let type):
-        return "key type \(type) is not supported: approvals are verified for ssh-ed25519 and ecdsa-sha2-nistp256 keys"
+        return "key type \(type) is not supported: approvals are verified for ssh-ed25519, ecdsa-sha2-nistp256 and ssh-rsa keys"
+      case .tooShort(let bits):
+        return "the ssh-rsa key has \(bits) bits; approvals need RSA keys of at least \(SSHPublicKey.minimumRSABits) bits"
       case .malformed(let why): return why
       }
     }
@@ -52,6 +69,7 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
       }
       kind = .ed25519
       keyBytes = key
+      rsa = nil
     case Kind.ecdsaP256.rawValue:
       guard reader.text() == "nistp256", let point = reader.string(), point.count == 65, point.first == 4, reader.isAtEnd,
         (try? P256.Signing.PublicKey(x963Representation: point)) != nil
@@ -60,6 +78,21 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
       }
       kind = .ecdsaP256
       keyBytes = point
+      rsa = nil
+    case Kind.rsa.rawValue:
+      guard let e = reader.string(), let n = reader.string(), reader.isAtEnd,
+        let exponent = Self.unsigned(e), let modulus = Self.unsigned(n)
+      else {
+        throw .malformed("the ssh-rsa public key is malformed")
+      }
+      let bits = modulus.first.map { (modulus.count - 1) * 8 + (8 - $0.leadingZeroBitCount) } ?? 0
+      guard bits >= Self.minimumRSABits else { throw .tooShort(bits: bits) }
+      guard (try? _RSA.Signing.PublicKey(n: modulus, e: exponent)) != nil else {
+        throw .malformed("the ssh-rsa public key is malformed")
+      }
+      kind = .rsa
+      keyBytes = []
+      rsa = RSAParameters(exponent: exponent, modulus: modulus)
     default:
       throw .unsupported(type)
     }
@@ -78,10 +111,12 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
   /// Checks an SSH signature (`string algorithm, string blob`) over `data`.
   func isValidSignature(_ signature: [UInt8], for data: [UInt8]) -> Bool {
     var reader = SSHWireReader(signature)
-    guard let algorithm = reader.text(), algorithm == kind.rawValue, let body = reader.string(), reader.isAtEnd else {
-      return false
-    }
+    guard let algorithm = reader.text(), let body = reader.string(), reader.isAtEnd else { return false }
+    if kind == .rsa { return isValidRSASignature(body, algorithm: algorithm, for: data) }
+    guard algorithm == kind.rawValue else { return false }
     switch kind {
+    case .rsa:
+      return false
     case .ed25519:
       guard body.count == 64, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes) else { return false }
       return key.isValidSignature(body, for: data)
@@ -95,6 +130,28 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
       else { return false }
       return key.isValidSignature(ecdsa, for: data)
     }
+  }
+
+  /// RSA with PKCS #1 v1.5 over SHA-512 or SHA-256 (`rsa-sha2-512`, ssh-keygen's choice, or
+  /// `rsa-sha2-256`). SHA-1 (`ssh-rsa` signatures) is refused, as OpenSSH refuses it for SSHSIG.
+  private func isValidRSASignature(_ body: [UInt8], algorithm: String, for data: [UInt8]) -> Bool {
+    guard let rsa, let key = try? _RSA.Signing.PublicKey(n: rsa.modulus, e: rsa.exponent) else { return false }
+    // The signature is as long as the modulus; leading zero bytes may have been dropped.
+    let width = (key.keySizeInBits + 7) / 8
+    guard body.count <= width else { return false }
+    let signature = _RSA.Signing.RSASignature(rawRepresentation: [UInt8](repeating: 0, count: width - body.count) + body)
+    switch algorithm {
+    case "rsa-sha2-512": return key.isValidSignature(signature, for: SHA512.hash(data: data), padding: .insecurePKCS1v1_5)
+    case "rsa-sha2-256": return key.isValidSignature(signature, for: SHA256.hash(data: data), padding: .insecurePKCS1v1_5)
+    default: return false
+    }
+  }
+
+  /// An mpint read as an unsigned big-endian number without leading zeros; nil if negative or zero.
+  private static func unsigned(_ mpint: [UInt8]) -> [UInt8]? {
+    if let first = mpint.first, first & 0x80 != 0 { return nil }
+    let digits = Array(mpint.drop { $0 == 0 })
+    return digits.isEmpty ? nil : digits
   }
 
   /// An unsigned mpint as exactly `width` big-endian bytes (nil if it does not fit or is negative).
