@@ -27,7 +27,8 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
   let keyBytes: [UInt8]
   let rsa: RSAParameters?
 
-  /// RSA moduli shorter than this are refused, as swift-crypto and current OpenSSH refuse them.
+  /// RSA moduli shorter than this are refused, as swift-crypto refuses them (OpenSSH accepts
+  /// 1,024 bits, which no longer resists a well-funded attacker).
   static let minimumRSABits = 2048
 
   public var description: String { "\(kind.rawValue) SHA256:\(fingerprint)" }
