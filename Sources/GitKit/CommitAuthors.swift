@@ -8,26 +8,8 @@ extension Repository {
   /// from every parent's, so merging another branch is not authorship but resolving a conflict
   /// is). This is what "who wrote this change" means for a pull request's range.
   public func authorEmails(ofCommitsFrom base: ObjectID?, to head: ObjectID, touching paths: [String]) throws -> Set<String> {
-    var walk: OpaquePointer?
-    try Libgit2.call("git_revwalk_new") { git_revwalk_new(&walk, pointer) }
-    defer { git_revwalk_free(walk) }
-    var headOID = head.raw
-    try Libgit2.call("git_revwalk_push", context: "commit \(head.hex)") { git_revwalk_push(walk, &headOID) }
-    if let base {
-      var baseOID = base.raw
-      try Libgit2.call("git_revwalk_hide", context: "commit \(base.hex)") { git_revwalk_hide(walk, &baseOID) }
-    }
     var emails: Set<String> = []
-    var oid = git_oid()
-    while true {
-      git_error_clear()
-      let code = git_revwalk_next(&oid, walk)
-      if code == GIT_ITEROVER.rawValue {
-        git_error_clear()
-        return emails
-      }
-      if code < 0 { throw GitError.fromLast(function: "git_revwalk_next", code: code) }
-      let commit = ObjectID(oid)
+    for commit in try commits(reachableFrom: head, notFrom: base) {
       let parents = try parentIDs(of: commit)
       var touched = false
       for path in paths {
@@ -40,6 +22,7 @@ extension Repository {
       }
       if touched { emails.insert(try commitInfo(commit).authorEmail.lowercased()) }
     }
+    return emails
   }
 
   /// Every parent of a commit, first parent first.

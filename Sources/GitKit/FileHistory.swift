@@ -1,29 +1,6 @@
 import CLibgit2
 
 extension Repository {
-  /// Every commit reachable from `start`, newest first (topological order). A whole-history
-  /// walk: for release commands and reports, never for the gate's hot path.
-  public func commits(reachableFrom start: ObjectID) throws -> [ObjectID] {
-    var walk: OpaquePointer?
-    try Libgit2.call("git_revwalk_new") { git_revwalk_new(&walk, pointer) }
-    defer { git_revwalk_free(walk) }
-    try Libgit2.call("git_revwalk_sorting") { git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue) }
-    var oid = start.raw
-    try Libgit2.call("git_revwalk_push", context: "commit \(start.hex)") { git_revwalk_push(walk, &oid) }
-    var commits: [ObjectID] = []
-    var next = git_oid()
-    while true {
-      git_error_clear()
-      let code = git_revwalk_next(&next, walk)
-      if code == GIT_ITEROVER.rawValue {
-        git_error_clear()
-        return commits
-      }
-      if code < 0 { throw GitError.fromLast(function: "git_revwalk_next", code: code) }
-      commits.append(ObjectID(next))
-    }
-  }
-
   /// The commits reachable from `start` (newest first) at which any of `paths` differs from the
   /// commit's first parent: the history of those files, as `git log --first-parent -- paths`
   /// would list it over every reachable commit. Blob ids are compared, never contents.
