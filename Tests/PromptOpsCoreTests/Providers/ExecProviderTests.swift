@@ -36,18 +36,6 @@ struct ExecProviderTests {
     }
   }
 
-  func failure(_ body: () async throws -> ProviderResponse) async -> ProviderError? {
-    do {
-      _ = try await body()
-      return nil
-    } catch let error as ProviderError {
-      return error
-    } catch {
-      Issue.record("expected a ProviderError, got \(error)")
-      return nil
-    }
-  }
-
   func jsonArray(_ text: String) throws -> [String] {
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String])
   }
@@ -95,7 +83,7 @@ struct ExecProviderTests {
   @Test func aNonZeroExitIsAnErrorCarryingStderr() async throws {
     let folder = try SuiteFolder()
     let exec = try folder.provider(#"sh -c "echo partial; echo 'model overloaded' >&2; exit 3""#)
-    let error = try #require(await failure { try await exec.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await exec.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains("exited with status 3"))
     #expect(error.message.contains("model overloaded"))
   }
@@ -103,7 +91,7 @@ struct ExecProviderTests {
   @Test func emptyOutputWithStderrIsAnError() async throws {
     let folder = try SuiteFolder()
     let exec = try folder.provider(#"sh -c "echo 'no answer' >&2""#)
-    let error = try #require(await failure { try await exec.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await exec.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains("printed nothing on stdout"))
     #expect(error.message.contains("no answer"))
   }
@@ -113,7 +101,7 @@ struct ExecProviderTests {
     // The program starts a grandchild that would outlive a kill of the direct child alone.
     try folder.write("bin/hang.sh", "#!/bin/sh\nsleep 60 &\necho $! > grandchild.pid\nwait\n", executable: true)
     let exec = try folder.provider("./bin/hang.sh", config: ["timeout": .integer(3000)])
-    let error = try #require(await failure { try await exec.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await exec.complete(ProviderRequest(prompt: "x")) })
     // Without the kill, `wait` would return after 60 s with empty output and no error.
     #expect(error.message.contains("timed out after 3000 ms"))
 

@@ -21,18 +21,6 @@ struct OpenAIChatProviderTests {
     return try ProviderFactory.make(spec, environment: ProviderEnvironment(variables: variables, workingDirectory: "/"))
   }
 
-  func failure(_ body: () async throws -> ProviderResponse) async -> ProviderError? {
-    do {
-      _ = try await body()
-      return nil
-    } catch let error as ProviderError {
-      return error
-    } catch {
-      Issue.record("expected a ProviderError, got \(error)")
-      return nil
-    }
-  }
-
   func words(_ text: String) -> Int { text.split(whereSeparator: \.isWhitespace).count }
 
   @Test func answersWithTheMessageContentAndRecordsUsageAndCost() async throws {
@@ -128,7 +116,7 @@ struct OpenAIChatProviderTests {
   @Test func serverErrorsFailAfterBoundedRetries() async throws {
     let server = try LoopbackOpenAIServer()
     let chat = try provider(server, model: "500/always", config: ["maxRetries": .integer(2)])
-    let error = try #require(await failure { try await chat.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await chat.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains("HTTP 500"))
     #expect(error.message.contains("3 attempts"))
     #expect(error.providerID == "openai:chat:500/always")
@@ -138,7 +126,7 @@ struct OpenAIChatProviderTests {
   @Test func clientErrorsAreNotRetried() async throws {
     let server = try LoopbackOpenAIServer()
     let chat = try provider(server, model: "400/bad", config: ["maxRetries": .integer(5)])
-    let error = try #require(await failure { try await chat.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await chat.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains("HTTP 400: scripted 400"))
     #expect(try server.requestCount(model: "400/bad") == 1)
   }
@@ -148,7 +136,7 @@ struct OpenAIChatProviderTests {
     // Each answer would come after 30 s: without the deadline, the call would succeed then.
     let chat = try provider(
       server, model: "slow30000/timeout", config: ["timeout": .integer(1500), "maxRetries": .integer(1)])
-    let error = try #require(await failure { try await chat.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await chat.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains("timed out after 1500 ms"))
     #expect(error.message.contains("2 attempts"))
     #expect(try server.requestCount(model: "slow30000/timeout") >= 1)
@@ -157,7 +145,7 @@ struct OpenAIChatProviderTests {
   @Test func connectionFailuresAreRetriedThenReported() async throws {
     let server = try LoopbackOpenAIServer()
     let chat = try provider(server, model: "drop/conn", config: ["maxRetries": .integer(2)])
-    let error = try #require(await failure { try await chat.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await chat.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains("cannot reach"))
     #expect(try server.requestCount(model: "drop/conn") == 3)
   }
@@ -166,7 +154,7 @@ struct OpenAIChatProviderTests {
     let server = try LoopbackOpenAIServer()
     let chat = try provider(server, model: "echo", config: ["maxRetries": .integer(1)])
     server.stop()
-    let error = try #require(await failure { try await chat.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await chat.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains("cannot reach http://127.0.0.1:\(server.port)/v1/chat/completions"))
   }
 
@@ -179,7 +167,7 @@ struct OpenAIChatProviderTests {
   func answersThatBreakTheProtocolAreErrors(behaviour: String, expected: String) async throws {
     let server = try LoopbackOpenAIServer()
     let chat = try provider(server, model: behaviour, config: ["maxRetries": .integer(3)])
-    let error = try #require(await failure { try await chat.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await chat.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains(expected), "\(error.message)")
     // A garbled answer is not retried: asking again costs money and rarely helps.
     #expect(try server.requestCount(model: behaviour) == 1)
@@ -204,7 +192,7 @@ struct OpenAIChatProviderTests {
   @Test func aMissingKeyFailsBeforeAnyRequest() async throws {
     let server = try LoopbackOpenAIServer(["--require-key", Self.key])
     let chat = try provider(server, model: "echo", variables: [:])
-    let error = try #require(await failure { try await chat.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await chat.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains("no API key: set OPENAI_API_KEY"))
     #expect(try server.requestCount() == 0)
   }
@@ -219,7 +207,7 @@ struct OpenAIChatProviderTests {
     let server = try LoopbackOpenAIServer(["--require-key", Self.key])
     let wrong = "sk-wrong-93b1d8c2e6"
     let chat = try provider(server, model: "echo", variables: ["OPENAI_API_KEY": wrong])
-    let error = try #require(await failure { try await chat.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await chat.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains("HTTP 401"))
     #expect(error.message.contains("check the key in OPENAI_API_KEY"))
     #expect(!error.description.contains(wrong))
@@ -237,7 +225,7 @@ struct OpenAIChatProviderTests {
   @Test func aKeyEchoedByTheServerIsScrubbedFromTheError() async throws {
     let server = try LoopbackOpenAIServer()
     let chat = try provider(server, model: "leak-key")
-    let error = try #require(await failure { try await chat.complete(ProviderRequest(prompt: "x")) })
+    let error = try #require(await providerFailure { try await chat.complete(ProviderRequest(prompt: "x")) })
     #expect(error.message.contains("Incorrect API key provided: Bearer [redacted]"))
     #expect(!error.description.contains(Self.key))
     #expect(!String(describing: error).contains(Self.key))
