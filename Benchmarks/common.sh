@@ -1,4 +1,13 @@
-# Shared by the benchmark scripts (sourced, not run). Expects `say` and `die` to be defined.
+# Shared by the benchmark scripts (sourced, not run, right after `set -euo pipefail`).
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR="$ROOT/Benchmarks"
+WORK_DIR="$BENCH_DIR/work"
+RESULTS_DIR="$BENCH_DIR/results"
+BIN=${PROMPTOPS_BIN:-$ROOT/.build/release/promptops}
+
+die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+say() { echo "==> $*" >&2; }
 
 # Install a Debian package when a tool is missing and we may do so; otherwise fail.
 need_package() {

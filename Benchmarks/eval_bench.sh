@@ -18,19 +18,14 @@
 set -euo pipefail
 shopt -s inherit_errexit
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH_DIR="$ROOT/Benchmarks"
-WORK_DIR="$BENCH_DIR/work"
-RESULTS_DIR="$BENCH_DIR/results"
-BIN=${PROMPTOPS_BIN:-$ROOT/.build/release/promptops}
+# shellcheck source=Benchmarks/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 SERVER="$ROOT/Tests/Fixtures/openai-server/server.py"
 TESTS=200
 LATENCY_MS=100
 REPO="$WORK_DIR/eval-repo"
 RESULT_FILE="$RESULTS_DIR/eval-latest.md"
 
-die() { echo "eval_bench.sh: $*" >&2; exit 1; }
-say() { echo "==> $*" >&2; }
 
 while [ $# -gt 0 ]; do
     case "$1" in

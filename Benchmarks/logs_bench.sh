@@ -23,11 +23,8 @@
 set -euo pipefail
 shopt -s inherit_errexit
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH_DIR="$ROOT/Benchmarks"
-WORK_DIR="$BENCH_DIR/work"
-RESULTS_DIR="$BENCH_DIR/results"
-BIN=${PROMPTOPS_BIN:-$ROOT/.build/release/promptops}
+# shellcheck source=Benchmarks/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 SCHEMA="$ROOT/schemas/prompt-log.schema.json"
 VENV_BIN="$ROOT/.build-tools/venv/bin"
 CHECK_JSONSCHEMA="$VENV_BIN/check-jsonschema"
@@ -46,8 +43,6 @@ STAMP="$WORK_DIR/logs-1m.stamp"
 OUT="$WORK_DIR/logs-results"
 RESULT_FILE="$RESULTS_DIR/logs-latest.md"
 
-die() { echo "logs_bench.sh: $*" >&2; exit 1; }
-say() { echo "==> $*" >&2; }
 
 usage() { echo "usage: bash Benchmarks/logs_bench.sh" >&2; }
 while [ $# -gt 0 ]; do
@@ -57,8 +52,6 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# shellcheck source=Benchmarks/common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # --- Prerequisites -----------------------------------------------------------------------
 

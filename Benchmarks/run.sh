@@ -20,12 +20,9 @@
 set -euo pipefail
 shopt -s inherit_errexit
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH_DIR="$ROOT/Benchmarks"
-WORK_DIR="$BENCH_DIR/work"
-RESULTS_DIR="$BENCH_DIR/results"
+# shellcheck source=Benchmarks/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 GENERATOR="$BENCH_DIR/generate_repo.py"
-BIN=${PROMPTOPS_BIN:-$ROOT/.build/release/promptops}
 
 COMMITS=2000
 RANGE=100
@@ -50,14 +47,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-die() { echo "run.sh: $*" >&2; exit 1; }
-say() { echo "==> $*" >&2; }
 
 # Quote one word for hyperfine's command splitting (POSIX shell-words rules).
 shell_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
-# shellcheck source=Benchmarks/common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # --- Prerequisites -----------------------------------------------------------------------
 
