@@ -29,6 +29,14 @@ enum YAMLSource {
     }
   }
 
+  /// The plain scalars YAML reads as null (the core schema's spellings and the empty value).
+  static func isNull(_ plainText: String) -> Bool {
+    switch plainText {
+    case "", "~", "null", "Null", "NULL": return true
+    default: return false
+    }
+  }
+
   private static func problem(from error: YamlError, lineOffset: Int) -> YAMLProblem {
     switch error {
     case .scanner(let context, let problem, let mark, _),
@@ -61,13 +69,7 @@ extension Node {
   /// A plain scalar's text; nil for mappings, sequences and YAML null.
   var scalarText: String? {
     guard case .scalar(let scalar) = self else { return nil }
-    if scalar.style == .plain {
-      switch scalar.string {
-      case "", "~", "null", "Null", "NULL": return nil
-      default: break
-      }
-    }
-    return scalar.string
+    return scalar.style == .plain && YAMLSource.isNull(scalar.string) ? nil : scalar.string
   }
 
   /// A stable text for any node (used to compare values such as `model` across versions).

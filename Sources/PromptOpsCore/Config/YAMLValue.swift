@@ -60,13 +60,7 @@ extension YAMLValue {
   /// A scalar's text; nil for mappings, sequences and YAML null.
   var scalarText: String? {
     guard case .scalar(let text, let plain) = content else { return nil }
-    if plain {
-      switch text {
-      case "", "~", "null", "Null", "NULL": return nil
-      default: break
-      }
-    }
-    return text
+    return plain && YAMLSource.isNull(text) ? nil : text
   }
 
   /// A stable text for any value (used to compare values such as `model` across versions).
