@@ -60,10 +60,7 @@ extension PromptOps {
 
     func run() throws {
       let outcome = try evaluating {
-        if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
-          throw PromptOpsError.usage("cannot change to directory '\(directory)'")
-        }
-        let repository = try Repository.open(at: FileManager.default.currentDirectoryPath)
+        let repository = try openRepository(directory)
         return try ApprovalAuthoring(repository: repository).approve(
           .init(
             promptID: id, version: version, environment: env, role: role, decision: decision, notes: note.joined(separator: "\n"),

@@ -66,10 +66,7 @@ extension PromptOps.Eval {
 
     func run() throws {
       let (run, warnings) = try evaluating { () throws -> (EvalRun, [String]) in
-        if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
-          throw PromptOpsError.usage("cannot change to directory '\(directory)'")
-        }
-        let repository = try Repository.open(at: FileManager.default.currentDirectoryPath)
+        let repository = try openRepository(directory)
         let analyzer = Analyzer(repository: repository)
         let head = try repository.resolveCommit(rev ?? "HEAD")
         let configuration = try analyzer.configuration(in: .commit(head))
@@ -138,9 +135,7 @@ extension PromptOps.Eval {
 
     func run() throws {
       let (prompts, document) = try evaluating { () throws -> ([PromptEvalResult], JSONValue) in
-        if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
-          throw PromptOpsError.usage("cannot change to directory '\(directory)'")
-        }
+        try enterDirectory(directory)
         let documents = try files.map { file -> (name: String, value: JSONValue) in
           guard let data = FileManager.default.contents(atPath: file) else { throw PromptOpsError.io(path: file, message: "cannot read the file") }
           do {

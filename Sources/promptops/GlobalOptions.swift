@@ -43,11 +43,7 @@ struct GlobalOptions: ParsableArguments {
 
   /// Changes into `-C <dir>` and opens the repository there.
   func openRepository() throws -> Repository {
-    if let directory {
-      guard FileManager.default.changeCurrentDirectoryPath(directory) else {
-        throw PromptOpsError.usage("cannot change to directory '\(directory)'")
-      }
-    }
+    try enterDirectory(directory)
     return try Repository.open(at: FileManager.default.currentDirectoryPath)
   }
 
@@ -124,4 +120,17 @@ func appendStepSummary(_ markdown: String, to path: String) {
   defer { try? handle.close() }
   _ = try? handle.seekToEnd()
   handle.write(Data((markdown + "\n").utf8))
+}
+
+/// Changes into `-C <dir>`; for the commands that take `-C` without the report options too.
+func enterDirectory(_ directory: String?) throws {
+  if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
+    throw PromptOpsError.usage("cannot change to directory '\(directory)'")
+  }
+}
+
+/// Changes into `-C <dir>` and opens the repository there.
+func openRepository(_ directory: String?) throws -> Repository {
+  try enterDirectory(directory)
+  return try Repository.open(at: FileManager.default.currentDirectoryPath)
 }

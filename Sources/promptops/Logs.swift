@@ -99,10 +99,7 @@ extension PromptOps {
 
       func run() throws {
         let report = try evaluating {
-          if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
-            throw PromptOpsError.usage("cannot change to directory '\(directory)'")
-          }
-          let repository = try Repository.open(at: FileManager.default.currentDirectoryPath)
+          let repository = try openRepository(directory)
           let known = try KnownPromptVersions(repository: repository)
           let pinned = try PinnedVersions.load(repository: repository)
           return try LogReport.build(files: files, filter: try LogReport.Filter(environment: env, since: since), known: known, pinned: pinned)

@@ -80,11 +80,3 @@ func refusing<T>(_ body: () throws -> T) throws -> T {
     throw ExitCode(1)
   }
 }
-
-/// Changes into `-C <dir>` and opens the repository there.
-func openRepository(_ directory: String?) throws -> Repository {
-  if let directory, !FileManager.default.changeCurrentDirectoryPath(directory) {
-    throw PromptOpsError.usage("cannot change to directory '\(directory)'")
-  }
-  return try Repository.open(at: FileManager.default.currentDirectoryPath)
-}
