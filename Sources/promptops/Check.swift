@@ -66,11 +66,15 @@ extension PromptOps {
     }
 
     func run() throws {
+      try Self.run(try comparison, directory: options.directory, settings: options.report)
+    }
+
+    /// The check itself, shared with the hook's fixed command lines (`HookInvocation`).
+    static func run(_ comparison: Comparison, directory: String?, settings: ReportSettings) throws {
       let report = try evaluating {
-        let repository = try options.openRepository()
-        return try Analyzer(repository: repository).analyze(try comparison)
+        try Analyzer(repository: try openRepository(directory)).analyze(comparison)
       }
-      try finish(report, options: options)
+      try finish(report, settings: settings)
     }
   }
 }

@@ -22,9 +22,28 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "Print what was read (changed paths, prompts, blobs) and where the time went to standard error.")
   var verbose = false
 
+  /// What the report options ask for, as a plain value.
+  var report: ReportSettings { ReportSettings(format: format, outputs: output, verbose: verbose) }
+
+  func validate() throws { _ = try report.outputTargets() }
+
+  /// Changes into `-C <dir>` and opens the repository there.
+  func openRepository() throws -> Repository {
+    try enterDirectory(directory)
+    return try Repository.open(at: FileManager.default.currentDirectoryPath)
+  }
+}
+
+/// The report options of a command, as a plain value: what `finish` needs, whether they came
+/// through ArgumentParser or from the pre-commit hook's fixed command line (`HookInvocation`).
+struct ReportSettings {
+  var format: ReportFormat = .text
+  var outputs: [String] = []
+  var verbose = false
+
   /// The files `--output` names, with their formats.
   func outputTargets() throws -> [(format: ReportFormat, path: String)] {
-    try output.map { value in
+    try outputs.map { value in
       if let colon = value.firstIndex(of: ":"), let format = ReportFormat(rawValue: String(value[..<colon])) {
         let path = String(value[value.index(after: colon)...])
         guard !path.isEmpty else { throw ValidationError("--output \(value): no file name after the format") }
@@ -37,14 +56,6 @@ struct GlobalOptions: ParsableArguments {
       }
       return (format, value)
     }
-  }
-
-  func validate() throws { _ = try outputTargets() }
-
-  /// Changes into `-C <dir>` and opens the repository there.
-  func openRepository() throws -> Repository {
-    try enterDirectory(directory)
-    return try Repository.open(at: FileManager.default.currentDirectoryPath)
   }
 
   /// Colour only on a terminal, and never when NO_COLOR is set (no-color.org) or TERM is dumb.
@@ -86,6 +97,10 @@ func evaluating<T>(_ body: () throws -> T) throws -> T {
 /// Prints a report in the chosen format, writes the `--output` files (and, under GitHub
 /// Actions with `--format github`, the step summary), and exits 1 when the gate failed.
 func finish(_ report: GateReport, options: GlobalOptions) throws {
+  try finish(report, settings: options.report)
+}
+
+func finish(_ report: GateReport, settings options: ReportSettings) throws {
   for (format, path) in try options.outputTargets() {
     do {
       try Data(format.reporter().render(report).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)

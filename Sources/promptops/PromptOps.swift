@@ -9,6 +9,7 @@ struct PromptOps: ParsableCommand {
 
   static func main() {
     promptops_tune_allocator()
+    HookInvocation.runIfRecognised(Array(CommandLine.arguments.dropFirst()))
     main(nil)
   }
 

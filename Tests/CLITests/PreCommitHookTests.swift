@@ -86,6 +86,48 @@ struct PreCommitHookTests {
     #expect(try commit(repo, ["-m", "unbumped"]).status != 0)
   }
 
+  /// The hook's own command lines skip ArgumentParser for speed; each must answer exactly as
+  /// the same request spelled another way (which ArgumentParser reads) does: output, errors and
+  /// exit status, passing, failing, amending and outside a repository.
+  @Test func theHookCommandLinesAnswerAsArgumentParsersReadingDoes() throws {
+    let repo = try repositoryWithHook()
+    func expectSame(_ hook: [String], _ parsed: [String], in folder: String? = nil, _ comment: Comment) throws -> ProcessResult {
+      let environment = repo.environment
+      let directory = folder ?? repo.path
+      let fast = try runProcess(try promptopsBinary(), hook, in: directory, environment: environment)
+      let slow = try runProcess(try promptopsBinary(), parsed, in: directory, environment: environment)
+      #expect(fast.status == slow.status, comment)
+      #expect(fast.stdout == slow.stdout, comment)
+      #expect(fast.stderr == slow.stderr, comment)
+      return fast
+    }
+    let staged = ["check", "--staged"], parsedStaged = ["check", "--format", "text", "--staged"]
+    let amend = ["check", "--staged", "--amend"], parsedAmend = ["check", "--amend", "--staged", "--format", "text"]
+
+    #expect(try expectSame(staged, parsedStaged, "nothing staged").status == 0)
+    #expect(try expectSame(["check"], parsedStaged, "the default is the staged check").status == 0)
+
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.stage()
+    let unbumped = try expectSame(staged, parsedStaged, "an unbumped edit")
+    #expect(unbumped.status == 1)
+    #expect(unbumped.stdout.contains("version-not-bumped"))
+
+    try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    #expect(try commit(repo, ["-m", "bump"]).status == 0)
+    try repo.write("prompts/a/prompt.txt", edited + "Sign off politely.\n")
+    try repo.stage()
+    // The same staged edit passes as an amendment of the bump and fails as a commit of its own.
+    #expect(try expectSame(amend, parsedAmend, "an amendment").status == 0)
+    #expect(try expectSame(staged, parsedStaged, "the same edit, not amended").status == 1)
+
+    let outside = try TempRepo("hookLinesOutside", initialize: false)
+    let notARepository = try expectSame(staged, parsedStaged, in: outside.path, "outside a repository")
+    #expect(notARepository.status == 2)
+    #expect(notARepository.stderr.contains("promptops: error:"))
+  }
+
   @Test func theSkipIsExplicitAndVisibleButNotInCI() throws {
     let repo = try repositoryWithHook()
     try repo.write("prompts/a/prompt.txt", edited)
