@@ -104,6 +104,17 @@ final class IndexCacheTree {
       return UnsafeBufferPointer(rebasing: bytes[Int(node.nameStart)..<Int(node.nameStart + node.nameLength)])
     }
 
+    /// The first eight bytes of a folder's name as git orders it (the name followed by "/"),
+    /// big-endian, zero-padded: a smaller key is an earlier folder, an equal key decides nothing.
+    static func sortKey(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+      var key: UInt64 = 0
+      for position in 0..<8 {
+        let byte: UInt8 = position < name.count ? name[position] : (position == name.count ? 0x2F : 0)
+        key = key << 8 | UInt64(byte)
+      }
+      return key
+    }
+
     /// A decimal number up to `terminator`, which is consumed.
     mutating func number(until terminator: UInt8) -> Int? {
       let limit = bytes.count
@@ -157,10 +168,13 @@ final class IndexCacheTree {
         guard let child = parseNode(depth: depth + 1) else { return nil }
         mine.append(child)
       }
-      // git writes them shortest name first; the index lists them in git order.
-      mine.sort { gitOrder(name($0), true, name($1), true) < 0 }
+      // git writes them shortest name first; the index lists them in git order. Most names
+      // differ in their first eight bytes, so those, packed into one integer, decide most
+      // comparisons of a sort over thousands of folders.
+      var keyed = mine.map { (key: Self.sortKey(name($0)), folder: $0) }
+      keyed.sort { $0.key != $1.key ? $0.key < $1.key : gitOrder(name($0.folder), true, name($1.folder), true) < 0 }
       nodes[Int(folder)].childStart = Int32(children.count)
-      children.append(contentsOf: mine)
+      for entry in keyed { children.append(entry.folder) }
       return folder
     }
   }

@@ -24,6 +24,8 @@ public final class Repository {
 
   /// Counts blobs read, so tests can prove the change-based paths read only what changed.
   public private(set) var blobsRead = 0
+  /// Counts the trees `changedFiles` opened, so tests can prove it skips unchanged folders.
+  public internal(set) var treesCompared = 0
 
   private init(pointer: OpaquePointer, indexFile: String?) {
     self.pointer = pointer

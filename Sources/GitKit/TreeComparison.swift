@@ -43,6 +43,7 @@ private final class OpenTree {
     var tree: OpaquePointer?
     var oid = id.raw
     try Libgit2.call("git_tree_lookup", context: "tree \(id.hex)") { git_tree_lookup(&tree, repository.pointer, &oid) }
+    repository.treesCompared += 1
     handle = tree!
     count = git_tree_entrycount(handle)
   }
@@ -285,6 +286,7 @@ extension Repository {
     if let base {
       var oid = base.raw
       try Libgit2.call("git_tree_lookup", context: "tree \(base.hex)") { git_tree_lookup(&tree, pointer, &oid) }
+      treesCompared += 1
     }
     defer { if let tree { git_tree_free(tree) } }
     let treeCount = tree.map { git_tree_entrycount($0) } ?? 0

@@ -24,7 +24,12 @@ struct TreeComparisonTests {
   }
 
   func randomEdit(_ repo: TempRepo, _ random: inout some RandomNumberGenerator, round: Int) throws {
-    let folders = ["prompts", "prompts/team", "prompts/team/deep", "prompts/other", "src", "prompts/a.b", "prompts/a"]
+    // Folder names that differ only past their eighth byte, or only in the byte that git's
+    // order compares with "/", put the cache tree's sort of subfolders to the test.
+    let folders = [
+      "prompts", "prompts/team", "prompts/team/deep", "prompts/other", "src", "prompts/a.b", "prompts/a",
+      "prompts/customer-support", "prompts/customer-support-v2", "prompts/customer-support.v2", "prompts/customer-supporter",
+    ]
     for _ in 0..<Int.random(in: 1...5, using: &random) {
       let folder = folders.randomElement(using: &random)!
       let name = ["x.txt", "y.txt", "a", "a.txt", "b-c", "z"].randomElement(using: &random)!
@@ -145,5 +150,37 @@ struct TreeComparisonTests {
     let ours = try open.changedFiles(from: .commit(head), to: .index, under: ["prompts"])
     #expect(flattened(ours) == flattened(try open.changes(from: .commit(head), to: .index, under: ["prompts"])))
     #expect(ours.count == 3)
+  }
+
+  /// A staged edit opens only the trees on its own path: every other folder is skipped on its
+  /// cache-tree entry. The cache lists subfolders shortest name first; these names (alike in
+  /// their first bytes, differing in the byte git compares with "/") must still be matched to
+  /// the index's order, or each sibling's tree would be read.
+  @Test func aStagedEditOpensOnlyTheTreesOnItsPath() throws {
+    let repo = try TempRepo()
+    let names = (0..<40).flatMap { index in
+      ["customer-support-\(index)", "customer-support.\(index)", "customer-support\(index)x", "customer-supporter\(index)"]
+    } + ["customer-support", "c", "customer"]
+    // Files written in the second the index is written are "racily clean": git add hashes them
+    // again and invalidates their folders, as it must. Older files keep the cache tree valid.
+    func write(_ path: String, _ text: String) throws {
+      try repo.write(path, text)
+      try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: repo.path + "/" + path)
+    }
+    for name in names { try write("prompts/\(name)/prompt.txt", "\(name)\n") }
+    try write("src/main.txt", "main\n")
+    try repo.commit()
+    for edited in ["customer-support", "customer-support.7", "c"] {
+      try write("prompts/\(edited)/prompt.txt", "edited \(edited)\n")
+      try repo.stage()
+      let open = try Repository.open(at: repo.path, environment: repo.environment)
+      let head = try #require(try open.headCommit())
+      let ours = try open.changedFiles(from: .commit(head), to: .index, under: [""])
+      #expect(flattened(ours) == flattened(try open.changes(from: .commit(head), to: .index, under: [""])))
+      #expect(ours.map(\.newPath) == ["prompts/\(edited)/prompt.txt"])
+      // The root, prompts/ and the edited folder.
+      #expect(open.treesCompared == 3, "editing \(edited)")
+      try repo.commit("edit \(edited)")
+    }
   }
 }
