@@ -56,6 +56,28 @@ struct ConstraintAndDiffTests {
 /// ASCII lines take a byte-level word splitter; the `Character`-level one is its oracle.
 @Suite("constraint words: the ASCII path agrees with the Unicode path")
 struct ConstraintWordsTests {
+  /// Keywords are looked up by their first word; trying every keyword at every position of
+  /// the line is the oracle, over phrases that share first words.
+  @Test func keywordsAgreeWithTryingEveryKeywordEverywhere() {
+    let keywords = Configuration().constraintKeywords + ["must not ever", "do"]
+    let scanner = ConstraintScanner(keywords: keywords)
+    let phrases = keywords.map { ConstraintScanner.words(of: $0) }
+    var random = SplitMix64(state: 7)
+    let pieces = ["must", "not", "ever", "do", "shall", "at", "all", "times", "under", "no", "circumstances", "only", "you", "Never", "Don't", " ", ",", "."]
+    for _ in 0..<2_000 {
+      let line = (0..<Int.random(in: 0...10, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }
+        .joined(separator: " ")
+      let words = ConstraintScanner.words(of: line)
+      var expected = Set<String>()
+      for phrase in phrases where !phrase.isEmpty && phrase.count <= words.count {
+        for start in 0...(words.count - phrase.count) where Array(words[start..<(start + phrase.count)]) == phrase {
+          expected.insert(phrase.joined(separator: " "))
+        }
+      }
+      #expect(scanner.keywords(in: line) == expected, "line: \(line.debugDescription)")
+    }
+  }
+
   @Test func asciiAgreesWithUnicodeSplitting() {
     var random = SplitMix64(state: 99)
     let pieces = ["You", " ", "MUST", "must", "not", "don't", "Don't", "\t", ",", ".", "(only)", "1st", "x'y", "'", "-", "_", "\r\n", "ALWAYS", "never"]

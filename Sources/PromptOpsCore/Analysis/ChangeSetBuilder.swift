@@ -29,10 +29,11 @@ struct ChangeSetBuilder {
     for change in pathChanges {
       if let path = change.oldPath { changedPaths.insert(path) }
       if let path = change.newPath { changedPaths.insert(path) }
-      let oldLocation = change.oldPath.flatMap(layout.location(containing:))
-      let newLocation = change.newPath.flatMap(layout.location(containing:))
-      if let oldLocation { locations.insert(oldLocation) }
-      if let newLocation { locations.insert(newLocation) }
+      if let location = change.oldPath.flatMap(layout.location(containing:)) { locations.insert(location) }
+      // A modified file has one path: its location is already known.
+      if change.newPath != change.oldPath, let location = change.newPath.flatMap(layout.location(containing:)) {
+        locations.insert(location)
+      }
     }
 
     let sortedLocations = locations.sorted()

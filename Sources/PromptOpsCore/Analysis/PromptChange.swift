@@ -1,5 +1,8 @@
 /// One prompt's change between the base and the head of a comparison.
-public struct PromptChange: Sendable {
+///
+/// A class: every rule walks the change set, and a copy of a value this size (two prompts with
+/// their cards) is dozens of reference counts; a reference is one.
+public final class PromptChange: Sendable {
   public enum Status: String, Codable, Sendable {
     case added, modified, deleted, renamed
     /// `check --all`: the prompt as it stands, compared with nothing.

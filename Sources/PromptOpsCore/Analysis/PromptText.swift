@@ -119,13 +119,18 @@ struct VariableScanner {
 /// Matching is on whole words, case-insensitively, with curly apostrophes folded to straight
 /// ones; it needs no regular expressions, so scanning costs nothing at start-up.
 struct ConstraintScanner {
-  private let keywords: [(text: String, words: [Substring])]
+  /// The keywords by their first word: a line's words are looked up one by one, instead of
+  /// every keyword being tried at every position of every line.
+  private let keywordsByFirstWord: [Substring: [(text: String, words: [Substring])]]
 
   init(keywords: [String]) {
-    self.keywords = keywords.compactMap { keyword in
+    var byFirstWord: [Substring: [(text: String, words: [Substring])]] = [:]
+    for keyword in keywords {
       let words = Self.words(of: keyword)
-      return words.isEmpty ? nil : (words.joined(separator: " "), words)
+      guard let first = words.first else { continue }
+      byFirstWord[first, default: []].append((words.joined(separator: " "), words))
     }
+    keywordsByFirstWord = byFirstWord
   }
 
   static func words(of text: String) -> [Substring] {
@@ -172,11 +177,13 @@ struct ConstraintScanner {
     let words = Self.words(of: line)
     guard !words.isEmpty else { return [] }
     var found = Set<String>()
-    for keyword in keywords where words.count >= keyword.words.count {
-      for start in 0...(words.count - keyword.words.count)
-      where words[start..<(start + keyword.words.count)].elementsEqual(keyword.words) {
+    for start in words.indices {
+      guard let candidates = keywordsByFirstWord[words[start]] else { continue }
+      for keyword in candidates
+      where start + keyword.words.count <= words.count
+        && words[start..<(start + keyword.words.count)].elementsEqual(keyword.words)
+      {
         found.insert(keyword.text)
-        break
       }
     }
     return found
@@ -215,10 +222,16 @@ enum ConstraintDiff {
     guard !oldMiddle.isEmpty || !newMiddle.isEmpty else { return [] }
     var insertions: [(offset: Int, line: String)] = []
     var removals: [(offset: Int, line: String)] = []
-    for change in Array(newMiddle).difference(from: Array(oldMiddle)) {
-      switch change {
-      case .insert(let offset, let line, _): insertions.append((head + offset, line))
-      case .remove(let offset, let line, _): removals.append((head + offset, line))
+    if oldMiddle.isEmpty || newMiddle.isEmpty {
+      // Lines only added (the common edit) or only removed: nothing to align.
+      insertions = newMiddle.enumerated().map { (head + $0.offset, $0.element) }
+      removals = oldMiddle.enumerated().map { (head + $0.offset, $0.element) }
+    } else {
+      for change in Array(newMiddle).difference(from: Array(oldMiddle)) {
+        switch change {
+        case .insert(let offset, let line, _): insertions.append((head + offset, line))
+        case .remove(let offset, let line, _): removals.append((head + offset, line))
+        }
       }
     }
     // Where each old line lands in the new text, to place a removal's finding.

@@ -2,7 +2,10 @@ import Crypto
 import Foundation
 
 /// One prompt as it stands in one snapshot: its text, its content hash and its card.
-public struct Prompt: Sendable {
+///
+/// A class, for the same reason as `PromptChange`: prompts are passed around far more often
+/// than they are made, and never changed.
+public final class Prompt: Sendable {
   public let location: PromptLocation
   /// The prompt text (for a single file, the body after the front matter); nil when missing.
   public let text: String?
@@ -15,6 +18,19 @@ public struct Prompt: Sendable {
   public let problems: [CardProblem]
   /// The raw CHANGELOG.md beside a folder prompt, if there is one.
   public let changelogMarkdown: String?
+
+  init(
+    location: PromptLocation, text: String?, sha256: String?, textStartLine: Int, card: PromptCard?,
+    problems: [CardProblem], changelogMarkdown: String?
+  ) {
+    self.location = location
+    self.text = text
+    self.sha256 = sha256
+    self.textStartLine = textStartLine
+    self.card = card
+    self.problems = problems
+    self.changelogMarkdown = changelogMarkdown
+  }
 
   /// The id the prompt is known by: the card's, or where the card is unreadable, its location's.
   public var id: String { card?.id ?? location.expectedID }
