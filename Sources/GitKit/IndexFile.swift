@@ -19,20 +19,28 @@ final class IndexFile {
 
   let path: String
   let entries: [Entry]
-  /// Every entry's path, back to back; `Entry.pathStart` indexes into it.
-  let pathBytes: [UInt8]
+  /// The bytes `Entry.pathStart` indexes into: the mapped file itself (formats 2 and 3 store
+  /// each path whole), or for format 4's prefix-compressed paths, a buffer of them rebuilt.
+  let pathBytes: UnsafeBufferPointer<UInt8>
   let cacheTree: IndexCacheTree?
+  /// What `pathBytes` lives in, released with the index.
+  private let mapping: UnsafeMutableRawBufferPointer?
+  private let rebuiltPaths: UnsafeMutableBufferPointer<UInt8>?
 
   /// Reads the index at `path`; a missing file is an empty index (nothing staged yet).
   ///
-  /// The file is mapped, not copied: at 20,000 entries a read into fresh memory spends more
-  /// time in page faults than in parsing.
+  /// The file is mapped, not copied, and stays mapped while the index is in use, as git keeps
+  /// it: at 20,000 entries, copying the paths out into fresh memory spends more time in page
+  /// faults than in parsing. (git replaces the index by renaming a new file over it, so the
+  /// mapped one never changes underneath.)
   init(path: String) throws {
     self.path = path
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     if descriptor < 0 {
       if errno == ENOENT {
-        (entries, pathBytes, cacheTree) = ([], [], nil)
+        // No paths, but still an address: comparisons take the base of `pathBytes`.
+        let empty = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1)
+        (entries, pathBytes, cacheTree, mapping, rebuiltPaths) = ([], UnsafeBufferPointer(start: empty.baseAddress, count: 0), nil, nil, empty)
         return
       }
       throw GitError(kind: .other, function: "index", message: "cannot read the index \(path): \(String(cString: strerror(errno)))")
@@ -44,20 +52,38 @@ final class IndexFile {
     }
     let size = Int(info.st_size)
     guard size > 0 else { throw Self.corrupt(path, "empty file") }
-    guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
+    guard size < Int(Int32.max) else { throw Self.corrupt(path, "larger than 2 GiB") }
+    guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
       throw GitError(kind: .other, function: "index", message: "cannot map the index \(path)")
     }
-    defer { munmap(mapping, size) }
-    (entries, pathBytes, cacheTree) = try Self.parse(UnsafeRawBufferPointer(start: mapping, count: size), path: path)
+    let mapping = UnsafeMutableRawBufferPointer(start: address, count: size)
+    do {
+      let parsed = try Self.parse(UnsafeRawBufferPointer(mapping), path: path)
+      (entries, cacheTree, rebuiltPaths) = (parsed.entries, parsed.cacheTree, parsed.rebuiltPaths)
+      pathBytes = parsed.rebuiltPaths.map { UnsafeBufferPointer($0) } ?? UnsafeBufferPointer(mapping.bindMemory(to: UInt8.self))
+      self.mapping = mapping
+    } catch {
+      munmap(address, size)
+      throw error
+    }
+  }
+
+  deinit {
+    if let mapping { munmap(mapping.baseAddress, mapping.count) }
+    rebuiltPaths?.deallocate()
   }
 
   private static func corrupt(_ path: String, _ detail: String) -> GitError {
     GitError(kind: .unsupportedFormat, function: "index", message: "the index \(path) cannot be read: \(detail)")
   }
 
-  private static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> ([Entry], [UInt8], IndexCacheTree?) {
+  /// The entries, whose paths index into `bytes` itself, or for format 4 into `rebuiltPaths`.
+  private static func parse(
+    _ bytes: UnsafeRawBufferPointer, path: String
+  ) throws -> (entries: [Entry], rebuiltPaths: UnsafeMutableBufferPointer<UInt8>?, cacheTree: IndexCacheTree?) {
     func corrupt(_ detail: String) -> GitError { Self.corrupt(path, detail) }
     var entries: [Entry] = []
+    /// Format 4's paths, rebuilt from their compressed form.
     var pathBytes: [UInt8] = []
     var cacheTree: IndexCacheTree?
     let count = bytes.count
@@ -81,7 +107,7 @@ final class IndexFile {
     // The header's count is not trusted for allocation: an entry takes at least 62 bytes.
     let plausible = min(total, max(0, (end - 12) / 62))
     entries.reserveCapacity(plausible)
-    pathBytes.reserveCapacity(plausible * 32)
+    if version == 4 { pathBytes.reserveCapacity(plausible * 32) }
     var offset = 12
     var previous: Range<Int> = 0..<0
     for _ in 0..<total {
@@ -96,7 +122,8 @@ final class IndexFile {
         extended = Int(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: cursor, as: UInt16.self)))
         cursor += 2
       }
-      let start = pathBytes.count
+      var start = pathBytes.count
+      var length = 0
       if version == 4 {
         // A varint of bytes to drop from the previous path, then the rest, NUL-terminated.
         guard cursor < end else { throw corrupt("truncated path") }
@@ -117,18 +144,20 @@ final class IndexFile {
         guard cursor < end else { throw corrupt("truncated path") }
         pathBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[suffixStart..<cursor]))
         offset = cursor + 1
+        guard pathBytes.count < Int(Int32.max) else { throw corrupt("paths too long") }
+        length = pathBytes.count - start
+        previous = start..<pathBytes.count
       } else {
-        let pathStart = cursor
+        // The path stays where it is in the file.
+        start = cursor
         cursor = nul(from: cursor)
         guard cursor < end else { throw corrupt("truncated path") }
-        pathBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[pathStart..<cursor]))
+        length = cursor - start
         offset += ((cursor - offset) + 8) & ~7  // padded with 1 to 8 NULs to a multiple of 8
       }
-      guard pathBytes.count < Int(Int32.max) else { throw corrupt("paths too long") }
-      previous = start..<pathBytes.count
       entries.append(
         Entry(
-          id: id, pathStart: Int32(start), pathLength: Int32(pathBytes.count - start), mode: mode,
+          id: id, pathStart: Int32(start), pathLength: Int32(length), mode: mode,
           stage: UInt8((flags >> 12) & 0x3), intentToAdd: extended & 0x2000 != 0))
     }
     guard offset <= end else { throw corrupt("truncated entries") }
@@ -160,10 +189,18 @@ final class IndexFile {
     // The cache-tree must describe these entries, or it is ignored.
     if let tree = cacheTree, tree.entryCount(tree.root) >= 0, tree.entryCount(tree.root) != entries.count { cacheTree = nil }
 
+    var rebuiltPaths: UnsafeMutableBufferPointer<UInt8>?
+    if version == 4 {
+      let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(pathBytes.count, 1))
+      _ = buffer.initialize(from: pathBytes)
+      rebuiltPaths = buffer
+    }
+    let paths = rebuiltPaths.map { UnsafeRawBufferPointer($0) } ?? bytes
     let conflicted = entries.filter { $0.stage != 0 }.map { entry in
-      String(decoding: pathBytes[entry.pathRange], as: UTF8.self)
+      String(decoding: UnsafeRawBufferPointer(rebasing: paths[entry.pathRange]), as: UTF8.self)
     }
     if !conflicted.isEmpty {
+      rebuiltPaths?.deallocate()
       var unique: [String] = []
       for path in conflicted where unique.last != path { unique.append(path) }
       throw GitError(
@@ -172,25 +209,23 @@ final class IndexFile {
           + unique.prefix(5).joined(separator: ", ") + (unique.count > 5 ? ", …" : "")
           + ". Resolve them and stage the result first")
     }
-    return (entries, pathBytes, cacheTree)
+    return (entries, rebuiltPaths, cacheTree)
   }
 
   func pathString(_ entry: Entry) -> String {
-    pathBytes.withUnsafeBufferPointer {
-      String(decoding: UnsafeBufferPointer(rebasing: $0[entry.pathRange]), as: UTF8.self)
-    }
+    String(decoding: UnsafeBufferPointer(rebasing: pathBytes[entry.pathRange]), as: UTF8.self)
   }
 
   /// Compares an entry's path with `key` bytewise (git's index order).
   func compare(_ position: Int, _ key: [UInt8]) -> Int {
     let entry = entries[position]
-    return pathBytes.withUnsafeBufferPointer { buffer in
-      key.withUnsafeBufferPointer { key in
-        let length = min(Int(entry.pathLength), key.count)
-        let result = memcmp(buffer.baseAddress! + Int(entry.pathStart), key.baseAddress!, length)
+    return key.withUnsafeBufferPointer { key in
+      let length = min(Int(entry.pathLength), key.count)
+      if length > 0 {
+        let result = memcmp(pathBytes.baseAddress! + Int(entry.pathStart), key.baseAddress!, length)
         if result != 0 { return Int(result) }
-        return Int(entry.pathLength) - key.count
       }
+      return Int(entry.pathLength) - key.count
     }
   }
 
@@ -199,9 +234,8 @@ final class IndexFile {
     guard position < entries.count else { return false }
     let entry = entries[position]
     guard Int(entry.pathLength) >= prefix.count else { return false }
-    return pathBytes.withUnsafeBufferPointer { buffer in
-      prefix.withUnsafeBufferPointer { memcmp(buffer.baseAddress! + Int(entry.pathStart), $0.baseAddress!, prefix.count) == 0 }
-    }
+    guard !prefix.isEmpty else { return true }
+    return prefix.withUnsafeBufferPointer { memcmp(pathBytes.baseAddress! + Int(entry.pathStart), $0.baseAddress!, prefix.count) == 0 }
   }
 
   /// The first position whose path is not below `key`.

@@ -294,8 +294,8 @@ extension Repository {
     let childCount = folder.map { cache?.childCount($0) ?? 0 } ?? 0
     var childCursor = 0
 
-    try index.pathBytes.withUnsafeBufferPointer { paths in
-      let base = paths.baseAddress!
+    do {
+      let base = index.pathBytes.baseAddress!
       var t = 0
       var position = range.lowerBound
       while position < range.upperBound || t < treeCount {
