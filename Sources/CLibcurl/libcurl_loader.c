@@ -27,6 +27,7 @@ enum {
   PROMPTOPS_CURLOPT_HEADERDATA = 10029,
   PROMPTOPS_CURLOPT_CUSTOMREQUEST = 10036,
   PROMPTOPS_CURLOPT_NOSIGNAL = 99,
+  PROMPTOPS_CURLOPT_MAXCONNECTS = 71,
   PROMPTOPS_CURLOPT_TIMEOUT_MS = 155,
   PROMPTOPS_CURLOPT_CONNECTTIMEOUT_MS = 156,
   PROMPTOPS_CURLOPT_WRITEFUNCTION = 20011,
@@ -188,7 +189,14 @@ int promptops_http_exchange(
 
   buffer headers = {0}, received = {0};
   curl.easy_setopt(handle, PROMPTOPS_CURLOPT_NOSIGNAL, 1L);
-  if (curl.share != NULL) curl.easy_setopt(handle, PROMPTOPS_CURLOPT_SHARE, curl.share);
+  if (curl.share != NULL) {
+    curl.easy_setopt(handle, PROMPTOPS_CURLOPT_SHARE, curl.share);
+    // A finished request leaves its connection in the shared cache, which libcurl trims to this
+    // many (5 by default): at concurrency 32 nearly every request would connect anew. Each
+    // request holds one connection at a time, so the cache never outgrows the concurrency
+    // unless this cap is above it; it stays well under the usual limit of 1024 open files.
+    curl.easy_setopt(handle, PROMPTOPS_CURLOPT_MAXCONNECTS, 256L);
+  }
   curl.easy_setopt(handle, PROMPTOPS_CURLOPT_URL, url);
   curl.easy_setopt(handle, PROMPTOPS_CURLOPT_PROTOCOLS_STR, "http,https");
   curl.easy_setopt(handle, PROMPTOPS_CURLOPT_CUSTOMREQUEST, method);
