@@ -9,27 +9,39 @@ public indirect enum JSONValue: Hashable, Sendable {
     JSONValue(foundation: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
   }
 
+  /// JSONSerialization returns Swift strings, arrays and dictionaries, and NSNumber and NSNull
+  /// for the rest. Which of the two kinds a value is, is asked of its type first: a cast of a
+  /// Swift dictionary to a class such as NSNumber makes the runtime bridge the whole dictionary
+  /// to Foundation's before it can say no, and a cast of an NSNumber to a Swift collection tries
+  /// the bridge the other way.
   public init(foundation value: Any) {
-    switch value {
-    case is NSNull:
-      self = .null
-    case let number as NSNumber:
-      // Booleans arrive as NSNumber too; their Objective-C type code is "c".
-      switch String(cString: number.objCType) {
-      case "c", "B": self = .bool(number.boolValue)
-      case "d", "f":
-        let double = number.doubleValue
-        self = double.rounded() == double && abs(double) < 9e15 ? .integer(Int64(double)) : .number(double)
-      default: self = .integer(number.int64Value)
+    if type(of: value) is AnyObject.Type {
+      let object = value as AnyObject
+      if let number = object as? NSNumber {
+        // Booleans arrive as NSNumber too; their Objective-C type code is "c".
+        switch String(cString: number.objCType) {
+        case "c", "B": self = .bool(number.boolValue)
+        case "d", "f":
+          let double = number.doubleValue
+          self = double.rounded() == double && abs(double) < 9e15 ? .integer(Int64(double)) : .number(double)
+        default: self = .integer(number.int64Value)
+        }
+      } else if let text = object as? String {
+        self = .string(text)
+      } else if let members = object as? [String: Any] {
+        self = .object(members.mapValues(JSONValue.init(foundation:)))
+      } else if let items = object as? [Any] {
+        self = .array(items.map(JSONValue.init(foundation:)))
+      } else {
+        self = .null  // NSNull
       }
-    case let text as String:
-      self = .string(text)
-    case let array as [Any]:
-      self = .array(array.map(JSONValue.init(foundation:)))
-    case let object as [String: Any]:
-      self = .object(object.mapValues(JSONValue.init(foundation:)))
-    default:
-      self = .null
+      return
+    }
+    switch value {
+    case let text as String: self = .string(text)
+    case let members as [String: Any]: self = .object(members.mapValues(JSONValue.init(foundation:)))
+    case let items as [Any]: self = .array(items.map(JSONValue.init(foundation:)))
+    default: self = .null
     }
   }
 
@@ -62,7 +74,32 @@ extension JSONValue {
   ///
   /// `alsoEscaping` names further code points to write as `\uXXXX` (YAML's double-quoted
   /// scalars take the same escapes but allow fewer characters raw).
-  static func quoted(_ text: String, alsoEscaping: (UInt32) -> Bool = { _ in false }) -> String {
+  static func quoted(_ text: String, alsoEscaping: ((UInt32) -> Bool)? = nil) -> String {
+    // Most strings need no escape at all: checked on their UTF-8 bytes, copied whole.
+    if alsoEscaping == nil {
+      // The escapes concern ASCII bytes only, so the text is escaped as UTF-8 bytes; most
+      // strings need none and are copied whole.
+      let utf8 = text.utf8
+      guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + text + "\"" }
+      var out: [UInt8] = [0x22]
+      out.reserveCapacity(utf8.count + 16)
+      let hex = Array("0123456789abcdef".utf8)
+      for byte in utf8 {
+        switch byte {
+        case 0x22: out += [0x5C, 0x22]
+        case 0x5C: out += [0x5C, 0x5C]
+        case 0x0A: out += [0x5C, 0x6E]
+        case 0x0D: out += [0x5C, 0x72]
+        case 0x09: out += [0x5C, 0x74]
+        case 0x08: out += [0x5C, 0x62]
+        case 0x0C: out += [0x5C, 0x66]
+        case ..<0x20: out += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+        default: out.append(byte)
+        }
+      }
+      out.append(0x22)
+      return String(decoding: out, as: UTF8.self)
+    }
     var out = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
@@ -74,7 +111,7 @@ extension JSONValue {
       case "\u{08}": out += "\\b"
       case "\u{0C}": out += "\\f"
       default:
-        if scalar.value < 0x20 || alsoEscaping(scalar.value) {
+        if scalar.value < 0x20 || alsoEscaping?(scalar.value) == true {
           out += String(format: "\\u%04x", scalar.value)
         } else {
           out.unicodeScalars.append(scalar)

@@ -155,8 +155,7 @@ struct ExecProvider: EvalProvider {
   }
 
   static func json(_ value: JSONValue) -> String {
-    let object = ProviderJSON.foundationObject(value)
-    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+    guard let data = try? JSONSerialization.data(withJSONObject: value.foundationObject, options: [.sortedKeys, .fragmentsAllowed])
     else {
       return "{}"
     }

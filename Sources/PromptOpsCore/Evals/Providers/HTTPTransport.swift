@@ -81,12 +81,28 @@ enum HTTPTransport {
   }
 
   /// "Name: value" lines of one response; the status line and blank lines are skipped.
+  ///
+  /// Read as bytes: header syntax is ASCII, and its optional whitespace is spaces and tabs only
+  /// (RFC 9110), so no Unicode-aware splitting or trimming is needed.
   static func parseHeaders(_ text: String) -> [String: String] {
     var headers: [String: String] = [:]
-    for line in text.split(whereSeparator: { $0 == "\r\n" || $0 == "\n" }) {
-      guard let colon = line.firstIndex(of: ":"), !line.hasPrefix("HTTP/") else { continue }
-      let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-      headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    let bytes = Array(text.utf8)
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+    func trimmed(_ range: Range<Int>) -> String {
+      var (start, end) = (range.lowerBound, range.upperBound)
+      while start < end && isSpace(bytes[start]) { start += 1 }
+      while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+      return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+    var start = 0
+    while start < bytes.count {
+      let newline = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+      let end = newline > start && bytes[newline - 1] == 0x0D ? newline - 1 : newline
+      let line = bytes[start..<end]
+      if !line.starts(with: "HTTP/".utf8), let colon = line.firstIndex(of: 0x3A) {
+        headers[trimmed(start..<colon).lowercased()] = trimmed((colon + 1)..<end)
+      }
+      start = newline + 1
     }
     return headers
   }
