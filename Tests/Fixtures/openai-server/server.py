@@ -13,7 +13,8 @@ Usage:
   --port 0 (the default) takes a free port. Once the socket listens, the port number alone is
   printed as the first line on stdout, and written to --port-file when given (atomically: a temp
   file renamed into place, so a reader never sees half a number).
-  --latency-ms N    every response (errors included) waits N ms before it is sent.
+  --latency-ms N    every response (errors included) is sent N ms after its request line
+                    arrived (the server's own processing counts towards the N ms).
   --require-key KEY every request needs `Authorization: Bearer KEY`; a missing or wrong key gets
                     401 with an OpenAI-style error body that never repeats the key it was sent.
   --script B        the behaviour for models that do not name one (default: echo).
@@ -185,9 +186,18 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
 
+    def parse_request(self):
+        # The latency runs from the moment the request line arrived, so the time this server
+        # spends reading and answering (under Python's global lock, with many requests at once)
+        # is part of the latency rather than added to it.
+        self.received_at = time.monotonic()
+        return super().parse_request()
+
     def latency(self):
         if self.options.latency_ms > 0:
-            time.sleep(self.options.latency_ms / 1000.0)
+            remaining = self.received_at + self.options.latency_ms / 1000.0 - time.monotonic()
+            if remaining > 0:
+                time.sleep(remaining)
 
     def authorized(self):
         key = self.options.require_key
