@@ -192,9 +192,9 @@ int promptops_http_exchange(
   if (curl.share != NULL) {
     curl.easy_setopt(handle, PROMPTOPS_CURLOPT_SHARE, curl.share);
     // A finished request leaves its connection in the shared cache, which libcurl trims to this
-    // many (5 by default): at concurrency 32 nearly every request would connect anew. Each
-    // request holds one connection at a time, so the cache never outgrows the concurrency
-    // unless this cap is above it; it stays well under the usual limit of 1024 open files.
+    // many (5 by default): at concurrency 32 nearly every request would connect anew. The cache
+    // never holds more connections than were in use at once, so the cap only matters below the
+    // concurrency; it stays well under the usual limit of 1024 open files.
     curl.easy_setopt(handle, PROMPTOPS_CURLOPT_MAXCONNECTS, 256L);
   }
   curl.easy_setopt(handle, PROMPTOPS_CURLOPT_URL, url);

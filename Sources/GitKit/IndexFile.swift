@@ -23,8 +23,9 @@ final class IndexFile {
   /// each path whole), or for format 4's prefix-compressed paths, a buffer of them rebuilt.
   let pathBytes: UnsafeBufferPointer<UInt8>
   let cacheTree: IndexCacheTree?
-  /// What `pathBytes` lives in, released with the index.
-  private let mapping: UnsafeMutableRawBufferPointer?
+  /// What `pathBytes` lives in, released with the index: the mapped file, or a buffer of
+  /// format 4's rebuilt paths (a one-byte placeholder when there is no index file).
+  private let mapping: UnsafeRawBufferPointer?
   private let rebuiltPaths: UnsafeMutableBufferPointer<UInt8>?
 
   /// Reads the index at `path`; a missing file is an empty index (nothing staged yet).
@@ -56,11 +57,15 @@ final class IndexFile {
     guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
       throw GitError(kind: .other, function: "index", message: "cannot map the index \(path)")
     }
-    let mapping = UnsafeMutableRawBufferPointer(start: address, count: size)
+    let mapping = UnsafeRawBufferPointer(start: address, count: size)
     do {
-      let parsed = try Self.parse(UnsafeRawBufferPointer(mapping), path: path)
+      let parsed = try Self.parse(mapping, path: path)
       (entries, cacheTree, rebuiltPaths) = (parsed.entries, parsed.cacheTree, parsed.rebuiltPaths)
-      pathBytes = parsed.rebuiltPaths.map { UnsafeBufferPointer($0) } ?? UnsafeBufferPointer(mapping.bindMemory(to: UInt8.self))
+      if let rebuilt = parsed.rebuiltPaths {
+        pathBytes = UnsafeBufferPointer(rebuilt)
+      } else {
+        pathBytes = mapping.bindMemory(to: UInt8.self)
+      }
       self.mapping = mapping
     } catch {
       munmap(address, size)
@@ -69,7 +74,7 @@ final class IndexFile {
   }
 
   deinit {
-    if let mapping { munmap(mapping.baseAddress, mapping.count) }
+    if let mapping { munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count) }
     rebuiltPaths?.deallocate()
   }
 
@@ -138,7 +143,10 @@ final class IndexFile {
         }
         guard strip <= previous.count else { throw corrupt("bad path compression") }
         let kept = previous.lowerBound..<(previous.upperBound - strip)
-        pathBytes.append(contentsOf: pathBytes[kept])
+        // Copied out first: appending a slice of the array to itself would copy the whole
+        // array for every entry.
+        let keptPrefix = Array(pathBytes[kept])
+        pathBytes.append(contentsOf: keptPrefix)
         let suffixStart = cursor
         cursor = nul(from: cursor)
         guard cursor < end else { throw corrupt("truncated path") }

@@ -29,8 +29,7 @@ struct GlobalOptions: ParsableArguments {
 
   /// Changes into `-C <dir>` and opens the repository there.
   func openRepository() throws -> Repository {
-    try enterDirectory(directory)
-    return try Repository.open(at: FileManager.default.currentDirectoryPath)
+    try promptops.openRepository(directory)
   }
 }
 

@@ -41,6 +41,11 @@ public indirect enum JSONValue: Hashable, Sendable {
     case let text as String: self = .string(text)
     case let members as [String: Any]: self = .object(members.mapValues(JSONValue.init(foundation:)))
     case let items as [Any]: self = .array(items.map(JSONValue.init(foundation:)))
+    // Swift's own scalars, for values not made by JSONSerialization.
+    case let flag as Bool: self = .bool(flag)
+    case let whole as Int: self = .integer(Int64(whole))
+    case let whole as Int64: self = .integer(whole)
+    case let fraction as Double: self = .number(fraction)
     default: self = .null
     }
   }
@@ -75,7 +80,6 @@ extension JSONValue {
   /// `alsoEscaping` names further code points to write as `\uXXXX` (YAML's double-quoted
   /// scalars take the same escapes but allow fewer characters raw).
   static func quoted(_ text: String, alsoEscaping: ((UInt32) -> Bool)? = nil) -> String {
-    // Most strings need no escape at all: checked on their UTF-8 bytes, copied whole.
     if alsoEscaping == nil {
       // The escapes concern ASCII bytes only, so the text is escaped as UTF-8 bytes; most
       // strings need none and are copied whole.

@@ -139,7 +139,7 @@ struct OpenAIChatProvider: EvalProvider {
     }
     var body = bodyTemplate
     body["messages"] = Self.messages(for: request.prompt)
-    var urlRequest = HTTPRequest(url: endpoint, body: ProviderJSON.encode(.object(body)))
+    var urlRequest = HTTPRequest(url: endpoint, body: try ProviderJSON.encode(.object(body)))
     urlRequest.headers = [("Content-Type", "application/json"), ("Accept", "application/json")]
     for (name, value) in extraHeaders.sorted(by: { $0.key < $1.key }) { urlRequest.headers.append((name, value)) }
     if let key { urlRequest.headers.append(("Authorization", "Bearer \(key)")) }
