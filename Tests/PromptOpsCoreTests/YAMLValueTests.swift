@@ -68,6 +68,20 @@ struct YAMLValueTests {
     }
   }
 
+  /// Nine levels of ten aliases stand for a billion scalars; the canonical text stops at its
+  /// budget instead of hanging the gate, for either tree.
+  @Test func canonicalTextOfABillionLaughsIsBounded() throws {
+    var text = "a0: &a0 lol\n"
+    for level in 1...9 {
+      text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ",") + "]\n"
+    }
+    let value = try #require(try YAMLValue.parse(text))
+    let node = try #require(try YAMLSource.parse(text))
+    #expect(value.canonicalText.utf8.count < 400_000)
+    #expect(node.canonicalText.utf8.count < 400_000)
+    #expect(value.canonicalText.contains("…") && node.canonicalText.contains("…"), "the budget ran out")
+  }
+
   @Test func aFrontMatterOffsetShiftsTheProblemLine() {
     #expect(throws: Never.self) { _ = try YAMLValue.parse("id: a\n", lineOffset: 5) }
     do {
@@ -95,7 +109,13 @@ struct YAMLValueTests {
     case (.success(let node), .success(let value)):
       switch (node, value) {
       case (nil, nil): return Verdict()
-      case (let node?, let value?): return Verdict(mismatch: difference(node, value, path: "$"))
+      case (let node?, let value?):
+        if let found = difference(node, value, path: "$") { return Verdict(mismatch: found) }
+        // Both trees go through the one canonical writer; their shapes must give the same text.
+        guard node.canonicalText == value.canonicalText else {
+          return Verdict(mismatch: "canonical text '\(value.canonicalText)', Yams '\(node.canonicalText)'")
+        }
+        return Verdict()
       default: return Verdict(mismatch: "one empty document: Yams \(String(describing: node)), composed \(String(describing: value))")
       }
     case (.failure(let expected), .failure(let actual)):

@@ -71,30 +71,4 @@ extension Node {
     guard case .scalar(let scalar) = self else { return nil }
     return scalar.style == .plain && YAMLSource.isNull(scalar.string) ? nil : scalar.string
   }
-
-  /// A stable text for any node (used to compare values such as `model` across versions).
-  ///
-  /// Bounded: YAML aliases can make a few lines stand for an exponentially large value (a
-  /// "billion laughs" card), and a gate must not hang on a hostile card.
-  var canonicalText: String {
-    var budget = 65_536
-    return canonicalText(budget: &budget)
-  }
-
-  private func canonicalText(budget: inout Int) -> String {
-    guard budget > 0 else { return "…" }
-    budget -= 1
-    switch self {
-    case .scalar(let scalar):
-      budget -= scalar.string.utf8.count
-      return scalar.string
-    case .sequence(let sequence):
-      return "[" + sequence.map { $0.canonicalText(budget: &budget) }.joined(separator: ",") + "]"
-    case .mapping(let mapping):
-      let pairs = mapping.map { ($0.key.canonicalText(budget: &budget), $0.value.canonicalText(budget: &budget)) }
-        .sorted { $0.0 < $1.0 }
-      return "{" + pairs.map { "\($0.0):\($0.1)" }.joined(separator: ",") + "}"
-    case .alias: return "*alias"
-    }
-  }
 }

@@ -62,31 +62,6 @@ extension YAMLValue {
     guard case .scalar(let text, let plain) = content else { return nil }
     return plain && YAMLSource.isNull(text) ? nil : text
   }
-
-  /// A stable text for any value (used to compare values such as `model` across versions).
-  ///
-  /// Bounded: YAML aliases can make a few lines stand for an exponentially large value (a
-  /// "billion laughs" card), and a gate must not hang on a hostile card.
-  var canonicalText: String {
-    var budget = 65_536
-    return canonicalText(budget: &budget)
-  }
-
-  private func canonicalText(budget: inout Int) -> String {
-    guard budget > 0 else { return "…" }
-    budget -= 1
-    switch content {
-    case .scalar(let text, _):
-      budget -= text.utf8.count
-      return text
-    case .sequence(let items):
-      return "[" + items.map { $0.canonicalText(budget: &budget) }.joined(separator: ",") + "]"
-    case .mapping(let pairs):
-      let texts = pairs.map { ($0.key.canonicalText(budget: &budget), $0.value.canonicalText(budget: &budget)) }
-        .sorted { $0.0 < $1.0 }
-      return "{" + texts.map { "\($0.0):\($0.1)" }.joined(separator: ",") + "}"
-    }
-  }
 }
 
 // MARK: - Composing from libyaml events
