@@ -95,11 +95,12 @@ static void make_share(void) {
   curl.share = share;
 }
 
+static const char *const library_names[] = {"libcurl.so.4", "libcurl-gnutls.so.4", "libcurl.so", "libcurl.4.dylib", "libcurl.dylib"};
+
 static void load_libcurl(void) {
-  const char *names[] = {"libcurl.so.4", "libcurl-gnutls.so.4", "libcurl.so", "libcurl.4.dylib", "libcurl.dylib"};
   void *library = NULL;
-  for (size_t i = 0; i < sizeof names / sizeof names[0] && library == NULL; i++) {
-    library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+  for (size_t i = 0; i < sizeof library_names / sizeof library_names[0] && library == NULL; i++) {
+    library = dlopen(library_names[i], RTLD_NOW | RTLD_LOCAL);
   }
   if (library == NULL) {
     snprintf(curl.load_error, sizeof curl.load_error,
@@ -166,6 +167,13 @@ static size_t on_header(char *bytes, size_t size, size_t count, void *context) {
   // A new status line starts the headers of a new response (after a redirect or 100 Continue).
   if (size * count >= 5 && memcmp(bytes, "HTTP/", 5) == 0) headers->length = 0;
   return buffer_append(headers, bytes, size * count) ? size * count : 0;
+}
+
+void promptops_http_preload(void) {
+  // The handle is kept: load_libcurl's own dlopen of the same name then finds it mapped.
+  for (size_t i = 0; i < sizeof library_names / sizeof library_names[0]; i++) {
+    if (dlopen(library_names[i], RTLD_NOW | RTLD_LOCAL) != NULL) return;
+  }
 }
 
 int promptops_http_exchange(

@@ -9,7 +9,9 @@ struct PromptOps: ParsableCommand {
 
   static func main() {
     promptops_tune_allocator()
-    HookInvocation.runIfRecognised(Array(CommandLine.arguments.dropFirst()))
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    HookInvocation.runIfRecognised(arguments)
+    if Eval.mayCallProviders(arguments) { EvalService.preloadHTTPClient() }
     main(nil)
   }
 

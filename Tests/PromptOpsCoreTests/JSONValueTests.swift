@@ -55,6 +55,30 @@ struct JSONValueTests {
     }
   }
 
+  /// The canonical text is written as bytes; it must stay the text cache keys and recorded notes
+  /// were made of: keys in Swift's string order, no spaces, numbers as Swift prints them, strings
+  /// quoted by the scalar path. The reference below writes it the plain way.
+  @Test func canonicalBytesAreTheTextEarlierKeysWereMadeOf() {
+    func reference(_ value: JSONValue) -> String {
+      switch value {
+      case .null: return "null"
+      case .bool(let flag): return flag ? "true" : "false"
+      case .integer(let whole): return String(whole)
+      case .number(let fraction): return fraction.isFinite ? "\(fraction)" : "null"
+      case .string(let text): return JSONValue.quoted(text, alsoEscaping: { _ in false })
+      case .array(let items): return "[" + items.map(reference).joined(separator: ",") + "]"
+      case .object(let members):
+        return "{" + members.keys.sorted().map { JSONValue.quoted($0, alsoEscaping: { _ in false }) + ":" + reference(members[$0]!) }.joined(separator: ",") + "}"
+      }
+    }
+    var random = SplitMix64(state: 23)
+    for _ in 0..<500 {
+      let value = randomValue(&random)
+      #expect(value.canonicalJSONBytes == Array(reference(value).utf8), "\(reference(value))")
+    }
+    #expect(JSONValue.object(["b": .number(0.5), "a": .array([.null, .bool(true), .integer(-3)])]).canonicalJSON == #"{"a":[null,true,-3],"b":0.5}"#)
+  }
+
   /// Strings that need no escape are copied whole; every other takes the escaping path. The
   /// two must write the same bytes: cache keys and signed records are made of them.
   @Test func quotingCopiesOnlyWhatNeedsNoEscape() {

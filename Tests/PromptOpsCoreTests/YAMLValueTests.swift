@@ -4,10 +4,10 @@ import Yams
 
 @testable import PromptOpsCore
 
-/// Cards are composed from libyaml's events by `YAMLValue`; everything else by Yams. Both must see
-/// the same document: the same tree, lines and scalar styles, and the same complaint at the same
-/// line. Yams is the oracle, over generated documents that use the YAML a card may hold and break
-/// it on purpose.
+/// Cards and eval suites are composed from libyaml's events by `YAMLValue`; configuration by Yams.
+/// Both must see the same document: the same tree, lines and scalar styles, the same canonical
+/// text and typed values, and the same complaint at the same line. Yams is the oracle, over
+/// generated documents that use the YAML a card or suite may hold and break it on purpose.
 @Suite("YAML composer agrees with Yams")
 struct YAMLValueTests {
   @Test(arguments: [1, 2, 3, 4] as [UInt64])
@@ -68,8 +68,8 @@ struct YAMLValueTests {
     }
   }
 
-  /// Nine levels of ten aliases stand for a billion scalars; the canonical text stops at its
-  /// budget instead of hanging the gate, for either tree.
+  /// Nine levels of ten aliases stand for a billion scalars; the canonical text and the typed
+  /// value stop at their budgets instead of hanging the gate, for either tree.
   @Test func canonicalTextOfABillionLaughsIsBounded() throws {
     var text = "a0: &a0 lol\n"
     for level in 1...9 {
@@ -80,6 +80,8 @@ struct YAMLValueTests {
     #expect(value.canonicalText.utf8.count < 400_000)
     #expect(node.canonicalText.utf8.count < 400_000)
     #expect(value.canonicalText.contains("…") && node.canonicalText.contains("…"), "the budget ran out")
+    #expect(value.jsonValue.canonicalJSON.utf8.count < 4_000_000)
+    #expect(value.jsonValue == node.jsonValue)
   }
 
   @Test func aFrontMatterOffsetShiftsTheProblemLine() {
@@ -114,6 +116,10 @@ struct YAMLValueTests {
         // Both trees go through the one canonical writer; their shapes must give the same text.
         guard node.canonicalText == value.canonicalText else {
           return Verdict(mismatch: "canonical text '\(value.canonicalText)', Yams '\(node.canonicalText)'")
+        }
+        // Suites read typed values (`threshold: 0.8`, `value: "0.8"`) through the one reading.
+        guard node.jsonValue == value.jsonValue else {
+          return Verdict(mismatch: "typed value \(value.jsonValue.canonicalJSON), Yams \(node.jsonValue.canonicalJSON)")
         }
         return Verdict()
       default: return Verdict(mismatch: "one empty document: Yams \(String(describing: node)), composed \(String(describing: value))")
@@ -176,10 +182,12 @@ private struct YAMLDocumentGenerator {
   var random: SplitMix64
   var anchors: [String] = []
 
-  private static let keys = ["id", "description", "version", "tags", "model", "changelog", "owners", "changes", "date", "name"]
+  private static let keys = ["id", "description", "version", "tags", "model", "changelog", "owners", "changes", "date", "name", "threshold", "value"]
   private static let plains = [
     "support-agent", "1.2.0", "v2.0.0-rc.1", "1.10", "null", "~", "yes", "Answer politely", "a b  c",
     "2026-11-25", "0x1F", "-dash", "trailing ", "é ü 漢字", "50%", "x#y",
+    // What a suite's typed reading turns into numbers and booleans.
+    "0.8", "42", "-3", "+1.5", ".5", "1e3", "true", "False",
   ]
 
   init(random: SplitMix64) { self.random = random }

@@ -32,6 +32,12 @@ int promptops_http_exchange(
   const char *method, const char *url, const char *const *headers, size_t header_count, const void *body,
   size_t body_length, long timeout_ms, promptops_http_answer *answer);
 
+/// Maps libcurl and the libraries it needs (about twenty, with their constructors) without
+/// initialising it, so that the first exchange does not wait for the loading. Safe on a thread of
+/// its own while the process may exit: the dynamic loader serialises loading and exit, whereas
+/// libcurl's initialisation (TLS libraries with exit handlers) is left to the first exchange.
+void promptops_http_preload(void);
+
 /// Frees the buffers of an answer.
 void promptops_http_answer_free(promptops_http_answer *answer);
 

@@ -3,10 +3,11 @@ import CYaml
 /// A YAML document composed straight from libyaml's events: scalars as text, sequences, and
 /// mappings in file order, each with its 1-based line.
 ///
-/// Cards are the one YAML on the gate's hot path: two per changed prompt, hundreds in a
-/// 100-commit range. Composing them into Yams nodes cost about six times libyaml's own scanning
-/// (tags and resolvers on every scalar, keys hashed as nodes for the duplicate check), so cards
-/// are composed here instead, from the same libyaml Yams bundles. Everything else still reads
+/// Cards and eval suites are the YAML on the gate's hot path: two cards per changed prompt,
+/// hundreds in a 100-commit range, and a suite of hundreds of tests before the first request of
+/// an eval. Composing them into Yams nodes cost about six times libyaml's own scanning
+/// (tags and resolvers on every scalar, keys hashed as nodes for the duplicate check), so they
+/// are composed here instead, from the same libyaml Yams bundles. Configuration still reads
 /// YAML through `YAMLSource`, and a test holds this composer to Yams' trees and errors.
 struct YAMLValue: Sendable {
   enum Content: Sendable {
@@ -49,6 +50,11 @@ extension YAMLValue {
   /// Key/value pairs of a mapping, with keys as text, in file order.
   var stringPairs: [(key: String, keyLine: Int, value: YAMLValue)]? {
     mapping?.map { (key: $0.key.scalarString ?? $0.key.canonicalText, keyLine: $0.key.line, value: $0.value) }
+  }
+
+  /// The value of a mapping's key written as `key`; nil when there is none or this is no mapping.
+  subscript(key: String) -> YAMLValue? {
+    mapping?.first { $0.key.scalarString == key }?.value
   }
 
   /// A scalar's text, whatever it says.

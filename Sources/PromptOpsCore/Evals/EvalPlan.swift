@@ -61,6 +61,6 @@ public struct EvalUnit: Sendable {
       "grader": grader.map { .string($0.canonicalJSON) } ?? .null,
       "repetition": .integer(Int64(repetition)),
     ])
-    return Prompt.sha256(of: Array(document.canonicalJSON.utf8))
+    return Prompt.sha256(of: document.canonicalJSONBytes)
   }
 }

@@ -60,9 +60,10 @@ public struct EvalRunner: Sendable {
       for repetition in 0..<unit.test.repeatCount { jobs.append(Job(unit: index, repetition: repetition)) }
     }
     // Providers are made once per spec and folder; a spec that cannot be made fails its units.
-    var providers: [String: Result<any EvalProvider, ProviderError>] = [:]
+    struct ProviderKey: Hashable { let spec: ProviderSpec; let folder: String }
+    var providers: [ProviderKey: Result<any EvalProvider, ProviderError>] = [:]
     func provider(_ spec: ProviderSpec, _ folder: String) -> Result<any EvalProvider, ProviderError> {
-      let key = spec.canonicalJSON + "\u{0}" + folder
+      let key = ProviderKey(spec: spec, folder: folder)
       if let made = providers[key] { return made }
       let made: Result<any EvalProvider, ProviderError>
       do {
@@ -92,13 +93,14 @@ public struct EvalRunner: Sendable {
         let unit = units[job.unit]
         next += 1
         group.addTask {
-          let key = unit.cacheKey(repetition: job.repetition)
-          if let cache, var hit = cache.load(key) {
+          // The key is only worth its hashing when there is a cache to ask.
+          let key = cache.map { _ in unit.cacheKey(repetition: job.repetition) }
+          if let cache, let key, var hit = cache.load(key) {
             hit.cached = true
             return (job, hit, false)
           }
           let result = await Self.execute(unit, provider: made, grader: grader)
-          if let cache, result.error == nil { cache.store(result, key: key) }
+          if let cache, let key, result.error == nil { cache.store(result, key: key) }
           // A provider that could not even be made was never called.
           if case .failure = made { return (job, result, false) }
           return (job, result, true)

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Reads a promptfoo-style suite and the test files it names from one snapshot.
 ///
@@ -34,15 +33,15 @@ struct SuiteLoader {
     let folder = Self.folder(of: path)
     var suite = EvalSuite(
       path: path, description: nil, providers: [], tests: [], thresholds: EvalThresholds(), grader: nil, inputFiles: [:], warnings: [])
-    var testsNode: Node?
-    var defaultTest: Node?
+    var testsNode: YAMLValue?
+    var defaultTest: YAMLValue?
     var suiteRepeat: (count: Int, minPass: Int?) = (1, nil)
     for (key, keyLine, value) in pairs {
       switch key {
       case "description": suite.description = value.scalarText
       case "prompts": break  // the prompt under test is the one the suite belongs to or selects
       case "providers":
-        let items = value.sequence.map(Array.init) ?? [value]
+        let items = value.sequence ?? [value]
         for item in items { suite.providers.append(try provider(item, file: path, folder: folder, inputs: &inputs)) }
       case "tests": testsNode = value
       case "defaultTest": defaultTest = value
@@ -77,7 +76,7 @@ struct SuiteLoader {
     if suite.grader == nil { suite.grader = base.grader }
 
     if let testsNode {
-      let entries = testsNode.sequence.map(Array.init) ?? [testsNode]
+      let entries = testsNode.sequence ?? [testsNode]
       for entry in entries {
         if let reference = entry.scalarText {
           for file in try files(matching: reference, folder: folder, from: path, line: entry.line) {
@@ -99,7 +98,7 @@ struct SuiteLoader {
     inputs[file] = Prompt.sha256(of: bytes)
     let folder = Self.folder(of: file)
     if file.lowercased().hasSuffix(".csv") { return try csvTests(bytes, file: file, defaults: defaults) }
-    var nodes: [Node] = []
+    var nodes: [YAMLValue] = []
     if file.lowercased().hasSuffix(".jsonl") {
       for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
       where !line.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -108,13 +107,13 @@ struct SuiteLoader {
         nodes.append(node)
       }
     } else if let root = try parse(bytes, file: file) {
-      nodes = root.sequence.map(Array.init) ?? [root]
+      nodes = root.sequence ?? [root]
     }
     return try nodes.map { try test($0, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs) }
   }
 
   private func test(
-    _ node: Node, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout [String: String]
+    _ node: YAMLValue, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout [String: String]
   ) throws -> EvalTest {
     var test = defaults
     test.file = file
@@ -145,7 +144,7 @@ struct SuiteLoader {
     return test
   }
 
-  private func assertion(_ node: Node, file: String, folder: String, inputs: inout [String: String]) throws -> EvalAssertion {
+  private func assertion(_ node: YAMLValue, file: String, folder: String, inputs: inout [String: String]) throws -> EvalAssertion {
     var rawType: String?
     var result = EvalAssertion(type: "", negated: false, value: nil, threshold: nil, line: node.line)
     for (key, keyLine, value) in try mapping(node, "assertion", file: file) {
@@ -223,7 +222,7 @@ struct SuiteLoader {
 
   // MARK: - Providers
 
-  private func provider(_ node: Node, file: String, folder: String, inputs: inout [String: String]) throws -> ProviderSpec {
+  private func provider(_ node: YAMLValue, file: String, folder: String, inputs: inout [String: String]) throws -> ProviderSpec {
     var spec: ProviderSpec
     if let id = node.scalarText {
       spec = ProviderSpec(id: id)
@@ -321,15 +320,15 @@ struct SuiteLoader {
 
   // MARK: - Values
 
-  private func parse(_ bytes: [UInt8], file: String) throws -> Node? {
+  private func parse(_ bytes: [UInt8], file: String) throws -> YAMLValue? {
     do {
-      return try YAMLSource.parse(String(decoding: bytes, as: UTF8.self))
+      return try YAMLValue.parse(String(decoding: bytes, as: UTF8.self))
     } catch {
       // JSON that YAML 1.1 rejects (tab indentation, some escapes): read it as JSON, then as one
       // compact line, which YAML reads (line numbers are lost, values are not).
       if let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
         let compact = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]),
-        let node = try? YAMLSource.parse(String(decoding: compact, as: UTF8.self))
+        let node = try? YAMLValue.parse(String(decoding: compact, as: UTF8.self))
       {
         return node
       }
@@ -337,25 +336,25 @@ struct SuiteLoader {
     }
   }
 
-  private func mapping(_ node: Node, _ what: String, file: String) throws -> [(key: String, keyLine: Int, value: Node)] {
+  private func mapping(_ node: YAMLValue, _ what: String, file: String) throws -> [(key: String, keyLine: Int, value: YAMLValue)] {
     guard let pairs = node.stringPairs else { throw SuiteProblem(file: file, line: node.line, message: "\(what) must be a mapping") }
     return pairs
   }
 
-  private func number(_ node: Node, _ key: String, file: String) throws -> Double {
+  private func number(_ node: YAMLValue, _ key: String, file: String) throws -> Double {
     guard let value = node.jsonValue.doubleValue, value.isFinite else {
       throw SuiteProblem(file: file, line: node.line, message: "`\(key)` must be a number")
     }
     return value
   }
 
-  private func fraction(_ node: Node, _ key: String, file: String) throws -> Double {
+  private func fraction(_ node: YAMLValue, _ key: String, file: String) throws -> Double {
     let value = try number(node, key, file: file)
     guard (0...1).contains(value) else { throw SuiteProblem(file: file, line: node.line, message: "`\(key)` must be between 0 and 1 (got \(value))") }
     return value
   }
 
-  private func count(_ node: Node, _ key: String, file: String) throws -> Int {
+  private func count(_ node: YAMLValue, _ key: String, file: String) throws -> Int {
     guard case .integer(let value) = node.jsonValue, (1...1000).contains(value) else {
       throw SuiteProblem(file: file, line: node.line, message: "`\(key)` must be a whole number in 1…1000")
     }

@@ -81,27 +81,10 @@ extension JSONValue {
   /// scalars take the same escapes but allow fewer characters raw).
   static func quoted(_ text: String, alsoEscaping: ((UInt32) -> Bool)? = nil) -> String {
     if alsoEscaping == nil {
-      // The escapes concern ASCII bytes only, so the text is escaped as UTF-8 bytes; most
-      // strings need none and are copied whole.
-      let utf8 = text.utf8
-      guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + text + "\"" }
-      var out: [UInt8] = [0x22]
-      out.reserveCapacity(utf8.count + 16)
-      let hex = Array("0123456789abcdef".utf8)
-      for byte in utf8 {
-        switch byte {
-        case 0x22: out += [0x5C, 0x22]
-        case 0x5C: out += [0x5C, 0x5C]
-        case 0x0A: out += [0x5C, 0x6E]
-        case 0x0D: out += [0x5C, 0x72]
-        case 0x09: out += [0x5C, 0x74]
-        case 0x08: out += [0x5C, 0x62]
-        case 0x0C: out += [0x5C, 0x66]
-        case ..<0x20: out += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-        default: out.append(byte)
-        }
-      }
-      out.append(0x22)
+      // Most strings need no escape and are copied whole.
+      guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + text + "\"" }
+      var out: [UInt8] = []
+      appendQuoted(text, to: &out)
       return String(decoding: out, as: UTF8.self)
     }
     var out = "\""
@@ -123,5 +106,29 @@ extension JSONValue {
       }
     }
     return out + "\""
+  }
+
+  /// Appends `quoted(text)` as UTF-8. The escapes concern ASCII bytes only, so the text is
+  /// escaped byte by byte.
+  static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+    let utf8 = text.utf8
+    out.reserveCapacity(out.count + utf8.count + 2)
+    out.append(0x22)
+    for byte in utf8 {
+      switch byte {
+      case 0x22: out.append(0x5C); out.append(0x22)
+      case 0x5C: out.append(0x5C); out.append(0x5C)
+      case 0x0A: out.append(0x5C); out.append(0x6E)
+      case 0x0D: out.append(0x5C); out.append(0x72)
+      case 0x09: out.append(0x5C); out.append(0x74)
+      case 0x08: out.append(0x5C); out.append(0x62)
+      case 0x0C: out.append(0x5C); out.append(0x66)
+      case ..<0x20:
+        let hex: StaticString = "0123456789abcdef"
+        out += [0x5C, 0x75, 0x30, 0x30, hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0x0F)]]
+      default: out.append(byte)
+      }
+    }
+    out.append(0x22)
   }
 }

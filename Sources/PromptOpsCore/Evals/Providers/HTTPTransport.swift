@@ -32,6 +32,18 @@ enum HTTPTransport {
     case unavailable(String)
   }
 
+  /// Starts mapping libcurl on a thread of its own and returns at once.
+  ///
+  /// Loading it maps about twenty shared libraries and runs their constructors, some 5–10 ms
+  /// the first request would otherwise wait for; started at launch, it overlaps reading the
+  /// command line, the repository and the suites. libcurl is initialised by the first request,
+  /// as before: only the loading is safe to leave running when the process exits.
+  static func preloadInBackground() {
+    let thread = Thread { promptops_http_preload() }
+    thread.stackSize = 1 << 20
+    thread.start()
+  }
+
   /// Each exchange blocks a thread of its own: not one of the few threads Swift's tasks share,
   /// and not a dispatch queue's, which would run only about as many at once as there are cores
   /// (dispatch cannot see that the threads are waiting on the network), where `--concurrency 32`

@@ -11,7 +11,7 @@ enum ProviderJSON {
   /// number JSON cannot hold is an error, as it is for JSONSerialization, never a silent null.
   static func encode(_ value: JSONValue) throws -> Data {
     guard isRepresentable(value) else { throw NotRepresentable() }
-    return Data(value.canonicalJSON.utf8)
+    return Data(value.canonicalJSONBytes)
   }
 
   private static func isRepresentable(_ value: JSONValue) -> Bool {

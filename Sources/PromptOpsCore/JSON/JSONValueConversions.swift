@@ -1,54 +1,4 @@
 import Foundation
-import Yams
-
-/// Typed values out of suite and test files (YAML, or JSON read as YAML so every value keeps its
-/// line).
-///
-/// The configuration parser keeps every plain scalar a string (a version `1.10` stays `1.10`);
-/// suites need promptfoo's types instead: `threshold: 0.8` is a number, `value: true` a boolean.
-extension Node {
-  /// The value as JSON: plain scalars typed as YAML 1.2's core schema types them, quoted ones
-  /// kept as strings. Bounded, so a file of nested aliases cannot blow up into gigabytes.
-  var jsonValue: JSONValue {
-    var budget = 200_000
-    return jsonValue(budget: &budget)
-  }
-
-  private func jsonValue(budget: inout Int) -> JSONValue {
-    guard budget > 0 else { return .null }
-    budget -= 1
-    switch self {
-    case .scalar(let scalar):
-      budget -= scalar.string.utf8.count / 64
-      guard scalar.style == .plain else { return .string(scalar.string) }
-      return Node.typedPlainScalar(scalar.string)
-    case .sequence(let sequence):
-      return .array(sequence.map { $0.jsonValue(budget: &budget) })
-    case .mapping(let mapping):
-      var object: [String: JSONValue] = [:]
-      for (key, value) in mapping { object[key.string ?? key.canonicalText] = value.jsonValue(budget: &budget) }
-      return .object(object)
-    case .alias:
-      return .null
-    }
-  }
-
-  static func typedPlainScalar(_ text: String) -> JSONValue {
-    switch text {
-    case "", "~", "null", "Null", "NULL": return .null
-    case "true", "True", "TRUE": return .bool(true)
-    case "false", "False", "FALSE": return .bool(false)
-    default: break
-    }
-    if let integer = Int64(text) { return .integer(integer) }
-    if let first = text.first, first.isNumber || first == "-" || first == "+" || first == ".",
-      let double = Double(text), double.isFinite
-    {
-      return .number(double)
-    }
-    return .string(text)
-  }
-}
 
 extension JSONValue {
   /// The text of a string, or the JSON text of anything else (numbers in vars are text to a template).
@@ -86,33 +36,42 @@ extension JSONValue {
   /// JSON text with sorted keys and no spaces: the same value always gives the same bytes, so it
   /// can go into cache keys and be compared across commits.
   public var canonicalJSON: String {
-    var out = ""
+    String(decoding: canonicalJSONBytes, as: UTF8.self)
+  }
+
+  /// `canonicalJSON` as UTF-8, written as bytes: a cache key is computed per test, and appending
+  /// small strings to a String cost more than everything else the key needs.
+  public var canonicalJSONBytes: [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(256)
     writeCanonical(into: &out)
     return out
   }
 
-  private func writeCanonical(into out: inout String) {
+  private func writeCanonical(into out: inout [UInt8]) {
     switch self {
-    case .null: out += "null"
-    case .bool(let value): out += value ? "true" : "false"
-    case .integer(let value): out += String(value)
-    case .number(let value): out += value.isFinite ? "\(value)" : "null"
-    case .string(let text): out += JSONValue.quoted(text)
+    case .null: out += "null".utf8
+    case .bool(let value): out += (value ? "true" : "false").utf8
+    case .integer(let value): out += String(value).utf8
+    case .number(let value): out += (value.isFinite ? value.description : "null").utf8
+    case .string(let text): JSONValue.appendQuoted(text, to: &out)
     case .array(let items):
-      out += "["
+      out.append(0x5B)  // [
       for (index, item) in items.enumerated() {
-        if index > 0 { out += "," }
+        if index > 0 { out.append(0x2C) }
         item.writeCanonical(into: &out)
       }
-      out += "]"
+      out.append(0x5D)
     case .object(let object):
-      out += "{"
+      out.append(0x7B)  // {
+      // Sorted as Swift orders strings, which is what the keys of earlier caches and notes used.
       for (index, key) in object.keys.sorted().enumerated() {
-        if index > 0 { out += "," }
-        out += JSONValue.quoted(key) + ":"
+        if index > 0 { out.append(0x2C) }
+        JSONValue.appendQuoted(key, to: &out)
+        out.append(0x3A)
         object[key]!.writeCanonical(into: &out)
       }
-      out += "}"
+      out.append(0x7D)
     }
   }
 

@@ -1,0 +1,119 @@
+import Yams
+
+/// A composed YAML document, whichever parser built it: the libyaml event composer's
+/// `YAMLValue` (cards, suites) and Yams' `Node` (configuration) share one canonical-text writer
+/// and one typed reading, and with them one bound against alias bombs.
+protocol YAMLTree {
+  var shape: YAMLTreeShape<Self> { get }
+}
+
+/// What the readers need of a node.
+enum YAMLTreeShape<Node> {
+  /// `plain` tells an unquoted scalar (which YAML's core schema may type: `0.8`, `true`, `null`)
+  /// from a quoted or block one (always text).
+  case scalar(String, plain: Bool)
+  case sequence([Node])
+  case mapping([(key: Node, value: Node)])
+}
+
+extension YAMLTree {
+  /// A stable text for any value (used to compare values such as `model` across versions, and
+  /// to name keys that are not scalars).
+  ///
+  /// Bounded: YAML aliases can make a few lines stand for an exponentially large value (a
+  /// "billion laughs" card), and a gate must not hang on a hostile card.
+  var canonicalText: String {
+    var budget = 65_536
+    return canonicalText(budget: &budget)
+  }
+
+  private func canonicalText(budget: inout Int) -> String {
+    guard budget > 0 else { return "…" }
+    budget -= 1
+    switch shape {
+    case .scalar(let text, _):
+      budget -= text.utf8.count
+      return text
+    case .sequence(let items):
+      return "[" + items.map { $0.canonicalText(budget: &budget) }.joined(separator: ",") + "]"
+    case .mapping(let pairs):
+      let texts = pairs.map { ($0.key.canonicalText(budget: &budget), $0.value.canonicalText(budget: &budget)) }
+        .sorted { $0.0 < $1.0 }
+      return "{" + texts.map { "\($0.0):\($0.1)" }.joined(separator: ",") + "}"
+    }
+  }
+
+  /// The value as JSON: plain scalars typed as YAML 1.2's core schema types them, quoted ones
+  /// kept as strings (promptfoo's reading: `threshold: 0.8` is a number, `value: "0.8"` text).
+  /// Bounded like `canonicalText`, so a file of nested aliases cannot blow up into gigabytes.
+  var jsonValue: JSONValue {
+    var budget = 200_000
+    return jsonValue(budget: &budget)
+  }
+
+  private func jsonValue(budget: inout Int) -> JSONValue {
+    guard budget > 0 else { return .null }
+    budget -= 1
+    switch shape {
+    case .scalar(let text, let plain):
+      budget -= text.utf8.count / 64
+      return plain ? JSONValue(plainYAMLScalar: text) : .string(text)
+    case .sequence(let items):
+      return .array(items.map { $0.jsonValue(budget: &budget) })
+    case .mapping(let pairs):
+      var object: [String: JSONValue] = [:]
+      object.reserveCapacity(pairs.count)
+      for (key, value) in pairs {
+        let name: String
+        if case .scalar(let text, _) = key.shape { name = text } else { name = key.canonicalText }
+        object[name] = value.jsonValue(budget: &budget)
+      }
+      return .object(object)
+    }
+  }
+}
+
+extension JSONValue {
+  /// An unquoted YAML scalar typed by the core schema: null, booleans, integers, finite numbers;
+  /// anything else is text.
+  init(plainYAMLScalar text: String) {
+    switch text {
+    case "", "~", "null", "Null", "NULL": self = .null; return
+    case "true", "True", "TRUE": self = .bool(true); return
+    case "false", "False", "FALSE": self = .bool(false); return
+    default: break
+    }
+    guard let first = text.utf8.first, (0x30...0x39).contains(first) || first == 0x2D || first == 0x2B || first == 0x2E else {
+      self = .string(text)
+      return
+    }
+    if let integer = Int64(text) {
+      self = .integer(integer)
+    } else if let double = Double(text), double.isFinite {
+      self = .number(double)
+    } else {
+      self = .string(text)
+    }
+  }
+}
+
+extension YAMLValue: YAMLTree {
+  var shape: YAMLTreeShape<YAMLValue> {
+    switch content {
+    case .scalar(let text, let plain): .scalar(text, plain: plain)
+    case .sequence(let items): .sequence(items)
+    case .mapping(let pairs): .mapping(pairs)
+    }
+  }
+}
+
+extension Node: YAMLTree {
+  var shape: YAMLTreeShape<Node> {
+    switch self {
+    case .scalar(let scalar): .scalar(scalar.string, plain: scalar.style == .plain)
+    case .sequence(let sequence): .sequence(Array(sequence))
+    case .mapping(let mapping): .mapping(mapping.map { (key: $0.key, value: $0.value) })
+    case .alias: .scalar("*alias", plain: false)
+    }
+  }
+}
