@@ -173,8 +173,14 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        # The whole answer is built before the wait and leaves in one write when it ends: with
+        # dozens of requests in flight, building it after the wait (under Python's global lock)
+        # made answers leave up to several milliseconds late.
+        self._headers_buffer.append(b"\r\n")
+        payload = b"".join(self._headers_buffer) + data
+        self._headers_buffer = []
+        self.wait_latency()
+        self.wfile.write(payload)
 
     def send_json(self, status, obj, headers=None):
         self.send_body(status, json.dumps(obj), headers=headers)
@@ -194,7 +200,13 @@ class Handler(BaseHTTPRequestHandler):
         return super().parse_request()
 
     def latency(self):
-        if self.options.latency_ms > 0:
+        """Holds the answer until the latency has passed since the request arrived; the wait
+        itself happens in `send_body`, just before the answer is written."""
+        self.answer_delayed = self.options.latency_ms > 0
+
+    def wait_latency(self):
+        if getattr(self, "answer_delayed", False):
+            self.answer_delayed = False
             remaining = self.received_at + self.options.latency_ms / 1000.0 - time.monotonic()
             if remaining > 0:
                 time.sleep(remaining)
@@ -291,6 +303,7 @@ class Handler(BaseHTTPRequestHandler):
             behaviour = "echo"
         slow = re.fullmatch(r"slow(\d+)", behaviour)
         if slow:
+            self.wait_latency()
             time.sleep(int(slow.group(1)) / 1000.0)
             behaviour = "echo"
 
@@ -299,6 +312,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_error_json(401, "Incorrect API key provided: " + received, "invalid_request_error")
             return
         if behaviour == "drop":
+            self.wait_latency()
             self.close_connection = True
             self.connection.shutdown(2)
             return
