@@ -126,6 +126,27 @@ struct PreCommitHookTests {
     let notARepository = try expectSame(staged, parsedStaged, in: outside.path, "outside a repository")
     #expect(notARepository.status == 2)
     #expect(notARepository.stderr.contains("promptops: error:"))
+
+    // The pre-push hook's lines: a pushed range, and the whole tree of a branch with no base.
+    try repo.writePrompt("a", text: edited + "Sign off politely.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    _ = try repo.commit("unbumped edit")  // past the hook
+    let range = try expectSame(
+      ["check", "--base", "HEAD~1", "--head", "HEAD"], ["check", "--head=HEAD", "--format", "text", "--base=HEAD~1"], "a pushed range")
+    #expect(range.status == 1)
+    #expect(range.stdout.contains("version-not-bumped"))
+    #expect(try expectSame(["check", "--base", "HEAD~1"], ["check", "--base=HEAD~1"], "a range to HEAD").status == 1)
+    #expect(try expectSame(["check", "--base", "HEAD~2", "--head", "HEAD~1"], ["check", "--head", "HEAD~1", "--base", "HEAD~2"], "an earlier range").status == 0)
+    // A base that is not an ancestor (a force-push): the two trees are compared directly, not
+    // from their merge base. `side` holds HEAD's tree on top of the bump, so directly nothing
+    // changed, while from the merge base the unbumped edit would fail.
+    let sideTree = try repo.git("rev-parse", "HEAD^{tree}").trimmingCharacters(in: .whitespacesAndNewlines)
+    let side = try repo.git("commit-tree", sideTree, "-p", "HEAD~1", "-m", "side").trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(try expectSame(["check", "--base", side, "--head", "HEAD"], ["check", "--base=\(side)", "--head=HEAD"], "a base off the branch").status == 0)
+    #expect(try expectSame(["check", "--all", "--head", "HEAD"], ["check", "--head", "HEAD", "--all"], "a new branch's whole tree").status == 0)
+    let unknown = try expectSame(["check", "--base", "no-such-branch"], ["check", "--base=no-such-branch"], "an unknown revision")
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("no-such-branch"))
   }
 
   @Test func theSkipIsExplicitAndVisibleButNotInCI() throws {
