@@ -136,8 +136,8 @@ public final class Analyzer {
         id: change.id, path: change.location.path,
         oldPath: change.status == .renamed ? change.old?.location.path : nil, status: change.status,
         oldVersion: change.old?.card?.version.text, newVersion: change.new?.card?.version.text,
-        requiredBump: change.requirement.level, sha256: change.new?.sha256,
-        oldSha256: change.status == .modified || change.status == .renamed ? change.old?.sha256 : nil)
+        requiredBump: change.requirement.level, digest: change.new?.textDigest,
+        oldDigest: change.status == .modified || change.status == .renamed ? change.old?.textDigest : nil)
     }
     return GateReport(
       base: sides.base.reportName, head: sides.head.reportName ?? "empty", prompts: prompts, findings: findings,

@@ -26,7 +26,7 @@ public struct BumpRequirement: Sendable, Equatable {
 
   static func of(status: PromptChange.Status, old: Prompt?, new: Prompt?, variables: VariableScanner) -> BumpRequirement {
     guard status == .modified || status == .renamed, let old, let new else { return nothing }
-    let textChanged = old.sha256 != new.sha256
+    let textChanged = !old.hasSameText(as: new)
     let modelChanged = old.card != nil && new.card != nil && old.card?.model != new.card?.model
     guard textChanged || modelChanged else { return nothing }
     let oldVariables = variables.variables(in: old.text)

@@ -24,7 +24,7 @@ public struct GateReport: Sendable {
 }
 
 /// One changed prompt, as the JSON contract lists it.
-public struct PromptSummary: Codable, Sendable, Equatable {
+public struct PromptSummary: Encodable, Sendable, Equatable {
   public let id: String
   public let path: String
   public let oldPath: String?
@@ -32,8 +32,27 @@ public struct PromptSummary: Codable, Sendable, Equatable {
   public let oldVersion: String?
   public let newVersion: String?
   public let requiredBump: BumpLevel
-  public let sha256: String?
-  public let oldSha256: String?
+  /// SHA-256 of the text on each side, hashed only when a report writes them.
+  private let digest: ContentDigest?
+  private let oldDigest: ContentDigest?
+
+  public var sha256: String? { digest?.hex }
+  public var oldSha256: String? { oldDigest?.hex }
+
+  init(
+    id: String, path: String, oldPath: String?, status: PromptChange.Status, oldVersion: String?, newVersion: String?,
+    requiredBump: BumpLevel, digest: ContentDigest?, oldDigest: ContentDigest?
+  ) {
+    self.id = id
+    self.path = path
+    self.oldPath = oldPath
+    self.status = status
+    self.oldVersion = oldVersion
+    self.newVersion = newVersion
+    self.requiredBump = requiredBump
+    self.digest = digest
+    self.oldDigest = oldDigest
+  }
 
   enum CodingKeys: String, CodingKey {
     case id, path, status, sha256
@@ -56,5 +75,11 @@ public struct PromptSummary: Codable, Sendable, Equatable {
     try container.encode(requiredBump, forKey: .requiredBump)
     try container.encode(sha256, forKey: .sha256)
     try container.encodeIfPresent(oldSha256, forKey: .oldSha256)
+  }
+
+  public static func == (lhs: PromptSummary, rhs: PromptSummary) -> Bool {
+    (lhs.id, lhs.path, lhs.oldPath, lhs.status) == (rhs.id, rhs.path, rhs.oldPath, rhs.status)
+      && (lhs.oldVersion, lhs.newVersion, lhs.requiredBump) == (rhs.oldVersion, rhs.newVersion, rhs.requiredBump)
+      && (lhs.sha256, lhs.oldSha256) == (rhs.sha256, rhs.oldSha256)
   }
 }

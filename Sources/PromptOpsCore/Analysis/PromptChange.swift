@@ -26,10 +26,10 @@ public final class PromptChange: Sendable {
   /// The prompt's address on the side that matters: the head, or for a deletion, the base.
   public var location: PromptLocation { (new ?? old)!.location }
 
-  /// The text differs (by hash), or the card's `model` does.
+  /// The text differs (as bytes), or the card's `model` does.
   public var contentChanged: Bool {
     guard let old, let new else { return true }
-    return old.sha256 != new.sha256 || old.card?.model != new.card?.model
+    return !old.hasSameText(as: new) || old.card?.model != new.card?.model
   }
 
   public var versionChanged: Bool {

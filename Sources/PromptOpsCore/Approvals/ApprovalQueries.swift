@@ -78,7 +78,7 @@ public struct ApprovalAudit {
       summaries.append(
         PromptSummary(
           id: subject.promptID, path: prompt.location.path, oldPath: nil, status: .unchanged, oldVersion: nil, newVersion: subject.version,
-          requiredBump: .none, sha256: subject.sha256, oldSha256: nil))
+          requiredBump: .none, digest: prompt.textDigest, oldDigest: nil))
     }
     timer.mark("verify approvals")
     findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }

@@ -10,7 +10,9 @@ public final class Prompt: Sendable {
   /// The prompt text (for a single file, the body after the front matter); nil when missing.
   public let text: String?
   /// SHA-256 of the prompt text's bytes, computed here and never trusted from the card.
-  public let sha256: String?
+  public var sha256: String? { textDigest?.hex }
+  /// The text's bytes and their hash, made when first asked for.
+  let textDigest: ContentDigest?
   /// 1-based line of the file where the text starts (after front matter).
   public let textStartLine: Int
   public let card: PromptCard?
@@ -20,12 +22,12 @@ public final class Prompt: Sendable {
   public let changelogMarkdown: String?
 
   init(
-    location: PromptLocation, text: String?, sha256: String?, textStartLine: Int, card: PromptCard?,
+    location: PromptLocation, textBytes: [UInt8]?, textStartLine: Int, card: PromptCard?,
     problems: [CardProblem], changelogMarkdown: String?
   ) {
     self.location = location
-    self.text = text
-    self.sha256 = sha256
+    self.text = textBytes.map { String(decoding: $0, as: UTF8.self) }
+    self.textDigest = textBytes.map(ContentDigest.init)
     self.textStartLine = textStartLine
     self.card = card
     self.problems = problems
@@ -34,6 +36,16 @@ public final class Prompt: Sendable {
 
   /// The id the prompt is known by: the card's, or where the card is unreadable, its location's.
   public var id: String { card?.id ?? location.expectedID }
+
+  /// Whether the two texts are the same bytes (or both missing): what equal hashes would say,
+  /// without hashing.
+  func hasSameText(as other: Prompt) -> Bool {
+    switch (textDigest, other.textDigest) {
+    case (nil, nil): true
+    case (let mine?, let theirs?): mine.bytes == theirs.bytes
+    default: false
+    }
+  }
 
   public static func sha256(of bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef".utf8)
@@ -44,6 +56,28 @@ public final class Prompt: Sendable {
       hex.append(digits[Int(byte & 0x0f)])
     }
     return String(decoding: hex, as: UTF8.self)
+  }
+}
+
+/// The SHA-256 of a prompt text, made the first time it is asked for.
+///
+/// A check reported as text never needs it (two texts are compared as bytes), and hashing every
+/// changed prompt on both sides was a fifteenth of a 100-commit check; reports, approvals and
+/// promotion ask for it and get the same hash as before.
+final class ContentDigest: @unchecked Sendable {
+  let bytes: [UInt8]
+  private var computed: String?
+  private let lock = NSLock()
+
+  init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  var hex: String {
+    lock.lock()
+    defer { lock.unlock() }
+    if let computed { return computed }
+    let made = Prompt.sha256(of: bytes)
+    computed = made
+    return made
   }
 }
 
@@ -64,14 +98,14 @@ public struct PromptReader {
       guard let bytes = try repository.contents(at: location.textPath) else { return nil }
       guard let front = FrontMatter(bytes) else {
         return Prompt(
-          location: location, text: String(decoding: bytes, as: UTF8.self), sha256: Prompt.sha256(of: bytes), textStartLine: 1,
+          location: location, textBytes: bytes, textStartLine: 1,
           card: nil,
           problems: [CardProblem(file: location.cardPath, line: 1, message: "no YAML front matter: the file must start with a `---` line, the card, and a closing `---` line")],
           changelogMarkdown: nil)
       }
       let parsed = PromptCard.parse(front.yaml, file: location.cardPath, lineOffset: front.yamlLineOffset)
       return Prompt(
-        location: location, text: String(decoding: front.body, as: UTF8.self), sha256: Prompt.sha256(of: Array(front.body)),
+        location: location, textBytes: Array(front.body),
         textStartLine: front.bodyStartLine, card: parsed.card, problems: parsed.problems + idProblems(parsed.card, location),
         changelogMarkdown: nil)
     case .folder:
@@ -92,8 +126,7 @@ public struct PromptReader {
       }
       let changelog = try location.changelogPath.flatMap { try repository.contents(at: $0) }
       return Prompt(
-        location: location, text: textBytes.map { String(decoding: $0, as: UTF8.self) },
-        sha256: textBytes.map(Prompt.sha256(of:)), textStartLine: 1, card: card, problems: problems,
+        location: location, textBytes: textBytes, textStartLine: 1, card: card, problems: problems,
         changelogMarkdown: changelog.map { String(decoding: $0, as: UTF8.self) })
     }
   }

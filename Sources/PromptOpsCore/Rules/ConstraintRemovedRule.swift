@@ -6,7 +6,7 @@ struct ConstraintRemovedRule: Rule {
   func check(_ changeSet: ChangeSet, _ context: RuleContext) -> [Finding] {
     changeSet.changes.flatMap { change -> [Finding] in
       guard change.status == .modified || change.status == .renamed, let old = change.old, let new = change.new,
-        old.sha256 != new.sha256
+        !old.hasSameText(as: new)
       else { return [] }
       let lost = ConstraintDiff.lostConstraints(old: PromptText(old.text), new: PromptText(new.text), scanner: context.constraints)
       return lost.map { item in
