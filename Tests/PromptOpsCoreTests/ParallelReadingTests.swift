@@ -4,9 +4,9 @@ import PromptOpsCore
 import Testing
 import TestSupport
 
-/// Long ranges read their changed prompts on several threads, one repository handle each. The
-/// verdict must be exactly the one a single thread reaches.
-@Suite("reading changed prompts on several threads")
+/// Long ranges read their changed prompts on several threads, one repository handle each, and
+/// run the rules side by side. The verdict must be exactly the one a single thread reaches.
+@Suite("reading changed prompts and running rules on several threads")
 struct ParallelReadingTests {
   @Test func manyThreadsAgreeWithOne() throws {
     let repo = try TempRepo("parallel-reading")
@@ -52,5 +52,6 @@ struct ParallelReadingTests {
     #expect(parallelReads == singleReads)
     #expect(single.findings.contains { $0.rule == "card-invalid" })
     #expect(single.findings.contains { $0.rule == "version-not-bumped" })
+    #expect(single.findings.contains { $0.rule == "constraint-removed" })
   }
 }

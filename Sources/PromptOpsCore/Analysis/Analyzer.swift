@@ -91,6 +91,32 @@ public final class Analyzer {
     return layoutOnly
   }
 
+  /// Every enabled version rule's findings, at its configured severity, in rule order.
+  ///
+  /// The rules are independent of each other, so over a large change set they run side by side
+  /// (the constraint rule alone re-reads every changed text, a quarter of a 100-commit check's
+  /// rules); a small one is not worth a thread.
+  private func runRules(over changeSet: ChangeSet, context: RuleContext, configuration: Configuration) throws -> [Finding] {
+    let enabled = versionRules.compactMap { rule in configuration.severity(of: type(of: rule).id).map { (rule, $0) } }
+    func findings(_ index: Int) -> [Finding] {
+      let (rule, severity) = enabled[index]
+      return rule.check(changeSet, context).map { finding in
+        var finding = finding
+        finding.severity = severity
+        return finding
+      }
+    }
+    guard readingThreads > 1, changeSet.changes.count >= 2 * ChangeSetBuilder.promptsPerWorker else {
+      return enabled.indices.flatMap(findings)
+    }
+    let results = ParallelResults<[Finding]>(count: enabled.count)
+    let job = UncheckedSendable(findings)
+    DispatchQueue.concurrentPerform(iterations: enabled.count) { index in
+      results.store(index, .success(job.value(index)))
+    }
+    return try results.collect().flatMap { $0 }
+  }
+
   /// Reads `.promptops.yml` from a snapshot; the defaults when there is none.
   public func configuration(in snapshot: Snapshot) throws -> Configuration {
     guard let bytes = try repository.contents(at: Configuration.fileName, in: snapshot) else { return Configuration() }
@@ -112,15 +138,7 @@ public final class Analyzer {
     timer.mark("read prompts")
     let context = RuleContext(constraints: ConstraintScanner(keywords: configuration.constraintKeywords))
 
-    var findings: [Finding] = []
-    for rule in versionRules {
-      let ruleID = type(of: rule).id
-      guard let severity = configuration.severity(of: ruleID) else { continue }
-      for var finding in rule.check(changeSet, context) {
-        finding.severity = severity
-        findings.append(finding)
-      }
-    }
+    var findings = try runRules(over: changeSet, context: context, configuration: configuration)
     findings += try approvalFindings(for: comparison, sides: sides, changeSet: changeSet)
     timer.mark("rules")
     if let evals {
