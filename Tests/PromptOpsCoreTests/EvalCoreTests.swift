@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import PromptOpsCore
 
@@ -137,6 +138,47 @@ struct EvalCoreTests {
       renderedPrompt: "prompt 4 edited", workingDirectory: "/", providerFileHashes: [])
     _ = await runner.run(changed)
     #expect(provider.calls == 13)
+  }
+
+  /// Stored results are written by JSONEncoder and read back by hand; every shape a result can
+  /// take must come back equal, and a damaged file must read as no result.
+  @Test func storedResultsReadBackAsWritten() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-cache-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let cache = EvalCache(directory: folder)
+    var random = SplitMix64(state: 17)
+    func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+    let texts = ["", "plain", "quote \" and \\ back", "line\nbreak\ttab", "é 漢字 🙂", "\u{01}"]
+    let numbers: [Double] = [0, 1, 0.1, 0.75, 1e-7, 123456.5, 3, 2.5e10]
+    let values: [JSONValue?] = [nil, .null, .string("x"), .integer(7), .number(0.5), .bool(false), .array([.integer(1), .string("a")]), .object(["k": .null])]
+    for index in 0..<300 {
+      var result = RunResult(output: pick(texts), latencyMs: pick(numbers))
+      if random.next() % 2 == 0 { result.tokenUsage = TokenUsage(prompt: Int(random.next() % 900), completion: Int(random.next() % 90)) }
+      if random.next() % 2 == 0 { result.cost = pick(numbers) }
+      if random.next() % 3 == 0 { result.error = pick(texts) }
+      if random.next() % 3 != 0 {
+        let components = (0..<Int(random.next() % 4)).map { _ in
+          AssertionOutcome(
+            pass: random.next() % 2 == 0, score: pick(numbers), reason: pick(texts), type: pick(["contains", "not-equals", "llm-rubric"]),
+            value: pick(values), weight: pick(numbers), metric: random.next() % 2 == 0 ? nil : pick(texts))
+        }
+        result.grading = GradingOutcome(pass: random.next() % 2 == 0, score: pick(numbers), reason: pick(texts), components: components)
+      }
+      let key = String(format: "%064x", index)
+      cache.store(result, key: key)
+      // Decodable reads a stored null as no value; so must the hand-written reading.
+      var expected = try JSONDecoder().decode(RunResult.self, from: try JSONEncoder().encode(result))
+      expected.cached = false
+      #expect(cache.load(key) == expected, "result \(index)")
+      #expect(expected.output == result.output && expected.grading?.components.count == result.grading?.components.count)
+    }
+    let damaged = String(format: "%064x", 9_999)
+    cache.store(RunResult(output: "x", latencyMs: 1), key: damaged)
+    let file = "\(folder)/\(damaged.prefix(2))/\(damaged).json"
+    for text in [#"{"output":"x"}"#, #"{"output":1,"latencyMs":1}"#, #"{"output":"x","latencyMs":1,"grading":{"pass":true}}"#, "not json", ""] {
+      try text.write(toFile: file, atomically: true, encoding: .utf8)
+      #expect(cache.load(damaged) == nil, "\(text)")
+    }
   }
 
   @Test func repeatRunsEachRepetitionAndHonoursMinPass() async throws {
