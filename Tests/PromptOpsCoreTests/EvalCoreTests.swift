@@ -149,7 +149,13 @@ struct EvalCoreTests {
     var random = SplitMix64(state: 17)
     func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
     let texts = ["", "plain", "quote \" and \\ back", "line\nbreak\ttab", "é 漢字 🙂", "\u{01}"]
-    let numbers: [Double] = [0, 1, 0.1, 0.75, 1e-7, 123456.5, 3, 2.5e10]
+    // Long ones too: JSONEncoder writes latencies such as 100.53291702270508, which Foundation's
+    // reader hands over as decimal numbers.
+    var numbers: [Double] = [0, 1, 0.1, 0.75, 1e-7, 123456.5, 3, 2.5e10, 0.1 + 0.2, 2.0 / 3, 100.53291702270508, -13975.357142857143]
+    for _ in 0..<40 {
+      let bits = Double(bitPattern: random.next())
+      if bits.isFinite { numbers.append(bits) }
+    }
     let values: [JSONValue?] = [nil, .null, .string("x"), .integer(7), .number(0.5), .bool(false), .array([.integer(1), .string("a")]), .object(["k": .null])]
     for index in 0..<300 {
       var result = RunResult(output: pick(texts), latencyMs: pick(numbers))

@@ -55,6 +55,30 @@ struct JSONValueTests {
     }
   }
 
+  /// Numbers longer than 17 characters reach JSONValue as decimal numbers, whose `doubleValue`
+  /// can be a unit in the last place off; each must read as the Double its text names.
+  @Test func longNumbersReadExactly() throws {
+    var random = SplitMix64(state: 31)
+    var texts = ["100.53291702270508", "0.30000000000000004", "-13975.357142857143", "0.6666666666666666", "1e-7", "2.5e-300"]
+    for _ in 0..<500 {
+      let value = Double(bitPattern: random.next())
+      if value.isFinite { texts.append("\(value)") }
+    }
+    for text in texts {
+      let expected = try #require(Double(text))
+      let parsed = try JSONValue.parse(Data("[\(text)]".utf8))
+      guard case .array(let items) = parsed, items.count == 1 else {
+        Issue.record("\(text) read as \(parsed)")
+        continue
+      }
+      switch items[0] {
+      case .number(let number): #expect(number == expected, "\(text)")
+      case .integer(let whole): #expect(Double(whole) == expected, "\(text)")
+      default: Issue.record("\(text) read as \(parsed)")
+      }
+    }
+  }
+
   /// The canonical text is written as bytes; it must stay the text cache keys and recorded notes
   /// were made of: keys in Swift's string order, no spaces, numbers as Swift prints them, strings
   /// quoted by the scalar path. The reference below writes it the plain way.

@@ -53,5 +53,9 @@ struct ParallelReadingTests {
     #expect(single.findings.contains { $0.rule == "card-invalid" })
     #expect(single.findings.contains { $0.rule == "version-not-bumped" })
     #expect(single.findings.contains { $0.rule == "constraint-removed" })
+    // The prompt list of the JSON report reads back as written, hashes (made on demand) included.
+    let decoded = try JSONDecoder().decode([PromptSummary].self, from: JSONEncoder().encode(single.prompts))
+    #expect(decoded == single.prompts)
+    #expect(decoded.filter { $0.status != .deleted }.allSatisfy { $0.sha256?.utf8.count == 64 })
   }
 }

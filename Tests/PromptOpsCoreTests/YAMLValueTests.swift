@@ -84,6 +84,21 @@ struct YAMLValueTests {
     #expect(value.jsonValue == node.jsonValue)
   }
 
+  /// How an unquoted scalar is typed for suites (YAML 1.2's core schema, as promptfoo reads it).
+  @Test(arguments: [
+    ("", JSONValue.null), ("~", .null), ("null", .null), ("NULL", .null), ("true", .bool(true)), ("False", .bool(false)),
+    ("yes", .string("yes")), ("42", .integer(42)), ("-3", .integer(-3)), ("+7", .integer(7)), ("0.8", .number(0.8)),
+    ("+1.5", .number(1.5)), (".5", .number(0.5)), ("1e3", .number(1000)), ("1.10", .number(1.1)), ("1.2.0", .string("1.2.0")),
+    ("2026-11-25", .string("2026-11-25")), (".inf", .string(".inf")), ("nan", .string("nan")), ("1_000", .string("1_000")),
+    ("v2", .string("v2")), ("٣", .string("٣")),
+  ] as [(String, JSONValue)])
+  func plainScalarsAreTypedAsTheCoreSchemaTypesThem(text: String, expected: JSONValue) {
+    #expect(JSONValue(plainYAMLScalar: text) == expected)
+    // Quoted, the same text stays text.
+    let quoted = try? YAMLValue.parse("value: '\(text)'\n")
+    #expect(quoted?["value"]?.jsonValue == .string(text))
+  }
+
   @Test func aFrontMatterOffsetShiftsTheProblemLine() {
     #expect(throws: Never.self) { _ = try YAMLValue.parse("id: a\n", lineOffset: 5) }
     do {

@@ -24,7 +24,7 @@ public struct GateReport: Sendable {
 }
 
 /// One changed prompt, as the JSON contract lists it.
-public struct PromptSummary: Encodable, Sendable, Equatable {
+public struct PromptSummary: Codable, Sendable, Equatable {
   public let id: String
   public let path: String
   public let oldPath: String?
@@ -61,6 +61,19 @@ public struct PromptSummary: Encodable, Sendable, Equatable {
     case newVersion = "new_version"
     case requiredBump = "required_bump"
     case oldSha256 = "old_sha256"
+  }
+
+  public init(from decoder: Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    id = try container.decode(String.self, forKey: .id)
+    path = try container.decode(String.self, forKey: .path)
+    oldPath = try container.decodeIfPresent(String.self, forKey: .oldPath)
+    status = try container.decode(PromptChange.Status.self, forKey: .status)
+    oldVersion = try container.decodeIfPresent(String.self, forKey: .oldVersion)
+    newVersion = try container.decodeIfPresent(String.self, forKey: .newVersion)
+    requiredBump = try container.decode(BumpLevel.self, forKey: .requiredBump)
+    digest = try container.decodeIfPresent(String.self, forKey: .sha256).map(ContentDigest.init(hex:))
+    oldDigest = try container.decodeIfPresent(String.self, forKey: .oldSha256).map(ContentDigest.init(hex:))
   }
 
   public func encode(to encoder: Encoder) throws {

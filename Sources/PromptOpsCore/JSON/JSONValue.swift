@@ -22,7 +22,10 @@ public indirect enum JSONValue: Hashable, Sendable {
         switch String(cString: number.objCType) {
         case "c", "B": self = .bool(number.boolValue)
         case "d", "f":
-          let double = number.doubleValue
+          // Numbers longer than 17 characters arrive as NSDecimalNumber, whose `doubleValue` can
+          // be a unit in the last place off; its decimal text converts exactly. (JSONEncoder
+          // writes most latencies and many scores that long.)
+          let double = (number as? NSDecimalNumber).flatMap { Double($0.description) } ?? number.doubleValue
           self = double.rounded() == double && abs(double) < 9e15 ? .integer(Int64(double)) : .number(double)
         default: self = .integer(number.int64Value)
         }

@@ -71,6 +71,12 @@ final class ContentDigest: @unchecked Sendable {
 
   init(_ bytes: [UInt8]) { self.bytes = bytes }
 
+  /// A hash read back from a report, without the text it was made of (`bytes` is empty).
+  init(hex: String) {
+    bytes = []
+    computed = hex
+  }
+
   var hex: String {
     lock.lock()
     defer { lock.unlock() }
