@@ -23,7 +23,8 @@ let package = Package(
     ),
     // zlib (Debian's zlib1g-dev, which libgit2-dev brings), for gzip-compressed log files.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    // The system's libcurl, loaded on the first HTTP request (eval providers), never linked.
+    // The system's libcurl, loaded by `eval` (at launch, on a second thread) or by the first HTTP
+    // request of the gate's evals; never linked.
     .target(name: "CLibcurl"),
     // Keeps libgit2's start-up from loading the system CA bundle (the executable only).
     .target(name: "CLibgit2Startup"),

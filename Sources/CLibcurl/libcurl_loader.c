@@ -8,7 +8,8 @@
 #include <string.h>
 
 // libcurl's ABI (stable since 7.x): the few types and option numbers used here, so building
-// promptops needs no curl headers and running it needs libcurl only when a model is called.
+// promptops needs no curl headers and running it needs libcurl only for `eval` and the gate's
+// evals (`check` and the hooks never load it).
 typedef void CURL;
 typedef void CURLSH;
 struct curl_slist;

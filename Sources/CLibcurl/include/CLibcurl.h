@@ -32,10 +32,11 @@ int promptops_http_exchange(
   const char *method, const char *url, const char *const *headers, size_t header_count, const void *body,
   size_t body_length, long timeout_ms, promptops_http_answer *answer);
 
-/// Maps libcurl and the libraries it needs (about twenty, with their constructors) without
-/// initialising it, so that the first exchange does not wait for the loading. Safe on a thread of
-/// its own while the process may exit: the dynamic loader serialises loading and exit, whereas
-/// libcurl's initialisation (TLS libraries with exit handlers) is left to the first exchange.
+/// Maps libcurl and the libraries it needs (about twenty; their constructors run, GnuTLS's and
+/// p11-kit's setting themselves up) so that the first exchange does not wait for the loading;
+/// `curl_global_init` is left to the first exchange. Safe on a thread of its own while the
+/// process may exit, with glibc: dlopen holds the loader's lock while constructors run, and exit
+/// takes the same lock before running destructors, so it waits for the load to finish.
 void promptops_http_preload(void);
 
 /// Frees the buffers of an answer.

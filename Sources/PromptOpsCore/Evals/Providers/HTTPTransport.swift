@@ -36,8 +36,10 @@ enum HTTPTransport {
   ///
   /// Loading it maps about twenty shared libraries and runs their constructors, some 5–10 ms
   /// the first request would otherwise wait for; started at launch, it overlaps reading the
-  /// command line, the repository and the suites. libcurl is initialised by the first request,
-  /// as before: only the loading is safe to leave running when the process exits.
+  /// command line, the repository and the suites. It is started for every `eval`, cached and
+  /// HTTP-free ones included (a second thread's work, and an exit that waits for the load at
+  /// worst). libcurl is initialised by the first request, as before: only the loading is safe to
+  /// leave running when the process exits (see `promptops_http_preload`).
   static func preloadInBackground() {
     let thread = Thread { promptops_http_preload() }
     thread.stackSize = 1 << 20
