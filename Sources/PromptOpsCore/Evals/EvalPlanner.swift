@@ -11,6 +11,9 @@ public struct EvalPlanner {
   let snapshot: Snapshot
   let layout: PromptLayout
   let environment: [String: String]
+  /// Suites already read from this snapshot: a gate reads a changed prompt's suites for the
+  /// weakening check and again to plan its tests.
+  private let loadedSuites = LoadedSuites()
 
   public init(repository: Repository, configuration: Configuration, snapshot: Snapshot, environment: [String: String] = ProcessInfo.processInfo.environment) {
     self.repository = repository
@@ -21,6 +24,14 @@ public struct EvalPlanner {
   }
 
   private var settings: EvalSettings { configuration.evals }
+
+  /// The suite at `path` in this snapshot, read once.
+  private func loadSuite(_ path: String) throws -> EvalSuite {
+    if let known = loadedSuites.result(for: path) { return try known.get() }
+    let result = Result { try loader.load(path: path) }
+    loadedSuites.store(result, for: path)
+    return try result.get()
+  }
 
   private var loader: SuiteLoader {
     let repository = self.repository
@@ -91,7 +102,7 @@ public struct EvalPlanner {
       let changedSet = Set(unattributed)
       func touched(_ suitePath: String) -> Bool {
         if changedSet.contains(suitePath) { return true }
-        guard let suite = try? loader.load(path: suitePath) else { return false }
+        guard let suite = try? loadSuite(suitePath) else { return false }
         return suite.inputFiles.keys.contains(where: changedSet.contains)
       }
       for file in try suitesThatMayRead(unattributed) {
@@ -220,7 +231,7 @@ public struct EvalPlanner {
     for path in paths {
       let suite: EvalSuite
       do {
-        suite = try loader.load(path: path)
+        suite = try loadSuite(path)
       } catch let problem as SuiteProblem {
         errors.append(problem)
         continue
@@ -268,7 +279,7 @@ public struct EvalPlanner {
     var result: [String: Result<EvalSuite, SuiteProblem>] = [:]
     for path in suitePaths(for: prompt) {
       do {
-        result[path] = .success(try loader.load(path: path))
+        result[path] = .success(try loadSuite(path))
       } catch let problem as SuiteProblem {
         result[path] = .failure(problem)
       } catch {
@@ -276,5 +287,23 @@ public struct EvalPlanner {
       }
     }
     return result
+  }
+}
+
+/// Suites read by one planner, by path; shared by its copies.
+private final class LoadedSuites: @unchecked Sendable {
+  private var results: [String: Result<EvalSuite, any Error>] = [:]
+  private let lock = NSLock()
+
+  func result(for path: String) -> Result<EvalSuite, any Error>? {
+    lock.lock()
+    defer { lock.unlock() }
+    return results[path]
+  }
+
+  func store(_ result: Result<EvalSuite, any Error>, for path: String) {
+    lock.lock()
+    defer { lock.unlock() }
+    results[path] = result
   }
 }
