@@ -294,123 +294,121 @@ extension Repository {
     let childCount = folder.map { cache?.childCount($0) ?? 0 } ?? 0
     var childCursor = 0
 
-    do {
-      let base = index.pathBytes.baseAddress!
-      var t = 0
-      var position = range.lowerBound
-      while position < range.upperBound || t < treeCount {
-        // The tree's next entry (blobs and subtrees only).
-        var treeEntry: OpaquePointer?
-        var treeIsFolder = false
-        while t < treeCount {
-          let candidate = git_tree_entry_byindex(tree, t)!
-          let type = git_tree_entry_type(candidate)
-          if type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE {
-            treeEntry = candidate
-            treeIsFolder = type == GIT_OBJECT_TREE
-            break
-          }
-          t += 1
+    let paths = index.pathBytes.baseAddress!
+    var t = 0
+    var position = range.lowerBound
+    while position < range.upperBound || t < treeCount {
+      // The tree's next entry (blobs and subtrees only).
+      var treeEntry: OpaquePointer?
+      var treeIsFolder = false
+      while t < treeCount {
+        let candidate = git_tree_entry_byindex(tree, t)!
+        let type = git_tree_entry_type(candidate)
+        if type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE {
+          treeEntry = candidate
+          treeIsFolder = type == GIT_OBJECT_TREE
+          break
         }
-        // The index's next item: a file directly here, or a whole subfolder.
-        var itemName = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-        var itemIsFolder = false
-        var itemEnd = position
-        var itemChild: IndexCacheTree.Folder?
-        if position < range.upperBound {
+        t += 1
+      }
+      // The index's next item: a file directly here, or a whole subfolder.
+      var itemName = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+      var itemIsFolder = false
+      var itemEnd = position
+      var itemChild: IndexCacheTree.Folder?
+      if position < range.upperBound {
+        let entry = index.entries[position]
+        let restStart = Int(entry.pathStart) + prefixLength
+        let restEnd = entry.pathRange.upperBound
+        let rest = UnsafeBufferPointer(start: paths + restStart, count: restEnd - restStart)
+        if let slash = rest.firstIndex(of: 0x2F) {
+          itemIsFolder = true
+          itemName = UnsafeBufferPointer(rebasing: rest[..<slash])
+          let folderPrefix = UnsafeBufferPointer(start: paths + Int(entry.pathStart), count: prefixLength + slash + 1)
+          func below(_ p: Int) -> Bool {
+            guard p < range.upperBound else { return false }
+            let other = index.entries[p]
+            return Int(other.pathLength) >= folderPrefix.count
+              && memcmp(paths + Int(other.pathStart), folderPrefix.baseAddress!, folderPrefix.count) == 0
+          }
+          if let cache, let folder {
+            while childCursor < childCount, gitOrder(cache.name(cache.child(folder, at: childCursor)), true, itemName, true) < 0 {
+              childCursor += 1
+            }
+            if childCursor < childCount {
+              let candidate = cache.child(folder, at: childCursor)
+              let name = cache.name(candidate)
+              if name.count == itemName.count, memcmp(name.baseAddress!, itemName.baseAddress!, name.count) == 0 {
+                itemChild = candidate
+              }
+            }
+          }
+          itemEnd = position + 1
+          if let count = itemChild.flatMap({ cache?.entryCount($0) }), count > 0, position + count <= range.upperBound, below(position + count - 1),
+            !below(position + count)
+          {
+            itemEnd = position + count
+          } else {
+            while below(itemEnd) { itemEnd += 1 }
+          }
+        } else {
+          itemName = rest
+          itemEnd = position + 1
+          // Submodules, and entries added with `git add -N` (no content yet), take no part,
+          // as in git diff --cached.
+          if entry.mode == 0o160000 || entry.intentToAdd {
+            position = itemEnd
+            continue
+          }
+        }
+      }
+      let haveItem = position < range.upperBound
+      let order: Int
+      if let treeEntry, haveItem {
+        let name = git_tree_entry_name(treeEntry)!
+        let treeName = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
+        order = gitOrder(treeName, treeIsFolder, itemName, itemIsFolder)
+      } else {
+        order = treeEntry == nil ? 1 : -1
+      }
+      func treeEntryName() -> String { String(cString: git_tree_entry_name(treeEntry!)) }
+      if order == 0, let treeEntry {
+        let treeID = ObjectID(git_tree_entry_id(treeEntry))
+        if itemIsFolder {
+          // The common case at scale: an untouched folder whose cache-tree entry still names
+          // the base's tree. Skipped here, before its path string is even built.
+          if let cache, let itemChild, cache.id(itemChild) == treeID, cache.entryCount(itemChild) == itemEnd - position {
+            t += 1
+            position = itemEnd
+            continue
+          }
+          try compareIndexFolder(
+            index, base: treeID, cache: itemChild, path: path + treeEntryName() + "/", range: position..<itemEnd,
+            into: &result)
+        } else {
           let entry = index.entries[position]
-          let restStart = Int(entry.pathStart) + prefixLength
-          let restEnd = entry.pathRange.upperBound
-          let rest = UnsafeBufferPointer(start: base + restStart, count: restEnd - restStart)
-          if let slash = rest.firstIndex(of: 0x2F) {
-            itemIsFolder = true
-            itemName = UnsafeBufferPointer(rebasing: rest[..<slash])
-            let folderPrefix = UnsafeBufferPointer(start: base + Int(entry.pathStart), count: prefixLength + slash + 1)
-            func below(_ p: Int) -> Bool {
-              guard p < range.upperBound else { return false }
-              let other = index.entries[p]
-              return Int(other.pathLength) >= folderPrefix.count
-                && memcmp(base + Int(other.pathStart), folderPrefix.baseAddress!, folderPrefix.count) == 0
-            }
-            if let cache, let folder {
-              while childCursor < childCount, gitOrder(cache.name(cache.child(folder, at: childCursor)), true, itemName, true) < 0 {
-                childCursor += 1
-              }
-              if childCursor < childCount {
-                let candidate = cache.child(folder, at: childCursor)
-                let name = cache.name(candidate)
-                if name.count == itemName.count, memcmp(name.baseAddress!, itemName.baseAddress!, name.count) == 0 {
-                  itemChild = candidate
-                }
-              }
-            }
-            itemEnd = position + 1
-            if let count = itemChild.flatMap({ cache?.entryCount($0) }), count > 0, position + count <= range.upperBound, below(position + count - 1),
-              !below(position + count)
-            {
-              itemEnd = position + count
-            } else {
-              while below(itemEnd) { itemEnd += 1 }
-            }
-          } else {
-            itemName = rest
-            itemEnd = position + 1
-            // Submodules, and entries added with `git add -N` (no content yet), take no part,
-            // as in git diff --cached.
-            if entry.mode == 0o160000 || entry.intentToAdd {
-              position = itemEnd
-              continue
-            }
+          if entry.id != treeID {
+            let name = path + treeEntryName()
+            result.append(PathChange(status: .modified, oldPath: name, newPath: name, oldID: treeID, newID: entry.id))
           }
         }
-        let haveItem = position < range.upperBound
-        let order: Int
-        if let treeEntry, haveItem {
-          let name = git_tree_entry_name(treeEntry)!
-          let treeName = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
-          order = gitOrder(treeName, treeIsFolder, itemName, itemIsFolder)
+        t += 1
+        position = itemEnd
+      } else if order < 0, let treeEntry {
+        let treeID = ObjectID(git_tree_entry_id(treeEntry))
+        if treeIsFolder {
+          try collectFiles(inTree: treeID, path: path + treeEntryName() + "/", status: .deleted, into: &result)
         } else {
-          order = treeEntry == nil ? 1 : -1
+          result.append(PathChange(status: .deleted, oldPath: path + treeEntryName(), newPath: nil, oldID: treeID, newID: nil))
         }
-        func treeEntryName() -> String { String(cString: git_tree_entry_name(treeEntry!)) }
-        if order == 0, let treeEntry {
-          let treeID = ObjectID(git_tree_entry_id(treeEntry))
-          if itemIsFolder {
-            // The common case at scale: an untouched folder whose cache-tree entry still names
-            // the base's tree. Skipped here, before its path string is even built.
-            if let cache, let itemChild, cache.id(itemChild) == treeID, cache.entryCount(itemChild) == itemEnd - position {
-              t += 1
-              position = itemEnd
-              continue
-            }
-            try compareIndexFolder(
-              index, base: treeID, cache: itemChild, path: path + treeEntryName() + "/", range: position..<itemEnd,
-              into: &result)
-          } else {
-            let entry = index.entries[position]
-            if entry.id != treeID {
-              let name = path + treeEntryName()
-              result.append(PathChange(status: .modified, oldPath: name, newPath: name, oldID: treeID, newID: entry.id))
-            }
-          }
-          t += 1
-          position = itemEnd
-        } else if order < 0, let treeEntry {
-          let treeID = ObjectID(git_tree_entry_id(treeEntry))
-          if treeIsFolder {
-            try collectFiles(inTree: treeID, path: path + treeEntryName() + "/", status: .deleted, into: &result)
-          } else {
-            result.append(PathChange(status: .deleted, oldPath: path + treeEntryName(), newPath: nil, oldID: treeID, newID: nil))
-          }
-          t += 1
-        } else {
-          for p in position..<itemEnd {
-            let entry = index.entries[p]
-            guard entry.mode != 0o160000, !entry.intentToAdd else { continue }
-            result.append(PathChange(status: .added, oldPath: nil, newPath: index.pathString(entry), oldID: nil, newID: entry.id))
-          }
-          position = itemEnd
+        t += 1
+      } else {
+        for p in position..<itemEnd {
+          let entry = index.entries[p]
+          guard entry.mode != 0o160000, !entry.intentToAdd else { continue }
+          result.append(PathChange(status: .added, oldPath: nil, newPath: index.pathString(entry), oldID: nil, newID: entry.id))
         }
+        position = itemEnd
       }
     }
   }

@@ -140,8 +140,8 @@ struct EvalCoreTests {
     #expect(provider.calls == 13)
   }
 
-  /// Stored results are written by JSONEncoder and read back by hand; every shape a result can
-  /// take must come back equal, and a damaged file must read as no result.
+  /// Stored results are written to disk and read back; every shape a result can take, long and
+  /// random numbers included, must come back equal, and a damaged file must read as no result.
   @Test func storedResultsReadBackAsWritten() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-cache-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -172,7 +172,7 @@ struct EvalCoreTests {
       }
       let key = String(format: "%064x", index)
       cache.store(result, key: key)
-      // Decodable reads a stored null as no value; so must the hand-written reading.
+      // Decodable reads a stored null as no value.
       var expected = try JSONDecoder().decode(RunResult.self, from: try JSONEncoder().encode(result))
       expected.cached = false
       #expect(cache.load(key) == expected, "result \(index)")

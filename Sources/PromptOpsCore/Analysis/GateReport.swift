@@ -89,10 +89,4 @@ public struct PromptSummary: Codable, Sendable, Equatable {
     try container.encode(sha256, forKey: .sha256)
     try container.encodeIfPresent(oldSha256, forKey: .oldSha256)
   }
-
-  public static func == (lhs: PromptSummary, rhs: PromptSummary) -> Bool {
-    (lhs.id, lhs.path, lhs.oldPath, lhs.status) == (rhs.id, rhs.path, rhs.oldPath, rhs.status)
-      && (lhs.oldVersion, lhs.newVersion, lhs.requiredBump) == (rhs.oldVersion, rhs.newVersion, rhs.requiredBump)
-      && (lhs.sha256, lhs.oldSha256) == (rhs.sha256, rhs.oldSha256)
-  }
 }

@@ -77,8 +77,11 @@ extension JSONValue {
   /// An unquoted YAML scalar typed by the core schema: null, booleans, integers, finite numbers;
   /// anything else is text.
   init(plainYAMLScalar text: String) {
+    if YAMLSource.isNull(text) {
+      self = .null
+      return
+    }
     switch text {
-    case "", "~", "null", "Null", "NULL": self = .null; return
     case "true", "True", "TRUE": self = .bool(true); return
     case "false", "False", "FALSE": self = .bool(false); return
     default: break

@@ -64,7 +64,7 @@ public final class Prompt: Sendable {
 /// A check reported as text never needs it (two texts are compared as bytes), and hashing every
 /// changed prompt on both sides was a fifteenth of a 100-commit check; reports, approvals and
 /// promotion ask for it and get the same hash as before.
-final class ContentDigest: @unchecked Sendable {
+final class ContentDigest: @unchecked Sendable, Equatable {
   let bytes: [UInt8]
   private var computed: String?
   private let lock = NSLock()
@@ -76,6 +76,9 @@ final class ContentDigest: @unchecked Sendable {
     bytes = []
     computed = hex
   }
+
+  /// Two digests are equal when their hashes are.
+  static func == (lhs: ContentDigest, rhs: ContentDigest) -> Bool { lhs.hex == rhs.hex }
 
   var hex: String {
     lock.lock()
