@@ -16,15 +16,16 @@ extension Repository {
     return git_note_message(note).map { String(cString: $0) }
   }
 
-  /// Appends one line to the note on `commit`, creating the note when there is none.
+  /// Appends lines to the note on `commit` in one note commit, creating the note when there is
+  /// none; nothing is written when `lines` is empty.
   ///
   /// The author is the repository's configured identity (`user.name`, `user.email`), or
   /// `promptops <promptops@localhost>` on machines with none, such as CI runners.
-  public func appendNoteLine(_ line: String, on commit: ObjectID, ref: String) throws {
-    let existing = try note(on: commit, ref: ref) ?? ""
-    var text = existing
+  public func appendNoteLines(_ lines: [String], on commit: ObjectID, ref: String) throws {
+    guard !lines.isEmpty else { return }
+    var text = try note(on: commit, ref: ref) ?? ""
     if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-    text += line.hasSuffix("\n") ? line : line + "\n"
+    for line in lines { text += line.hasSuffix("\n") ? line : line + "\n" }
     var signature: UnsafeMutablePointer<git_signature>?
     git_error_clear()
     if git_signature_default(&signature, pointer) < 0 {

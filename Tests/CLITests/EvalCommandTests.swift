@@ -76,6 +76,8 @@ struct EvalCommandTests {
     #expect(result.stdout.contains("PASS b 1.0.0: pass rate 100% (2/2)"))
     let records = try notes(repo)
     #expect(records.count == 2)
+    // Both prompts' records arrive in one note commit, not one commit per prompt.
+    #expect(try repo.git("rev-list", "--count", "refs/notes/promptops").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     let a = try #require(records.first { $0["prompt"] as? String == "a" })
     #expect(a["sha256"] as? String == (try sha256sum(repo.path + "/prompts/a/prompt.txt")))
     #expect(a["passed"] as? Bool == true)

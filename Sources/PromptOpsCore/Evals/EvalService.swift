@@ -143,7 +143,7 @@ public final class EvalService {
       commit: commit, shard: shard, plans: plans, unitResults: results, prompts: prompts, statistics: statistics, timestamp: Date())
   }
 
-  /// Appends one note line per evaluated prompt to the commit's note.
+  /// Appends one note line per evaluated prompt to the commit's note, in one note commit.
   ///
   /// Appending reads the note and writes it back, so writers on one machine take turns through
   /// an exclusive lock on `promptops/notes.lock` in the git directory; writers on different
@@ -153,16 +153,15 @@ public final class EvalService {
     guard !records.isEmpty else { return }
     try withNotesLock {
       let existing = try recordedResults(on: commit)
-      for record in records {
-        // A rerun served from the cache says nothing new: the same verdict on the same inputs.
-        if existing.contains(where: {
+      // A rerun served from the cache says nothing new: the same verdict on the same inputs.
+      let new = records.filter { record in
+        !existing.contains {
           $0.prompt == record.prompt && $0.inputsSHA256 == record.inputsSHA256 && $0.passed == record.passed && $0.passRate == record.passRate
             && $0.score == record.score && $0.errors == record.errors
-        }) {
-          continue
         }
-        try repository.appendNoteLine(record.jsonLine, on: commit, ref: Self.notesRef)
       }
+      // One note commit for the whole run, however many prompts it evaluated.
+      try repository.appendNoteLines(new.map(\.jsonLine), on: commit, ref: Self.notesRef)
     }
   }
 
