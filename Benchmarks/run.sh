@@ -3,7 +3,7 @@
 #
 # Usage: bash Benchmarks/run.sh [--quick]
 #
-# For each repository size it times, side by side in one hyperfine invocation:
+# For each repository size it times, side by side in interleaved rounds (interleave.py):
 #   promptops check --staged          vs  git diff --cached --name-only
 #   promptops check --base HEAD~100   vs  git diff --name-status -M HEAD~100 HEAD
 #   promptops gate --base HEAD~100    vs  git diff --name-status -M HEAD~100 HEAD
@@ -48,10 +48,6 @@ while [ $# -gt 0 ]; do
 done
 
 
-# Quote one word for hyperfine's command splitting (POSIX shell-words rules).
-shell_quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
-
-
 # --- Prerequisites -----------------------------------------------------------------------
 
 if [ ! -x "$BIN" ]; then
@@ -61,8 +57,6 @@ if [ ! -x "$BIN" ]; then
 fi
 command -v git >/dev/null 2>&1 || die "git is missing"
 command -v python3 >/dev/null 2>&1 || die "python3 is missing"
-command -v hyperfine >/dev/null 2>&1 || need_package hyperfine hyperfine
-command -v hyperfine >/dev/null 2>&1 || die "hyperfine is still missing after installing it"
 if ! { [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; }; then
     need_package "GNU time (/usr/bin/time)" time
     /usr/bin/time -f %M true >/dev/null 2>&1 || die "/usr/bin/time does not accept -f %M (GNU time needed)"
@@ -136,16 +130,7 @@ LABELS=(
     "promptops gate --base HEAD~$RANGE"
     "git diff --name-status -M HEAD~$RANGE HEAD (gate peer)"
 )
-BIN_Q=$(shell_quote "$BIN")
-COMMANDS=(
-    "$BIN_Q check --staged"
-    "git diff --cached --name-only"
-    "$BIN_Q check --base HEAD~$RANGE"
-    "git diff --name-status -M HEAD~$RANGE HEAD"
-    "$BIN_Q gate --base HEAD~$RANGE"
-    "git diff --name-status -M HEAD~$RANGE HEAD"
-)
-# The same commands as argument vectors, for running them once under /usr/bin/time.
+# The commands as argument vectors.
 command_argv() {
     case $1 in
         0) ARGV=("$BIN" check --staged) ;;
@@ -182,15 +167,16 @@ measure_size() {
     done
     rm -f "$out/time.txt"
 
-    # Wall time, all six commands in one hyperfine run so they share the same conditions.
-    local -a args=(-N --warmup "$WARMUP" --runs "$RUNS" -i --time-unit millisecond
-                   --export-json "$out/hyperfine.json")
+    # Wall time: all six commands in interleaved rounds, so a slow spell of the machine falls
+    # on both sides of each pair alike.
+    local -a args=(--warmup "$WARMUP" --runs "$RUNS" --export-json "$out/timings.json")
     for i in "${!LABELS[@]}"; do
-        args+=(--command-name "${LABELS[$i]}")
+        command_argv "$i"
+        args+=(--command "${LABELS[$i]}" "$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "${ARGV[@]}")")
     done
-    say "$n prompts: hyperfine, $WARMUP warm-up and $RUNS timed runs per command"
-    (cd "$repo" && hyperfine "${args[@]}" "${COMMANDS[@]}") >&2 \
-        || die "hyperfine failed in $repo"
+    say "$n prompts: $WARMUP warm-up and $RUNS timed rounds, each running every command once"
+    (cd "$repo" && python3 "$BENCH_DIR/interleave.py" "${args[@]}") >&2 \
+        || die "timing the commands failed in $repo"
 
     # The commands must not have changed what is staged.
     local staged
@@ -282,10 +268,10 @@ data = {
 
 for n in sizes:
     out = os.path.join(work, f"results-{n}")
-    with open(os.path.join(out, "hyperfine.json")) as f:
+    with open(os.path.join(out, "timings.json")) as f:
         hf = json.load(f)["results"]
     if len(hf) != 6:
-        sys.exit(f"run.sh: {out}/hyperfine.json holds {len(hf)} results, expected 6")
+        sys.exit(f"run.sh: {out}/timings.json holds {len(hf)} results, expected 6")
     memory = {}
     with open(os.path.join(out, "memory.tsv")) as f:
         for line in f:
@@ -297,7 +283,7 @@ for n in sizes:
     commands = []
     for i, r in enumerate(hf):
         codes = sorted(set(r.get("exit_codes") or []))
-        if any(c is None or c >= 2 for c in codes):
+        if any(c is None or c < 0 or c >= 2 for c in codes):
             sys.exit(f"run.sh: '{r['command']}' exited with {codes} during the timed runs at {n} prompts")
         commands.append({
             "command": r["command"],
@@ -368,8 +354,9 @@ lines = [
     "",
     f"Machine: {m['cores']} cores, {m['cpu']}, Linux {m['kernel']}, git {m['git']}, promptops {m['promptops']}.",
     f"Repositories: {' and '.join(fmt_n(n) for n in sizes)} prompts, {fmt_n(data['parameters']['commits'])} commits each "
-    f"(`Benchmarks/generate_repo.py`); one unbumped prompt edit is staged. hyperfine, "
-    f"{data['parameters']['warmup']} warm-up and {data['parameters']['runs']} timed runs per command; "
+    f"(`Benchmarks/generate_repo.py`); one unbumped prompt edit is staged. "
+    f"{data['parameters']['warmup']} warm-up and {data['parameters']['runs']} timed rounds, each running every command once "
+    "(`Benchmarks/interleave.py`); "
     "peak memory from one run under `/usr/bin/time -f %M`.",
     "",
 ]
