@@ -55,5 +55,10 @@ let package = Package(
     .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
     .testTarget(name: "PromptOpsCoreTests", dependencies: ["PromptOpsCore", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    // Unit tests of the executable's own parts (the hook command lines it reads itself).
+    .testTarget(
+      name: "CommandLineTests",
+      dependencies: ["promptops", "PromptOpsCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
   ]
 )
