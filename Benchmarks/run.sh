@@ -7,6 +7,8 @@
 #   promptops check --staged          vs  git diff --cached --name-only
 #   promptops check --base HEAD~100   vs  git diff --name-status -M HEAD~100 HEAD
 #   promptops gate --base HEAD~100    vs  git diff --name-status -M HEAD~100 HEAD
+# and, as the floor of the range check, git's diff followed by git cat-file --batch of the prompt
+# blobs that check must read;
 # measures the peak resident memory of each command once with GNU time, and writes
 # Benchmarks/results/latest.md and Benchmarks/results/latest.json.
 #
@@ -120,6 +122,23 @@ prepare_edit() {
     echo "$file"
 }
 
+# The blobs `check --base HEAD~RANGE` must read: the text and card of every prompt folder the
+# range touches, at both ends, by object id (one per line; a side without the file is left out).
+# Reading them with git's own reader after git's diff is the floor for any tool that checks
+# versions and changelogs: the diff alone never opens a blob.
+list_range_blobs() {
+    local repo=$1
+    git -C "$repo" diff --name-only "HEAD~$RANGE" HEAD -- prompts \
+        | awk -F/ 'NF >= 3 { print $1 "/" $2 }' | sort -u \
+        | while IFS= read -r folder; do
+            for revision in "HEAD~$RANGE" HEAD; do
+                printf '%s:%s/prompt.txt\n%s:%s/prompt-card.yml\n' "$revision" "$folder" "$revision" "$folder"
+            done
+        done \
+        | git -C "$repo" cat-file --batch-check='%(objectname) %(objecttype)' \
+        | awk '$2 == "blob" { print $1 }'
+}
+
 # --- Measurements ------------------------------------------------------------------------
 
 LABELS=(
@@ -129,6 +148,7 @@ LABELS=(
     "git diff --name-status -M HEAD~$RANGE HEAD"
     "promptops gate --base HEAD~$RANGE"
     "git diff --name-status -M HEAD~$RANGE HEAD (gate peer)"
+    "git diff --name-status -M HEAD~$RANGE HEAD, then git cat-file --batch of the prompt blobs"
 )
 # The commands as argument vectors.
 command_argv() {
@@ -138,6 +158,7 @@ command_argv() {
         2) ARGV=("$BIN" check --base "HEAD~$RANGE") ;;
         3|5) ARGV=(git diff --name-status -M "HEAD~$RANGE" HEAD) ;;
         4) ARGV=("$BIN" gate --base "HEAD~$RANGE") ;;
+        6) ARGV=(sh -c "git diff --name-status -M HEAD~$RANGE HEAD >/dev/null && git cat-file --batch <\"\$1\" >/dev/null" sh "$BLOB_LIST") ;;
     esac
 }
 
@@ -149,6 +170,8 @@ measure_size() {
     edited=$(prepare_edit "$repo")
     say "$n prompts: staged edit of $edited"
     printf '%s\n' "$edited" >"$out/edited-file"
+    BLOB_LIST="$out/range-blobs.txt"
+    list_range_blobs "$repo" >"$BLOB_LIST"
 
     # Peak resident memory, one run each; this also checks that every command runs.
     local i rc kib log="$out/commands.log"
@@ -270,8 +293,10 @@ for n in sizes:
     out = os.path.join(work, f"results-{n}")
     with open(os.path.join(out, "timings.json")) as f:
         hf = json.load(f)["results"]
-    if len(hf) != 6:
-        sys.exit(f"run.sh: {out}/timings.json holds {len(hf)} results, expected 6")
+    if len(hf) != 7:
+        sys.exit(f"run.sh: {out}/timings.json holds {len(hf)} results, expected 7")
+    with open(os.path.join(out, "range-blobs.txt")) as f:
+        range_blobs = sum(1 for line in f if line.strip())
     memory = {}
     with open(os.path.join(out, "memory.tsv")) as f:
         for line in f:
@@ -313,7 +338,16 @@ for n in sizes:
             "promptops_peak_mib": p["peak_mib"],
             "git_peak_mib": g["peak_mib"],
         }
-    data["sizes"][str(n)] = {"prompts": n, "staged_file": edited, "commands": commands, "pairs": pairs}
+    floor = commands[6]
+    reading = {
+        "command": floor["command"],
+        "blobs": range_blobs,
+        "median_ms": floor["median_ms"],
+        "ratio_to_git_diff": floor["median_ms"] / commands[3]["median_ms"],
+        "check_ratio_to_reading": commands[2]["median_ms"] / floor["median_ms"],
+    }
+    data["sizes"][str(n)] = {
+        "prompts": n, "staged_file": edited, "commands": commands, "pairs": pairs, "range_reading": reading}
 
 small, large = str(sizes[0]), str(sizes[-1])
 for key, op, *_ in PAIRS:
@@ -374,6 +408,14 @@ for n in sizes:
         lines.append(
             f"| `promptops {p['operation']}` | `{git_cmd}` | {fmt_ms(p['promptops_median_ms'])} | "
             f"{fmt_ms(p['git_median_ms'])} | {p['ratio']:.2f}× | {p['promptops_peak_mib']:.1f} | {p['git_peak_mib']:.1f} |")
+    r = s["range_reading"]
+    lines += [
+        "",
+        f"Reading what `check --base HEAD~{rng}` reads: git's diff, then `git cat-file --batch` of the "
+        f"{fmt_n(r['blobs'])} text and card blobs of the prompt folders the range touches (both ends): "
+        f"{fmt_ms(r['median_ms'])} ms, {r['ratio_to_git_diff']:.2f}× the diff alone; promptops' check is "
+        f"{r['check_ratio_to_reading']:.2f}× that, with the cards parsed and the rules applied.",
+    ]
     lines.append("")
 lines += [
     f"### Scaling, {fmt_n(sizes[0])} → {fmt_n(sizes[-1])} prompts",
