@@ -250,6 +250,25 @@ struct EvalCommandTests {
     #expect(relaxedReport.findings("eval-weakened").allSatisfy { $0["severity"] as? String == "warning" })
   }
 
+  /// Deleting a prompt's suite drops every test it had: the gate names it even when suites are
+  /// optional, and whether or not the prompt itself changed.
+  @Test(arguments: [true, false])
+  func deletingAPromptsSuiteIsAWeakening(editingThePrompt: Bool) async throws {
+    let repo = try Self.repository("deletingAPromptsSuiteIsAWeakening-\(editingThePrompt)")
+    try repo.git("checkout", "-q", "-b", "topic")
+    if editingThePrompt {
+      try repo.writePrompt("b", text: "Summarise in one line: {{text}}\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    }
+    try repo.git("rm", "-q", "prompts/b/evalsuite.yml")
+    _ = try repo.commit("drop b's suite")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1, "\(gate.stdout)")
+    let weakened = report.findings("eval-weakened")
+    #expect(weakened.map { $0["prompt"] as? String } == ["b"], "\(weakened)")
+    #expect(weakened.first?["file"] as? String == "prompts/b/evalsuite.yml")
+    #expect((weakened.first?["message"] as? String)?.contains("dropping 2 tests") == true, "\(weakened)")
+  }
+
   @Test func aChangedPromptWithoutSuiteIsEvalMissingWhenRequired() async throws {
     let repo = try Self.repository()
     try repo.write(".promptops.yml", "evals:\n  require_suite: true\n")

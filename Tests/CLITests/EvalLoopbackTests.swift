@@ -48,6 +48,29 @@ struct EvalLoopbackTests {
     #expect(try server.requestCount() == 15)
   }
 
+  /// The base URL can come from the environment rather than the suite: answers cached from one
+  /// server must not be served for another, and the same server still hits the cache.
+  @Test func answersCachedFromOneServerAreNotServedForAnotherNamedByTheEnvironment() async throws {
+    let first = try LoopbackOpenAIServer()
+    let second = try LoopbackOpenAIServer()
+    let repo = try TempRepo("base-url-from-environment")
+    try repo.writePrompt("a", text: "Say {{word}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      "providers: [openai:chat:echo/environment]\ntests:\n  - vars: {word: one}\n    assert: [{type: contains, value: one}]\n")
+    _ = try repo.commit("a suite without a base URL")
+    func run(_ server: LoopbackOpenAIServer) async throws -> ProcessResult {
+      try await repo.promptopsAsync("eval", environment: environment.merging(["OPENAI_BASE_URL": server.baseURL]) { $1 })
+    }
+    #expect(try await run(first).status == 0)
+    #expect(try first.requestCount() == 1)
+    let other = try await run(second)
+    #expect(other.status == 0, "\(other.stdout)\(other.stderr)")
+    #expect(try second.requestCount() == 1, "the second server was never asked: \(other.stdout)")
+    #expect(try await run(first).status == 0)
+    #expect(try first.requestCount() == 1, "the first server's answers are still cached")
+  }
+
   @Test func aServerThatKeepsFailingMakesTheGateFail() async throws {
     let server = try LoopbackOpenAIServer()
     let repo = try repository(server: server)

@@ -37,16 +37,22 @@ public struct EvalGate {
     }
 
     var toRun: [Prompt] = []
+    // The base side of the weakening check: its rules and suites, read once for every prompt.
+    let basePlanner = (try? Analyzer(repository: repository).configuration(in: sides.base)).map {
+      EvalPlanner(repository: repository, configuration: $0, snapshot: sides.base)
+    }
     for prompt in changed {
       let suites = planner.suitePaths(for: prompt)
       if suites.isEmpty {
         if configuration.evals.requireSuite {
           add(.evalMissing, prompt.id, prompt.location.cardPath, 1, "prompt '\(prompt.id)' changed but no eval suite applies to it")
         }
+        // A suite the base had and the change deleted is the largest weakening of all.
+        findings += weakenings(of: prompt, planner: planner, basePlanner: basePlanner, configuration: configuration)
         continue
       }
       toRun.append(prompt)
-      findings += weakenings(of: prompt, headSuites: suites, planner: planner, sides: sides, configuration: configuration)
+      findings += weakenings(of: prompt, planner: planner, basePlanner: basePlanner, configuration: configuration)
     }
     timer.mark("evals: suites and weakening")
     guard !toRun.isEmpty else { return (findings, nil) }
@@ -78,10 +84,11 @@ public struct EvalGate {
     return (findings, run)
   }
 
-  private func weakenings(of prompt: Prompt, headSuites: [String], planner: EvalPlanner, sides: Analyzer.Sides, configuration: Configuration) -> [Finding] {
-    guard let severity = configuration.severity(of: .evalWeakened) else { return [] }
-    guard let baseConfiguration = try? Analyzer(repository: repository).configuration(in: sides.base) else { return [] }
-    let basePlanner = EvalPlanner(repository: repository, configuration: baseConfiguration, snapshot: sides.base)
+  private func weakenings(of prompt: Prompt, planner: EvalPlanner, basePlanner: EvalPlanner?, configuration: Configuration) -> [Finding] {
+    guard let severity = configuration.severity(of: .evalWeakened), let basePlanner else { return [] }
+    // Most changed prompts had no suite at the base either: that is answered without looking
+    // the prompt up there (which, for a prompt the change added, would walk the base's tree).
+    if planner.suitePaths(for: prompt).isEmpty && basePlanner.suitePaths(for: prompt.location, id: prompt.id).isEmpty { return [] }
     guard let basePrompt = try? basePlanner.prompt(id: prompt.id) else { return [] }
     let baseSuites = basePlanner.suites(for: basePrompt)
     let headSuites = planner.suites(for: prompt)

@@ -39,8 +39,9 @@ public struct EvalUnit: Sendable {
   /// Hashes of the provider files the suite names (a script behind an `exec:` provider).
   public let providerFileHashes: [String]
 
-  /// The SHA-256 of everything that decides run `repetition` of this unit's result.
-  public func cacheKey(repetition: Int) -> String {
+  /// The SHA-256 of everything that decides run `repetition` of this unit's result; the
+  /// identities are the providers' `cacheIdentity` (what the environment decided for them).
+  public func cacheKey(repetition: Int, providerIdentity: String = "", graderIdentity: String = "") -> String {
     let assertions = JSONValue.array(
       test.assertions.map { assertion in
         .object([
@@ -50,7 +51,7 @@ public struct EvalUnit: Sendable {
           "provider": assertion.provider.map { .string($0.canonicalJSON) } ?? .null,
         ])
       })
-    let document = JSONValue.object([
+    var members: [String: JSONValue] = [
       "format": .integer(1),
       "prompt": .string(renderedPrompt),
       "provider": .string(provider.canonicalJSON),
@@ -60,7 +61,11 @@ public struct EvalUnit: Sendable {
       "threshold": test.threshold.map(JSONValue.number) ?? .null,
       "grader": grader.map { .string($0.canonicalJSON) } ?? .null,
       "repetition": .integer(Int64(repetition)),
-    ])
-    return Prompt.sha256(of: document.canonicalJSONBytes)
+    ]
+    // Only present when the environment decided something, so other providers' keys (and the
+    // results cached under them) stay as they were.
+    if !providerIdentity.isEmpty { members["providerIdentity"] = .string(providerIdentity) }
+    if !graderIdentity.isEmpty { members["graderIdentity"] = .string(graderIdentity) }
+    return Prompt.sha256(of: JSONValue.object(members).canonicalJSONBytes)
   }
 }

@@ -88,7 +88,12 @@ public struct EvalPlanner {
       }
       guard seen.insert(location.path).inserted else { continue }
       // The id a suite selection matches is the location's: a card with another id is card-invalid.
-      if !includingWithoutSuite && suitePaths(for: location, id: location.expectedID).isEmpty { continue }
+      // A prompt whose own suite this change deleted stays: the gate reports the lost suite.
+      if !includingWithoutSuite && suitePaths(for: location, id: location.expectedID).isEmpty
+        && !paths.contains(besideSuitePath(for: location))
+      {
+        continue
+      }
       if let prompt = try read(location) {
         found[prompt.location.path] = prompt
       } else {
@@ -187,18 +192,22 @@ public struct EvalPlanner {
     return nil
   }
 
+  /// Where the suite beside a prompt lives, whether or not there is one.
+  func besideSuitePath(for location: PromptLocation) -> String {
+    switch location.kind {
+    case .folder: return location.path + "/" + settings.suiteFile
+    case .singleFile:
+      let folder = SuiteLoader.folder(of: location.path)
+      return (folder.isEmpty ? "" : folder + "/") + location.expectedID + "." + settings.suiteFile
+    }
+  }
+
   /// The suite files that apply to a prompt: the one beside it and the configured ones selecting it.
   public func suitePaths(for prompt: Prompt) -> [String] { suitePaths(for: prompt.location, id: prompt.id) }
 
   func suitePaths(for location: PromptLocation, id: String) -> [String] {
     var paths: [String] = []
-    let beside: String
-    switch location.kind {
-    case .folder: beside = location.path + "/" + settings.suiteFile
-    case .singleFile:
-      let folder = SuiteLoader.folder(of: location.path)
-      beside = (folder.isEmpty ? "" : folder + "/") + location.expectedID + "." + settings.suiteFile
-    }
+    let beside = besideSuitePath(for: location)
     if (try? repository.blobID(at: beside, in: snapshot)) != nil { paths.append(beside) }
     for selection in settings.suites where selection.prompts.contains(where: { Glob($0).matches(id) }) {
       if !paths.contains(selection.path) { paths.append(selection.path) }

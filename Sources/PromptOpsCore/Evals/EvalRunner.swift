@@ -94,7 +94,11 @@ public struct EvalRunner: Sendable {
         next += 1
         group.addTask {
           // The key is only worth its hashing when there is a cache to ask.
-          let key = cache.map { _ in unit.cacheKey(repetition: job.repetition) }
+          let key = cache.map { _ in
+            unit.cacheKey(
+              repetition: job.repetition, providerIdentity: (try? made.get())?.cacheIdentity ?? "",
+              graderIdentity: (try? grader?.get())?.cacheIdentity ?? "")
+          }
           if let cache, let key, var hit = cache.load(key) {
             hit.cached = true
             return (job, hit, false)

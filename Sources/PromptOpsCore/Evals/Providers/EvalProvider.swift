@@ -62,7 +62,15 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
 public protocol EvalProvider: Sendable {
   /// The provider id as the suite names it (`echo`, `exec:…`, `openai:chat:<model>`).
   var id: String { get }
+  /// What decides this provider's answers beyond its spec and is taken from the environment (the
+  /// endpoint an OpenAI-compatible provider resolved from `OPENAI_BASE_URL`), so that answers
+  /// cached from one server are never served for another. Never a secret: it goes into cache keys.
+  var cacheIdentity: String { get }
   func complete(_ request: ProviderRequest) async throws -> ProviderResponse
+}
+
+extension EvalProvider {
+  public var cacheIdentity: String { "" }
 }
 
 /// A provider as a suite declares it: its id, an optional label, and its `config` mapping.

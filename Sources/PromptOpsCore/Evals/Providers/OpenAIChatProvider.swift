@@ -44,6 +44,7 @@ struct OpenAIChatProvider: EvalProvider {
   let id: String
   let model: String
   let endpoint: URL
+  var cacheIdentity: String { endpoint.absoluteString }
   let keyVariable: String
   let key: String?
   let keyRequired: Bool
