@@ -358,18 +358,30 @@ struct EvalCommandTests {
       "tools/fake-promptfoo.sh",
       """
       #!/bin/sh
-      # usage: fake-promptfoo.sh SUITE OUTPUT
+      # usage: fake-promptfoo.sh SUITE OUTPUT PROMPT
       test -f "$1" || exit 3
+      case "$3" in */prompt.txt) test -f "$3" || exit 5 ;; *) echo "not the prompt text: $3" >&2; exit 4 ;; esac
       printf '{"results":{"version":3,"results":[{"success":true,"score":1,"testCase":{"description":"one"}},{"success":false,"score":0,"testCase":{"description":"two"}}]}}' > "$2"
 
       """)
     try repo.git("update-index", "--add", "--chmod=+x", "tools/fake-promptfoo.sh")
-    try repo.write(".promptops.yml", "evals:\n  mode: external\n  external_command: [sh, tools/fake-promptfoo.sh, \"{suite}\", \"{output}\"]\n")
+    try repo.write(
+      ".promptops.yml", "evals:\n  mode: external\n  external_command: [sh, tools/fake-promptfoo.sh, \"{suite}\", \"{output}\", \"{prompt}\"]\n")
     _ = try repo.commit("external evals")
     let result = try await repo.promptopsAsync("eval", "b")
     #expect(result.status == 1)
     #expect(result.stdout.contains("FAIL b 1.0.0: pass rate 50% (1/2)"), "\(result.stdout)")
     #expect(result.stdout.contains("failed: two"))
+    // `{prompt}` is the text file, every time, also beside a test file (`a` has test-cases.json).
+    for _ in 1...4 {
+      let a = try await repo.promptopsAsync("eval", "a", "--no-cache")
+      #expect(a.stdout.contains("FAIL a 1.0.0: pass rate 50% (1/2)"), "\(a.stdout)\(a.stderr)")
+    }
+    // The command reads the working tree, so it must hold the evaluated commit's files.
+    try repo.write("prompts/b/prompt.txt", "Summarise, uncommitted: {{text}}\n")
+    let dirty = try await repo.promptopsAsync("eval", "b")
+    #expect(dirty.status != 0)
+    #expect(dirty.stdout.contains("prompts/b/prompt.txt in the working tree differs from the evaluated commit"), "\(dirty.stdout)")
   }
 
   /// An external command that never finishes is stopped at `evals.external_timeout`, with
@@ -543,5 +555,60 @@ struct EvalCommandTests {
     #expect(changed.status == 1, "\(changed.stdout)")
     #expect(changed.stdout.contains("FAIL shout 1.0.0: pass rate 0% (0/2)"), "\(changed.stdout)")
     #expect(callCount() == 4)
+  }
+
+  /// An `exec:` script runs from the working tree, while results are cached and recorded under
+  /// the evaluated commit's content: a working tree that holds another copy is refused, never
+  /// run and filed under the commit's hashes.
+  @Test func anExecScriptThatDiffersFromTheEvaluatedCommitIsRefused() async throws {
+    let repo = try TempRepo()
+    try repo.writePrompt("greet", text: "Hello {{who}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write("prompts/greet/model.sh", "#!/bin/sh\necho Goodbye\n")
+    try repo.write(
+      "prompts/greet/evalsuite.yml",
+      "providers: [\"exec:sh ./model.sh\"]\ntests:\n  - vars: {who: Alice}\n    assert: [{type: contains, value: Hello}]\n")
+    _ = try repo.commit("a model that never greets")
+    // Uncommitted: a script that passes.
+    try repo.write("prompts/greet/model.sh", "#!/bin/sh\necho Hello Alice\n")
+    let dirty = try await repo.promptopsAsync("eval")
+    #expect(dirty.status != 0, "\(dirty.stdout)")
+    #expect(dirty.stdout.contains("prompts/greet/model.sh in the working tree differs from the evaluated commit"), "\(dirty.stdout)")
+    #expect(!dirty.stdout.contains("PASS"), "\(dirty.stdout)")
+    // Back to the committed script: evaluated for what it is, and nothing was cached meanwhile.
+    try repo.git("checkout", "--", "prompts/greet/model.sh")
+    let clean = try await repo.promptopsAsync("eval")
+    #expect(clean.stdout.contains("FAIL greet 1.0.0"), "\(clean.stdout)")
+    #expect(clean.stdout.contains("1 provider call, 0 cached"), "\(clean.stdout)")
+  }
+
+  /// A script named relative to the provider's `basePath` is an eval input like one beside the
+  /// suite: changing it re-runs the prompt's evals.
+  @Test func aScriptUnderTheProvidersBasePathIsAnEvalInput() async throws {
+    let repo = try TempRepo()
+    try repo.writePrompt("greet", text: "Hello {{who}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write("tools/model.sh", "#!/bin/sh\nprintf '%s' \"$1\"\n")
+    try repo.write(
+      "prompts/greet/evalsuite.yml",
+      """
+      providers:
+        - id: "exec:sh ./model.sh"
+          config: {basePath: ../../tools}
+      tests:
+        - vars: {who: Alice}
+          assert: [{type: contains, value: Hello Alice}]
+
+      """)
+    _ = try repo.commit("a model in tools/")
+    #expect(try await repo.promptopsAsync("eval").stdout.contains("PASS greet 1.0.0"))
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("tools/model.sh", "#!/bin/sh\necho Goodbye\n")
+    _ = try repo.commit("the model stops greeting")
+    let changed = try await repo.promptopsAsync("eval", "--changed", "--base", "main")
+    #expect(changed.status == 1, "\(changed.stdout)")
+    #expect(changed.stdout.contains("FAIL greet 1.0.0"), "\(changed.stdout)")
+    #expect(changed.stdout.contains("1 provider call, 0 cached"), "\(changed.stdout)")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1)
+    #expect(report.findings("eval-failed").map { $0["prompt"] as? String } == ["greet"])
   }
 }

@@ -5,6 +5,8 @@ public struct PromptEvalPlan: Sendable {
   /// SHA-256 of the prompt text: the content the results are recorded for.
   public let sha256: String?
   public let path: String
+  /// The prompt's text file (for a folder prompt, the file inside `path`).
+  public let textPath: String
   public let suitePaths: [String]
   /// The strictest thresholds among the prompt's suites.
   public let thresholds: EvalThresholds

@@ -254,8 +254,15 @@ public struct EvalPlanner {
       thresholds.minScore = max(thresholds.minScore, suite.thresholds.minScore)
       let folder = SuiteLoader.folder(of: path)
       let testFiles = Set(suite.tests.map(\.file))
-      let providerHashes = suite.inputFiles.filter { $0.key != path && !testFiles.contains($0.key) }
-        .sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
+      let providerFiles = suite.inputFiles.filter { $0.key != path && !testFiles.contains($0.key) }
+      let providerHashes = providerFiles.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
+      // Provider scripts run from the working tree: it must hold the evaluated commit's copies.
+      if settings.mode == .builtin,
+        let problem = WorkingTreeInputs.problem(WorkingTreeInputs.differing(providerFiles, under: top), usedBy: "exec providers run")
+      {
+        errors.append(problem)
+        continue
+      }
       for (testIndex, test) in suite.tests.enumerated() {
         if let only = test.promptID, only != prompt.id { continue }
         let rendered: String
@@ -279,7 +286,8 @@ public struct EvalPlanner {
       }
     }
     return PromptEvalPlan(
-      promptID: prompt.id, version: prompt.card?.version.text, sha256: prompt.sha256, path: prompt.location.path, suitePaths: paths,
+      promptID: prompt.id, version: prompt.card?.version.text, sha256: prompt.sha256, path: prompt.location.path,
+      textPath: prompt.location.textPath, suitePaths: paths,
       thresholds: thresholds, inputs: inputs, units: units, errors: errors, warnings: warnings)
   }
 

@@ -18,6 +18,14 @@ struct ExternalEval {
       var header = PromptEvalHeader(plan: plan)
       var verdicts: [UnitVerdict] = []
       var unitCount = 0
+      // The command reads the working tree: it must hold the evaluated content.
+      if let problem = WorkingTreeInputs.problem(
+        WorkingTreeInputs.differing(plan.inputs, under: workingDirectory), usedBy: "the external eval command reads")
+      {
+        header.errors.append(problem.description)
+        prompts.append(PromptEvalResult(header: header, units: []))
+        continue
+      }
       for suite in plan.suitePaths {
         do {
           let results = try runCommand(suite: suite, plan: plan)
@@ -45,11 +53,10 @@ struct ExternalEval {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("results.json").path
-    let promptFile = plan.path.hasSuffix("/") ? plan.path : (plan.inputs.keys.first { $0.hasPrefix(plan.path) && !$0.hasSuffix(".yml") } ?? plan.path)
     let argv = command.map {
       $0.replacingOccurrences(of: "{suite}", with: workingDirectory + "/" + suite)
         .replacingOccurrences(of: "{output}", with: output)
-        .replacingOccurrences(of: "{prompt}", with: workingDirectory + "/" + promptFile)
+        .replacingOccurrences(of: "{prompt}", with: workingDirectory + "/" + plan.textPath)
         .replacingOccurrences(of: "{id}", with: plan.promptID)
     }
     guard let executable = argv.first else { throw ExternalEvalError("`evals.external_command` is empty") }

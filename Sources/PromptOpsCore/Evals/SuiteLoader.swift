@@ -248,8 +248,14 @@ struct SuiteLoader {
       }
     }
     guard !spec.id.isEmpty else { throw SuiteProblem(file: file, line: node.line, message: "provider without an `id`") }
-    for candidate in providerFileCandidates(spec.id) {
-      let path = Self.resolve(candidate, folder: folder)
+    // An `exec:` command runs in its `basePath` (relative to the suite's folder), so that is
+    // where the files it names are; a base outside the repository holds nothing git tracks.
+    var commandFolder: String? = folder
+    if case .string(let basePath)? = spec.config["basePath"] {
+      commandFolder = basePath.hasPrefix("/") ? nil : Self.resolve(basePath, folder: folder)
+    }
+    for candidate in providerFileCandidates(spec.id) where !candidate.hasPrefix("/") {
+      let path = commandFolder.flatMap { Self.resolve(candidate, folder: $0) }
       if let path, let bytes = try read(path) { inputs[path] = Prompt.sha256(of: bytes) }
     }
     return spec
