@@ -329,6 +329,38 @@ struct EvalCommandTests {
     #expect(partial.stdout.contains("missing"))
   }
 
+  /// One provider id twice (a model at two temperatures, say) gives two units per test, each
+  /// with a key of its own: shards split them and the merge takes both.
+  @Test func twoProvidersWithOneIdAreTwoUnitsThroughShardsAndMerge() async throws {
+    let repo = try TempRepo()
+    try repo.writePrompt("p", text: "Say {{word}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write(
+      "prompts/p/evalsuite.yml",
+      """
+      providers:
+        - id: echo
+          config: {temperature: 0}
+        - id: echo
+          config: {temperature: 1}
+      tests:
+        - vars: {word: one}
+          assert: [{type: contains, value: one}]
+
+      """)
+    _ = try repo.commit("one provider id twice")
+    let whole = try await repo.promptopsAsync("eval", "--no-note", "--no-cache")
+    #expect(whole.stdout.contains("PASS p 1.0.0: pass rate 100% (2/2)"), "\(whole.stdout)")
+    let one = repo.root + "/one.json"
+    let two = repo.root + "/two.json"
+    // A shard alone is incomplete by design (its own verdict says so); only its output matters.
+    _ = try await repo.promptopsAsync("eval", "--shard", "1/2", "--no-cache", "--output", one)
+    _ = try await repo.promptopsAsync("eval", "--shard", "2/2", "--no-cache", "--output", two)
+    #expect(try outputResults(one).count == 1 && (try outputResults(two).count) == 1)
+    let merge = try await repo.promptopsAsync("eval", "merge", one, two, "--no-note")
+    #expect(merge.status == 0, "\(merge.stdout)\(merge.stderr)")
+    #expect(merge.stdout.contains("PASS p 1.0.0: pass rate 100% (2/2)"), "\(merge.stdout)")
+  }
+
   @Test func logRecordsAreValidPromptLogsAndJUnitIsWritten() async throws {
     let repo = try Self.repository()
     let log = repo.root + "/eval.jsonl"

@@ -275,10 +275,14 @@ public struct EvalPlanner {
               message: "test '\(test.name)' gives no value for \(error.names.map { "{{\($0)}}" }.joined(separator: ", ")) used by \(prompt.location.textPath)"))
           continue
         }
-        for provider in suite.providers {
+        for (providerIndex, provider) in suite.providers.enumerated() {
+          // A provider is named by its label or id; two alike (one model at two temperatures)
+          // are told apart by their place, so each unit keeps a key of its own.
+          let name = provider.label ?? provider.id
+          let alike = suite.providers.filter { ($0.label ?? $0.id) == name }.count > 1
           units.append(
             EvalUnit(
-              key: "\(prompt.id)|\(path)|\(testIndex)|\(provider.label ?? provider.id)", promptID: prompt.id, suitePath: path,
+              key: "\(prompt.id)|\(path)|\(testIndex)|\(name)" + (alike ? "#\(providerIndex + 1)" : ""), promptID: prompt.id, suitePath: path,
               testIndex: testIndex, test: test, provider: provider, grader: test.grader ?? suite.grader ?? settings.grader,
               renderedPrompt: rendered, workingDirectory: top + (folder.isEmpty ? "" : "/" + folder),
               providerFileHashes: providerHashes))
