@@ -307,6 +307,48 @@ struct EvalCoreTests {
     #expect(SuiteWeakening.compare(base: suite([kept], minPassRate: 0.8), head: suite([kept, dropped], minPassRate: 0.9)).isEmpty)
   }
 
+  /// Edited expected values are weakenings when they provably accept more; edits that cannot be
+  /// ranked (a new `equals` answer, a new regex) are not.
+  @Test(arguments: [
+    ("contains", JSONValue.string("Alice"), JSONValue.string("e"), true),
+    ("contains", .string("e"), .string("Alice"), false),
+    ("icontains", .string("HELLO there"), .string("hello"), true),
+    ("starts-with", .string("Hello Zed"), .string("Hello"), true),
+    ("starts-with", .string("Hello"), .string("Hi"), false),
+    ("contains-all", .array([.string("a"), .string("b")]), .array([.string("a")]), true),
+    ("contains-all", .array([.string("a")]), .array([.string("a"), .string("b")]), false),
+    ("contains-any", .array([.string("a")]), .array([.string("a"), .string("b")]), true),
+    ("not-contains", .string("bob"), .string("bobby"), true),
+    ("not-contains", .string("bobby"), .string("bob"), false),
+    ("equals", .string("yes"), .string("no"), false),
+    ("regex", .string("^a+$"), .string(".*"), false),
+  ])
+  func editedValuesThatAcceptMoreAreWeakenings(type: String, old: JSONValue, new: JSONValue, weakened: Bool) {
+    func suite(_ value: JSONValue) -> EvalSuite {
+      EvalSuite(
+        path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: [test([assertion(type, value)])],
+        thresholds: EvalThresholds(), grader: nil, inputFiles: [:], warnings: [])
+    }
+    let found = SuiteWeakening.compare(base: suite(old), head: suite(new))
+    #expect(found.isEmpty != weakened, "\(found.map(\.message))")
+    if weakened { #expect(found.first?.message.contains("loosened to") == true) }
+  }
+
+  /// In a suite shared by several prompts, a test scoped to another prompt with `promptId` is
+  /// gone for this one, and says so.
+  @Test func aTestScopedAwayFromThePromptIsAWeakeningForIt() {
+    var shared = test([assertion("contains", .string("x"))])
+    shared.description = "shared"
+    var scoped = shared
+    scoped.promptID = "other"
+    func suite(_ tests: [EvalTest]) -> EvalSuite {
+      EvalSuite(path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: tests, thresholds: EvalThresholds(), grader: nil, inputFiles: [:], warnings: [])
+    }
+    let found = SuiteWeakening.compare(base: suite([shared]), head: suite([scoped]), promptID: "mine").map(\.message)
+    #expect(found == ["test 'shared' no longer applies to 'mine' (promptId: other)"])
+    #expect(SuiteWeakening.compare(base: suite([shared]), head: suite([scoped]), promptID: "other").isEmpty)
+  }
+
   @Test func llmRubricAsksTheGraderAndReadsItsVerdict() async throws {
     struct Grader: EvalProvider {
       let id = "grader"

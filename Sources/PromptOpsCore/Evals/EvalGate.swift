@@ -102,7 +102,7 @@ public struct EvalGate {
         continue
       }
       guard case .success(let head) = headResult else { continue }
-      for weakening in SuiteWeakening.compare(base: base, head: head) {
+      for weakening in SuiteWeakening.compare(base: base, head: head, promptID: prompt.id) {
         findings.append(Finding(rule: .evalWeakened, severity: severity, prompt: prompt.id, file: weakening.file, line: weakening.line, message: weakening.message))
       }
     }

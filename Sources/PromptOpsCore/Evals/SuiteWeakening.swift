@@ -1,5 +1,6 @@
 /// Compares a suite with its version in the base commit and names every way the change makes it
-/// easier to pass: lower thresholds, removed tests or assertions, `equals` loosened to `contains`.
+/// easier to pass: lower thresholds, removed tests or assertions, `equals` loosened to `contains`,
+/// a test scoped away from the prompt, an expected value that now accepts more.
 public enum SuiteWeakening {
   public struct Weakening: Sendable, Equatable {
     public var file: String
@@ -7,8 +8,11 @@ public enum SuiteWeakening {
     public var message: String
   }
 
-  public static func compare(base: EvalSuite, head: EvalSuite) -> [Weakening] {
+  /// With `promptID`, only the tests that apply to that prompt count (a test's `promptId` can
+  /// scope it to another prompt of a shared suite).
+  public static func compare(base: EvalSuite, head: EvalSuite, promptID: String? = nil) -> [Weakening] {
     var found: [Weakening] = []
+    func applies(_ test: EvalTest) -> Bool { promptID == nil || test.promptID == nil || test.promptID == promptID }
     func report(_ line: Int, _ message: String) { found.append(Weakening(file: head.path, line: max(line, 1), message: message)) }
     if head.thresholds.minPassRate < base.thresholds.minPassRate {
       report(head.thresholds.minPassRateLine, "thresholds.minPassRate lowered from \(base.thresholds.minPassRate) to \(head.thresholds.minPassRate)")
@@ -18,10 +22,14 @@ public enum SuiteWeakening {
     }
     let removedProviders = Set(base.providers.map(\.id)).subtracting(head.providers.map(\.id))
     for id in removedProviders.sorted() { report(1, "provider '\(id)' removed") }
-    var unmatched = head.tests
-    for baseTest in base.tests {
+    var unmatched = head.tests.filter(applies)
+    for baseTest in base.tests where applies(baseTest) {
       guard let index = unmatched.firstIndex(where: { identity($0) == identity(baseTest) }) else {
-        report(1, "test '\(baseTest.name)' removed (\(baseTest.assertions.count) assertion\(baseTest.assertions.count == 1 ? "" : "s"))")
+        if let promptID, let scoped = head.tests.first(where: { identity($0) == identity(baseTest) && !applies($0) }) {
+          report(scoped.line, "test '\(baseTest.name)' no longer applies to '\(promptID)' (promptId: \(scoped.promptID ?? ""))")
+        } else {
+          report(1, "test '\(baseTest.name)' removed (\(baseTest.assertions.count) assertion\(baseTest.assertions.count == 1 ? "" : "s"))")
+        }
         continue
       }
       let headTest = unmatched.remove(at: index)
@@ -52,6 +60,8 @@ public enum SuiteWeakening {
           let new = remaining.remove(at: edited)
           if assertion.type == "word-count", widens(old: assertion.value, new: new.value) {
             report(new.line, "test '\(name)': word-count bounds widened from \(assertion.value?.templateText ?? "") to \(new.value?.templateText ?? "")")
+          } else if acceptsMore(old: assertion, new: new) {
+            report(new.line, "test '\(name)': `\(assertion.summary)` loosened to `\(new.summary)`")
           }
           continue
         }
@@ -59,6 +69,44 @@ public enum SuiteWeakening {
       }
     }
     return found
+  }
+
+  /// Whether an edited expected value provably accepts every answer the old one did, and more:
+  /// a shorter piece of the old text to contain (or begin with), fewer items that must all be
+  /// present, more items of which any will do, a JSON schema dropped. Other edits (an `equals`
+  /// with a new answer, a new regex) cannot be ranked and are left alone.
+  private static func acceptsMore(old: EvalAssertion, new: EvalAssertion) -> Bool {
+    guard old.type == new.type, old.negated == new.negated, old.value != new.value else { return false }
+    func text(_ value: JSONValue?) -> String? { value.flatMap { if case .string(let text) = $0 { return text } else { return nil } } }
+    func items(_ value: JSONValue?) -> Set<String>? {
+      guard case .array(let values)? = value else { return nil }
+      let texts = values.compactMap(\.stringValue)
+      return texts.count == values.count ? Set(texts) : nil
+    }
+    let caseless = old.type.hasPrefix("i")
+    func fold(_ text: String) -> String { caseless ? text.lowercased() : text }
+    switch (old.type, old.negated) {
+    case ("contains", false), ("icontains", false):
+      guard let before = text(old.value), let after = text(new.value) else { return false }
+      return fold(before).contains(fold(after))
+    case ("starts-with", false):
+      guard let before = text(old.value), let after = text(new.value) else { return false }
+      return before.hasPrefix(after)
+    case ("contains-all", false), ("icontains-all", false):
+      guard let before = items(old.value), let after = items(new.value) else { return false }
+      return Set(after.map(fold)).isStrictSubset(of: Set(before.map(fold)))
+    case ("contains-any", false), ("icontains-any", false):
+      guard let before = items(old.value), let after = items(new.value) else { return false }
+      return Set(after.map(fold)).isStrictSuperset(of: Set(before.map(fold)))
+    case ("contains", true), ("icontains", true):
+      // Must not contain: a longer text is found in fewer answers, so it forbids less.
+      guard let before = text(old.value), let after = text(new.value) else { return false }
+      return fold(after).contains(fold(before))
+    case ("is-json", false), ("contains-json", false):
+      return old.value != nil && new.value == nil
+    default:
+      return false
+    }
   }
 
   private static func identity(_ test: EvalTest) -> String {
