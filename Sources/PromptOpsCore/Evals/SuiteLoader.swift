@@ -171,6 +171,13 @@ struct SuiteLoader {
     }
     result.type = type
     guard result.weight >= 0 else { throw SuiteProblem(file: file, line: node.line, message: "assertion `weight` must not be negative") }
+    if type == "is-json" || type == "contains-json", let schema = result.value {
+      do {
+        try JSONSchemaCheck.validate(schema)
+      } catch let unsupported as JSONSchemaCheck.Unsupported {
+        throw SuiteProblem(file: file, line: node.line, message: "\(result.fullType): \(unsupported.description)")
+      }
+    }
     return result
   }
 
