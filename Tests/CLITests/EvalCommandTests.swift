@@ -589,6 +589,40 @@ struct EvalCommandTests {
     #expect(callCount() == 4)
   }
 
+  /// Expected values are templates, as in promptfoo: `{{var}}` takes the test's value, and a
+  /// variable the test does not give is an error naming the test and the assertion's line.
+  @Test func assertionValuesTakeTheTestsVariables() async throws {
+    let repo = try TempRepo()
+    try repo.writePrompt("greet", text: "Hello {{who}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write(
+      "prompts/greet/evalsuite.yml",
+      """
+      providers: [echo]
+      defaultTest:
+        assert:
+          - type: contains
+            value: "Hello {{who}}"
+          - type: contains-any
+            value: ["{{who}}.", nobody]
+      tests:
+        - vars: {who: Alice}
+        - vars: {who: Bob}
+
+      """)
+    _ = try repo.commit("templated expectations")
+    let passing = try await repo.promptopsAsync("eval")
+    #expect(passing.status == 0, "\(passing.stdout)")
+    #expect(passing.stdout.contains("PASS greet 1.0.0: pass rate 100% (2/2)"), "\(passing.stdout)")
+
+    try repo.write(
+      "prompts/greet/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - description: greets\n    vars: {who: Alice}\n    assert:\n      - type: contains\n        value: \"{{whom}}\"\n")
+    _ = try repo.commit("an expectation naming a variable no test gives")
+    let broken = try await repo.promptopsAsync("eval")
+    #expect(broken.status != 0)
+    #expect(broken.stdout.contains("prompts/greet/evalsuite.yml:6: test 'greets' gives no value for {{whom}} used by its `contains` assertion"), "\(broken.stdout)")
+  }
+
   /// An `exec:` script runs from the working tree, while results are cached and recorded under
   /// the evaluated commit's content: a working tree that holds another copy is refused, never
   /// run and filed under the commit's hashes.

@@ -263,8 +263,9 @@ public struct EvalPlanner {
         errors.append(problem)
         continue
       }
-      for (testIndex, test) in suite.tests.enumerated() {
-        if let only = test.promptID, only != prompt.id { continue }
+      for (testIndex, suiteTest) in suite.tests.enumerated() {
+        if let only = suiteTest.promptID, only != prompt.id { continue }
+        var test = suiteTest
         let rendered: String
         do {
           rendered = try template.render(test.vars)
@@ -275,6 +276,20 @@ public struct EvalPlanner {
               message: "test '\(test.name)' gives no value for \(error.names.map { "{{\($0)}}" }.joined(separator: ", ")) used by \(prompt.location.textPath)"))
           continue
         }
+        // As in promptfoo, expected values are templates too (`contains: "{{name}}"`).
+        var assertionsRendered = true
+        for index in test.assertions.indices {
+          do {
+            test.assertions[index] = try Self.renderingValue(of: test.assertions[index], with: test.vars, pattern: configuration.variablePattern)
+          } catch {
+            errors.append(
+              SuiteProblem(
+                file: test.file, line: test.assertions[index].line,
+                message: "test '\(test.name)' gives no value for \(error.names.map { "{{\($0)}}" }.joined(separator: ", ")) used by its `\(test.assertions[index].fullType)` assertion"))
+            assertionsRendered = false
+          }
+        }
+        guard assertionsRendered else { continue }
         for (providerIndex, provider) in suite.providers.enumerated() {
           // A provider is named by its label or id; two alike (one model at two temperatures)
           // are told apart by their place, so each unit keeps a key of its own.
@@ -293,6 +308,28 @@ public struct EvalPlanner {
       promptID: prompt.id, version: prompt.card?.version.text, sha256: prompt.sha256, path: prompt.location.path,
       textPath: prompt.location.textPath, suitePaths: paths,
       thresholds: thresholds, inputs: inputs, units: units, errors: errors, warnings: warnings)
+  }
+
+  /// An assertion whose text values (a string, or the strings of a list) have the test's
+  /// variables filled in; mappings (JSON schemas, `equals` objects) are left as they are.
+  static func renderingValue(of assertion: EvalAssertion, with vars: [String: JSONValue], pattern: String) throws(PromptTemplate.MissingVariable) -> EvalAssertion {
+    func render(_ text: String) throws(PromptTemplate.MissingVariable) -> String {
+      text.contains("{{") ? try PromptTemplate(text: text, variablePattern: pattern).render(vars) : text
+    }
+    var result = assertion
+    switch assertion.value {
+    case .string(let text)?:
+      result.value = .string(try render(text))
+    case .array(let items)?:
+      var rendered: [JSONValue] = []
+      for item in items {
+        if case .string(let text) = item { rendered.append(.string(try render(text))) } else { rendered.append(item) }
+      }
+      result.value = .array(rendered)
+    default:
+      break
+    }
+    return result
   }
 
   /// The suites of a prompt as this snapshot has them (for weakening checks against the base).
