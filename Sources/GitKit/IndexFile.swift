@@ -182,14 +182,14 @@ final class IndexFile {
       case "link":
         throw GitError(
           kind: .unsupportedFormat, function: "index",
-          message: "the index is a split index (core.splitIndex), which promptops cannot read. "
+          message: "the index \(path) is a split index (core.splitIndex), which promptops cannot read. "
             + "Turn it off with: git update-index --no-split-index")
       default:
         // Extensions named with a capital letter are optional and may be ignored.
         if let first = signature.first, !(0x41...0x5A).contains(first) {
           throw GitError(
             kind: .unsupportedFormat, function: "index",
-            message: "the index uses the '\(name)' extension (e.g. a sparse index), which promptops cannot read")
+            message: "the index \(path) uses the '\(name)' extension (e.g. a sparse index), which promptops cannot read")
         }
       }
       offset = body + size

@@ -94,7 +94,16 @@ public final class Repository {
     guard let handle else {
       throw GitError(kind: .other, function: "git_repository_open_ext", message: "could not open \(path)")
     }
-    let indexFile = environment["GIT_INDEX_FILE"].flatMap { $0.isEmpty ? nil : absolute($0) }
+    // Git reads a relative GIT_INDEX_FILE (hooks get `.git/index`) after moving to the top of
+    // the work tree, wherever the command was started: a hook that changes folder, or `-C`,
+    // must still find the index being committed.
+    let top = git_repository_workdir(handle).map { String(cString: $0) }
+    let indexFile = environment["GIT_INDEX_FILE"].flatMap { value -> String? in
+      guard !value.isEmpty else { return nil }
+      if value.hasPrefix("/") { return value }
+      guard let top else { return absolute(value) }
+      return URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: top, isDirectory: true)).standardizedFileURL.path
+    }
     return Repository(pointer: handle, indexFile: indexFile)
   }
 
@@ -256,6 +265,11 @@ public final class Repository {
   /// Conflicted entries mean the change cannot be gated yet, so they are an error there.
   func index() throws -> IndexFile {
     if let indexFile { return indexFile }
+    // A repository's own index may not exist yet (nothing staged ever); one named by
+    // GIT_INDEX_FILE must: reading it as empty would make every prompt look deleted.
+    if let named = indexFileOverride, access(named, F_OK) != 0 {
+      throw GitError(kind: .other, function: "index", message: "GIT_INDEX_FILE names \(named), which does not exist")
+    }
     let file = try IndexFile(path: indexPath)
     indexFile = file
     return file

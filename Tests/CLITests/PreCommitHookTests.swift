@@ -43,6 +43,35 @@ struct PreCommitHookTests {
   }
 
   /// `git commit -a` stages into a temporary index (GIT_INDEX_FILE); that is what gets checked.
+  /// Git hands hooks a relative `GIT_INDEX_FILE` (`.git/index`), meant from the top of the work
+  /// tree. A hook that changes folder first, or points promptops at a subfolder with `-C`, must
+  /// still check the index being committed (it read a missing file as an empty index, saw every
+  /// prompt deleted, and let the commit through).
+  @Test(arguments: ["cd app && exec \"$PROMPTOPS_BIN\" check", "exec \"$PROMPTOPS_BIN\" check -C app"])
+  func aHookThatChangesFolderStillChecksTheCommit(line: String) throws {
+    let repo = try TempRepo.withPrompt("aHookThatChangesFolder-\(line.hasPrefix("cd") ? "cd" : "C")")
+    try repo.write("app/readme.txt", "an application folder\n")
+    _ = try repo.commit("an app folder")
+    let hook = repo.path + "/.git/hooks/pre-commit"
+    try ScriptFile.write("#!/bin/sh\n\(line)\n", to: hook)
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.stage()
+    let refused = try commit(repo, ["-m", "unbumped"])
+    #expect(refused.status != 0, "\(refused.stdout)\(refused.stderr)")
+    #expect((refused.stdout + refused.stderr).contains("version-not-bumped"), "\(refused.stdout)\(refused.stderr)")
+  }
+
+  /// An index named by GIT_INDEX_FILE that does not exist is an error naming it, never an
+  /// empty index.
+  @Test func aMissingIndexNamedByTheEnvironmentIsAnError() throws {
+    let repo = try TempRepo.withPrompt()
+    var environment = repo.environment
+    environment["GIT_INDEX_FILE"] = repo.path + "/.git/no-such-index"
+    let result = try runProcess(try promptopsBinary(), ["check", "--staged"], in: repo.path, environment: environment)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("GIT_INDEX_FILE names \(repo.path)/.git/no-such-index, which does not exist"), "\(result.stderr)")
+  }
+
   @Test func commitAllChecksTheTemporaryIndex() throws {
     let repo = try repositoryWithHook()
     try repo.write("prompts/a/prompt.txt", edited)  // not staged: only -a picks it up
