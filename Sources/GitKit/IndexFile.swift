@@ -224,6 +224,11 @@ final class IndexFile {
     String(decoding: UnsafeBufferPointer(rebasing: pathBytes[entry.pathRange]), as: UTF8.self)
   }
 
+  /// The entry's path, refused when it is not UTF-8 (see `PathText`).
+  func validPathString(_ entry: Entry) throws -> String {
+    try PathText.name(UnsafeBufferPointer(rebasing: pathBytes[entry.pathRange]), in: "the index")
+  }
+
   /// Compares an entry's path with `key` bytewise (git's index order).
   func compare(_ position: Int, _ key: [UInt8]) -> Int {
     let entry = entries[position]

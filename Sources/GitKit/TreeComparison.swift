@@ -68,7 +68,7 @@ private final class OpenTree {
     return UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
   }
 
-  func nameString(_ position: Int) -> String { String(cString: git_tree_entry_name(entry(position))) }
+  func nameString(_ position: Int, in folder: String) throws -> String { try PathText.name(name(position), in: folder) }
   func isTree(_ position: Int) -> Bool { git_tree_entry_type(entry(position)) == GIT_OBJECT_TREE }
   func id(_ position: Int) -> ObjectID { ObjectID(git_tree_entry_id(entry(position))) }
 }
@@ -158,7 +158,7 @@ extension Repository {
   }
 
   /// The blobs and subtrees of one tree (submodule entries are left out).
-  func treeItems(_ id: ObjectID) throws -> [TreeItem] {
+  func treeItems(_ id: ObjectID, path: String = "") throws -> [TreeItem] {
     var tree: OpaquePointer?
     var oid = id.raw
     try Libgit2.call("git_tree_lookup", context: "tree \(id.hex)") { git_tree_lookup(&tree, pointer, &oid) }
@@ -171,14 +171,14 @@ extension Repository {
       let type = git_tree_entry_type(entry)
       guard type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE else { continue }
       items.append(
-        TreeItem(name: String(cString: git_tree_entry_name(entry)), isTree: type == GIT_OBJECT_TREE, id: ObjectID(git_tree_entry_id(entry))))
+        TreeItem(name: try PathText.name(git_tree_entry_name(entry), in: path.isEmpty ? "tree \(id.hex)" : path), isTree: type == GIT_OBJECT_TREE, id: ObjectID(git_tree_entry_id(entry))))
     }
     return items
   }
 
   /// Calls `body` with the path and blob of every file below a tree, in git order.
   func forEachFile(inTree id: ObjectID, path: String, _ body: (String, ObjectID) -> Void) throws {
-    for item in try treeItems(id) {
+    for item in try treeItems(id, path: path) {
       if item.isTree {
         try forEachFile(inTree: item.id, path: path + item.name + "/", body)
       } else {
@@ -229,9 +229,9 @@ extension Repository {
         let (a, b) = (left.id(i), right.id(j))
         if a != b {
           if left.isTree(i) {
-            try compareTrees(a, b, path: path + left.nameString(i) + "/", into: &result)
+            try compareTrees(a, b, path: path + (try left.nameString(i, in: path)) + "/", into: &result)
           } else {
-            let file = path + left.nameString(i)
+            let file = path + (try left.nameString(i, in: path))
             result.append(PathChange(status: .modified, oldPath: file, newPath: file, oldID: a, newID: b))
           }
         }
@@ -239,16 +239,16 @@ extension Repository {
         j = right.next(from: j + 1)
       } else if order < 0 {
         if left.isTree(i) {
-          try collectFiles(inTree: left.id(i), path: path + left.nameString(i) + "/", status: .deleted, into: &result)
+          try collectFiles(inTree: left.id(i), path: path + (try left.nameString(i, in: path)) + "/", status: .deleted, into: &result)
         } else {
-          result.append(PathChange(status: .deleted, oldPath: path + left.nameString(i), newPath: nil, oldID: left.id(i), newID: nil))
+          result.append(PathChange(status: .deleted, oldPath: path + (try left.nameString(i, in: path)), newPath: nil, oldID: left.id(i), newID: nil))
         }
         i = left.next(from: i + 1)
       } else {
         if right.isTree(j) {
-          try collectFiles(inTree: right.id(j), path: path + right.nameString(j) + "/", status: .added, into: &result)
+          try collectFiles(inTree: right.id(j), path: path + (try right.nameString(j, in: path)) + "/", status: .added, into: &result)
         } else {
-          result.append(PathChange(status: .added, oldPath: nil, newPath: path + right.nameString(j), oldID: nil, newID: right.id(j)))
+          result.append(PathChange(status: .added, oldPath: nil, newPath: path + (try right.nameString(j, in: path)), oldID: nil, newID: right.id(j)))
         }
         j = right.next(from: j + 1)
       }
@@ -270,14 +270,18 @@ extension Repository {
     }
     let lower = prefix.isEmpty ? 0 : index.lowerBound(prefix)
     let upper = prefix.isEmpty ? index.entries.count : index.lowerBound(Array(prefix.dropLast()) + [0x30])  // "0" follows "/"
-    try compareIndexFolder(index, base: base, cache: cached, path: folder.isEmpty ? "" : folder + "/", range: lower..<upper, into: &result)
+    try compareIndexFolder(
+      index, base: base, cache: cached, path: folder.isEmpty ? "" : folder + "/", prefixLength: prefix.count, range: lower..<upper,
+      into: &result)
   }
 
   /// Walks one folder of the index against the same folder of the base tree, both in git order,
   /// skipping every subfolder whose cache-tree entry still equals the base. Names are compared
   /// as bytes in place (index paths, libgit2's entry names); strings are made only for results.
+  /// `prefixLength` is the folder's length in bytes as the index spells it: `path` is for
+  /// results only, and a name that is not UTF-8 comes out longer as a Swift string.
   private func compareIndexFolder(
-    _ index: IndexFile, base: ObjectID?, cache folder: IndexCacheTree.Folder?, path: String, range: Range<Int>,
+    _ index: IndexFile, base: ObjectID?, cache folder: IndexCacheTree.Folder?, path: String, prefixLength: Int, range: Range<Int>,
     into result: inout [PathChange]
   ) throws {
     let cache = index.cacheTree
@@ -290,7 +294,6 @@ extension Repository {
     }
     defer { if let tree { git_tree_free(tree) } }
     let treeCount = tree.map { git_tree_entrycount($0) } ?? 0
-    let prefixLength = path.utf8.count
     let childCount = folder.map { cache?.childCount($0) ?? 0 } ?? 0
     var childCursor = 0
 
@@ -371,7 +374,7 @@ extension Repository {
       } else {
         order = treeEntry == nil ? 1 : -1
       }
-      func treeEntryName() -> String { String(cString: git_tree_entry_name(treeEntry!)) }
+      func treeEntryName() throws -> String { try PathText.name(git_tree_entry_name(treeEntry!), in: path) }
       if order == 0, let treeEntry {
         let treeID = ObjectID(git_tree_entry_id(treeEntry))
         if itemIsFolder {
@@ -383,12 +386,12 @@ extension Repository {
             continue
           }
           try compareIndexFolder(
-            index, base: treeID, cache: itemChild, path: path + treeEntryName() + "/", range: position..<itemEnd,
-            into: &result)
+            index, base: treeID, cache: itemChild, path: path + (try treeEntryName()) + "/", prefixLength: prefixLength + itemName.count + 1,
+            range: position..<itemEnd, into: &result)
         } else {
           let entry = index.entries[position]
           if entry.id != treeID {
-            let name = path + treeEntryName()
+            let name = path + (try treeEntryName())
             result.append(PathChange(status: .modified, oldPath: name, newPath: name, oldID: treeID, newID: entry.id))
           }
         }
@@ -397,16 +400,16 @@ extension Repository {
       } else if order < 0, let treeEntry {
         let treeID = ObjectID(git_tree_entry_id(treeEntry))
         if treeIsFolder {
-          try collectFiles(inTree: treeID, path: path + treeEntryName() + "/", status: .deleted, into: &result)
+          try collectFiles(inTree: treeID, path: path + (try treeEntryName()) + "/", status: .deleted, into: &result)
         } else {
-          result.append(PathChange(status: .deleted, oldPath: path + treeEntryName(), newPath: nil, oldID: treeID, newID: nil))
+          result.append(PathChange(status: .deleted, oldPath: path + (try treeEntryName()), newPath: nil, oldID: treeID, newID: nil))
         }
         t += 1
       } else {
         for p in position..<itemEnd {
           let entry = index.entries[p]
           guard entry.mode != 0o160000, !entry.intentToAdd else { continue }
-          result.append(PathChange(status: .added, oldPath: nil, newPath: index.pathString(entry), oldID: nil, newID: entry.id))
+          result.append(PathChange(status: .added, oldPath: nil, newPath: try index.validPathString(entry), oldID: nil, newID: entry.id))
         }
         position = itemEnd
       }

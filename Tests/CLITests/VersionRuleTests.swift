@@ -327,6 +327,33 @@ struct VersionRuleTests {
     #expect(result.stderr.contains("not valid UTF-8"))
   }
 
+  /// A folder whose name is not UTF-8 beside one named by the text it would be read as ("x" +
+  /// U+FFFD, whose bytes EF BF BD are what a lossy reading of the byte FF gives): an unbumped
+  /// edit in the first must not be judged by reading the second, staged or committed.
+  @Test func aNonUTF8FolderIsNeverReadAsItsLookalike() throws {
+    let repo = try TempRepo("nonUTF8Twin")
+    for (folder, text) in [("x\\357\\277\\275", "good"), ("x\\377", "bad")] {
+      let made = try runProcess(
+        "/bin/sh",
+        ["-c", "d=\"prompts/$(printf '\(folder)')\" && mkdir -p \"$d\" && printf '\(text)\\n' > \"$d/prompt.txt\" && "
+          + "printf 'id: twin\\ndescription: d\\nversion: 1.0.0\\nchangelog:\\n  - version: 1.0.0\\n    changes: c\\n' > \"$d/prompt-card.yml\""],
+        in: repo.path, environment: repo.environment)
+      try #require(made.status == 0, "\(made.stderr)")
+    }
+    try repo.git("add", "-A")
+    try repo.git("commit", "-q", "--no-verify", "-m", "twins")
+    let edited = try runProcess("/bin/sh", ["-c", "printf 'edited\\n' >> \"prompts/$(printf 'x\\377')/prompt.txt\""], in: repo.path, environment: repo.environment)
+    try #require(edited.status == 0)
+    try repo.git("add", "-A")
+    let staged = try repo.promptops("check", "--staged")
+    #expect(staged.status == 2, "\(staged.stdout)\(staged.stderr)")
+    #expect(staged.stderr.contains("is not valid UTF-8"), "\(staged.stderr)")
+    try repo.git("commit", "-q", "--no-verify", "-m", "edit the non-UTF-8 twin")
+    let range = try repo.promptops("check", "--base", "HEAD~1")
+    #expect(range.status == 2, "\(range.stdout)\(range.stderr)")
+    #expect(range.stderr.contains("'x\\xff' in prompts/ is not valid UTF-8"), "\(range.stderr)")
+  }
+
   /// YAML aliases that stand for an exponentially large value do not hang the gate.
   @Test func aCardFullOfAliasesDoesNotHangTheGate() throws {
     let repo = try TempRepo.withPrompt()
