@@ -354,6 +354,45 @@ struct VersionRuleTests {
     #expect(range.stderr.contains("'x\\xff' in prompts/ is not valid UTF-8"), "\(range.stderr)")
   }
 
+  /// `café` composed (NFC) and decomposed (NFD) are two folders to git and two prompts here:
+  /// an unbumped edit of one is not hidden by a bumped edit of the other, and a move from one
+  /// spelling to the other is a rename held to the old version.
+  @Test func canonicallyEquivalentFolderNamesAreTwoPrompts() throws {
+    let repo = try TempRepo("unicodeTwins")
+    func shell(_ script: String) throws {
+      let result = try runProcess("/bin/sh", ["-c", "nfc=$(printf 'caf\\303\\251'); nfd=$(printf 'cafe\\314\\201'); " + script], in: repo.path, environment: repo.environment)
+      try #require(result.status == 0, "\(result.stderr)")
+    }
+    func card(_ folder: String, _ version: String, _ versions: [String]) -> String {
+      "printf 'id: %s\\ndescription: d\\nversion: \(version)\\nchangelog:\\n\(versions.map { "  - version: \($0)\\n    changes: c\\n" }.joined())' \"$\(folder)\" > \"prompts/$\(folder)/prompt-card.yml\""
+    }
+    try shell("mkdir -p \"prompts/$nfc\" \"prompts/$nfd\" && printf 'hello\\n' > \"prompts/$nfc/prompt.txt\" && printf 'hello\\n' > \"prompts/$nfd/prompt.txt\" && "
+      + card("nfc", "1.0.0", ["1.0.0"]) + " && " + card("nfd", "1.0.0", ["1.0.0"]))
+    try repo.git("add", "-A")
+    try repo.git("commit", "-q", "--no-verify", "-m", "two spellings")
+    // The decomposed one is bumped properly; the composed one is edited without a bump.
+    try shell("printf 'hello v2\\n' > \"prompts/$nfd/prompt.txt\" && " + card("nfd", "1.0.1", ["1.0.0", "1.0.1"]) + " && printf 'edited\\n' >> \"prompts/$nfc/prompt.txt\"")
+    try repo.git("add", "-A")
+    let both = try repo.promptops("check", "--staged", "--format", "json")
+    #expect(both.status == 1, "\(both.stdout)")
+    #expect(both.stdout.contains("version-not-bumped"), "\(both.stdout)")
+
+    // A move from one spelling to the other, with an unbumped edit.
+    let moved = try TempRepo("unicodeRename")
+    func shellIn(_ script: String) throws {
+      let result = try runProcess("/bin/sh", ["-c", "nfc=$(printf 'caf\\303\\251'); nfd=$(printf 'cafe\\314\\201'); " + script], in: moved.path, environment: moved.environment)
+      try #require(result.status == 0, "\(result.stderr)")
+    }
+    try shellIn("mkdir -p \"prompts/$nfc\" && printf 'hello\\n' > \"prompts/$nfc/prompt.txt\" && " + card("nfc", "1.0.0", ["1.0.0"]))
+    try moved.git("add", "-A")
+    try moved.git("commit", "-q", "--no-verify", "-m", "composed")
+    try shellIn("git mv \"prompts/$nfc\" \"prompts/$nfd\" && printf 'edited\\n' >> \"prompts/$nfd/prompt.txt\" && " + card("nfd", "1.0.0", ["1.0.0"]))
+    try moved.git("add", "-A")
+    let rename = try moved.promptops("check", "--staged", "--format", "json")
+    #expect(rename.status == 1, "\(rename.stdout)")
+    #expect(rename.stdout.contains("version-not-bumped"), "\(rename.stdout)")
+  }
+
   /// YAML aliases that stand for an exponentially large value do not hang the gate.
   @Test func aCardFullOfAliasesDoesNotHangTheGate() throws {
     let repo = try TempRepo.withPrompt()

@@ -25,13 +25,14 @@ struct ChangeSetBuilder {
     let pathChanges = try repository.changedFiles(from: base, to: head, under: layout.roots)
     timer.mark("compare trees")
     var locations = Set<PromptLocation>()
-    var changedPaths = Set<String>()
+    // By bytes: paths git keeps apart stay apart (see `PromptLocation`).
+    var changedPaths = Set<[UInt8]>()
     for change in pathChanges {
-      if let path = change.oldPath { changedPaths.insert(path) }
-      if let path = change.newPath { changedPaths.insert(path) }
+      if let path = change.oldPath { changedPaths.insert(Array(path.utf8)) }
+      if let path = change.newPath { changedPaths.insert(Array(path.utf8)) }
       if let location = change.oldPath.flatMap(layout.location(containing:)) { locations.insert(location) }
       // A modified file has one path: its location is already known.
-      if change.newPath != change.oldPath, let location = change.newPath.flatMap(layout.location(containing:)) {
+      if !(change.newPath ?? "").utf8.elementsEqual((change.oldPath ?? "").utf8), let location = change.newPath.flatMap(layout.location(containing:)) {
         locations.insert(location)
       }
     }
@@ -48,7 +49,7 @@ struct ChangeSetBuilder {
       case (nil, let new?): added.append(new)
       case (nil, nil):
         // Only a file beside a prompt changed (a CHANGELOG.md in a folder that is no prompt).
-        guard changedPaths.contains(location.textPath) || changedPaths.contains(location.cardPath) else { continue }
+        guard changedPaths.contains(Array(location.textPath.utf8)) || changedPaths.contains(Array(location.cardPath.utf8)) else { continue }
         // The change names this prompt's files, yet neither side can be read back: a path git
         // stores in bytes that are not UTF-8. Never pass what could not be checked.
         throw PromptOpsError.repository(
@@ -112,12 +113,12 @@ struct ChangeSetBuilder {
   /// reference layout. Probing those few paths finds duplicates without walking the tree.
   private func otherLocations(of changes: [PromptChange], in head: Snapshot) throws -> [String: [PromptLocation]] {
     let reader = SnapshotReader(repository: repository, snapshot: head)
-    let changedPaths = Set(changes.flatMap { [$0.old?.location.path, $0.new?.location.path].compactMap { $0 } })
+    let changedPaths = Set(changes.flatMap { [$0.old?.location.path, $0.new?.location.path].compactMap { $0.map { Array($0.utf8) } } })
     var result: [String: [PromptLocation]] = [:]
     for change in changes where change.status != .deleted {
       guard let id = change.new?.card?.id, result[id] == nil else { continue }
       var found: [PromptLocation] = []
-      for candidate in layout.canonicalLocations(for: id) where !changedPaths.contains(candidate.path) {
+      for candidate in layout.canonicalLocations(for: id) where !changedPaths.contains(Array(candidate.path.utf8)) {
         if try reader.exists(candidate.cardPath) || (candidate.kind == .folder && reader.exists(candidate.textPath)) {
           found.append(candidate)
         }

@@ -66,36 +66,38 @@ public struct EvalPlanner {
   /// (prompts of this snapshot read already, under the same layout).
   public func changedPrompts(since base: Snapshot, includingWithoutSuite: Bool = true, reusing known: [Prompt] = []) throws -> [Prompt] {
     let changes = try repository.changedFiles(from: base, to: snapshot, under: [])
-    var paths = Set<String>()
+    // By bytes, as git keeps paths apart (see `PromptLocation`).
+    var paths: [[UInt8]: String] = [:]
     for change in changes {
-      if let path = change.oldPath { paths.insert(path) }
-      if let path = change.newPath { paths.insert(path) }
+      if let path = change.oldPath { paths[Array(path.utf8)] = path }
+      if let path = change.newPath { paths[Array(path.utf8)] = path }
     }
     guard !paths.isEmpty else { return [] }
     let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
-    let knownByPath = Dictionary(known.map { ($0.location.path, $0) }, uniquingKeysWith: { first, _ in first })
+    let knownByLocation = Dictionary(known.map { ($0.location, $0) }, uniquingKeysWith: { first, _ in first })
     func read(_ location: PromptLocation) throws -> Prompt? {
-      if let prompt = knownByPath[location.path], prompt.location == location { return prompt }
+      if let prompt = knownByLocation[location] { return prompt }
       return try reader.read(location)
     }
-    var found: [String: Prompt] = [:]
+    // Keyed by location, which compares paths by their bytes (see `PromptLocation`).
+    var found: [PromptLocation: Prompt] = [:]
     var unattributed: [String] = []
-    var seen = Set<String>()
-    for path in paths.sorted() {
+    var seen = Set<PromptLocation>()
+    for path in paths.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }).map(\.value) {
       guard let location = promptLocation(for: path) else {
         unattributed.append(path)
         continue
       }
-      guard seen.insert(location.path).inserted else { continue }
+      guard seen.insert(location).inserted else { continue }
       // The id a suite selection matches is the location's: a card with another id is card-invalid.
       // A prompt whose own suite this change deleted stays: the gate reports the lost suite.
       if !includingWithoutSuite && suitePaths(for: location, id: location.expectedID).isEmpty
-        && !paths.contains(besideSuitePath(for: location))
+        && paths[Array(besideSuitePath(for: location).utf8)] == nil
       {
         continue
       }
       if let prompt = try read(location) {
-        found[prompt.location.path] = prompt
+        found[prompt.location] = prompt
       } else {
         unattributed.append(path)
       }
@@ -111,16 +113,16 @@ public struct EvalPlanner {
         return suite.inputFiles.keys.contains(where: changedSet.contains)
       }
       for file in try suitesThatMayRead(unattributed) {
-        guard let location = promptLocation(for: file.path), found[location.path] == nil, touched(file.path),
+        guard let location = promptLocation(for: file.path), found[location] == nil, touched(file.path),
           let prompt = try read(location)
         else { continue }
-        found[location.path] = prompt
+        found[location] = prompt
       }
       let touchedSelections = settings.suites.filter { touched($0.path) }
       if !touchedSelections.isEmpty {
-        for prompt in try allPrompts() where found[prompt.location.path] == nil {
+        for prompt in try allPrompts() where found[prompt.location] == nil {
           if touchedSelections.contains(where: { $0.prompts.contains(where: { Glob($0).matches(prompt.id) }) }) {
-            found[prompt.location.path] = prompt
+            found[prompt.location] = prompt
           }
         }
       }

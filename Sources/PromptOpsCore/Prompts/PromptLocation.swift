@@ -15,7 +15,24 @@ public struct PromptLocation: Sendable, Hashable, Comparable {
   /// The id the card must carry: the folder's name, or the file's name without its suffix.
   public let expectedID: String
 
-  public static func < (lhs: PromptLocation, rhs: PromptLocation) -> Bool { lhs.path < rhs.path }
+  /// Locations are told apart by their bytes, as git tells paths apart. Swift's own string
+  /// equality holds canonically equivalent spellings equal (`café` composed and decomposed):
+  /// two folders git keeps apart would become one prompt, and an unbumped edit of one could
+  /// pass by reading the other.
+  public static func == (lhs: PromptLocation, rhs: PromptLocation) -> Bool {
+    lhs.kind == rhs.kind && lhs.path.utf8.elementsEqual(rhs.path.utf8) && lhs.textPath.utf8.elementsEqual(rhs.textPath.utf8)
+      && lhs.cardPath.utf8.elementsEqual(rhs.cardPath.utf8)
+      && (lhs.changelogPath?.utf8).map { left in (rhs.changelogPath?.utf8).map { left.elementsEqual($0) } ?? false } ?? (rhs.changelogPath == nil)
+      && lhs.expectedID.utf8.elementsEqual(rhs.expectedID.utf8)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(kind)
+    for byte in path.utf8 { hasher.combine(byte) }
+  }
+
+  /// Byte order, as git sorts paths.
+  public static func < (lhs: PromptLocation, rhs: PromptLocation) -> Bool { lhs.path.utf8.lexicographicallyPrecedes(rhs.path.utf8) }
 }
 
 /// Maps repository paths to prompt locations according to the configured layout.
