@@ -187,7 +187,9 @@ struct EvalCommandTests {
     let message = failed["message"] as? String ?? ""
     #expect(message.contains("'greets'"), "\(message)")
     #expect(message.contains("pass rate 67%"), "\(message)")
-    #expect(failed["file"] as? String == "prompts/a/evalsuite.yml")
+    // Pointed at the failing test itself, in the test file the suite reads.
+    #expect(failed["file"] as? String == "prompts/a/test-cases.json")
+    #expect(failed["line"] as? Int == 2)
     let record = try #require(try notes(repo).first { $0["prompt"] as? String == "a" })
     #expect(record["passed"] as? Bool == false)
     #expect((record["failed_tests"] as? [String]) == ["greets"])
