@@ -591,6 +591,31 @@ struct EvalCommandTests {
     #expect(callCount() == 4)
   }
 
+  /// A JSONL test file's tests, and their problems, are placed at their own lines.
+  @Test func jsonlTestsAreNamedAndReportedAtTheirLines() async throws {
+    let repo = try TempRepo()
+    try repo.writePrompt("greet", text: "Hello {{who}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write("prompts/greet/evalsuite.yml", "providers: [echo]\ntests: ./cases.jsonl\n")
+    try repo.write(
+      "prompts/greet/cases.jsonl",
+      """
+      {"vars": {"who": "Ann"}, "assert": [{"type": "contains", "value": "Ann"}]}
+
+      {"vars": {"who": "Bo"}, "assert": [{"type": "contains", "value": "Nobody"}]}
+      {"vars": {"whom": "Cy"}}
+
+      """)
+    _ = try repo.commit("jsonl tests")
+    let result = try await repo.promptopsAsync("eval")
+    #expect(result.status != 0)
+    #expect(result.stdout.contains("prompts/greet/cases.jsonl:4: test 'test at prompts/greet/cases.jsonl:4' gives no value for {{who}}"), "\(result.stdout)")
+
+    try repo.write("prompts/greet/cases.jsonl", try repo.read("prompts/greet/cases.jsonl").replacingOccurrences(of: "\"whom\"", with: "\"who\""))
+    _ = try repo.commit("every test names who")
+    let failing = try await repo.promptopsAsync("eval")
+    #expect(failing.stdout.contains("failed: test at prompts/greet/cases.jsonl:3"), "\(failing.stdout)")
+  }
+
   /// Expected values are templates, as in promptfoo: `{{var}}` takes the test's value, and a
   /// variable the test does not give is an error naming the test and the assertion's line.
   @Test func assertionValuesTakeTheTestsVariables() async throws {

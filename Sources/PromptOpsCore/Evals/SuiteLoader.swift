@@ -98,15 +98,30 @@ struct SuiteLoader {
     inputs[file] = Prompt.sha256(of: bytes)
     let folder = Self.folder(of: file)
     if file.lowercased().hasSuffix(".csv") { return try csvTests(bytes, file: file, defaults: defaults) }
-    var nodes: [YAMLValue] = []
     if file.lowercased().hasSuffix(".jsonl") {
+      // Each line is a document of its own, composed alone: its lines (the test's, its
+      // assertions', its problems') are moved down to where the line sits in the file.
+      var tests: [EvalTest] = []
       for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
       where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-        guard let node = try parse(Array(line.utf8), file: file) else { continue }
-        _ = index
-        nodes.append(node)
+        guard let node = try parse(Array(line.utf8), file: file, lineOffset: index) else { continue }
+        let warningsBefore = warnings.count
+        do {
+          var test = try test(node, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs)
+          if test.file == file { test.line += index }
+          // The test's own assertions follow the defaults (which keep their suite's lines).
+          for position in test.assertions.indices.dropFirst(defaults.assertions.count) { test.assertions[position].line += index }
+          tests.append(test)
+        } catch var problem as SuiteProblem where problem.file == file {
+          problem.line += index
+          throw problem
+        }
+        for position in warnings.indices.dropFirst(warningsBefore) where warnings[position].file == file { warnings[position].line += index }
       }
-    } else if let root = try parse(bytes, file: file) {
+      return tests
+    }
+    var nodes: [YAMLValue] = []
+    if let root = try parse(bytes, file: file) {
       nodes = root.sequence ?? [root]
     }
     return try nodes.map { try test($0, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs) }
@@ -333,19 +348,20 @@ struct SuiteLoader {
 
   // MARK: - Values
 
-  private func parse(_ bytes: [UInt8], file: String) throws -> YAMLValue? {
+  /// `lineOffset`: lines before `bytes` in the file (a JSONL line is parsed on its own).
+  private func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0) throws -> YAMLValue? {
     do {
-      return try YAMLValue.parse(String(decoding: bytes, as: UTF8.self))
+      return try YAMLValue.parse(String(decoding: bytes, as: UTF8.self), lineOffset: lineOffset)
     } catch {
       // JSON that YAML 1.1 rejects (tab indentation, some escapes): read it as JSON, then as one
       // compact line, which YAML reads (line numbers are lost, values are not).
       if let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
         let compact = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]),
-        let node = try? YAMLValue.parse(String(decoding: compact, as: UTF8.self))
+        let node = try? YAMLValue.parse(String(decoding: compact, as: UTF8.self), lineOffset: lineOffset)
       {
         return node
       }
-      throw SuiteProblem(file: file, line: error.line ?? 1, message: error.message)
+      throw SuiteProblem(file: file, line: error.line ?? (lineOffset + 1), message: error.message)
     }
   }
 
