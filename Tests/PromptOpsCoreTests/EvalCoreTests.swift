@@ -287,6 +287,40 @@ struct EvalCoreTests {
     }
   }
 
+  /// promptfoo keys promptops does not act on are reported where they are written: `options`
+  /// beyond `provider` (at suite and test level), unknown `__` CSV columns; `__threshold` is
+  /// read; a promptfoo-only `__expected` type is an error, not an `equals` of the whole text.
+  @Test func optionsAndCSVColumnsItDoesNotReadAreReported() throws {
+    let files: [String: String] = [
+      "p/evalsuite.yml": """
+        providers: [echo]
+        options:
+          provider: echo
+          transform: output.toUpperCase()
+        tests:
+          - ./cases.csv
+          - vars: {a: 1}
+            options:
+              rubricPrompt: grade this
+
+        """,
+      "p/cases.csv": "a,__expected,__threshold,__metric\n1,contains: 1,0.5,m\n",
+      "q/evalsuite.yml": "providers: [echo]\ntests: ./cases.csv\n",
+      "q/cases.csv": "a,__expected\n1,javascript: output.length > 3\n",
+    ]
+    let loader = SuiteLoader(read: { files[$0].map { Array($0.utf8) } }, list: { _ in [] }, settings: EvalSettings())
+    let suite = try loader.load(path: "p/evalsuite.yml")
+    #expect(suite.grader == ProviderSpec(id: "echo"))
+    let reported = suite.warnings.map { "\($0.file):\($0.line) \($0.message)" }
+    #expect(reported.contains { $0.hasPrefix("p/evalsuite.yml:4 ") && $0.contains("`transform`") }, "\(reported)")
+    #expect(reported.contains { $0.hasPrefix("p/evalsuite.yml:9 ") && $0.contains("`rubricPrompt`") }, "\(reported)")
+    #expect(reported.contains { $0.hasPrefix("p/cases.csv:1 ") && $0.contains("`__metric`") }, "\(reported)")
+    #expect(suite.tests.first?.threshold == 0.5)
+    let problem = #expect(throws: SuiteProblem.self) { try loader.load(path: "q/evalsuite.yml") }
+    #expect(problem?.file == "q/cases.csv" && problem?.line == 2, "\(String(describing: problem))")
+    #expect(problem?.message.contains("`javascript`") == true, "\(String(describing: problem))")
+  }
+
   @Test func weakeningNamesWhatWasRemovedOrLoosened() {
     func suite(_ tests: [EvalTest], minPassRate: Double) -> EvalSuite {
       var thresholds = EvalThresholds()

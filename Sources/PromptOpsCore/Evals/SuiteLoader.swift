@@ -59,7 +59,7 @@ struct SuiteLoader {
           }
         }
       case "options":
-        if let grader = value["provider"] { suite.grader = try provider(grader, file: path, folder: folder, inputs: &inputs) }
+        suite.grader = try options(value, "options", file: path, folder: folder, warnings: &suite.warnings, inputs: &inputs) ?? suite.grader
       case "repeat": suiteRepeat.count = try count(value, "repeat", file: path)
       case "minPass": suiteRepeat.minPass = try count(value, "minPass", file: path)
       default:
@@ -97,7 +97,7 @@ struct SuiteLoader {
     guard let bytes = try read(file) else { throw SuiteProblem(file: file, line: 1, message: "test file not found") }
     inputs[file] = Prompt.sha256(of: bytes)
     let folder = Self.folder(of: file)
-    if file.lowercased().hasSuffix(".csv") { return try csvTests(bytes, file: file, defaults: defaults) }
+    if file.lowercased().hasSuffix(".csv") { return try csvTests(bytes, file: file, defaults: defaults, warnings: &warnings) }
     if file.lowercased().hasSuffix(".jsonl") {
       // Each line is a document of its own, composed alone: its lines (the test's, its
       // assertions', its problems') are moved down to where the line sits in the file.
@@ -147,7 +147,7 @@ struct SuiteLoader {
         test.assertions += try items.map { try assertion($0, file: file, folder: folder, inputs: &inputs) }
       case "threshold": test.threshold = try fraction(value, "threshold", file: file)
       case "options":
-        if let grader = value["provider"] { test.grader = try provider(grader, file: file, folder: folder, inputs: &inputs) }
+        test.grader = try options(value, "test options", file: file, folder: folder, warnings: &warnings, inputs: &inputs) ?? test.grader
       case "repeat": test.repeatCount = try count(value, "repeat", file: file)
       case "minPass": test.minPass = try count(value, "minPass", file: file)
       case "promptId": test.promptID = value.scalarText
@@ -157,6 +157,23 @@ struct SuiteLoader {
       }
     }
     return test
+  }
+
+  /// An `options` mapping: its `provider` is the grader; promptfoo's other options (`transform`,
+  /// `prefix`, `rubricPrompt`, …) change what is checked, so each one is reported, not dropped.
+  private func options(
+    _ node: YAMLValue, _ what: String, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout [String: String]
+  ) throws -> ProviderSpec? {
+    var grader: ProviderSpec?
+    for (key, keyLine, value) in try mapping(node, "`options`", file: file) {
+      if key == "provider" {
+        grader = try provider(value, file: file, folder: folder, inputs: &inputs)
+      } else {
+        warnings.append(
+          SuiteProblem(file: file, line: keyLine, message: "\(what) key `\(key)` is not used by promptops and has no effect (read: provider)"))
+      }
+    }
+    return grader
   }
 
   private func assertion(_ node: YAMLValue, file: String, folder: String, inputs: inout [String: String]) throws -> EvalAssertion {
@@ -198,9 +215,13 @@ struct SuiteLoader {
 
   /// promptfoo's CSV tests: a header of variable names; `__expected` columns hold assertions
   /// (`contains: x`, `regex: x`, …, or a plain value meaning `equals`), `__description` names the test.
-  private func csvTests(_ bytes: [UInt8], file: String, defaults: EvalTest) throws -> [EvalTest] {
+  private func csvTests(_ bytes: [UInt8], file: String, defaults: EvalTest, warnings: inout [SuiteProblem]) throws -> [EvalTest] {
     let rows = CSV.parse(String(decoding: bytes, as: UTF8.self))
     guard let header = rows.first?.fields else { return [] }
+    for column in header where column.hasPrefix("__") && !column.hasPrefix("__expected") && column != "__description" && column != "__threshold" {
+      warnings.append(
+        SuiteProblem(file: file, line: rows[0].line, message: "CSV column `\(column)` is not used by promptops and has no effect (read: __expected…, __description, __threshold)"))
+    }
     var result: [EvalTest] = []
     for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
       var test = defaults
@@ -214,7 +235,15 @@ struct SuiteLoader {
           test.assertions.append(try csvAssertion(value, file: file, line: row.line))
         } else if column == "__description" {
           test.description = value
-        } else if !column.hasPrefix("__") {
+        } else if column == "__threshold" {
+          guard !value.isEmpty else { continue }
+          guard let threshold = Double(value), (0...1).contains(threshold) else {
+            throw SuiteProblem(file: file, line: row.line, message: "`__threshold` must be a number from 0 to 1, not '\(value)'")
+          }
+          test.threshold = threshold
+        } else if column.hasPrefix("__") {
+          continue  // reported once, below the header
+        } else {
           test.vars[column] = .string(value)
         }
       }
@@ -222,6 +251,14 @@ struct SuiteLoader {
     }
     return result
   }
+
+  /// promptfoo assertion types promptops does not run, as a CSV `__expected` prefix.
+  static let promptfooOnlyAssertionTypes: Set<String> = [
+    "javascript", "python", "similar", "webhook", "rouge-n", "bleu", "meteor", "gleu", "perplexity", "perplexity-score",
+    "factuality", "model-graded-closedqa", "model-graded-factuality", "answer-relevance", "context-recall", "context-relevance",
+    "context-faithfulness", "select-best", "moderation", "classifier", "g-eval", "is-sql", "contains-sql", "is-xml", "contains-xml",
+    "is-valid-openai-function-call", "is-valid-openai-tools-call", "is-refusal", "finish-reason", "trace-span-count", "ruby",
+  ]
 
   private func csvAssertion(_ text: String, file: String, line: Int) throws -> EvalAssertion {
     var type = "equals"
@@ -232,6 +269,10 @@ struct SuiteLoader {
       if Self.assertionTypes.contains(bare) || bare == "grade" {
         type = bare == "grade" ? (prefix.hasPrefix("not-") ? "not-llm-rubric" : "llm-rubric") : prefix
         value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      } else if Self.promptfooOnlyAssertionTypes.contains(bare) {
+        // Read as `equals` of the whole text, as an unknown prefix would be, it would check
+        // something else entirely.
+        throw SuiteProblem(file: file, line: line, message: "`__expected` assertion `\(prefix)` is a promptfoo assertion promptops does not run")
       }
     } else if text == "is-json" || text == "not-is-json" {
       type = text
