@@ -411,6 +411,13 @@ struct EvalCommandTests {
       let a = try await repo.promptopsAsync("eval", "a", "--no-cache")
       #expect(a.stdout.contains("FAIL a 1.0.0: pass rate 50% (1/2)"), "\(a.stdout)\(a.stderr)")
     }
+    // Assertion types only the team's tool runs are its business, not a suite error.
+    try repo.write(
+      "prompts/b/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - vars: {text: cats}\n    assert: [{type: javascript, value: output.length > 3}]\n  - vars: {text: dogs}\n    assert: [{type: similar, value: dogs, threshold: 0.8}]\n")
+    _ = try repo.commit("assertions only promptfoo runs")
+    let promptfooOnly = try await repo.promptopsAsync("eval", "b")
+    #expect(promptfooOnly.stdout.contains("FAIL b 1.0.0: pass rate 50% (1/2)"), "\(promptfooOnly.stdout)")
     // The command reads the working tree, so it must hold the evaluated commit's files.
     try repo.write("prompts/b/prompt.txt", "Summarise, uncommitted: {{text}}\n")
     let dirty = try await repo.promptopsAsync("eval", "b")

@@ -196,14 +196,17 @@ struct SuiteLoader {
       result.negated = true
       type.removeFirst(4)
     }
-    guard Self.assertionTypes.contains(type) else {
+    // In external mode the team's own tool runs the assertions: types (and schemas) only it
+    // knows are its business; promptops still reads them for the weakening check.
+    let external = settings.mode == .external
+    guard Self.assertionTypes.contains(type) || external else {
       throw SuiteProblem(
         file: file, line: node.line,
         message: "unsupported assertion type `\(result.negated ? "not-" : "")\(type)` (supported: \(Self.assertionTypes.sorted().joined(separator: ", ")), each also with `not-`)")
     }
     result.type = type
     guard result.weight >= 0 else { throw SuiteProblem(file: file, line: node.line, message: "assertion `weight` must not be negative") }
-    if type == "is-json" || type == "contains-json", let schema = result.value {
+    if !external, type == "is-json" || type == "contains-json", let schema = result.value {
       do {
         try JSONSchemaCheck.validate(schema)
       } catch let unsupported as JSONSchemaCheck.Unsupported {
@@ -268,6 +271,9 @@ struct SuiteLoader {
       let bare = prefix.hasPrefix("not-") ? String(prefix.dropFirst(4)) : prefix
       if Self.assertionTypes.contains(bare) || bare == "grade" {
         type = bare == "grade" ? (prefix.hasPrefix("not-") ? "not-llm-rubric" : "llm-rubric") : prefix
+        value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      } else if Self.promptfooOnlyAssertionTypes.contains(bare) && settings.mode == .external {
+        type = prefix
         value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
       } else if Self.promptfooOnlyAssertionTypes.contains(bare) {
         // Read as `equals` of the whole text, as an unknown prefix would be, it would check
