@@ -26,13 +26,13 @@ struct ChangeSetBuilder {
     timer.mark("compare trees")
     var locations = Set<PromptLocation>()
     // By bytes: paths git keeps apart stay apart (see `PromptLocation`).
-    var changedPaths = Set<[UInt8]>()
+    var changedPaths = Set<BytePath>()
     for change in pathChanges {
-      if let path = change.oldPath { changedPaths.insert(Array(path.utf8)) }
-      if let path = change.newPath { changedPaths.insert(Array(path.utf8)) }
+      if let path = change.oldPath { changedPaths.insert(BytePath(path)) }
+      if let path = change.newPath { changedPaths.insert(BytePath(path)) }
       if let location = change.oldPath.flatMap(layout.location(containing:)) { locations.insert(location) }
       // A modified file has one path: its location is already known.
-      if !(change.newPath ?? "").utf8.elementsEqual((change.oldPath ?? "").utf8), let location = change.newPath.flatMap(layout.location(containing:)) {
+      if change.newPath.map(BytePath.init) != change.oldPath.map(BytePath.init), let location = change.newPath.flatMap(layout.location(containing:)) {
         locations.insert(location)
       }
     }
@@ -49,7 +49,7 @@ struct ChangeSetBuilder {
       case (nil, let new?): added.append(new)
       case (nil, nil):
         // Only a file beside a prompt changed (a CHANGELOG.md in a folder that is no prompt).
-        guard changedPaths.contains(Array(location.textPath.utf8)) || changedPaths.contains(Array(location.cardPath.utf8)) else { continue }
+        guard changedPaths.contains(BytePath(location.textPath)) || changedPaths.contains(BytePath(location.cardPath)) else { continue }
         // The change names this prompt's files, yet neither side can be read back: a path git
         // stores in bytes that are not UTF-8. Never pass what could not be checked.
         throw PromptOpsError.repository(
@@ -113,12 +113,12 @@ struct ChangeSetBuilder {
   /// reference layout. Probing those few paths finds duplicates without walking the tree.
   private func otherLocations(of changes: [PromptChange], in head: Snapshot) throws -> [String: [PromptLocation]] {
     let reader = SnapshotReader(repository: repository, snapshot: head)
-    let changedPaths = Set(changes.flatMap { [$0.old?.location.path, $0.new?.location.path].compactMap { $0.map { Array($0.utf8) } } })
+    let changedPaths = Set(changes.flatMap { [$0.old?.location.path, $0.new?.location.path].compactMap { $0.map(BytePath.init) } })
     var result: [String: [PromptLocation]] = [:]
     for change in changes where change.status != .deleted {
       guard let id = change.new?.card?.id, result[id] == nil else { continue }
       var found: [PromptLocation] = []
-      for candidate in layout.canonicalLocations(for: id) where !changedPaths.contains(Array(candidate.path.utf8)) {
+      for candidate in layout.canonicalLocations(for: id) where !changedPaths.contains(BytePath(candidate.path)) {
         if try reader.exists(candidate.cardPath) || (candidate.kind == .folder && reader.exists(candidate.textPath)) {
           found.append(candidate)
         }

@@ -67,10 +67,10 @@ public struct EvalPlanner {
   public func changedPrompts(since base: Snapshot, includingWithoutSuite: Bool = true, reusing known: [Prompt] = []) throws -> [Prompt] {
     let changes = try repository.changedFiles(from: base, to: snapshot, under: [])
     // By bytes, as git keeps paths apart (see `PromptLocation`).
-    var paths: [[UInt8]: String] = [:]
+    var paths = Set<BytePath>()
     for change in changes {
-      if let path = change.oldPath { paths[Array(path.utf8)] = path }
-      if let path = change.newPath { paths[Array(path.utf8)] = path }
+      if let path = change.oldPath { paths.insert(BytePath(path)) }
+      if let path = change.newPath { paths.insert(BytePath(path)) }
     }
     guard !paths.isEmpty else { return [] }
     let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
@@ -83,7 +83,7 @@ public struct EvalPlanner {
     var found: [PromptLocation: Prompt] = [:]
     var unattributed: [String] = []
     var seen = Set<PromptLocation>()
-    for path in paths.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }).map(\.value) {
+    for path in paths.sorted().map(\.path) {
       guard let location = promptLocation(for: path) else {
         unattributed.append(path)
         continue
@@ -92,7 +92,7 @@ public struct EvalPlanner {
       // The id a suite selection matches is the location's: a card with another id is card-invalid.
       // A prompt whose own suite this change deleted stays: the gate reports the lost suite.
       if !includingWithoutSuite && suitePaths(for: location, id: location.expectedID).isEmpty
-        && paths[Array(besideSuitePath(for: location).utf8)] == nil
+        && !paths.contains(BytePath(besideSuitePath(for: location)))
       {
         continue
       }

@@ -20,19 +20,18 @@ public struct PromptLocation: Sendable, Hashable, Comparable {
   /// two folders git keeps apart would become one prompt, and an unbumped edit of one could
   /// pass by reading the other.
   public static func == (lhs: PromptLocation, rhs: PromptLocation) -> Bool {
-    lhs.kind == rhs.kind && lhs.path.utf8.elementsEqual(rhs.path.utf8) && lhs.textPath.utf8.elementsEqual(rhs.textPath.utf8)
-      && lhs.cardPath.utf8.elementsEqual(rhs.cardPath.utf8)
-      && (lhs.changelogPath?.utf8).map { left in (rhs.changelogPath?.utf8).map { left.elementsEqual($0) } ?? false } ?? (rhs.changelogPath == nil)
-      && lhs.expectedID.utf8.elementsEqual(rhs.expectedID.utf8)
+    lhs.kind == rhs.kind && BytePath.equal(lhs.path, rhs.path) && BytePath.equal(lhs.textPath, rhs.textPath)
+      && BytePath.equal(lhs.cardPath, rhs.cardPath) && lhs.changelogPath.map(BytePath.init) == rhs.changelogPath.map(BytePath.init)
+      && BytePath.equal(lhs.expectedID, rhs.expectedID)
   }
 
   public func hash(into hasher: inout Hasher) {
     hasher.combine(kind)
-    for byte in path.utf8 { hasher.combine(byte) }
+    BytePath.hash(path, into: &hasher)
   }
 
   /// Byte order, as git sorts paths.
-  public static func < (lhs: PromptLocation, rhs: PromptLocation) -> Bool { lhs.path.utf8.lexicographicallyPrecedes(rhs.path.utf8) }
+  public static func < (lhs: PromptLocation, rhs: PromptLocation) -> Bool { BytePath.order(lhs.path, rhs.path) < 0 }
 }
 
 /// Maps repository paths to prompt locations according to the configured layout.
