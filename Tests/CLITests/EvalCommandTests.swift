@@ -394,7 +394,7 @@ struct EvalCommandTests {
       #!/bin/sh
       # usage: fake-promptfoo.sh SUITE OUTPUT PROMPT
       test -f "$1" || exit 3
-      case "$3" in */prompt.txt) test -f "$3" || exit 5 ;; *) echo "not the prompt text: $3" >&2; exit 4 ;; esac
+      case "$3" in */prompt.txt|*.prompt.md) test -f "$3" || exit 5 ;; *) echo "not the prompt text: $3" >&2; exit 4 ;; esac
       printf '{"results":{"version":3,"results":[{"success":true,"score":1,"testCase":{"description":"one"}},{"success":false,"score":0,"testCase":{"description":"two"}}]}}' > "$2"
 
       """)
@@ -411,6 +411,13 @@ struct EvalCommandTests {
       let a = try await repo.promptopsAsync("eval", "a", "--no-cache")
       #expect(a.stdout.contains("FAIL a 1.0.0: pass rate 50% (1/2)"), "\(a.stdout)\(a.stderr)")
     }
+    // A single-file prompt (card in front matter) is compared with the working tree whole.
+    try repo.write(
+      "prompts/solo.prompt.md", "---\nid: solo\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: c\n---\nSolo {{text}}\n")
+    try repo.write("prompts/solo.evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {text: x}\n    assert: [{type: contains, value: x}]\n")
+    _ = try repo.commit("a single-file prompt")
+    let solo = try await repo.promptopsAsync("eval", "solo")
+    #expect(solo.stdout.contains("FAIL solo 1.0.0: pass rate 50% (1/2)"), "\(solo.stdout)")
     // Assertion types only the team's tool runs are its business, not a suite error.
     try repo.write(
       "prompts/b/evalsuite.yml",

@@ -222,9 +222,17 @@ public struct EvalPlanner {
   /// Reads a prompt's suites and renders every test: the units to run, or the problems that stop them.
   public func plan(_ prompt: Prompt) -> PromptEvalPlan {
     var inputs: [String: String] = [:]
-    if let sha = prompt.sha256 { inputs[prompt.location.textPath] = sha }
-    if prompt.location.kind == .folder, let bytes = try? repository.contents(at: prompt.location.cardPath, in: snapshot) {
-      inputs[prompt.location.cardPath] = Prompt.sha256(of: bytes)
+    switch prompt.location.kind {
+    case .folder:
+      if let sha = prompt.sha256 { inputs[prompt.location.textPath] = sha }
+      if let bytes = try? repository.contents(at: prompt.location.cardPath, in: snapshot) {
+        inputs[prompt.location.cardPath] = Prompt.sha256(of: bytes)
+      }
+    case .singleFile:
+      // The whole file (card and text), as it is stored: the prompt's own hash covers its text only.
+      if let bytes = try? repository.contents(at: prompt.location.textPath, in: snapshot) {
+        inputs[prompt.location.textPath] = Prompt.sha256(of: bytes)
+      }
     }
     var errors: [SuiteProblem] = []
     var warnings: [SuiteProblem] = []

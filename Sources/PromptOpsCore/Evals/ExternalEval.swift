@@ -53,10 +53,11 @@ struct ExternalEval {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("results.json").path
+    let top = workingDirectory.hasSuffix("/") ? String(workingDirectory.dropLast()) : workingDirectory
     let argv = command.map {
-      $0.replacingOccurrences(of: "{suite}", with: workingDirectory + "/" + suite)
+      $0.replacingOccurrences(of: "{suite}", with: top + "/" + suite)
         .replacingOccurrences(of: "{output}", with: output)
-        .replacingOccurrences(of: "{prompt}", with: workingDirectory + "/" + plan.textPath)
+        .replacingOccurrences(of: "{prompt}", with: top + "/" + plan.textPath)
         .replacingOccurrences(of: "{id}", with: plan.promptID)
     }
     guard let executable = argv.first else { throw ExternalEvalError("`evals.external_command` is empty") }
