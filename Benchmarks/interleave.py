@@ -4,10 +4,10 @@
 Usage: python3 Benchmarks/interleave.py --runs N --warmup W --export-json FILE \
            --command NAME ARGV_JSON [--command NAME ARGV_JSON ...]
 
-Each round runs every command once, starting from a different command each round, so a slow
-spell of the machine (another process, a thermal or frequency change) falls on every command of
-a pair alike instead of on the whole series of one of them, as when each command's runs are made
-back to back. Commands are started with posix_spawn (no shell), with standard input, output and
+Each round runs every command once, in an order shuffled anew each round (from a fixed seed, so
+runs are repeatable), so a slow spell of the machine (another process, a thermal or frequency
+change) falls on every command of a pair alike instead of on the whole series of one of them, as
+when each command's runs are made back to back, and no command always follows the same one. Commands are started with posix_spawn (no shell), with standard input, output and
 error on /dev/null, from the current directory; wall time runs from the spawn to the reaped exit.
 
 The JSON has hyperfine's export shape (`results`: command, mean, stddev, median, min, max, times
@@ -19,6 +19,7 @@ Exit status: 0 when every run was made, whatever the commands' own exit codes; 6
 import argparse
 import json
 import os
+import random
 import statistics
 import sys
 import time
@@ -70,11 +71,12 @@ def main(argv):
     times = [[] for _ in commands]
     codes = [[] for _ in commands]
     null = os.open(os.devnull, os.O_RDWR)
-    count = len(commands)
+    order = list(range(len(commands)))
+    shuffler = random.Random(20261126)
     for round_number in range(options.warmup + options.runs):
         timed = round_number >= options.warmup
-        for offset in range(count):
-            index = (round_number + offset) % count
+        shuffler.shuffle(order)
+        for index in order:
             seconds, code = run_once(commands[index][1], null)
             if timed:
                 times[index].append(seconds)

@@ -220,10 +220,6 @@ final class IndexFile {
     return (entries, rebuiltPaths, cacheTree)
   }
 
-  func pathString(_ entry: Entry) -> String {
-    String(decoding: UnsafeBufferPointer(rebasing: pathBytes[entry.pathRange]), as: UTF8.self)
-  }
-
   /// The entry's path, refused when it is not UTF-8 (see `PathText`).
   func validPathString(_ entry: Entry) throws -> String {
     try PathText.name(UnsafeBufferPointer(rebasing: pathBytes[entry.pathRange]), in: "the index")

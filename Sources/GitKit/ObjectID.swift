@@ -68,14 +68,20 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
   public var isZero: Bool { head == 0 && middle == 0 && tail == 0 }
 
   public var hex: String {
-    let digits = Array("0123456789abcdef".utf8)
     var text: [UInt8] = []
     text.reserveCapacity(40)
     for byte in bytes {
-      text.append(digits[Int(byte >> 4)])
-      text.append(digits[Int(byte & 0x0f)])
+      text.append(Self.digits[Int(byte >> 4)])
+      text.append(Self.digits[Int(byte & 0x0f)])
     }
     return String(decoding: text, as: UTF8.self)
+  }
+
+  private static let digits = Array("0123456789abcdef".utf8)
+
+  /// A byte as two lowercase hexadecimal digits.
+  static func hexDigits(of byte: UInt8) -> String {
+    String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]], as: UTF8.self)
   }
 
   public var description: String { hex }

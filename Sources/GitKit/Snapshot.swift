@@ -61,7 +61,7 @@ extension Repository {
       case .index:
         let index = try index()
         for entry in index.entries where entry.mode != 0o160000 && !entry.intentToAdd {
-          let path = index.pathString(entry)
+          let path = try index.validPathString(entry)
           if folder.isEmpty || path == folder || path.hasPrefix(folder + "/") {
             result.append(FileEntry(path: path, id: entry.id))
           }

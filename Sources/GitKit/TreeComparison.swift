@@ -171,7 +171,7 @@ extension Repository {
       let type = git_tree_entry_type(entry)
       guard type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE else { continue }
       items.append(
-        TreeItem(name: try PathText.name(git_tree_entry_name(entry), in: path.isEmpty ? "tree \(id.hex)" : path), isTree: type == GIT_OBJECT_TREE, id: ObjectID(git_tree_entry_id(entry))))
+        TreeItem(name: try PathText.name(git_tree_entry_name(entry), in: path), isTree: type == GIT_OBJECT_TREE, id: ObjectID(git_tree_entry_id(entry))))
     }
     return items
   }

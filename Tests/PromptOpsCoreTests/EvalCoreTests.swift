@@ -354,6 +354,8 @@ struct EvalCoreTests {
     ("contains-any", .array([.string("a")]), .array([.string("a"), .string("b")]), true),
     ("not-contains", .string("bob"), .string("bobby"), true),
     ("not-contains", .string("bobby"), .string("bob"), false),
+    ("not-contains-any", .array([.string("a"), .string("b")]), .array([.string("a")]), true),
+    ("not-contains-all", .array([.string("a")]), .array([.string("a"), .string("b")]), true),
     ("equals", .string("yes"), .string("no"), false),
     ("regex", .string("^a+$"), .string(".*"), false),
   ])
@@ -366,6 +368,18 @@ struct EvalCoreTests {
     let found = SuiteWeakening.compare(base: suite(old), head: suite(new))
     #expect(found.isEmpty != weakened, "\(found.map(\.message))")
     if weakened { #expect(found.first?.message.contains("loosened to") == true) }
+  }
+
+  /// One provider id at two configs is two providers: dropping either is a weakening; changing
+  /// a kept one's config is an edit.
+  @Test func droppingOneOfTwoProvidersWithOneIdIsAWeakening() {
+    let cold = ProviderSpec(id: "echo", config: ["temperature": .integer(0)])
+    let warm = ProviderSpec(id: "echo", config: ["temperature": .integer(1)])
+    func suite(_ providers: [ProviderSpec]) -> EvalSuite {
+      EvalSuite(path: "s.yml", description: nil, providers: providers, tests: [], thresholds: EvalThresholds(), grader: nil, inputFiles: [:], warnings: [])
+    }
+    #expect(SuiteWeakening.compare(base: suite([cold, warm]), head: suite([cold])).map(\.message) == ["provider 'echo' removed"])
+    #expect(SuiteWeakening.compare(base: suite([cold]), head: suite([warm])).isEmpty)
   }
 
   /// In a suite shared by several prompts, a test scoped to another prompt with `promptId` is

@@ -50,8 +50,9 @@ struct ChangeSetBuilder {
       case (nil, nil):
         // Only a file beside a prompt changed (a CHANGELOG.md in a folder that is no prompt).
         guard changedPaths.contains(BytePath(location.textPath)) || changedPaths.contains(BytePath(location.cardPath)) else { continue }
-        // The change names this prompt's files, yet neither side can be read back: a path git
-        // stores in bytes that are not UTF-8. Never pass what could not be checked.
+        // The change names this prompt's files, yet neither side can be read back (the walks
+        // refuse names that are not UTF-8 before this point; this stays as the last guard).
+        // Never pass what could not be checked.
         throw PromptOpsError.repository(
           "cannot read the prompt files at '\(location.path)' (a file name that is not valid UTF-8?); rename them to check this change")
       }

@@ -324,7 +324,8 @@ public struct EvalPlanner {
   /// variables filled in; mappings (JSON schemas, `equals` objects) are left as they are.
   static func renderingValue(of assertion: EvalAssertion, with vars: [String: JSONValue], pattern: String) throws(PromptTemplate.MissingVariable) -> EvalAssertion {
     func render(_ text: String) throws(PromptTemplate.MissingVariable) -> String {
-      text.contains("{{") ? try PromptTemplate(text: text, variablePattern: pattern).render(vars) : text
+      // Most values hold no placeholder; the shortcut only applies to the default `{{…}}` spelling.
+      pattern == Configuration.defaultVariablePattern && !text.contains("{{") ? text : try PromptTemplate(text: text, variablePattern: pattern).render(vars)
     }
     var result = assertion
     switch assertion.value {

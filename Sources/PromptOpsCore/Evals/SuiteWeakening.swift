@@ -20,8 +20,17 @@ public enum SuiteWeakening {
     if head.thresholds.minScore < base.thresholds.minScore {
       report(head.thresholds.minScoreLine, "thresholds.minScore lowered from \(base.thresholds.minScore) to \(head.thresholds.minScore)")
     }
-    let removedProviders = Set(base.providers.map(\.id)).subtracting(head.providers.map(\.id))
-    for id in removedProviders.sorted() { report(1, "provider '\(id)' removed") }
+    // A provider is its name and its config: one model at two temperatures is two providers.
+    var remainingProviders = head.providers
+    for provider in base.providers {
+      if let kept = remainingProviders.firstIndex(where: { $0.label == provider.label && $0.id == provider.id && $0.config == provider.config }) {
+        remainingProviders.remove(at: kept)
+      } else if let kept = remainingProviders.firstIndex(where: { ($0.label ?? $0.id) == (provider.label ?? provider.id) }) {
+        remainingProviders.remove(at: kept)  // the same provider with another config: an edit
+      } else {
+        report(1, "provider '\(provider.label ?? provider.id)' removed")
+      }
+    }
     var unmatched = head.tests.filter(applies)
     for baseTest in base.tests where applies(baseTest) {
       guard let index = unmatched.firstIndex(where: { identity($0) == identity(baseTest) }) else {
@@ -83,7 +92,7 @@ public enum SuiteWeakening {
       let texts = values.compactMap(\.stringValue)
       return texts.count == values.count ? Set(texts) : nil
     }
-    let caseless = old.type.hasPrefix("i")
+    let caseless = ["icontains", "icontains-any", "icontains-all"].contains(old.type)
     func fold(_ text: String) -> String { caseless ? text.lowercased() : text }
     switch (old.type, old.negated) {
     case ("contains", false), ("icontains", false):
@@ -102,6 +111,14 @@ public enum SuiteWeakening {
       // Must not contain: a longer text is found in fewer answers, so it forbids less.
       guard let before = text(old.value), let after = text(new.value) else { return false }
       return fold(after).contains(fold(before))
+    case ("contains-any", true), ("icontains-any", true):
+      // Must contain none of: fewer items forbid less.
+      guard let before = items(old.value), let after = items(new.value) else { return false }
+      return Set(after.map(fold)).isStrictSubset(of: Set(before.map(fold)))
+    case ("contains-all", true), ("icontains-all", true):
+      // Must not contain all of: more items are matched by fewer answers, so they forbid less.
+      guard let before = items(old.value), let after = items(new.value) else { return false }
+      return Set(after.map(fold)).isStrictSuperset(of: Set(before.map(fold)))
     case ("is-json", false), ("contains-json", false):
       return old.value != nil && new.value == nil
     default:
