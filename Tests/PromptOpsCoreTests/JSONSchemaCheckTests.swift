@@ -41,6 +41,11 @@ struct JSONSchemaCheckTests {
     ("true", ["1", "null"]),
     ("false", ["1", "null"]),
     (##"{"properties": {"a": false}}"##, [##"{"a": 1}"##, ##"{"b": 1}"##]),
+    // Beside a `$ref`, drafts 4–7 ignore other keywords; 2020-12 applies them.
+    (##"{"$schema": "http://json-schema.org/draft-07/schema#", "definitions": {"n": {"type": "integer"}}, "$ref": "#/definitions/n", "minimum": 10}"##, ["5", "12", "\"x\""]),
+    (##"{"$defs": {"n": {"type": "integer"}}, "$ref": "#/$defs/n", "minimum": 10}"##, ["5", "12", "\"x\""]),
+    (##"{"properties": {"children": {"type": "array", "items": {"$ref": "#"}}}, "required": ["name"]}"##,
+      [##"{"name": "a", "children": [{"name": "b", "children": []}]}"##, ##"{"name": "a", "children": [{"children": []}]}"##]),
   ]
 
   func json(_ text: String) throws -> JSONValue { try JSONValue.parse(Data(text.utf8)) }
@@ -79,11 +84,18 @@ struct JSONSchemaCheckTests {
   @Test(arguments: [
     (##"{"dependentRequired": {"a": ["b"]}}"##, "dependentRequired"),
     (##"{"properties": {"a": {"unevaluatedProperties": false}}}"##, "unevaluatedProperties"),
-    (##"{"$ref": "https://example.com/schema.json"}"##, "does not point into this schema"),
-    (##"{"$ref": "#/$defs/missing"}"##, "does not point into this schema"),
+    (##"{"$ref": "https://example.com/schema.json"}"##, "does not point to a schema"),
+    (##"{"$ref": "#/$defs/missing"}"##, "does not point to a schema"),
     (##"{"pattern": "("}"##, "is not a regular expression"),
     (##"{"anyOf": [{"contains": {"type": "integer"}}]}"##, "contains"),
     (##""just a string""##, "not a JSON Schema"),
+    (##"{"required": true}"##, "required must be a list of property names"),
+    (##"{"enum": "x"}"##, "enum must be a list"),
+    (##"{"type": "text"}"##, "type must be a type name"),
+    (##"{"$ref": "#/required", "required": ["a"]}"##, "does not point to a schema"),
+    (##"{"$ref": "#name"}"##, "does not point to a schema"),
+    (##"{"default": {"enum": 3}, "$ref": "#/default"}"##, "enum must be a list"),
+    (##"{"multipleOf": 0}"##, "multipleOf must be a number above 0"),
   ])
   func keywordsItCannotCheckAreRefused(schema: String, named: String) throws {
     let error = #expect(throws: JSONSchemaCheck.Unsupported.self) { try JSONSchemaCheck.validate(try json(schema)) }

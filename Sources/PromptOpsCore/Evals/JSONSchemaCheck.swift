@@ -3,9 +3,10 @@ import Foundation
 /// JSON Schema for `is-json` and `contains-json` values: the keywords of drafts 4 to 2020-12
 /// that such schemas use, checked in-process.
 ///
-/// A keyword it does not know is never skipped: a validator that ignores `anyOf` or `$ref` would
-/// pass answers the schema rejects, so `unsupported` names such keywords and suites that use
-/// them are refused when they are read, before any provider is paid. Annotations (`title`,
+/// A keyword it does not know, or a known one whose value has another shape than the keyword
+/// takes, is never skipped: a validator that ignores `anyOf`, `$ref` or draft 3's
+/// `required: true` would pass answers the schema rejects, so `validate` names them and suites
+/// that use them are refused when they are read, before any provider is paid. Annotations (`title`,
 /// `description`, `format`, `default`, `examples`, …) constrain nothing and are accepted.
 enum JSONSchemaCheck {
   /// A schema that cannot be checked as written.
@@ -25,46 +26,91 @@ enum JSONSchemaCheck {
     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
   ]
 
-  /// Throws when the schema (and every schema inside it) cannot be checked faithfully: an
-  /// unknown keyword, a `$ref` that does not point into the schema, a pattern that is no
-  /// regular expression.
+  /// Throws when the schema (and every schema inside it or referred to) cannot be checked
+  /// faithfully: an unknown keyword, a keyword's value of the wrong shape, a `$ref` that does
+  /// not point to a schema inside this one, a pattern that is no regular expression.
   static func validate(_ schema: JSONValue) throws {
-    try validate(schema, root: schema, at: "schema")
+    var followed = Set<String>()
+    try validate(schema, root: schema, at: "schema", followed: &followed)
   }
 
-  private static func validate(_ schema: JSONValue, root: JSONValue, at path: String) throws {
+  static let typeNames: Set<String> = ["null", "boolean", "object", "array", "number", "string", "integer"]
+
+  /// `followed`: the references already checked, so a recursive schema (`{"$ref": "#"}` under
+  /// `items`) is checked once, not forever.
+  private static func validate(_ schema: JSONValue, root: JSONValue, at path: String, followed: inout Set<String>, depth: Int = 0) throws {
+    guard depth < 64 else { throw Unsupported(description: "\(path): the schema nests too deep") }
+    func invalid(_ key: String, _ expected: String) -> Unsupported {
+      Unsupported(description: "\(path).\(key) must be \(expected)")
+    }
+    func inner(_ value: JSONValue, _ where_: String) throws {
+      try validate(value, root: root, at: "\(path).\(where_)", followed: &followed, depth: depth + 1)
+    }
     switch schema {
     case .bool: return
     case .object(let rules):
       for key in rules.keys.sorted() where !keywords.contains(key) && !annotations.contains(key) {
         throw Unsupported(description: "\(path) uses the JSON Schema keyword `\(key)`, which promptops cannot check")
       }
-      if let reference = rules["$ref"] {
-        guard let text = reference.stringValue, resolve(text, in: root) != nil else {
-          throw Unsupported(description: "\(path).$ref \(reference.templateText) does not point into this schema (only #, #/definitions/… and #/$defs/… do)")
-        }
-      }
-      if let pattern = rules["pattern"] {
-        guard let text = pattern.stringValue, (try? NSRegularExpression(pattern: text)) != nil else {
-          throw Unsupported(description: "\(path).pattern \(pattern.templateText) is not a regular expression")
-        }
-      }
-      for key in ["not", "if", "then", "else", "additionalProperties", "items"] {
-        if let inner = rules[key], inner.isSchema { try validate(inner, root: root, at: "\(path).\(key)") }
-      }
-      for key in ["anyOf", "oneOf", "allOf", "prefixItems", "items"] {
-        if case .array(let list)? = rules[key] {
-          for (index, inner) in list.enumerated() { try validate(inner, root: root, at: "\(path).\(key)[\(index)]") }
-        }
-      }
-      for key in ["properties", "patternProperties", "definitions", "$defs"] {
-        if case .object(let members)? = rules[key] {
-          for (name, inner) in members.sorted(by: { $0.key < $1.key }) { try validate(inner, root: root, at: "\(path).\(key).\(name)") }
-        }
-      }
-      if case .object(let members)? = rules["patternProperties"] {
-        for name in members.keys.sorted() where (try? NSRegularExpression(pattern: name)) == nil {
-          throw Unsupported(description: "\(path).patternProperties key \(name) is not a regular expression")
+      // Every keyword's value must have the shape the keyword takes: a value of another shape
+      // (draft 3's `required: true`, `enum: "x"`) would otherwise constrain nothing.
+      for (key, value) in rules.sorted(by: { $0.key < $1.key }) {
+        switch key {
+        case "type":
+          let names: [JSONValue]
+          if case .array(let list) = value { names = list } else { names = [value] }
+          guard !names.isEmpty, names.allSatisfy({ $0.stringValue.map(typeNames.contains) ?? false }) else {
+            throw invalid(key, "a type name or a list of them (\(typeNames.sorted().joined(separator: ", ")))")
+          }
+        case "enum":
+          guard case .array = value else { throw invalid(key, "a list") }
+        case "anyOf", "oneOf", "allOf", "prefixItems":
+          guard case .array(let list) = value, !list.isEmpty else { throw invalid(key, "a non-empty list of schemas") }
+          for (index, schema) in list.enumerated() { try inner(schema, "\(key)[\(index)]") }
+        case "not", "if", "then", "else", "additionalProperties":
+          guard value.isSchema else { throw invalid(key, "a schema") }
+          try inner(value, key)
+        case "items":
+          if case .array(let list) = value {
+            for (index, schema) in list.enumerated() { try inner(schema, "items[\(index)]") }
+          } else {
+            guard value.isSchema else { throw invalid(key, "a schema or a list of schemas") }
+            try inner(value, key)
+          }
+        case "properties", "patternProperties", "definitions", "$defs":
+          guard case .object(let members) = value else { throw invalid(key, "a mapping of schemas") }
+          for (name, schema) in members.sorted(by: { $0.key < $1.key }) {
+            if key == "patternProperties", (try? NSRegularExpression(pattern: name)) == nil {
+              throw Unsupported(description: "\(path).patternProperties key \(name) is not a regular expression")
+            }
+            try inner(schema, "\(key).\(name)")
+          }
+        case "required":
+          guard case .array(let names) = value, names.allSatisfy({ $0.stringValue != nil }) else { throw invalid(key, "a list of property names") }
+        case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties":
+          guard let number = value.doubleValue, number >= 0, number == number.rounded() else { throw invalid(key, "a whole number, 0 or more") }
+        case "minimum", "maximum":
+          guard value.doubleValue != nil else { throw invalid(key, "a number") }
+        case "exclusiveMinimum", "exclusiveMaximum":
+          guard value.doubleValue != nil || { if case .bool = value { return true } else { return false } }() else {
+            throw invalid(key, "a number (or, in draft 4, true or false)")
+          }
+        case "multipleOf":
+          guard let number = value.doubleValue, number > 0 else { throw invalid(key, "a number above 0") }
+        case "uniqueItems":
+          guard case .bool = value else { throw invalid(key, "true or false") }
+        case "pattern":
+          guard let text = value.stringValue, (try? NSRegularExpression(pattern: text)) != nil else {
+            throw Unsupported(description: "\(path).pattern \(value.templateText) is not a regular expression")
+          }
+        case "$ref":
+          // Only pointers into this schema ("#", "#/$defs/x"), to a schema, which is checked too.
+          guard let text = value.stringValue, text == "#" || text.hasPrefix("#/"), let target = resolve(text, in: root), target.isSchema else {
+            throw Unsupported(description: "\(path).$ref \(value.templateText) does not point to a schema inside this one (only #, #/definitions/… and #/$defs/… do)")
+          }
+          if followed.insert(text).inserted { try validate(target, root: root, at: text, followed: &followed, depth: depth + 1) }
+        default:
+          break  // `const` takes any value; annotations constrain nothing
         }
       }
     default:
@@ -77,20 +123,24 @@ enum JSONSchemaCheck {
   /// `not-is-json`, as a mismatch).
   static func problems(_ value: JSONValue, schema: JSONValue) throws -> [String] {
     try validate(schema)
-    return problems(value, schema: schema, root: schema, path: "$", depth: 0)
+    // Drafts 3 to 7 ignore every keyword beside a `$ref`; 2019-09 and later apply them too.
+    let draft = schema["$schema"]?.stringValue ?? ""
+    let refStandsAlone = ["draft-03", "draft-04", "draft-06", "draft-07"].contains { draft.contains($0) }
+    return problems(value, schema: schema, root: schema, path: "$", depth: 0, refStandsAlone: refStandsAlone)
   }
 
-  private static func problems(_ value: JSONValue, schema: JSONValue, root: JSONValue, path: String, depth: Int) -> [String] {
+  private static func problems(_ value: JSONValue, schema: JSONValue, root: JSONValue, path: String, depth: Int, refStandsAlone: Bool) -> [String] {
     if case .bool(let accepts) = schema { return accepts ? [] : ["\(path) is not allowed"] }
     guard case .object(let rules) = schema else { return [] }
     // A reference cycle that never reaches a value (`{"$ref": "#"}`) would recurse forever.
     guard depth < 64 else { return ["\(path): the schema's references nest too deep"] }
     func check(_ inner: JSONValue, _ item: JSONValue = value, at where_: String = path) -> [String] {
-      Self.problems(item, schema: inner, root: root, path: where_, depth: depth + 1)
+      Self.problems(item, schema: inner, root: root, path: where_, depth: depth + 1, refStandsAlone: refStandsAlone)
     }
     var problems: [String] = []
     if let reference = rules["$ref"]?.stringValue, let target = resolve(reference, in: root) {
       problems += check(target)
+      if refStandsAlone { return problems }
     }
     if let type = rules["type"] {
       let allowed: [String]
