@@ -289,36 +289,53 @@ struct EvalCoreTests {
 
   /// promptfoo keys promptops does not act on are reported where they are written: `options`
   /// beyond `provider` (at suite and test level), unknown `__` CSV columns; `__threshold` is
-  /// read; a promptfoo-only `__expected` type is an error, not an `equals` of the whole text.
+  /// read. Options that change the prompt, the answer or the grading (`transform`, `__prefix`),
+  /// and promptfoo-only `__expected` types, are errors: run without them, a test checks
+  /// something else.
   @Test func optionsAndCSVColumnsItDoesNotReadAreReported() throws {
     let files: [String: String] = [
       "p/evalsuite.yml": """
         providers: [echo]
         options:
           provider: echo
-          transform: output.toUpperCase()
+          storeOutputAs: answer
         tests:
           - ./cases.csv
           - vars: {a: 1}
             options:
-              rubricPrompt: grade this
+              showOutput: true
 
         """,
       "p/cases.csv": "a,__expected,__threshold,__metric\n1,contains: 1,0.5,m\n",
       "q/evalsuite.yml": "providers: [echo]\ntests: ./cases.csv\n",
       "q/cases.csv": "a,__expected\n1,javascript: output.length > 3\n",
+      "r/evalsuite.yml": "providers: [echo]\ndefaultTest:\n  options:\n    transform: output.slice(0, 5)\ntests:\n  - vars: {a: 1}\n",
+      "s/evalsuite.yml": "providers: [echo]\ntests: ./cases.csv\n",
+      "s/cases.csv": "a,__prefix\n1,Answer briefly:\n",
     ]
     let loader = SuiteLoader(read: { files[$0].map { Array($0.utf8) } }, list: { _ in [] }, settings: EvalSettings())
     let suite = try loader.load(path: "p/evalsuite.yml")
     #expect(suite.grader == ProviderSpec(id: "echo"))
     let reported = suite.warnings.map { "\($0.file):\($0.line) \($0.message)" }
-    #expect(reported.contains { $0.hasPrefix("p/evalsuite.yml:4 ") && $0.contains("`transform`") }, "\(reported)")
-    #expect(reported.contains { $0.hasPrefix("p/evalsuite.yml:9 ") && $0.contains("`rubricPrompt`") }, "\(reported)")
+    #expect(reported.contains { $0.hasPrefix("p/evalsuite.yml:4 ") && $0.contains("`storeOutputAs`") }, "\(reported)")
+    #expect(reported.contains { $0.hasPrefix("p/evalsuite.yml:9 ") && $0.contains("`showOutput`") }, "\(reported)")
     #expect(reported.contains { $0.hasPrefix("p/cases.csv:1 ") && $0.contains("`__metric`") }, "\(reported)")
     #expect(suite.tests.first?.threshold == 0.5)
-    let problem = #expect(throws: SuiteProblem.self) { try loader.load(path: "q/evalsuite.yml") }
-    #expect(problem?.file == "q/cases.csv" && problem?.line == 2, "\(String(describing: problem))")
-    #expect(problem?.message.contains("`javascript`") == true, "\(String(describing: problem))")
+    for (path, file, line, named) in [
+      ("q/evalsuite.yml", "q/cases.csv", 2, "`javascript`"), ("r/evalsuite.yml", "r/evalsuite.yml", 4, "`transform`"),
+      ("s/evalsuite.yml", "s/cases.csv", 1, "`__prefix`"),
+    ] {
+      let problem = #expect(throws: SuiteProblem.self) { try loader.load(path: path) }
+      #expect(problem?.file == file && problem?.line == line, "\(String(describing: problem))")
+      #expect(problem?.message.contains(named) == true, "\(String(describing: problem))")
+    }
+    // In external mode the team's own tool runs them: no error, no warning.
+    var external = EvalSettings()
+    external.mode = .external
+    external.externalCommand = ["promptfoo"]
+    let lenient = SuiteLoader(read: { files[$0].map { Array($0.utf8) } }, list: { _ in [] }, settings: external)
+    #expect(try lenient.load(path: "r/evalsuite.yml").warnings.isEmpty)
+    #expect(try lenient.load(path: "s/evalsuite.yml").warnings.isEmpty)
   }
 
   @Test func weakeningNamesWhatWasRemovedOrLoosened() {

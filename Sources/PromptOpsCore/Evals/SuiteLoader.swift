@@ -159,8 +159,15 @@ struct SuiteLoader {
     return test
   }
 
-  /// An `options` mapping: its `provider` is the grader; promptfoo's other options (`transform`,
-  /// `prefix`, `rubricPrompt`, …) change what is checked, so each one is reported, not dropped.
+  /// promptfoo options that change the prompt, the answer or the grading: run without them, a
+  /// test would check something other than what its author wrote, so a suite that uses them is
+  /// an error (in external mode, where the team's own tool runs them, they are its business).
+  static let optionsThatChangeWhatIsChecked: Set<String> = [
+    "transform", "postprocess", "transformVars", "prefix", "suffix", "rubricPrompt",
+  ]
+
+  /// An `options` mapping: its `provider` is the grader; the other options are refused (see
+  /// `optionsThatChangeWhatIsChecked`) or reported as having no effect, never silently dropped.
   private func options(
     _ node: YAMLValue, _ what: String, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout [String: String]
   ) throws -> ProviderSpec? {
@@ -168,6 +175,10 @@ struct SuiteLoader {
     for (key, keyLine, value) in try mapping(node, "`options`", file: file) {
       if key == "provider" {
         grader = try provider(value, file: file, folder: folder, inputs: &inputs)
+      } else if settings.mode == .external {
+        continue
+      } else if Self.optionsThatChangeWhatIsChecked.contains(key) {
+        throw SuiteProblem(file: file, line: keyLine, message: "\(what) key `\(key)` changes what is checked, and promptops does not run it")
       } else {
         warnings.append(
           SuiteProblem(file: file, line: keyLine, message: "\(what) key `\(key)` is not used by promptops and has no effect (read: provider)"))
@@ -222,6 +233,10 @@ struct SuiteLoader {
     let rows = CSV.parse(String(decoding: bytes, as: UTF8.self))
     guard let header = rows.first?.fields else { return [] }
     for column in header where column.hasPrefix("__") && !column.hasPrefix("__expected") && column != "__description" && column != "__threshold" {
+      guard settings.mode != .external else { break }
+      if column == "__prefix" || column == "__suffix" {
+        throw SuiteProblem(file: file, line: rows[0].line, message: "CSV column `\(column)` changes the prompt, and promptops does not apply it")
+      }
       warnings.append(
         SuiteProblem(file: file, line: rows[0].line, message: "CSV column `\(column)` is not used by promptops and has no effect (read: __expected…, __description, __threshold)"))
     }
