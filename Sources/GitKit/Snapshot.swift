@@ -42,6 +42,20 @@ extension Repository {
     }
   }
 
+  /// The blob id the working tree's file at `path` would be stored as if it were added now
+  /// (after git's line-ending conversion and the other filters libgit2 applies), or nil when
+  /// there is no working tree or no such file.
+  public func workingTreeBlobID(at path: String) -> ObjectID? {
+    guard workingDirectory != nil else { return nil }
+    var oid = git_oid()
+    git_error_clear()
+    guard git_repository_hashfile(&oid, pointer, path, GIT_OBJECT_BLOB, nil) == 0 else {
+      git_error_clear()
+      return nil
+    }
+    return ObjectID(oid)
+  }
+
   /// The content of the file at `path` in `snapshot`, or nil when there is none.
   public func contents(at path: String, in snapshot: Snapshot) throws -> [UInt8]? {
     guard let id = try blobID(at: path, in: snapshot) else { return nil }

@@ -686,6 +686,15 @@ struct EvalCommandTests {
     let clean = try await repo.promptopsAsync("eval")
     #expect(clean.stdout.contains("FAIL greet 1.0.0"), "\(clean.stdout)")
     #expect(clean.stdout.contains("1 provider call, 0 cached"), "\(clean.stdout)")
+    // A checkout with converted line endings is the same content as git stores it.
+    try repo.write(".gitattributes", "*.sh text eol=crlf\n")
+    _ = try repo.commit("scripts check out with CRLF")
+    try FileManager.default.removeItem(atPath: repo.path + "/prompts/greet/model.sh")
+    try repo.git("checkout", "--", "prompts/greet/model.sh")
+    #expect(try repo.read("prompts/greet/model.sh").contains("\r\n"))
+    let converted = try await repo.promptopsAsync("eval")
+    #expect(!converted.stdout.contains("differs from the evaluated commit"), "\(converted.stdout)")
+    #expect(converted.stdout.contains("FAIL greet 1.0.0"), "\(converted.stdout)")
   }
 
   /// A script named relative to the provider's `basePath` is an eval input like one beside the

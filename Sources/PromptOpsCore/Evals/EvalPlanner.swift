@@ -268,7 +268,8 @@ public struct EvalPlanner {
       let providerHashes = providerFiles.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
       // Provider scripts run from the working tree: it must hold the evaluated commit's copies.
       if settings.mode == .builtin,
-        let problem = WorkingTreeInputs.problem(WorkingTreeInputs.differing(providerFiles, under: top), usedBy: "exec providers run")
+        let problem = WorkingTreeInputs.problem(
+          WorkingTreeInputs.differing(providerFiles.keys, in: repository, snapshot: snapshot), usedBy: "exec providers run")
       {
         errors.append(problem)
         continue

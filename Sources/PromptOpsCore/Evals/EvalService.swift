@@ -122,8 +122,13 @@ public final class EvalService {
   }
 
   private func externalRun(_ plans: [PromptEvalPlan], configuration: Configuration, commit: ObjectID?) throws -> EvalRun {
-    try ExternalEval(command: configuration.evals.externalCommand, timeout: configuration.evals.externalTimeout, workingDirectory: repository.workingDirectory ?? FileManager.default.currentDirectoryPath)
-      .run(plans, commit: commit?.hex)
+    let repository = self.repository
+    let snapshot: Snapshot = commit.map { .commit($0) } ?? .index
+    return try ExternalEval(
+      command: configuration.evals.externalCommand, timeout: configuration.evals.externalTimeout,
+      workingDirectory: repository.workingDirectory ?? FileManager.default.currentDirectoryPath,
+      differingInputs: { WorkingTreeInputs.differing($0.inputs.keys, in: repository, snapshot: snapshot) }
+    ).run(plans, commit: commit?.hex)
   }
 
   private func finish(_ run: EvalRun, commit: ObjectID?, options: EvalOptions) throws -> EvalRun {

@@ -11,6 +11,9 @@ struct ExternalEval {
   /// Seconds one run may take; past it the command's whole process group is killed.
   let timeout: Double
   let workingDirectory: String
+  /// The plan's inputs whose working-tree copy is not the evaluated content (the command reads
+  /// the working tree).
+  let differingInputs: (PromptEvalPlan) -> [String]
 
   func run(_ plans: [PromptEvalPlan], commit: String?) throws -> EvalRun {
     var prompts: [PromptEvalResult] = []
@@ -19,9 +22,7 @@ struct ExternalEval {
       var verdicts: [UnitVerdict] = []
       var unitCount = 0
       // The command reads the working tree: it must hold the evaluated content.
-      if let problem = WorkingTreeInputs.problem(
-        WorkingTreeInputs.differing(plan.inputs, under: workingDirectory), usedBy: "the external eval command reads")
-      {
+      if let problem = WorkingTreeInputs.problem(differingInputs(plan), usedBy: "the external eval command reads") {
         header.errors.append(problem.description)
         prompts.append(PromptEvalResult(header: header, units: []))
         continue

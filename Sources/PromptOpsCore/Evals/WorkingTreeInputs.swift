@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 
 /// Eval inputs that a run takes from the working tree instead of from the evaluated snapshot:
 /// the scripts behind `exec:` providers (run where they lie), and in external mode every file
@@ -8,12 +9,13 @@ import Foundation
 /// differs (an uncommitted edit, another branch checked out under `eval --rev`) would file one
 /// content's verdict under another's. Such a run is refused instead, naming the files.
 enum WorkingTreeInputs {
-  /// The paths among `inputs` (path → SHA-256 of the snapshot's content) whose working-tree copy
-  /// under `top` is missing or holds other content, sorted.
-  static func differing(_ inputs: [String: String], under top: String) -> [String] {
-    inputs.keys.sorted().filter { path in
-      guard let data = FileManager.default.contents(atPath: top + "/" + path) else { return true }
-      return Prompt.sha256(of: [UInt8](data)) != inputs[path]
+  /// The paths among `paths` whose working-tree copy is missing or would not be stored as the
+  /// snapshot's blob, sorted. The working tree is compared as git would store it, so a checkout
+  /// with converted line endings is not a difference.
+  static func differing(_ paths: some Sequence<String>, in repository: Repository, snapshot: Snapshot) -> [String] {
+    paths.sorted().filter { path in
+      guard let stored = try? repository.blobID(at: path, in: snapshot) else { return true }
+      return repository.workingTreeBlobID(at: path) != stored
     }
   }
 
