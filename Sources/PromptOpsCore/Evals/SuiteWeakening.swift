@@ -86,44 +86,37 @@ public enum SuiteWeakening {
   /// with a new answer, a new regex) cannot be ranked and are left alone.
   private static func acceptsMore(old: EvalAssertion, new: EvalAssertion) -> Bool {
     guard old.type == new.type, old.negated == new.negated, old.value != new.value else { return false }
-    func text(_ value: JSONValue?) -> String? { value.flatMap { if case .string(let text) = $0 { return text } else { return nil } } }
+    if old.type == "is-json" || old.type == "contains-json" { return !old.negated && old.value != nil && new.value == nil }
+    // Both values as text, or both as sets of texts, folded where the type ignores case.
+    let caseless = ["icontains", "icontains-any", "icontains-all"].contains(old.type)
+    func fold(_ text: String) -> String { caseless ? text.lowercased() : text }
+    func text(_ value: JSONValue?) -> String? { value.flatMap { if case .string(let text) = $0 { return fold(text) } else { return nil } } }
     func items(_ value: JSONValue?) -> Set<String>? {
       guard case .array(let values)? = value else { return nil }
       let texts = values.compactMap(\.stringValue)
-      return texts.count == values.count ? Set(texts) : nil
+      return texts.count == values.count ? Set(texts.map(fold)) : nil
     }
-    let caseless = ["icontains", "icontains-any", "icontains-all"].contains(old.type)
-    func fold(_ text: String) -> String { caseless ? text.lowercased() : text }
-    switch (old.type, old.negated) {
-    case ("contains", false), ("icontains", false):
-      guard let before = text(old.value), let after = text(new.value) else { return false }
-      return fold(before).contains(fold(after))
-    case ("starts-with", false):
-      guard let before = text(old.value), let after = text(new.value) else { return false }
-      return before.hasPrefix(after)
-    case ("contains-all", false), ("icontains-all", false):
-      guard let before = items(old.value), let after = items(new.value) else { return false }
-      return Set(after.map(fold)).isStrictSubset(of: Set(before.map(fold)))
-    case ("contains-any", false), ("icontains-any", false):
-      guard let before = items(old.value), let after = items(new.value) else { return false }
-      return Set(after.map(fold)).isStrictSuperset(of: Set(before.map(fold)))
-    case ("contains", true), ("icontains", true):
+    if let before = text(old.value), let after = text(new.value) {
+      switch (old.type, old.negated) {
+      case ("contains", false), ("icontains", false): return before.contains(after)
+      case ("starts-with", false): return before.hasPrefix(after)
       // Must not contain: a longer text is found in fewer answers, so it forbids less.
-      guard let before = text(old.value), let after = text(new.value) else { return false }
-      return fold(after).contains(fold(before))
-    case ("contains-any", true), ("icontains-any", true):
-      // Must contain none of: fewer items forbid less.
-      guard let before = items(old.value), let after = items(new.value) else { return false }
-      return Set(after.map(fold)).isStrictSubset(of: Set(before.map(fold)))
-    case ("contains-all", true), ("icontains-all", true):
-      // Must not contain all of: more items are matched by fewer answers, so they forbid less.
-      guard let before = items(old.value), let after = items(new.value) else { return false }
-      return Set(after.map(fold)).isStrictSuperset(of: Set(before.map(fold)))
-    case ("is-json", false), ("contains-json", false):
-      return old.value != nil && new.value == nil
-    default:
-      return false
+      case ("contains", true), ("icontains", true): return after.contains(before)
+      default: return false
+      }
     }
+    if let before = items(old.value), let after = items(new.value) {
+      switch (old.type, old.negated) {
+      // All must be present, or none may be: fewer items ask less.
+      case ("contains-all", false), ("icontains-all", false), ("contains-any", true), ("icontains-any", true):
+        return after.isStrictSubset(of: before)
+      // Any one will do, or not all may be present: more items ask less.
+      case ("contains-any", false), ("icontains-any", false), ("contains-all", true), ("icontains-all", true):
+        return after.isStrictSuperset(of: before)
+      default: return false
+      }
+    }
+    return false
   }
 
   private static func identity(_ test: EvalTest) -> String {
