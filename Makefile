@@ -5,7 +5,7 @@ SWIFT ?= swift
 BIN := .build/debug/promptops
 VENV_BIN := $(CURDIR)/.build-tools/venv/bin
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo test check bench clean
 
 all: build
 
@@ -22,6 +22,12 @@ test: deps
 	@sh ci/install-deps.sh --python --llm >/dev/null
 	PATH="$(VENV_BIN):$$PATH" $(SWIFT) build --build-tests
 	PATH="$(VENV_BIN):$$PATH" $(SWIFT) test --skip-build
+
+# The quick tier: everything but the real-model tests (no llama.cpp build, no model download).
+check: deps
+	@sh ci/install-deps.sh --python >/dev/null
+	PATH="$(VENV_BIN):$$PATH" $(SWIFT) build --build-tests
+	PROMPTOPS_SKIP_LLM=1 PATH="$(VENV_BIN):$$PATH" $(SWIFT) test --skip-build
 
 bench: deps
 	$(SWIFT) build -c release --static-swift-stdlib
