@@ -73,37 +73,9 @@ extension PromptOps.Eval {
     func run() throws {
       let (run, warnings) = try evaluating { () throws -> (EvalRun, [String]) in
         let repository = try openRepository(directory)
-        let analyzer = Analyzer(repository: repository)
-        let head = try repository.resolveCommit(rev ?? "HEAD")
-        let configuration = try analyzer.configuration(in: .commit(head))
-        let planner = EvalPlanner(repository: repository, configuration: configuration, snapshot: .commit(head))
-        var prompts: [Prompt]
-        if changed, let base {
-          let target = try repository.resolveCommit(base)
-          guard let mergeBase = try repository.mergeBase(target, head) else {
-            throw PromptOpsError.repository("'\(base)' and '\(rev ?? "HEAD")' share no history; cannot find what changed")
-          }
-          prompts = try planner.changedPrompts(since: .commit(mergeBase))
-        } else if !ids.isEmpty {
-          prompts = try ids.map { id in
-            guard let prompt = try planner.prompt(id: id) else { throw PromptOpsError.promptNotFound(id: id, detail: "at \(rev ?? "HEAD")") }
-            return prompt
-          }
-        } else {
-          prompts = try planner.allPrompts()
-        }
-        var warnings: [String] = []
-        let withoutSuite = prompts.filter { planner.suitePaths(for: $0).isEmpty }
-        if !ids.isEmpty, let first = withoutSuite.first {
-          throw PromptOpsError.usage("prompt '\(first.id)' has no eval suite (add \(first.location.path)/\(configuration.evals.suiteFile) or select it in evals.suites)")
-        }
-        if changed && !withoutSuite.isEmpty {
-          warnings.append("no eval suite for: " + withoutSuite.map(\.id).joined(separator: ", "))
-        }
-        prompts = prompts.filter { !planner.suitePaths(for: $0).isEmpty }
-        var options = EvalOptions(concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
-        options.environment = ProcessInfo.processInfo.environment
-        let run = try EvalService(repository: repository).evaluateBlocking(prompts, planner: planner, configuration: configuration, commit: head, options: options)
+        let selection: EvalService.Selection = if changed, let base { .changed(base: base) } else if ids.isEmpty { .all } else { .ids(ids) }
+        let options = EvalOptions(concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
+        let (run, warnings) = try EvalService(repository: repository).evaluate(selection, at: rev, options: options)
         return (run, warnings)
       }
       for warning in warnings { printError("promptops: warning: \(warning)") }

@@ -131,8 +131,8 @@ struct CommandLineTests {
       "duplicate-id", "constraint-removed", "version-changed-without-content", "prompt-deleted",
       "eval-failed", "eval-missing", "eval-error", "eval-weakened",
       "approval-missing", "approval-stale", "approval-signature", "approval-unauthorized", "approval-self",
-      "approval-insufficient", "approval-rejected", "pin-mismatch", "tag-mismatch",
+      "approval-insufficient", "approval-rejected", "pin-mismatch", "tag-mismatch", "configuration-changed",
     ])
-    #expect(ids.count == 22)
+    #expect(ids.count == 23)
   }
 }

@@ -38,9 +38,11 @@ struct GateAndRangeTests {
     try repo.commit("loosen and drop a constraint")
     let (gate, report) = try repo.gate("--base", "main")
     #expect(gate.status == 1)
-    #expect(report.rules == ["constraint-removed"])
-    // check follows the change's own configuration.
-    #expect(try repo.check("--base", "main").0.status == 0)
+    #expect(report.rules == ["configuration-changed", "constraint-removed"])
+    // check --base is judged by its base too: no command lets a change choose its own rules.
+    let (check, checkReport) = try repo.check("--base", "main")
+    #expect(check.status == 1)
+    #expect(checkReport.rules == ["configuration-changed", "constraint-removed"])
   }
 
   @Test func aShallowCloneExitsTwoWithTheRemedy() throws {
@@ -89,6 +91,6 @@ struct GateAndRangeTests {
     try repo.commit("drop a variable and the rules")
     let (gate, report) = try repo.gate("--base", "main")
     #expect(gate.status == 1)
-    #expect(report.rules == ["version-not-bumped"])
+    #expect(report.rules == ["configuration-changed", "version-not-bumped"])
   }
 }

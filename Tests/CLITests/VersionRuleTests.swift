@@ -189,7 +189,11 @@ struct VersionRuleTests {
     let finding = try #require(report.findings.first)
     #expect(finding["line"] as? Int == 2)
     #expect((finding["message"] as? String)?.contains("You must be polite.") == true)
+    // The configuration that judges a commit is HEAD's: commit it on its own first.
+    try repo.git("reset", "-q")
     try repo.write(".promptops.yml", "rules:\n  constraint-removed: error\n")
+    try repo.stage(".promptops.yml")
+    try repo.commit("strict constraints", stageAll: false)
     try repo.stage()
     #expect(try repo.check().0.status == 1)
   }
@@ -197,11 +201,23 @@ struct VersionRuleTests {
   @Test func severitiesCanTurnARuleOff() throws {
     let repo = try TempRepo.withPrompt()
     try repo.write(".promptops.yml", "rules:\n  version-not-bumped: off\n")
+    try repo.commit("turn the rule off")
     try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer at length.\n")
     try repo.stage()
     let (result, report) = try repo.check()
     #expect(result.status == 0)
     #expect(report.rules.isEmpty)
+  }
+
+  /// The configuration staged with a prompt edit does not judge it: HEAD's does.
+  @Test func aStagedConfigurationCannotTurnARuleOffForItsOwnCommit() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write(".promptops.yml", "rules:\n  version-not-bumped: off\n")
+    try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer at length.\n")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["configuration-changed", "version-not-bumped"])
   }
 
   @Test func aDeletedPromptIsReported() throws {

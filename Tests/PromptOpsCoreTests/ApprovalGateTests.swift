@@ -314,17 +314,18 @@ struct ApprovalGateTests {
 
     let repository = try Repository.open(at: fixture.repo.path, environment: [:])
     let sha = try sha256OfFile(fixture.repo.path + "/prompts/a/prompt.txt")
+    let context = try GateContext.load(from: .commit(try repository.resolveCommit("HEAD")), in: repository)
     let verdict = try ApprovalVerifier.verify(
-      repository: repository, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a", version: "1.1.0", sha256: sha,
+      repository: repository, context: context, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a", version: "1.1.0", sha256: sha,
       environment: "merge")
     #expect(verdict.passed)
     #expect(verdict.approvers.map(\.reviewer) == ["alice@example.com"])
     let prod = try ApprovalVerifier.verify(
-      repository: repository, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a", version: "1.1.0", sha256: sha,
+      repository: repository, context: context, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a", version: "1.1.0", sha256: sha,
       environment: "prod")
     #expect(prod.requirement == nil)
     let other = try ApprovalVerifier.verify(
-      repository: repository, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a", version: "1.1.0",
+      repository: repository, context: context, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a", version: "1.1.0",
       sha256: String(repeating: "1", count: 64), environment: "merge")
     #expect(!other.passed)
   }

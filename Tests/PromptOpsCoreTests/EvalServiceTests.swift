@@ -19,10 +19,11 @@ struct EvalServiceTests {
     let repository = try Repository.open(at: repo.path, environment: repo.environment)
     let service = EvalService(repository: repository)
     let oldCommit = try repository.resolveCommit(first)
-    let old = try await service.evaluate(promptID: "p", at: oldCommit)
+    let context = try GateContext.load(from: .commit(try repository.resolveCommit("HEAD")), in: repository)
+    let old = try await service.evaluate(promptID: "p", at: oldCommit, context: context)
     #expect(old.passed)
     #expect(old.header.version == "1.0.0")
-    let head = try await service.evaluate(promptID: "p", at: try repository.resolveCommit("HEAD"))
+    let head = try await service.evaluate(promptID: "p", at: try repository.resolveCommit("HEAD"), context: context)
     #expect(!head.passed)
 
     let v1Hash = try #require(old.header.sha256)
@@ -35,6 +36,6 @@ struct EvalServiceTests {
     // git itself reads the note.
     let shown = try repo.git("notes", "--ref", "promptops", "show", first)
     #expect(shown.contains("\"sha256\":\"\(v1Hash)\""))
-    await #expect(throws: PromptOpsError.self) { try await service.evaluate(promptID: "missing", at: oldCommit) }
+    await #expect(throws: PromptOpsError.self) { try await service.evaluate(promptID: "missing", at: oldCommit, context: context) }
   }
 }

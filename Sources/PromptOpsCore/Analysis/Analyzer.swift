@@ -16,35 +16,33 @@ public final class Analyzer {
     self.repository = repository
   }
 
-  /// The two snapshots a comparison reads, and the one its configuration comes from.
+  /// The two snapshots a comparison reads, and what it is judged by.
   public struct Sides: Sendable {
     public let base: Snapshot
     public let head: Snapshot
-    /// `check` follows the configuration of the change itself; `gate` the base's, so a pull
-    /// request cannot loosen the rules it is judged by.
-    public let configuration: Snapshot
-    /// The gate: a base without `.promptops.yml` means the default rules, whatever the change's
-    /// own configuration says (its layout still applies, so adopting promptops in a pull request
-    /// with a custom layout works).
-    public var rulesFromBase = false
+    /// Resolved from the base (see `GateContext`); for a whole-tree audit, from the head.
+    public let context: GateContext
   }
 
   public func sides(of comparison: Comparison) throws -> Sides {
+    func judged(_ base: Snapshot, _ head: Snapshot) throws -> Sides {
+      Sides(base: base, head: head, context: try GateContext.load(from: base, in: repository))
+    }
     switch comparison {
     case .staged:
       let base: Snapshot = try repository.headCommit().map { .commit($0) } ?? .empty
-      return Sides(base: base, head: .index, configuration: .index)
+      return try judged(base, .index)
     case .stagedAmend:
       guard let head = try repository.headCommit() else {
         throw PromptOpsError.usage("--amend needs a commit to amend, and this branch has none yet")
       }
       let base: Snapshot = try repository.firstParent(of: head).map { .commit($0) } ?? .empty
-      return Sides(base: base, head: .index, configuration: .index)
+      return try judged(base, .index)
     case .commits(let baseRevision, let headRevision):
       try requireFullHistory()
       let base = try repository.resolveCommit(baseRevision)
       let head = try repository.resolveCommit(headRevision ?? "HEAD")
-      return Sides(base: .commit(base), head: .commit(head), configuration: .commit(head))
+      return try judged(.commit(base), .commit(head))
     case .pullRequest(let baseRevision, let headRevision):
       try requireFullHistory()
       let target = try repository.resolveCommit(baseRevision)
@@ -53,7 +51,7 @@ public final class Analyzer {
         throw PromptOpsError.repository(
           "'\(baseRevision)' and '\(headRevision ?? "HEAD")' share no history; cannot find what the change is")
       }
-      return Sides(base: .commit(mergeBase), head: .commit(head), configuration: .commit(mergeBase), rulesFromBase: true)
+      return try judged(.commit(mergeBase), .commit(head))
     case .wholeTree(let revision, let staged):
       let head: Snapshot
       if staged {
@@ -65,7 +63,8 @@ public final class Analyzer {
       } else {
         head = .index
       }
-      return Sides(base: .empty, head: head, configuration: head)
+      // An audit of one tree has no base: the tree is read by its own configuration.
+      return Sides(base: .empty, head: head, context: try GateContext.load(from: head, in: repository))
     }
   }
 
@@ -79,16 +78,6 @@ public final class Analyzer {
           + "Fetch the full history (actions/checkout: fetch-depth: 0; GitLab: GIT_DEPTH: 0; "
           + "or git fetch --unshallow)")
     }
-  }
-
-  /// The configuration a comparison runs under.
-  public func configuration(for sides: Sides) throws -> Configuration {
-    guard sides.rulesFromBase, try repository.blobID(at: Configuration.fileName, in: sides.configuration) == nil else {
-      return try configuration(in: sides.configuration)
-    }
-    var layoutOnly = try configuration(in: sides.head)
-    layoutOnly.severities = [:]
-    return layoutOnly
   }
 
   /// Every enabled version rule's findings, at its configured severity, in rule order.
@@ -117,10 +106,23 @@ public final class Analyzer {
     return try results.collect().flatMap { $0 }
   }
 
-  /// Reads `.promptops.yml` from a snapshot; the defaults when there is none.
-  public func configuration(in snapshot: Snapshot) throws -> Configuration {
-    guard let bytes = try repository.contents(at: Configuration.fileName, in: snapshot) else { return Configuration() }
-    return try Configuration.parse(String(decoding: bytes, as: UTF8.self))
+  /// A change that edits `.promptops.yml` is still judged by the base's: said once, so nobody
+  /// wonders why a setting the change adds did not apply to it.
+  /// The new file must still parse: the next change will be judged by it.
+  private func configurationChange(_ sides: Sides) throws -> Finding? {
+    let before = try repository.blobID(at: Configuration.fileName, in: sides.base)
+    let after = try repository.blobID(at: Configuration.fileName, in: sides.head)
+    guard before != after else { return nil }
+    if after != nil { _ = try GateContext.load(from: sides.head, in: repository) }
+    guard let severity = sides.context.configuration.severity(of: .configurationChanged) else { return nil }
+    let base = sides.base.reportName.map { "the base (\($0.prefix(12)))" } ?? "the base"
+    let what = after == nil ? "deletes" : (before == nil ? "adds" : "edits")
+    let judged = sides.context.configured
+      ? "is judged by the configuration of \(base)"
+      : "is judged by the default configuration, since \(base) has none"
+    return Finding(
+      rule: .configurationChanged, severity: severity, prompt: "", file: Configuration.fileName, line: 1,
+      message: "this change \(what) \(Configuration.fileName); it \(judged), and the new configuration applies to the changes after it")
   }
 
   /// Runs every rule over a comparison; with `evals`, the eval rules too, over the prompts the
@@ -128,7 +130,7 @@ public final class Analyzer {
   public func analyze(_ comparison: Comparison, evals: EvalOptions? = nil) throws -> GateReport {
     var timer = PhaseTimer()
     let sides = try sides(of: comparison)
-    let configuration = try configuration(for: sides)
+    let configuration = sides.context.configuration
     timer.mark("resolve and configure")
     let wholeTree: Bool
     if case .wholeTree = comparison { wholeTree = true } else { wholeTree = false }
@@ -139,13 +141,12 @@ public final class Analyzer {
     let context = RuleContext(constraints: ConstraintScanner(keywords: configuration.constraintKeywords))
 
     var findings = try runRules(over: changeSet, context: context, configuration: configuration)
+    if !wholeTree, let finding = try configurationChange(sides) { findings.append(finding) }
     findings += try approvalFindings(for: comparison, sides: sides, changeSet: changeSet)
     timer.mark("rules")
     if let evals {
       let known = changeSet.changes.compactMap(\.new)
-      findings += try EvalGate(repository: repository).evaluate(
-        sides: sides, configuration: configuration, options: evals, known: known, timer: &timer
-      ).0
+      findings += try EvalGate(repository: repository).evaluate(sides: sides, options: evals, known: known, timer: &timer).0
     }
     findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
 

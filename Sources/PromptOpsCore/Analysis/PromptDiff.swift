@@ -41,7 +41,7 @@ extension Analyzer {
   /// The change to one prompt (by id) in a comparison, or nil when the comparison leaves it alone.
   public func change(of id: String, in comparison: Comparison) throws -> (PromptChange?, Configuration) {
     let sides = try sides(of: comparison)
-    let configuration = try configuration(for: sides)
+    let configuration = sides.context.configuration
     let builder = ChangeSetBuilder(repository: repository, configuration: configuration)
     var timer = PhaseTimer()
     let (changeSet, _) = try builder.changes(from: sides.base, to: sides.head, timer: &timer)

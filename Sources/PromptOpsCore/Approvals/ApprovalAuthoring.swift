@@ -63,7 +63,8 @@ public struct ApprovalAuthoring {
       throw PromptOpsError.usage("there is no commit to approve yet; commit the prompt first (or pass --staged for the index)")
     }
     let analyzer = Analyzer(repository: repository)
-    let configuration = try analyzer.configuration(in: snapshot)
+    // Records go where the committed configuration says the gate will look for them.
+    let configuration = try GateContext.load(from: try repository.headCommit().map { .commit($0) } ?? .empty, in: repository).configuration
     let place = request.staged ? "the index" : "HEAD"
     guard let prompt = try analyzer.prompt(withID: request.promptID, in: snapshot, configuration: configuration) else {
       throw PromptOpsError.promptNotFound(id: request.promptID, detail: "at \(place)")

@@ -13,9 +13,8 @@ extension Analyzer {
   /// policy. Only the records themselves come from the head.
   func approvalFindings(for comparison: Comparison, sides: Sides, changeSet: ChangeSet) throws -> [Finding] {
     guard case .pullRequest = comparison, case .commit(let head) = sides.head else { return [] }
-    let trusted = try configuration(in: sides.configuration)
-    guard !trusted.approvals.policies.isEmpty else { return [] }
-    let trust = try ApprovalTrust.load(trusted, from: repository, snapshot: sides.configuration)
+    guard !sides.context.configuration.approvals.policies.isEmpty else { return [] }
+    let trust = try sides.context.approvalTrust(in: repository)
     let verifier = ApprovalVerifier(repository: repository, trust: trust, records: sides.head)
     let base: ObjectID?
     if case .commit(let id) = sides.base { base = id } else { base = nil }

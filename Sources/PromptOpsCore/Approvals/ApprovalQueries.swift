@@ -5,19 +5,18 @@ import GitKit
 /// which must require approvals "verified as the gate does" and name the approvers.
 extension ApprovalVerifier {
   /// Verifies the approvals of one prompt's exact content (`version` + `sha256`) for
-  /// `environment`, with policy, allowed signers and records all read from `snapshot`.
+  /// `environment`: policy and allowed signers from `context`, records from `snapshot`.
   ///
   /// The prompt's card tags (which policies may select on) and its files come from the snapshot
   /// too; a prompt not found there is checked by id alone. `authors` are emails whose approvals
   /// do not count (who changed the prompt, when the caller knows the range).
   public static func verify(
-    repository: Repository, snapshot: Snapshot, promptID: String, version: String, sha256: String, environment: String,
-    authors: Set<String> = [], now: Date = Date()
+    repository: Repository, context: GateContext, snapshot: Snapshot, promptID: String, version: String, sha256: String,
+    environment: String, authors: Set<String> = [], now: Date = Date()
   ) throws -> ApprovalVerdict {
-    let analyzer = Analyzer(repository: repository)
-    let configuration = try analyzer.configuration(in: snapshot)
-    let trust = try ApprovalTrust.load(configuration, from: repository, snapshot: snapshot)
-    let prompt = try analyzer.prompt(withID: promptID, in: snapshot, configuration: configuration)
+    let configuration = context.configuration
+    let trust = try context.approvalTrust(in: repository)
+    let prompt = try Analyzer(repository: repository).prompt(withID: promptID, in: snapshot, configuration: configuration)
     let location = prompt?.location ?? PromptLayout(configuration).canonicalLocations(for: promptID)[0]
     let subject = ApprovalSubject(
       promptID: promptID, version: version, sha256: sha256, tags: prompt?.card?.tags ?? [], location: location,
@@ -42,11 +41,13 @@ public struct ApprovalAudit {
 
   /// Checks `ids` (or, when empty, every prompt whose policy requires approval for
   /// `environment`) as they stand in `snapshot`.
+  /// An audit of one snapshot reads the policy and keys of that snapshot.
   public static func run(repository: Repository, snapshot: Snapshot, environment: String, ids: [String], now: Date = Date()) throws -> ApprovalAudit {
     var timer = PhaseTimer()
     let analyzer = Analyzer(repository: repository)
-    let configuration = try analyzer.configuration(in: snapshot)
-    let trust = try ApprovalTrust.load(configuration, from: repository, snapshot: snapshot)
+    let context = try GateContext.load(from: snapshot, in: repository)
+    let configuration = context.configuration
+    let trust = try context.approvalTrust(in: repository)
     let verifier = ApprovalVerifier(repository: repository, trust: trust, records: snapshot, now: now)
     var prompts: [Prompt] = []
     if ids.isEmpty {

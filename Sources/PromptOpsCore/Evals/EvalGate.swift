@@ -10,24 +10,20 @@ public struct EvalGate {
   public init(repository: Repository) { self.repository = repository }
 
   /// Eval findings for a comparison, and the run behind them.
-  public func evaluate(sides: Analyzer.Sides, configuration: Configuration, options: EvalOptions) throws -> ([Finding], EvalRun?) {
+  public func evaluate(sides: Analyzer.Sides, options: EvalOptions) throws -> ([Finding], EvalRun?) {
     var timer = PhaseTimer()
-    return try evaluate(sides: sides, configuration: configuration, options: options, timer: &timer)
+    return try evaluate(sides: sides, options: options, timer: &timer)
   }
 
-  /// `known` are head prompts already read under `configuration` (the version rules' change
-  /// set): they are not read again when the head's layout reads prompts the same way.
-  func evaluate(
-    sides: Analyzer.Sides, configuration: Configuration, options: EvalOptions, known: [Prompt] = [], timer: inout PhaseTimer
-  ) throws -> ([Finding], EvalRun?) {
-    let headConfiguration = sides.rulesFromBase ? try Analyzer(repository: repository).configuration(in: sides.head) : configuration
-    var evalConfiguration = headConfiguration
-    // The base fixes how evals run and what they require; the layout is the change's own.
-    evalConfiguration.evals = configuration.evals
-    let planner = EvalPlanner(repository: repository, configuration: evalConfiguration, snapshot: sides.head, environment: options.environment)
+  /// Everything comes from the base's context: which files are prompts, which suites apply to
+  /// them, how evals run and what they require; only the suites' contents come from the head,
+  /// held to the base's by the weakening check. `known` are head prompts the version rules have
+  /// read under the same context: they are not read again.
+  func evaluate(sides: Analyzer.Sides, options: EvalOptions, known: [Prompt] = [], timer: inout PhaseTimer) throws -> ([Finding], EvalRun?) {
+    let configuration = sides.context.configuration
+    let planner = EvalPlanner(repository: repository, configuration: configuration, snapshot: sides.head, environment: options.environment)
     timer.mark("evals: configure")
-    let reusable = PromptLayout(headConfiguration).readsPromptsLike(PromptLayout(configuration)) ? known : []
-    let changed = try planner.changedPrompts(since: sides.base, includingWithoutSuite: configuration.evals.requireSuite, reusing: reusable)
+    let changed = try planner.changedPrompts(since: sides.base, includingWithoutSuite: configuration.evals.requireSuite, reusing: known)
     timer.mark("evals: find changed eval inputs")
     guard !changed.isEmpty else { return ([], nil) }
     var findings: [Finding] = []
@@ -37,10 +33,8 @@ public struct EvalGate {
     }
 
     var toRun: [Prompt] = []
-    // The base side of the weakening check: its rules and suites, read once for every prompt.
-    let basePlanner = (try? Analyzer(repository: repository).configuration(in: sides.base)).map {
-      EvalPlanner(repository: repository, configuration: $0, snapshot: sides.base)
-    }
+    // The base side of the weakening check: its suites, read once for every prompt.
+    let basePlanner = EvalPlanner(repository: repository, configuration: configuration, snapshot: sides.base)
     for prompt in changed {
       let suites = planner.suitePaths(for: prompt)
       if suites.isEmpty {
@@ -48,17 +42,17 @@ public struct EvalGate {
           add(.evalMissing, prompt.id, prompt.location.cardPath, 1, "prompt '\(prompt.id)' changed but no eval suite applies to it")
         }
         // A suite the base had and the change deleted is the largest weakening of all.
-        findings += weakenings(of: prompt, planner: planner, basePlanner: basePlanner, configuration: configuration)
+        findings += try weakenings(of: prompt, planner: planner, basePlanner: basePlanner, configuration: configuration)
         continue
       }
       toRun.append(prompt)
-      findings += weakenings(of: prompt, planner: planner, basePlanner: basePlanner, configuration: configuration)
+      findings += try weakenings(of: prompt, planner: planner, basePlanner: basePlanner, configuration: configuration)
     }
     timer.mark("evals: suites and weakening")
     guard !toRun.isEmpty else { return (findings, nil) }
     let commit: ObjectID?
     if case .commit(let id) = sides.head { commit = id } else { commit = nil }
-    let run = try EvalService(repository: repository).evaluateBlocking(toRun, planner: planner, configuration: evalConfiguration, commit: commit, options: options)
+    let run = try EvalService(repository: repository).evaluateBlocking(toRun, planner: planner, configuration: configuration, commit: commit, options: options)
     timer.mark("evals: run")
     for plan in run.plans {
       for warning in plan.warnings { add(.evalError, plan.promptID, warning.file, warning.line, warning.message, severity: .warning) }
@@ -88,12 +82,13 @@ public struct EvalGate {
     return (findings, run)
   }
 
-  private func weakenings(of prompt: Prompt, planner: EvalPlanner, basePlanner: EvalPlanner?, configuration: Configuration) -> [Finding] {
-    guard let severity = configuration.severity(of: .evalWeakened), let basePlanner else { return [] }
+  private func weakenings(of prompt: Prompt, planner: EvalPlanner, basePlanner: EvalPlanner, configuration: Configuration) throws -> [Finding] {
+    guard let severity = configuration.severity(of: .evalWeakened) else { return [] }
     // Most changed prompts had no suite at the base either: that is answered without looking
     // the prompt up there (which, for a prompt the change added, would walk the base's tree).
     if planner.suitePaths(for: prompt).isEmpty && basePlanner.suitePaths(for: prompt.location, id: prompt.id).isEmpty { return [] }
-    guard let basePrompt = try? basePlanner.prompt(id: prompt.id) else { return [] }
+    // A prompt the base does not have has no bar to lower; one the base cannot read stops the run.
+    guard let basePrompt = try basePlanner.prompt(id: prompt.id) else { return [] }
     let baseSuites = basePlanner.suites(for: basePrompt)
     let headSuites = planner.suites(for: prompt)
     var findings: [Finding] = []

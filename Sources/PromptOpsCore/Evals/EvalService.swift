@@ -63,29 +63,82 @@ public final class EvalService {
   // synchronous command line. The blocking forms park the calling thread while providers answer,
   // so they must not be called from a task (that would hold one of the few threads tasks run on).
 
-  /// Evaluates one prompt as a commit has it, now (rollback revalidation).
-  public func evaluate(promptID: String, at commit: ObjectID, options: EvalOptions = EvalOptions()) async throws -> PromptEvalResult {
-    let (prompt, planner, configuration) = try locate(promptID: promptID, at: commit, options: options)
-    let run = try await evaluate([prompt], planner: planner, configuration: configuration, commit: commit, options: options)
+  /// Evaluates one prompt as a commit has it, now, under `context` (rollback revalidation: the
+  /// release branch's configuration, the version's own text and suites).
+  public func evaluate(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()) async throws -> PromptEvalResult {
+    let (prompt, planner) = try locate(promptID: promptID, at: commit, context: context, options: options)
+    let run = try await evaluate([prompt], planner: planner, configuration: context.configuration, commit: commit, options: options)
     guard let result = run.prompts.first else { throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)") }
     return result
   }
 
   /// Evaluates one prompt as a commit has it, now; blocks until done (synchronous callers only).
-  public func evaluateBlocking(promptID: String, at commit: ObjectID, options: EvalOptions = EvalOptions()) throws -> PromptEvalResult {
-    let (prompt, planner, configuration) = try locate(promptID: promptID, at: commit, options: options)
-    let run = try evaluateBlocking([prompt], planner: planner, configuration: configuration, commit: commit, options: options)
+  public func evaluateBlocking(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()) throws -> PromptEvalResult {
+    let (prompt, planner) = try locate(promptID: promptID, at: commit, context: context, options: options)
+    let run = try evaluateBlocking([prompt], planner: planner, configuration: context.configuration, commit: commit, options: options)
     guard let result = run.prompts.first else { throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)") }
     return result
   }
 
-  private func locate(promptID: String, at commit: ObjectID, options: EvalOptions) throws -> (Prompt, EvalPlanner, Configuration) {
-    let configuration = try Analyzer(repository: repository).configuration(in: .commit(commit))
-    let planner = EvalPlanner(repository: repository, configuration: configuration, snapshot: .commit(commit), environment: options.environment)
+  private func locate(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions) throws -> (Prompt, EvalPlanner) {
+    let planner = EvalPlanner(repository: repository, configuration: context.configuration, snapshot: .commit(commit), environment: options.environment)
     guard let prompt = try planner.prompt(id: promptID) else {
       throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)")
     }
-    return (prompt, planner, configuration)
+    return (prompt, planner)
+  }
+
+  /// Which prompts `promptops eval` evaluates.
+  public enum Selection: Sendable, Equatable {
+    /// These prompts; each must have a suite.
+    case ids([String])
+    /// The prompts whose eval inputs differ from the merge base with this revision, judged, as
+    /// the gate judges them, by the merge base's configuration.
+    case changed(base: String)
+    /// Every prompt with a suite.
+    case all
+  }
+
+  /// `promptops eval`: selects prompts at `revision` (default HEAD), evaluates them and records
+  /// the results. Returns the run and warnings about prompts left out.
+  public func evaluate(_ selection: Selection, at revision: String?, options: EvalOptions) throws -> (run: EvalRun, warnings: [String]) {
+    let head = try repository.resolveCommit(revision ?? "HEAD")
+    let context: GateContext
+    var base: Snapshot?
+    if case .changed(let baseRevision) = selection {
+      let target = try repository.resolveCommit(baseRevision)
+      guard let mergeBase = try repository.mergeBase(target, head) else {
+        throw PromptOpsError.repository("'\(baseRevision)' and '\(revision ?? "HEAD")' share no history; cannot find what changed")
+      }
+      base = .commit(mergeBase)
+      context = try GateContext.load(from: .commit(mergeBase), in: repository)
+    } else {
+      context = try GateContext.load(from: .commit(head), in: repository)
+    }
+    let configuration = context.configuration
+    let planner = EvalPlanner(repository: repository, configuration: configuration, snapshot: .commit(head), environment: options.environment)
+    var prompts: [Prompt]
+    switch selection {
+    case .changed: prompts = try planner.changedPrompts(since: base ?? .empty)
+    case .ids(let ids):
+      prompts = try ids.map { id in
+        guard let prompt = try planner.prompt(id: id) else { throw PromptOpsError.promptNotFound(id: id, detail: "at \(revision ?? "HEAD")") }
+        return prompt
+      }
+    case .all: prompts = try planner.allPrompts()
+    }
+    var warnings: [String] = []
+    let withoutSuite = prompts.filter { planner.suitePaths(for: $0).isEmpty }
+    if case .ids = selection, let first = withoutSuite.first {
+      throw PromptOpsError.usage(
+        "prompt '\(first.id)' has no eval suite (add \(first.location.path)/\(configuration.evals.suiteFile) or select it in evals.suites)")
+    }
+    if case .changed = selection, !withoutSuite.isEmpty {
+      warnings.append("no eval suite for: " + withoutSuite.map(\.id).joined(separator: ", "))
+    }
+    prompts = prompts.filter { !planner.suitePaths(for: $0).isEmpty }
+    let run = try evaluateBlocking(prompts, planner: planner, configuration: configuration, commit: head, options: options)
+    return (run, warnings)
   }
 
   /// Plans, runs and (unless sharded or told not to) records the evaluation of some prompts.

@@ -12,9 +12,7 @@ public struct KnownPromptVersions: Sendable {
 
   /// Walks the history reachable from HEAD, reading each prompt text where a commit changed it.
   public init(repository: Repository) throws {
-    let analyzer = Analyzer(repository: repository)
-    let configuration = try analyzer.configuration(in: try repository.headCommit().map { .commit($0) } ?? .empty)
-    let layout = PromptLayout(configuration)
+    let layout = try GateContext.load(from: try repository.headCommit().map { .commit($0) } ?? .empty, in: repository).layout
     for commit in try repository.commitsReachableFromHead() {
       let parent: Snapshot = try repository.firstParent(of: commit).map { .commit($0) } ?? .empty
       var locations = Set<PromptLocation>()

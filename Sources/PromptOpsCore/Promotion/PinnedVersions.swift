@@ -14,7 +14,7 @@ public struct PinnedVersions: Sendable {
   /// has never had a lock file (nothing was ever promoted, so nothing can be unpinned).
   public static func load(repository: Repository) throws -> PinnedVersions? {
     guard let head = try repository.headCommit() else { return nil }
-    let settings = try Analyzer(repository: repository).configuration(in: .commit(head)).promotion
+    let settings = try GateContext.load(from: .commit(head), in: repository).configuration.promotion
     var result = try LockHistory(repository: repository, lockPath: settings.lockFile).everPinned()
     // A bare repository has no working lock file: its committed history is all there is.
     if let top = repository.workingDirectory {

@@ -75,7 +75,7 @@ public struct NoPromotionEvidence: PromotionEvidence {
 
 /// The evidence source commands use. One place to wire the eval notes and approval records in.
 public enum PromotionEvidenceSource {
-  public static func make(repository: Repository, configuration: Configuration) -> any PromotionEvidence {
-    RecordedPromotionEvidence(repository: repository)
+  public static func make(repository: Repository, context: GateContext) -> any PromotionEvidence {
+    RecordedPromotionEvidence(repository: repository, context: context)
   }
 }

@@ -6,6 +6,8 @@ import GitKit
 /// the policy, allowed signers and records as HEAD has them.
 struct RecordedPromotionEvidence: PromotionEvidence {
   let repository: Repository
+  /// HEAD's: the policy, keys and eval settings releases are judged by.
+  let context: GateContext
 
   /// The newest evaluation recorded for exactly this content, preferring one made on `commit`.
   func recordedEvals(promptID: String, sha256: String, commit: ObjectID?) throws -> EvalEvidence {
@@ -21,7 +23,7 @@ struct RecordedPromotionEvidence: PromotionEvidence {
   /// providers and models, not whether it once did.
   func revalidate(promptID: String, sha256: String, commit: ObjectID) throws -> EvalEvidence {
     let result = try EvalService(repository: repository).evaluateBlocking(
-      promptID: promptID, at: commit, options: EvalOptions(useCache: false))
+      promptID: promptID, at: commit, context: context, options: EvalOptions(useCache: false))
     guard !result.header.suites.isEmpty else {
       return EvalEvidence(status: .none, summary: "\(promptID) has no eval suite at \(commit.hex.prefix(12)) to re-run")
     }
@@ -45,7 +47,7 @@ struct RecordedPromotionEvidence: PromotionEvidence {
   func approvals(promptID: String, version: String, sha256: String, environment: String) throws -> ApprovalEvidence {
     let head: Snapshot = try repository.headCommit().map { .commit($0) } ?? .empty
     let verdict = try ApprovalVerifier.verify(
-      repository: repository, snapshot: head, promptID: promptID, version: version, sha256: sha256,
+      repository: repository, context: context, snapshot: head, promptID: promptID, version: version, sha256: sha256,
       environment: environment)
     return ApprovalEvidence(
       approvers: verdict.approvers.map { "\($0.reviewer) (\($0.role))" },

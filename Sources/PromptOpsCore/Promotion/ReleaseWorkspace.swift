@@ -5,7 +5,9 @@ import GitKit
 /// lock file, the audit log, the evidence source and the git program.
 public final class ReleaseWorkspace {
   public let repository: Repository
-  public let configuration: Configuration
+  /// HEAD's committed configuration: what governs releases, not an uncommitted edit.
+  public let context: GateContext
+  public var configuration: Configuration { context.configuration }
   public let layout: PromptLayout
   /// The top of the working tree.
   public let workingDirectory: String
@@ -33,15 +35,15 @@ public final class ReleaseWorkspace {
       throw PromptOpsError.repository("the repository has no commits yet; commit the prompts before promoting them")
     }
     self.head = head
-    configuration = try Analyzer(repository: repository).configuration(in: .commit(head))
-    layout = PromptLayout(configuration)
-    let settings = configuration.promotion
+    context = try GateContext.load(from: .commit(head), in: repository)
+    layout = context.layout
+    let settings = context.configuration.promotion
     let gitDirectory = repository.gitDirectory.hasSuffix("/") ? repository.gitDirectory : repository.gitDirectory + "/"
     lockStore = LockFileStore(
       path: workingDirectory + "/" + settings.lockFile, displayPath: settings.lockFile,
       mutexPath: gitDirectory + "promptops-lock.flock")
     auditLog = AuditLog(path: workingDirectory + "/" + settings.auditLog, displayPath: settings.auditLog)
-    self.evidence = evidence ?? PromotionEvidenceSource.make(repository: repository, configuration: configuration)
+    self.evidence = evidence ?? PromotionEvidenceSource.make(repository: repository, context: context)
   }
 
   /// The configured environment of this name; a usage error listing the known ones otherwise.

@@ -23,6 +23,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
   case approvalRejected = "approval-rejected"
   case pinMismatch = "pin-mismatch"
   case tagMismatch = "tag-mismatch"
+  case configurationChanged = "configuration-changed"
 
   /// What the rule checks, why, and how to fix what it finds: the one source for help texts,
   /// the README's rules table and the descriptions other report formats carry.
@@ -181,6 +182,14 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         summary: "A release tag's recorded hash does not match the tagged content",
         rationale: "Release tags are the audit trail of what shipped.",
         fix: "Investigate the tag (`git show TAG`); delete and re-create it with `promptops promote`.")
+    case .configurationChanged:
+      return RuleInfo(
+        defaultSeverity: .info,
+        summary: "The change edits `.promptops.yml`, which judges only the changes after it",
+        rationale: "A change never chooses how it is judged: its rules, layout, policy and keys "
+          + "come from its base, so a pull request cannot loosen the gate it must pass.",
+        fix: "Nothing to fix. To have prompt changes judged by the new configuration, land the "
+          + "configuration change first, on its own.")
     }
   }
 }
