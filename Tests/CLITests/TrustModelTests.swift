@@ -60,4 +60,23 @@ struct TrustModelTests {
     #expect(result.stderr.contains(".promptops.yml:3: invalid configuration"), "\(result.stderr)")
     #expect(result.stderr.contains("as committed in"), "\(result.stderr)")
   }
+
+  /// Whether a change touches a file a configured suite reads is answered by reading the suite;
+  /// a suite that cannot be read is taken to read everything, so its prompts are evaluated (and
+  /// fail on the suite's error) instead of being left out.
+  @Test func aSuiteThatCannotBeReadDoesNotHideItsPrompts() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write(".promptops.yml", "evals:\n  suites:\n    - path: evals/shared.yml\n      prompts: [\"a\"]\n")
+    try repo.write("evals/shared.yml", "providers: [echo]\ntests: [unclosed\n")
+    try repo.write("evals/cases.json", "[]\n")
+    try repo.commit("a configured suite that does not parse")
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("evals/cases.json", "[{\"vars\": {\"name\": \"Ann\"}}]\n")
+    try repo.commit("edit a file the suite might read")
+
+    let (gate, report) = try repo.gate("--base", "main")
+    #expect(gate.status == 1, "\(gate.stdout)\(gate.stderr)")
+    let error = try #require(report.findings("eval-error").first)
+    #expect(error["file"] as? String == "evals/shared.yml", "\(error)")
+  }
 }

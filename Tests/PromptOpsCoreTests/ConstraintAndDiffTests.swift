@@ -88,3 +88,36 @@ struct ConstraintWordsTests {
     }
   }
 }
+
+/// A rewrite of every line of a long prompt, each line holding a constraint word: the rule pairs
+/// each removed line with its rewrite and finds exactly the one that lost its "must".
+@Suite("Constraint lines: large rewrites")
+struct ConstraintRewriteTests {
+  let scanner = ConstraintScanner(keywords: Configuration().constraintKeywords)
+
+  static func rewrite(lines count: Int, dropMustAt dropped: Int) -> (old: PromptText, new: PromptText) {
+    var random = SplitMix64(state: 7)
+    let vocabulary = ["answer", "customer", "refund", "policy", "order", "item", "price", "shipping", "tone", "reply"]
+    var old: [String] = []
+    var new: [String] = []
+    for index in 0..<count {
+      let words = (0..<40).map { _ in vocabulary[Int(random.next() % UInt64(vocabulary.count))] }
+      old.append("You must " + words.joined(separator: " ") + " \(index).")
+      // The rewrite keeps most words and the constraint, but the punctuation and a word change.
+      var rewritten = words
+      rewritten[Int(random.next() % 40)] = "kindly"
+      new.append((index == dropped ? "Please " : "You must ") + rewritten.joined(separator: " ") + " \(index)!")
+    }
+    return (PromptText(old.joined(separator: "\n")), PromptText(new.joined(separator: "\n")))
+  }
+
+  @Test(.timeLimit(.minutes(1)), arguments: [300, 1500, 3000])
+  func everyLineRewrittenFindsTheOneThatLostItsConstraint(lines: Int) {
+    let (old, new) = Self.rewrite(lines: lines, dropMustAt: lines / 3)
+    let lost = ConstraintDiff.lostConstraints(old: old, new: new, scanner: scanner)
+    #expect(lost.count == 1, "\(lost.prefix(3).map { ($0.oldLine.suffix(12), $0.replacement?.suffix(12) ?? "-", $0.newLineNumber) })")
+    #expect(lost.first?.lostKeywords == ["must"])
+    #expect(lost.first?.replacement?.hasPrefix("Please ") == true)
+    #expect(lost.first?.newLineNumber == lines / 3 + 1)
+  }
+}

@@ -109,7 +109,9 @@ public struct EvalPlanner {
       let changedSet = Set(unattributed)
       func touched(_ suitePath: String) -> Bool {
         if changedSet.contains(suitePath) { return true }
-        guard let suite = try? loadSuite(suitePath) else { return false }
+        // A suite that cannot be read may read anything: its prompts are evaluated, and the
+        // suite's problem is reported there.
+        guard let suite = try? loadSuite(suitePath) else { return true }
         return suite.inputFiles.keys.contains(where: changedSet.contains)
       }
       for file in try suitesThatMayRead(unattributed) {
@@ -177,9 +179,7 @@ public struct EvalPlanner {
     if let location = layout.location(containing: path) { return location }
     let folder = SuiteLoader.folder(of: path)
     guard !folder.isEmpty, layout.roots.contains(where: { $0.isEmpty || folder.hasPrefix($0 + "/") }) else { return nil }
-    if (try? repository.blobID(at: folder + "/" + configuration.cardFile, in: snapshot)) != nil
-      || (try? repository.blobID(at: folder + "/" + configuration.textFile, in: snapshot)) != nil
-    {
+    if mayExist(folder + "/" + configuration.cardFile) || mayExist(folder + "/" + configuration.textFile) {
       return layout.folderLocation(folder)
     }
     let name = String(path[path.index(after: path.lastIndex(of: "/")!)...])
@@ -188,10 +188,20 @@ public struct EvalPlanner {
       let id = String(name.dropLast(suffix.count))
       for candidate in configuration.singleFileSuffixes {
         let file = folder + "/" + id + candidate
-        if (try? repository.blobID(at: file, in: snapshot)) != nil { return layout.location(containing: file) }
+        if mayExist(file) { return layout.location(containing: file) }
       }
     }
     return nil
+  }
+
+  /// Whether a file is in this snapshot. A lookup that fails counts as present: reading the file
+  /// then reports the failure, where answering "absent" would leave a suite or prompt out.
+  private func mayExist(_ path: String) -> Bool {
+    do {
+      return try repository.blobID(at: path, in: snapshot) != nil
+    } catch {
+      return true
+    }
   }
 
   /// Where the suite beside a prompt lives, whether or not there is one.
@@ -210,7 +220,7 @@ public struct EvalPlanner {
   func suitePaths(for location: PromptLocation, id: String) -> [String] {
     var paths: [String] = []
     let beside = besideSuitePath(for: location)
-    if (try? repository.blobID(at: beside, in: snapshot)) != nil { paths.append(beside) }
+    if mayExist(beside) { paths.append(beside) }
     for selection in settings.suites where selection.prompts.contains(where: { Glob($0).matches(id) }) {
       if !paths.contains(selection.path) { paths.append(selection.path) }
     }
@@ -222,19 +232,16 @@ public struct EvalPlanner {
   /// Reads a prompt's suites and renders every test: the units to run, or the problems that stop them.
   public func plan(_ prompt: Prompt) -> PromptEvalPlan {
     var inputs: [String: String] = [:]
-    switch prompt.location.kind {
-    case .folder:
-      if let sha = prompt.sha256 { inputs[prompt.location.textPath] = sha }
-      if let bytes = try? repository.contents(at: prompt.location.cardPath, in: snapshot) {
-        inputs[prompt.location.cardPath] = Prompt.sha256(of: bytes)
-      }
-    case .singleFile:
-      // The whole file (card and text), as it is stored: the prompt's own hash covers its text only.
-      if let bytes = try? repository.contents(at: prompt.location.textPath, in: snapshot) {
-        inputs[prompt.location.textPath] = Prompt.sha256(of: bytes)
-      }
-    }
     var errors: [SuiteProblem] = []
+    // The card (for a single file, the whole file as stored: the prompt's own hash covers its
+    // text only) is an input too; one that cannot be read stops the prompt's evals.
+    let storedFile = prompt.location.kind == .folder ? prompt.location.cardPath : prompt.location.textPath
+    if prompt.location.kind == .folder, let sha = prompt.sha256 { inputs[prompt.location.textPath] = sha }
+    do {
+      if let bytes = try repository.contents(at: storedFile, in: snapshot) { inputs[storedFile] = Prompt.sha256(of: bytes) }
+    } catch {
+      errors.append(SuiteProblem(file: storedFile, line: 1, message: "cannot be read: \(error)"))
+    }
     var warnings: [SuiteProblem] = []
     var units: [EvalUnit] = []
     var thresholds = EvalThresholds()
