@@ -33,12 +33,17 @@ extension PromptOps {
       @Option(help: "Output format: text or json.")
       var format: ReportFormat = .text
 
+      @Option(help: ArgumentHelp("The largest record read (a line, or a whole .json document); longer ones are invalid.", valueName: "bytes"))
+      var maxRecordBytes = LogValidator.defaultMaxRecordBytes
+
       func validate() throws {
         guard format == .text || format == .json else { throw ValidationError("logs validate prints text or json") }
+        guard maxRecordBytes >= 1 else { throw ValidationError("--max-record-bytes must be at least 1") }
       }
 
       func run() throws {
-        let validator = LogValidator(schema: schema)
+        var validator = LogValidator(schema: schema)
+        validator.maxRecordBytes = maxRecordBytes
         var summary = LogValidationSummary()
         var issues: [LogIssue] = []
         try evaluating {
@@ -79,7 +84,9 @@ extension PromptOps {
           Drift: records whose version_hash matches no version the repository's history holds \
           (log-unknown-hash), or a version never pinned in the lock file for the record's \
           environment (log-unpinned-hash; environments the lock has pinned anything in), are \
-          named with counts and first/last seen; exit 1 when there are any.
+          named with counts and first/last seen; exit 1 when there are any. Drift is judged on \
+          every record that names prompt_id and version_hash (and environment, for pins), even \
+          one that is not a valid prompt log; exit 2 when no record could be read at all.
           """)
 
       @Argument(help: "Log files.")
@@ -97,15 +104,29 @@ extension PromptOps {
       @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir> (the repository the logs belong to).", valueName: "dir"))
       var directory: String?
 
+      @Option(help: ArgumentHelp("The largest record read; longer lines are skipped.", valueName: "bytes"))
+      var maxRecordBytes = LogValidator.defaultMaxRecordBytes
+
+      func validate() throws {
+        guard maxRecordBytes >= 1 else { throw ValidationError("--max-record-bytes must be at least 1") }
+      }
+
       func run() throws {
         let report = try evaluating {
           let repository = try openRepository(directory)
           let known = try KnownPromptVersions(repository: repository)
           let pinned = try PinnedVersions.load(repository: repository)
-          return try LogReport.build(files: files, filter: try LogReport.Filter(environment: env, since: since), known: known, pinned: pinned)
+          return try LogReport.build(
+            files: files, filter: try LogReport.Filter(environment: env, since: since), known: known, pinned: pinned,
+            maxRecordBytes: maxRecordBytes)
         }
         FileHandle.standardOutput.write(Data(LogReportRenderer.render(report, as: format).utf8))
         if !report.drift.isEmpty { throw ExitCode(1) }
+        // Nothing read is no clean bill: say so, and do not pass.
+        if report.readable == 0 && report.skipped > 0 {
+          printError("promptops: error: none of the \(report.skipped) records names a prompt_id and version_hash, so nothing could be judged; `promptops logs validate` names why")
+          throw ExitCode(2)
+        }
       }
     }
   }

@@ -65,7 +65,7 @@ struct LogsReportTests {
 
     // --since leaves the drift out; nothing left to flag, so it passes.
     let recent = try repo.promptops("logs", "report", log, "--since", "2026-11-03", "--format", "text")
-    #expect(recent.stdout.contains("warning[log-unknown-hash]"))
+    #expect(recent.stdout.contains("error[log-unknown-hash]"))
     let early = try repo.promptops("logs", "report", log, "--since", "2026-11-11", "--env", "staging")
     #expect(early.status == 0)
     #expect(early.stdout.contains("0 records"))
@@ -74,5 +74,40 @@ struct LogsReportTests {
       #expect(rendered.stdout.contains("log-unknown-hash"), "\(format)")
     }
     #expect(try repo.promptops("logs", "report", log, "--since", "yesterday").status == 64)
+  }
+}
+
+/// Logs a vendor exports are not always tidy: drift is judged on every record that names its
+/// prompt and text, and a report that could read nothing says so instead of passing.
+@Suite("promptops logs report: records that are not whole prompt logs")
+struct LogsReportPartialRecordsTests {
+  @Test func aRecordMissingCostIsStillJudgedForDrift() throws {
+    let repo = try TempRepo("logsPartial")
+    try repo.writePrompt("a", text: "Hello.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.commit()
+    let unknownHash = String(repeating: "c", count: 64)
+    let log = repo.root + "/prod.jsonl"
+    // No timestamp, trace_id, model, tokens or cost: not a valid prompt log, but it says which
+    // prompt ran which text.
+    try "{\"prompt_id\": \"a\", \"version_hash\": \"\(unknownHash)\", \"environment\": \"prod\"}\n".write(
+      toFile: log, atomically: true, encoding: .utf8)
+    let result = try repo.promptops("logs", "report", log, "--format", "json")
+    #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(report["skipped"] as? Int == 1)
+    let drift = try #require(report["drift"] as? [[String: Any]])
+    #expect(drift.first?["rule"] as? String == "log-unknown-hash")
+    #expect(drift.first?["version_hash"] as? String == unknownHash)
+  }
+
+  @Test func aReportThatCouldReadNothingDoesNotPass() throws {
+    let repo = try TempRepo("logsNothing")
+    try repo.writePrompt("a", text: "Hello.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.commit()
+    let log = repo.root + "/vendor.jsonl"
+    try "{\"id\": 1, \"text\": \"no prompt named\"}\nnot json\n".write(toFile: log, atomically: true, encoding: .utf8)
+    let result = try repo.promptops("logs", "report", log)
+    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("nothing could be judged"))
   }
 }

@@ -113,3 +113,65 @@ struct LogsValidateTests {
     #expect(oursInvalid == theirsInvalid, "only ours: \(oursInvalid.subtracting(theirsInvalid).sorted()), only theirs: \(theirsInvalid.subtracting(oursInvalid).sorted())")
   }
 }
+
+/// Input nobody controls: a document that is not one, a line with no end, a gzip bomb.
+@Suite("promptops logs validate: hostile files")
+struct LogsValidateHostileTests {
+  func validate(_ arguments: [String], in folder: String) throws -> ProcessResult {
+    try runProcess(try promptopsBinary(), ["logs", "validate"] + arguments, in: folder, environment: ["NO_COLOR": "1"])
+  }
+
+  func folder() throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-logs-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return folder
+  }
+
+  @Test(arguments: [
+    ("broken.json", Data("{\"prompt_id\": ".utf8), "not valid JSON: "),
+    ("empty.json", Data(), "the file is empty"),
+    ("binary.json", Data([0xFF, 0xFE, 0x00, 0x41]), "not valid UTF-8"),
+  ])
+  func aJSONDocumentThatCannotBeReadIsInvalid(name: String, bytes: Data, expected: String) throws {
+    let folder = try folder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try bytes.write(to: URL(fileURLWithPath: folder + "/" + name))
+    let result = try validate([name], in: folder)
+    #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("\(name):1: error: \(expected)"), "\(result.stdout)")
+    #expect(result.stdout.contains("invalid: 1 record"), "\(result.stdout)")
+    #expect(!result.stdout.contains("NSCocoaErrorDomain") && !result.stdout.contains("Code="), "\(result.stdout)")
+  }
+
+  /// 256 MiB of text without a newline, gzip-compressed to a few hundred kilobytes: one invalid
+  /// record, read in bounded memory, and the next line is still read.
+  @Test(.timeLimit(.minutes(2)))
+  func aLineWithoutEndIsSkippedInBoundedMemory() throws {
+    let folder = try folder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let script = """
+      import gzip, sys
+      with gzip.open(sys.argv[1], "wb", compresslevel=9) as out:
+          block = b"a" * (1 << 20)
+          for _ in range(256):
+              out.write(block)
+          out.write(b"\\n{\\"not\\": \\"a prompt log\\"}\\n")
+      """
+    let python = try #require(which("python3"), "python3 writes the bomb and measures the peak memory")
+    #expect(try runProcess(python, ["-c", script, folder + "/bomb.jsonl.gz"], in: folder, environment: [:]).status == 0)
+    // The child's peak resident size, as the kernel accounts it (getrusage), in KiB.
+    let measure = """
+      import resource, subprocess, sys
+      run = subprocess.run(sys.argv[1:])
+      print("maxrss_kb=%d" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+      sys.exit(run.returncode)
+      """
+    let result = try runProcess(
+      python, ["-c", measure, try promptopsBinary(), "logs", "validate", "bomb.jsonl.gz"], in: folder, environment: ["NO_COLOR": "1"])
+    #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("bomb.jsonl.gz:1: error: the line is longer than"), "\(result.stdout)")
+    #expect(result.stdout.contains("bomb.jsonl.gz:2: error: "), "the line after the long one is read: \(result.stdout)")
+    let rss = result.stderr.split(separator: "\n").compactMap { $0.hasPrefix("maxrss_kb=") ? Int($0.dropFirst(10)) : nil }.first
+    #expect((rss ?? .max) < 64 * 1024, "peak memory \(rss ?? -1) KiB")
+  }
+}

@@ -58,7 +58,7 @@ struct PromotionDriftTests {
     #expect((finding["message"] as? String ?? "").contains("version 1.0.1"))
 
     let text = try repo.promptops("logs", "report", log)
-    #expect(text.stdout.contains("warning[log-unpinned-hash] 3 calls of 'a' in prod ran version 1.0.1"))
+    #expect(text.stdout.contains("error[log-unpinned-hash] 3 calls of 'a' in prod ran version 1.0.1"))
 
     // Promote the edit through staging to prod: the same logs are no longer drift.
     #expect(try repo.promptops("promote", "a", "--env", "staging").status == 0)

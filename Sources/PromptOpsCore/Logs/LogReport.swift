@@ -75,6 +75,9 @@ public struct LogReport: Sendable, Encodable {
   public var drift: [Drift] = []
   public var records = 0
   public var skipped = 0
+  /// Records that named their prompt and text, before any filter: none, with lines skipped,
+  /// means nothing in the files could be judged.
+  public var readable = 0
 
   enum CodingKeys: String, CodingKey { case versions, drift, records, skipped }
 
@@ -95,34 +98,78 @@ public struct LogReport: Sendable, Encodable {
   }
 
   /// Reads the log files (streaming) and aggregates prompt-log records; records that are not
-  /// valid prompt logs are counted as skipped (`logs validate` names them).
+  /// valid prompt logs are counted as skipped (`logs validate` names them), but every record that
+  /// names its prompt and text (`prompt_id`, `version_hash`, and for pins `environment`) is judged
+  /// for drift: a record missing its cost is still a call of some text.
   ///
   /// With `pinned`, records of an environment the lock file has pinned anything in are also
   /// checked against that environment's pins.
-  public static func build(files: [String], filter: Filter, known: KnownPromptVersions?, pinned: PinnedVersions? = nil) throws -> LogReport {
+  public static func build(
+    files: [String], filter: Filter, known: KnownPromptVersions?, pinned: PinnedVersions? = nil,
+    maxRecordBytes: Int = LogValidator.defaultMaxRecordBytes
+  ) throws -> LogReport {
     var stats: [String: VersionStats] = [:]
+    /// Every call of a text, valid prompt log or not: what drift is judged on.
+    var sightings: [String: (promptID: String, hash: String, calls: Int, first: String?, last: String?)] = [:]
     /// (id, hash, environment) of records whose text was never pinned in their environment.
-    var unpinned: [String: (promptID: String, hash: String, environment: String, calls: Int, first: String, last: String)] = [:]
+    var unpinned: [String: (promptID: String, hash: String, environment: String, calls: Int, first: String?, last: String?)] = [:]
     var durations: [String: [Int32]] = [:]
     var report = LogReport()
+    func earlier(_ a: String?, _ b: String?) -> String? {
+      guard let a, let b else { return a ?? b }
+      return (RFC3339.epochSeconds(a) ?? 0) < (RFC3339.epochSeconds(b) ?? 0) ? a : b
+    }
+    func later(_ a: String?, _ b: String?) -> String? {
+      guard let a, let b else { return a ?? b }
+      return (RFC3339.epochSeconds(a) ?? 0) > (RFC3339.epochSeconds(b) ?? 0) ? a : b
+    }
     for file in files {
-      let reader = try LineReader(path: file)
-      while let line = try reader.nextLine() {
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+      let reader = try LineReader(path: file, maxLineBytes: maxRecordBytes)
+      while let next = try reader.next() {
+        guard case .text(let line) = next else {
+          report.skipped += 1
+          continue
+        }
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
         guard let value = try? JSONValue.parse(Data(line)), case .object(let record) = value,
-          record["agent_trace"] == nil, LogRecordRules.check(record, as: .promptLog).isEmpty,
-          case .string(let promptID)? = record["prompt_id"], case .string(let hash)? = record["version_hash"],
-          case .string(let timestamp)? = record["timestamp"]
+          case .string(let promptID)? = record["prompt_id"], case .string(let hash)? = record["version_hash"]
         else {
           report.skipped += 1
           continue
         }
+        report.readable += 1
         var environment: String?
         if case .string(let text)? = record["environment"] { environment = text }
+        var timestamp: String?
+        if case .string(let text)? = record["timestamp"] { timestamp = text }
         if let wanted = filter.environment, environment != wanted { continue }
-        if let since = filter.since, let seconds = RFC3339.epochSeconds(timestamp), seconds < since { continue }
-        report.records += 1
+        if let since = filter.since {
+          // A record that cannot say when it ran cannot be selected by time.
+          guard let timestamp, let seconds = RFC3339.epochSeconds(timestamp) else {
+            report.skipped += 1
+            continue
+          }
+          if seconds < since { continue }
+        }
         let key = promptID + "\u{0}" + hash
+        var sighting = sightings[key] ?? (promptID, hash, 0, timestamp, timestamp)
+        sighting.calls += 1
+        sighting.first = earlier(sighting.first, timestamp)
+        sighting.last = later(sighting.last, timestamp)
+        sightings[key] = sighting
+        if let pinned, let environment, pinned.covers(environment), !pinned.isPinned(promptID, hash, in: environment) {
+          let unpinnedKey = key + "\u{0}" + environment
+          var drift = unpinned[unpinnedKey] ?? (promptID, hash, environment, 0, timestamp, timestamp)
+          drift.calls += 1
+          drift.first = earlier(drift.first, timestamp)
+          drift.last = later(drift.last, timestamp)
+          unpinned[unpinnedKey] = drift
+        }
+        guard record["agent_trace"] == nil, LogRecordRules.check(record, as: .promptLog).isEmpty, let timestamp else {
+          report.skipped += 1
+          continue
+        }
+        report.records += 1
         var entry = stats[key] ?? VersionStats(promptID: promptID, versionHash: hash)
         entry.calls += 1
         if case .integer(let n)? = record["tokens_input"] { entry.tokensInput += Int(n) }
@@ -144,24 +191,12 @@ public struct LogReport: Sendable, Encodable {
         }
         if case .string(let version)? = record["version"], !entry.versions.contains(version) { entry.versions.append(version) }
         if let environment, !entry.environments.contains(environment) { entry.environments.append(environment) }
-        if entry.firstSeen.map({ (RFC3339.epochSeconds(timestamp) ?? 0) < (RFC3339.epochSeconds($0) ?? 0) }) ?? true {
-          entry.firstSeen = timestamp
-        }
-        if entry.lastSeen.map({ (RFC3339.epochSeconds(timestamp) ?? 0) > (RFC3339.epochSeconds($0) ?? 0) }) ?? true {
-          entry.lastSeen = timestamp
-        }
+        entry.firstSeen = earlier(entry.firstSeen, timestamp)
+        entry.lastSeen = later(entry.lastSeen, timestamp)
         stats[key] = entry
-        if let pinned, let environment, pinned.covers(environment), !pinned.isPinned(promptID, hash, in: environment) {
-          let unpinnedKey = key + "\u{0}" + environment
-          var drift = unpinned[unpinnedKey] ?? (promptID, hash, environment, 0, timestamp, timestamp)
-          drift.calls += 1
-          let seconds = RFC3339.epochSeconds(timestamp) ?? 0
-          if seconds < RFC3339.epochSeconds(drift.first) ?? 0 { drift.first = timestamp }
-          if seconds > RFC3339.epochSeconds(drift.last) ?? 0 { drift.last = timestamp }
-          unpinned[unpinnedKey] = drift
-        }
       }
     }
+    func isKnown(_ promptID: String, _ hash: String) -> Bool { known.map { $0.byHash[hash]?.contains { $0.promptID == promptID } ?? false } ?? true }
     for (key, var entry) in stats {
       let sorted = (durations[key] ?? []).sorted()
       if !sorted.isEmpty {
@@ -171,28 +206,31 @@ public struct LogReport: Sendable, Encodable {
       }
       entry.versions.sort()
       entry.environments.sort()
-      if let known { entry.known = known.byHash[entry.versionHash]?.contains { $0.promptID == entry.promptID } ?? false }
+      entry.known = isKnown(entry.promptID, entry.versionHash)
       stats[key] = entry
     }
     report.versions = stats.values.sorted { ($0.promptID, $0.firstSeen ?? "", $0.versionHash) < ($1.promptID, $1.firstSeen ?? "", $1.versionHash) }
-    report.drift = report.versions.filter { !$0.known }.map { entry in
-      Drift(
-        rule: "log-unknown-hash", promptID: entry.promptID, versionHash: entry.versionHash, calls: entry.calls,
-        firstSeen: entry.firstSeen, lastSeen: entry.lastSeen,
-        message: "\(entry.calls) call\(entry.calls == 1 ? "" : "s") of '\(entry.promptID)' ran a text (sha256 \(entry.versionHash.prefix(12))…) that no version in the repository holds"
-          + (entry.firstSeen.map { ", from \($0)" } ?? "") + (entry.lastSeen.map { " to \($0)" } ?? ""))
-    }
+    report.drift = sightings.values.filter { !isKnown($0.promptID, $0.hash) }
+      .sorted { ($0.promptID, $0.first ?? "", $0.hash) < ($1.promptID, $1.first ?? "", $1.hash) }
+      .map { sighting in
+        Drift(
+          rule: "log-unknown-hash", promptID: sighting.promptID, versionHash: sighting.hash, calls: sighting.calls,
+          firstSeen: sighting.first, lastSeen: sighting.last,
+          message: "\(sighting.calls) call\(sighting.calls == 1 ? "" : "s") of '\(sighting.promptID)' ran a text (sha256 \(sighting.hash.prefix(12))…) that no version in the repository holds"
+            + (sighting.first.map { ", from \($0)" } ?? "") + (sighting.last.map { " to \($0)" } ?? ""))
+      }
     // A text no version holds is already log-unknown-hash; unpinned is about known versions.
     let unknown = Set(report.drift.map { $0.promptID + "\u{0}" + $0.versionHash })
     let unpinnedDrift = unpinned.values.filter { !unknown.contains($0.promptID + "\u{0}" + $0.hash) }
-      .sorted { ($0.promptID, $0.environment, $0.first) < ($1.promptID, $1.environment, $1.first) }
+      .sorted { ($0.promptID, $0.environment, $0.first ?? "") < ($1.promptID, $1.environment, $1.first ?? "") }
       .map { drift -> Drift in
         let versions = known?.byHash[drift.hash]?.filter { $0.promptID == drift.promptID }.compactMap(\.version) ?? []
         let label = versions.isEmpty ? "a version" : "version " + versions.joined(separator: "/")
         var finding = Drift(
           rule: "log-unpinned-hash", promptID: drift.promptID, versionHash: drift.hash, calls: drift.calls,
           firstSeen: drift.first, lastSeen: drift.last,
-          message: "\(drift.calls) call\(drift.calls == 1 ? "" : "s") of '\(drift.promptID)' in \(drift.environment) ran \(label) (sha256 \(drift.hash.prefix(12))…) that was never pinned in \(drift.environment), from \(drift.first) to \(drift.last)")
+          message: "\(drift.calls) call\(drift.calls == 1 ? "" : "s") of '\(drift.promptID)' in \(drift.environment) ran \(label) (sha256 \(drift.hash.prefix(12))…) that was never pinned in \(drift.environment)"
+            + (drift.first.map { ", from \($0)" } ?? "") + (drift.last.map { " to \($0)" } ?? ""))
         finding.environment = drift.environment
         return finding
       }

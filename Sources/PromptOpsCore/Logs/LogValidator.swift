@@ -42,28 +42,42 @@ public struct LogValidator {
 
   public init(schema: Schema = .auto) { self.schema = schema }
 
-  /// Validates one file, calling `report` for each issue as it is found.
+  /// The largest record (a line of JSON Lines, or a whole `.json` document) read, in bytes: far
+  /// above any real prompt log, low enough that one line without a newline costs no more.
+  public static let defaultMaxRecordBytes = 4 << 20
+  public var maxRecordBytes = LogValidator.defaultMaxRecordBytes
+
+  /// Validates one file, calling `report` for each issue as it is found. Whatever cannot be read
+  /// as records (not UTF-8, not JSON, empty, too large) is an invalid record, never "valid".
   public func validate(file path: String, summary: inout LogValidationSummary, report: (LogIssue) -> Void) throws {
     summary.files += 1
-    let reader = try LineReader(path: path)
+    let reader = try LineReader(path: path, maxLineBytes: maxRecordBytes)
+    func invalid(_ line: Int, _ message: String) {
+      summary.records += 1
+      summary.invalidRecords += 1
+      report(LogIssue(file: path, line: line, field: nil, message: message))
+    }
     let lowered = path.lowercased()
-    let wholeDocument = lowered.hasSuffix(".json") || lowered.hasSuffix(".json.gz")
-    if wholeDocument {
+    if lowered.hasSuffix(".json") || lowered.hasSuffix(".json.gz") {
       var bytes: [UInt8] = []
-      var first = true
-      while let line = try reader.nextLine() {
-        if !first { bytes.append(0x0A) }
-        bytes.append(contentsOf: line)
-        first = false
+      var lines = 0
+      while let line = try reader.next() {
+        lines += 1
+        guard case .text(let text) = line, bytes.count + text.count < maxRecordBytes else {
+          return invalid(lines, "the document is larger than \(maxRecordBytes) bytes; write the records as JSON Lines (one per line) instead")
+        }
+        if lines > 1 { bytes.append(0x0A) }
+        bytes.append(contentsOf: text)
       }
       guard let text = String(validating: bytes, as: UTF8.self) else {
-        return report(LogIssue(file: path, line: firstInvalidUTF8Line(bytes), field: nil, message: "not valid UTF-8"))
+        return invalid(firstInvalidUTF8Line(bytes), "not valid UTF-8")
       }
+      guard text.contains(where: { !$0.isWhitespace }) else { return invalid(1, "the file is empty: a .json log holds one record or an array of records") }
       let document: JSONValue
       do {
         document = try JSONValue.parse(Data(text.utf8))
       } catch {
-        return report(LogIssue(file: path, line: 1, field: nil, message: "not valid JSON: \(Self.describe(error))"))
+        return invalid(1, "not valid JSON: \(Self.describe(error))")
       }
       switch document {
       case .array(let items):
@@ -74,25 +88,26 @@ public struct LogValidator {
       return
     }
     var number = 0
-    while let line = try reader.nextLine() {
+    while let line = try reader.next() {
       number += 1
+      guard case .text(let line) = line else {
+        invalid(number, "the line is longer than \(maxRecordBytes) bytes, the most a record may have; it was skipped")
+        continue
+      }
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
       guard String(validating: line, as: UTF8.self) != nil else {
-        summary.records += 1
-        summary.invalidRecords += 1
-        report(LogIssue(file: path, line: number, field: nil, message: "not valid UTF-8"))
+        invalid(number, "not valid UTF-8")
         continue
       }
       let value: JSONValue
       do {
         value = try JSONValue.parse(Data(line))
       } catch {
-        summary.records += 1
-        summary.invalidRecords += 1
-        let message = reader.lastLineUnterminated
-          ? "truncated record: the last line ends without a newline and is not complete JSON"
-          : "not valid JSON: \(Self.describe(error))"
-        report(LogIssue(file: path, line: number, field: nil, message: message))
+        invalid(
+          number,
+          reader.lastLineUnterminated
+            ? "truncated record: the last line ends without a newline and is not complete JSON"
+            : "not valid JSON: \(Self.describe(error))")
         continue
       }
       check(value, file: path, line: number, prefix: "", summary: &summary, report: report)
@@ -130,10 +145,16 @@ public struct LogValidator {
     return 1
   }
 
+  /// What a JSON parser said, in its own words (Foundation's error domains and codes mean nothing
+  /// to the reader of a log).
   static func describe(_ error: Error) -> String {
+    var error = error
     if case DecodingError.dataCorrupted(let context) = error {
-      return (context.underlyingError as NSError?)?.localizedDescription ?? context.debugDescription
+      guard let underlying = context.underlyingError else { return context.debugDescription }
+      error = underlying
     }
-    return "\(error)"
+    let nsError = error as NSError
+    if let debug = nsError.userInfo[NSDebugDescriptionErrorKey] as? String, !debug.isEmpty { return debug }
+    return nsError.localizedDescription
   }
 }

@@ -36,7 +36,7 @@ public enum LogReportRenderer {
         row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
           .trimmingCharacters(in: .whitespaces)
       }.joined(separator: "\n") + "\n"
-      for drift in report.drift { out += "warning[\(drift.rule)] \(drift.message)\n" }
+      for drift in report.drift { out += "error[\(drift.rule)] \(drift.message)\n" }
       out += "\(report.records) record\(report.records == 1 ? "" : "s") in \(report.versions.count) prompt version\(report.versions.count == 1 ? "" : "s")"
       out += report.skipped > 0 ? ", \(report.skipped) skipped (not valid prompt logs; see logs validate)" : ""
       out += report.drift.isEmpty ? ", no drift\n" : ", \(report.drift.count) drifted\n"
@@ -46,7 +46,7 @@ public enum LogReportRenderer {
       for row in rows(report) { out += "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
       if !report.drift.isEmpty {
         out += "\n### Drift\n\n"
-        for drift in report.drift { out += "- ⚠️ **\(drift.rule)** \(drift.message)\n" }
+        for drift in report.drift { out += "- ❌ **\(drift.rule)** \(drift.message)\n" }
       }
       return out
     case .html:
