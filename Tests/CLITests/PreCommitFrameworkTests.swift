@@ -21,9 +21,9 @@ struct PreCommitFrameworkTests {
     return env
   }
 
-  @Test func theFrameworkBlocksAndPassesCommits() throws {
-    let repo = try TempRepo.withPrompt()
-    // The hooks repository is this one, at the commit under test (pre-commit clones it).
+  /// Commits a `.pre-commit-config.yaml` naming this repository's hooks, at the commit under
+  /// test (pre-commit clones it), and installs the framework's git hooks.
+  func useTheFramework(in repo: TempRepo, hooks: [String]) throws {
     let rev = try runProcess(which("git")!, ["rev-parse", "HEAD"], in: packageRoot, environment: repo.environment)
       .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     try repo.write(
@@ -33,15 +33,19 @@ struct PreCommitFrameworkTests {
         - repo: \(packageRoot)
           rev: \(rev)
           hooks:
-            - id: promptops-system
-            - id: promptops-pre-push-system
-
+      \(hooks.map { "      - id: \($0)\n" }.joined())
       """)
     try repo.commit("add pre-commit config")
-    let env = try environment(repo)
     let install = try runProcess(
-      try preCommit(), ["install", "--hook-type", "pre-commit", "--hook-type", "pre-push"], in: repo.path, environment: env)
+      try preCommit(), ["install", "--hook-type", "pre-commit", "--hook-type", "pre-push"], in: repo.path,
+      environment: try environment(repo))
     try #require(install.status == 0, "\(install.stdout)\(install.stderr)")
+  }
+
+  @Test func theFrameworkBlocksAndPassesCommits() throws {
+    let repo = try TempRepo.withPrompt()
+    try useTheFramework(in: repo, hooks: ["promptops-system", "promptops-pre-push-system"])
+    let env = try environment(repo)
 
     let edited = "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n"
     try repo.write("prompts/a/prompt.txt", edited)
@@ -73,6 +77,29 @@ struct PreCommitFrameworkTests {
     let push = try runProcess(which("git")!, ["push", "-q", "origin", "main"], in: repo.path, environment: env)
     #expect(push.status != 0)
     #expect((push.stdout + push.stderr).contains("version-not-bumped"), "\(push.stdout)\(push.stderr)")
+  }
+
+  /// The framework runs promptops from its own process, so git is its grandparent: an amend is
+  /// still measured from HEAD's parent, and `-m --amend` (a message) still from HEAD.
+  @Test(.timeLimit(.minutes(2))) func anAmendThroughTheFrameworkIsMeasuredAsGitMakesIt() throws {
+    let repo = try TempRepo.withPrompt()
+    try useTheFramework(in: repo, hooks: ["promptops-system"])
+    let env = try environment(repo)
+    let edited = "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n"
+    let base = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    let bump = try repo.commit("bump a")
+    try repo.write("prompts/a/prompt.txt", edited + "Sign off politely.\n")
+    try repo.stage()
+
+    let message = try runProcess(which("git")!, ["commit", "-q", "-m", "--amend"], in: repo.path, environment: env)
+    #expect(message.status != 0, "a new commit with an unbumped edit: \(message.stdout)\(message.stderr)")
+    #expect((message.stdout + message.stderr).contains("version-not-bumped"), "\(message.stdout)\(message.stderr)")
+    #expect(try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines) == bump)
+
+    let amended = try runProcess(which("git")!, ["commit", "-q", "--amend", "-m", "bump a, polished"], in: repo.path, environment: env)
+    #expect(amended.status == 0, "the amended commit carries the bump: \(amended.stdout)\(amended.stderr)")
+    #expect(try repo.git("rev-parse", "HEAD^").trimmingCharacters(in: .whitespacesAndNewlines) == base)
   }
 
   @Test func theHookDefinitionsAreWhatTheFrameworkExpects() throws {
