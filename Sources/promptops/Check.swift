@@ -9,13 +9,15 @@ extension PromptOps {
       abstract: "Check prompt versions and changelogs for a change.",
       discussion: """
         With no options (or --staged), checks the index against HEAD: what `git commit` is about \
-        to record. --base compares two commits directly; --all checks every prompt in the tree.
+        to record. Run under `git commit` (its pre-commit hook), git's command line decides: \
+        HEAD's parent for a commit git amends, HEAD otherwise. --base compares two commits \
+        directly; --all checks every prompt in the tree.
         """)
 
-    @Flag(help: "Check the staged changes (index against HEAD). The default.")
+    @Flag(help: "Check the staged changes (index against HEAD, or HEAD's parent under git commit --amend). The default.")
     var staged = false
 
-    @Flag(help: "With --staged: the commit replaces HEAD (git commit --amend), so compare with HEAD's parent.")
+    @Flag(help: "With --staged, outside git commit: the commit replaces HEAD, so compare with HEAD's parent.")
     var amend = false
 
     @Option(help: "Compare against this revision (branch, tag, SHA, HEAD~3…).")
@@ -69,8 +71,10 @@ extension PromptOps {
       try Self.run(try comparison, directory: options.directory, settings: options.report)
     }
 
-    /// The check itself, shared with the hook's fixed command lines (`HookInvocation`).
+    /// The check itself, shared with the hook's fixed command lines (`HookInvocation`). A staged
+    /// check made under `git commit` is measured as git's own command line says (`--amend` or not).
     static func run(_ comparison: Comparison, directory: String?, settings: ReportSettings) throws {
+      let comparison = CommitInProgress.comparison(for: comparison)
       let report = try evaluating {
         try Analyzer(repository: try openRepository(directory)).analyze(comparison)
       }

@@ -13,7 +13,8 @@ enum HookInvocation {
   /// The comparison a hook command line asks for; nil for any other command line.
   static func comparison(for arguments: [String]) -> Comparison? {
     switch arguments {
-    // pre-commit
+    // pre-commit (`Check.run` lets the commit in progress decide whether it amends); the
+    // `--amend` form is what hooks installed by earlier versions run
     case ["check"], ["check", "--staged"]: return .staged
     case ["check", "--staged", "--amend"]: return .stagedAmend
     // pre-push: the pushed range, or the whole pushed tree for a branch with no history below it

@@ -27,7 +27,8 @@ public enum HookScripts {
         \(marker)
         # pre-commit: checks the staged prompt changes (the index git is about to commit, including
         # the temporary one of `git commit -a` and `git commit <paths>`) against HEAD, or against
-        # HEAD's parent for `git commit --amend`. Install: promptops hooks install
+        # HEAD's parent when git amends (promptops reads git's command line as git parses it).
+        # Install: promptops hooks install
 
         """
     case .prePush:
@@ -77,16 +78,10 @@ public enum HookScripts {
   }
 
   private static let preCommitBody = """
-    # git tells a pre-commit hook nothing about --amend; its command line does (git accepts the
-    # abbreviations --am, --ame, --amen). Where /proc is missing, ps cannot tell arguments from a
-    # message that mentions --amend, so the check there stays with HEAD: stricter, never looser.
-    amend=""
-    if [ -r "/proc/$PPID/cmdline" ]; then
-      if tr '\\000' '\\n' < "/proc/$PPID/cmdline" | grep -qxE -e '--am(e(n(d)?)?)?'; then amend="--amend"; fi
-    fi
-
     # Findings go to stderr, where git shows hook output; the exit status decides the commit.
-    exec "$bin" check --staged $amend >&2
+    # exec keeps git the parent of promptops, which reads git's command line for --amend (a word
+    # search cannot tell `--amend` from `-m --amend`); where it cannot be read, HEAD is the base.
+    exec "$bin" check --staged >&2
 
     """
 
