@@ -111,6 +111,44 @@ struct VersionRuleTests {
     #expect((report.findings.first?["message"] as? String)?.contains("is lower than the base version 1.2.0") == true)
   }
 
+  /// Precedence is semver.org's §11 on the identifiers as written: `-5` has a hyphen, so it is
+  /// alphanumeric and above the number 0; numbers longer than 64 bits still compare as numbers.
+  /// Each step is down, and refused.
+  @Test(arguments: [
+    ("1.0.0--5", "1.0.0-0"),
+    ("1.0.0-100000000000000000000", "1.0.0-99999999999999999999"),
+    ("100000000000000000000.0.0", "99999999999999999999.0.0"),
+  ])
+  func aStepDownThatAMachineIntegerWouldMisreadFails(_ old: String, _ new: String) throws {
+    let repo = try TempRepo("stepDown")
+    try repo.writePrompt("a", text: "x\n", version: old, changelog: [old])
+    try repo.commit()
+    try repo.writePrompt("a", text: "y\n", version: new, changelog: [old, new])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["version-not-increased"], "\(result.stdout)")
+    #expect((report.findings.first?["message"] as? String)?.contains("is lower than the base version \(old)") == true)
+    #expect(report.findings.first?["file"] as? String == "prompts/a/prompt-card.yml")
+  }
+
+  /// The same numbers the other way up are a proper bump, with a suggestion computed exactly.
+  @Test func numbersPast64BitsBumpExactly() throws {
+    let repo = try TempRepo("hugeBump")
+    try repo.writePrompt("a", text: "x\n", version: "99999999999999999999.0.0", changelog: ["99999999999999999999.0.0"])
+    try repo.commit()
+    try repo.write("prompts/a/prompt.txt", "y\n")
+    try repo.stage()
+    let text = try repo.promptops("check", "--staged")
+    #expect(text.status == 1)
+    #expect(text.stdout.contains("bump it to 99999999999999999999.0.1 (required: patch)"), "\(text.stdout)")
+    try repo.writePrompt("a", text: "y\n", version: "100000000000000000000.0.0", changelog: ["99999999999999999999.0.0", "100000000000000000000.0.0"])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 0, "\(result.stdout)")
+    #expect(report.prompt("a")?["new_version"] as? String == "100000000000000000000.0.0")
+  }
+
   @Test func aNewVersionWithIdenticalContentWarns() throws {
     let repo = try TempRepo.withPrompt()
     try repo.writePrompt("a", text: try repo.read("prompts/a/prompt.txt"), version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
