@@ -431,8 +431,9 @@ struct VersionRuleTests {
     #expect(rename.stdout.contains("version-not-bumped"), "\(rename.stdout)")
   }
 
-  /// YAML aliases that stand for an exponentially large value do not hang the gate.
-  @Test func aCardFullOfAliasesDoesNotHangTheGate() throws {
+  /// YAML aliases that stand for an exponentially large value do not hang the gate; the model
+  /// they make cannot be compared, so the card is invalid.
+  @Test(.timeLimit(.minutes(1))) func aCardFullOfAliasesDoesNotHangTheGate() throws {
     let repo = try TempRepo.withPrompt()
     var card = "id: a\ndescription: d\nversion: 1.0.1\nchangelog:\n  - version: 1.0.1\n    changes: x\na0: &a0 {k: v}\n"
     for level in 1...30 { card += "a\(level): &a\(level) {x: *a\(level - 1), y: *a\(level - 1)}\n" }
@@ -440,8 +441,37 @@ struct VersionRuleTests {
     try repo.write("prompts/a/prompt-card.yml", card)
     try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n")
     try repo.stage()
-    let result = try repo.promptops("check")
-    #expect(result.status == 0 || result.status == 1)
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["card-invalid"], "\(result.stdout)")
+  }
+
+  /// A `model` beside aliases that expand past what is rendered: both versions used to render to
+  /// the same cut-off text, so a changed `model.id` needed no bump. Now the model is unreadable,
+  /// an error naming the card and its line, whichever key of the mapping comes first.
+  @Test(.timeLimit(.minutes(1)), arguments: [
+    ("{pad: *h, id: gpt-4}", "{pad: *h, id: gpt-5}"),
+    ("{id: gpt-4, pad: *h}", "{id: gpt-5, pad: *h}"),
+    ("{id: gpt-4, pad: [*h, *h]}", "{id: gpt-5, pad: [*h, *h]}"),
+  ])
+  func aModelTooLargeToCompareIsRefused(_ old: String, _ new: String) throws {
+    let repo = try TempRepo("ladderModel")
+    let card = "id: a\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n" + aliasLadder
+    try repo.write("prompts/a/prompt.txt", "Hello.\n")
+    try repo.write("prompts/a/prompt-card.yml", card + "model: \(old)\n")
+    try repo.commit()
+    try repo.write("prompts/a/prompt-card.yml", card + "model: \(new)\n")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1, "\(result.stdout)")
+    let finding = try #require(report.findings.first, "\(result.stdout)")
+    #expect(finding["rule"] as? String == "card-invalid")
+    #expect(finding["file"] as? String == "prompts/a/prompt-card.yml")
+    #expect(finding["line"] as? Int == 15)
+    #expect((finding["message"] as? String)?.contains("`model` expands past 65536 characters") == true, "\(finding)")
+    let text = try repo.promptops("check", "--staged")
+    #expect(text.status == 1)
+    #expect(text.stdout.contains("prompts/a/prompt-card.yml:15: error[card-invalid]"), "\(text.stdout)")
   }
 
   @Test func crlfChangelogFilesCount() throws {
