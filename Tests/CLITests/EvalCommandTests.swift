@@ -211,6 +211,31 @@ struct EvalCommandTests {
     #expect(eval.stdout.contains("ERROR b"))
   }
 
+  /// A var or an assertion value that YAML aliases blow up past the bound is a suite error at its
+  /// line; it used to run, cut off to `null`s, and pass.
+  @Test(.timeLimit(.minutes(1)), arguments: [
+    ("    vars: {text: Alice, pad: *h}\n    assert: [{type: contains, value: Alice}]\n", 16, "`vars` expands past 200000 values"),
+    ("    vars: {text: Alice}\n    assert:\n      - type: not-contains\n        value: [Bob, *h]\n", 19, "assertion `value` expands past 200000 values"),
+  ])
+  func aValueTooLargeToReadIsASuiteErrorAtItsLine(_ test: String, _ line: Int, _ message: String) async throws {
+    let repo = try Self.repository()
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.writePrompt("b", text: "Summarise briefly: {{text}}\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    let suite = try repo.read("prompts/b/evalsuite.yml")
+    try repo.write("prompts/b/evalsuite.yml", aliasLadder + suite + "  - description: ladder\n" + test)
+    _ = try repo.commit("a test with an alias ladder")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1, "\(gate.stdout)")
+    let error = try #require(report.findings("eval-error").first { $0["severity"] as? String == "error" }, "\(gate.stdout)")
+    #expect(error["file"] as? String == "prompts/b/evalsuite.yml")
+    #expect(error["line"] as? Int == line)
+    #expect((error["message"] as? String ?? "").contains(message), "\(error)")
+    let eval = try await repo.promptopsAsync("eval", "b")
+    #expect(eval.status != 0)
+    #expect(eval.stdout.contains("ERROR b") && !eval.stdout.contains("PASS b"), "\(eval.stdout)")
+    #expect((eval.stdout + eval.stderr).contains("prompts/b/evalsuite.yml:\(line)"), "\(eval.stdout)\(eval.stderr)")
+  }
+
   @Test func aMissingVariableIsAnErrorNamingTheTest() async throws {
     let repo = try Self.repository()
     try repo.write("prompts/b/evalsuite.yml", "providers: [echo]\ntests:\n  - description: forgot text\n    vars: {other: x}\n    assert: [{type: contains, value: x}]\n")

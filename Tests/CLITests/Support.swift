@@ -20,6 +20,16 @@ struct JSONReport {
   func prompt(_ id: String) -> [String: Any]? { prompts.first { $0["id"] as? String == id } }
 }
 
+/// Eight YAML anchors, `a` to `h`, each a list of nine aliases to the one before: in eight short
+/// lines `*h` stands for 9^8 (43 million) scalars, past every bound promptops reads values to.
+let aliasLadder: String = {
+  var text = "a: &a [x,x,x,x,x,x,x,x,x]\n"
+  for (previous, name) in zip("abcdefg", "bcdefgh") {
+    text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+  }
+  return text
+}()
+
 extension TempRepo {
   /// A repository holding one committed prompt `a` at 1.0.0 with the variable {{name}}.
   static func withPrompt(_ name: String = #function, text: String = "Hello {{name}}.\nYou must be polite.\nAnswer briefly.\n") throws -> TempRepo {

@@ -111,6 +111,44 @@ struct VersionRuleTests {
     #expect((report.findings.first?["message"] as? String)?.contains("is lower than the base version 1.2.0") == true)
   }
 
+  /// Precedence is semver.org's §11 on the identifiers as written: `-5` has a hyphen, so it is
+  /// alphanumeric and above the number 0; numbers longer than 64 bits still compare as numbers.
+  /// Each step is down, and refused.
+  @Test(arguments: [
+    ("1.0.0--5", "1.0.0-0"),
+    ("1.0.0-100000000000000000000", "1.0.0-99999999999999999999"),
+    ("100000000000000000000.0.0", "99999999999999999999.0.0"),
+  ])
+  func aStepDownThatAMachineIntegerWouldMisreadFails(_ old: String, _ new: String) throws {
+    let repo = try TempRepo("stepDown")
+    try repo.writePrompt("a", text: "x\n", version: old, changelog: [old])
+    try repo.commit()
+    try repo.writePrompt("a", text: "y\n", version: new, changelog: [old, new])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["version-not-increased"], "\(result.stdout)")
+    #expect((report.findings.first?["message"] as? String)?.contains("is lower than the base version \(old)") == true)
+    #expect(report.findings.first?["file"] as? String == "prompts/a/prompt-card.yml")
+  }
+
+  /// The same numbers the other way up are a proper bump, with a suggestion computed exactly.
+  @Test func numbersPast64BitsBumpExactly() throws {
+    let repo = try TempRepo("hugeBump")
+    try repo.writePrompt("a", text: "x\n", version: "99999999999999999999.0.0", changelog: ["99999999999999999999.0.0"])
+    try repo.commit()
+    try repo.write("prompts/a/prompt.txt", "y\n")
+    try repo.stage()
+    let text = try repo.promptops("check", "--staged")
+    #expect(text.status == 1)
+    #expect(text.stdout.contains("bump it to 99999999999999999999.0.1 (required: patch)"), "\(text.stdout)")
+    try repo.writePrompt("a", text: "y\n", version: "100000000000000000000.0.0", changelog: ["99999999999999999999.0.0", "100000000000000000000.0.0"])
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 0, "\(result.stdout)")
+    #expect(report.prompt("a")?["new_version"] as? String == "100000000000000000000.0.0")
+  }
+
   @Test func aNewVersionWithIdenticalContentWarns() throws {
     let repo = try TempRepo.withPrompt()
     try repo.writePrompt("a", text: try repo.read("prompts/a/prompt.txt"), version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
@@ -409,8 +447,9 @@ struct VersionRuleTests {
     #expect(rename.stdout.contains("version-not-bumped"), "\(rename.stdout)")
   }
 
-  /// YAML aliases that stand for an exponentially large value do not hang the gate.
-  @Test func aCardFullOfAliasesDoesNotHangTheGate() throws {
+  /// YAML aliases that stand for an exponentially large value do not hang the gate; the model
+  /// they make cannot be compared, so the card is invalid.
+  @Test(.timeLimit(.minutes(1))) func aCardFullOfAliasesDoesNotHangTheGate() throws {
     let repo = try TempRepo.withPrompt()
     var card = "id: a\ndescription: d\nversion: 1.0.1\nchangelog:\n  - version: 1.0.1\n    changes: x\na0: &a0 {k: v}\n"
     for level in 1...30 { card += "a\(level): &a\(level) {x: *a\(level - 1), y: *a\(level - 1)}\n" }
@@ -418,8 +457,37 @@ struct VersionRuleTests {
     try repo.write("prompts/a/prompt-card.yml", card)
     try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n")
     try repo.stage()
-    let result = try repo.promptops("check")
-    #expect(result.status == 0 || result.status == 1)
+    let (result, report) = try repo.check()
+    #expect(result.status == 1)
+    #expect(report.rules == ["card-invalid"], "\(result.stdout)")
+  }
+
+  /// A `model` beside aliases that expand past what is rendered: both versions used to render to
+  /// the same cut-off text, so a changed `model.id` needed no bump. Now the model is unreadable,
+  /// an error naming the card and its line, whichever key of the mapping comes first.
+  @Test(.timeLimit(.minutes(1)), arguments: [
+    ("{pad: *h, id: gpt-4}", "{pad: *h, id: gpt-5}"),
+    ("{id: gpt-4, pad: *h}", "{id: gpt-5, pad: *h}"),
+    ("{id: gpt-4, pad: [*h, *h]}", "{id: gpt-5, pad: [*h, *h]}"),
+  ])
+  func aModelTooLargeToCompareIsRefused(_ old: String, _ new: String) throws {
+    let repo = try TempRepo("ladderModel")
+    let card = "id: a\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n" + aliasLadder
+    try repo.write("prompts/a/prompt.txt", "Hello.\n")
+    try repo.write("prompts/a/prompt-card.yml", card + "model: \(old)\n")
+    try repo.commit()
+    try repo.write("prompts/a/prompt-card.yml", card + "model: \(new)\n")
+    try repo.stage()
+    let (result, report) = try repo.check()
+    #expect(result.status == 1, "\(result.stdout)")
+    let finding = try #require(report.findings.first, "\(result.stdout)")
+    #expect(finding["rule"] as? String == "card-invalid")
+    #expect(finding["file"] as? String == "prompts/a/prompt-card.yml")
+    #expect(finding["line"] as? Int == 15)
+    #expect((finding["message"] as? String)?.contains("`model` expands past 65536 characters") == true, "\(finding)")
+    let text = try repo.promptops("check", "--staged")
+    #expect(text.status == 1)
+    #expect(text.stdout.contains("prompts/a/prompt-card.yml:15: error[card-invalid]"), "\(text.stdout)")
   }
 
   @Test func crlfChangelogFilesCount() throws {

@@ -38,7 +38,7 @@ struct ConfigurationTests {
     #expect(VariableScanner(pattern: config.variablePattern).variables(in: "Hi ${name}, ${ topic }") == ["name"])
   }
 
-  @Test(arguments: [
+  @Test(.timeLimit(.minutes(1)), arguments: [
     ("prompts:\n  root: [x]\n", 2, "unknown key `prompts.root`"),
     ("rules:\n  version-not-bumped: fatal\n", 2, "must be error, warning, info or off"),
     ("rules:\n  no-such-rule: error\n", 2, "unknown rule `no-such-rule`"),
@@ -46,6 +46,9 @@ struct ConfigurationTests {
     ("variables:\n  pattern: '(unclosed'\n", 2, "valid regular expression"),
     ("prompts: [a\n", 2, "invalid YAML"),
     ("colour: red\n", 1, "unknown key `colour`"),
+    // YAML aliases that blow a key or a value up past the bound: an error, not a cut-off reading.
+    ("? \(aliasLadder(levels: 5))\n: 1\n", 1, "a key of the configuration expands past 65536 characters (YAML aliases?)"),
+    ("evals:\n  grader:\n    id: echo\n    config: {pad: \(aliasLadder(levels: 6))}\n", 4, "`evals.grader.config` expands past 200000 values"),
   ])
   func rejectsBadConfigurationWithFileAndLine(_ text: String, _ line: Int, _ fragment: String) {
     #expect {
@@ -55,4 +58,12 @@ struct ConfigurationTests {
       return file == ".promptops.yml" && errorLine == line && message.contains(fragment)
     }
   }
+}
+
+/// A flow list of anchored lists, each nine aliases to the one before: `levels` lines' worth of
+/// YAML that stands for 9^levels scalars.
+func aliasLadder(levels: Int) -> String {
+  var items = ["&l1 [x,x,x,x,x,x,x,x,x]"]
+  for level in 2...levels { items.append("&l\(level) [" + Array(repeating: "*l\(level - 1)", count: 9).joined(separator: ",") + "]") }
+  return "[" + items.joined(separator: ", ") + "]"
 }

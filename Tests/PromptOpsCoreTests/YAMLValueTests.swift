@@ -69,19 +69,60 @@ struct YAMLValueTests {
   }
 
   /// Nine levels of ten aliases stand for a billion scalars; the canonical text and the typed
-  /// value stop at their budgets instead of hanging the gate, for either tree.
-  @Test func canonicalTextOfABillionLaughsIsBounded() throws {
+  /// value stop at their bounds instead of hanging the gate, for either tree, and stopping is an
+  /// error: a cut-off rendering would compare equal to any other cut-off rendering.
+  @Test(.timeLimit(.minutes(1))) func aBillionLaughsIsAnErrorNotATruncatedValue() throws {
     var text = "a0: &a0 lol\n"
     for level in 1...9 {
       text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ",") + "]\n"
     }
     let value = try #require(try YAMLValue.parse(text))
     let node = try #require(try YAMLSource.parse(text))
-    #expect(value.canonicalText.utf8.count < 400_000)
-    #expect(node.canonicalText.utf8.count < 400_000)
-    #expect(value.canonicalText.contains("…") && node.canonicalText.contains("…"), "the budget ran out")
-    #expect(value.jsonValue.canonicalJSON.utf8.count < 4_000_000)
-    #expect(value.jsonValue == node.jsonValue)
+    let textError = #expect(throws: YAMLExpansionLimit.self) { _ = try value.canonicalText() }
+    #expect(textError?.description == "expands past 65536 characters (YAML aliases?)")
+    #expect(throws: YAMLExpansionLimit.self) { _ = try node.canonicalText() }
+    let valueError = #expect(throws: YAMLExpansionLimit.self) { _ = try value.jsonValue() }
+    #expect(valueError?.description == "expands past 200000 values (YAML aliases?)")
+    #expect(throws: YAMLExpansionLimit.self) { _ = try node.jsonValue() }
+    // Four levels (10,000 scalars) are within both bounds, and read whole.
+    let small = try #require(try YAMLValue.parse(text)?["a4"])
+    #expect(try small.canonicalText().utf8.count == 10_000 * "lol".count + 1_111 * "[,,,,,,,,,]".count)
+    guard case .array(let items) = try small.jsonValue() else { Issue.record("a4 is a list"); return }
+    #expect(items.count == 10)
+  }
+
+  /// A key that aliases blow up cannot be named (nor checked for duplicates): the document is
+  /// refused at the key's line, by the composer and by the card reader.
+  @Test(.timeLimit(.minutes(1))) func aKeyTooLargeToNameIsRefusedAtItsLine() throws {
+    let ladder = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+      + "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+    do {
+      _ = try YAMLValue.parse("id: a\n" + ladder + "? *e\n: 1\n", lineOffset: 2)
+      Issue.record("a key past the bound must be refused")
+    } catch {
+      #expect(error.line == 8, "the key `*e` stands where its anchor is: line 6, plus the offset of 2")
+      #expect(error.message == "invalid YAML: a key expands past 65536 characters (YAML aliases?)")
+    }
+    // A changelog entry of one such key (one key: no duplicate check in the composer).
+    let card = PromptCard.parse(
+      "id: a\ndescription: d\nversion: 1.0.0\nchangelog:\n  - {? [&p [x,x,x,x,x,x,x,x,x], &q [*p,*p,*p,*p,*p,*p,*p,*p,*p], "
+        + "&r [*q,*q,*q,*q,*q,*q,*q,*q,*q], &s [*r,*r,*r,*r,*r,*r,*r,*r,*r], &t [*s,*s,*s,*s,*s,*s,*s,*s,*s]] : 1}\n",
+      file: "p/prompt-card.yml")
+    #expect(card.problems.map(\.line) == [5], "\(card.problems)")
+    #expect(card.problems.first?.message == "a key of this `changelog` entry expands past 65536 characters (YAML aliases?)")
+  }
+
+  /// The bounds are exact: a value of exactly the bound reads, one unit more does not.
+  @Test func theBoundsAreExact() throws {
+    // A list of n one-letter scalars costs 1 + 2n characters.
+    func list(_ count: Int) throws -> YAMLValue {
+      try #require(try YAMLValue.parse("[" + Array(repeating: "x", count: count).joined(separator: ",") + "]"))
+    }
+    #expect(try list(32_767).canonicalText().utf8.count == 65_535)
+    #expect(throws: YAMLExpansionLimit.self) { _ = try list(32_768).canonicalText() }
+    // And one value per scalar plus the list's own.
+    #expect(throws: Never.self) { _ = try list(199_999).jsonValue() }
+    #expect(throws: YAMLExpansionLimit.self) { _ = try list(200_000).jsonValue() }
   }
 
   /// How an unquoted scalar is typed for suites (YAML 1.2's core schema, as promptfoo reads it).
@@ -92,11 +133,11 @@ struct YAMLValueTests {
     ("2026-11-25", .string("2026-11-25")), (".inf", .string(".inf")), ("nan", .string("nan")), ("1_000", .string("1_000")),
     ("v2", .string("v2")), ("٣", .string("٣")),
   ] as [(String, JSONValue)])
-  func plainScalarsAreTypedAsTheCoreSchemaTypesThem(text: String, expected: JSONValue) {
+  func plainScalarsAreTypedAsTheCoreSchemaTypesThem(text: String, expected: JSONValue) throws {
     #expect(JSONValue(plainYAMLScalar: text) == expected)
     // Quoted, the same text stays text.
-    let quoted = try? YAMLValue.parse("value: '\(text)'\n")
-    #expect(quoted?["value"]?.jsonValue == .string(text))
+    let quoted = try #require(try YAMLValue.parse("value: '\(text)'\n")?["value"])
+    #expect(try quoted.jsonValue() == .string(text))
   }
 
   @Test func aFrontMatterOffsetShiftsTheProblemLine() {
@@ -128,13 +169,17 @@ struct YAMLValueTests {
       case (nil, nil): return Verdict()
       case (let node?, let value?):
         if let found = difference(node, value, path: "$") { return Verdict(mismatch: found) }
-        // Both trees go through the one canonical writer; their shapes must give the same text.
-        guard node.canonicalText == value.canonicalText else {
-          return Verdict(mismatch: "canonical text '\(value.canonicalText)', Yams '\(node.canonicalText)'")
-        }
-        // Suites read typed values (`threshold: 0.8`, `value: "0.8"`) through the one reading.
-        guard node.jsonValue == value.jsonValue else {
-          return Verdict(mismatch: "typed value \(value.jsonValue.canonicalJSON), Yams \(node.jsonValue.canonicalJSON)")
+        do {
+          // Both trees go through the one canonical writer; their shapes must give the same text.
+          let (valueText, nodeText) = (try value.canonicalText(), try node.canonicalText())
+          guard nodeText == valueText else { return Verdict(mismatch: "canonical text '\(valueText)', Yams '\(nodeText)'") }
+          // Suites read typed values (`threshold: 0.8`, `value: "0.8"`) through the one reading.
+          let (valueJSON, nodeJSON) = (try value.jsonValue(), try node.jsonValue())
+          guard nodeJSON == valueJSON else {
+            return Verdict(mismatch: "typed value \(valueJSON.canonicalJSON), Yams \(nodeJSON.canonicalJSON)")
+          }
+        } catch {
+          return Verdict(mismatch: "a small document \(error)")
         }
         return Verdict()
       default: return Verdict(mismatch: "one empty document: Yams \(String(describing: node)), composed \(String(describing: value))")
@@ -168,7 +213,7 @@ struct YAMLValueTests {
       guard expected.count == pairs.count else { return "\(path): \(pairs.count) pairs, Yams \(expected.count)" }
       for (offset, pair) in zip(expected, pairs).enumerated() {
         if let found = difference(pair.0.key, pair.1.key, path: "\(path).key\(offset)") { return found }
-        if let found = difference(pair.0.value, pair.1.value, path: "\(path).\(pair.1.key.canonicalText)") { return found }
+        if let found = difference(pair.0.value, pair.1.value, path: "\(path).\(pair.1.key.scalarString ?? "key\(offset)")") { return found }
       }
       return nil
     default:

@@ -196,7 +196,14 @@ public struct ApprovalRecord: Sendable, Equatable {
     } catch {
       throw fail(error.line ?? 1, error.message)
     }
-    guard let root, let pairs = root.stringPairs else { throw fail(root?.line ?? 1, "an approval record is a mapping of fields") }
+    func mappingPairs(_ node: Node, _ what: String) throws(ParseError) -> [(key: String, keyLine: Int, value: Node)]? {
+      do {
+        return try node.stringPairs
+      } catch {
+        throw fail(node.line, "a key of \(what) \(error)")
+      }
+    }
+    guard let root, let pairs = try mappingPairs(root, "the record") else { throw fail(root?.line ?? 1, "an approval record is a mapping of fields") }
     var values: [String: (line: Int, node: Node)] = [:]
     for (key, keyLine, value) in pairs {
       guard fieldNames.contains(key) else {
@@ -242,7 +249,7 @@ public struct ApprovalRecord: Sendable, Equatable {
     }
     var checklist: [ChecklistItem: Bool] = [:]
     if let entry = values["checklist"] {
-      guard let items = entry.node.stringPairs else { throw fail(entry.line, "`checklist` must be a mapping of items to true or false") }
+      guard let items = try mappingPairs(entry.node, "`checklist`") else { throw fail(entry.line, "`checklist` must be a mapping of items to true or false") }
       for (key, keyLine, value) in items {
         guard let item = ChecklistItem(rawValue: key) else {
           throw fail(keyLine, "unknown checklist item `\(key)` (known: \(ChecklistItem.allCases.map(\.rawValue).joined(separator: ", ")))")

@@ -41,7 +41,13 @@ extension PromptCard {
     } catch {
       return (nil, [CardProblem(file: file, line: error.line ?? 1, message: error.message)])
     }
-    guard let root, let pairs = root.stringPairs else {
+    let rootPairs: [(key: String, keyLine: Int, value: YAMLValue)]?
+    do {
+      rootPairs = try root?.stringPairs
+    } catch {
+      return (nil, [CardProblem(file: file, line: (root?.line ?? 1) + lineOffset, message: "a key of the card \(error)")])
+    }
+    guard let root, let pairs = rootPairs else {
       return (nil, [CardProblem(file: file, line: (root?.line ?? 1) + lineOffset, message: "the card must be a YAML mapping with id, description and version")])
     }
 
@@ -86,15 +92,31 @@ extension PromptCard {
         if let text = value.scalarText, let parsed = PromptVersion(text) {
           version = parsed
         } else {
-          problem(line, "`version` '\(value.scalarText ?? value.canonicalText)' is not a SemVer 2.0.0 version (e.g. 1.2.0, v2.0.0-rc.1)")
+          do {
+            let written = try value.scalarText ?? value.canonicalText()
+            problem(line, "`version` '\(written)' is not a SemVer 2.0.0 version (e.g. 1.2.0, v2.0.0-rc.1)")
+          } catch {
+            problem(line, "`version` \(error); it must be a SemVer 2.0.0 version (e.g. 1.2.0, v2.0.0-rc.1)")
+          }
         }
       case "tags": tags = stringList(value, key: "tags")
       case "owners": owners = stringList(value, key: "owners")
       case "created_by":
         if let text = value.scalarText { createdBy = text } else { problem(line, "`created_by` must be a string") }
       case "model":
-        model = value.scalarText ?? (value.mapping != nil ? value.canonicalText : nil)
-        if model == nil { problem(line, "`model` must be a string or a mapping") }
+        // Compared across versions as its canonical text: one that cannot be rendered whole is an
+        // error, since two cut-off renderings would look equal whatever the model says.
+        if let text = value.scalarText {
+          model = text
+        } else if value.mapping != nil {
+          do {
+            model = try value.canonicalText()
+          } catch {
+            problem(line, "`model` \(error), too large to compare across versions")
+          }
+        } else {
+          problem(line, "`model` must be a string or a mapping")
+        }
       case "changelog":
         lines.changelog = line
         changelog = parseChangelog(value, lineOffset: lineOffset, problem: problem)
@@ -131,7 +153,14 @@ extension PromptCard {
     var entries: [ChangelogEntry] = []
     for item in sequence {
       let line = item.line + lineOffset
-      guard let pairs = item.stringPairs else {
+      let itemPairs: [(key: String, keyLine: Int, value: YAMLValue)]?
+      do {
+        itemPairs = try item.stringPairs
+      } catch {
+        problem(line, "a key of this `changelog` entry \(error)")
+        continue
+      }
+      guard let pairs = itemPairs else {
         problem(line, "each `changelog` entry must be a mapping with version and changes")
         continue
       }

@@ -16,8 +16,26 @@ public struct ConfigReader: Sendable {
   }
 
   func mapping(_ node: Node, _ key: String) throws -> [(key: String, keyLine: Int, value: Node)] {
-    guard let pairs = node.stringPairs else { throw invalid(node.line, "`\(key)` must be a mapping") }
+    guard let pairs = try pairs(node, "`\(key)`") else { throw invalid(node.line, "`\(key)` must be a mapping") }
     return pairs
+  }
+
+  /// The pairs of a mapping, nil for any other node; a key that YAML aliases blow up is an error.
+  func pairs(_ node: Node, _ what: String) throws -> [(key: String, keyLine: Int, value: Node)]? {
+    do {
+      return try node.stringPairs
+    } catch {
+      throw invalid(node.line, "a key of \(what) \(error)")
+    }
+  }
+
+  /// A value as JSON; past its bound an error at its line, never a `null` in its place.
+  func json(_ node: Node, _ key: String) throws -> JSONValue {
+    do {
+      return try node.jsonValue()
+    } catch {
+      throw invalid(node.line, "`\(key)` \(error)")
+    }
   }
 
   func string(_ node: Node, _ key: String) throws -> String {

@@ -56,7 +56,7 @@ public struct Configuration: Sendable, Equatable {
     }
     var config = Configuration()
     guard let root else { return config }
-    guard let pairs = root.stringPairs else {
+    guard let pairs = try reader.pairs(root, "the configuration") else {
       throw invalid(root.line, "expected a mapping of settings at the top level")
     }
     func strings(_ node: Node, _ key: String) throws -> [String] { try reader.strings(node, key) }

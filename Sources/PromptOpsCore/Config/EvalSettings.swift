@@ -63,7 +63,9 @@ public struct EvalSettings: Sendable, Equatable {
             case "id": spec.id = try reader.string(subvalue, "evals.grader.id")
             case "label": spec.label = try reader.string(subvalue, "evals.grader.label")
             case "config":
-              guard case .object(let object) = subvalue.jsonValue else { throw reader.invalid(subvalue.line, "`evals.grader.config` must be a mapping") }
+              guard case .object(let object) = try reader.json(subvalue, "evals.grader.config") else {
+                throw reader.invalid(subvalue.line, "`evals.grader.config` must be a mapping")
+              }
               spec.config = object
             default: throw reader.unknownKey("evals.grader.\(subkey)", line: subLine, known: ["id", "label", "config"])
             }

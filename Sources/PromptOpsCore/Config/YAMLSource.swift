@@ -60,10 +60,19 @@ extension Node {
   /// The 1-based line of this node.
   var line: Int { mark?.line ?? 1 }
 
-  /// Key/value pairs of a mapping, with keys as strings, in file order.
+  /// Key/value pairs of a mapping, with keys as strings, in file order (a key that is itself a
+  /// collection is named by its canonical text, which has a bound: aliases can make it huge).
   var stringPairs: [(key: String, keyLine: Int, value: Node)]? {
-    guard let mapping else { return nil }
-    return mapping.map { (key: $0.key.string ?? "\($0.key)", keyLine: $0.key.line, value: $0.value) }
+    get throws(YAMLExpansionLimit) {
+      guard let mapping else { return nil }
+      var result: [(key: String, keyLine: Int, value: Node)] = []
+      result.reserveCapacity(mapping.count)
+      for (key, value) in mapping {
+        let name = if let text = key.string { text } else { try key.canonicalText() }
+        result.append((key: name, keyLine: key.line, value: value))
+      }
+      return result
+    }
   }
 
   /// A plain scalar's text; nil for mappings, sequences and YAML null.

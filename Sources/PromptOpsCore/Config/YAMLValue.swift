@@ -47,9 +47,19 @@ extension YAMLValue {
     return nil
   }
 
-  /// Key/value pairs of a mapping, with keys as text, in file order.
+  /// Key/value pairs of a mapping, with keys as text, in file order (a key that is itself a
+  /// collection is named by its canonical text, which has a bound).
   var stringPairs: [(key: String, keyLine: Int, value: YAMLValue)]? {
-    mapping?.map { (key: $0.key.scalarString ?? $0.key.canonicalText, keyLine: $0.key.line, value: $0.value) }
+    get throws(YAMLExpansionLimit) {
+      guard let pairs = mapping else { return nil }
+      var result: [(key: String, keyLine: Int, value: YAMLValue)] = []
+      result.reserveCapacity(pairs.count)
+      for (key, value) in pairs {
+        let name = if let text = key.scalarString { text } else { try key.canonicalText() }
+        result.append((key: name, keyLine: key.line, value: value))
+      }
+      return result
+    }
   }
 
   /// The value of a mapping's key written as `key`; nil when there is none or this is no mapping.
@@ -187,7 +197,16 @@ extension YAMLValue {
     /// Keys must be unique; the complaint names them in order, at the first one's first line.
     private func checkDuplicates(_ pairs: [(key: YAMLValue, value: YAMLValue)]) throws(YAMLProblem) {
       guard pairs.count > 1 else { return }
-      let keys = pairs.map { $0.key.scalarString ?? $0.key.canonicalText }
+      var keys: [String] = []
+      keys.reserveCapacity(pairs.count)
+      for (key, _) in pairs {
+        do {
+          let name = if let text = key.scalarString { text } else { try key.canonicalText() }
+          keys.append(name)
+        } catch {
+          throw YAMLProblem(line: key.line + lineOffset, message: "invalid YAML: a key \(error)")
+        }
+      }
       // Cards have a handful of keys: comparing each with the ones before it beats hashing.
       let anyRepeated =
         keys.count <= 32

@@ -27,7 +27,7 @@ struct SuiteLoader {
     guard let bytes = try read(path) else { throw SuiteProblem(file: path, line: 1, message: "suite file not found") }
     var inputs = [path: Prompt.sha256(of: bytes)]
     let root = try parse(bytes, file: path)
-    guard let pairs = root?.stringPairs else {
+    guard let root, let pairs = try mapping(root, file: path) else {
       throw SuiteProblem(file: path, line: root?.line ?? 1, message: "a suite must be a mapping of keys (description, prompts, providers, tests, …)")
     }
     let folder = Self.folder(of: path)
@@ -67,7 +67,7 @@ struct SuiteLoader {
           SuiteProblem(file: path, line: keyLine, message: "key `\(key)` is not used by promptops and has no effect (read: \(Self.suiteKeys.sorted().joined(separator: ", ")))"))
       }
     }
-    guard !suite.providers.isEmpty else { throw SuiteProblem(file: path, line: root?.line ?? 1, message: "the suite names no `providers`") }
+    guard !suite.providers.isEmpty else { throw SuiteProblem(file: path, line: root.line, message: "the suite names no `providers`") }
 
     var base = EvalTest(description: nil, vars: [:], assertions: [], file: path, line: defaultTest?.line ?? 1)
     base.repeatCount = suiteRepeat.count
@@ -139,9 +139,11 @@ struct SuiteLoader {
       switch key {
       case "description", "name": test.description = value.scalarText
       case "vars":
-        guard case .object(let vars) = value.jsonValue else { throw SuiteProblem(file: file, line: value.line, message: "`vars` must be a mapping of variable names to values") }
+        guard case .object(let vars) = try json(value, "`vars`", file: file) else {
+          throw SuiteProblem(file: file, line: value.line, message: "`vars` must be a mapping of variable names to values")
+        }
         test.vars.merge(vars) { $1 }
-      case "input": test.vars[settings.inputVariable] = value.jsonValue
+      case "input": test.vars[settings.inputVariable] = try json(value, "`input`", file: file)
       case "assert":
         guard let items = value.sequence else { throw SuiteProblem(file: file, line: value.line, message: "`assert` must be a list of assertions") }
         test.assertions += try items.map { try assertion($0, file: file, folder: folder, inputs: &inputs) }
@@ -193,7 +195,7 @@ struct SuiteLoader {
     for (key, keyLine, value) in try mapping(node, "assertion", file: file) {
       switch key {
       case "type": rawType = value.scalarText
-      case "value": result.value = value.jsonValue
+      case "value": result.value = try json(value, "assertion `value`", file: file)
       case "threshold": result.threshold = try number(value, "threshold", file: file)
       case "weight": result.weight = try number(value, "weight", file: file)
       case "metric": result.metric = value.scalarText
@@ -312,10 +314,12 @@ struct SuiteLoader {
       spec = ProviderSpec(id: id)
     } else {
       let pairs = try mapping(node, "provider", file: file)
-      if pairs.count == 1, pairs[0].key != "id", pairs[0].value.stringPairs != nil {
+      if pairs.count == 1, pairs[0].key != "id", pairs[0].value.mapping != nil {
         // promptfoo's short form: `- openai:gpt-4: {config: …}`
         spec = ProviderSpec(id: pairs[0].key)
-        if case .object(let object) = pairs[0].value.jsonValue, case .object(let config)? = object["config"] { spec.config = config }
+        if case .object(let object) = try json(pairs[0].value, "provider `\(pairs[0].key)`", file: file), case .object(let config)? = object["config"] {
+          spec.config = config
+        }
       } else {
         spec = ProviderSpec(id: "")
         for (key, keyLine, value) in pairs {
@@ -323,7 +327,9 @@ struct SuiteLoader {
           case "id": spec.id = value.scalarText ?? ""
           case "label": spec.label = value.scalarText
           case "config":
-            guard case .object(let config) = value.jsonValue else { throw SuiteProblem(file: file, line: value.line, message: "provider `config` must be a mapping") }
+            guard case .object(let config) = try json(value, "provider `config`", file: file) else {
+              throw SuiteProblem(file: file, line: value.line, message: "provider `config` must be a mapping")
+            }
             spec.config = config
           default:
             throw SuiteProblem(file: file, line: keyLine, message: "provider key `\(key)` is not supported (known: id, label, config)")
@@ -428,12 +434,31 @@ struct SuiteLoader {
   }
 
   private func mapping(_ node: YAMLValue, _ what: String, file: String) throws -> [(key: String, keyLine: Int, value: YAMLValue)] {
-    guard let pairs = node.stringPairs else { throw SuiteProblem(file: file, line: node.line, message: "\(what) must be a mapping") }
+    guard let pairs = try mapping(node, file: file) else { throw SuiteProblem(file: file, line: node.line, message: "\(what) must be a mapping") }
     return pairs
   }
 
+  /// The pairs of a mapping, nil for any other value; a key that YAML aliases blow up is an error.
+  private func mapping(_ node: YAMLValue, file: String) throws -> [(key: String, keyLine: Int, value: YAMLValue)]? {
+    do {
+      return try node.stringPairs
+    } catch {
+      throw SuiteProblem(file: file, line: node.line, message: "a key of this mapping \(error)")
+    }
+  }
+
+  /// A value as JSON. Past its bound it is an error at its line, never a `null` in its place: a
+  /// test would run with other vars than written, and two truncated values would compare equal.
+  private func json(_ node: YAMLValue, _ what: String, file: String) throws -> JSONValue {
+    do {
+      return try node.jsonValue()
+    } catch {
+      throw SuiteProblem(file: file, line: node.line, message: "\(what) \(error)")
+    }
+  }
+
   private func number(_ node: YAMLValue, _ key: String, file: String) throws -> Double {
-    guard let value = node.jsonValue.doubleValue, value.isFinite else {
+    guard let value = try json(node, "`\(key)`", file: file).doubleValue, value.isFinite else {
       throw SuiteProblem(file: file, line: node.line, message: "`\(key)` must be a number")
     }
     return value
@@ -446,7 +471,7 @@ struct SuiteLoader {
   }
 
   private func count(_ node: YAMLValue, _ key: String, file: String) throws -> Int {
-    guard case .integer(let value) = node.jsonValue, (1...1000).contains(value) else {
+    guard case .integer(let value) = try json(node, "`\(key)`", file: file), (1...1000).contains(value) else {
       throw SuiteProblem(file: file, line: node.line, message: "`\(key)` must be a whole number in 1…1000")
     }
     return Int(value)
