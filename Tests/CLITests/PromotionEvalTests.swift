@@ -89,4 +89,47 @@ struct PromotionEvalTests {
     #expect(audit.contains("\"rollback\"") && audit.contains("1.0.1 confuses users"))
     #expect(audit.contains("re-run now"), "the audit records the revalidation: \(audit)")
   }
+
+  /// A provider whose answer is the text of $ANSWER_FILE: a model that changes its mind.
+  static let flakyProvider = """
+    import os
+    print(open(os.environ["ANSWER_FILE"]).read())
+
+    """
+
+  /// A flaky model fails, passes, fails again: the last evaluation is the newest record, so
+  /// history reports the failure and a promotion that requires evals is refused.
+  @Test(.timeLimit(.minutes(1))) func theNewestEvaluationDecidesAfterFailPassFail() throws {
+    let repo = try TempRepo("newestEvalDecides")
+    let answer = repo.root + "/answer.txt"
+    let env = ["ANSWER_FILE": answer]
+    try repo.write(".promptops.yml", "version: 1\npromotion:\n  environments:\n    - name: prod\n      requires_evals: true\n")
+    try repo.write("prompts/a/answer.py", Self.flakyProvider)
+    try repo.write("prompts/a/evalsuite.yml", Self.suite(expecting: "Hello Ada"))
+    try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    let commit = try repo.commit("a 1.0.0")
+
+    for (index, reply) in ["Goodbye", "Hello Ada", "Goodbye"].enumerated() {
+      // Records are ordered by their timestamps, to the second.
+      if index > 0 { Thread.sleep(forTimeInterval: 1.1) }
+      try reply.write(toFile: answer, atomically: true, encoding: .utf8)
+      let eval = try repo.promptops("eval", "a", "--no-cache", environment: env)
+      #expect(eval.status == (reply == "Goodbye" ? 1 : 0), "\(reply): \(eval.stdout)\(eval.stderr)")
+    }
+    // git reads the note: one record per evaluation, the failure last.
+    let note = try repo.git("notes", "--ref", "promptops", "show", commit)
+    let verdicts = try note.split(separator: "\n").map { line in
+      try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["passed"] as? Bool
+    }
+    #expect(verdicts == [false, true, false], "\(note)")
+
+    let history = try #require(
+      try JSONSerialization.jsonObject(with: Data(try repo.promptops("history", "a", "--format", "json").stdout.utf8)) as? [String: Any])
+    let evals = try #require((history["versions"] as? [[String: Any]])?.first?["evals"] as? [String: Any])
+    #expect(evals["status"] as? String == "failed", "\(evals)")
+
+    let promoted = try repo.promptops("promote", "a", "--env", "prod", environment: env)
+    #expect(promoted.status == 1, "\(promoted.stdout)\(promoted.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: repo.path + "/promptops.lock"))
+  }
 }
