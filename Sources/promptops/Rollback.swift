@@ -9,9 +9,10 @@ extension PromptOps {
       abstract: "Re-pin an environment to the last known good version, after re-running its evals.",
       discussion: """
         The target defaults to the most recent earlier pin of the prompt in that environment, \
-        from the lock file's committed history, whose evals passed (or, where the environment \
-        does not require evals, that has no failed result). Its evals are re-run first; a \
-        failure refuses the rollback. Who, when, why, from and to go into the audit log and the \
+        from the lock file's committed history, whose evals, re-run now past the cache, pass \
+        (where the environment does not require evals, a version without a suite will do); \
+        recorded eval notes do not decide. With --to, the named version's evals are re-run the \
+        same way, and a failure refuses the rollback. Who, when, why, from and to go into the audit log and the \
         lock entry. --restore also writes the target's content back as a new version with the \
         changelog entry "Rollback to V: reason", so history stays monotonic and the version \
         gate passes. Exit 1 when refused.

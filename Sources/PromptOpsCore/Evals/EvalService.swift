@@ -20,7 +20,8 @@ public struct EvalOptions: Sendable {
 }
 
 /// Evaluates prompts at a commit and records what passed: the entry point for `eval`, the gate,
-/// and promotion (which reads recorded results and re-runs evals of a version it rolls back to).
+/// and promotion and rollback (which run a version's evals when they decide on it; the records are
+/// history for `history`, not evidence).
 public final class EvalService {
   /// The notes ref results are recorded under.
   public static let notesRef = "refs/notes/promptops"
@@ -79,7 +80,7 @@ public final class EvalService {
   // synchronous command line. The blocking forms park the calling thread while providers answer,
   // so they must not be called from a task (that would hold one of the few threads tasks run on).
 
-  /// Evaluates one prompt as a commit has it, now, under `context` (rollback revalidation: the
+  /// Evaluates one prompt as a commit has it, now, under `context` (promotion and rollback: the
   /// release branch's configuration, the version's own text and suites).
   public func evaluate(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()) async throws -> PromptEvalResult {
     let (prompt, planner) = try locate(promptID: promptID, at: commit, context: context, options: options)

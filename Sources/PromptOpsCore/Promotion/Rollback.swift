@@ -41,38 +41,50 @@ public struct Rollback {
     guard !reason.isEmpty else { throw PromptOpsError.usage("--reason must say why (it goes into the audit log)") }
     let environment = try workspace.environment(request.environment)
     let repository = workspace.repository
-    guard let current = try workspace.lockStore.read().pin(request.id, in: environment.name) else {
+    let lock = try workspace.lockStore.read()
+    guard let current = lock.pin(request.id, in: environment.name) else {
       throw PromotionRefused(reasons: ["\(request.id) is not pinned in \(environment.name); there is nothing to roll back"])
     }
     let timeline = try PromptTimeline(id: request.id, repository: repository, layout: workspace.layout, from: workspace.head)
 
+    // A version goes back in only on evals run now, past the cache: recorded notes are pushable
+    // state anyone can write, and the question is whether it passes against today's models.
+    let requirements = ReleaseRequirements(workspace: workspace, environment: environment, lock: lock)
+    func revalidate(_ version: String, _ sha256: String, _ commit: ObjectID) throws -> (evidence: EvalEvidence, refusal: String?) {
+      let (run, refusal) = try requirements.evals(id: request.id, version: version, sha256: sha256, commit: commit, useCache: false)
+      return (EvalEvidence(status: run.status, summary: "re-run now: " + run.summary), refusal)
+    }
+
     var skipped: [String] = []
-    let target: (version: String, sha256: String, commit: ObjectID, path: String)
+    let target: Target
+    let revalidation: EvalEvidence
     if let wanted = request.version {
       guard let found = timeline.version(wanted) else {
         throw PromptOpsError.promptNotFound(
           id: request.id, detail: "at version \(wanted) in the history of HEAD (versions: \(timeline.versions.map(\.version).joined(separator: ", ")))")
       }
-      target = (found.version, found.sha256, found.commit, found.prompt.location.textPath)
+      target = Target(version: found.version, sha256: found.sha256, commit: found.commit, path: found.prompt.location.textPath)
+      if target.sha256 == current.sha256 {
+        throw PromotionRefused(reasons: [
+          "\(request.id) \(target.version) has the same content as the current pin \(current.version) in \(environment.name); nothing to roll back"
+        ])
+      }
+      let (evidence, refusal) = try revalidate(target.version, target.sha256, target.commit)
+      if let refusal { throw PromotionRefused(reasons: [refusal]) }
+      revalidation = evidence
     } else {
-      var chosen: (version: String, sha256: String, commit: ObjectID, path: String)?
-      let history = try LockHistory(repository: repository, lockPath: workspace.settings.lockFile)
-      for pin in history.pins(of: request.id, in: environment.name) where pin.sha256 != current.sha256 {
+      var chosen: (target: Target, revalidation: EvalEvidence)?
+      for pin in try requirements.lockHistory().pins(of: request.id, in: environment.name) where pin.sha256 != current.sha256 {
         guard let commit = ObjectID(hex: pin.commit), try workspace.contentHash(path: pin.path, commit: commit) == pin.sha256 else {
           skipped.append("\(pin.version): [\(RuleID.pinMismatch.rawValue)] its pinned content no longer matches its hash")
           continue
         }
-        let evals = try workspace.evidence.recordedEvals(promptID: request.id, sha256: pin.sha256, commit: commit)
-        switch evals.status {
-        case .failed:
-          skipped.append("\(pin.version): evals failed (\(evals.summary))")
+        let (evidence, refusal) = try revalidate(pin.version, pin.sha256, commit)
+        if let refusal {
+          skipped.append("\(pin.version): \(refusal)")
           continue
-        case .none where environment.requiresEvals:
-          skipped.append("\(pin.version): no passing evals recorded (\(evals.summary))")
-          continue
-        default:
-          chosen = (pin.version, pin.sha256, commit, pin.path)
         }
+        chosen = (Target(version: pin.version, sha256: pin.sha256, commit: commit, path: pin.path), evidence)
         break
       }
       guard let chosen else {
@@ -81,21 +93,8 @@ public struct Rollback {
             + (skipped.isEmpty ? " (commit the lock file after each promotion, or name a version with --to)" : ": " + skipped.joined(separator: "; "))
         ])
       }
-      target = chosen
-    }
-    if target.sha256 == current.sha256 {
-      throw PromotionRefused(reasons: ["\(request.id) \(target.version) has the same content as the current pin \(current.version) in \(environment.name); nothing to roll back"])
-    }
-
-    let revalidation = try workspace.evidence.revalidate(promptID: request.id, sha256: target.sha256, commit: target.commit)
-    switch revalidation.status {
-    case .failed:
-      throw PromotionRefused(reasons: ["[\(RuleID.evalFailed.rawValue)] re-running the evals of \(request.id) \(target.version) failed: \(revalidation.summary)"])
-    case .none where environment.requiresEvals:
-      throw PromotionRefused(reasons: [
-        "[\(RuleID.evalError.rawValue)] \(environment.name) requires evals, and those of \(request.id) \(target.version) could not be re-run: \(revalidation.summary)"
-      ])
-    default: break
+      target = chosen.target
+      revalidation = chosen.revalidation
     }
     let revalidationText = "\(revalidation.status.rawValue): \(revalidation.summary)"
 
@@ -137,5 +136,13 @@ public struct Rollback {
       }
     }
     return Outcome(from: current, to: pin, revalidation: revalidation, skipped: skipped, restored: restored)
+  }
+
+  /// The version a rollback re-pins: as the lock pins it.
+  struct Target {
+    var version: String
+    var sha256: String
+    var commit: ObjectID
+    var path: String
   }
 }
