@@ -50,7 +50,7 @@ final class ReleaseRequirements {
   /// any committed state of it.
   func wasPinned(_ id: String, sha256: String, in environment: String) throws -> Bool {
     if lock.pin(id, in: environment)?.sha256 == sha256 { return true }
-    return try lockHistory().pins(of: id, in: environment).contains { $0.sha256 == sha256 }
+    return try lockHistory().hasPinned(id, sha256: sha256, in: environment)
   }
 
   /// The version's evals, run now as its commit has them under HEAD's configuration, and why they
