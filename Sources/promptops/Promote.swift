@@ -9,11 +9,13 @@ extension PromptOps {
       commandName: "promote",
       abstract: "Pin a prompt version in an environment and tag its commit.",
       discussion: """
-        Checks the version's preconditions from what git holds (a valid card; the evals and \
-        approvals the environment requires; with promotion.enforce_order, a pin in the previous \
-        environment), creates the annotated tag prompt/<id>/v<version> on the commit that \
-        introduced the version, and pins environment → id → {version, sha256, commit} in the \
-        lock file (written atomically under an exclusive lock). The lock file and the audit log \
+        Checks the version's preconditions (a valid card; where the environment requires evals, \
+        its eval suites run now as its commit has them, cached answers reused, and passing; the \
+        verified approvals it requires; with promotion.enforce_order, a pin in the previous \
+        environment; recorded eval notes are history and never decide), creates the annotated \
+        tag prompt/<id>/v<version> on the commit that introduced the version, and pins \
+        environment → id → {version, sha256, commit} in the lock file (written atomically under \
+        an exclusive lock). The lock file and the audit log \
         are left for you to commit, or committed with --commit. Exit 1 when the promotion is \
         refused, 2 when it could not be evaluated.
         """)
@@ -58,6 +60,7 @@ extension PromptOps {
         }
       }
       let pin = outcome.pin
+      for warning in outcome.warnings { printError("promptops: warning: \(warning)") }
       print("promoted \(id) \(pin.version) to \(env) (sha256 \(pin.sha256), commit \(pin.commit.prefix(12)))")
       if let previous = outcome.previous, previous != pin { print("  replaces \(previous.version) (sha256 \(previous.sha256.prefix(12))…)") }
       print("  tag \(outcome.tag)\(outcome.tagCreated ? " created" : " already in place")")

@@ -8,10 +8,13 @@ extension PromptOps {
       commandName: "rollback",
       abstract: "Re-pin an environment to the last known good version, after re-running its evals.",
       discussion: """
-        The target defaults to the most recent earlier pin of the prompt in that environment, \
-        from the lock file's committed history, whose evals passed (or, where the environment \
-        does not require evals, that has no failed result). Its evals are re-run first; a \
-        failure refuses the rollback. Who, when, why, from and to go into the audit log and the \
+        A rollback asks what promote asks: verified approvals where the environment requires \
+        them, with promotion.enforce_order a pin in the previous environment, and evals re-run \
+        now past the cache that pass (where the environment does not require evals, a version \
+        without a suite will do); recorded eval notes do not decide. It goes only to a version \
+        the environment had (the lock file's committed history), never back to the one the \
+        current pin rolled back from. The target defaults to the most recent earlier pin that \
+        meets all of that; --to names one, and anything it lacks refuses the rollback. Who, when, why, from and to go into the audit log and the \
         lock entry. --restore also writes the target's content back as a new version with the \
         changelog entry "Rollback to V: reason", so history stays monotonic and the version \
         gate passes. Exit 1 when refused.

@@ -10,9 +10,12 @@ extension PromptOps {
       discussion: """
         For every pin in the lock file (or those of --env): the content at the pinned commit has \
         the pinned sha256, its card names the pinned version, and that version is in the card \
-        history reachable from HEAD (pin-mismatch). For every release tag: the tagged commit \
-        holds the content its message records (tag-mismatch). Exit 1 on any mismatch; suitable \
-        for a deploy step.
+        history reachable from HEAD; and a promotion made it: its release tag is on the pinned \
+        commit recording the pinned sha256, the audit log (the working tree's or HEAD's) has a \
+        promote or rollback event for it, and with promotion.enforce_order the previous \
+        environment had the same content (pin-mismatch). For every release tag: the tagged \
+        commit holds the content its message records (tag-mismatch). Exit 1 on any mismatch; \
+        suitable for a deploy step.
         """)
 
     @Option(help: "Only the pins of this environment (release tags are always checked).")

@@ -38,4 +38,28 @@ struct EvalServiceTests {
     #expect(shown.contains("\"sha256\":\"\(v1Hash)\""))
     await #expect(throws: PromptOpsError.self) { try await service.evaluate(promptID: "missing", at: oldCommit, context: context) }
   }
+
+  /// Fail, pass, fail in the same second: every change of verdict is recorded, a repeat of the
+  /// newest is not, and the newest (the last appended) is read first.
+  @Test func aVerdictThatDiffersFromTheNewestRecordIsRecorded() async throws {
+    let repo = try TempRepo()
+    try repo.writePrompt("p", text: "Refunds: {{q}}\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write("prompts/p/evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {q: yes}\n    assert: [{type: starts-with, value: Refunds}]\n")
+    let head = try repo.commit("v1")
+    let repository = try Repository.open(at: repo.path, environment: repo.environment)
+    let service = EvalService(repository: repository)
+    let commit = try repository.resolveCommit(head)
+    let context = try GateContext.load(from: .commit(commit), in: repository)
+    let passing = try await service.evaluate(promptID: "p", at: commit, context: context, options: EvalOptions(recordNotes: false))
+    #expect(passing.passed)
+    let failing = PromptEvalResult(header: passing.header, units: passing.units.map { var unit = $0; unit.passed = false; unit.score = 0; return unit })
+    #expect(!failing.passed)
+
+    let second = Date(timeIntervalSince1970: 1_800_000_000)
+    for result in [failing, passing, failing, failing] { try service.record([result], on: commit, timestamp: second) }
+    let lines = try repo.git("notes", "--ref", "promptops", "show", head).split(separator: "\n")
+    #expect(lines.count == 3, "the repeated failure adds nothing, the one after a pass does: \(lines)")
+    let records = try service.recordedResults(sha256: try #require(passing.header.sha256), promptID: "p")
+    #expect(records.map(\.passed) == [false, true, false])
+  }
 }

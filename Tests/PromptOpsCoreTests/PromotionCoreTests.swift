@@ -7,18 +7,21 @@ import TestSupport
 /// The evidence seam from the other side: answers scripted per content hash, recording what was
 /// asked, so the tests can show which evidence promotion and rollback consult and obey.
 final class ScriptedEvidence: PromotionEvidence, @unchecked Sendable {
+  /// What the notes say: history, never consulted for a decision.
   var recorded: [String: EvalEvidence] = [:]
-  var revalidation: [String: EvalEvidence] = [:]
+  /// What running the evals now gives.
+  var current: [String: EvalEvidence] = [:]
   var approvers: [String: [String]] = [:]
-  private(set) var revalidated: [String] = []
+  /// The hashes evaluated, with whether the cache could answer.
+  private(set) var evaluated: [(sha256: String, useCache: Bool)] = []
 
-  func recordedEvals(promptID: String, sha256: String, commit: ObjectID?) throws -> EvalEvidence {
-    recorded[sha256] ?? EvalEvidence(status: .none, summary: "nothing recorded")
+  func evaluateNow(promptID: String, sha256: String, commit: ObjectID, useCache: Bool) throws -> EvalEvidence {
+    evaluated.append((sha256, useCache))
+    return current[sha256] ?? EvalEvidence(status: .none, summary: "no suite")
   }
 
-  func revalidate(promptID: String, sha256: String, commit: ObjectID) throws -> EvalEvidence {
-    revalidated.append(sha256)
-    return revalidation[sha256] ?? EvalEvidence(status: .none, summary: "no suite")
+  func recordedEvals(promptID: String, sha256: String) throws -> EvalEvidence {
+    recorded[sha256] ?? EvalEvidence(status: .none, summary: "nothing recorded")
   }
 
   func approvals(promptID: String, version: String, sha256: String, environment: String) throws -> ApprovalEvidence {
@@ -65,76 +68,96 @@ struct PromotionCoreTests {
     return try Promoter(workspace: try workspace(repo, evidence)).promote(request)
   }
 
-  @Test func promotionObeysRecordedEvalsAndApprovals() throws {
+  @Test func promotionRunsTheEvalsItRequiresAndObeysApprovals() throws {
     let (repo, hashes) = try repository()
     let evidence = ScriptedEvidence()
+    // A recorded pass is not evidence: prod runs the evals itself.
+    evidence.recorded[hashes[0]] = EvalEvidence(status: .passed, summary: "4/4 passed (100%), score 0.97")
     _ = try promote(repo, evidence, "1.0.0", to: "staging")
+    #expect(evidence.evaluated.isEmpty, "staging does not require evals: none run")
     // prod requires evals and approvals: neither is there yet.
     #expect(throws: PromotionRefused.self) { try promote(repo, evidence, "1.0.0", to: "prod") }
-    evidence.recorded[hashes[0]] = EvalEvidence(status: .passed, summary: "4/4 passed (100%), score 0.97")
+    #expect(evidence.evaluated.map(\.sha256) == [hashes[0]])
+    #expect(evidence.evaluated.allSatisfy { $0.useCache }, "promotion reuses cached answers")
+    evidence.current[hashes[0]] = EvalEvidence(status: .passed, summary: "4/4 passed (100%), score 0.97")
     #expect(throws: PromotionRefused.self) { try promote(repo, evidence, "1.0.0", to: "prod") }
     evidence.approvers[hashes[0]] = ["ann@example.com (prompt-owner)"]
     let outcome = try promote(repo, evidence, "1.0.0", to: "prod")
     #expect(outcome.approvers == ["ann@example.com (prompt-owner)"])
+    #expect(outcome.evals == EvalEvidence(status: .passed, summary: "run at promotion: 4/4 passed (100%), score 0.97"))
     let message = try repo.git("tag", "-l", "--format=%(contents)", "prompt/a/v1.0.0")
     // The tag was created by the staging promotion, with that promotion's evidence.
     #expect(message.contains("sha256: \(hashes[0])"))
+    #expect(message.contains("evals: not run at promotion (staging does not require evals)"))
 
-    // A recorded failure refuses even where evals are not required.
-    evidence.recorded[hashes[1]] = EvalEvidence(status: .failed, summary: "2/4 passed (50%)")
+    // A failure run now refuses, whatever the notes say.
+    evidence.recorded[hashes[1]] = EvalEvidence(status: .passed, summary: "4/4 passed")
+    evidence.current[hashes[1]] = EvalEvidence(status: .failed, summary: "2/4 passed (50%)")
+    evidence.approvers[hashes[1]] = ["ann@example.com (prompt-owner)"]
+    _ = try promote(repo, evidence, "1.0.1", to: "staging")
     do {
-      _ = try promote(repo, evidence, "1.0.1", to: "staging")
-      Issue.record("a version with failed evals was promoted")
+      _ = try promote(repo, evidence, "1.0.1", to: "prod")
+      Issue.record("a version whose evals fail now was promoted")
     } catch let refused as PromotionRefused {
       #expect(refused.reasons.contains { $0.contains("[eval-failed]") && $0.contains("2/4 passed") })
     }
+
+    // A recorded failure where evals are not required warns and does not refuse.
+    evidence.recorded[hashes[2]] = EvalEvidence(status: .failed, summary: "1/4 passed")
+    let warned = try promote(repo, evidence, "1.0.2", to: "staging")
+    #expect(warned.warnings.count == 1 && warned.warnings[0].contains("1/4 passed"), "\(warned.warnings)")
+    #expect(warned.evals.status == .none)
   }
 
-  @Test func rollbackSkipsFailedVersionsAndRevalidates() throws {
+  @Test func rollbackRunsTheEvalsOfEachCandidatePastTheCache() throws {
     let (repo, hashes) = try repository()
     let evidence = ScriptedEvidence()
     for index in 0..<3 {
-      evidence.recorded[hashes[index]] = EvalEvidence(status: .passed, summary: "passed")
+      evidence.current[hashes[index]] = EvalEvidence(status: .passed, summary: "passed")
       evidence.approvers[hashes[index]] = ["ann@example.com"]
     }
     for version in ["1.0.0", "1.0.1", "1.0.2"] {
       _ = try promote(repo, evidence, version, to: "staging")
       _ = try promote(repo, evidence, version, to: "prod")
     }
-    // 1.0.1's results were later found failing: the last known good is 1.0.0.
-    evidence.recorded[hashes[1]] = EvalEvidence(status: .failed, summary: "1/4 passed")
+    // 1.0.1 fails when run now, whatever the notes say: the last known good is 1.0.0.
+    evidence.current[hashes[1]] = EvalEvidence(status: .failed, summary: "1/4 passed")
+    evidence.recorded[hashes[1]] = EvalEvidence(status: .passed, summary: "4/4 passed")
 
-    // Revalidation fails: refused, nothing changes.
-    evidence.revalidation[hashes[0]] = EvalEvidence(status: .failed, summary: "0/4 passed")
+    // 1.0.0 fails now too: refused, nothing changes.
+    evidence.current[hashes[0]] = EvalEvidence(status: .failed, summary: "0/4 passed")
     let lockBefore = try repo.read("promptops.lock")
+    let before = evidence.evaluated.count
     #expect(throws: PromotionRefused.self) {
       try Rollback(workspace: try workspace(repo, evidence)).rollback(.init(id: "a", environment: "prod", reason: "regression"))
     }
-    #expect(evidence.revalidated == [hashes[0]])
+    #expect(evidence.evaluated.dropFirst(before).map(\.sha256) == [hashes[1], hashes[0]])
+    #expect(evidence.evaluated.dropFirst(before).allSatisfy { !$0.useCache }, "rollback calls every provider again")
     #expect(try repo.read("promptops.lock") == lockBefore)
 
-    // Revalidation with no runner where evals are required: refused too (fail closed).
-    evidence.revalidation[hashes[0]] = nil
+    // No outcome (no suite, no runner) where evals are required: refused too (fail closed).
+    evidence.current[hashes[0]] = nil
     #expect(throws: PromotionRefused.self) {
       try Rollback(workspace: try workspace(repo, evidence)).rollback(.init(id: "a", environment: "prod", reason: "regression"))
     }
 
-    evidence.revalidation[hashes[0]] = EvalEvidence(status: .passed, summary: "4/4 passed (100%)")
+    evidence.current[hashes[0]] = EvalEvidence(status: .passed, summary: "4/4 passed (100%)")
     let outcome = try Rollback(workspace: try workspace(repo, evidence)).rollback(.init(id: "a", environment: "prod", reason: "regression"))
     #expect(outcome.from.version == "1.0.2")
     #expect(outcome.to.version == "1.0.0")
     #expect(outcome.to.sha256 == hashes[0])
-    #expect(outcome.skipped.count == 1 && outcome.skipped[0].hasPrefix("1.0.1: evals failed"))
-    #expect(outcome.to.rollback?.revalidation == "passed: 4/4 passed (100%)")
+    #expect(outcome.skipped.count == 1 && outcome.skipped[0].hasPrefix("1.0.1: [eval-failed]"), "\(outcome.skipped)")
+    #expect(outcome.to.rollback?.revalidation == "passed: re-run now: 4/4 passed (100%)")
     let events = try AuditLog(path: repo.path + "/audit/promptops-audit.jsonl", displayPath: "audit").read()
     #expect(events.last?.event == .rollback)
-    #expect(events.last?.revalidation == "passed: 4/4 passed (100%)")
+    #expect(events.last?.revalidation == "passed: re-run now: 4/4 passed (100%)")
     #expect(events.last?.from?.version == "1.0.2")
   }
 
   @Test func theDefaultSourceHasNoEvidence() throws {
     let none = NoPromotionEvidence()
-    #expect(try none.recordedEvals(promptID: "a", sha256: "x", commit: nil).status == .none)
+    #expect(try none.recordedEvals(promptID: "a", sha256: "x").status == .none)
+    #expect(try none.evaluateNow(promptID: "a", sha256: "x", commit: try #require(ObjectID(hex: String(repeating: "a", count: 40))), useCache: true).status == .none)
     #expect(try none.approvals(promptID: "a", version: "1.0.0", sha256: "x", environment: "prod").satisfied == false)
   }
 

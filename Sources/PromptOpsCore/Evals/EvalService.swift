@@ -20,7 +20,8 @@ public struct EvalOptions: Sendable {
 }
 
 /// Evaluates prompts at a commit and records what passed: the entry point for `eval`, the gate,
-/// and promotion (which reads recorded results and re-runs evals of a version it rolls back to).
+/// and promotion and rollback (which run a version's evals when they decide on it; the records are
+/// history for `history`, not evidence).
 public final class EvalService {
   /// The notes ref results are recorded under.
   public static let notesRef = "refs/notes/promptops"
@@ -37,24 +38,40 @@ public final class EvalService {
 
   /// Every recorded evaluation of the prompt content with this hash (optionally of one prompt
   /// id), newest first: what passed, for which content, when, on which commit.
+  ///
+  /// Newest means the later `timestamp`; records of the same second are ordered by commit: on
+  /// one commit a later line of its note was appended later, and of two commits the one whose
+  /// date is later is newer. The first record is the newest evaluation, whatever older ones said.
+  /// Records are history, not evidence: anyone who can push `refs/notes/promptops` can write one.
   public func recordedResults(sha256: String, promptID: String? = nil) throws -> [EvalNoteRecord] {
-    var records: [EvalNoteRecord] = []
-    let decoder = JSONDecoder()
+    var found: [(record: EvalNoteRecord, commitTime: Date, line: Int)] = []
     for (commit, text) in try repository.notes(ref: Self.notesRef) {
-      for line in text.split(separator: "\n") {
-        guard var record = try? decoder.decode(EvalNoteRecord.self, from: Data(line.utf8)), record.kind == "eval" else { continue }
-        guard record.sha256 == sha256, promptID == nil || record.prompt == promptID else { continue }
+      var commitTime: Date?
+      for (line, record) in Self.records(in: text).enumerated() {
+        guard record.kind == "eval", record.sha256 == sha256, promptID == nil || record.prompt == promptID else { continue }
+        var record = record
         if record.commit == nil { record.commit = commit.hex }
-        records.append(record)
+        // A note on a commit this clone lacks (a shallow one) still counts, ordered as oldest.
+        if commitTime == nil { commitTime = repository.commitExists(commit) ? try repository.commitInfo(commit).time : .distantPast }
+        found.append((record, commitTime ?? Date.distantPast, line))
       }
     }
-    return records.sorted { ($0.timestamp, $0.commit ?? "") > ($1.timestamp, $1.commit ?? "") }
+    return found.sorted {
+      ($0.record.timestamp, $0.commitTime, $0.record.commit ?? "", $0.line) > ($1.record.timestamp, $1.commitTime, $1.record.commit ?? "", $1.line)
+    }.map(\.record)
   }
 
-  /// The records in the note on one commit.
+  /// The records in the note on one commit, in the order they were appended.
   public func recordedResults(on commit: ObjectID) throws -> [EvalNoteRecord] {
     guard let text = try repository.note(on: commit, ref: Self.notesRef) else { return [] }
-    return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(EvalNoteRecord.self, from: Data($0.utf8)) }
+    return Self.records(in: text)
+  }
+
+  /// The eval records among a note's lines; a line that is not one (another tool's, or damaged)
+  /// is not a record.
+  static func records(in note: String) -> [EvalNoteRecord] {
+    let decoder = JSONDecoder()
+    return note.split(separator: "\n").compactMap { try? decoder.decode(EvalNoteRecord.self, from: Data($0.utf8)) }
   }
 
   // MARK: - Running
@@ -63,7 +80,7 @@ public final class EvalService {
   // synchronous command line. The blocking forms park the calling thread while providers answer,
   // so they must not be called from a task (that would hold one of the few threads tasks run on).
 
-  /// Evaluates one prompt as a commit has it, now, under `context` (rollback revalidation: the
+  /// Evaluates one prompt as a commit has it, now, under `context` (promotion and rollback: the
   /// release branch's configuration, the version's own text and suites).
   public func evaluate(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()) async throws -> PromptEvalResult {
     let (prompt, planner) = try locate(promptID: promptID, at: commit, context: context, options: options)
@@ -210,13 +227,14 @@ public final class EvalService {
     let records = prompts.filter { !$0.header.suites.isEmpty }.map { $0.noteRecord(commit: commit.hex, timestamp: timestamp) }
     guard !records.isEmpty else { return }
     try withNotesLock {
-      let existing = try recordedResults(on: commit)
-      // A rerun served from the cache says nothing new: the same verdict on the same inputs.
+      let existing = try recordedResults(on: commit).filter { $0.kind == "eval" }
+      // The newest record on the same inputs is what a reader believes; a rerun that repeats its
+      // verdict (a rerun served from the cache) says nothing new. One that differs is recorded
+      // even when an older record said the same: after fail, pass, a new fail must be the newest.
       let new = records.filter { record in
-        !existing.contains {
-          $0.prompt == record.prompt && $0.inputsSHA256 == record.inputsSHA256 && $0.passed == record.passed && $0.passRate == record.passRate
-            && $0.score == record.score && $0.errors == record.errors
-        }
+        let earlier = existing.enumerated().filter { $0.element.prompt == record.prompt && $0.element.inputsSHA256 == record.inputsSHA256 }
+        guard let newest = earlier.max(by: { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }) else { return true }
+        return !newest.element.hasSameVerdict(as: record)
       }
       // One note commit for the whole run, however many prompts it evaluated.
       try repository.appendNoteLines(new.map(\.jsonLine), on: commit, ref: Self.notesRef)

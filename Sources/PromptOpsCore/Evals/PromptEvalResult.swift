@@ -127,6 +127,12 @@ public struct EvalNoteRecord: Sendable, Codable, Equatable {
     case inputsSHA256 = "inputs_sha256"
   }
 
+  /// Whether another record of the same inputs reached the same verdict (pass or fail, pass
+  /// rate, score, errors): a rerun that adds nothing to the history.
+  public func hasSameVerdict(as other: EvalNoteRecord) -> Bool {
+    passed == other.passed && passRate == other.passRate && score == other.score && errors == other.errors
+  }
+
   public var jsonLine: String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

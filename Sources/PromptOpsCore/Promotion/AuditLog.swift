@@ -79,6 +79,12 @@ public struct AuditLog: Sendable {
   /// error naming its line.
   public func read() throws -> [Event] {
     guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    return try Self.events(in: data, displayPath: displayPath)
+  }
+
+  /// The events of a log's text (the working file's, or a committed one); a line that is not an
+  /// event is an error naming `displayPath` and the line.
+  public static func events(in data: Data, displayPath: String) throws -> [Event] {
     var events: [Event] = []
     for (index, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
       do {

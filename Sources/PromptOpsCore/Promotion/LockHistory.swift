@@ -38,6 +38,11 @@ public struct LockHistory {
     return result
   }
 
+  /// Whether any committed state pinned this content of `id` in `environment`.
+  public func hasPinned(_ id: String, sha256: String, in environment: String) -> Bool {
+    states.contains { $0.lock.pin(id, in: environment)?.sha256 == sha256 }
+  }
+
   /// Every (environment, id, sha256) ever pinned in the committed history.
   public func everPinned() -> [String: [String: Set<String>]] {
     var result: [String: [String: Set<String>]] = [:]

@@ -2,7 +2,13 @@ import Foundation
 import GitKit
 
 /// `promptops verify`: proves that every pin and every release tag still names the content it
-/// recorded. Suitable for a deploy step: exit 1 on any mismatch.
+/// recorded, and that every pin was made by a promotion. Suitable for a deploy step: exit 1 on
+/// any mismatch.
+///
+/// The lock file is pushable state anyone can edit by hand, so a pin counts only when what a
+/// promotion leaves behind agrees with it: the release tag of its version on its commit recording
+/// its hash, a `promote` or `rollback` event for it in the audit log, and, with `enforce_order`,
+/// a pin of the same content in the previous environment.
 public struct PinVerifier {
   public let workspace: ReleaseWorkspace
 
@@ -38,6 +44,7 @@ public struct PinVerifier {
     let lock = try workspace.lockStore.read()
     var report = Report()
     var timelines: [String: PromptTimeline] = [:]
+    let provenance = PinProvenance(workspace: workspace, lock: lock)
 
     for name in lock.environments.keys.sorted() where environment == nil || name == environment {
       report.environments.append(name)
@@ -76,10 +83,14 @@ public struct PinVerifier {
           continue
         }
         let tagName = workspace.settings.tagName(id: id, version: pin.version)
-        if let tag = try repository.tag(named: tagName), tag.commit != commit {
+        let tag = try repository.tag(named: tagName)
+        if let tag, tag.commit != commit {
           report.findings.append(Finding(
             rule: .tagMismatch, prompt: id, file: lockPath, line: line,
             message: "\(name): tag \(tagName) points to commit \(tag.commit.hex.prefix(12)), but the pin is commit \(pin.commit.prefix(12))"))
+        }
+        for problem in try provenance.problems(of: pin, id: id, environment: name, tag: tag, tagName: tagName, commit: commit) {
+          mismatch(problem)
         }
       }
     }

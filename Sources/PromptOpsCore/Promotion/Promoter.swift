@@ -1,8 +1,9 @@
 import Foundation
 import GitKit
 
-/// `promptops promote`: checks a prompt version's preconditions from what git holds, tags its
-/// commit and pins it in an environment.
+/// `promptops promote`: checks a prompt version's preconditions (its evals run now where the
+/// environment requires them, verified approvals, the promotion order), tags its commit and pins
+/// it in an environment.
 public struct Promoter {
   public let workspace: ReleaseWorkspace
 
@@ -33,8 +34,11 @@ public struct Promoter {
     public let previous: LockFile.Pin?
     public let tag: String
     public let tagCreated: Bool
+    /// The evals run at promotion (where the environment requires them), or why none ran.
     public let evals: EvalEvidence
     public let approvers: [String]
+    /// What the user should know but that does not decide (a failure recorded in the notes).
+    public let warnings: [String]
   }
 
   public func promote(_ request: Request) throws -> Outcome {
@@ -72,45 +76,30 @@ public struct Promoter {
     }
     try Self.requireValidCard(target.prompt)
 
+    // Notes and the lock are pushable state anyone can write: where the environment requires
+    // evals they are run now, as the version's commit has them, and that run decides.
+    let requirements = ReleaseRequirements(workspace: workspace, environment: environment, lock: try workspace.lockStore.read())
     var refusals: [String] = []
-    let evals = try workspace.evidence.recordedEvals(promptID: request.id, sha256: target.sha256, commit: target.commit)
-    switch evals.status {
-    case .passed: break
-    case .failed:
-      refusals.append("[\(RuleID.evalFailed.rawValue)] evals of \(request.id) \(target.version) failed: \(evals.summary)")
-    case .none where environment.requiresEvals:
-      refusals.append(
-        "[\(RuleID.evalMissing.rawValue)] \(environment.name) requires passing evals (promotion.environments: requires_evals), "
-          + "and none are recorded for sha256 \(target.sha256.prefix(12))…: \(evals.summary)")
-    case .none: break
-    }
-    var approvers: [String] = []
-    if environment.requiresApproval {
-      let approvals = try workspace.evidence.approvals(
-        promptID: request.id, version: target.version, sha256: target.sha256, environment: environment.name)
-      if approvals.satisfied {
-        approvers = approvals.approvers
-      } else {
-        let why = approvals.findings.isEmpty ? "no verified approval" : approvals.findings.joined(separator: "; ")
-        refusals.append(
-          "[\(RuleID.approvalMissing.rawValue)] \(environment.name) requires an approval of exactly this content "
-            + "(promotion.environments: requires_approval): \(why)")
+    var warnings: [String] = []
+    let evals: EvalEvidence
+    if environment.requiresEvals {
+      let (run, refusal) = try requirements.evals(
+        id: request.id, version: target.version, sha256: target.sha256, commit: target.commit, useCache: true)
+      evals = EvalEvidence(status: run.status, summary: "run at promotion: " + run.summary)
+      if let refusal { refusals.append(refusal) }
+    } else {
+      evals = EvalEvidence(status: .none, summary: "not run at promotion (\(environment.name) does not require evals)")
+      let recorded = try workspace.evidence.recordedEvals(promptID: request.id, sha256: target.sha256)
+      if recorded.status == .failed {
+        warnings.append(
+          "the newest eval result recorded for \(request.id) \(target.version) failed (\(recorded.summary)); recorded notes are not "
+            + "verified and \(environment.name) does not require evals, so it does not decide: run `promptops eval \(request.id)` to see")
       }
     }
-
-    let lockNow = try workspace.lockStore.read()
-    if let previousEnvironment = workspace.settings.predecessor(of: environment.name) {
-      var pinned = lockNow.pin(request.id, in: previousEnvironment.name)?.sha256 == target.sha256
-      if !pinned {
-        let history = try LockHistory(repository: repository, lockPath: workspace.settings.lockFile)
-        pinned = history.everPinned()[previousEnvironment.name]?[request.id]?.contains(target.sha256) ?? false
-      }
-      if !pinned {
-        refusals.append(
-          "\(request.id) \(target.version) was never pinned in \(previousEnvironment.name); promote it there first "
-            + "(`promptops promote \(request.id) --env \(previousEnvironment.name) --version \(target.version)`), "
-            + "or set promotion.enforce_order: false")
-      }
+    let (approvers, approvalRefusal) = try requirements.approvals(id: request.id, version: target.version, sha256: target.sha256)
+    if let approvalRefusal { refusals.append(approvalRefusal) }
+    if let orderRefusal = try requirements.order(id: request.id, version: target.version, sha256: target.sha256) {
+      refusals.append(orderRefusal)
     }
     guard refusals.isEmpty else { throw PromotionRefused(reasons: refusals) }
 
@@ -144,7 +133,8 @@ public struct Promoter {
       }
       return previous
     }
-    return Outcome(pin: pin, previous: previous, tag: tag.name, tagCreated: tag.created, evals: evals, approvers: approvers)
+    return Outcome(
+      pin: pin, previous: previous, tag: tag.name, tagCreated: tag.created, evals: evals, approvers: approvers, warnings: warnings)
   }
 
   /// A version whose card cannot be read is not released.

@@ -1,21 +1,31 @@
 import GitKit
 
-/// What promotion needs to know from the eval and approval records, and nothing more.
+/// What promotion needs to know about evals and approvals, and nothing more.
 ///
-/// Promotion does not run evals or verify signatures itself: it asks an implementation of this
-/// protocol. The eval side answers from the results recorded in git (`refs/notes/promptops`) or
-/// by running a suite now; the approval side answers from the signed approval records, verified
-/// the way the merge gate verifies them. `NoPromotionEvidence` is what a build without either
-/// answers: it never claims evidence it does not have, so an environment that requires evidence
-/// refuses every promotion (fail closed) and one that does not proceeds.
+/// Evidence is what verifies when a decision is made, not what someone wrote down: the eval
+/// notes (`refs/notes/promptops`) and the lock file are pushable state that anyone with push
+/// rights can write by hand, so they are history. The eval side therefore runs a version's suites
+/// when a decision needs them (`evaluateNow`), as the version's commit has them and under HEAD's
+/// configuration, and records the outcome as a note for history; the recorded notes are read only
+/// to show that history (`recordedEvals`), never to decide. The approval side answers from the
+/// signed approval records, verified the way the merge gate verifies them.
+/// `NoPromotionEvidence` is what a build without either answers: it never claims evidence it does
+/// not have, so an environment that requires evidence refuses every promotion (fail closed) and
+/// one that does not proceeds.
 public protocol PromotionEvidence {
-  /// The eval outcome recorded for exactly this content (and, where results are per commit, this
-  /// commit). `.none` when nothing is recorded.
-  func recordedEvals(promptID: String, sha256: String, commit: ObjectID?) throws -> EvalEvidence
+  /// Runs the prompt's eval suites now, against the prompt as it stands at `commit`, and judges
+  /// the result: what a promotion to an environment with `requires_evals`, and every rollback,
+  /// decide on. The outcome is recorded as a note on `commit`. With `useCache`, answers the eval
+  /// cache already holds for exactly these inputs are reused (a promotion after `promptops eval`
+  /// calls no provider); without it every provider is called again (a rollback's revalidation:
+  /// does the version still pass against today's models?). `.none` when no runner is available or
+  /// the prompt has no suite at `commit`.
+  func evaluateNow(promptID: String, sha256: String, commit: ObjectID, useCache: Bool) throws -> EvalEvidence
 
-  /// Runs the prompt's eval suite now, against the prompt as it stands at `commit`: a rollback's
-  /// revalidation. `.none` when no runner is available or the prompt has no suite.
-  func revalidate(promptID: String, sha256: String, commit: ObjectID) throws -> EvalEvidence
+  /// The newest eval outcome recorded in the notes for exactly this content: history, to be shown
+  /// as recorded and unverified, and never the evidence for a decision. `.none` when nothing is
+  /// recorded.
+  func recordedEvals(promptID: String, sha256: String) throws -> EvalEvidence
 
   /// The approvals of exactly this content for this environment, verified (signature, allowed
   /// reviewer, not the author). `approvers` holds who approved; `findings` why approvals that
@@ -60,12 +70,12 @@ public struct ApprovalEvidence: Sendable, Equatable {
 public struct NoPromotionEvidence: PromotionEvidence {
   public init() {}
 
-  public func recordedEvals(promptID: String, sha256: String, commit: ObjectID?) throws -> EvalEvidence {
-    EvalEvidence(status: .none, summary: "no eval results available (this promptops has no eval record source)")
+  public func evaluateNow(promptID: String, sha256: String, commit: ObjectID, useCache: Bool) throws -> EvalEvidence {
+    EvalEvidence(status: .none, summary: "evals not run (this promptops has no eval runner)")
   }
 
-  public func revalidate(promptID: String, sha256: String, commit: ObjectID) throws -> EvalEvidence {
-    EvalEvidence(status: .none, summary: "evals not re-run (this promptops has no eval runner)")
+  public func recordedEvals(promptID: String, sha256: String) throws -> EvalEvidence {
+    EvalEvidence(status: .none, summary: "no eval results available (this promptops has no eval record source)")
   }
 
   public func approvals(promptID: String, version: String, sha256: String, environment: String) throws -> ApprovalEvidence {
@@ -76,6 +86,6 @@ public struct NoPromotionEvidence: PromotionEvidence {
 /// The evidence source commands use. One place to wire the eval notes and approval records in.
 public enum PromotionEvidenceSource {
   public static func make(repository: Repository, context: GateContext) -> any PromotionEvidence {
-    RecordedPromotionEvidence(repository: repository, context: context)
+    RepositoryPromotionEvidence(repository: repository, context: context)
   }
 }

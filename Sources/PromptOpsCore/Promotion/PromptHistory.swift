@@ -26,9 +26,16 @@ public struct PromptHistory: Sendable, Encodable {
     }
   }
 
+  /// The newest eval outcome recorded in the notes: history, not evidence (anyone who can push
+  /// the notes can write one), so it is shown as recorded and unverified. Promotion decides on
+  /// evals it runs itself.
   public struct Evals: Sendable, Encodable {
     public var status: String
     public var summary: String
+    /// Always "recorded": read from `refs/notes/promptops`, not run.
+    public var source = "recorded"
+    /// Always false: a recorded note is not verified.
+    public var verified = false
   }
 
   public struct Approval: Sendable, Encodable {
@@ -87,7 +94,7 @@ public struct PromptHistory: Sendable, Encodable {
     for version in timeline.versions {
       let info = try repository.commitInfo(version.commit)
       let sha = version.sha256
-      let recorded = try workspace.evidence.recordedEvals(promptID: id, sha256: sha, commit: version.commit)
+      let recorded = try workspace.evidence.recordedEvals(promptID: id, sha256: sha)
       var approvals: [Approval] = []
       for environment in workspace.settings.environments {
         let found = try workspace.evidence.approvals(promptID: id, version: version.version, sha256: sha, environment: environment.name)
@@ -205,7 +212,7 @@ public struct PromptHistory: Sendable, Encodable {
         out += "  sha256    \(entry.sha256)\n"
         out += "  commit    \(entry.subject)\n"
         for line in entry.changelog { out += "  changelog \(line)\n" }
-        out += "  evals     \(entry.evals.status): \(entry.evals.summary)\n"
+        out += "  evals     recorded (unverified) \(entry.evals.status): \(entry.evals.summary)\n"
         for approval in entry.approvals {
           out += "  approval  \(approval.environment): "
             + (approval.approvers.isEmpty ? "none" : approval.approvers.joined(separator: ", "))
@@ -229,7 +236,7 @@ public struct PromptHistory: Sendable, Encodable {
         let rollbacks = entry.rollbacks.map { "\($0.environment) \($0.from) → \($0.to) \($0.at) by \($0.by): \($0.reason)" }
         let cells = [
           entry.version, "`\(entry.commit.prefix(12))`", entry.author, entry.date, entry.changelog.joined(separator: "; "),
-          "`\(entry.sha256.prefix(12))`", "\(entry.evals.status): \(entry.evals.summary)", approvals.joined(separator: "<br>"),
+          "`\(entry.sha256.prefix(12))`", "recorded (unverified) \(entry.evals.status): \(entry.evals.summary)", approvals.joined(separator: "<br>"),
           promotions.joined(separator: "<br>"), rollbacks.joined(separator: "<br>"), entry.pinnedIn.joined(separator: ", "),
         ]
         out += "| " + cells.map(cell).joined(separator: " | ") + " |\n"

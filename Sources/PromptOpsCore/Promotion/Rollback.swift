@@ -3,6 +3,10 @@ import GitKit
 
 /// `promptops rollback`: re-pins an environment to the last known good version (or a chosen
 /// one) after re-running its evals, and records who, when, why, from and to.
+///
+/// A rollback is a way into an environment, so it asks what `promote` asks (approvals where the
+/// environment requires them, passing evals, the promotion order), and it goes only where the
+/// environment has been before: a version pinned there in the lock file's committed history.
 public struct Rollback {
   public let workspace: ReleaseWorkspace
 
@@ -41,38 +45,90 @@ public struct Rollback {
     guard !reason.isEmpty else { throw PromptOpsError.usage("--reason must say why (it goes into the audit log)") }
     let environment = try workspace.environment(request.environment)
     let repository = workspace.repository
-    guard let current = try workspace.lockStore.read().pin(request.id, in: environment.name) else {
+    let lock = try workspace.lockStore.read()
+    guard let current = lock.pin(request.id, in: environment.name) else {
       throw PromotionRefused(reasons: ["\(request.id) is not pinned in \(environment.name); there is nothing to roll back"])
     }
     let timeline = try PromptTimeline(id: request.id, repository: repository, layout: workspace.layout, from: workspace.head)
 
+    // A version goes back in only on evals run now, past the cache: recorded notes are pushable
+    // state anyone can write, and the question is whether it passes against today's models.
+    let requirements = ReleaseRequirements(workspace: workspace, environment: environment, lock: lock)
+    func revalidate(_ version: String, _ sha256: String, _ commit: ObjectID) throws -> (evidence: EvalEvidence, refusal: String?) {
+      let (run, refusal) = try requirements.evals(id: request.id, version: version, sha256: sha256, commit: commit, useCache: false)
+      return (EvalEvidence(status: run.status, summary: "re-run now: " + run.summary), refusal)
+    }
+    // What promote would ask, bar the evals (run last: they call providers): the verified
+    // approvers (for the tag and the audit event), or why the version may not go in.
+    func approvalsAndOrder(_ version: String, _ sha256: String) throws -> (approvers: [String], refusals: [String]) {
+      let (approvers, approvalRefusal) = try requirements.approvals(id: request.id, version: version, sha256: sha256)
+      let orderRefusal = try requirements.order(id: request.id, version: version, sha256: sha256)
+      return (approvers, [approvalRefusal, orderRefusal].compactMap { $0 })
+    }
+    // Retrying a rollback must not undo the one before it.
+    let rolledBackFrom = current.rollback.map { (version: $0.fromVersion, sha256: $0.fromSha256) }
+    let earlierPins = try requirements.lockHistory().pins(of: request.id, in: environment.name)
+
     var skipped: [String] = []
-    let target: (version: String, sha256: String, commit: ObjectID, path: String)
+    let target: Target
+    let revalidation: EvalEvidence
+    let approvers: [String]
     if let wanted = request.version {
       guard let found = timeline.version(wanted) else {
         throw PromptOpsError.promptNotFound(
           id: request.id, detail: "at version \(wanted) in the history of HEAD (versions: \(timeline.versions.map(\.version).joined(separator: ", ")))")
       }
-      target = (found.version, found.sha256, found.commit, found.prompt.location.textPath)
+      target = Target(version: found.version, sha256: found.sha256, commit: found.commit, path: found.prompt.location.textPath)
+      if target.sha256 == current.sha256 {
+        throw PromotionRefused(reasons: [
+          "\(request.id) \(target.version) has the same content as the current pin \(current.version) in \(environment.name); nothing to roll back"
+        ])
+      }
+      if let rolledBackFrom, rolledBackFrom.sha256 == target.sha256 {
+        throw PromotionRefused(reasons: [
+          "the current pin of \(request.id) in \(environment.name) rolled back from \(rolledBackFrom.version); a rollback does not re-pin it "
+            + "(if it is good after all, promote it: `promptops promote \(request.id) --env \(environment.name) --version \(target.version)`)"
+        ])
+      }
+      var reasons: [String] = []
+      let pinnedBefore = earlierPins.contains { $0.sha256 == target.sha256 && PromptVersion($0.version) == PromptVersion(target.version) }
+      if !pinnedBefore {
+        reasons.append(
+          "\(request.id) \(target.version) was never pinned in \(environment.name) (in the committed history of \(workspace.settings.lockFile)); "
+            + "a rollback goes back only to a version the environment had, promote anything else: "
+            + "`promptops promote \(request.id) --env \(environment.name) --version \(target.version)`")
+      }
+      let checked = try approvalsAndOrder(target.version, target.sha256)
+      reasons += checked.refusals
+      guard reasons.isEmpty else { throw PromotionRefused(reasons: reasons) }
+      let (evidence, refusal) = try revalidate(target.version, target.sha256, target.commit)
+      if let refusal { throw PromotionRefused(reasons: [refusal]) }
+      revalidation = evidence
+      approvers = checked.approvers
     } else {
-      var chosen: (version: String, sha256: String, commit: ObjectID, path: String)?
-      let history = try LockHistory(repository: repository, lockPath: workspace.settings.lockFile)
-      for pin in history.pins(of: request.id, in: environment.name) where pin.sha256 != current.sha256 {
-        guard let commit = ObjectID(hex: pin.commit), try workspace.contentHash(path: pin.path, commit: commit) == pin.sha256 else {
-          skipped.append("\(pin.version): [\(RuleID.pinMismatch.rawValue)] its pinned content no longer matches its hash")
+      var chosen: (target: Target, revalidation: EvalEvidence, approvers: [String])?
+      for pin in earlierPins where pin.sha256 != current.sha256 {
+        if let rolledBackFrom, rolledBackFrom.sha256 == pin.sha256 {
+          skipped.append("\(pin.version): the current pin rolled back from it")
           continue
         }
-        let evals = try workspace.evidence.recordedEvals(promptID: request.id, sha256: pin.sha256, commit: commit)
-        switch evals.status {
-        case .failed:
-          skipped.append("\(pin.version): evals failed (\(evals.summary))")
+        guard let commit = ObjectID(hex: pin.commit), try workspace.contentHash(path: pin.path, commit: commit) == pin.sha256,
+          timeline.version(pin.version)?.sha256 == pin.sha256
+        else {
+          skipped.append("\(pin.version): [\(RuleID.pinMismatch.rawValue)] its pinned content is not that version's in the history of HEAD")
           continue
-        case .none where environment.requiresEvals:
-          skipped.append("\(pin.version): no passing evals recorded (\(evals.summary))")
-          continue
-        default:
-          chosen = (pin.version, pin.sha256, commit, pin.path)
         }
+        let checked = try approvalsAndOrder(pin.version, pin.sha256)
+        if !checked.refusals.isEmpty {
+          skipped.append("\(pin.version): " + checked.refusals.joined(separator: "; "))
+          continue
+        }
+        let (evidence, refusal) = try revalidate(pin.version, pin.sha256, commit)
+        if let refusal {
+          skipped.append("\(pin.version): \(refusal)")
+          continue
+        }
+        chosen = (Target(version: pin.version, sha256: pin.sha256, commit: commit, path: pin.path), evidence, checked.approvers)
         break
       }
       guard let chosen else {
@@ -81,27 +137,15 @@ public struct Rollback {
             + (skipped.isEmpty ? " (commit the lock file after each promotion, or name a version with --to)" : ": " + skipped.joined(separator: "; "))
         ])
       }
-      target = chosen
-    }
-    if target.sha256 == current.sha256 {
-      throw PromotionRefused(reasons: ["\(request.id) \(target.version) has the same content as the current pin \(current.version) in \(environment.name); nothing to roll back"])
-    }
-
-    let revalidation = try workspace.evidence.revalidate(promptID: request.id, sha256: target.sha256, commit: target.commit)
-    switch revalidation.status {
-    case .failed:
-      throw PromotionRefused(reasons: ["[\(RuleID.evalFailed.rawValue)] re-running the evals of \(request.id) \(target.version) failed: \(revalidation.summary)"])
-    case .none where environment.requiresEvals:
-      throw PromotionRefused(reasons: [
-        "[\(RuleID.evalError.rawValue)] \(environment.name) requires evals, and those of \(request.id) \(target.version) could not be re-run: \(revalidation.summary)"
-      ])
-    default: break
+      target = chosen.target
+      revalidation = chosen.revalidation
+      approvers = chosen.approvers
     }
     let revalidationText = "\(revalidation.status.rawValue): \(revalidation.summary)"
 
     let tagMessage = ReleaseTagMessage(
       id: request.id, version: target.version, sha256: target.sha256, path: target.path,
-      evals: revalidationText, approvers: [])
+      evals: revalidationText, approvers: approvers)
     _ = try workspace.ensureTag(tagMessage, commit: target.commit, sign: false, signingKey: nil)
 
     let git = try workspace.git()
@@ -128,6 +172,7 @@ public struct Rollback {
         to: .init(version: pin.version, sha256: pin.sha256, commit: pin.commit))
       event.reason = reason
       event.revalidation = revalidationText
+      if !approvers.isEmpty { event.approvers = approvers }
       event.restoredAs = restored?.version
       try workspace.auditLog.append(event)
       if request.commit {
@@ -137,5 +182,13 @@ public struct Rollback {
       }
     }
     return Outcome(from: current, to: pin, revalidation: revalidation, skipped: skipped, restored: restored)
+  }
+
+  /// The version a rollback re-pins: as the lock pins it.
+  struct Target {
+    var version: String
+    var sha256: String
+    var commit: ObjectID
+    var path: String
   }
 }

@@ -172,10 +172,11 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
     case .pinMismatch:
       return RuleInfo(
         defaultSeverity: .error,
-        summary: "A pinned prompt's content does not match its recorded hash",
-        rationale: "A pin promises that this exact text runs; a mismatch means tampering or a "
-          + "broken promotion.",
-        fix: "Find out how the content changed; promote the intended version again or roll back.")
+        summary: "A pinned prompt's content does not match its recorded hash, or no promotion made the pin",
+        rationale: "A pin promises that this exact text runs, promoted as the environment requires; a "
+          + "mismatch, or a pin without its release tag, audit event or previous environment, means "
+          + "tampering or a broken promotion.",
+        fix: "Find out how the pin or content changed; promote the intended version again or roll back.")
     case .tagMismatch:
       return RuleInfo(
         defaultSeverity: .error,
