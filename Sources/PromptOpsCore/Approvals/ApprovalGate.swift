@@ -10,7 +10,8 @@ extension Analyzer {
   /// Trust comes from the base: the policy and the allowed signers are read from the merge
   /// base's `.promptops.yml` (no approvals required when it has none), whatever the change's
   /// own configuration says, so a pull request can neither add its own key nor loosen its own
-  /// policy. Only the records themselves come from the head.
+  /// policy. Only the records themselves come from the head. Who may not approve a prompt is
+  /// everyone who authored, committed or co-authored a commit in the range that changed it.
   func approvalFindings(for comparison: Comparison, sides: Sides, changeSet: ChangeSet) throws -> [Finding] {
     guard case .pullRequest = comparison, case .commit(let head) = sides.head else { return [] }
     guard !sides.context.configuration.approvals.policies.isEmpty else { return [] }
@@ -19,13 +20,20 @@ extension Analyzer {
     let base: ObjectID?
     if case .commit(let id) = sides.base { base = id } else { base = nil }
 
-    var findings: [Finding] = []
+    var subjects: [(change: PromptChange, subject: ApprovalSubject)] = []
     for change in changeSet.changes where [.added, .modified, .renamed].contains(change.status) {
       guard let prompt = change.new, let subject = ApprovalSubject(prompt) else { continue }
       guard trust.policy.requirement(for: subject.promptID, tags: subject.tags, environment: Self.mergeEnvironment) != nil else { continue }
-      var paths = [prompt.location.textPath, prompt.location.cardPath]
+      subjects.append((change, subject))
+    }
+    guard !subjects.isEmpty else { return [] }
+    // The pull request's commits, walked once for every prompt that needs approval.
+    let range = try repository.commits(reachableFrom: head, notFrom: base)
+    var findings: [Finding] = []
+    for (change, subject) in subjects {
+      var paths = [subject.location.textPath, subject.location.cardPath]
       if let old = change.old?.location { paths += [old.textPath, old.cardPath] }
-      let authors = try repository.authorEmails(ofCommitsFrom: base, to: head, touching: Array(Set(paths)).sorted())
+      let authors = try repository.changeIdentities(of: range, touching: Array(Set(paths)).sorted())
       findings += try verifier.verify(subject, environment: Self.mergeEnvironment, authors: authors).findings
     }
     return findings

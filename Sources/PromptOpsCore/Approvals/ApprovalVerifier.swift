@@ -103,7 +103,10 @@ public struct ApprovalVerifier {
   }
 
   /// Verifies the approvals of `subject` for `environment`. `authors` are the (lowercased)
-  /// emails of whoever changed the prompt in the range under review; their approvals do not count.
+  /// emails of whoever changed the prompt in the range under review (authors, committers and
+  /// co-authors, see `Repository.changeIdentities`); their approvals do not count, whichever
+  /// email they sign as: a signed record's reviewer is also every principal the allowed signers
+  /// file lists for its key (see `KeyHolder`).
   public func verify(_ subject: ApprovalSubject, environment: String, authors: Set<String> = []) throws -> ApprovalVerdict {
     guard let requirement = trust.policy.requirement(for: subject.promptID, tags: subject.tags, environment: environment) else {
       return ApprovalVerdict(requirement: nil, approvers: [], findings: [])
@@ -163,13 +166,14 @@ public struct ApprovalVerifier {
         continue
       }
       sawCurrent = true
-      let fingerprint: String?
-      switch checkSignature(record) {
+      let key: SSHPublicKey?
+      switch signingKey(of: record) {
       case .failure(let why):
         reject(.approvalSignature, path, record.lines.signature, why.description)
         continue
-      case .success(let value): fingerprint = value
+      case .success(let value): key = value
       }
+      let signatory = ApprovalSignatory(reviewer: record.reviewer, key: key, signers: trust.signers)
       if let allowed = trust.policy.roles(of: record.reviewer) {
         guard !allowed.isEmpty else {
           reject(.approvalUnauthorized, path, record.lines.reviewer, "\(record.reviewer) is not among the reviewers of `approvals.reviewers`")
@@ -182,15 +186,12 @@ public struct ApprovalVerifier {
           continue
         }
       }
-      if authors.contains(record.reviewer.lowercased()) {
-        reject(
-          .approvalSelf, path, record.lines.reviewer,
-          "\(record.reviewer) authored a commit that changed \(subject.promptID) in this range, so cannot approve it")
+      if let (author, principal) = signatory.match(in: authors) {
+        reject(.approvalSelf, path, record.lines.reviewer, Self.selfApproval(record.reviewer, author, principal, subject.promptID))
         continue
       }
-      let key = record.reviewer.lowercased()
-      if let previous = standing[key], previous.record.reviewedAt > record.reviewedAt { continue }
-      standing[key] = (record, path, fingerprint)
+      if let previous = standing[signatory.reviewer], previous.record.reviewedAt > record.reviewedAt { continue }
+      standing[signatory.reviewer] = (record, path, signatory.fingerprint)
     }
 
     var approvers: [VerifiedApproval] = []
@@ -233,11 +234,28 @@ public struct ApprovalVerifier {
     return ApprovalVerdict(requirement: requirement, approvers: approvers, findings: findings)
   }
 
+  /// Why an approval by someone who changed the prompt does not count.
+  static func selfApproval(_ reviewer: String, _ author: String, _ principal: String?, _ promptID: String) -> String {
+    let changed = "changed \(promptID) in this range (as the author, committer or a co-author of a commit that changed it)"
+    guard let principal else { return "\(reviewer) \(changed), so cannot approve it" }
+    if principal == author {
+      return "\(reviewer) signed with a key the allowed signers file also lists for \(author), who \(changed): "
+        + "one person cannot approve their own change under another email"
+    }
+    return "\(reviewer) signed with a key the allowed signers file lists for the pattern \(principal), which matches \(author), "
+      + "who \(changed): a pattern names no one person, so the key's holder may be \(author) and cannot approve"
+  }
+
   /// Checks a record's signature against the allowed signers, for the reviewer it names, at
   /// its `reviewed_at`: the key fingerprint when it holds, nil for an unsigned record the policy
   /// accepts, or why it fails. This is the verdict `ssh-keygen -Y verify -I reviewer -n
   /// promptops-approval -Overify-time=reviewed_at` gives on the record's canonical bytes.
   public func checkSignature(_ record: ApprovalRecord) -> Result<String?, SignatureProblem> {
+    signingKey(of: record).map { $0.map { "SHA256:" + $0.fingerprint } }
+  }
+
+  /// `checkSignature`, giving the key that signed.
+  func signingKey(of record: ApprovalRecord) -> Result<SSHPublicKey?, SignatureProblem> {
     guard let armored = record.signature else {
       return trust.policy.requireSignatures
         ? .failure(SignatureProblem("the record is not signed, and `approvals.require_signatures` is on; sign it with `promptops approve`"))
@@ -262,7 +280,7 @@ public struct ApprovalVerifier {
       return .failure(SignatureProblem("no `approvals.allowed_signers` file is configured, so no key is trusted"))
     }
     switch signers.authorize(key: key, principal: record.reviewer, namespace: signature.namespace, at: record.reviewedAt) {
-    case .success: return .success("SHA256:" + key.fingerprint)
+    case .success: return .success(key)
     case .failure(let refusal): return .failure(SignatureProblem(refusal.description + " (\(signers.file))"))
     }
   }

@@ -156,7 +156,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         defaultSeverity: .error,
         summary: "The reviewer approved their own change",
         rationale: "A review means a second person looked at the change.",
-        fix: "Ask someone who did not author a commit touching this prompt in the range to approve.")
+        fix: "Ask someone who did not author, commit or co-author a change to this prompt in the range, under any email "
+          + "their key is listed for, to approve.")
     case .approvalInsufficient:
       return RuleInfo(
         defaultSeverity: .error,
