@@ -1,9 +1,11 @@
 import Foundation
+import PromptOpsCore
 import Testing
 import TestSupport
 
 /// Who a reviewer is, for the gate: everyone who changed the prompt in the range (authors,
-/// committers, co-authors) may not approve it, whichever of their emails they sign as.
+/// committers, co-authors) may not approve it, whichever of their emails they sign as; and
+/// approvals signed with one key, or by one reviewer, count as one approver.
 @Suite("Approvals: who changed the prompt, and who is one approver", .timeLimit(.minutes(3)))
 struct ApprovalIdentityTests {
   /// A person named in a `Co-authored-by:` trailer of a commit that changed the prompt cannot
@@ -81,5 +83,70 @@ struct ApprovalIdentityTests {
     #expect(gate.status == 1, "\(listing): \(gate.output)")
     #expect(gate.rules == ["approval-self"], "\(listing)")
     #expect(gate.output.contains("work@alice.example"), "the finding names the author the key also stands for")
+  }
+
+  /// One key listed under two emails is one approver: two records it signed do not make
+  /// `min_approvals: 2`, and neither does a second key of the same reviewer; a second person does.
+  @Test func oneKeyUnderTwoEmailsIsOneApprover() throws {
+    let fixture = try ApprovalFixture()
+    try fixture.makeKey("work@alice.example")
+    try fixture.makeKey("alice-laptop@alice.example", type: "ecdsa")
+    try fixture.makeKey("bob@example.com")
+    try fixture.setUp(
+      policy: ApprovalFixture.openPolicy(minApprovals: 2),
+      signers: [
+        fixture.signerLine("work@alice.example,home@alice.example", keyOf: "work@alice.example"),
+        fixture.signerLine("home@alice.example", keyOf: "alice-laptop@alice.example"),
+        fixture.signerLine("bob@example.com"),
+      ])
+    fixture.reviewers["home@alice.example"] = fixture.reviewers["work@alice.example"]
+    try #require(try fixture.approve("work@alice.example").status == 0)
+    try #require(try fixture.approve("home@alice.example").status == 0)
+    try fixture.repo.commit("alice approves twice with one key")
+    let oneKey = try fixture.gate()
+    #expect(oneKey.status == 1, "\(oneKey.output)")
+    #expect(oneKey.rules == ["approval-insufficient"])
+    #expect(oneKey.output.contains("has 1 (home@alice.example = work@alice.example"), "\(oneKey.output)")
+
+    // home@alice.example's second key: a third record, still the same person.
+    let home = fixture.recordPath("home@alice.example")
+    try fixture.repo.move(home, home.replacingOccurrences(of: ".yml", with: "-first-key.yml"))
+    fixture.reviewers["home@alice.example"] = fixture.reviewers["alice-laptop@alice.example"]
+    try #require(try fixture.approve("home@alice.example").status == 0)
+    try fixture.repo.commit("alice approves with her second key too")
+    let twoKeys = try fixture.gate()
+    #expect(twoKeys.status == 1, "\(twoKeys.output)")
+    #expect(twoKeys.rules == ["approval-insufficient"])
+
+    try #require(try fixture.approve("bob@example.com").status == 0)
+    try fixture.repo.commit("bob approves")
+    let two = try fixture.gate()
+    #expect(two.status == 0, "\(two.output)")
+  }
+
+  /// Where the policy accepts unsigned records there is no key to tell people apart: they are
+  /// distinct by reviewer email, in any case.
+  @Test func unsignedRecordsAreDistinctByReviewer() throws {
+    let fixture = try ApprovalFixture()
+    try fixture.setUp(
+      policy: ApprovalFixture.openPolicy(minApprovals: 2).replacingOccurrences(of: "  policies:", with: "  require_signatures: false\n  policies:"),
+      signers: [])
+    let sha = try sha256OfFile(fixture.repo.path + "/prompts/a/prompt.txt")
+    func unsigned(_ reviewer: String, file: String) throws {
+      let record = ApprovalRecord(
+        promptID: "a", version: "1.1.0", sha256: sha, environment: "merge", reviewer: reviewer, role: "prompt-owner",
+        decision: .approved, reviewedAt: Date())
+      try fixture.repo.write("approvals/a/\(file).yml", record.yaml)
+    }
+    try unsigned("alice@example.com", file: "alice")
+    try unsigned("ALICE@example.com", file: "alice-again")
+    try fixture.repo.commit("alice approves twice, unsigned")
+    let one = try fixture.gate()
+    #expect(one.status == 1, "\(one.output)")
+    #expect(one.rules == ["approval-insufficient"])
+    try unsigned("bob@example.com", file: "bob")
+    try fixture.repo.commit("bob approves, unsigned")
+    let two = try fixture.gate()
+    #expect(two.status == 0, "\(two.output)")
   }
 }

@@ -28,3 +28,36 @@ struct ApprovalSignatory: Sendable {
     return nil
   }
 }
+
+extension ApprovalSignatory {
+  /// Whether this signatory and `other` may be one person: the same reviewer, the same key, or
+  /// a key listed for the other's reviewer. Unsigned records are told apart by reviewer only.
+  func mayBeSamePerson(as other: ApprovalSignatory) -> Bool {
+    if reviewer == other.reviewer { return true }
+    if let fingerprint, fingerprint == other.fingerprint { return true }
+    return holder?.principal(naming: other.reviewer) != nil || other.holder?.principal(naming: reviewer) != nil
+  }
+
+  /// The reviewers grouped into people, given who signed each one's records: two reviewers are
+  /// one person when any record of one and any record of the other may be one signatory, and
+  /// the groups are the connected components of that relation (a shares a key with b, b with c:
+  /// a, b and c are one approver). Each group sorted, groups in order of their first reviewer.
+  static func people(_ signatories: [String: [ApprovalSignatory]]) -> [[String]] {
+    let reviewers = signatories.keys.sorted()
+    var parent = Array(reviewers.indices)
+    func root(_ index: Int) -> Int {
+      var index = index
+      while parent[index] != index { index = parent[index] }
+      return index
+    }
+    for first in reviewers.indices {
+      for second in reviewers.indices where second > first {
+        let same = signatories[reviewers[first]]!.contains { one in signatories[reviewers[second]]!.contains { one.mayBeSamePerson(as: $0) } }
+        if same { parent[root(second)] = root(first) }
+      }
+    }
+    var groups: [Int: [String]] = [:]
+    for index in reviewers.indices { groups[root(index), default: []].append(reviewers[index]) }
+    return groups.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+  }
+}

@@ -49,6 +49,9 @@ public struct ApprovalVerdict: Sendable {
   public let requirement: ApprovalPolicy.Requirement?
   /// Distinct reviewers whose latest valid decision for this content is `approved`.
   public let approvers: [VerifiedApproval]
+  /// The people among `approvers`: approvals signed with one key, or by reviewers one key is
+  /// listed for, are one approver (see `ApprovalSignatory.people`). What `min_approvals` counts.
+  public let distinctApprovers: Int
   public let findings: [Finding]
 
   /// No error-level finding.
@@ -109,7 +112,7 @@ public struct ApprovalVerifier {
   /// file lists for its key (see `KeyHolder`).
   public func verify(_ subject: ApprovalSubject, environment: String, authors: Set<String> = []) throws -> ApprovalVerdict {
     guard let requirement = trust.policy.requirement(for: subject.promptID, tags: subject.tags, environment: environment) else {
-      return ApprovalVerdict(requirement: nil, approvers: [], findings: [])
+      return ApprovalVerdict(requirement: nil, approvers: [], distinctApprovers: 0, findings: [])
     }
     var findings: [Finding] = []
     func report(_ rule: RuleID, _ file: String, _ line: Int, _ message: String) {
@@ -137,6 +140,8 @@ public struct ApprovalVerifier {
 
     // Decisions that hold, keyed by reviewer; the latest one per reviewer stands.
     var standing: [String: (record: ApprovalRecord, path: String, fingerprint: String?)] = [:]
+    // Who signed each reviewer's valid records (any decision): the keys that tie reviewers together.
+    var signatories: [String: [ApprovalSignatory]] = [:]
     var sawCurrent = false
     // A stale record reported as an error already says why nothing approves this content; at a
     // lower severity it must not stand in for `approval-missing`, or the gate would pass.
@@ -190,6 +195,7 @@ public struct ApprovalVerifier {
         reject(.approvalSelf, path, record.lines.reviewer, Self.selfApproval(record.reviewer, author, principal, subject.promptID))
         continue
       }
+      signatories[signatory.reviewer, default: []].append(signatory)
       if let previous = standing[signatory.reviewer], previous.record.reviewedAt > record.reviewedAt { continue }
       standing[signatory.reviewer] = (record, path, signatory.fingerprint)
     }
@@ -209,6 +215,7 @@ public struct ApprovalVerifier {
       }
     }
 
+    let people = ApprovalSignatory.people(signatories.filter { reviewer, _ in approvers.contains { $0.reviewer.lowercased() == reviewer } })
     let cardFile = subject.location.cardPath
     if !sawCurrent && !staleExplains {
       report(
@@ -224,14 +231,15 @@ public struct ApprovalVerifier {
           "\(subject.promptID) \(subject.version) needs approval for \(environment) by role \(lacking.joined(separator: ", ")); "
             + (approvers.isEmpty ? "no valid approval holds it" : "valid approvals hold only \(held.sorted().joined(separator: ", "))"))
       }
-      if approvers.count < requirement.minApprovals {
+      if people.count < requirement.minApprovals {
+        let oneKey = people.contains { $0.count > 1 } ? "; approvals signed with one key, or as emails one key is listed for, count once" : ""
         report(
           .approvalInsufficient, cardFile, subject.cardLine,
-          "\(subject.promptID) \(subject.version) needs \(requirement.minApprovals) distinct approvers for \(environment), has \(approvers.count)"
-            + (approvers.isEmpty ? "" : " (\(approvers.map(\.reviewer).joined(separator: ", ")))"))
+          "\(subject.promptID) \(subject.version) needs \(requirement.minApprovals) distinct approvers for \(environment), has \(people.count)"
+            + (people.isEmpty ? "" : " (\(people.map { $0.joined(separator: " = ") }.joined(separator: ", "))\(oneKey))"))
       }
     }
-    return ApprovalVerdict(requirement: requirement, approvers: approvers, findings: findings)
+    return ApprovalVerdict(requirement: requirement, approvers: approvers, distinctApprovers: people.count, findings: findings)
   }
 
   /// Why an approval by someone who changed the prompt does not count.

@@ -163,7 +163,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         defaultSeverity: .error,
         summary: "Fewer distinct approvers than the policy requires",
         rationale: "High-risk prompts need more than one pair of eyes (`min_approvals`).",
-        fix: "Collect approvals from more distinct reviewers for this content.")
+        fix: "Collect approvals of this content from more distinct reviewers, each signing with their own key.")
     case .approvalRejected:
       return RuleInfo(
         defaultSeverity: .error,
