@@ -122,6 +122,21 @@ final class ApprovalFixture {
       in: repo.path, environment: repo.environment)
   }
 
+  /// A record of a's current text at 1.1.0 signed with `email`'s key by ssh-keygen, dated
+  /// `reviewedAt` (as a reviewer whose clock was off would date it), written to its usual path.
+  func writeSignedRecord(_ email: String, decision: ApprovalRecord.Decision, reviewedAt: Date, notes: String = "") throws {
+    let key = try #require(reviewers[email])
+    var record = ApprovalRecord(
+      promptID: "a", version: "1.1.0", sha256: try sha256OfFile(repo.path + "/prompts/a/prompt.txt"), environment: "merge",
+      reviewer: email, role: "prompt-owner", decision: decision, reviewedAt: reviewedAt, notes: notes)
+    let signed = try runProcess(
+      try sshKeygen(), ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", key.privateKey], in: keys, environment: repo.environment,
+      input: String(decoding: record.canonicalBytes, as: UTF8.self))
+    try #require(signed.status == 0, "\(signed.stderr)")
+    record.signature = signed.stdout
+    try repo.write(recordPath(email), record.yaml)
+  }
+
   /// The path `promptops approve` files a record under.
   func recordPath(_ email: String, id: String = "a", version: String = "1.1.0", env: String = "merge") -> String {
     "approvals/\(id)/\(version)-\(env)-\(email).yml"

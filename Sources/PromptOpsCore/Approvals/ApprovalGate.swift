@@ -10,13 +10,14 @@ extension Analyzer {
   /// Trust comes from the base: the policy and the allowed signers are read from the merge
   /// base's `.promptops.yml` (no approvals required when it has none), whatever the change's
   /// own configuration says, so a pull request can neither add its own key nor loosen its own
-  /// policy. Only the records themselves come from the head. Who may not approve a prompt is
-  /// everyone who authored, committed or co-authored a commit in the range that changed it.
+  /// policy. The records come from the head, and for rejections also from the base and every
+  /// commit of the range, so deleting a reviewer's rejection does not lift it. Who may not
+  /// approve a prompt is everyone who authored, committed or co-authored a commit in the range
+  /// that changed it.
   func approvalFindings(for comparison: Comparison, sides: Sides, changeSet: ChangeSet) throws -> [Finding] {
     guard case .pullRequest = comparison, case .commit(let head) = sides.head else { return [] }
     guard !sides.context.configuration.approvals.policies.isEmpty else { return [] }
     let trust = try sides.context.approvalTrust(in: repository)
-    let verifier = ApprovalVerifier(repository: repository, trust: trust, records: sides.head)
     let base: ObjectID?
     if case .commit(let id) = sides.base { base = id } else { base = nil }
 
@@ -27,8 +28,11 @@ extension Analyzer {
       subjects.append((change, subject))
     }
     guard !subjects.isEmpty else { return [] }
-    // The pull request's commits, walked once for every prompt that needs approval.
+    // The pull request's commits, walked once for every prompt that needs approval: who changed
+    // it, and the records the base and each commit held (a rejection deleted since still stands).
     let range = try repository.commits(reachableFrom: head, notFrom: base)
+    let earlier = (base.map { [Snapshot.commit($0)] } ?? []) + range.filter { $0 != head }.map { Snapshot.commit($0) }
+    let verifier = ApprovalVerifier(repository: repository, trust: trust, records: sides.head, earlierRecords: earlier)
     var findings: [Finding] = []
     for (change, subject) in subjects {
       var paths = [subject.location.textPath, subject.location.cardPath]
