@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// What a pull request cannot undo by editing its own head: a reviewer's rejection it deletes.
+/// What a pull request cannot undo by editing its own head: a reviewer's rejection it deletes,
+/// and a policy tag it drops from the card.
 @Suite("Approvals: rejections and tags across the range", .timeLimit(.minutes(3)))
 struct ApprovalRangeTests {
   /// Deleting a rejection record in the pull request does not remove the rejection: it stands
@@ -73,5 +74,38 @@ struct ApprovalRangeTests {
     try fixture.repo.commit("alice approves the new content")
     let gate = try fixture.gate()
     #expect(gate.status == 0, "\(gate.output)")
+  }
+
+  /// A policy that selects by tag applies when the base card or the head card carries the tag:
+  /// dropping `high-risk` in the pull request does not lower the bar it is judged by.
+  @Test func droppingAPolicyTagDoesNotLowerTheBar() throws {
+    let policy = """
+      version: 1
+      approvals:
+        allowed_signers: .promptops/allowed_signers
+        policies:
+          - environments: [merge]
+            tags: [high-risk]
+
+      """
+    let dropped = try ApprovalFixture("droppedTag")
+    try dropped.makeKey("alice@example.com")
+    try dropped.setUp(policy: policy, signers: [dropped.signerLine("alice@example.com")], baseCard: "tags: [high-risk]\n", headCard: "tags: [chat]\n")
+    let gate = try dropped.gate()
+    #expect(gate.status == 1, "\(gate.output)")
+    #expect(gate.rules == ["approval-missing"])
+    try #require(try dropped.approve("alice@example.com").status == 0)
+    try dropped.repo.commit("alice approves")
+    #expect(try dropped.gate().status == 0)
+
+    // Neither side tagged: nothing to approve; tagged only at the head: approval needed.
+    let untagged = try ApprovalFixture("untagged")
+    try untagged.makeKey("alice@example.com")
+    try untagged.setUp(policy: policy, signers: [untagged.signerLine("alice@example.com")], baseCard: "tags: [chat]\n")
+    #expect(try untagged.gate().status == 0)
+    let added = try ApprovalFixture("addedTag")
+    try added.makeKey("alice@example.com")
+    try added.setUp(policy: policy, signers: [added.signerLine("alice@example.com")], headCard: "tags: [high-risk]\n")
+    #expect(try added.gate().rules == ["approval-missing"])
   }
 }

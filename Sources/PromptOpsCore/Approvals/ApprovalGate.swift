@@ -10,10 +10,10 @@ extension Analyzer {
   /// Trust comes from the base: the policy and the allowed signers are read from the merge
   /// base's `.promptops.yml` (no approvals required when it has none), whatever the change's
   /// own configuration says, so a pull request can neither add its own key nor loosen its own
-  /// policy. The records come from the head, and for rejections also from the base and every
-  /// commit of the range, so deleting a reviewer's rejection does not lift it. Who may not
-  /// approve a prompt is everyone who authored, committed or co-authored a commit in the range
-  /// that changed it.
+  /// policy, nor drop the card tag a policy selects it by (the tags of both sides count). The
+  /// records come from the head, and for rejections also from the base and every commit of the
+  /// range, so deleting a reviewer's rejection does not lift it. Who may not approve a prompt is
+  /// everyone who authored, committed or co-authored a commit in the range that changed it.
   func approvalFindings(for comparison: Comparison, sides: Sides, changeSet: ChangeSet) throws -> [Finding] {
     guard case .pullRequest = comparison, case .commit(let head) = sides.head else { return [] }
     guard !sides.context.configuration.approvals.policies.isEmpty else { return [] }
@@ -23,7 +23,8 @@ extension Analyzer {
 
     var subjects: [(change: PromptChange, subject: ApprovalSubject)] = []
     for change in changeSet.changes where [.added, .modified, .renamed].contains(change.status) {
-      guard let prompt = change.new, let subject = ApprovalSubject(prompt) else { continue }
+      // A policy that selects by tag applies when the base card or the head card carries it.
+      guard let prompt = change.new, let subject = ApprovalSubject(prompt, baseTags: change.old?.card?.tags ?? []) else { continue }
       guard trust.policy.requirement(for: subject.promptID, tags: subject.tags, environment: Self.mergeEnvironment) != nil else { continue }
       subjects.append((change, subject))
     }

@@ -63,6 +63,8 @@ public struct ApprovalSubject: Sendable {
   public let promptID: String
   public let version: String
   public let sha256: String
+  /// The card tags policies select on: the card's, and in a pull request the base card's as
+  /// well, so a change that drops a tag (`high-risk`) is still judged by what the tag required.
   public let tags: [String]
   /// The prompt's files (for findings, and for who authored changes to them).
   public let location: PromptLocation
@@ -77,9 +79,12 @@ public struct ApprovalSubject: Sendable {
     self.cardLine = cardLine
   }
 
-  public init?(_ prompt: Prompt) {
+  /// The prompt as it stands, selected by its card's tags and `baseTags` (the tags of its card
+  /// at the base of a change; none for a prompt the change adds).
+  public init?(_ prompt: Prompt, baseTags: [String] = []) {
     guard let card = prompt.card, let sha256 = prompt.sha256 else { return nil }
-    self.init(promptID: card.id, version: card.version.text, sha256: sha256, tags: card.tags, location: prompt.location, cardLine: card.lines.version)
+    let tags = card.tags + baseTags.filter { !card.tags.contains($0) }
+    self.init(promptID: card.id, version: card.version.text, sha256: sha256, tags: tags, location: prompt.location, cardLine: card.lines.version)
   }
 }
 
