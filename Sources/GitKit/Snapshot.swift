@@ -62,6 +62,15 @@ extension Repository {
     return try blob(id)
   }
 
+  /// Every file below the tree `id`, which sits at `folder` (for the paths), sorted by path.
+  public func files(inTree id: ObjectID, at folder: String) throws -> [FileEntry] {
+    var result: [FileEntry] = []
+    try forEachFile(inTree: id, path: folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/") {
+      result.append(FileEntry(path: $0, id: $1))
+    }
+    return result.sorted { $0.path < $1.path }
+  }
+
   /// Every file below the given folders (or exactly at the given paths), sorted by path.
   ///
   /// This walks whole subtrees: it is for `check --all`, never for the change-based paths.

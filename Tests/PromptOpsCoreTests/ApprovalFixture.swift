@@ -64,17 +64,53 @@ final class ApprovalFixture {
     return options.isEmpty ? "\(email) \(key.publicKey)" : "\(email) \(options) \(key.publicKey)"
   }
 
+  /// An allowed signers line listing `principals` (an OpenSSH pattern-list) for the key of `email`.
+  func signerLine(_ principals: String, keyOf email: String) -> String {
+    "\(principals) namespaces=\"promptops-approval\" \(reviewers[email]!.publicKey)"
+  }
+
   /// Commits the base on main (policy, allowed signers, prompt a 1.0.0), then branches
-  /// `feature` and bumps a to 1.1.0 with new text, committed by dev@example.com.
-  func setUp(policy: String = ApprovalFixture.defaultPolicy, signers: [String]) throws {
+  /// `feature` and bumps a to 1.1.0 with new text, committed by dev@example.com. `baseCard` and
+  /// `headCard` are extra card lines (tags) of a on each side.
+  func setUp(policy: String = ApprovalFixture.defaultPolicy, signers: [String], baseCard: String = "", headCard: String = "") throws {
     allowedSigners = signers.joined(separator: "\n") + "\n"
     try repo.write(".promptops.yml", policy)
     try repo.write(".promptops/allowed_signers", allowedSigners)
-    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\n", version: "1.0.0", changelog: ["1.0.0"], extraCard: baseCard)
     try repo.commit("base")
     try repo.git("checkout", "-q", "-b", "feature")
-    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite and brief.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"])
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite and brief.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"], extraCard: headCard)
     try repo.commit("a: be brief")
+  }
+
+  /// Replaces a's text on the feature branch (its version stays 1.1.0) and commits it with
+  /// `message`, under the author and committer emails given.
+  func commitPromptEdit(
+    _ text: String, message: String, author: String = "dev@example.com", committer: String = "dev@example.com"
+  ) throws {
+    try repo.write("prompts/a/prompt.txt", text)
+    try repo.stage()
+    var environment = repo.environment
+    environment["GIT_AUTHOR_EMAIL"] = author
+    environment["GIT_COMMITTER_EMAIL"] = committer
+    let result = try runProcess(
+      which("git") ?? "/usr/bin/git", ["commit", "-q", "--no-verify", "--cleanup=verbatim", "-F", "-"], in: repo.path,
+      environment: environment, input: message)
+    try #require(result.status == 0, "git commit failed: \(result.stderr)")
+  }
+
+  /// A policy without a reviewers list (any trusted signer, any role) requiring `minApprovals`.
+  static func openPolicy(minApprovals: Int = 1) -> String {
+    """
+    version: 1
+    approvals:
+      allowed_signers: .promptops/allowed_signers
+      policies:
+        - environments: [merge]
+          min_approvals: \(minApprovals)
+
+    """
   }
 
   /// Runs `promptops approve` as a reviewer, signing with their key.
@@ -84,6 +120,21 @@ final class ApprovalFixture {
     return try runProcess(
       try promptopsBinary(), ["approve", id, "--env", env, "--role", role, "--key", key.privateKey, "--reviewer", email] + extra,
       in: repo.path, environment: repo.environment)
+  }
+
+  /// A record of a's current text at 1.1.0 signed with `email`'s key by ssh-keygen, dated
+  /// `reviewedAt` (as a reviewer whose clock was off would date it), written to its usual path.
+  func writeSignedRecord(_ email: String, decision: ApprovalRecord.Decision, reviewedAt: Date, notes: String = "") throws {
+    let key = try #require(reviewers[email])
+    var record = ApprovalRecord(
+      promptID: "a", version: "1.1.0", sha256: try sha256OfFile(repo.path + "/prompts/a/prompt.txt"), environment: "merge",
+      reviewer: email, role: "prompt-owner", decision: decision, reviewedAt: reviewedAt, notes: notes)
+    let signed = try runProcess(
+      try sshKeygen(), ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", key.privateKey], in: keys, environment: repo.environment,
+      input: String(decoding: record.canonicalBytes, as: UTF8.self))
+    try #require(signed.status == 0, "\(signed.stderr)")
+    record.signature = signed.stdout
+    try repo.write(recordPath(email), record.yaml)
   }
 
   /// The path `promptops approve` files a record under.

@@ -133,6 +133,13 @@ public struct AllowedSigners: Sendable {
     return .failure(refusal)
   }
 
+  /// Who may hold `key`, as far as this file can tell: the principals of every line that lists
+  /// it, whatever that line's namespaces or validity (they limit what the key may sign, not who
+  /// holds it).
+  public func holder(of key: SSHPublicKey) -> KeyHolder {
+    KeyHolder(principalLists: entries.filter { $0.key == key }.map(\.principals))
+  }
+
   // MARK: - Line syntax
 
   private static func looksLikeKeyType(_ field: String) -> Bool {
@@ -187,6 +194,45 @@ public struct AllowedSigners: Sendable {
     // `ssh-keygen -Y verify` on the same machine.
     let offset = timeZone.secondsFromGMT(for: wallClock) - Int(timeZone.daylightSavingTimeOffset(for: wallClock))
     return wallClock.addingTimeInterval(-TimeInterval(offset))
+  }
+}
+
+/// The people one key may stand for: every email its allowed signers lines name. One person
+/// with two addresses (`alice@work,alice@home ssh-ed25519 …`, or two lines with the same key) is
+/// one holder, so an approval signed as one address is the approval of the other too.
+///
+/// A pattern principal (`*@example.com`) names no one person: it is taken to stand for everyone
+/// it matches, the stricter reading (a key listed as `*@example.com` is the same person as any
+/// author at example.com). A negation (`!mallory@example.com`) does not narrow it: it says which
+/// principal the key may not sign as, not who holds the key. Emails compare without regard to case.
+public struct KeyHolder: Sendable, Equatable {
+  /// Literal principals, lowercased.
+  public let emails: Set<String>
+  /// Principals with `*` or `?`, lowercased.
+  public let patterns: [String]
+
+  init(principalLists: [String]) {
+    var emails: Set<String> = []
+    var patterns: [String] = []
+    for list in principalLists {
+      for principal in list.split(separator: ",", omittingEmptySubsequences: true) where !principal.hasPrefix("!") {
+        let lowercased = principal.lowercased()
+        if lowercased.contains("*") || lowercased.contains("?") {
+          if !patterns.contains(lowercased) { patterns.append(lowercased) }
+        } else {
+          emails.insert(lowercased)
+        }
+      }
+    }
+    self.emails = emails
+    self.patterns = patterns
+  }
+
+  /// The principal (an email, or a pattern) by which this holder may be `email`, or nil.
+  public func principal(naming email: String) -> String? {
+    let email = email.lowercased()
+    if emails.contains(email) { return email }
+    return patterns.first { PatternList.wildcard(Array(email.utf8), Array($0.utf8)) }
   }
 }
 

@@ -10,22 +10,35 @@ extension Analyzer {
   /// Trust comes from the base: the policy and the allowed signers are read from the merge
   /// base's `.promptops.yml` (no approvals required when it has none), whatever the change's
   /// own configuration says, so a pull request can neither add its own key nor loosen its own
-  /// policy. Only the records themselves come from the head.
+  /// policy, nor drop the card tag a policy selects it by (the tags of both sides count). The
+  /// records come from the head, and for rejections also from the base and every commit of the
+  /// range, so deleting a reviewer's rejection does not lift it. Who may not approve a prompt is
+  /// everyone who authored, committed or co-authored a commit in the range that changed it.
   func approvalFindings(for comparison: Comparison, sides: Sides, changeSet: ChangeSet) throws -> [Finding] {
     guard case .pullRequest = comparison, case .commit(let head) = sides.head else { return [] }
     guard !sides.context.configuration.approvals.policies.isEmpty else { return [] }
     let trust = try sides.context.approvalTrust(in: repository)
-    let verifier = ApprovalVerifier(repository: repository, trust: trust, records: sides.head)
     let base: ObjectID?
     if case .commit(let id) = sides.base { base = id } else { base = nil }
 
-    var findings: [Finding] = []
+    var subjects: [(change: PromptChange, subject: ApprovalSubject)] = []
     for change in changeSet.changes where [.added, .modified, .renamed].contains(change.status) {
-      guard let prompt = change.new, let subject = ApprovalSubject(prompt) else { continue }
+      // A policy that selects by tag applies when the base card or the head card carries it.
+      guard let prompt = change.new, let subject = ApprovalSubject(prompt, baseTags: change.old?.card?.tags ?? []) else { continue }
       guard trust.policy.requirement(for: subject.promptID, tags: subject.tags, environment: Self.mergeEnvironment) != nil else { continue }
-      var paths = [prompt.location.textPath, prompt.location.cardPath]
+      subjects.append((change, subject))
+    }
+    guard !subjects.isEmpty else { return [] }
+    // The pull request's commits, walked once for every prompt that needs approval: who changed
+    // it, and the records the base and each commit held (a rejection deleted since still stands).
+    let range = try repository.commits(reachableFrom: head, notFrom: base)
+    let earlier = (base.map { [Snapshot.commit($0)] } ?? []) + range.filter { $0 != head }.map { Snapshot.commit($0) }
+    let verifier = ApprovalVerifier(repository: repository, trust: trust, records: sides.head, earlierRecords: earlier)
+    var findings: [Finding] = []
+    for (change, subject) in subjects {
+      var paths = [subject.location.textPath, subject.location.cardPath]
       if let old = change.old?.location { paths += [old.textPath, old.cardPath] }
-      let authors = try repository.authorEmails(ofCommitsFrom: base, to: head, touching: Array(Set(paths)).sorted())
+      let authors = try repository.changeIdentities(of: range, touching: Array(Set(paths)).sorted())
       findings += try verifier.verify(subject, environment: Self.mergeEnvironment, authors: authors).findings
     }
     return findings

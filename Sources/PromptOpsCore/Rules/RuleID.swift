@@ -156,13 +156,14 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         defaultSeverity: .error,
         summary: "The reviewer approved their own change",
         rationale: "A review means a second person looked at the change.",
-        fix: "Ask someone who did not author a commit touching this prompt in the range to approve.")
+        fix: "Ask someone who did not author, commit or co-author a change to this prompt in the range, under any email "
+          + "their key is listed for, to approve.")
     case .approvalInsufficient:
       return RuleInfo(
         defaultSeverity: .error,
         summary: "Fewer distinct approvers than the policy requires",
         rationale: "High-risk prompts need more than one pair of eyes (`min_approvals`).",
-        fix: "Collect approvals from more distinct reviewers for this content.")
+        fix: "Collect approvals of this content from more distinct reviewers, each signing with their own key.")
     case .approvalRejected:
       return RuleInfo(
         defaultSeverity: .error,
