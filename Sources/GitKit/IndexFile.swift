@@ -12,7 +12,7 @@ final class IndexFile {
     let id: ObjectID
     let pathStart: Int32
     let pathLength: Int32
-    let mode: UInt32
+    let mode: FileMode
     let stage: UInt8
     let intentToAdd: Bool
   }
@@ -117,7 +117,8 @@ final class IndexFile {
     var previous: Range<Int> = 0..<0
     for _ in 0..<total {
       guard offset + 62 <= end else { throw corrupt("truncated entry") }
-      let mode = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))
+      let rawMode = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))
+      guard let mode = FileMode(gitMode: rawMode) else { throw corrupt("an entry has the unknown file mode \(String(rawMode, radix: 8))") }
       let id = ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: bytes[(offset + 40)..<(offset + 60)]))
       let flags = Int(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 60, as: UInt16.self)))
       var cursor = offset + 62

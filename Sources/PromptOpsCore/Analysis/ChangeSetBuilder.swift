@@ -39,6 +39,9 @@ struct ChangeSetBuilder {
 
     let sortedLocations = locations.sorted()
     let sides = try readBothSides(of: sortedLocations, base: base, head: head)
+    let nonRegularFolders = try nonRegularFolders(among: pathChanges, in: head) { folder in
+      sortedLocations.firstIndex(of: folder).flatMap { sides[$0].old }
+    }
     var modified: [PromptChange] = []
     var deleted: [Prompt] = []
     var added: [Prompt] = []
@@ -74,7 +77,55 @@ struct ChangeSetBuilder {
     changes.sort { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
 
     let others = try otherLocations(of: changes, in: head)
-    return (ChangeSet(changes: changes, configuration: configuration, otherLocationsByID: others), pathChanges.count)
+    return (
+      ChangeSet(changes: changes, configuration: configuration, otherLocationsByID: others, nonRegularFolders: nonRegularFolders),
+      pathChanges.count
+    )
+  }
+
+  /// The links and submodules in the head that stand where a prompt folder belongs (see
+  /// `NonRegularEntry.atFolderPlace`): among the changed paths, the ones below a root that are at
+  /// no prompt's text or card (those are the reader's), and the roots themselves and the folders
+  /// above them, a handful of lookups. `replaced` gives the base's prompt at a folder, if any.
+  private func nonRegularFolders(
+    among pathChanges: [PathChange], in head: Snapshot, replaced: (PromptLocation) -> Prompt?
+  ) throws -> [NonRegularEntry] {
+    let reader = SnapshotReader(repository: repository, snapshot: head)
+    var result = try nonRegularRoots(in: reader)
+    for change in pathChanges {
+      guard let path = change.newPath, let mode = change.newMode, mode == .symlink || mode == .gitlink, let id = change.newID,
+        layout.location(containing: path) == nil, isBelowARoot(path)
+      else { continue }
+      if let entry = try NonRegularEntry.atFolderPlace(
+        FileEntry(path: path, id: id, mode: mode), replacing: replaced(layout.folderLocation(path)), reader: reader, layout: layout)
+      {
+        result.append(entry)
+      }
+    }
+    return result
+  }
+
+  /// A root, or a folder above one, that git stores as a link or a submodule: every prompt
+  /// below it is out of promptops' sight.
+  private func nonRegularRoots(in reader: SnapshotReader) throws -> [NonRegularEntry] {
+    var result: [NonRegularEntry] = []
+    var looked = Set<BytePath>()
+    for root in layout.roots where !root.isEmpty {
+      var folder = ""
+      for component in root.split(separator: "/") {
+        folder += (folder.isEmpty ? "" : "/") + component
+        guard looked.insert(BytePath(folder)).inserted, let entry = try reader.fileEntry(at: folder),
+          let found = try NonRegularEntry.at(entry, place: .folder, promptID: String(component), reader: reader)
+        else { continue }
+        result.append(found)
+      }
+    }
+    return result
+  }
+
+  /// Strictly below a prompt root: where a prompt folder can sit.
+  private func isBelowARoot(_ path: String) -> Bool {
+    layout.roots.contains { root in root.isEmpty || (path.utf8.count > root.utf8.count + 1 && path.utf8.starts(with: (root + "/").utf8)) }
   }
 
   /// Reads each location on both sides. Past a few dozen prompts (a long range, a large merge)
@@ -129,16 +180,25 @@ struct ChangeSetBuilder {
     return result
   }
 
-  /// Every prompt in a snapshot, for `check --all`.
+  /// Every prompt in a snapshot, for `check --all`, with every link and submodule below a root
+  /// that stands where a prompt folder belongs.
   func wholeTree(_ snapshot: Snapshot) throws -> ChangeSet {
-    let files = try repository.files(under: layout.roots, in: snapshot)
+    let files = try repository.files(under: layout.roots, in: snapshot, includingSubmodules: true)
     let locations = Set(files.compactMap { layout.location(containing: $0.path) })
-    let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
+    let snapshotReader = SnapshotReader(repository: repository, snapshot: snapshot)
+    let reader = PromptReader(repository: snapshotReader, layout: layout)
     var changes: [PromptChange] = []
     for location in locations.sorted() {
       if let prompt = try reader.read(location) { changes.append(PromptChange(status: .unchanged, old: nil, new: prompt, variables: variables)) }
     }
     changes.sort { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
-    return ChangeSet(changes: changes, configuration: configuration, otherLocationsByID: [:])
+    var nonRegularFolders = try nonRegularRoots(in: snapshotReader)
+    for file in files where file.mode == .symlink || file.mode == .gitlink {
+      guard layout.location(containing: file.path) == nil, isBelowARoot(file.path),
+        let entry = try NonRegularEntry.atFolderPlace(file, replacing: nil, reader: snapshotReader, layout: layout)
+      else { continue }
+      nonRegularFolders.append(entry)
+    }
+    return ChangeSet(changes: changes, configuration: configuration, otherLocationsByID: [:], nonRegularFolders: nonRegularFolders)
   }
 }

@@ -45,4 +45,7 @@ public struct ChangeSet: Sendable {
   /// Ids of prompts in the head snapshot found at other locations than the changed prompts'
   /// (duplicate-id candidates), keyed by id.
   public let otherLocationsByID: [String: [PromptLocation]]
+  /// Links and submodules in the head where a prompt folder belongs (a prompt's own linked
+  /// text or card is in its `nonRegularFiles`).
+  public let nonRegularFolders: [NonRegularEntry]
 }

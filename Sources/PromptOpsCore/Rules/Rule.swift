@@ -12,6 +12,7 @@ struct RuleContext {
 
 /// The rules `check` and `gate` run, in report order.
 let versionRules: [any Rule] = [
+  PromptNotRegularFileRule(),
   CardInvalidRule(),
   DuplicateIDRule(),
   VersionNotBumpedRule(),

@@ -6,6 +6,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
   case bumpTooSmall = "bump-too-small"
   case changelogMissing = "changelog-missing"
   case cardInvalid = "card-invalid"
+  case promptNotRegularFile = "prompt-not-regular-file"
   case duplicateID = "duplicate-id"
   case constraintRemoved = "constraint-removed"
   case versionChangedWithoutContent = "version-changed-without-content"
@@ -64,6 +65,14 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         rationale: "Every other rule reads the card; a card that cannot be read cannot be gated.",
         fix: "Fix the card at the line named: valid YAML, required fields `id`, `description`, "
           + "`version` (SemVer), and an `id` equal to the prompt's folder or file name.")
+    case .promptNotRegularFile:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "A prompt's text, card or folder is a symbolic link or a submodule",
+        rationale: "promptops versions and hashes prompt files as git stores them; it cannot follow a link or look into "
+          + "another repository, so the content behind one would change with no bump, eval or review.",
+        fix: "Replace the link or submodule with a regular file or folder holding the prompt (or move a folder that holds "
+          + "no prompts out of the prompt roots).")
     case .duplicateID:
       return RuleInfo(
         defaultSeverity: .error,
