@@ -259,6 +259,30 @@ final class IndexFile {
     return low
   }
 
+  /// The first position after `position` whose path does not start with the first `length`
+  /// bytes of the path at `position` (the end of a folder's entries, for a length that ends at
+  /// a "/"): a galloping search, so a run of a few entries costs a few comparisons.
+  func end(ofPathsSharing length: Int, with position: Int) -> Int {
+    let start = pathBytes.baseAddress! + Int(entries[position].pathStart)
+    func shares(_ other: Int) -> Bool {
+      guard other < entries.count else { return false }
+      let entry = entries[other]
+      return Int(entry.pathLength) >= length && memcmp(pathBytes.baseAddress! + Int(entry.pathStart), start, length) == 0
+    }
+    var low = position  // shares
+    var step = 1
+    while shares(low + step) {
+      low += step
+      step *= 2
+    }
+    var high = min(low + step, entries.count)  // does not share (or the end)
+    while high - low > 1 {
+      let middle = (low + high) / 2
+      if shares(middle) { low = middle } else { high = middle }
+    }
+    return high
+  }
+
   /// The entry at exactly `path` (stage 0), if any.
   func entry(at path: String) -> Entry? {
     let key = Array(path.utf8)

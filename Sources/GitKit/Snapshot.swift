@@ -109,3 +109,40 @@ extension Repository {
     return result.sorted { $0.path < $1.path }
   }
 }
+
+extension Repository {
+  /// Calls `body` with each name directly inside `folder` ("" for the top) in a snapshot, and
+  /// whether it is a folder; nothing when there is no such folder. Submodules are left out. The
+  /// name is lent for the call only: listing a folder of 10,000 prompt folders copies no name.
+  ///
+  /// One tree for a commit. The index has no folders, only paths: each subfolder's name is
+  /// taken from its first path and the rest of its paths are skipped by a galloping search (a
+  /// prompt folder's few files cost two or three comparisons), so the cost follows the number
+  /// of names in the folder, not of the files below it.
+  public func forEachName(
+    inFolder folder: String, in snapshot: Snapshot, _ body: (_ name: UnsafeBufferPointer<UInt8>, _ isFolder: Bool) throws -> Void
+  ) throws {
+    switch snapshot {
+    case .empty:
+      break
+    case .commit(let commit):
+      guard let tree = try treeID(at: folder, inCommit: commit) else { break }
+      try forEachEntry(ofTree: tree) { name, isTree, _ in try body(name, isTree) }
+    case .index:
+      let index = try index()
+      let prefix = folder.isEmpty ? [] : Array((folder + "/").utf8)
+      var position = prefix.isEmpty ? 0 : index.lowerBound(prefix)
+      while position < index.entries.count, index.hasPrefix(position, prefix) {
+        let entry = index.entries[position]
+        let rest = UnsafeBufferPointer(rebasing: index.pathBytes[(Int(entry.pathStart) + prefix.count)..<entry.pathRange.upperBound])
+        if let slash = rest.firstIndex(of: 0x2F) {
+          try body(UnsafeBufferPointer(rebasing: rest[..<slash]), true)
+          position = index.end(ofPathsSharing: prefix.count + slash + 1, with: position)
+        } else {
+          if entry.mode != .gitlink, !entry.intentToAdd { try body(rest, false) }
+          position += 1
+        }
+      }
+    }
+  }
+}

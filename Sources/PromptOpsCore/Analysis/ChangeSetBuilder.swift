@@ -62,12 +62,22 @@ struct ChangeSetBuilder {
     }
 
     // Pair deletions with additions by id (the card's, or where a card cannot be read, the one its
-    // folder or file name gives). Git's own rename pairing is not used: templated cards look
-    // alike, and git happily pairs two different prompts.
+    // folder or file name gives), then what is left by the id folded to lower case: a folder
+    // renamed only in case is one prompt, held to its old version. Git's own rename pairing is
+    // not used: templated cards look alike, and git happily pairs two different prompts.
     var changes = modified
     var unmatchedAdded = added
+    var unmatchedDeleted: [Prompt] = []
     for old in deleted {
       if let index = unmatchedAdded.firstIndex(where: { $0.id == old.id }) {
+        changes.append(PromptChange(status: .renamed, old: old, new: unmatchedAdded.remove(at: index), variables: variables))
+      } else {
+        unmatchedDeleted.append(old)
+      }
+    }
+    for old in unmatchedDeleted {
+      let folded = PromptIDCase.folded(old.id)
+      if let index = unmatchedAdded.firstIndex(where: { PromptIDCase.folded($0.id) == folded }) {
         changes.append(PromptChange(status: .renamed, old: old, new: unmatchedAdded.remove(at: index), variables: variables))
       } else {
         changes.append(PromptChange(status: .deleted, old: old, new: nil, variables: variables))
@@ -162,22 +172,72 @@ struct ChangeSetBuilder {
   static let promptsPerWorker = 24
 
   /// Where else, in the head snapshot, a prompt with each changed prompt's id would sit in the
-  /// reference layout. Probing those few paths finds duplicates without walking the tree.
+  /// reference layout, keyed by the folded id (`PromptIDCase`). Probing those few paths finds
+  /// duplicates without walking the tree.
+  ///
+  /// A new id (an added or renamed prompt) is also looked for in a different case: the names in
+  /// its own folder and in each root (one tree each, or one search per name in the index) are
+  /// compared with it folded. A prompt modified in place reads nothing more: its id is not new,
+  /// so a twin in another case was reported when one of the two was added.
   private func otherLocations(of changes: [PromptChange], in head: Snapshot) throws -> [String: [PromptLocation]] {
     let reader = SnapshotReader(repository: repository, snapshot: head)
     let changedPaths = Set(changes.flatMap { [$0.old?.location.path, $0.new?.location.path].compactMap { $0.map(BytePath.init) } })
     var result: [String: [PromptLocation]] = [:]
-    for change in changes where change.status != .deleted {
-      guard let id = change.new?.card?.id, result[id] == nil else { continue }
-      var found: [PromptLocation] = []
-      for candidate in layout.canonicalLocations(for: id) where !changedPaths.contains(BytePath(candidate.path)) {
-        if try reader.exists(candidate.cardPath) || (candidate.kind == .folder && reader.exists(candidate.textPath)) {
-          found.append(candidate)
-        }
+    func add(_ candidate: PromptLocation, to key: String) throws {
+      guard !changedPaths.contains(BytePath(candidate.path)), !(result[key] ?? []).contains(candidate) else { return }
+      if try reader.exists(candidate.cardPath) || (candidate.kind == .folder && reader.exists(candidate.textPath)) {
+        result[key, default: []].append(candidate)
       }
-      result[id] = found
+    }
+    var probed = Set<String>()
+    var wanted: [BytePath: Set<String>] = [:]
+    for change in changes where change.status != .deleted {
+      guard let new = change.new, let id = new.card?.id else { continue }
+      let key = PromptIDCase.folded(id)
+      result[key] = result[key] ?? []
+      if probed.insert(id).inserted {
+        for candidate in layout.canonicalLocations(for: id) { try add(candidate, to: key) }
+      }
+      if change.status == .added || change.status == .renamed {
+        let path = Array(new.location.path.utf8)
+        let ownFolder = String(decoding: path[..<(path.lastIndex(of: 0x2F) ?? 0)], as: UTF8.self)
+        for folder in [ownFolder] + layout.roots { wanted[BytePath(folder), default: []].insert(key) }
+      }
+    }
+    for (folder, keys) in wanted {
+      for (key, candidate) in try caseVariants(of: keys, in: folder.path, of: head) { try add(candidate, to: key) }
     }
     return result
+  }
+
+  /// The places in one folder of a snapshot where a prompt whose id folds to one of `keys` could
+  /// sit: subfolders by their name, single files by their name less a prompt suffix. Names are
+  /// compared as bytes first: an ASCII name whose length fits no key is passed over without
+  /// being copied, so a folder of thousands of prompts costs one pass over its listing.
+  private func caseVariants(of keys: Set<String>, in folder: String, of snapshot: Snapshot) throws -> [(String, PromptLocation)] {
+    let base = folder.isEmpty ? "" : folder + "/"
+    let suffixes = configuration.singleFileSuffixes.sorted { $0.utf8.count > $1.utf8.count }.map { Array($0.utf8) }
+    let lengths = Set(keys.map(\.utf8.count))
+    let anyNonASCII = keys.contains { $0.utf8.contains { $0 >= 0x80 } }
+    var found: [(String, PromptLocation)] = []
+    try repository.forEachName(inFolder: folder, in: snapshot) { name, isFolder in
+      var idLength = name.count
+      if !isFolder {
+        guard let suffix = suffixes.first(where: { name.count > $0.count && name.suffix($0.count).elementsEqual($0) }) else { return }
+        idLength -= suffix.count
+      }
+      // Lowercasing ASCII keeps the length; other letters may not.
+      guard lengths.contains(idLength) || anyNonASCII || name.contains(where: { $0 >= 0x80 }) else { return }
+      guard let text = String(validating: name, as: UTF8.self) else { return }
+      let key = PromptIDCase.folded(String(decoding: name.prefix(idLength), as: UTF8.self))
+      guard keys.contains(key) else { return }
+      if isFolder {
+        found.append((key, layout.folderLocation(base + text)))
+      } else if let file = layout.location(containing: base + text), file.kind == .singleFile {
+        found.append((key, file))
+      }
+    }
+    return found
   }
 
   /// Every prompt in a snapshot, for `check --all`, with every link and submodule below a root

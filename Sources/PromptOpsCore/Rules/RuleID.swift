@@ -76,8 +76,9 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
     case .duplicateID:
       return RuleInfo(
         defaultSeverity: .error,
-        summary: "Two prompts share an id",
-        rationale: "Prompts are tracked, pinned and approved by id.",
+        summary: "Two prompts share an id, or ids that differ only by case",
+        rationale: "Prompts are tracked, pinned and approved by id; ids that differ only by case name one folder or file "
+          + "on a macOS or Windows checkout.",
         fix: "Give one of the prompts a different id (and rename its folder or file to match).")
     case .constraintRemoved:
       return RuleInfo(
