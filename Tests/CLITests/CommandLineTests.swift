@@ -129,10 +129,11 @@ struct CommandLineTests {
     #expect(Set(ids) == [
       "version-not-bumped", "version-not-increased", "bump-too-small", "changelog-missing", "card-invalid",
       "prompt-not-regular-file", "duplicate-id", "constraint-removed", "version-changed-without-content", "prompt-deleted",
+      "attributes-changed",
       "eval-failed", "eval-missing", "eval-error", "eval-weakened",
       "approval-missing", "approval-stale", "approval-signature", "approval-unauthorized", "approval-self",
       "approval-insufficient", "approval-rejected", "pin-mismatch", "tag-mismatch",
     ])
-    #expect(ids.count == 23)
+    #expect(ids.count == 24)
   }
 }

@@ -87,8 +87,11 @@ struct ChangeSetBuilder {
     changes.sort { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
 
     let others = try otherLocations(of: changes, in: head)
+    let attributeChanges = try AttributeChangeFinder(repository: repository, layout: layout).changes(from: base, to: head, pathChanges: pathChanges)
     return (
-      ChangeSet(changes: changes, configuration: configuration, otherLocationsByID: others, nonRegularFolders: nonRegularFolders),
+      ChangeSet(
+        changes: changes, configuration: configuration, otherLocationsByID: others, nonRegularFolders: nonRegularFolders,
+        attributeChanges: attributeChanges),
       pathChanges.count
     )
   }
@@ -259,6 +262,7 @@ struct ChangeSetBuilder {
       else { continue }
       nonRegularFolders.append(entry)
     }
-    return ChangeSet(changes: changes, configuration: configuration, otherLocationsByID: [:], nonRegularFolders: nonRegularFolders)
+    return ChangeSet(
+      changes: changes, configuration: configuration, otherLocationsByID: [:], nonRegularFolders: nonRegularFolders, attributeChanges: [])
   }
 }

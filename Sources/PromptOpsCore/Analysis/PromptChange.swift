@@ -48,4 +48,7 @@ public struct ChangeSet: Sendable {
   /// Links and submodules in the head where a prompt folder belongs (a prompt's own linked
   /// text or card is in its `nonRegularFiles`).
   public let nonRegularFolders: [NonRegularEntry]
+  /// Changed `.gitattributes` lines that alter how prompt files are checked out (none for
+  /// `check --all`, which compares nothing).
+  public let attributeChanges: [AttributeChange]
 }

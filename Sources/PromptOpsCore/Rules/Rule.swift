@@ -22,6 +22,7 @@ let versionRules: [any Rule] = [
   ConstraintRemovedRule(),
   VersionChangedWithoutContentRule(),
   PromptDeletedRule(),
+  AttributesChangedRule(),
 ]
 
 extension PromptChange {

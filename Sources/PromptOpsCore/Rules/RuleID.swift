@@ -11,6 +11,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
   case constraintRemoved = "constraint-removed"
   case versionChangedWithoutContent = "version-changed-without-content"
   case promptDeleted = "prompt-deleted"
+  case attributesChanged = "attributes-changed"
   case evalFailed = "eval-failed"
   case evalMissing = "eval-missing"
   case evalError = "eval-error"
@@ -100,6 +101,14 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         summary: "A prompt was deleted",
         rationale: "Callers that load the prompt by id will break; deletions deserve a look.",
         fix: "Make sure nothing loads this prompt any more, or restore it.")
+    case .attributesChanged:
+      return RuleInfo(
+        defaultSeverity: .warning,
+        summary: "A .gitattributes change alters how prompt files are checked out or stored",
+        rationale: "`eol`, `text`, `crlf`, `ident`, `filter` and `working-tree-encoding` decide the bytes a checkout writes "
+          + "and `git add` stores, so the prompt an application loads can change with no change to its blob, version or hash.",
+        fix: "Exclude prompt files from the pattern, or make the change on its own and renormalize (`git add --renormalize`), "
+          + "bumping every prompt whose stored text changes.")
     case .evalFailed:
       return RuleInfo(
         defaultSeverity: .error,
