@@ -12,7 +12,7 @@ final class IndexFile {
     let id: ObjectID
     let pathStart: Int32
     let pathLength: Int32
-    let mode: UInt32
+    let mode: FileMode
     let stage: UInt8
     let intentToAdd: Bool
   }
@@ -117,7 +117,8 @@ final class IndexFile {
     var previous: Range<Int> = 0..<0
     for _ in 0..<total {
       guard offset + 62 <= end else { throw corrupt("truncated entry") }
-      let mode = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))
+      let rawMode = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))
+      guard let mode = FileMode(gitMode: rawMode) else { throw corrupt("an entry has the unknown file mode \(String(rawMode, radix: 8))") }
       let id = ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: bytes[(offset + 40)..<(offset + 60)]))
       let flags = Int(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 60, as: UInt16.self)))
       var cursor = offset + 62
@@ -256,6 +257,30 @@ final class IndexFile {
       if compare(middle, key) < 0 { low = middle + 1 } else { high = middle }
     }
     return low
+  }
+
+  /// The first position after `position` whose path does not start with the first `length`
+  /// bytes of the path at `position` (the end of a folder's entries, for a length that ends at
+  /// a "/"): a galloping search, so a run of a few entries costs a few comparisons.
+  func end(ofPathsSharing length: Int, with position: Int) -> Int {
+    let start = pathBytes.baseAddress! + Int(entries[position].pathStart)
+    func shares(_ other: Int) -> Bool {
+      guard other < entries.count else { return false }
+      let entry = entries[other]
+      return Int(entry.pathLength) >= length && memcmp(pathBytes.baseAddress! + Int(entry.pathStart), start, length) == 0
+    }
+    var low = position  // shares
+    var step = 1
+    while shares(low + step) {
+      low += step
+      step *= 2
+    }
+    var high = min(low + step, entries.count)  // does not share (or the end)
+    while high - low > 1 {
+      let middle = (low + high) / 2
+      if shares(middle) { low = middle } else { high = middle }
+    }
+    return high
   }
 
   /// The entry at exactly `path` (stage 0), if any.

@@ -14,18 +14,24 @@ public struct PathChange: Sendable, Hashable {
   public let newPath: String?
   public let oldID: ObjectID?
   public let newID: ObjectID?
+  /// What each side holds (a file, a link, a submodule); nil on the side without the path. A
+  /// regular file replaced by a link to the same name is a change, as in `git diff`.
+  public let oldMode: FileMode?
+  public let newMode: FileMode?
   /// Rename similarity in percent (100 for an exact rename), 0 otherwise.
   public let similarity: Int
 
   public init(
     status: Status, oldPath: String?, newPath: String?, oldID: ObjectID?, newID: ObjectID?,
-    similarity: Int = 0
+    oldMode: FileMode?, newMode: FileMode?, similarity: Int = 0
   ) {
     self.status = status
     self.oldPath = oldPath
     self.newPath = newPath
     self.oldID = oldID
     self.newID = newID
+    self.oldMode = oldMode
+    self.newMode = newMode
     self.similarity = similarity
   }
 }
@@ -91,17 +97,20 @@ extension Repository {
       let newPath = delta.new_file.path.map { String(cString: $0) }
       let oldID = ObjectID(delta.old_file.id)
       let newID = ObjectID(delta.new_file.id)
+      let oldMode = FileMode(gitMode: UInt32(delta.old_file.mode))
+      let newMode = FileMode(gitMode: UInt32(delta.new_file.mode))
       switch delta.status {
       case GIT_DELTA_ADDED:
-        result.append(PathChange(status: .added, oldPath: nil, newPath: newPath, oldID: nil, newID: newID))
+        result.append(PathChange(status: .added, oldPath: nil, newPath: newPath, oldID: nil, newID: newID, oldMode: nil, newMode: newMode))
       case GIT_DELTA_DELETED:
-        result.append(PathChange(status: .deleted, oldPath: oldPath, newPath: nil, oldID: oldID, newID: nil))
+        result.append(PathChange(status: .deleted, oldPath: oldPath, newPath: nil, oldID: oldID, newID: nil, oldMode: oldMode, newMode: nil))
       case GIT_DELTA_MODIFIED, GIT_DELTA_TYPECHANGE:
-        result.append(PathChange(status: .modified, oldPath: oldPath, newPath: newPath, oldID: oldID, newID: newID))
+        result.append(
+          PathChange(status: .modified, oldPath: oldPath, newPath: newPath, oldID: oldID, newID: newID, oldMode: oldMode, newMode: newMode))
       case GIT_DELTA_RENAMED:
         result.append(
           PathChange(
-            status: .renamed, oldPath: oldPath, newPath: newPath, oldID: oldID, newID: newID,
+            status: .renamed, oldPath: oldPath, newPath: newPath, oldID: oldID, newID: newID, oldMode: oldMode, newMode: newMode,
             similarity: Int(delta.similarity)))
       default:
         continue

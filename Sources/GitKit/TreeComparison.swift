@@ -6,6 +6,23 @@ struct TreeItem {
   let name: String
   let isTree: Bool
   let id: ObjectID
+  let mode: FileMode
+}
+
+/// What a tree entry holds, by the mode libgit2 normalizes it to (its object type as a fallback).
+func fileMode(of entry: OpaquePointer) -> FileMode {
+  if let mode = FileMode(gitMode: git_tree_entry_filemode(entry).rawValue) { return mode }
+  switch git_tree_entry_type(entry) {
+  case GIT_OBJECT_TREE: return .tree
+  case GIT_OBJECT_COMMIT: return .gitlink
+  default: return .regular
+  }
+}
+
+/// Blobs (files and links), subtrees and submodules: every entry a checkout writes something for.
+private func isComparedEntry(_ entry: OpaquePointer) -> Bool {
+  let type = git_tree_entry_type(entry)
+  return type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE || type == GIT_OBJECT_COMMIT
 }
 
 /// Orders names as git orders tree entries: bytewise, with a folder's name read as if it ended
@@ -52,12 +69,11 @@ private final class OpenTree {
 
   private func entry(_ position: Int) -> OpaquePointer { git_tree_entry_byindex(handle, position)! }
 
-  /// The first blob or subtree at or after `position` (submodules are left out), or `count`.
+  /// The first blob, subtree or submodule at or after `position`, or `count`.
   func next(from position: Int) -> Int {
     var position = position
     while position < count {
-      let type = git_tree_entry_type(entry(position))
-      if type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE { return position }
+      if isComparedEntry(entry(position)) { return position }
       position += 1
     }
     return count
@@ -71,6 +87,7 @@ private final class OpenTree {
   func nameString(_ position: Int, in folder: String) throws -> String { try PathText.name(name(position), in: folder) }
   func isTree(_ position: Int) -> Bool { git_tree_entry_type(entry(position)) == GIT_OBJECT_TREE }
   func id(_ position: Int) -> ObjectID { ObjectID(git_tree_entry_id(entry(position))) }
+  func mode(_ position: Int) -> FileMode { fileMode(of: entry(position)) }
 }
 
 /// Two trees compared at a folder (whose path prefixes every result).
@@ -85,6 +102,9 @@ extension Repository {
   /// finds them: a subtree whose id is the same on both sides is skipped without being read, and
   /// on the index side, so is every folder whose cache-tree entry still matches the base. The
   /// cost follows the size of the change, not of the repository.
+  ///
+  /// As in `git diff`, a path whose mode changed is a change (a file that became a link to the
+  /// same name has the same blob), and submodules take part (their id is a commit's).
   ///
   /// No rename detection: callers that track files by identity pair additions and deletions
   /// themselves. `changes(from:to:under:)` is libgit2's full diff, with renames.
@@ -124,7 +144,7 @@ extension Repository {
     return item.id
   }
 
-  /// The file or folder at `path` in a commit, or nil when there is none (or it is a submodule).
+  /// The file, link, submodule or folder at `path` in a commit, or nil when there is none.
   func treeEntry(at path: String, inCommit commit: ObjectID) throws -> TreeItem? {
     let root = try rootTree(of: commit)
     var entry: OpaquePointer?
@@ -132,9 +152,9 @@ extension Repository {
       return nil
     }
     defer { git_tree_entry_free(entry) }
-    let type = git_tree_entry_type(entry)
-    guard type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE else { return nil }
-    return TreeItem(name: String(cString: git_tree_entry_name(entry)), isTree: type == GIT_OBJECT_TREE, id: ObjectID(git_tree_entry_id(entry)))
+    guard let entry, isComparedEntry(entry) else { return nil }
+    let mode = fileMode(of: entry)
+    return TreeItem(name: String(cString: git_tree_entry_name(entry)), isTree: mode == .tree, id: ObjectID(git_tree_entry_id(entry)), mode: mode)
   }
 
   /// Calls `body` with the name, kind and id of each blob and subtree of a tree (submodules are
@@ -157,7 +177,7 @@ extension Repository {
     }
   }
 
-  /// The blobs and subtrees of one tree (submodule entries are left out).
+  /// The blobs, subtrees and submodules of one tree.
   func treeItems(_ id: ObjectID, path: String = "") throws -> [TreeItem] {
     var tree: OpaquePointer?
     var oid = id.raw
@@ -167,32 +187,32 @@ extension Repository {
     var items: [TreeItem] = []
     items.reserveCapacity(count)
     for position in 0..<count {
-      guard let entry = git_tree_entry_byindex(tree, position) else { continue }
-      let type = git_tree_entry_type(entry)
-      guard type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE else { continue }
+      guard let entry = git_tree_entry_byindex(tree, position), isComparedEntry(entry) else { continue }
+      let mode = fileMode(of: entry)
       items.append(
-        TreeItem(name: try PathText.name(git_tree_entry_name(entry), in: path), isTree: type == GIT_OBJECT_TREE, id: ObjectID(git_tree_entry_id(entry))))
+        TreeItem(name: try PathText.name(git_tree_entry_name(entry), in: path), isTree: mode == .tree, id: ObjectID(git_tree_entry_id(entry)), mode: mode))
     }
     return items
   }
 
-  /// Calls `body` with the path and blob of every file below a tree, in git order.
-  func forEachFile(inTree id: ObjectID, path: String, _ body: (String, ObjectID) -> Void) throws {
+  /// Calls `body` with the path, id and mode of every file, link and submodule below a tree, in
+  /// git order.
+  func forEachFile(inTree id: ObjectID, path: String, _ body: (String, ObjectID, FileMode) -> Void) throws {
     for item in try treeItems(id, path: path) {
       if item.isTree {
         try forEachFile(inTree: item.id, path: path + item.name + "/", body)
       } else {
-        body(path + item.name, item.id)
+        body(path + item.name, item.id, item.mode)
       }
     }
   }
 
   private func collectFiles(inTree id: ObjectID, path: String, status: PathChange.Status, into result: inout [PathChange]) throws {
-    try forEachFile(inTree: id, path: path) { file, blob in
+    try forEachFile(inTree: id, path: path) { file, blob, mode in
       result.append(
         status == .added
-          ? PathChange(status: .added, oldPath: nil, newPath: file, oldID: nil, newID: blob)
-          : PathChange(status: .deleted, oldPath: file, newPath: nil, oldID: blob, newID: nil))
+          ? PathChange(status: .added, oldPath: nil, newPath: file, oldID: nil, newID: blob, oldMode: nil, newMode: mode)
+          : PathChange(status: .deleted, oldPath: file, newPath: nil, oldID: blob, newID: nil, oldMode: mode, newMode: nil))
     }
   }
 
@@ -227,12 +247,13 @@ extension Repository {
       }
       if order == 0 {
         let (a, b) = (left.id(i), right.id(j))
-        if a != b {
-          if left.isTree(i) {
-            try compareTrees(a, b, path: path + (try left.nameString(i, in: path)) + "/", into: &result)
-          } else {
+        if left.isTree(i) {
+          if a != b { try compareTrees(a, b, path: path + (try left.nameString(i, in: path)) + "/", into: &result) }
+        } else {
+          let (oldMode, newMode) = (left.mode(i), right.mode(j))
+          if a != b || oldMode != newMode {
             let file = path + (try left.nameString(i, in: path))
-            result.append(PathChange(status: .modified, oldPath: file, newPath: file, oldID: a, newID: b))
+            result.append(PathChange(status: .modified, oldPath: file, newPath: file, oldID: a, newID: b, oldMode: oldMode, newMode: newMode))
           }
         }
         i = left.next(from: i + 1)
@@ -241,14 +262,20 @@ extension Repository {
         if left.isTree(i) {
           try collectFiles(inTree: left.id(i), path: path + (try left.nameString(i, in: path)) + "/", status: .deleted, into: &result)
         } else {
-          result.append(PathChange(status: .deleted, oldPath: path + (try left.nameString(i, in: path)), newPath: nil, oldID: left.id(i), newID: nil))
+          result.append(
+            PathChange(
+              status: .deleted, oldPath: path + (try left.nameString(i, in: path)), newPath: nil, oldID: left.id(i), newID: nil,
+              oldMode: left.mode(i), newMode: nil))
         }
         i = left.next(from: i + 1)
       } else {
         if right.isTree(j) {
           try collectFiles(inTree: right.id(j), path: path + (try right.nameString(j, in: path)) + "/", status: .added, into: &result)
         } else {
-          result.append(PathChange(status: .added, oldPath: nil, newPath: path + (try right.nameString(j, in: path)), oldID: nil, newID: right.id(j)))
+          result.append(
+            PathChange(
+              status: .added, oldPath: nil, newPath: path + (try right.nameString(j, in: path)), oldID: nil, newID: right.id(j),
+              oldMode: nil, newMode: right.mode(j)))
         }
         j = right.next(from: j + 1)
       }
@@ -301,15 +328,14 @@ extension Repository {
     var t = 0
     var position = range.lowerBound
     while position < range.upperBound || t < treeCount {
-      // The tree's next entry (blobs and subtrees only).
+      // The tree's next entry (blobs, subtrees and submodules).
       var treeEntry: OpaquePointer?
       var treeIsFolder = false
       while t < treeCount {
         let candidate = git_tree_entry_byindex(tree, t)!
-        let type = git_tree_entry_type(candidate)
-        if type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE {
+        if isComparedEntry(candidate) {
           treeEntry = candidate
-          treeIsFolder = type == GIT_OBJECT_TREE
+          treeIsFolder = git_tree_entry_type(candidate) == GIT_OBJECT_TREE
           break
         }
         t += 1
@@ -357,9 +383,8 @@ extension Repository {
         } else {
           itemName = rest
           itemEnd = position + 1
-          // Submodules, and entries added with `git add -N` (no content yet), take no part,
-          // as in git diff --cached.
-          if entry.mode == 0o160000 || entry.intentToAdd {
+          // Entries added with `git add -N` (no content yet) take no part, as in git diff --cached.
+          if entry.intentToAdd {
             position = itemEnd
             continue
           }
@@ -390,9 +415,11 @@ extension Repository {
             range: position..<itemEnd, into: &result)
         } else {
           let entry = index.entries[position]
-          if entry.id != treeID {
+          let treeMode = fileMode(of: treeEntry)
+          if entry.id != treeID || entry.mode != treeMode {
             let name = path + (try treeEntryName())
-            result.append(PathChange(status: .modified, oldPath: name, newPath: name, oldID: treeID, newID: entry.id))
+            result.append(
+              PathChange(status: .modified, oldPath: name, newPath: name, oldID: treeID, newID: entry.id, oldMode: treeMode, newMode: entry.mode))
           }
         }
         t += 1
@@ -402,14 +429,18 @@ extension Repository {
         if treeIsFolder {
           try collectFiles(inTree: treeID, path: path + (try treeEntryName()) + "/", status: .deleted, into: &result)
         } else {
-          result.append(PathChange(status: .deleted, oldPath: path + (try treeEntryName()), newPath: nil, oldID: treeID, newID: nil))
+          result.append(
+            PathChange(
+              status: .deleted, oldPath: path + (try treeEntryName()), newPath: nil, oldID: treeID, newID: nil, oldMode: fileMode(of: treeEntry),
+              newMode: nil))
         }
         t += 1
       } else {
         for p in position..<itemEnd {
           let entry = index.entries[p]
-          guard entry.mode != 0o160000, !entry.intentToAdd else { continue }
-          result.append(PathChange(status: .added, oldPath: nil, newPath: try index.validPathString(entry), oldID: nil, newID: entry.id))
+          guard !entry.intentToAdd else { continue }
+          result.append(
+            PathChange(status: .added, oldPath: nil, newPath: try index.validPathString(entry), oldID: nil, newID: entry.id, oldMode: nil, newMode: entry.mode))
         }
         position = itemEnd
       }

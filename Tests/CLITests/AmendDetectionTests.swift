@@ -127,7 +127,7 @@ struct AmendDetectionTests {
     try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  @Test(.timeLimit(.minutes(1)), arguments: lines)
+  @Test(.timeLimit(.minutes(5)), arguments: lines)
   func theHookAmendsExactlyWhenGitDoes(_ line: Line) throws {
     let oracle = try repository(line, hooked: false)
     let withoutHook = try run(line, in: oracle.repo)
@@ -161,7 +161,7 @@ struct AmendDetectionTests {
 
   /// Hooks installed by earlier versions pass `--amend` for any command line holding the word;
   /// under `git commit`, git's own reading overrules them.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func anExplicitAmendIsOverruledByGitsCommandLine() throws {
     let line = Line(arguments: ["commit", "-q", "-a", "-m", "--amend"], expected: .newCommit, stageFirst: false)
     let (repo, base, bump) = try repository(line, hooked: false)
@@ -180,7 +180,7 @@ struct AmendDetectionTests {
 
   /// The hook's fixed line skips ArgumentParser; a hook spelling the check another way goes
   /// through it. Both measure the commit as git makes it.
-  @Test(.timeLimit(.minutes(1)), arguments: ["check --staged", "check --format text --staged", "check"])
+  @Test(.timeLimit(.minutes(5)), arguments: ["check --staged", "check --format text --staged", "check"])
   func everySpellingOfTheStagedCheckFollowsGit(_ check: String) throws {
     let line = Line(arguments: ["commit", "-q", "-a", "-m", "--amend"], expected: .newCommit, stageFirst: false)
     let (repo, base, bump) = try repository(line, hooked: false)

@@ -145,7 +145,7 @@ struct LogsValidateHostileTests {
 
   /// 256 MiB of text without a newline, gzip-compressed to a few hundred kilobytes: one invalid
   /// record, read in bounded memory, and the next line is still read.
-  @Test(.timeLimit(.minutes(2)))
+  @Test(.timeLimit(.minutes(5)))
   func aLineWithoutEndIsSkippedInBoundedMemory() throws {
     let folder = try folder()
     defer { try? FileManager.default.removeItem(atPath: folder) }

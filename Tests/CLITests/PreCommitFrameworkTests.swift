@@ -81,7 +81,7 @@ struct PreCommitFrameworkTests {
 
   /// The framework runs promptops from its own process, so git is its grandparent: an amend is
   /// still measured from HEAD's parent, and `-m --amend` (a message) still from HEAD.
-  @Test(.timeLimit(.minutes(2))) func anAmendThroughTheFrameworkIsMeasuredAsGitMakesIt() throws {
+  @Test(.timeLimit(.minutes(5))) func anAmendThroughTheFrameworkIsMeasuredAsGitMakesIt() throws {
     let repo = try TempRepo.withPrompt()
     try useTheFramework(in: repo, hooks: ["promptops-system"])
     let env = try environment(repo)
@@ -106,7 +106,7 @@ struct PreCommitFrameworkTests {
   /// and a prompt kept elsewhere (here `llm/<id>/template.md` and `meta.yml`) would be committed
   /// unbumped with "(no files to check) Skipped". (The `language: swift` id has the same
   /// definition, which the test below holds; building it here would take minutes.)
-  @Test(.timeLimit(.minutes(2))) func aCustomLayoutIsCheckedToo() throws {
+  @Test(.timeLimit(.minutes(5))) func aCustomLayoutIsCheckedToo() throws {
     let repo = try TempRepo()
     try repo.write(".promptops.yml", "prompts:\n  roots: [llm]\n  text_file: template.md\n  card_file: meta.yml\n")
     try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\n", version: "1.0.0", changelog: ["1.0.0"], folder: "llm/a")

@@ -106,7 +106,7 @@ struct PromotionEvalTests {
 
   /// A flaky model fails, passes, fails again: the last evaluation is the newest record, so
   /// history reports the failure and a promotion that requires evals is refused.
-  @Test(.timeLimit(.minutes(1))) func theNewestEvaluationDecidesAfterFailPassFail() throws {
+  @Test(.timeLimit(.minutes(5))) func theNewestEvaluationDecidesAfterFailPassFail() throws {
     let repo = try TempRepo("newestEvalDecides")
     let answer = repo.root + "/answer.txt"
     let env = ["ANSWER_FILE": answer]
@@ -142,7 +142,7 @@ struct PromotionEvalTests {
 
   /// A note written by hand (`git notes add`) claiming a pass for failing content: where the
   /// environment requires evals, promotion runs them and refuses; the note stays history.
-  @Test(.timeLimit(.minutes(1))) func aHandWrittenPassingNotePromotesNothing() throws {
+  @Test(.timeLimit(.minutes(5))) func aHandWrittenPassingNotePromotesNothing() throws {
     let repo = try TempRepo("handWrittenNote")
     let calls = repo.root + "/calls.txt"
     let env = ["CALLS_FILE": calls]
@@ -183,7 +183,7 @@ struct PromotionEvalTests {
 
   /// Where evals are not required, promotion neither runs them nor lets a recorded failure
   /// decide: it warns and proceeds, and the tag says no evals ran.
-  @Test(.timeLimit(.minutes(1))) func aRecordedFailureWarnsWhereEvalsAreNotRequired() throws {
+  @Test(.timeLimit(.minutes(5))) func aRecordedFailureWarnsWhereEvalsAreNotRequired() throws {
     let repo = try TempRepo("recordedFailureWarns")
     let calls = repo.root + "/calls.txt"
     let env = ["CALLS_FILE": calls]

@@ -62,7 +62,7 @@ struct RollbackEvidenceTests {
 
   /// promote refuses an unapproved version for prod; `rollback --to` must not pin it instead, nor
   /// an approved one prod never had.
-  @Test(.timeLimit(.minutes(2))) func rollbackToIsNoWayAroundPromote() throws {
+  @Test(.timeLimit(.minutes(5))) func rollbackToIsNoWayAroundPromote() throws {
     let release = try Release("rollbackToAroundPromote", promotion: Self.approvalInProd)
     try release.release(0)
     try release.approve()
@@ -91,7 +91,7 @@ struct RollbackEvidenceTests {
 
   /// prod came to require approvals after three versions ran there unapproved: neither `--to`
   /// nor the automatic choice goes back to one without a verified approval.
-  @Test(.timeLimit(.minutes(2))) func rollbackNeedsTheApprovalsTheEnvironmentRequiresNow() throws {
+  @Test(.timeLimit(.minutes(5))) func rollbackNeedsTheApprovalsTheEnvironmentRequiresNow() throws {
     let release = try Release("rollbackNeedsApprovals", promotion: "promotion:\n  environments: [staging, prod]\n")
     try release.release(0)
     try release.approve()
@@ -121,7 +121,7 @@ struct RollbackEvidenceTests {
 
   /// With enforce_order turned on after 1.0.0 went straight to prod, a rollback to 1.0.0 is
   /// refused as a promotion of it would be.
-  @Test(.timeLimit(.minutes(2))) func rollbackKeepsThePromotionOrder() throws {
+  @Test(.timeLimit(.minutes(5))) func rollbackKeepsThePromotionOrder() throws {
     let release = try Release("rollbackKeepsOrder", promotion: "promotion:\n  environments: [staging, prod]\n  enforce_order: false\n")
     try release.release(0)
     try release.promote("1.0.0", "prod")
@@ -142,7 +142,7 @@ struct RollbackEvidenceTests {
 
   /// Rolling back twice goes further back: the second rollback does not re-pin the version the
   /// first one left.
-  @Test(.timeLimit(.minutes(2))) func aRetriedRollbackDoesNotUndoTheFirst() throws {
+  @Test(.timeLimit(.minutes(5))) func aRetriedRollbackDoesNotUndoTheFirst() throws {
     let release = try Release("retriedRollback", promotion: "promotion:\n  environments: [dev]\n")
     for index in 0..<3 {
       try release.release(index)

@@ -26,7 +26,7 @@ struct VerifyProvenanceTests {
     "promptops release a \(version)\n\nid: a\nversion: \(version)\nsha256: \(sha256)\npath: prompts/a/prompt.txt\nevals: none\napprovers: none\n"
   }
 
-  @Test(.timeLimit(.minutes(2))) func aHandEditedPinFailsUntilEveryPartOfAPromotionAgrees() throws {
+  @Test(.timeLimit(.minutes(5))) func aHandEditedPinFailsUntilEveryPartOfAPromotionAgrees() throws {
     let (repo, commits) = try PromotionTests.threeVersions("verifyProvenance")
     for environment in ["staging", "prod"] {
       let promoted = try repo.promptops("promote", "a", "--env", environment, "--version", "1.0.0", "--commit")

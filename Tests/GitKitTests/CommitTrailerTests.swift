@@ -6,7 +6,7 @@ import TestSupport
 /// Commit trailers read as git reads them: every message here is also given to
 /// `git interpret-trailers --parse --no-divider` (what `git log --format=%(trailers)` prints),
 /// and the trailers must be the same, in the same order.
-@Suite("Commit trailers agree with git", .timeLimit(.minutes(2)))
+@Suite("Commit trailers agree with git", .timeLimit(.minutes(5)))
 struct CommitTrailerTests {
   static let messages = [
     "Title\n\nCo-authored-by: Alice <alice@example.com>\n",

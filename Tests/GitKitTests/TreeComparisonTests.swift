@@ -134,6 +134,65 @@ struct TreeComparisonTests {
     }
   }
 
+  /// Modes travel with the changed paths, as `git diff --raw` shows them: a file that became a
+  /// link to the same name (the same blob), the executable bit, and submodules (gitlinks), in
+  /// the index and between commits.
+  @Test func modesAgreeWithGitDiffRaw() throws {
+    let repo = try TempRepo()
+    try repo.write("prompts/a/prompt.txt", "../../shared/a.txt")
+    try repo.write("prompts/b/prompt.txt", "b\n")
+    try repo.write("prompts/c/prompt.txt", "c\n")
+    try repo.write("prompts/d/prompt.txt", "d\n")
+    let first = try repo.commit()
+    // Same content, now a link: only the mode differs.
+    try FileManager.default.removeItem(atPath: repo.path + "/prompts/a/prompt.txt")
+    try FileManager.default.createSymbolicLink(atPath: repo.path + "/prompts/a/prompt.txt", withDestinationPath: "../../shared/a.txt")
+    try repo.stage()
+    try repo.git("update-index", "--chmod=+x", "prompts/b/prompt.txt")
+    try repo.git("rm", "-rq", "--cached", "prompts/c")
+    try repo.git("update-index", "--add", "--cacheinfo", "160000,\(first),prompts/c")
+    try repo.git("update-index", "--add", "--cacheinfo", "160000,\(first),prompts/e")
+    try repo.git("update-index", "--add", "--cacheinfo", "160000,\(first),prompts/d/sub")
+
+    /// `:old new oldid newid status path` lines, with "modified" for a type change as ours has.
+    func raw(_ arguments: [String]) throws -> Set<String> {
+      let output = try repo.git(["diff", "--raw", "--no-renames", "--no-abbrev", "-z"] + arguments + ["--", "prompts"])
+      let fields = output.split(separator: "\0", omittingEmptySubsequences: true)
+      var result = Set<String>()
+      for index in stride(from: 0, to: fields.count, by: 2) {
+        let parts = fields[index].dropFirst().split(separator: " ")
+        result.insert("\(parts[0]) \(parts[1]) \(parts[2]) \(parts[3]) \(fields[index + 1])")
+      }
+      return result
+    }
+    func ours(_ changes: [PathChange]) -> Set<String> {
+      func mode(_ mode: FileMode?) -> String {
+        switch mode {
+        case nil: return "000000"
+        case .regular?: return "100644"
+        case .executable?: return "100755"
+        case .symlink?: return "120000"
+        case .gitlink?: return "160000"
+        case .tree?: return "040000"
+        }
+      }
+      let zero = String(repeating: "0", count: 40)
+      return Set(changes.map { change in
+        "\(mode(change.oldMode)) \(mode(change.newMode)) \(change.oldID?.hex ?? zero) \(change.newID?.hex ?? zero) "
+          + (change.newPath ?? change.oldPath!)
+      })
+    }
+    let open = try Repository.open(at: repo.path, environment: repo.environment)
+    let staged = ours(try open.changedFiles(from: .commit(try #require(ObjectID(hex: first))), to: .index, under: ["prompts"]))
+    #expect(staged == (try raw(["--cached"])))
+    #expect(staged.count == 6, "\(staged)")
+    let second = try repo.commit("modes", stageAll: false)
+    let reopened = try Repository.open(at: repo.path, environment: repo.environment)
+    let (a, b) = (try #require(ObjectID(hex: first)), try #require(ObjectID(hex: second)))
+    #expect(ours(try reopened.changedFiles(from: .commit(a), to: .commit(b), under: ["prompts"])) == (try raw([first, second])))
+    #expect(ours(try reopened.changedFiles(from: .commit(b), to: .commit(a), under: ["prompts"])) == (try raw([second, first])))
+  }
+
   /// An index without a cache-tree (or with an invalidated one) is compared entry by entry.
   @Test func worksWithoutACacheTree() throws {
     let repo = try TempRepo()

@@ -6,7 +6,7 @@ import TestSupport
 /// Who a reviewer is, for the gate: everyone who changed the prompt in the range (authors,
 /// committers, co-authors) may not approve it, whichever of their emails they sign as; and
 /// approvals signed with one key, or by one reviewer, count as one approver.
-@Suite("Approvals: who changed the prompt, and who is one approver", .timeLimit(.minutes(3)))
+@Suite("Approvals: who changed the prompt, and who is one approver", .timeLimit(.minutes(5)))
 struct ApprovalIdentityTests {
   /// A person named in a `Co-authored-by:` trailer of a commit that changed the prompt cannot
   /// approve it; the same line inside the message body (not in the trailer block) names nobody.

@@ -4,7 +4,7 @@ import TestSupport
 
 /// What a pull request cannot undo by editing its own head: a reviewer's rejection it deletes,
 /// and a policy tag it drops from the card.
-@Suite("Approvals: rejections and tags across the range", .timeLimit(.minutes(3)))
+@Suite("Approvals: rejections and tags across the range", .timeLimit(.minutes(5)))
 struct ApprovalRangeTests {
   /// Deleting a rejection record in the pull request does not remove the rejection: it stands
   /// until the content changes or the same reviewer approves it later. A rejection that does not

@@ -38,7 +38,7 @@ struct ConfigurationTests {
     #expect(VariableScanner(pattern: config.variablePattern).variables(in: "Hi ${name}, ${ topic }") == ["name"])
   }
 
-  @Test(.timeLimit(.minutes(1)), arguments: [
+  @Test(.timeLimit(.minutes(5)), arguments: [
     ("prompts:\n  root: [x]\n", 2, "unknown key `prompts.root`"),
     ("rules:\n  version-not-bumped: fatal\n", 2, "must be error, warning, info or off"),
     ("rules:\n  no-such-rule: error\n", 2, "unknown rule `no-such-rule`"),

@@ -111,7 +111,7 @@ struct ConstraintRewriteTests {
     return (PromptText(old.joined(separator: "\n")), PromptText(new.joined(separator: "\n")))
   }
 
-  @Test(.timeLimit(.minutes(1)), arguments: [300, 1500, 3000])
+  @Test(.timeLimit(.minutes(5)), arguments: [300, 1500, 3000])
   func everyLineRewrittenFindsTheOneThatLostItsConstraint(lines: Int) {
     let (old, new) = Self.rewrite(lines: lines, dropMustAt: lines / 3)
     let lost = ConstraintDiff.lostConstraints(old: old, new: new, scanner: scanner)

@@ -15,10 +15,15 @@ public struct CommandFailed: Error, CustomStringConvertible {
   }
 }
 
-/// Runs a program to completion, feeding it no input, and collects its output.
+/// How long a program a test runs may take before it is killed: the bound that holds however
+/// busy the machine is (a test's own time limit also counts the time it waits for a thread).
+public let processTimeLimit: TimeInterval = 300
+
+/// Runs a program to completion, feeding it no input, and collects its output. A program still
+/// running after `timeout` seconds is killed; its status is then -9 and its stderr says why.
 public func runProcess(
   _ executable: String, _ arguments: [String], in directory: String, environment: [String: String],
-  input: String? = nil
+  input: String? = nil, timeout: TimeInterval = processTimeLimit
 ) throws -> ProcessResult {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: executable)
@@ -32,6 +37,10 @@ public func runProcess(
   process.standardError = errPipe
   process.standardInput = inPipe
   try process.run()
+  let pid = process.processIdentifier
+  let killer = DispatchWorkItem { kill(pid, SIGKILL) }
+  DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+  defer { killer.cancel() }
   if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
   try? inPipe.fileHandleForWriting.close()
   // Read both pipes concurrently so a chatty process never blocks on a full pipe.
@@ -45,10 +54,12 @@ public func runProcess(
   let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
   group.wait()
   process.waitUntilExit()
+  killer.cancel()
+  let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
   return ProcessResult(
-    status: process.terminationStatus,
+    status: killed ? -9 : process.terminationStatus,
     stdout: String(decoding: outData, as: UTF8.self),
-    stderr: String(decoding: errData, as: UTF8.self))
+    stderr: String(decoding: errData, as: UTF8.self) + (killed ? "\n[killed: \(executable) ran past \(Int(timeout)) s]\n" : ""))
 }
 
 /// Finds a program on PATH.

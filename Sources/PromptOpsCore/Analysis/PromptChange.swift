@@ -43,6 +43,12 @@ public struct ChangeSet: Sendable {
   public let changes: [PromptChange]
   public let configuration: Configuration
   /// Ids of prompts in the head snapshot found at other locations than the changed prompts'
-  /// (duplicate-id candidates), keyed by id.
+  /// (duplicate-id candidates), keyed by the id folded to lower case (`PromptIDCase`).
   public let otherLocationsByID: [String: [PromptLocation]]
+  /// Links and submodules in the head where a prompt folder belongs (a prompt's own linked
+  /// text or card is in its `nonRegularFiles`).
+  public let nonRegularFolders: [NonRegularEntry]
+  /// Changed `.gitattributes` lines that alter how prompt files are checked out (none for
+  /// `check --all`, which compares nothing).
+  public let attributeChanges: [AttributeChange]
 }

@@ -20,10 +20,12 @@ public final class Prompt: Sendable {
   public let problems: [CardProblem]
   /// The raw CHANGELOG.md beside a folder prompt, if there is one.
   public let changelogMarkdown: String?
+  /// The prompt's text or card (or its single file) where git stores a link or a submodule.
+  public let nonRegularFiles: [NonRegularEntry]
 
   init(
     location: PromptLocation, textBytes: [UInt8]?, textStartLine: Int, card: PromptCard?,
-    problems: [CardProblem], changelogMarkdown: String?
+    problems: [CardProblem], changelogMarkdown: String?, nonRegularFiles: [NonRegularEntry] = []
   ) {
     self.location = location
     self.text = textBytes.map { String(decoding: $0, as: UTF8.self) }
@@ -32,6 +34,7 @@ public final class Prompt: Sendable {
     self.card = card
     self.problems = problems
     self.changelogMarkdown = changelogMarkdown
+    self.nonRegularFiles = nonRegularFiles
   }
 
   /// The id the prompt is known by: the card's, or where the card is unreadable, its location's.
@@ -101,10 +104,21 @@ public struct PromptReader {
   }
 
   /// The prompt at `location`, or nil when none of its files exist in this snapshot.
+  ///
+  /// A text, card or single file that git stores as a link or a submodule is listed in
+  /// `nonRegularFiles` (the `prompt-not-regular-file` rule reports it). A link's text is read as
+  /// git stores it (the target's name: what the hash and the version rules see); a link's card is
+  /// not parsed, nor is a single file that is a link, as the target's name is no card.
   public func read(_ location: PromptLocation) throws -> Prompt? {
     switch location.kind {
     case .singleFile:
-      guard let bytes = try repository.contents(at: location.textPath) else { return nil }
+      guard let entry = try repository.fileEntry(at: location.textPath) else { return nil }
+      if let nonRegular = try NonRegularEntry.at(entry, place: .singleFile, promptID: location.expectedID, reader: repository) {
+        return Prompt(
+          location: location, textBytes: nonRegular.kind == .symlink ? nonRegular.linkBlob : nil, textStartLine: 1, card: nil,
+          problems: [], changelogMarkdown: nil, nonRegularFiles: [nonRegular])
+      }
+      let bytes = try repository.blob(entry.id)
       guard let front = FrontMatter(bytes) else {
         return Prompt(
           location: location, textBytes: bytes, textStartLine: 1,
@@ -118,25 +132,43 @@ public struct PromptReader {
         textStartLine: front.bodyStartLine, card: parsed.card, problems: parsed.problems + idProblems(parsed.card, location),
         changelogMarkdown: nil)
     case .folder:
-      let textBytes = try repository.contents(at: location.textPath)
-      let cardBytes = try repository.contents(at: location.cardPath)
-      guard textBytes != nil || cardBytes != nil else { return nil }
+      let textEntry = try repository.fileEntry(at: location.textPath)
+      let cardEntry = try repository.fileEntry(at: location.cardPath)
+      guard textEntry != nil || cardEntry != nil else { return nil }
+      var nonRegular: [NonRegularEntry] = []
+      var textBytes: [UInt8]?
+      if let textEntry {
+        if let link = try NonRegularEntry.at(textEntry, place: .text, promptID: location.expectedID, reader: repository) {
+          nonRegular.append(link)
+          textBytes = link.kind == .symlink ? link.linkBlob : nil
+        } else {
+          textBytes = try repository.blob(textEntry.id)
+        }
+      }
+      var cardBytes: [UInt8]?
+      if let cardEntry {
+        if let link = try NonRegularEntry.at(cardEntry, place: .card, promptID: location.expectedID, reader: repository) {
+          nonRegular.append(link)
+        } else {
+          cardBytes = try repository.blob(cardEntry.id)
+        }
+      }
       var problems: [CardProblem] = []
       var card: PromptCard?
       if let cardBytes {
         let parsed = PromptCard.parse(String(decoding: cardBytes, as: UTF8.self), file: location.cardPath)
         card = parsed.card
         problems += parsed.problems + idProblems(parsed.card, location)
-      } else {
+      } else if cardEntry == nil {
         problems.append(CardProblem(file: location.cardPath, line: 1, message: "the prompt has no card: add \(location.cardPath) with id, description and version"))
       }
-      if textBytes == nil {
+      if textEntry == nil {
         problems.append(CardProblem(file: location.textPath, line: 1, message: "the card has no prompt text beside it: add \(location.textPath)"))
       }
       let changelog = try location.changelogPath.flatMap { try repository.contents(at: $0) }
       return Prompt(
         location: location, textBytes: textBytes, textStartLine: 1, card: card, problems: problems,
-        changelogMarkdown: changelog.map { String(decoding: $0, as: UTF8.self) })
+        changelogMarkdown: changelog.map { String(decoding: $0, as: UTF8.self) }, nonRegularFiles: nonRegular)
     }
   }
 

@@ -17,4 +17,13 @@ public struct SnapshotReader {
   public func exists(_ path: String) throws -> Bool {
     try repository.blobID(at: path, in: snapshot) != nil
   }
+
+  /// The file, link or submodule at `path`, with its mode.
+  public func fileEntry(at path: String) throws -> FileEntry? {
+    try repository.fileEntry(at: path, in: snapshot)
+  }
+
+  public func blob(_ id: ObjectID) throws -> [UInt8] {
+    try repository.blob(id)
+  }
 }

@@ -12,6 +12,7 @@ struct RuleContext {
 
 /// The rules `check` and `gate` run, in report order.
 let versionRules: [any Rule] = [
+  PromptNotRegularFileRule(),
   CardInvalidRule(),
   DuplicateIDRule(),
   VersionNotBumpedRule(),
@@ -21,6 +22,7 @@ let versionRules: [any Rule] = [
   ConstraintRemovedRule(),
   VersionChangedWithoutContentRule(),
   PromptDeletedRule(),
+  AttributesChangedRule(),
 ]
 
 extension PromptChange {

@@ -6,10 +6,12 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
   case bumpTooSmall = "bump-too-small"
   case changelogMissing = "changelog-missing"
   case cardInvalid = "card-invalid"
+  case promptNotRegularFile = "prompt-not-regular-file"
   case duplicateID = "duplicate-id"
   case constraintRemoved = "constraint-removed"
   case versionChangedWithoutContent = "version-changed-without-content"
   case promptDeleted = "prompt-deleted"
+  case attributesChanged = "attributes-changed"
   case evalFailed = "eval-failed"
   case evalMissing = "eval-missing"
   case evalError = "eval-error"
@@ -65,11 +67,20 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         rationale: "Every other rule reads the card; a card that cannot be read cannot be gated.",
         fix: "Fix the card at the line named: valid YAML, required fields `id`, `description`, "
           + "`version` (SemVer), and an `id` equal to the prompt's folder or file name.")
+    case .promptNotRegularFile:
+      return RuleInfo(
+        defaultSeverity: .error,
+        summary: "A prompt's text, card or folder is a symbolic link or a submodule",
+        rationale: "promptops versions and hashes prompt files as git stores them; it cannot follow a link or look into "
+          + "another repository, so the content behind one would change with no bump, eval or review.",
+        fix: "Replace the link or submodule with a regular file or folder holding the prompt (or move a folder that holds "
+          + "no prompts out of the prompt roots).")
     case .duplicateID:
       return RuleInfo(
         defaultSeverity: .error,
-        summary: "Two prompts share an id",
-        rationale: "Prompts are tracked, pinned and approved by id.",
+        summary: "Two prompts share an id, or ids that differ only by case",
+        rationale: "Prompts are tracked, pinned and approved by id; ids that differ only by case name one folder or file "
+          + "on a macOS or Windows checkout.",
         fix: "Give one of the prompts a different id (and rename its folder or file to match).")
     case .constraintRemoved:
       return RuleInfo(
@@ -91,6 +102,14 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         summary: "A prompt was deleted",
         rationale: "Callers that load the prompt by id will break; deletions deserve a look.",
         fix: "Make sure nothing loads this prompt any more, or restore it.")
+    case .attributesChanged:
+      return RuleInfo(
+        defaultSeverity: .warning,
+        summary: "A .gitattributes change alters how prompt files are checked out or stored",
+        rationale: "`eol`, `text`, `crlf`, `ident`, `filter` and `working-tree-encoding` decide the bytes a checkout writes "
+          + "and `git add` stores, so the prompt an application loads can change with no change to its blob, version or hash.",
+        fix: "Exclude prompt files from the pattern, or make the change on its own and renormalize (`git add --renormalize`), "
+          + "bumping every prompt whose stored text changes.")
     case .evalFailed:
       return RuleInfo(
         defaultSeverity: .error,
