@@ -85,6 +85,107 @@ struct EvalLoopbackTests {
     #expect(!result.stdout.contains("loopback-test-key"))
   }
 
+  /// A model-graded assertion is graded by its own `provider` first, then the test's
+  /// `options.provider`, then `defaultTest.options.provider` (promptfoo's precedence): a lenient
+  /// suite grader must not grade what an assertion hands to a strict one.
+  @Test(.timeLimit(.minutes(1)), arguments: ["mapping", "string", "test"])
+  func anAssertionsOwnGraderGradesIt(form: String) async throws {
+    let server = try LoopbackOpenAIServer()
+    let repo = try TempRepo("assertion-grader-\(form)")
+    try repo.writePrompt("a", text: "Say {{word}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    let strict: String
+    switch form {
+    case "mapping":
+      strict = """
+            assert:
+              - type: llm-rubric
+                value: The answer is exactly right
+                provider:
+                  id: openai:chat:grade-fail/strict
+                  config: {apiBaseUrl: "\(server.baseURL)"}
+        """
+    case "string":
+      strict = """
+            assert:
+              - type: llm-rubric
+                value: The answer is exactly right
+                provider: openai:chat:grade-fail/strict
+        """
+    default:
+      strict = """
+            options:
+              provider: openai:chat:grade-fail/strict
+            assert:
+              - type: llm-rubric
+                value: The answer is exactly right
+        """
+    }
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      """
+      providers:
+        - id: openai:chat:echo/model
+          config: {apiBaseUrl: "\(server.baseURL)"}
+      defaultTest:
+        options:
+          provider:
+            id: openai:chat:grade-pass/lenient
+            config: {apiBaseUrl: "\(server.baseURL)"}
+      tests:
+        - description: strictly graded
+          vars: {word: one}
+      \(strict)
+        - description: leniently graded
+          vars: {word: two}
+          assert:
+            - type: llm-rubric
+              value: The answer is fine
+
+      """)
+    _ = try repo.commit("a strict grader for one test")
+    let result = try await repo.promptopsAsync("eval", environment: environment.merging(["OPENAI_BASE_URL": server.baseURL]) { $1 })
+    #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("FAIL a 1.0.0: pass rate 50% (1/2)"), "\(result.stdout)")
+    #expect(result.stdout.contains("strictly graded"), "\(result.stdout)")
+    #expect(try server.requestCount(model: "grade-fail/strict") == 1)
+    #expect(try server.requestCount(model: "grade-pass/lenient") == 1, "the lenient grader grades only the other test")
+  }
+
+  /// A grader an assertion names that cannot be made is an error of that test, never a pass by
+  /// the suite's grader.
+  @Test(.timeLimit(.minutes(1)))
+  func anAssertionGraderThatCannotBeMadeIsAnEvalError() async throws {
+    let server = try LoopbackOpenAIServer()
+    let repo = try TempRepo("unmakeable-assertion-grader")
+    try repo.writePrompt("a", text: "Say {{word}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      """
+      providers:
+        - id: openai:chat:echo/model
+          config: {apiBaseUrl: "\(server.baseURL)"}
+      defaultTest:
+        options:
+          provider:
+            id: openai:chat:grade-pass/lenient
+            config: {apiBaseUrl: "\(server.baseURL)"}
+      tests:
+        - vars: {word: one}
+          assert:
+            - type: llm-rubric
+              value: The answer is exactly right
+              provider: anthropic:messages:strict-model
+
+      """)
+    _ = try repo.commit("a grader promptops cannot run")
+    let result = try await repo.promptopsAsync("eval", environment: environment)
+    #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("ERROR a"), "\(result.stdout)")
+    #expect(result.stdout.contains("anthropic:messages:strict-model"), "\(result.stdout)")
+    #expect(!result.stdout.contains("PASS"), "\(result.stdout)")
+    #expect(try server.requestCount(model: "grade-pass/lenient") == 0)
+  }
+
   /// Requests to one server reuse kept-alive connections (as they would a TLS session with a
   /// hosted API) instead of connecting anew each time.
   @Test func requestsReuseConnections() async throws {

@@ -443,6 +443,52 @@ struct EvalCoreTests {
     }
   }
 
+  /// promptfoo's order for who grades a model-graded assertion: its own `provider`, then the
+  /// test's `options.provider`, then `defaultTest.options.provider`; a `provider` on an assertion
+  /// no model grades has no effect and says so.
+  @Test func anAssertionsOwnProviderGradesItFirst() throws {
+    let files = [
+      "p/evalsuite.yml": """
+        providers: [echo]
+        defaultTest:
+          options:
+            provider: suite-grader
+        tests:
+          - description: own
+            assert:
+              - type: llm-rubric
+                value: strict
+                provider: {id: assertion-grader, config: {temperature: 0}}
+              - type: not-llm-rubric
+                value: rude
+          - description: test
+            options:
+              provider: test-grader
+            assert:
+              - type: llm-rubric
+                value: kind
+              - type: contains
+                value: x
+                provider: unused
+
+        """
+    ]
+    let loader = SuiteLoader(read: { files[$0].map { Array($0.utf8) } }, list: { _ in [] }, settings: EvalSettings())
+    let suite = try loader.load(path: "p/evalsuite.yml")
+    func unit(_ test: EvalTest) -> EvalUnit {
+      EvalUnit(
+        key: "k", promptID: "p", suitePath: suite.path, testIndex: 0, test: test, provider: ProviderSpec(id: "echo"),
+        grader: test.grader ?? suite.grader, renderedPrompt: "", workingDirectory: "/", providerFileHashes: [])
+    }
+    let own = unit(suite.tests[0])
+    #expect(own.grader(for: own.test.assertions[0]) == ProviderSpec(id: "assertion-grader", config: ["temperature": .integer(0)]))
+    #expect(own.grader(for: own.test.assertions[1]) == ProviderSpec(id: "suite-grader"))
+    #expect(own.graders.map(\.id) == ["assertion-grader", "suite-grader"])
+    let test = unit(suite.tests[1])
+    #expect(test.graders.map(\.id) == ["test-grader"], "a deterministic assertion needs no grader")
+    #expect(suite.warnings.map { "\($0.line) \($0.message)" }.contains { $0.hasPrefix("21 ") && $0.contains("`provider` has no effect on `contains`") })
+  }
+
   @Test func jsonTestFilesIndentedWithTabsStillLoad() throws {
     let files = [
       "s.yml": "providers: [echo]\ntests: ./cases.json\n",

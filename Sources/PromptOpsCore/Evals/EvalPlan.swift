@@ -33,6 +33,8 @@ public struct EvalUnit: Sendable {
   public let testIndex: Int
   public let test: EvalTest
   public let provider: ProviderSpec
+  /// The test's grader: its `options.provider`, inherited from `defaultTest.options.provider`,
+  /// else `evals.grader`. An assertion's own `provider` comes first (see `grader(for:)`).
   public let grader: ProviderSpec?
   /// The prompt with the test's variables filled in: exactly what the provider receives.
   public let renderedPrompt: String
@@ -40,6 +42,20 @@ public struct EvalUnit: Sendable {
   public let workingDirectory: String
   /// Hashes of the provider files the suite names (a script behind an `exec:` provider).
   public let providerFileHashes: [String]
+
+  /// Who grades a model-graded assertion, by promptfoo's precedence: the assertion's own
+  /// `provider`, then the test's `options.provider` (which inherits `defaultTest.options.provider`),
+  /// then the configured `evals.grader`.
+  public func grader(for assertion: EvalAssertion) -> ProviderSpec? { assertion.provider ?? grader }
+
+  /// The graders the test's model-graded assertions need, each once, in the order they are named.
+  public var graders: [ProviderSpec] {
+    var found: [ProviderSpec] = []
+    for assertion in test.assertions where assertion.isModelGraded {
+      if let spec = grader(for: assertion), !found.contains(spec) { found.append(spec) }
+    }
+    return found
+  }
 
   /// The SHA-256 of everything that decides run `repetition` of this unit's result; the
   /// identities are the providers' `cacheIdentity` (what the environment decided for them).

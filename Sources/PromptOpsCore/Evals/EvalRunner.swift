@@ -76,9 +76,12 @@ public struct EvalRunner: Sendable {
       providers[key] = made
       return made
     }
-    let prepared = jobs.map { job -> (Job, Result<any EvalProvider, ProviderError>, Result<any EvalProvider, ProviderError>?) in
+    // Each model-graded assertion has its own grader (see `EvalUnit.grader(for:)`), made once
+    // per spec like the providers.
+    let prepared = jobs.map { job -> (Job, Result<any EvalProvider, ProviderError>, [Grader]) in
       let unit = units[job.unit]
-      return (job, provider(unit.provider, unit.workingDirectory), unit.grader.map { provider($0, unit.workingDirectory) })
+      let graders = unit.graders.map { Grader(spec: $0, made: provider($0, unit.workingDirectory)) }
+      return (job, provider(unit.provider, unit.workingDirectory), graders)
     }
 
     var runs = [[RunResult?]](repeating: [], count: units.count)
@@ -89,7 +92,7 @@ public struct EvalRunner: Sendable {
       var next = 0
       func submit() {
         guard next < prepared.count else { return }
-        let (job, made, grader) = prepared[next]
+        let (job, made, graders) = prepared[next]
         let unit = units[job.unit]
         next += 1
         group.addTask {
@@ -97,13 +100,13 @@ public struct EvalRunner: Sendable {
           let key = cache.map { _ in
             unit.cacheKey(
               repetition: job.repetition, providerIdentity: (try? made.get())?.cacheIdentity ?? "",
-              graderIdentity: (try? grader?.get())?.cacheIdentity ?? "")
+              graderIdentity: graders.map { (try? $0.made.get())?.cacheIdentity ?? "" }.joined(separator: "\n"))
           }
           if let cache, let key, var hit = cache.load(key) {
             hit.cached = true
             return (job, hit, false)
           }
-          let result = await Self.execute(unit, provider: made, grader: grader)
+          let result = await Self.execute(unit, provider: made, graders: graders)
           if let cache, let key, result.error == nil { cache.store(result, key: key) }
           // A provider that could not even be made was never called.
           if case .failure = made { return (job, result, false) }
@@ -121,9 +124,13 @@ public struct EvalRunner: Sendable {
     return (results, statistics)
   }
 
-  private static func execute(
-    _ unit: EvalUnit, provider made: Result<any EvalProvider, ProviderError>, grader: Result<any EvalProvider, ProviderError>?
-  ) async -> RunResult {
+  /// A grader a unit's model-graded assertions name, or why it could not be made.
+  struct Grader: Sendable {
+    let spec: ProviderSpec
+    let made: Result<any EvalProvider, ProviderError>
+  }
+
+  private static func execute(_ unit: EvalUnit, provider made: Result<any EvalProvider, ProviderError>, graders: [Grader]) async -> RunResult {
     let provider: any EvalProvider
     switch made {
     case .success(let live): provider = live
@@ -137,17 +144,22 @@ public struct EvalRunner: Sendable {
     } catch {
       return RunResult(output: "", latencyMs: 0, error: "provider \(unit.provider.id): \(error)")
     }
-    var rubricGrader: (any RubricGrader)?
-    switch grader {
-    case .success(let live)?: rubricGrader = ProviderRubricGrader(provider: live)
-    case .failure(let error)?:
-      if unit.test.assertions.contains(where: { $0.type == "llm-rubric" }) {
-        return RunResult(output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, error: "grader: \(error.description)")
+    // A grader that cannot be made fails the test: no other grader stands in for it.
+    var rubricGraders: [ProviderSpec: any RubricGrader] = [:]
+    var unmade: [String] = []
+    for grader in graders {
+      switch grader.made {
+      case .success(let live): rubricGraders[grader.spec] = ProviderRubricGrader(provider: live)
+      case .failure(let error): unmade.append("grader: \(error.description)")
       }
-    case nil: break
     }
+    if !unmade.isEmpty {
+      return RunResult(
+        output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, error: unmade.joined(separator: "; "))
+    }
+    let checker = AssertionChecker { assertion in unit.grader(for: assertion).flatMap { rubricGraders[$0] } }
     do {
-      let grading = try await AssertionChecker(grader: rubricGrader).grade(
+      let grading = try await checker.grade(
         test: unit.test, output: response.output, latencyMs: response.latencyMs, cost: response.cost)
       return RunResult(output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, grading: grading)
     } catch {

@@ -69,6 +69,10 @@ public struct EvalAssertion: Sendable, Equatable, Hashable {
   /// The type as written (`not-contains`).
   public var fullType: String { (negated ? "not-" : "") + type }
 
+  /// Whether a model grades the assertion (promptfoo's model-graded types promptops runs), so its
+  /// grader decides the verdict.
+  public var isModelGraded: Bool { type == "llm-rubric" }
+
   /// What the assertion checks, for messages.
   public var summary: String {
     guard let value else { return fullType }

@@ -144,7 +144,7 @@ struct SuiteLoader {
       case "input": test.vars[settings.inputVariable] = value.jsonValue
       case "assert":
         guard let items = value.sequence else { throw SuiteProblem(file: file, line: value.line, message: "`assert` must be a list of assertions") }
-        test.assertions += try items.map { try assertion($0, file: file, folder: folder, inputs: &inputs) }
+        test.assertions += try items.map { try assertion($0, file: file, folder: folder, warnings: &warnings, inputs: &inputs) }
       case "threshold": test.threshold = try fraction(value, "threshold", file: file)
       case "options":
         test.grader = try options(value, "test options", file: file, folder: folder, warnings: &warnings, inputs: &inputs) ?? test.grader
@@ -187,8 +187,11 @@ struct SuiteLoader {
     return grader
   }
 
-  private func assertion(_ node: YAMLValue, file: String, folder: String, inputs: inout [String: String]) throws -> EvalAssertion {
+  private func assertion(
+    _ node: YAMLValue, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout [String: String]
+  ) throws -> EvalAssertion {
     var rawType: String?
+    var providerLine = 0
     var result = EvalAssertion(type: "", negated: false, value: nil, threshold: nil, line: node.line)
     for (key, keyLine, value) in try mapping(node, "assertion", file: file) {
       switch key {
@@ -197,7 +200,9 @@ struct SuiteLoader {
       case "threshold": result.threshold = try number(value, "threshold", file: file)
       case "weight": result.weight = try number(value, "weight", file: file)
       case "metric": result.metric = value.scalarText
-      case "provider": result.provider = try provider(value, file: file, folder: folder, inputs: &inputs)
+      case "provider":
+        result.provider = try provider(value, file: file, folder: folder, inputs: &inputs)
+        providerLine = keyLine
       default:
         throw SuiteProblem(file: file, line: keyLine, message: "assertion key `\(key)` is not supported (known: type, value, threshold, weight, metric, provider)")
       }
@@ -216,6 +221,10 @@ struct SuiteLoader {
         message: "unsupported assertion type `\(result.negated ? "not-" : "")\(type)` (supported: \(Self.assertionTypes.sorted().joined(separator: ", ")), each also with `not-`)")
     }
     result.type = type
+    if !external, result.provider != nil, !result.isModelGraded {
+      warnings.append(
+        SuiteProblem(file: file, line: providerLine, message: "assertion key `provider` has no effect on `\(result.fullType)`: only model-graded assertions (llm-rubric) have a grader"))
+    }
     guard result.weight >= 0 else { throw SuiteProblem(file: file, line: node.line, message: "assertion `weight` must not be negative") }
     if !external, type == "is-json" || type == "contains-json", let schema = result.value {
       do {
