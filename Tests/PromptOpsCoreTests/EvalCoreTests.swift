@@ -116,7 +116,7 @@ struct EvalCoreTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-cache-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let provider = CountingProvider(delayMilliseconds: 20)
-    let runner = EvalRunner(concurrency: 3, cache: EvalCache(directory: folder)) { _, _ in provider }
+    let runner = EvalRunner(concurrency: 3, cache: EvalCache(directory: folder, secret: "runner")) { _, _ in provider }
     let work = units(12)
     let (first, stats) = await runner.run(work)
     #expect(provider.calls == 12)
@@ -127,9 +127,12 @@ struct EvalCoreTests {
     #expect(first.allSatisfy { $0.passed })
     #expect(first.map { $0.runs[0].output } == work.map { "echo: " + $0.renderedPrompt })
 
-    let (second, _) = await runner.run(work)
+    let (second, cachedStats) = await runner.run(work)
     #expect(provider.calls == 12, "a second identical run must call no provider")
     #expect(second.allSatisfy { $0.runs[0].cached })
+    #expect(cachedStats.providerCalls == 0 && cachedStats.cacheHits == 12 && cachedStats.cacheRejected == 0)
+    #expect(second.map(\.passed) == first.map(\.passed))
+    #expect(second.map { $0.runs[0].grading } == first.map { $0.runs[0].grading }, "graded afresh, the same way")
 
     // One changed input re-runs exactly that test.
     var changed = work
@@ -140,51 +143,56 @@ struct EvalCoreTests {
     #expect(provider.calls == 13)
   }
 
-  /// Stored results are written to disk and read back; every shape a result can take, long and
-  /// random numbers included, must come back equal, and a damaged file must read as no result.
-  @Test func storedResultsReadBackAsWritten() throws {
+  /// Stored answers are written to disk and read back; every shape an answer can take, long and
+  /// random numbers included, must come back equal. An entry that is damaged, edited, moved to
+  /// another key's file or written under another key is rejected, never served.
+  @Test func storedAnswersReadBackAsWrittenAndOnlyWhenAuthentic() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-cache-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    let cache = EvalCache(directory: folder)
+    let cache = EvalCache(directory: folder, secret: "one key")
     var random = SplitMix64(state: 17)
     func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
-    let texts = ["", "plain", "quote \" and \\ back", "line\nbreak\ttab", "é 漢字 🙂", "\u{01}"]
-    // Long ones too: JSONEncoder writes latencies such as 100.53291702270508, which Foundation's
-    // reader hands over as decimal numbers.
+    let texts = ["", "plain", "quote \" and \\ back", "line\nbreak\ttab", "é 漢字 🙂", "\u{01}", #"{"pass": false}"#]
+    // Long ones too: JSONEncoder writes latencies such as 100.53291702270508.
     var numbers: [Double] = [0, 1, 0.1, 0.75, 1e-7, 123456.5, 3, 2.5e10, 0.1 + 0.2, 2.0 / 3, 100.53291702270508, -13975.357142857143]
     for _ in 0..<40 {
       let bits = Double(bitPattern: random.next())
       if bits.isFinite { numbers.append(bits) }
     }
-    let values: [JSONValue?] = [nil, .null, .string("x"), .integer(7), .number(0.5), .bool(false), .array([.integer(1), .string("a")]), .object(["k": .null])]
+    func path(_ key: String) -> String { "\(folder)/\(key.prefix(2))/\(key).answer" }
     for index in 0..<300 {
-      var result = RunResult(output: pick(texts), latencyMs: pick(numbers))
-      if random.next() % 2 == 0 { result.tokenUsage = TokenUsage(prompt: Int(random.next() % 900), completion: Int(random.next() % 90)) }
-      if random.next() % 2 == 0 { result.cost = pick(numbers) }
-      if random.next() % 3 == 0 { result.error = pick(texts) }
-      if random.next() % 3 != 0 {
-        let components = (0..<Int(random.next() % 4)).map { _ in
-          AssertionOutcome(
-            pass: random.next() % 2 == 0, score: pick(numbers), reason: pick(texts), type: pick(["contains", "not-equals", "llm-rubric"]),
-            value: pick(values), weight: pick(numbers), metric: random.next() % 2 == 0 ? nil : pick(texts))
-        }
-        result.grading = GradingOutcome(pass: random.next() % 2 == 0, score: pick(numbers), reason: pick(texts), components: components)
-      }
-      let key = String(format: "%064x", index)
-      cache.store(result, key: key)
-      // Decodable reads a stored null as no value.
-      var expected = try JSONDecoder().decode(RunResult.self, from: try JSONEncoder().encode(result))
-      expected.cached = false
-      #expect(cache.load(key) == expected, "result \(index)")
-      #expect(expected.output == result.output && expected.grading?.components.count == result.grading?.components.count)
+      var response = ProviderResponse(output: pick(texts), latencyMs: pick(numbers))
+      if random.next() % 2 == 0 { response.tokenUsage = TokenUsage(prompt: Int(random.next() % 900), completion: Int(random.next() % 90)) }
+      if random.next() % 2 == 0 { response.cost = pick(numbers) }
+      let entryKey = String(format: "%064x", index)
+      #expect(cache.load(entryKey) == .absent)
+      cache.store(response, key: entryKey)
+      #expect(cache.load(entryKey) == .answer(response), "answer \(index)")
     }
+    // Another key, and the same key's entry under another name: rejected.
+    #expect(EvalCache(directory: folder, secret: "another key").load(String(format: "%064x", 7)) == .rejected)
+    let moved = String(format: "%064x", 9_000)
+    try FileManager.default.createDirectory(atPath: (path(moved) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: path(String(format: "%064x", 7)), toPath: path(moved))
+    #expect(cache.load(moved) == .rejected)
+    // Edited, damaged, or unreadable: rejected.
     let damaged = String(format: "%064x", 9_999)
-    cache.store(RunResult(output: "x", latencyMs: 1), key: damaged)
-    let file = "\(folder)/\(damaged.prefix(2))/\(damaged).json"
-    for text in [#"{"output":"x"}"#, #"{"output":1,"latencyMs":1}"#, #"{"output":"x","latencyMs":1,"grading":{"pass":true}}"#, "not json", ""] {
-      try text.write(toFile: file, atomically: true, encoding: .utf8)
-      #expect(cache.load(damaged) == nil, "\(text)")
+    cache.store(ProviderResponse(output: "Say two.", latencyMs: 1), key: damaged)
+    let original = try String(contentsOfFile: path(damaged), encoding: .utf8)
+    let mac = try #require(original.split(separator: "\n").dropFirst().first.map(String.init))
+    var edits = [original.replacingOccurrences(of: "Say two.", with: "Say one."), "not an entry", "", "promptops eval cache 2\n"]
+    edits.append(original.replacingOccurrences(of: "promptops eval cache 2", with: "promptops eval cache 1"))
+    edits.append(original.replacingOccurrences(of: mac, with: String(repeating: "0", count: 64)))
+    edits.append(original.replacingOccurrences(of: "output 8\n", with: "output 9\n"))
+    edits.append(original + "\n")
+    for text in edits {
+      #expect(text != original)
+      try text.write(toFile: path(damaged), atomically: true, encoding: .utf8)
+      #expect(cache.load(damaged) == .rejected, "\(text)")
     }
+    try FileManager.default.removeItem(atPath: path(damaged))
+    try FileManager.default.createDirectory(atPath: path(damaged), withIntermediateDirectories: true)
+    #expect(cache.load(damaged) == .rejected, "a folder where the entry should be")
   }
 
   @Test func repeatRunsEachRepetitionAndHonoursMinPass() async throws {
@@ -201,7 +209,10 @@ struct EvalCoreTests {
     #expect(provider.calls == 3)
     #expect(results[0].runs.count == 3)
     #expect(results[0].passed)
-    #expect(unit.cacheKey(repetition: 0) != unit.cacheKey(repetition: 1))
+    let request = ProviderRequest(prompt: unit.renderedPrompt)
+    #expect(
+      unit.answerKey(provider: unit.provider, identity: "", request: request, repetition: 0)
+        != unit.answerKey(provider: unit.provider, identity: "", request: request, repetition: 1))
   }
 
   @Test func aProviderErrorIsAnErrorNeverAPass() async throws {
