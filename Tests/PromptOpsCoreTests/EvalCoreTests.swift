@@ -410,6 +410,38 @@ struct EvalCoreTests {
     #expect(SuiteWeakening.compare(base: suite([cold]), head: suite([warm])).isEmpty)
   }
 
+  /// Weights weaken only where the score counts (a test threshold, or minScore); a test whose
+  /// weights were all 0 that now gives partial credit is weakened, one that becomes all or
+  /// nothing is not. A grader kept with another config is another grader.
+  @Test func weightsAndGradersWeakenWhereTheyDecide() {
+    func suite(_ weights: [Double], threshold: Double? = nil, minScore: Double = 0, grader: ProviderSpec? = nil) -> EvalSuite {
+      var scored = test(weights.enumerated().map { assertion("contains", .string("x\($0.offset)"), weight: $0.element) }, threshold: threshold)
+      scored.assertions.append(assertion("llm-rubric", .string("kind")))
+      scored.assertions[scored.assertions.count - 1].weight = 0
+      var thresholds = EvalThresholds()
+      thresholds.minScore = minScore
+      return EvalSuite(
+        path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: [scored], thresholds: thresholds, grader: grader,
+        inputFiles: [:], warnings: [])
+    }
+    func messages(_ base: EvalSuite, _ head: EvalSuite) -> [String] { SuiteWeakening.compare(base: base, head: head).map(\.message) }
+    #expect(messages(suite([3, 1]), suite([1, 1])).isEmpty, "no threshold, no minScore: weights decide nothing")
+    #expect(messages(suite([3, 1], minScore: 0.5), suite([1, 1], minScore: 0.5)).contains { $0.contains("the suite's minScore 0.5") })
+    #expect(messages(suite([0, 0], threshold: 0.5), suite([1, 1], threshold: 0.5)).contains { $0.contains("partial credit") })
+    #expect(messages(suite([3, 1], threshold: 0.5), suite([0, 0], threshold: 0.5)).isEmpty, "all or nothing asks more")
+    #expect(messages(suite([1, 1], threshold: 0.5), suite([2, 2], threshold: 0.5)).isEmpty, "the same shares")
+    let cold = ProviderSpec(id: "openai:chat:judge", config: ["temperature": .integer(0)])
+    var warm = cold
+    warm.config["temperature"] = .integer(1)
+    #expect(messages(suite([1], grader: cold), suite([1], grader: warm)) == [
+      "the suite's grader (defaultTest.options.provider) kept 'openai:chat:judge' with another config; restore it, or land the grader change on its own"
+    ])
+    var relabelled = cold
+    relabelled.label = "judge"
+    #expect(messages(suite([1], grader: cold), suite([1], grader: relabelled)).isEmpty)
+    #expect(messages(suite([1], grader: cold), suite([1], grader: nil)).contains { $0.contains("to none (the configured evals.grader)") })
+  }
+
   /// In a suite shared by several prompts, a test scoped to another prompt with `promptId` is
   /// gone for this one, and says so.
   @Test func aTestScopedAwayFromThePromptIsAWeakeningForIt() {
