@@ -85,7 +85,10 @@ extension PromptOps.Eval {
       try outputs.write(prompts: run.prompts, document: EvalOutput.promptfooDocument(run), log: { EvalOutput.promptLog(run) })
       printVerdicts(run.prompts)
       let stats = run.statistics
-      print("\(stats.providerCalls) provider call\(stats.providerCalls == 1 ? "" : "s"), \(stats.cacheHits) cached\(run.shard.map { " (shard \($0))" } ?? "")")
+      let rejected = stats.cacheRejected == 0 ? "" : ", \(stats.cacheRejected) cache entr\(stats.cacheRejected == 1 ? "y" : "ies") rejected"
+      print(
+        "\(stats.providerCalls) provider call\(stats.providerCalls == 1 ? "" : "s"), \(stats.cacheHits) cached\(rejected)"
+          + (run.shard.map { " (shard \($0))" } ?? ""))
       if !run.prompts.allSatisfy(\.passed) { throw ExitCode(1) }
     }
   }

@@ -18,6 +18,7 @@ struct CIWorkflowTests {
       assert checkout["with"]["fetch-depth"] == 0
       gate = next(s for s in steps if s.get("id") == "gate")
       assert gate["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+      assert gate["env"]["PROMPTOPS_CACHE_KEY"] == "${{ secrets.PROMPTOPS_CACHE_KEY }}"
       assert "promptops gate --base \\"$BASE_SHA\\" --format github" in gate["run"]
       assert "--output promptops.sarif" in gate["run"]
       upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))

@@ -100,9 +100,72 @@ struct EvalCommandTests {
     #expect(try outputResults(second).allSatisfy { ($0["response"] as? [String: Any])?["cached"] as? Bool == true })
     let bypass = try await repo.promptopsAsync("eval", "--no-cache")
     #expect(bypass.stdout.contains("5 provider calls, 0 cached"), "\(bypass.stdout)")
-    // The cache lives under the git directory.
-    let cache = repo.path + "/.git/promptops/eval-cache"
-    #expect(((try? FileManager.default.subpathsOfDirectory(atPath: cache)) ?? []).filter { $0.hasSuffix(".json") }.count == 5)
+    // The cache lives under the git directory: one answer per test.
+    #expect(try repo.evalCacheEntries().count == 5)
+  }
+
+  /// The cache holds what providers answered, never verdicts, and every entry is authenticated:
+  /// turning every `false` in it into `true` by hand (a failed verdict, or a grader's
+  /// `"pass": false`) neither passes the gate nor `eval`, and the grader is asked again.
+  @Test(.timeLimit(.minutes(1)))
+  func aVerdictFlippedByHandInTheCacheDoesNotPass() async throws {
+    let repo = try TempRepo()
+    let graderCalls = repo.root + "/grader-calls.log"
+    try repo.writePrompt("greet", text: "Hello {{who}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write(
+      "prompts/greet/grader.sh",
+      "#!/bin/sh\necho call >> '\(graderCalls)'\necho '{\"reason\": \"cold\", \"pass\": false, \"score\": 0}'\n")
+    try repo.write(
+      "prompts/greet/evalsuite.yml",
+      """
+      providers: [echo]
+      defaultTest:
+        options:
+          provider: "exec:sh ./grader.sh"
+      tests:
+        - description: greets by name
+          vars: {who: Zed}
+          assert:
+            - type: contains
+              value: Hello Zed
+        - description: greets warmly
+          vars: {who: Ann}
+          assert:
+            - type: llm-rubric
+              value: The greeting is warm
+
+      """)
+    _ = try repo.commit("a greeting and a grader that finds it cold")
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.writePrompt("greet", text: "Hi {{who}}.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"])
+    _ = try repo.commit("reword the greeting")
+    func graderCallCount() -> Int { ((try? String(contentsOfFile: graderCalls, encoding: .utf8)) ?? "").split(separator: "\n").count }
+
+    let (failing, _) = try await repo.gateAsync("--base", "main")
+    #expect(failing.status == 1, "\(failing.stdout)")
+    #expect(graderCallCount() == 1)
+    var flipped = 0
+    for file in try repo.evalCacheEntries() {
+      let text = try String(contentsOfFile: file, encoding: .utf8)
+      guard text.contains("false") else { continue }
+      try text.replacingOccurrences(of: "false", with: "true").write(toFile: file, atomically: true, encoding: .utf8)
+      flipped += 1
+    }
+    #expect(flipped > 0, "the cache holds no `false` to flip")
+
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1, "\(gate.stdout)")
+    #expect(report.findings("eval-failed").compactMap { $0["prompt"] as? String } == ["greet"], "\(gate.stdout)")
+    #expect(graderCallCount() == 2, "the edited grader answer was not served: the grader was asked again")
+    // The gate stored the grader's real answer again; edit it once more for `eval`.
+    for file in try repo.evalCacheEntries() {
+      let text = try String(contentsOfFile: file, encoding: .utf8)
+      try text.replacingOccurrences(of: "false", with: "true").write(toFile: file, atomically: true, encoding: .utf8)
+    }
+    let eval = try await repo.promptopsAsync("eval", "--no-note")
+    #expect(eval.status == 1, "\(eval.stdout)")
+    #expect(eval.stdout.contains("FAIL greet 1.1.0: pass rate 0% (0/2)"), "\(eval.stdout)")
+    #expect(eval.stdout.contains("1 provider call, 2 cached, 1 cache entry rejected"), "\(eval.stdout)")
   }
 
   @Test func changingOnePromptReRunsOnlyThatPromptsTests() async throws {
@@ -533,15 +596,11 @@ struct EvalCommandTests {
     for process in processes { process.waitUntilExit() }
     #expect(processes.allSatisfy { $0.terminationStatus == 0 })
     let cache = repo.path + "/.git/promptops/eval-cache"
-    let entries = try FileManager.default.subpathsOfDirectory(atPath: cache)
-    #expect(entries.filter { $0.hasSuffix(".json") }.count == 5)
-    #expect(!entries.contains { $0.hasSuffix(".tmp") })
-    for entry in entries where entry.hasSuffix(".json") {
-      let data = try Data(contentsOf: URL(fileURLWithPath: cache + "/" + entry))
-      #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "\(entry) is not whole JSON")
-    }
+    #expect(try repo.evalCacheEntries().count == 5)
+    #expect(!(try FileManager.default.subpathsOfDirectory(atPath: cache)).contains { $0.hasSuffix(".tmp") })
+    // Every entry is whole: a rerun is served from all of them, none rejected.
     let rerun = try await repo.promptopsAsync("eval", "--no-note")
-    #expect(rerun.stdout.contains("0 provider calls, 5 cached"), "\(rerun.stdout)")
+    #expect(rerun.stdout.contains("0 provider calls, 5 cached\n"), "\(rerun.stdout)")
 
     // Two runs recording notes on the same commit at once: both records end up in the note.
     let writers = ["a", "b"].map { id -> Process in

@@ -57,3 +57,16 @@ func sha256sum(_ file: String) throws -> String {
   let result = try runProcess("/usr/bin/sha256sum", [file], in: "/", environment: [:])
   return String(result.stdout.prefix(64))
 }
+
+extension TempRepo {
+  /// The files of the repository's eval cache, whatever their format (temporary files aside).
+  func evalCacheEntries() throws -> [String] {
+    let cache = path + "/.git/promptops/eval-cache"
+    guard FileManager.default.fileExists(atPath: cache) else { return [] }
+    return try FileManager.default.subpathsOfDirectory(atPath: cache).filter { entry in
+      var isFolder: ObjCBool = false
+      return !(entry as NSString).lastPathComponent.hasPrefix(".")
+        && FileManager.default.fileExists(atPath: cache + "/" + entry, isDirectory: &isFolder) && !isFolder.boolValue
+    }.map { cache + "/" + $0 }
+  }
+}

@@ -116,7 +116,7 @@ struct EvalCoreTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-cache-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let provider = CountingProvider(delayMilliseconds: 20)
-    let runner = EvalRunner(concurrency: 3, cache: EvalCache(directory: folder)) { _, _ in provider }
+    let runner = EvalRunner(concurrency: 3, cache: EvalCache(directory: folder, secret: "runner")) { _, _ in provider }
     let work = units(12)
     let (first, stats) = await runner.run(work)
     #expect(provider.calls == 12)
@@ -127,9 +127,12 @@ struct EvalCoreTests {
     #expect(first.allSatisfy { $0.passed })
     #expect(first.map { $0.runs[0].output } == work.map { "echo: " + $0.renderedPrompt })
 
-    let (second, _) = await runner.run(work)
+    let (second, cachedStats) = await runner.run(work)
     #expect(provider.calls == 12, "a second identical run must call no provider")
     #expect(second.allSatisfy { $0.runs[0].cached })
+    #expect(cachedStats.providerCalls == 0 && cachedStats.cacheHits == 12 && cachedStats.cacheRejected == 0)
+    #expect(second.map(\.passed) == first.map(\.passed))
+    #expect(second.map { $0.runs[0].grading } == first.map { $0.runs[0].grading }, "graded afresh, the same way")
 
     // One changed input re-runs exactly that test.
     var changed = work
@@ -140,51 +143,56 @@ struct EvalCoreTests {
     #expect(provider.calls == 13)
   }
 
-  /// Stored results are written to disk and read back; every shape a result can take, long and
-  /// random numbers included, must come back equal, and a damaged file must read as no result.
-  @Test func storedResultsReadBackAsWritten() throws {
+  /// Stored answers are written to disk and read back; every shape an answer can take, long and
+  /// random numbers included, must come back equal. An entry that is damaged, edited, moved to
+  /// another key's file or written under another key is rejected, never served.
+  @Test func storedAnswersReadBackAsWrittenAndOnlyWhenAuthentic() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eval-cache-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    let cache = EvalCache(directory: folder)
+    let cache = EvalCache(directory: folder, secret: "one key")
     var random = SplitMix64(state: 17)
     func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
-    let texts = ["", "plain", "quote \" and \\ back", "line\nbreak\ttab", "é 漢字 🙂", "\u{01}"]
-    // Long ones too: JSONEncoder writes latencies such as 100.53291702270508, which Foundation's
-    // reader hands over as decimal numbers.
+    let texts = ["", "plain", "quote \" and \\ back", "line\nbreak\ttab", "é 漢字 🙂", "\u{01}", #"{"pass": false}"#]
+    // Long ones too: JSONEncoder writes latencies such as 100.53291702270508.
     var numbers: [Double] = [0, 1, 0.1, 0.75, 1e-7, 123456.5, 3, 2.5e10, 0.1 + 0.2, 2.0 / 3, 100.53291702270508, -13975.357142857143]
     for _ in 0..<40 {
       let bits = Double(bitPattern: random.next())
       if bits.isFinite { numbers.append(bits) }
     }
-    let values: [JSONValue?] = [nil, .null, .string("x"), .integer(7), .number(0.5), .bool(false), .array([.integer(1), .string("a")]), .object(["k": .null])]
+    func path(_ key: String) -> String { "\(folder)/\(key.prefix(2))/\(key).answer" }
     for index in 0..<300 {
-      var result = RunResult(output: pick(texts), latencyMs: pick(numbers))
-      if random.next() % 2 == 0 { result.tokenUsage = TokenUsage(prompt: Int(random.next() % 900), completion: Int(random.next() % 90)) }
-      if random.next() % 2 == 0 { result.cost = pick(numbers) }
-      if random.next() % 3 == 0 { result.error = pick(texts) }
-      if random.next() % 3 != 0 {
-        let components = (0..<Int(random.next() % 4)).map { _ in
-          AssertionOutcome(
-            pass: random.next() % 2 == 0, score: pick(numbers), reason: pick(texts), type: pick(["contains", "not-equals", "llm-rubric"]),
-            value: pick(values), weight: pick(numbers), metric: random.next() % 2 == 0 ? nil : pick(texts))
-        }
-        result.grading = GradingOutcome(pass: random.next() % 2 == 0, score: pick(numbers), reason: pick(texts), components: components)
-      }
-      let key = String(format: "%064x", index)
-      cache.store(result, key: key)
-      // Decodable reads a stored null as no value.
-      var expected = try JSONDecoder().decode(RunResult.self, from: try JSONEncoder().encode(result))
-      expected.cached = false
-      #expect(cache.load(key) == expected, "result \(index)")
-      #expect(expected.output == result.output && expected.grading?.components.count == result.grading?.components.count)
+      var response = ProviderResponse(output: pick(texts), latencyMs: pick(numbers))
+      if random.next() % 2 == 0 { response.tokenUsage = TokenUsage(prompt: Int(random.next() % 900), completion: Int(random.next() % 90)) }
+      if random.next() % 2 == 0 { response.cost = pick(numbers) }
+      let entryKey = String(format: "%064x", index)
+      #expect(cache.load(entryKey) == .absent)
+      cache.store(response, key: entryKey)
+      #expect(cache.load(entryKey) == .answer(response), "answer \(index)")
     }
+    // Another key, and the same key's entry under another name: rejected.
+    #expect(EvalCache(directory: folder, secret: "another key").load(String(format: "%064x", 7)) == .rejected)
+    let moved = String(format: "%064x", 9_000)
+    try FileManager.default.createDirectory(atPath: (path(moved) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: path(String(format: "%064x", 7)), toPath: path(moved))
+    #expect(cache.load(moved) == .rejected)
+    // Edited, damaged, or unreadable: rejected.
     let damaged = String(format: "%064x", 9_999)
-    cache.store(RunResult(output: "x", latencyMs: 1), key: damaged)
-    let file = "\(folder)/\(damaged.prefix(2))/\(damaged).json"
-    for text in [#"{"output":"x"}"#, #"{"output":1,"latencyMs":1}"#, #"{"output":"x","latencyMs":1,"grading":{"pass":true}}"#, "not json", ""] {
-      try text.write(toFile: file, atomically: true, encoding: .utf8)
-      #expect(cache.load(damaged) == nil, "\(text)")
+    cache.store(ProviderResponse(output: "Say two.", latencyMs: 1), key: damaged)
+    let original = try String(contentsOfFile: path(damaged), encoding: .utf8)
+    let mac = try #require(original.split(separator: "\n").dropFirst().first.map(String.init))
+    var edits = [original.replacingOccurrences(of: "Say two.", with: "Say one."), "not an entry", "", "promptops eval cache 2\n"]
+    edits.append(original.replacingOccurrences(of: "promptops eval cache 2", with: "promptops eval cache 1"))
+    edits.append(original.replacingOccurrences(of: mac, with: String(repeating: "0", count: 64)))
+    edits.append(original.replacingOccurrences(of: "output 8\n", with: "output 9\n"))
+    edits.append(original + "\n")
+    for text in edits {
+      #expect(text != original)
+      try text.write(toFile: path(damaged), atomically: true, encoding: .utf8)
+      #expect(cache.load(damaged) == .rejected, "\(text)")
     }
+    try FileManager.default.removeItem(atPath: path(damaged))
+    try FileManager.default.createDirectory(atPath: path(damaged), withIntermediateDirectories: true)
+    #expect(cache.load(damaged) == .rejected, "a folder where the entry should be")
   }
 
   @Test func repeatRunsEachRepetitionAndHonoursMinPass() async throws {
@@ -201,7 +209,10 @@ struct EvalCoreTests {
     #expect(provider.calls == 3)
     #expect(results[0].runs.count == 3)
     #expect(results[0].passed)
-    #expect(unit.cacheKey(repetition: 0) != unit.cacheKey(repetition: 1))
+    let request = ProviderRequest(prompt: unit.renderedPrompt)
+    #expect(
+      unit.answerKey(provider: unit.provider, identity: "", request: request, repetition: 0)
+        != unit.answerKey(provider: unit.provider, identity: "", request: request, repetition: 1))
   }
 
   @Test func aProviderErrorIsAnErrorNeverAPass() async throws {
@@ -399,6 +410,38 @@ struct EvalCoreTests {
     #expect(SuiteWeakening.compare(base: suite([cold]), head: suite([warm])).isEmpty)
   }
 
+  /// Weights weaken only where the score counts (a test threshold, or minScore); a test whose
+  /// weights were all 0 that now gives partial credit is weakened, one that becomes all or
+  /// nothing is not. A grader kept with another config is another grader.
+  @Test func weightsAndGradersWeakenWhereTheyDecide() {
+    func suite(_ weights: [Double], threshold: Double? = nil, minScore: Double = 0, grader: ProviderSpec? = nil) -> EvalSuite {
+      var scored = test(weights.enumerated().map { assertion("contains", .string("x\($0.offset)"), weight: $0.element) }, threshold: threshold)
+      scored.assertions.append(assertion("llm-rubric", .string("kind")))
+      scored.assertions[scored.assertions.count - 1].weight = 0
+      var thresholds = EvalThresholds()
+      thresholds.minScore = minScore
+      return EvalSuite(
+        path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: [scored], thresholds: thresholds, grader: grader,
+        inputFiles: [:], warnings: [])
+    }
+    func messages(_ base: EvalSuite, _ head: EvalSuite) -> [String] { SuiteWeakening.compare(base: base, head: head).map(\.message) }
+    #expect(messages(suite([3, 1]), suite([1, 1])).isEmpty, "no threshold, no minScore: weights decide nothing")
+    #expect(messages(suite([3, 1], minScore: 0.5), suite([1, 1], minScore: 0.5)).contains { $0.contains("the suite's minScore 0.5") })
+    #expect(messages(suite([0, 0], threshold: 0.5), suite([1, 1], threshold: 0.5)).contains { $0.contains("partial credit") })
+    #expect(messages(suite([3, 1], threshold: 0.5), suite([0, 0], threshold: 0.5)).isEmpty, "all or nothing asks more")
+    #expect(messages(suite([1, 1], threshold: 0.5), suite([2, 2], threshold: 0.5)).isEmpty, "the same shares")
+    let cold = ProviderSpec(id: "openai:chat:judge", config: ["temperature": .integer(0)])
+    var warm = cold
+    warm.config["temperature"] = .integer(1)
+    #expect(messages(suite([1], grader: cold), suite([1], grader: warm)) == [
+      "the suite's grader (defaultTest.options.provider) kept 'openai:chat:judge' with another config; restore it, or land the grader change on its own"
+    ])
+    var relabelled = cold
+    relabelled.label = "judge"
+    #expect(messages(suite([1], grader: cold), suite([1], grader: relabelled)).isEmpty)
+    #expect(messages(suite([1], grader: cold), suite([1], grader: nil)).contains { $0.contains("to none (the configured evals.grader)") })
+  }
+
   /// In a suite shared by several prompts, a test scoped to another prompt with `promptId` is
   /// gone for this one, and says so.
   @Test func aTestScopedAwayFromThePromptIsAWeakeningForIt() {
@@ -441,6 +484,52 @@ struct EvalCoreTests {
     await #expect(throws: AssertionError.self) {
       _ = try await AssertionChecker(grader: nil).grade(test: rubric, output: "x", latencyMs: 0, cost: nil)
     }
+  }
+
+  /// promptfoo's order for who grades a model-graded assertion: its own `provider`, then the
+  /// test's `options.provider`, then `defaultTest.options.provider`; a `provider` on an assertion
+  /// no model grades has no effect and says so.
+  @Test func anAssertionsOwnProviderGradesItFirst() throws {
+    let files = [
+      "p/evalsuite.yml": """
+        providers: [echo]
+        defaultTest:
+          options:
+            provider: suite-grader
+        tests:
+          - description: own
+            assert:
+              - type: llm-rubric
+                value: strict
+                provider: {id: assertion-grader, config: {temperature: 0}}
+              - type: not-llm-rubric
+                value: rude
+          - description: test
+            options:
+              provider: test-grader
+            assert:
+              - type: llm-rubric
+                value: kind
+              - type: contains
+                value: x
+                provider: unused
+
+        """
+    ]
+    let loader = SuiteLoader(read: { files[$0].map { Array($0.utf8) } }, list: { _ in [] }, settings: EvalSettings())
+    let suite = try loader.load(path: "p/evalsuite.yml")
+    func unit(_ test: EvalTest) -> EvalUnit {
+      EvalUnit(
+        key: "k", promptID: "p", suitePath: suite.path, testIndex: 0, test: test, provider: ProviderSpec(id: "echo"),
+        grader: test.grader ?? suite.grader, renderedPrompt: "", workingDirectory: "/", providerFileHashes: [])
+    }
+    let own = unit(suite.tests[0])
+    #expect(own.grader(for: own.test.assertions[0]) == ProviderSpec(id: "assertion-grader", config: ["temperature": .integer(0)]))
+    #expect(own.grader(for: own.test.assertions[1]) == ProviderSpec(id: "suite-grader"))
+    #expect(own.graders.map(\.id) == ["assertion-grader", "suite-grader"])
+    let test = unit(suite.tests[1])
+    #expect(test.graders.map(\.id) == ["test-grader"], "a deterministic assertion needs no grader")
+    #expect(suite.warnings.map { "\($0.line) \($0.message)" }.contains { $0.hasPrefix("21 ") && $0.contains("`provider` has no effect on `contains`") })
   }
 
   @Test func jsonTestFilesIndentedWithTabsStillLoad() throws {

@@ -28,7 +28,13 @@ protocol RubricGrader: Sendable {
 /// inverts the verdict, and a test passes when every assertion passes, or, when the test has a
 /// `threshold`, when the weighted average score reaches it.
 struct AssertionChecker {
-  let grader: (any RubricGrader)?
+  /// The grader of each model-graded assertion, or nil when none is configured for it.
+  let grader: (EvalAssertion) -> (any RubricGrader)?
+
+  init(graders: @escaping (EvalAssertion) -> (any RubricGrader)?) { grader = graders }
+
+  /// One grader for every model-graded assertion.
+  init(grader: (any RubricGrader)?) { self.grader = { _ in grader } }
 
   func grade(test: EvalTest, output: String, latencyMs: Double, cost: Double?) async throws -> GradingOutcome {
     var components: [AssertionOutcome] = []
@@ -116,7 +122,9 @@ struct AssertionChecker {
       guard let cost else { return verdict(false, "the provider reported no cost") }
       return verdict(cost <= limit, "cost \(cost) (limit \(limit))")
     case "llm-rubric":
-      guard let grader else { throw AssertionError("llm-rubric needs a grader: set `evals.grader`, `defaultTest.options.provider` or the assertion's `provider`") }
+      guard let grader = grader(assertion) else {
+        throw AssertionError("llm-rubric needs a grader: set `evals.grader`, `defaultTest.options.provider` or the assertion's `provider`")
+      }
       let graded = try await grader.grade(rubric: text, output: output, assertion: assertion)
       let pass = graded.pass && graded.score >= (assertion.threshold ?? 0)
       return (pass, graded.score, graded.reason)

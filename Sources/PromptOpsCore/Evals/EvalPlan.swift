@@ -1,3 +1,5 @@
+import Crypto
+
 /// Everything needed to evaluate one prompt, read from one snapshot before any provider is called.
 public struct PromptEvalPlan: Sendable {
   public let promptID: String
@@ -33,6 +35,8 @@ public struct EvalUnit: Sendable {
   public let testIndex: Int
   public let test: EvalTest
   public let provider: ProviderSpec
+  /// The test's grader: its `options.provider`, inherited from `defaultTest.options.provider`,
+  /// else `evals.grader`. An assertion's own `provider` comes first (see `grader(for:)`).
   public let grader: ProviderSpec?
   /// The prompt with the test's variables filled in: exactly what the provider receives.
   public let renderedPrompt: String
@@ -41,33 +45,57 @@ public struct EvalUnit: Sendable {
   /// Hashes of the provider files the suite names (a script behind an `exec:` provider).
   public let providerFileHashes: [String]
 
-  /// The SHA-256 of everything that decides run `repetition` of this unit's result; the
-  /// identities are the providers' `cacheIdentity` (what the environment decided for them).
-  public func cacheKey(repetition: Int, providerIdentity: String = "", graderIdentity: String = "") -> String {
-    let assertions = JSONValue.array(
-      test.assertions.map { assertion in
-        .object([
-          "type": .string(assertion.fullType), "value": assertion.value ?? .null,
-          "threshold": assertion.threshold.map(JSONValue.number) ?? .null, "weight": .number(assertion.weight),
-          "metric": assertion.metric.map(JSONValue.string) ?? .null,
-          "provider": assertion.provider.map { .string($0.canonicalJSON) } ?? .null,
-        ])
-      })
-    var members: [String: JSONValue] = [
-      "format": .integer(1),
-      "prompt": .string(renderedPrompt),
-      "provider": .string(provider.canonicalJSON),
-      "providerFiles": .array(providerFileHashes.map(JSONValue.string)),
-      "vars": .object(test.vars),
-      "assert": assertions,
-      "threshold": test.threshold.map(JSONValue.number) ?? .null,
-      "grader": grader.map { .string($0.canonicalJSON) } ?? .null,
-      "repetition": .integer(Int64(repetition)),
-    ]
-    // Only present when the environment decided something, so other providers' keys (and the
-    // results cached under them) stay as they were.
-    if !providerIdentity.isEmpty { members["providerIdentity"] = .string(providerIdentity) }
-    if !graderIdentity.isEmpty { members["graderIdentity"] = .string(graderIdentity) }
-    return Prompt.sha256(of: JSONValue.object(members).canonicalJSONBytes)
+  /// Who grades a model-graded assertion, by promptfoo's precedence: the assertion's own
+  /// `provider`, then the test's `options.provider` (which inherits `defaultTest.options.provider`),
+  /// then the configured `evals.grader`.
+  public func grader(for assertion: EvalAssertion) -> ProviderSpec? { assertion.provider ?? grader }
+
+  /// The graders the test's model-graded assertions need, each once, in the order they are named.
+  public var graders: [ProviderSpec] {
+    var found: [ProviderSpec] = []
+    for assertion in test.assertions where assertion.isModelGraded {
+      if let spec = grader(for: assertion), !found.contains(spec) { found.append(spec) }
+    }
+    return found
+  }
+
+  /// The SHA-256 of everything that decides a provider's answer to one request in run
+  /// `repetition` of this unit: the provider's spec, what the environment decided for it
+  /// (`identity`, its `cacheIdentity`), the provider files the suite names, the request's text and
+  /// variables, and the repetition (each run is a sample of its own). The unit's provider and its
+  /// graders are asked under such keys alike; the verdict is never part of what is stored.
+  public func answerKey(provider spec: ProviderSpec, identity: String, request: ProviderRequest, repetition: Int) -> String {
+    // Each part is named and its length given before it, so no two different requests read the
+    // same: hashed as they come, with no document built for them.
+    var hasher = SHA256()
+    func add(_ name: StaticString, _ text: String) {
+      hasher.update(bufferPointer: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+      var text = text
+      text.withUTF8 { bytes in
+        withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+      }
+    }
+    add("format", "\(EvalCache.format)")
+    add("provider", spec.canonicalJSON)
+    add("providerIdentity", identity)
+    for file in providerFileHashes { add("providerFile", file) }
+    // A command's relative paths resolve against the suite's folder: `./model.sh` in two folders
+    // is two programs.
+    if spec.id.hasPrefix("exec:") || spec.id.hasPrefix("file://") { add("folder", SuiteLoader.folder(of: suitePath)) }
+    add("prompt", request.prompt)
+    for (name, value) in request.vars.sorted(by: { $0.key < $1.key }) {
+      add("var", name)
+      add("value", value)
+    }
+    add("repetition", "\(repetition)")
+    let digits = Array("0123456789abcdef".utf8)
+    var hex: [UInt8] = []
+    hex.reserveCapacity(64)
+    for byte in hasher.finalize() {
+      hex.append(digits[Int(byte >> 4)])
+      hex.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: hex, as: UTF8.self)
   }
 }

@@ -9,7 +9,7 @@ public struct RunResult: Sendable, Codable, Equatable {
   public var grading: GradingOutcome?
   /// Why the run produced no verdict (provider failure, ungradable assertion); never cached.
   public var error: String?
-  /// Served from the cache (not stored in the cache itself).
+  /// The model's answer came from the cache (the run was graded afresh all the same).
   public var cached = false
 
   public var passed: Bool { error == nil && grading?.pass == true }
@@ -50,8 +50,22 @@ public struct EvalRunner: Sendable {
     self.makeProvider = makeProvider
   }
 
-  /// Provider calls made by the last runs, for reporting (cache hits are not calls).
-  public struct Statistics: Sendable { public var providerCalls = 0; public var cacheHits = 0 }
+  /// What the providers were asked, for reporting. Every answer a run needs (the model's, and
+  /// each grader's) is either a call or a cache hit; a rejected entry (one that does not verify
+  /// or cannot be read) is also a call.
+  public struct Statistics: Sendable {
+    public var providerCalls = 0
+    public var cacheHits = 0
+    public var cacheRejected = 0
+
+    public init() {}
+
+    mutating func add(_ tally: AnswerBook.Tally) {
+      providerCalls += tally.calls
+      cacheHits += tally.hits
+      cacheRejected += tally.rejected
+    }
+  }
 
   public func run(_ units: [EvalUnit]) async -> (results: [UnitResult], statistics: Statistics) {
     struct Job: Sendable { let unit: Int; let repetition: Int }
@@ -76,44 +90,37 @@ public struct EvalRunner: Sendable {
       providers[key] = made
       return made
     }
-    let prepared = jobs.map { job -> (Job, Result<any EvalProvider, ProviderError>, Result<any EvalProvider, ProviderError>?) in
+    // Each model-graded assertion has its own grader (see `EvalUnit.grader(for:)`), made once
+    // per spec like the providers.
+    let prepared = jobs.map { job -> (Job, Result<any EvalProvider, ProviderError>, [Grader]) in
       let unit = units[job.unit]
-      return (job, provider(unit.provider, unit.workingDirectory), unit.grader.map { provider($0, unit.workingDirectory) })
+      let graders = unit.graders.map { Grader(spec: $0, made: provider($0, unit.workingDirectory)) }
+      return (job, provider(unit.provider, unit.workingDirectory), graders)
     }
 
     var runs = [[RunResult?]](repeating: [], count: units.count)
     for (index, unit) in units.enumerated() { runs[index] = Array(repeating: nil, count: unit.test.repeatCount) }
     var statistics = Statistics()
     let cache = self.cache
-    await withTaskGroup(of: (Job, RunResult, Bool).self) { group in
+    await withTaskGroup(of: (Job, RunResult, AnswerBook.Tally).self) { group in
       var next = 0
       func submit() {
         guard next < prepared.count else { return }
-        let (job, made, grader) = prepared[next]
+        let (job, made, graders) = prepared[next]
         let unit = units[job.unit]
         next += 1
         group.addTask {
-          // The key is only worth its hashing when there is a cache to ask.
-          let key = cache.map { _ in
-            unit.cacheKey(
-              repetition: job.repetition, providerIdentity: (try? made.get())?.cacheIdentity ?? "",
-              graderIdentity: (try? grader?.get())?.cacheIdentity ?? "")
-          }
-          if let cache, let key, var hit = cache.load(key) {
-            hit.cached = true
-            return (job, hit, false)
-          }
-          let result = await Self.execute(unit, provider: made, grader: grader)
-          if let cache, let key, result.error == nil { cache.store(result, key: key) }
-          // A provider that could not even be made was never called.
-          if case .failure = made { return (job, result, false) }
-          return (job, result, true)
+          let book = AnswerBook(cache: cache, unit: unit, repetition: job.repetition)
+          let result = await Self.execute(unit, provider: made, graders: graders, book: book)
+          // Errors are never cached: a run that ended in one keeps none of its answers.
+          if result.error == nil { book.storeAsked() }
+          return (job, result, book.tally)
         }
       }
       for _ in 0..<min(concurrency, prepared.count) { submit() }
-      while let (job, result, called) = await group.next() {
+      while let (job, result, tally) = await group.next() {
         runs[job.unit][job.repetition] = result
-        if called { statistics.providerCalls += 1 } else if result.cached { statistics.cacheHits += 1 }
+        statistics.add(tally)
         submit()
       }
     }
@@ -121,8 +128,16 @@ public struct EvalRunner: Sendable {
     return (results, statistics)
   }
 
+  /// A grader a unit's model-graded assertions name, or why it could not be made.
+  struct Grader: Sendable {
+    let spec: ProviderSpec
+    let made: Result<any EvalProvider, ProviderError>
+  }
+
+  /// Asks for the model's answer (from the cache when it holds an authentic one), then grades it
+  /// afresh, asking each grader the same way.
   private static func execute(
-    _ unit: EvalUnit, provider made: Result<any EvalProvider, ProviderError>, grader: Result<any EvalProvider, ProviderError>?
+    _ unit: EvalUnit, provider made: Result<any EvalProvider, ProviderError>, graders: [Grader], book: AnswerBook
   ) async -> RunResult {
     let provider: any EvalProvider
     switch made {
@@ -130,26 +145,35 @@ public struct EvalRunner: Sendable {
     case .failure(let error): return RunResult(output: "", latencyMs: 0, error: error.description)
     }
     let response: ProviderResponse
+    let cached: Bool
     do {
-      response = try await provider.complete(ProviderRequest(prompt: unit.renderedPrompt, vars: unit.test.vars.mapValues(\.templateText)))
+      (response, cached) = try await book.answer(
+        from: provider, spec: unit.provider, ProviderRequest(prompt: unit.renderedPrompt, vars: unit.test.vars.mapValues(\.templateText)))
     } catch let error as ProviderError {
       return RunResult(output: "", latencyMs: 0, error: error.description)
     } catch {
       return RunResult(output: "", latencyMs: 0, error: "provider \(unit.provider.id): \(error)")
     }
-    var rubricGrader: (any RubricGrader)?
-    switch grader {
-    case .success(let live)?: rubricGrader = ProviderRubricGrader(provider: live)
-    case .failure(let error)?:
-      if unit.test.assertions.contains(where: { $0.type == "llm-rubric" }) {
-        return RunResult(output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, error: "grader: \(error.description)")
+    // A grader that cannot be made fails the test: no other grader stands in for it.
+    var rubricGraders: [ProviderSpec: any RubricGrader] = [:]
+    var unmade: [String] = []
+    for grader in graders {
+      switch grader.made {
+      case .success(let live):
+        rubricGraders[grader.spec] = ProviderRubricGrader(provider: AnsweredFromBook(live: live, spec: grader.spec, book: book))
+      case .failure(let error): unmade.append("grader: \(error.description)")
       }
-    case nil: break
     }
+    if !unmade.isEmpty {
+      return RunResult(
+        output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, error: unmade.joined(separator: "; "))
+    }
+    let checker = AssertionChecker { assertion in unit.grader(for: assertion).flatMap { rubricGraders[$0] } }
     do {
-      let grading = try await AssertionChecker(grader: rubricGrader).grade(
+      let grading = try await checker.grade(
         test: unit.test, output: response.output, latencyMs: response.latencyMs, cost: response.cost)
-      return RunResult(output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, grading: grading)
+      return RunResult(
+        output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, grading: grading, cached: cached)
     } catch {
       return RunResult(
         output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs,

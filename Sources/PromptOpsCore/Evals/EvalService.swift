@@ -187,7 +187,9 @@ public final class EvalService {
   /// The built-in runner, or nil in external mode.
   private func runner(configuration: Configuration, options: EvalOptions) -> EvalRunner? {
     guard configuration.evals.mode == .builtin else { return nil }
-    let cache = options.useCache && configuration.evals.cache ? EvalCache(gitCommonDirectory: repository.commonDirectory) : nil
+    let cache =
+      options.useCache && configuration.evals.cache
+      ? EvalCache.forRepository(gitCommonDirectory: repository.commonDirectory, environment: options.environment) : nil
     return EvalRunner(concurrency: options.concurrency ?? configuration.evals.concurrency, cache: cache, environment: options.environment)
   }
 

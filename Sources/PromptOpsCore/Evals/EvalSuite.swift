@@ -13,6 +13,11 @@ public struct EvalSuite: Sendable, Equatable {
   public var inputFiles: [String: String]
   /// Keys the suite has that promptops does not act on: reported, never silently dropped.
   public var warnings: [SuiteProblem]
+  /// The files in the repository the commands of its providers and graders name (an `exec:`
+  /// script), with the SHA-256 of each: a subset of `inputFiles`.
+  public var providerFiles: [String: String] = [:]
+  /// The line of the `provider` key that names `grader`; 0 when there is none.
+  public var graderLine = 0
 }
 
 /// The pass rate and average score a prompt's results must reach.
@@ -41,6 +46,8 @@ public struct EvalTest: Sendable, Equatable {
   public var minPass: Int?
   /// The grader for this test's `llm-rubric` assertions (`options.provider`).
   public var grader: ProviderSpec?
+  /// The line of the test's own `options.provider`; 0 when the test inherits its grader or has none.
+  public var graderLine = 0
   /// When set, the test applies only to the prompt with this id (the reference's `promptId`).
   public var promptID: String?
   public var file: String
@@ -68,6 +75,10 @@ public struct EvalAssertion: Sendable, Equatable, Hashable {
 
   /// The type as written (`not-contains`).
   public var fullType: String { (negated ? "not-" : "") + type }
+
+  /// Whether a model grades the assertion (promptfoo's model-graded types promptops runs), so its
+  /// grader decides the verdict.
+  public var isModelGraded: Bool { type == "llm-rubric" }
 
   /// What the assertion checks, for messages.
   public var summary: String {

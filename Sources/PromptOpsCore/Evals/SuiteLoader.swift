@@ -25,7 +25,7 @@ struct SuiteLoader {
 
   func load(path: String) throws -> EvalSuite {
     guard let bytes = try read(path) else { throw SuiteProblem(file: path, line: 1, message: "suite file not found") }
-    var inputs = [path: Prompt.sha256(of: bytes)]
+    var inputs = SuiteInputs(files: [path: Prompt.sha256(of: bytes)])
     let root = try parse(bytes, file: path)
     guard let root, let pairs = try mapping(root, file: path) else {
       throw SuiteProblem(file: path, line: root?.line ?? 1, message: "a suite must be a mapping of keys (description, prompts, providers, tests, …)")
@@ -59,7 +59,10 @@ struct SuiteLoader {
           }
         }
       case "options":
-        suite.grader = try options(value, "options", file: path, folder: folder, warnings: &suite.warnings, inputs: &inputs) ?? suite.grader
+        if let (grader, line) = try options(value, "options", file: path, folder: folder, warnings: &suite.warnings, inputs: &inputs) {
+          suite.grader = grader
+          suite.graderLine = line
+        }
       case "repeat": suiteRepeat.count = try count(value, "repeat", file: path)
       case "minPass": suiteRepeat.minPass = try count(value, "minPass", file: path)
       default:
@@ -73,7 +76,10 @@ struct SuiteLoader {
     base.repeatCount = suiteRepeat.count
     base.minPass = suiteRepeat.minPass
     if let defaultTest { base = try test(defaultTest, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs) }
-    if suite.grader == nil { suite.grader = base.grader }
+    if suite.grader == nil {
+      suite.grader = base.grader
+      suite.graderLine = base.graderLine
+    }
 
     if let testsNode {
       let entries = testsNode.sequence ?? [testsNode]
@@ -87,15 +93,16 @@ struct SuiteLoader {
         }
       }
     }
-    suite.inputFiles = inputs
+    suite.inputFiles = inputs.files
+    suite.providerFiles = inputs.providerFiles
     return suite
   }
 
   // MARK: - Tests
 
-  private func tests(inFile file: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout [String: String]) throws -> [EvalTest] {
+  private func tests(inFile file: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout SuiteInputs) throws -> [EvalTest] {
     guard let bytes = try read(file) else { throw SuiteProblem(file: file, line: 1, message: "test file not found") }
-    inputs[file] = Prompt.sha256(of: bytes)
+    inputs.files[file] = Prompt.sha256(of: bytes)
     let folder = Self.folder(of: file)
     if file.lowercased().hasSuffix(".csv") { return try csvTests(bytes, file: file, defaults: defaults, warnings: &warnings) }
     if file.lowercased().hasSuffix(".jsonl") {
@@ -108,7 +115,10 @@ struct SuiteLoader {
         let warningsBefore = warnings.count
         do {
           var test = try test(node, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs)
-          if test.file == file { test.line += index }
+          if test.file == file {
+            test.line += index
+            if test.graderLine > 0 { test.graderLine += index }
+          }
           // The test's own assertions follow the defaults (which keep their suite's lines).
           for position in test.assertions.indices.dropFirst(defaults.assertions.count) { test.assertions[position].line += index }
           tests.append(test)
@@ -128,13 +138,14 @@ struct SuiteLoader {
   }
 
   private func test(
-    _ node: YAMLValue, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout [String: String]
+    _ node: YAMLValue, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout SuiteInputs
   ) throws -> EvalTest {
     var test = defaults
     test.file = file
     test.line = node.line
     test.description = nil
     test.promptID = nil
+    test.graderLine = 0
     for (key, keyLine, value) in try mapping(node, "test", file: file) {
       switch key {
       case "description", "name": test.description = value.scalarText
@@ -146,10 +157,13 @@ struct SuiteLoader {
       case "input": test.vars[settings.inputVariable] = try json(value, "`input`", file: file)
       case "assert":
         guard let items = value.sequence else { throw SuiteProblem(file: file, line: value.line, message: "`assert` must be a list of assertions") }
-        test.assertions += try items.map { try assertion($0, file: file, folder: folder, inputs: &inputs) }
+        test.assertions += try items.map { try assertion($0, file: file, folder: folder, warnings: &warnings, inputs: &inputs) }
       case "threshold": test.threshold = try fraction(value, "threshold", file: file)
       case "options":
-        test.grader = try options(value, "test options", file: file, folder: folder, warnings: &warnings, inputs: &inputs) ?? test.grader
+        if let (grader, line) = try options(value, "test options", file: file, folder: folder, warnings: &warnings, inputs: &inputs) {
+          test.grader = grader
+          test.graderLine = line
+        }
       case "repeat": test.repeatCount = try count(value, "repeat", file: file)
       case "minPass": test.minPass = try count(value, "minPass", file: file)
       case "promptId": test.promptID = value.scalarText
@@ -168,15 +182,16 @@ struct SuiteLoader {
     "transform", "postprocess", "transformVars", "prefix", "suffix", "rubricPrompt",
   ]
 
-  /// An `options` mapping: its `provider` is the grader; the other options are refused (see
-  /// `optionsThatChangeWhatIsChecked`) or reported as having no effect, never silently dropped.
+  /// An `options` mapping: its `provider` is the grader (returned with the line of the key); the
+  /// other options are refused (see `optionsThatChangeWhatIsChecked`) or reported as having no
+  /// effect, never silently dropped.
   private func options(
-    _ node: YAMLValue, _ what: String, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout [String: String]
-  ) throws -> ProviderSpec? {
-    var grader: ProviderSpec?
+    _ node: YAMLValue, _ what: String, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout SuiteInputs
+  ) throws -> (ProviderSpec, line: Int)? {
+    var grader: (ProviderSpec, line: Int)?
     for (key, keyLine, value) in try mapping(node, "`options`", file: file) {
       if key == "provider" {
-        grader = try provider(value, file: file, folder: folder, inputs: &inputs)
+        grader = (try provider(value, file: file, folder: folder, inputs: &inputs), keyLine)
       } else if settings.mode == .external {
         continue
       } else if Self.optionsThatChangeWhatIsChecked.contains(key) {
@@ -189,8 +204,11 @@ struct SuiteLoader {
     return grader
   }
 
-  private func assertion(_ node: YAMLValue, file: String, folder: String, inputs: inout [String: String]) throws -> EvalAssertion {
+  private func assertion(
+    _ node: YAMLValue, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout SuiteInputs
+  ) throws -> EvalAssertion {
     var rawType: String?
+    var providerLine = 0
     var result = EvalAssertion(type: "", negated: false, value: nil, threshold: nil, line: node.line)
     for (key, keyLine, value) in try mapping(node, "assertion", file: file) {
       switch key {
@@ -199,7 +217,9 @@ struct SuiteLoader {
       case "threshold": result.threshold = try number(value, "threshold", file: file)
       case "weight": result.weight = try number(value, "weight", file: file)
       case "metric": result.metric = value.scalarText
-      case "provider": result.provider = try provider(value, file: file, folder: folder, inputs: &inputs)
+      case "provider":
+        result.provider = try provider(value, file: file, folder: folder, inputs: &inputs)
+        providerLine = keyLine
       default:
         throw SuiteProblem(file: file, line: keyLine, message: "assertion key `\(key)` is not supported (known: type, value, threshold, weight, metric, provider)")
       }
@@ -218,6 +238,10 @@ struct SuiteLoader {
         message: "unsupported assertion type `\(result.negated ? "not-" : "")\(type)` (supported: \(Self.assertionTypes.sorted().joined(separator: ", ")), each also with `not-`)")
     }
     result.type = type
+    if !external, result.provider != nil, !result.isModelGraded {
+      warnings.append(
+        SuiteProblem(file: file, line: providerLine, message: "assertion key `provider` has no effect on `\(result.fullType)`: only model-graded assertions (llm-rubric) have a grader"))
+    }
     guard result.weight >= 0 else { throw SuiteProblem(file: file, line: node.line, message: "assertion `weight` must not be negative") }
     if !external, type == "is-json" || type == "contains-json", let schema = result.value {
       do {
@@ -248,6 +272,7 @@ struct SuiteLoader {
       test.file = file
       test.line = row.line
       test.description = nil
+      test.graderLine = 0
       for (index, column) in header.enumerated() {
         let value = index < row.fields.count ? row.fields[index] : ""
         if column.hasPrefix("__expected") {
@@ -308,7 +333,7 @@ struct SuiteLoader {
 
   // MARK: - Providers
 
-  private func provider(_ node: YAMLValue, file: String, folder: String, inputs: inout [String: String]) throws -> ProviderSpec {
+  private func provider(_ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs) throws -> ProviderSpec {
     var spec: ProviderSpec
     if let id = node.scalarText {
       spec = ProviderSpec(id: id)
@@ -346,7 +371,11 @@ struct SuiteLoader {
     }
     for candidate in providerFileCandidates(spec.id) where !candidate.hasPrefix("/") {
       let path = commandFolder.flatMap { Self.resolve(candidate, folder: $0) }
-      if let path, let bytes = try read(path) { inputs[path] = Prompt.sha256(of: bytes) }
+      if let path, let bytes = try read(path) {
+        let sha = Prompt.sha256(of: bytes)
+        inputs.files[path] = sha
+        inputs.providerFiles[path] = sha
+      }
     }
     return spec
   }
@@ -570,4 +599,11 @@ enum CSV {
     }
     return rows
   }
+}
+
+/// The files a suite reads, with their SHA-256: every one, and the ones its providers' and
+/// graders' commands name.
+struct SuiteInputs {
+  var files: [String: String] = [:]
+  var providerFiles: [String: String] = [:]
 }

@@ -1,6 +1,7 @@
 /// Compares a suite with its version in the base commit and names every way the change makes it
 /// easier to pass: lower thresholds, removed tests or assertions, `equals` loosened to `contains`,
-/// a test scoped away from the prompt, an expected value that now accepts more.
+/// a test scoped away from the prompt, an expected value that now accepts more, another grader,
+/// an edited provider or grader script, and weights that let an assertion count for less.
 public enum SuiteWeakening {
   public struct Weakening: Sendable, Equatable {
     public var file: String
@@ -26,10 +27,34 @@ public enum SuiteWeakening {
       if let kept = remainingProviders.firstIndex(where: { $0.label == provider.label && $0.id == provider.id && $0.config == provider.config }) {
         remainingProviders.remove(at: kept)
       } else if let kept = remainingProviders.firstIndex(where: { ($0.label ?? $0.id) == (provider.label ?? provider.id) }) {
-        remainingProviders.remove(at: kept)  // the same provider with another config: an edit
+        // The same provider with another config: an edit, unless it now runs another program
+        // (an `exec:` command or its `basePath` changed), which decides what the tests see.
+        let new = remainingProviders.remove(at: kept)
+        if runsAnotherProgram(old: provider, new: new) {
+          report(
+            1,
+            "provider '\(provider.label ?? provider.id)' now runs '\(new.id)'\(new.config["basePath"].map { " in \($0.templateText)" } ?? "") "
+              + "instead of '\(provider.id)'\(provider.config["basePath"].map { " in \($0.templateText)" } ?? ""); "
+              + "restore it, or land the provider change on its own")
+        }
       } else {
         report(1, "provider '\(provider.label ?? provider.id)' removed")
       }
+    }
+    // A script a provider or grader runs (an `exec:` command's file), edited in place: it decides
+    // what the tests see or how they are graded (rewritten to print the expected answer, it
+    // passes everything). A command naming another script is a provider or grader change.
+    for (path, before) in base.providerFiles.sorted(by: { $0.key < $1.key }) {
+      guard let after = head.providerFiles[path], after != before else { continue }
+      found.append(
+        Weakening(
+          file: path, line: 1,
+          message: "provider script \(path), run by \(head.path), changed: it decides what the tests see or how they are graded; "
+            + "restore it, or land the script change on its own"))
+    }
+    var graderReported = Set<String>()
+    func reportGrader(_ line: Int, _ message: String) {
+      if graderReported.insert("\(line)|\(message)").inserted { report(line, message) }
     }
     var unmatched = head.tests.filter(applies)
     for baseTest in base.tests where applies(baseTest) {
@@ -53,20 +78,45 @@ public enum SuiteWeakening {
         report(where_, "test '\(name)': minPass lowered from \(baseTest.requiredPasses)/\(baseTest.repeatCount) to \(headTest.requiredPasses)/\(headTest.repeatCount)")
       }
       var remaining = headTest.assertions
+      // Assertions kept (as they were, loosened or edited), for the weights.
+      var kept: [(old: EvalAssertion, new: EvalAssertion)] = []
+      // Who grades a model-graded assertion: its own provider, its test's, its suite's (the
+      // configured `evals.grader` is the base's on both sides). Reported where it changed.
+      func compareGraders(_ old: EvalAssertion, _ new: EvalAssertion) {
+        guard old.isModelGraded || new.isModelGraded else { return }
+        let before = old.provider ?? baseTest.grader ?? base.grader
+        let after = new.provider ?? headTest.grader ?? head.grader
+        guard !sameGrader(before, after) else { return }
+        let fix = "; restore it, or land the grader change on its own"
+        if !sameGrader(old.provider, new.provider) {
+          reportGrader(new.line, "test '\(name)': the grader of `\(new.summary)` \(graderChange(before, after))\(fix)")
+        } else if (baseTest.graderLine != 0 || headTest.graderLine != 0) && !sameGrader(baseTest.grader, headTest.grader) {
+          reportGrader(
+            headTest.graderLine != 0 ? headTest.graderLine : headTest.line,
+            "test '\(name)': its grader (options.provider) \(graderChange(before, after))\(fix)")
+        } else {
+          reportGrader(head.graderLine, "the suite's grader (defaultTest.options.provider) \(graderChange(before, after))\(fix)")
+        }
+      }
       for assertion in baseTest.assertions {
         if let same = remaining.firstIndex(where: { $0.type == assertion.type && $0.negated == assertion.negated && $0.value == assertion.value }) {
           let new = remaining.remove(at: same)
+          kept.append((assertion, new))
+          compareGraders(assertion, new)
           if let loosened = loosenedThreshold(old: assertion, new: new) { report(new.line, "test '\(name)': \(assertion.fullType) \(loosened)") }
           continue
         }
         if !assertion.negated, let looser = remaining.firstIndex(where: { !$0.negated && $0.value == assertion.value && looserTypes(of: assertion.type).contains($0.type) }) {
           let new = remaining.remove(at: looser)
+          kept.append((assertion, new))
           report(new.line, "test '\(name)': `\(assertion.type)` loosened to `\(new.type)` for \(assertion.value?.templateText ?? "")")
           continue
         }
         if let edited = remaining.firstIndex(where: { $0.type == assertion.type && $0.negated == assertion.negated }) {
           // The same check with another expected value: an edit, not a removal, unless it widens bounds.
           let new = remaining.remove(at: edited)
+          kept.append((assertion, new))
+          compareGraders(assertion, new)
           if assertion.type == "word-count", widens(old: assertion.value, new: new.value) {
             report(new.line, "test '\(name)': word-count bounds widened from \(assertion.value?.templateText ?? "") to \(new.value?.templateText ?? "")")
           } else if acceptsMore(old: assertion, new: new) {
@@ -76,9 +126,72 @@ public enum SuiteWeakening {
         }
         report(where_, "test '\(name)': assertion `\(assertion.summary)` removed")
       }
+      if let diluted = dilutedWeights(baseTest: baseTest, headTest: headTest, kept: kept, added: remaining, minScore: head.thresholds.minScore) {
+        report(diluted.line, "test '\(name)': \(diluted.message)")
+      }
     }
     return found
   }
+
+  /// Whether a provider kept under its name now runs another program: a command (`exec:`,
+  /// `file://`) whose text or working folder changed.
+  private static func runsAnotherProgram(old: ProviderSpec, new: ProviderSpec) -> Bool {
+    let commands = ["exec:", "file://"]
+    guard commands.contains(where: { old.id.hasPrefix($0) || new.id.hasPrefix($0) }) else { return false }
+    return old.id != new.id || old.config["basePath"] != new.config["basePath"]
+  }
+
+  /// Two graders are the same when they are the same model with the same config (a label names
+  /// it for people only).
+  private static func sameGrader(_ a: ProviderSpec?, _ b: ProviderSpec?) -> Bool { a?.id == b?.id && a?.config == b?.config }
+
+  private static func graderChange(_ before: ProviderSpec?, _ after: ProviderSpec?) -> String {
+    func name(_ spec: ProviderSpec?) -> String { spec.map { "'\($0.id)'" } ?? "none (the configured evals.grader)" }
+    if let before, let after, before.id == after.id { return "kept \(name(before)) with another config" }
+    return "changed from \(name(before)) to \(name(after))"
+  }
+
+  /// Whether the test's weights let a kept assertion count for less of its score.
+  ///
+  /// The score is the weighted average of the assertions' scores; it decides a test with a
+  /// `threshold`, and the prompt's average against `minScore`. An assertion's share of it is its
+  /// weight over the test's total: lowering its weight, raising another's, or adding assertions
+  /// beside it all lower that share, so an answer that fails it scores higher than before. Any
+  /// kept assertion whose share drops is a weakening (when the score counts at all); a test whose
+  /// weights were all 0 (all or nothing) that now gives partial credit is one too. Returns the
+  /// line of the change that did it (a lowered weight, else a raised one, else an added
+  /// assertion) and what to say.
+  private static func dilutedWeights(
+    baseTest: EvalTest, headTest: EvalTest, kept: [(old: EvalAssertion, new: EvalAssertion)], added: [EvalAssertion], minScore: Double
+  ) -> (line: Int, message: String)? {
+    guard let bar = headTest.threshold.map({ "its threshold \(format($0))" }) ?? (minScore > 0 ? "the suite's minScore \(format(minScore))" : nil)
+    else { return nil }
+    let baseTotal = baseTest.assertions.reduce(0) { $0 + $1.weight }
+    let headTotal = headTest.assertions.reduce(0) { $0 + $1.weight }
+    guard headTotal > 0 else { return nil }  // all or nothing: no partial credit
+    let lowered = kept.first { $0.new.weight < $0.old.weight }
+    let raised = kept.first { $0.new.weight > $0.old.weight }
+    let line = lowered?.new.line ?? raised?.new.line ?? added.first?.line ?? headTest.line
+    var causes: [String] = []
+    if let lowered { causes.append("`\(lowered.new.summary)` weight lowered from \(format(lowered.old.weight)) to \(format(lowered.new.weight))") }
+    if let raised { causes.append("`\(raised.new.summary)` weight raised from \(format(raised.old.weight)) to \(format(raised.new.weight))") }
+    if !added.isEmpty { causes.append("\(added.count) assertion\(added.count == 1 ? "" : "s") added") }
+    let fix = "restore the weights, or land the change to them on its own"
+    guard baseTotal > 0 else {
+      return (line, "weights now give partial credit toward \(bar) (before, all were 0: every assertion had to pass); \(fix)")
+    }
+    let shrunk = kept.filter { $0.new.weight / headTotal < $0.old.weight / baseTotal - 1e-9 }
+    guard let first = shrunk.first else { return nil }
+    let others = shrunk.count > 1 ? " (and \(shrunk.count - 1) more)" : ""
+    return (
+      line,
+      "\(causes.joined(separator: ", ")), so `\(first.new.summary)`\(others) counts for \(percent(first.new.weight / headTotal)) of the score "
+        + "instead of \(percent(first.old.weight / baseTotal)): an answer that fails it reaches \(bar) more easily; \(fix)"
+    )
+  }
+
+  private static func format(_ value: Double) -> String { String(format: "%g", value) }
+  private static func percent(_ value: Double) -> String { String(format: "%.0f%%", value * 100) }
 
   /// Whether an edited expected value provably accepts every answer the old one did, and more:
   /// a shorter piece of the old text to contain (or begin with), fewer items that must all be

@@ -138,8 +138,9 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
       return RuleInfo(
         defaultSeverity: .error,
         summary: "The change weakens an eval suite",
-        rationale: "Lowering a threshold or deleting a test or assertion in the same change as the "
-          + "prompt lets a regression pass; the bar is the base commit's.",
+        rationale: "Lowering a threshold or a weight, deleting a test or assertion, swapping a grader or "
+          + "editing a provider's script in the same change as the prompt lets a regression pass; the bar "
+          + "is the base commit's.",
         fix: "Restore what the message names, or land the suite change on its own with a "
           + "reviewer's approval before the prompt change.")
     case .approvalMissing:

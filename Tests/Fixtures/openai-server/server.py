@@ -53,6 +53,9 @@ tag, e.g. `429x2/test-17`, so each test has its own counters), else by --script:
   drop         close the connection without answering.
   leak-key     401 whose error message repeats the Authorization header it got, verbatim (a
                careless gateway), so clients can prove they scrub keys from their errors.
+  grade-pass   a grader that passes everything: answer = promptfoo's grading verdict
+               {"reason": ..., "pass": true, "score": 1}, whatever it was asked.
+  grade-fail   a grader that fails everything: {"reason": ..., "pass": false, "score": 0}.
 """
 
 import argparse
@@ -329,6 +332,9 @@ class Handler(BaseHTTPRequestHandler):
         answer = prompt
         if behaviour == "canned":
             answer = self.answers.get(prompt, prompt)
+        elif behaviour in ("grade-pass", "grade-fail"):
+            passed = behaviour == "grade-pass"
+            answer = json.dumps({"reason": "%s grader" % ("lenient" if passed else "strict"), "pass": passed, "score": 1 if passed else 0})
         message = {"role": "assistant", "content": answer}
         if behaviour == "no-content":
             message = {"role": "assistant"}
@@ -351,6 +357,7 @@ class Handler(BaseHTTPRequestHandler):
 
 BEHAVIOURS = (
     "echo", "canned", "malformed", "not-json", "no-usage", "no-choices", "no-content", "drop", "leak-key",
+    "grade-pass", "grade-fail",
 )
 
 
