@@ -126,10 +126,15 @@ extension PromptOps.Eval {
           }
         }
         let merged = try EvalOutput.merge(documents)
-        if !noNote, let commit = merged.commit, let repository = try? Repository.open(at: FileManager.default.currentDirectoryPath),
-          let id = try? repository.resolveCommit(commit)
-        {
-          try EvalService(repository: repository).record(merged.prompts, on: id)
+        if !noNote, let commit = merged.commit {
+          // The note is history; not being able to write it is said, never hidden, and never
+          // stands in for the verdict.
+          do {
+            let repository = try Repository.open(at: FileManager.default.currentDirectoryPath)
+            try EvalService(repository: repository).record(merged.prompts, on: try repository.resolveCommit(commit))
+          } catch {
+            printError("promptops: warning: the merged results were not recorded as a note on \(commit.prefix(12)): \(error)")
+          }
         }
         return (merged.prompts, merged.document)
       }

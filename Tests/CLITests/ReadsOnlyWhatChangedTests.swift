@@ -93,5 +93,15 @@ struct ReadsOnlyWhatChangedTests {
     let rebuilt = try gateLastCommit()
     #expect(rebuilt.failed == ["p3", "p7"])
     #expect(rebuilt.blobs >= 30)
+
+    // A forged index that says the prompt root holds no such suite, in the index's format with
+    // no MAC and with a MAC made without the key, hides nothing: it is not read.
+    let rootTree = try repo.git("rev-parse", "HEAD:prompts").trimmingCharacters(in: .whitespacesAndNewlines)
+    let treeBytes = stride(from: 0, to: 40, by: 2).map { UInt8(rootTree.dropFirst($0).prefix(2), radix: 16)! }
+    for (version, mac) in [(2, [UInt8]()), (3, [UInt8](repeating: 7, count: 32))] {
+      let forged = Array("promptops-suite-index \(version) evalsuite.yml\n".utf8) + treeBytes + [0, 0, 0, 0] + mac
+      try Data(forged).write(to: URL(fileURLWithPath: repo.path + "/.git/promptops/suite-index"))
+      #expect(try gateLastCommit().failed == ["p3", "p7"], "a forged index (format \(version)) hid a suite")
+    }
   }
 }

@@ -152,7 +152,9 @@ public struct EvalPlanner {
         return SuiteLoader.mayReadOutsideItsFolder(bytes)
       }
     }
-    var suites = Set(try SuiteIndex(repository: repository, suiteFile: settings.suiteFile).suitesReadingOutside(under: layout.roots, inCommit: commit))
+    let key = try? EvalCacheKey.resolve(environment: environment).get()  // none: no index kept, every walk reads
+    let index = SuiteIndex(repository: repository, suiteFile: settings.suiteFile, key: key)
+    var suites = Set(try index.suitesReadingOutside(under: layout.roots, inCommit: commit))
     // The folders holding a changed file, up to its root: few, and each one tree.
     var folders = Set<String>()
     for path in changed {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GitKit
 
@@ -9,15 +10,22 @@ import GitKit
 /// is kept by the tree's id in the git directory (`promptops/suite-index`): trees never change,
 /// and a tree whose id is known is not read again. After the first walk, a gate reads only the
 /// folders its change touched, as git's own diff does.
+///
+/// The index decides which prompts a change feeds, so it is evidence like the eval cache: the
+/// file carries an HMAC-SHA256 under the cache's key (kept outside the repository, see
+/// `EvalCacheKey`), and a file that does not verify is not read (the trees are walked again).
+/// Without a key there is no index: every gate walks.
 struct SuiteIndex {
   let repository: Repository
   /// The suite file name (`evalsuite.yml`); `<id>.evalsuite.yml` beside a single-file prompt counts too.
   let suiteFile: String
+  /// The key the index file is authenticated with; nil keeps no index.
+  let key: SymmetricKey?
 
   /// Suites below `roots` in a commit that may read outside their folder, with their blobs.
   func suitesReadingOutside(under roots: [String], inCommit commit: ObjectID) throws -> [FileEntry] {
-    let store = SuiteIndexStore(path: Self.path(in: repository), suiteFile: suiteFile)
-    let walk = Walk(repository: repository, suiteName: Array(suiteFile.utf8), known: store.load())
+    let store = key.map { SuiteIndexStore(path: Self.path(in: repository), suiteFile: suiteFile, key: $0) }
+    let walk = Walk(repository: repository, suiteName: Array(suiteFile.utf8), known: store?.load() ?? [:])
     var result: [FileEntry] = []
     for root in roots {
       let folder = root.hasSuffix("/") ? String(root.dropLast()) : root
@@ -25,7 +33,7 @@ struct SuiteIndex {
       let prefix = folder.isEmpty ? "" : folder + "/"
       result += try walk.suites(in: tree).map { FileEntry(path: prefix + $0.path, id: $0.id) }
     }
-    if walk.computedAny { store.save(walk.used) }
+    if walk.computedAny { store?.save(walk.used) }
     return result.sorted { $0.path < $1.path }
   }
 
@@ -92,16 +100,25 @@ struct SuiteIndex {
 
 /// The index file: a header line naming the suite file name it was made for, then per tree its
 /// 20-byte id, a 32-bit count and that many suites (20-byte blob id, 32-bit path length, path),
-/// integers little-endian. Any damage makes it empty (the walk reads the trees again); it is
-/// replaced whole, never edited in place.
+/// integers little-endian, then a 32-byte HMAC-SHA256 of everything before it. Any damage, or a
+/// MAC that does not verify, makes it empty (the walk reads the trees again); it is replaced
+/// whole, never edited in place.
 private struct SuiteIndexStore {
   let path: String
   let suiteFile: String
+  let key: SymmetricKey
 
-  private var header: [UInt8] { Array("promptops-suite-index 2 \(suiteFile)\n".utf8) }
+  private var header: [UInt8] { Array("promptops-suite-index 3 \(suiteFile)\n".utf8) }
+
+  /// The index's own key, derived from the cache's, so a MAC of one file never verifies another.
+  private var indexKey: SymmetricKey {
+    SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data("promptops suite index".utf8), using: key)))
+  }
 
   func load() -> [ObjectID: [SuiteIndex.Suite]] {
-    guard let data = FileManager.default.contents(atPath: path) else { return [:] }
+    guard let file = FileManager.default.contents(atPath: path), file.count >= 32 else { return [:] }
+    let data = file.prefix(file.count - 32)
+    guard HMAC<SHA256>.isValidAuthenticationCode(file.suffix(32), authenticating: data, using: indexKey) else { return [:] }
     let header = self.header
     return data.withUnsafeBytes { raw -> [ObjectID: [SuiteIndex.Suite]] in
       guard raw.starts(with: header) else { return [:] }
@@ -139,6 +156,7 @@ private struct SuiteIndexStore {
         bytes += suite.path.utf8
       }
     }
+    bytes += HMAC<SHA256>.authenticationCode(for: bytes, using: indexKey)
     try? AtomicFile.write(Data(bytes), to: path, replacing: true)
   }
 }
