@@ -108,4 +108,31 @@ struct ApprovalRangeTests {
     try added.setUp(policy: policy, signers: [added.signerLine("alice@example.com")], headCard: "tags: [high-risk]\n")
     #expect(try added.gate().rules == ["approval-missing"])
   }
+
+  /// Renaming a prompt's id (folder and card) is a deletion and an addition: the added prompt is
+  /// still held to the policy that selected the deleted id, and to the deleted card's tags.
+  @Test func renamingTheIdDoesNotLeaveItsPolicy() throws {
+    let policy = """
+      version: 1
+      approvals:
+        allowed_signers: .promptops/allowed_signers
+        policies:
+          - environments: [merge]
+            prompts: ["a"]
+
+      """
+    let renamed = try ApprovalFixture("renamedID")
+    try renamed.makeKey("alice@example.com")
+    try renamed.setUp(policy: policy, signers: [renamed.signerLine("alice@example.com")])
+    try renamed.repo.remove("prompts/a")
+    try renamed.repo.writePrompt("b", text: "Hello {{name}}.\nYou may be rude.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try renamed.repo.commit("a is now b")
+    let gate = try renamed.gate()
+    #expect(gate.status == 1, "\(gate.output)")
+    #expect(gate.rules.contains("approval-missing"), "\(gate.rules)")
+    try #require(try renamed.approve("alice@example.com", id: "b").status == 0)
+    try renamed.repo.commit("alice approves b")
+    let approved = try renamed.gate()
+    #expect(approved.status == 0, "\(approved.output)")
+  }
 }

@@ -21,11 +21,18 @@ extension Analyzer {
     let base: ObjectID?
     if case .commit(let id) = sides.base { base = id } else { base = nil }
 
+    // A prompt the change deletes may live on under another id (a rename of its folder and
+    // card): each prompt the change adds is held to the deleted prompts' policies too, by id and
+    // by tag, so a rename cannot leave the policy that selected the old id.
+    let deleted = changeSet.changes.filter { $0.status == .deleted }.compactMap(\.old)
     var subjects: [(change: PromptChange, subject: ApprovalSubject)] = []
     for change in changeSet.changes where [.added, .modified, .renamed].contains(change.status) {
       // A policy that selects by tag applies when the base card or the head card carries it.
-      guard let prompt = change.new, let subject = ApprovalSubject(prompt, baseTags: change.old?.card?.tags ?? []) else { continue }
-      guard trust.policy.requirement(for: subject.promptID, tags: subject.tags, environment: Self.mergeEnvironment) != nil else { continue }
+      var baseTags = change.old?.card?.tags ?? []
+      if change.status == .added { baseTags += deleted.flatMap { $0.card?.tags ?? [] } }
+      guard let prompt = change.new, var subject = ApprovalSubject(prompt, baseTags: baseTags) else { continue }
+      if change.status == .added { subject.formerIDs = deleted.map(\.id).filter { $0 != subject.promptID } }
+      guard subject.requirement(under: trust.policy, environment: Self.mergeEnvironment) != nil else { continue }
       subjects.append((change, subject))
     }
     guard !subjects.isEmpty else { return [] }
@@ -38,6 +45,8 @@ extension Analyzer {
     for (change, subject) in subjects {
       var paths = [subject.location.textPath, subject.location.cardPath]
       if let old = change.old?.location { paths += [old.textPath, old.cardPath] }
+      // Who changed a prompt this one replaces changed this content too.
+      for former in deleted where subject.formerIDs.contains(former.id) { paths += [former.location.textPath, former.location.cardPath] }
       let authors = try repository.changeIdentities(of: range, touching: Array(Set(paths)).sorted())
       findings += try verifier.verify(subject, environment: Self.mergeEnvironment, authors: authors).findings
     }

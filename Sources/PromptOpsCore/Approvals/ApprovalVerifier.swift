@@ -66,6 +66,9 @@ public struct ApprovalSubject: Sendable {
   /// The card tags policies select on: the card's, and in a pull request the base card's as
   /// well, so a change that drops a tag (`high-risk`) is still judged by what the tag required.
   public let tags: [String]
+  /// Other ids whose policies apply to this content too: in a pull request, the ids of prompts
+  /// the change deletes, so renaming `support-bot` to `bot` does not leave a `support-*` policy.
+  public var formerIDs: [String] = []
   /// The prompt's files (for findings, and for who authored changes to them).
   public let location: PromptLocation
   public let cardLine: Int
@@ -77,6 +80,12 @@ public struct ApprovalSubject: Sendable {
     self.tags = tags
     self.location = location
     self.cardLine = cardLine
+  }
+
+  /// What approving this content for `environment` takes under `policy`: the entries that
+  /// select its id, a former id, or one of its tags.
+  func requirement(under policy: ApprovalPolicy, environment: String) -> ApprovalPolicy.Requirement? {
+    policy.requirement(forAnyOf: [promptID] + formerIDs, tags: tags, environment: environment)
   }
 
   /// The prompt as it stands, selected by its card's tags and `baseTags` (the tags of its card
@@ -140,7 +149,7 @@ public struct ApprovalVerifier {
   /// `records` only, rejections also from `earlierRecords`: a rejection the change deleted still
   /// blocks until the content changes or the same reviewer approves it at the head, later.
   public func verify(_ subject: ApprovalSubject, environment: String, authors: Set<String> = []) throws -> ApprovalVerdict {
-    guard let requirement = trust.policy.requirement(for: subject.promptID, tags: subject.tags, environment: environment) else {
+    guard let requirement = subject.requirement(under: trust.policy, environment: environment) else {
       return ApprovalVerdict(requirement: nil, approvers: [], distinctApprovers: 0, findings: [])
     }
     var findings: [Finding] = []

@@ -64,7 +64,13 @@ public struct ApprovalPolicy: Sendable, Equatable {
 
   /// The combined requirement of every entry that applies, or nil when none does.
   public func requirement(for promptID: String, tags: [String], environment: String) -> Requirement? {
-    let applicable = policies.filter { $0.applies(to: promptID, tags: tags, environment: environment) }
+    requirement(forAnyOf: [promptID], tags: tags, environment: environment)
+  }
+
+  /// The combined requirement of every entry that applies to any of `promptIDs` (one content
+  /// known by several ids: a prompt renamed in the change).
+  public func requirement(forAnyOf promptIDs: [String], tags: [String], environment: String) -> Requirement? {
+    let applicable = policies.filter { entry in promptIDs.contains { entry.applies(to: $0, tags: tags, environment: environment) } }
     guard !applicable.isEmpty else { return nil }
     var roles: [String] = []
     for role in applicable.flatMap(\.roles) where !roles.contains(role) { roles.append(role) }
