@@ -28,6 +28,20 @@ public struct Finding: Codable, Sendable, Equatable, Hashable {
     self.prompt = prompt
     self.file = file
     self.line = max(line, 1)
-    self.message = message
+    self.message = message.excerpt(limit: Self.messageLimit, what: "message")
+  }
+
+  /// The longest message a finding carries, in characters: every report format prints it whole.
+  static let messageLimit = 2000
+}
+
+extension String {
+  /// The text as a message may quote it: at most `limit` characters, and when cut, saying how
+  /// much was left out. A prompt line, a reviewer's note or a model's answer can be megabytes;
+  /// a report that repeats it whole is unreadable in a terminal and can break a CI log.
+  public func excerpt(limit: Int = 200, what: String = "text") -> String {
+    guard utf8.count > limit, count > limit else { return self }
+    let kept = prefix(limit)
+    return kept + "… (\(what) cut: \(count - kept.count) more characters)"
   }
 }

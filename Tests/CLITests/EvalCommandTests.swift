@@ -107,7 +107,7 @@ struct EvalCommandTests {
   /// The cache holds what providers answered, never verdicts, and every entry is authenticated:
   /// turning every `false` in it into `true` by hand (a failed verdict, or a grader's
   /// `"pass": false`) neither passes the gate nor `eval`, and the grader is asked again.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func aVerdictFlippedByHandInTheCacheDoesNotPass() async throws {
     let repo = try TempRepo()
     let graderCalls = repo.root + "/grader-calls.log"

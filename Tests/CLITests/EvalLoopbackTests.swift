@@ -88,7 +88,7 @@ struct EvalLoopbackTests {
   /// A model-graded assertion is graded by its own `provider` first, then the test's
   /// `options.provider`, then `defaultTest.options.provider` (promptfoo's precedence): a lenient
   /// suite grader must not grade what an assertion hands to a strict one.
-  @Test(.timeLimit(.minutes(1)), arguments: ["mapping", "string", "test"])
+  @Test(.timeLimit(.minutes(5)), arguments: ["mapping", "string", "test"])
   func anAssertionsOwnGraderGradesIt(form: String) async throws {
     let server = try LoopbackOpenAIServer()
     let repo = try TempRepo("assertion-grader-\(form)")
@@ -153,7 +153,7 @@ struct EvalLoopbackTests {
 
   /// A grader an assertion names that cannot be made is an error of that test, never a pass by
   /// the suite's grader.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func anAssertionGraderThatCannotBeMadeIsAnEvalError() async throws {
     let server = try LoopbackOpenAIServer()
     let repo = try TempRepo("unmakeable-assertion-grader")
@@ -188,7 +188,7 @@ struct EvalLoopbackTests {
 
   /// A cached answer edited by hand (the model's text changed in the file) does not verify: it is
   /// not served, the model is asked again, and the rejected entry is counted.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func anEditedCachedAnswerIsNotServed() async throws {
     let server = try LoopbackOpenAIServer()
     let repo = try TempRepo("edited-cached-answer")
@@ -225,7 +225,7 @@ struct EvalLoopbackTests {
 
   /// Entries are authenticated with `PROMPTOPS_CACHE_KEY` when it is set (no key file is made
   /// then): an entry written under one key is a miss under another.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func anEntryWrittenUnderOneKeyIsAMissUnderAnother() async throws {
     let server = try LoopbackOpenAIServer()
     let repo = try repository(server: server)
@@ -247,7 +247,7 @@ struct EvalLoopbackTests {
   /// A rerun grades again from the cached answers (the model's and the graders'): no request
   /// reaches a server, and every test gets the verdict and score it got the first time. Without
   /// `PROMPTOPS_CACHE_KEY`, the key is a per-user file made on first use, readable by its owner only.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func aCachedRunCallsNoProviderAndGivesTheSameVerdicts() async throws {
     let server = try LoopbackOpenAIServer()
     let repo = try TempRepo("cached-verdicts")
@@ -318,7 +318,7 @@ struct EvalLoopbackTests {
   /// With no key to be had (no `PROMPTOPS_CACHE_KEY`, and a home where no key file can be made),
   /// the cache is off for the run and stderr says so once: every provider is asked, and the
   /// verdicts are the same.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func withoutAKeyTheCacheIsOffAndSaysSoOnce() async throws {
     let server = try LoopbackOpenAIServer()
     let repo = try repository(server: server)

@@ -47,7 +47,7 @@ struct EvalWeakeningTests {
 
   /// Who grades is part of the bar: the suite's, a test's or an assertion's grader swapped for
   /// one that passes more is a weakening, reported at the line of the change.
-  @Test(.timeLimit(.minutes(1)), arguments: ["defaultTest", "test", "assertion"])
+  @Test(.timeLimit(.minutes(5)), arguments: ["defaultTest", "test", "assertion"])
   func swappingTheGraderIsAWeakening(level: String) async throws {
     let test = """
         - description: greets
@@ -87,7 +87,7 @@ struct EvalWeakeningTests {
 
   /// A script a provider or grader runs, rewritten to print what passes, is a weakening reported
   /// at the script; the same script left alone is not.
-  @Test(.timeLimit(.minutes(1)), arguments: ["model", "grader"])
+  @Test(.timeLimit(.minutes(5)), arguments: ["model", "grader"])
   func editingAProviderOrGraderScriptIsAWeakening(script: String) async throws {
     let suite = """
       providers: ["exec:sh ./model.sh"]
@@ -117,7 +117,7 @@ struct EvalWeakeningTests {
 
   /// A provider kept under its label that now runs another script (a new path, or the same
   /// command in another `basePath`) is a swap, not an edit of its config.
-  @Test(.timeLimit(.minutes(1)), arguments: ["path", "basePath"])
+  @Test(.timeLimit(.minutes(5)), arguments: ["path", "basePath"])
   func aProviderKeptByNameThatRunsAnotherScriptIsAWeakening(change: String) async throws {
     let suite = """
       providers:
@@ -143,7 +143,7 @@ struct EvalWeakeningTests {
 
   /// Under a threshold the score decides: an assertion's weight lowered (to 0 too), another's
   /// raised, or assertions added beside it all let an answer that fails it pass.
-  @Test(.timeLimit(.minutes(1)), arguments: ["lowered", "zero", "raised", "added"])
+  @Test(.timeLimit(.minutes(5)), arguments: ["lowered", "zero", "raised", "added"])
   func weightsThatLetAnAssertionCountForLessAreAWeakening(change: String) async throws {
     func suite(failing: Double, passing: Double, extra: String = "") -> String {
       """
@@ -186,7 +186,7 @@ struct EvalWeakeningTests {
 
   /// Weights the score does not count (no threshold, no minScore) and graders left as they were
   /// are not weakenings.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func weightsWithoutAScoreBarAndKeptGradersAreNotWeakenings() async throws {
     let suite = """
       providers: [echo]

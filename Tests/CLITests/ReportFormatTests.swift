@@ -64,6 +64,18 @@ struct ReportFormatTests {
     #expect(parsed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(try ruleCount(in: repo)) a/version-not-bumped")
   }
 
+  /// A megabyte-long constraint line that a change removed is quoted in part, saying so, in
+  /// every format: a report is read in a terminal or a CI log.
+  @Test(arguments: ["text", "json", "sarif", "junit", "github", "markdown"])
+  func aHugeQuotedLineIsCut(format: String) throws {
+    let huge = "You must " + String(repeating: "always cite the refund policy ", count: 35_000) + "."
+    let repo = try failingRepository("hugeLine-\(format)", constraint: huge)
+    let result = try repo.promptops("check", "--format", format)
+    #expect(result.status == 1, "\(result.stderr)")
+    #expect(result.stdout.utf8.count < 50_000, "\(format): \(result.stdout.utf8.count) bytes of output")
+    #expect(result.stdout.contains("cut:"), "\(format) does not say the quote was cut")
+  }
+
   /// Prompt text in a finding cannot start a workflow command of its own or break a property.
   @Test func githubAnnotationsAreEscapedLikeTheActionsToolkit() throws {
     let repo = try failingRepository(constraint: "You must never print ::error::%0A, not even 100% of it")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A constraint line that a change removed or weakened.
 struct LostConstraint: Equatable {
   let oldLine: String
@@ -24,8 +26,41 @@ enum ConstraintDiff {
   /// Inserted lines on each side of a removed constraint's counterpart that may be its rewrite.
   static let window = 256
 
+  /// The constraints `new` lost from `old`, both given as the bytes git stores. Only the lines
+  /// between the longest common start and end are split into lines and aligned; the rest of the
+  /// text is looked at as bytes (a one-line edit of a 100 MB prompt splits one line).
+  static func lostConstraints(old: [UInt8], new: [UInt8], scanner: ConstraintScanner) -> [LostConstraint] {
+    var start = 0
+    var common = 0  // equal bytes at the end, not reaching into the common start
+    old.withUnsafeBufferPointer { a in
+      new.withUnsafeBufferPointer { b in
+        guard let a = a.baseAddress, let b = b.baseAddress else { return }
+        // Whole blocks by memcmp, then the bytes of the first block that differs.
+        let block = 4096
+        let shorter = min(old.count, new.count)
+        while start + block <= shorter && memcmp(a + start, b + start, block) == 0 { start += block }
+        while start < shorter && a[start] == b[start] { start += 1 }
+        while start > 0 && a[start - 1] != 0x0A { start -= 1 }  // back to the start of its line
+        let room = min(old.count, new.count) - start
+        while common + block <= room && memcmp(a + old.count - common - block, b + new.count - common - block, block) == 0 { common += block }
+        while common < room && a[old.count - 1 - common] == b[new.count - 1 - common] { common += 1 }
+      }
+    }
+    guard start < old.count || start < new.count else { return [] }
+    // On to the end of the line the last difference is on (the newline stays in the middle).
+    var oldEnd = old.count - common
+    while oldEnd < old.count && (oldEnd == 0 || old[oldEnd - 1] != 0x0A) { oldEnd += 1 }
+    let newEnd = new.count - (old.count - oldEnd)
+    let head = lineCount(old[..<start], endsComplete: true)
+    let oldMiddle = PromptText(String(decoding: old[start..<oldEnd], as: UTF8.self)).lines
+    let newMiddle = PromptText(String(decoding: new[start..<newEnd], as: UTF8.self)).lines
+    return lost(
+      oldMiddle: oldMiddle, newMiddle: newMiddle, head: head, newLineCount: lineCount(new[...], endsComplete: false), scanner: scanner,
+      present: { wanted in presentLines(wanted, in: new) })
+  }
+
+  /// The same, for texts already split into lines (the diff command's and the tests' entry).
   static func lostConstraints(old: PromptText, new: PromptText, scanner: ConstraintScanner) -> [LostConstraint] {
-    // Lines kept at the start and end are left out: an edit touches a few lines.
     var head = 0
     while head < old.lines.count && head < new.lines.count && old.lines[head] == new.lines[head] { head += 1 }
     var tail = 0
@@ -34,24 +69,64 @@ enum ConstraintDiff {
     {
       tail += 1
     }
-    let oldMiddle = old.lines[head..<(old.lines.count - tail)]
-    let newMiddle = new.lines[head..<(new.lines.count - tail)]
+    return lost(
+      oldMiddle: Array(old.lines[head..<(old.lines.count - tail)]), newMiddle: Array(new.lines[head..<(new.lines.count - tail)]),
+      head: head, newLineCount: new.lines.count, scanner: scanner,
+      present: { wanted in Set(new.lines.lazy.map(normalize).filter(wanted.contains)) })
+  }
+
+  /// Lines in a text: newlines, plus one for a last line without its newline (unless
+  /// `endsComplete`, for a text that is the start of another and ends where a line starts).
+  private static func lineCount(_ bytes: ArraySlice<UInt8>, endsComplete: Bool) -> Int {
+    var count = 0
+    bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      var at = 0
+      while at < buffer.count, let found = memchr(base + at, 0x0A, buffer.count - at) {
+        count += 1
+        at = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base + 1
+      }
+      if !endsComplete && at < buffer.count { count += 1 }
+    }
+    return count
+  }
+
+  /// Which of the `wanted` normalized lines occur in `text`, read line by line without keeping
+  /// the lines.
+  private static func presentLines(_ wanted: Set<String>, in text: [UInt8]) -> Set<String> {
+    guard !wanted.isEmpty else { return [] }
+    var found = Set<String>()
+    text.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      var start = 0
+      while start < buffer.count {
+        let end = memchr(base + start, 0x0A, buffer.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? buffer.count
+        let line = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
+        let normalized = normalize(line)  // a carriage return is white space: it goes too
+        if wanted.contains(normalized) { found.insert(normalized) }
+        start = end + 1
+      }
+    }
+    return found
+  }
+
+  /// The lost constraints among the differing middles of two texts; `head` is the (0-based) line
+  /// of the new and old texts where the middles start.
+  private static func lost(
+    oldMiddle: [String], newMiddle: [String], head: Int, newLineCount: Int, scanner: ConstraintScanner,
+    present: (Set<String>) -> Set<String>
+  ) -> [LostConstraint] {
     guard !oldMiddle.isEmpty || !newMiddle.isEmpty else { return [] }
     // Most edits remove no constraint line at all: nothing else needs computing then.
     guard oldMiddle.contains(where: { !scanner.keywords(in: $0).isEmpty }) else { return [] }
 
-    let (removals, insertions) = differingLines(oldMiddle, newMiddle)
+    let (removals, insertions) = differingLines(oldMiddle[...], newMiddle[...], head: head)
     let removedConstraints = removals.compactMap { removal -> (Removal, Set<String>)? in
       let keywords = scanner.keywords(in: removal.line)
       return keywords.isEmpty ? nil : (removal, keywords)
     }
     // A constraint line still present anywhere (moved, or spaced differently) is not lost.
-    let wanted = Set(removedConstraints.map { normalize($0.0.line) })
-    var stillPresent = Set<String>()
-    for line in new.lines {
-      let normalized = normalize(line)
-      if wanted.contains(normalized) { stillPresent.insert(normalized) }
-    }
+    let stillPresent = present(Set(removedConstraints.map { normalize($0.0.line) }))
     var words = WordSets()
     var usedInsertions = Set<Int>()
     let candidates = removedConstraints.filter { !stillPresent.contains(normalize($0.0.line)) }
@@ -86,7 +161,7 @@ enum ConstraintDiff {
           LostConstraint(
             oldLine: removal.line, replacement: insertion.line, newLineNumber: insertion.offset + 1, lostKeywords: missing.sorted()))
       } else {
-        let line = min(removal.newPosition + 1, max(new.lines.count, 1))
+        let line = min(removal.newPosition + 1, max(newLineCount, 1))
         lost.append(LostConstraint(oldLine: removal.line, replacement: nil, newLineNumber: line, lostKeywords: oldKeywords.sorted()))
       }
     }
@@ -101,9 +176,14 @@ enum ConstraintDiff {
     let counterpart: Int
   }
 
-  /// The removed lines and the inserted ones (ascending offsets in the new text).
-  private static func differingLines(_ oldMiddle: ArraySlice<String>, _ newMiddle: ArraySlice<String>) -> (removals: [Removal], insertions: [Line]) {
-    let head = oldMiddle.startIndex
+  /// The removed lines and the inserted ones (ascending offsets in the new text); `head` is the
+  /// line both middles start at.
+  private static func differingLines(
+    _ oldLines: ArraySlice<String>, _ newLines: ArraySlice<String>, head: Int
+  ) -> (removals: [Removal], insertions: [Line]) {
+    // Index the middles from `head`, the line they start at in their texts.
+    let oldMiddle = Array(oldLines)
+    let newMiddle = Array(newLines)
     if oldMiddle.isEmpty || newMiddle.isEmpty || oldMiddle.count + newMiddle.count > alignmentLimit {
       // Lines only added or only removed need no alignment; a large rewrite is counted instead:
       // a line is removed when the new middle has fewer copies of it, and its counterpart and
@@ -112,13 +192,13 @@ enum ConstraintDiff {
       for line in newMiddle { counts[line, default: 0] += 1 }
       var removed: [Line] = []
       for (offset, line) in zip(oldMiddle.indices, oldMiddle) {
-        if let count = counts[line], count > 0 { counts[line] = count - 1 } else { removed.append(Line(offset: offset, line: line)) }
+        if let count = counts[line], count > 0 { counts[line] = count - 1 } else { removed.append(Line(offset: head + offset, line: line)) }
       }
       counts = [:]
       for line in oldMiddle { counts[line, default: 0] += 1 }
       var insertions: [Line] = []
       for (offset, line) in zip(newMiddle.indices, newMiddle) {
-        if let count = counts[line], count > 0 { counts[line] = count - 1 } else { insertions.append(Line(offset: offset, line: line)) }
+        if let count = counts[line], count > 0 { counts[line] = count - 1 } else { insertions.append(Line(offset: head + offset, line: line)) }
       }
       let removals = removed.enumerated().map { rank, line in
         Removal(
@@ -129,7 +209,7 @@ enum ConstraintDiff {
     }
     var insertions: [Line] = []
     var removed: [Line] = []
-    for change in Array(newMiddle).difference(from: Array(oldMiddle)) {
+    for change in newMiddle.difference(from: oldMiddle) {
       switch change {
       case .insert(let offset, let line, _): insertions.append(Line(offset: head + offset, line: line))
       case .remove(let offset, let line, _): removed.append(Line(offset: head + offset, line: line))
@@ -143,10 +223,11 @@ enum ConstraintDiff {
     var positions: [Int] = []
     positions.reserveCapacity(oldMiddle.count + 1)
     var newIndex = head
-    for oldIndex in head...oldMiddle.endIndex {
+    let oldEnd = head + oldMiddle.count
+    for oldIndex in head...oldEnd {
       while insertedOffsets.contains(newIndex) { newIndex += 1 }
       positions.append(newIndex)
-      if oldIndex < oldMiddle.endIndex && !removedOffsets.contains(oldIndex) { newIndex += 1 }
+      if oldIndex < oldEnd && !removedOffsets.contains(oldIndex) { newIndex += 1 }
     }
     // A hunk is a run of removed lines and the run of inserted lines that ends where they land.
     var removals: [Removal] = []

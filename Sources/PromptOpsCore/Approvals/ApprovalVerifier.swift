@@ -213,7 +213,7 @@ public struct ApprovalVerifier {
             reviewer: record.reviewer, role: record.role, reviewedAt: record.reviewedAt, file: entry.path,
             keyFingerprint: entry.signatory.fingerprint))
       case .rejected, .changesRequested:
-        let notes = record.notes.isEmpty ? "" : ": \(record.notes)"
+        let notes = record.notes.isEmpty ? "" : ": \(record.notes.excerpt(limit: 500, what: "notes"))"
         let removal =
           entry.atHead
           ? ""

@@ -8,7 +8,13 @@ import Foundation
 public final class Prompt: Sendable {
   public let location: PromptLocation
   /// The prompt text (for a single file, the body after the front matter); nil when missing.
-  public let text: String?
+  ///
+  /// Decoded from the stored bytes on each use: a prompt is held once, as the bytes git stores
+  /// (a 100 MB prompt would otherwise sit in memory twice on each side of a change). The rules
+  /// read `textBytes`; templates and diffs decode.
+  public var text: String? { textDigest.map { String(decoding: $0.bytes, as: UTF8.self) } }
+  /// The prompt text's bytes as git stores them; nil when missing.
+  var textBytes: [UInt8]? { textDigest?.bytes }
   /// SHA-256 of the prompt text's bytes, computed here and never trusted from the card.
   public var sha256: String? { textDigest?.hex }
   /// The text's bytes and their hash, made when first asked for.
@@ -28,7 +34,6 @@ public final class Prompt: Sendable {
     problems: [CardProblem], changelogMarkdown: String?, nonRegularFiles: [NonRegularEntry] = []
   ) {
     self.location = location
-    self.text = textBytes.map { String(decoding: $0, as: UTF8.self) }
     self.textDigest = textBytes.map(ContentDigest.init)
     self.textStartLine = textStartLine
     self.card = card
