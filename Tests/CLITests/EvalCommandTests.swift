@@ -26,7 +26,7 @@ struct EvalCommandTests {
     """
   static let cases = """
     [
-      {"name": "greets", "input": "Zed", "assert": [{"type": "starts-with", "value": "Hello Zed"}, {"type": "equals", "value": "Hello Zed.\\nBe polite.\\n"}]},
+      {"name": "greets", "input": "Zed", "assert": [{"type": "starts-with", "value": "Hello Zed"}, {"type": "equals", "value": "Hello Zed.\\nBe polite."}]},
       {"name": "is short", "input": "Ann", "assert": [{"type": "word-count", "value": {"max": 5}}]}
     ]
 
