@@ -79,6 +79,23 @@ struct EvalPromptConstructionTests {
     #expect(both.stderr.contains("also names prompts/a/prompt_fr.txt"), "\(both.stderr)")
   }
 
+  /// Every named prompt counts in the pass rate, so a change that adds one beside the prompt
+  /// under change (passing where that one fails) is weakening.
+  @Test(.timeLimit(.minutes(1)))
+  func addingAPromptBesideTheOneUnderChangeIsWeakening() async throws {
+    let tests = "providers: [echo]\ntests:\n  - vars: {name: Ada}\n    assert: [{type: contains, value: Hello}]\n"
+    let repo = try repository(text: "Hello {{name}}\n", suite: "prompts: [file://prompt.txt]\n" + tests)
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.write("prompts/a/other.txt", "Hello {{name}}, friend\n")
+    try repo.write("prompts/a/evalsuite.yml", "prompts: [file://prompt.txt, file://other.txt]\n" + tests)
+    _ = try repo.commit("add a prompt beside")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1, "\(gate.stdout)")
+    #expect(
+      report.findings("eval-weakened").contains { ($0["message"] as? String ?? "").contains("now also names prompts/a/other.txt") },
+      "\(gate.stdout)")
+  }
+
   /// `src/prompts/processors/text.ts`: a `.txt` file splits on `---` lines and each prompt is trimmed.
   @Test(.timeLimit(.minutes(1)))
   func aTextFileSplitsOnDashLinesAndEachPromptIsTrimmed() async throws {
