@@ -26,7 +26,7 @@ struct EvalCommandTests {
     """
   static let cases = """
     [
-      {"name": "greets", "input": "Zed", "assert": [{"type": "starts-with", "value": "Hello Zed"}, {"type": "equals", "value": "Hello Zed.\\nBe polite.\\n"}]},
+      {"name": "greets", "input": "Zed", "assert": [{"type": "starts-with", "value": "Hello Zed"}, {"type": "equals", "value": "Hello Zed.\\nBe polite."}]},
       {"name": "is short", "input": "Ann", "assert": [{"type": "word-count", "value": {"max": 5}}]}
     ]
 
@@ -319,7 +319,7 @@ struct EvalCommandTests {
     try repo.write(
       "prompts/a/test-cases.json",
       """
-      [{"name": "greets", "input": "Zed", "assert": [{"type": "starts-with", "value": "Hello Zed"}, {"type": "contains", "value": "Hello Zed.\\nBe polite.\\n"}]}]
+      [{"name": "greets", "input": "Zed", "assert": [{"type": "starts-with", "value": "Hello Zed"}, {"type": "contains", "value": "Hello Zed.\\nBe polite."}]}]
       """)
     _ = try repo.commit("weaken the suite")
     let (gate, report) = try await repo.gateAsync("--base", "main")

@@ -20,6 +20,23 @@ struct VersionRuleTests {
     #expect(report.prompt("a")?["required_bump"] as? String == "patch")
   }
 
+  /// Prompts are Nunjucks templates (promptfoo renders them so): a variable used only in a filter
+  /// or an `{% if %}` that the change removes is a breaking change too.
+  @Test(arguments: [
+    ("{% if vip %}VIP {% endif %}Hello {{ name | upper }}.\n", "Hello {{ name | upper }}.\n", "vip"),
+    ("Dear {{ name | title }}, about {{ topic }}.\n", "Dear friend, about {{ topic }}.\n", "name"),
+  ])
+  func aVariableRemovedFromTemplateSyntaxNeedsAMajorBump(before: String, after: String, variable: String) throws {
+    let repo = try TempRepo.withPrompt(text: before)
+    try repo.writePrompt("a", text: after, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let (result, report) = try repo.check("--staged")
+    #expect(result.status == 1, "\(result.stdout)")
+    #expect(report.rules == ["bump-too-small"], "\(result.stdout)")
+    #expect(report.prompt("a")?["required_bump"] as? String == "major")
+    #expect((report.findings.first?["message"] as? String)?.contains(variable) == true, "\(report.findings)")
+  }
+
   @Test func aBumpWithoutAChangelogEntryFails() throws {
     let repo = try TempRepo.withPrompt()
     try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer in one sentence.\n")

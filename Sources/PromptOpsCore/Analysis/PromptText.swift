@@ -44,10 +44,28 @@ struct VariableScanner {
     usesDefaultPattern = pattern == Configuration.defaultVariablePattern
   }
 
+  /// With the default pattern a prompt is a Nunjucks template (as promptfoo renders it), so a
+  /// text with tags, comments, filters or expressions is read by the template parser: `name` in
+  /// `{{ name | upper }}` and a variable only tested by `{% if %}` or looped over count, a loop
+  /// variable or a name `{% set %}` gives does not. The rest, nearly every prompt, stays on the
+  /// byte scanner. A text the parser rejects (the eval reports it) keeps the scanner's answer.
   func variables(in text: String?) -> Set<String> {
     guard let text, !text.isEmpty else { return [] }
-    if usesDefaultPattern, let names = Self.defaultPatternVariables(in: text) { return names }
-    return regexVariables(in: text)
+    guard usesDefaultPattern else { return regexVariables(in: text) }
+    var bytes = text
+    let scanned = bytes.withUTF8 { bytes -> (names: Set<String>?, needsParser: Bool) in
+      guard let matches = Self.defaultPatternMatches(in: bytes) else { return (nil, true) }
+      let names = Set(matches.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0.name]), as: UTF8.self) })
+      return (names, NunjucksTemplate.needsParser(bytes, simplePlaceholders: matches.count))
+    }
+    if scanned.needsParser {
+      do {
+        return try NunjucksTemplate(text).variables
+      } catch {
+        // Not a template promptops renders: its evals report the construct at its line.
+      }
+    }
+    return scanned.names ?? regexVariables(in: text)
   }
 
   func regexVariables(in text: String) -> Set<String> {

@@ -44,6 +44,9 @@ public struct EvalUnit: Sendable {
   public let workingDirectory: String
   /// Hashes of the provider files the suite names (a script behind an `exec:` provider).
   public let providerFileHashes: [String]
+  /// Which of the suite's prompts this unit renders (promptfoo's `<file>: <text>` label); nil
+  /// when it was made without one.
+  public var promptLabel: String? = nil
 
   /// Who grades a model-graded assertion, by promptfoo's precedence: the assertion's own
   /// `provider`, then the test's `options.provider` (which inherits `defaultTest.options.provider`),

@@ -254,7 +254,6 @@ public struct EvalPlanner {
     if prompt.text == nil {
       errors.append(SuiteProblem(file: prompt.location.textPath, line: 1, message: "the prompt has no text to evaluate"))
     }
-    let template = PromptTemplate(text: text, variablePattern: configuration.variablePattern)
     let top = repository.workingDirectory ?? FileManager.default.currentDirectoryPath
     for path in paths {
       let suite: EvalSuite
@@ -272,8 +271,7 @@ public struct EvalPlanner {
       thresholds.minPassRate = max(thresholds.minPassRate, suite.thresholds.minPassRate)
       thresholds.minScore = max(thresholds.minScore, suite.thresholds.minScore)
       let folder = SuiteLoader.folder(of: path)
-      let testFiles = Set(suite.tests.map(\.file))
-      let providerFiles = suite.inputFiles.filter { $0.key != path && !testFiles.contains($0.key) }
+      let providerFiles = suite.providerFiles
       let providerHashes = providerFiles.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
       // Provider scripts run from the working tree: it must hold the evaluated commit's copies.
       if settings.mode == .builtin,
@@ -283,17 +281,24 @@ public struct EvalPlanner {
         errors.append(problem)
         continue
       }
+      let prompts: [SuitePrompt]
+      switch promptsToEvaluate(prompt, text: text, suite: suite) {
+      case .success(let found): prompts = found.prompts; warnings += found.warnings
+      case .failure(let problem):
+        errors.append(problem)
+        continue
+      }
+      var reported = Set<String>()
+      func report(_ problem: SuiteProblem) {
+        if reported.insert(problem.description).inserted { errors.append(problem) }
+      }
       for (testIndex, suiteTest) in suite.tests.enumerated() {
         if let only = suiteTest.promptID, only != prompt.id { continue }
         var test = suiteTest
-        let rendered: String
         do {
-          rendered = try template.render(test.vars)
+          test.vars = try PromptVariables.prepare(test.vars)
         } catch {
-          errors.append(
-            SuiteProblem(
-              file: test.file, line: test.line,
-              message: "test '\(test.name)' gives no value for \(error.names.map { "{{\($0)}}" }.joined(separator: ", ")) used by \(prompt.location.textPath)"))
+          report(SuiteProblem(file: test.file, line: test.line, message: "test '\(test.name)': \(error.message)"))
           continue
         }
         // As in promptfoo, expected values are templates too (`contains: "{{name}}"`).
@@ -302,25 +307,37 @@ public struct EvalPlanner {
           do {
             test.assertions[index] = try Self.renderingValue(of: test.assertions[index], with: test.vars, pattern: configuration.variablePattern)
           } catch {
-            errors.append(
-              SuiteProblem(
-                file: test.file, line: test.assertions[index].line,
-                message: "test '\(test.name)' gives no value for \(error.names.map { "{{\($0)}}" }.joined(separator: ", ")) used by its `\(test.assertions[index].fullType)` assertion"))
+            let assertion = test.assertions[index]
+            report(Self.problem(error, test: test, file: test.file, line: assertion.line, usedBy: "its `\(assertion.fullType)` assertion"))
             assertionsRendered = false
           }
         }
         guard assertionsRendered else { continue }
-        for (providerIndex, provider) in suite.providers.enumerated() {
-          // A provider is named by its label or id; two alike (one model at two temperatures)
-          // are told apart by their place, so each unit keeps a key of its own.
-          let name = provider.label ?? provider.id
-          let alike = suite.providers.filter { ($0.label ?? $0.id) == name }.count > 1
-          units.append(
-            EvalUnit(
-              key: "\(prompt.id)|\(path)|\(testIndex)|\(name)" + (alike ? "#\(providerIndex + 1)" : ""), promptID: prompt.id, suitePath: path,
-              testIndex: testIndex, test: test, provider: provider, grader: test.grader ?? suite.grader ?? settings.grader,
-              renderedPrompt: rendered, workingDirectory: top + (folder.isEmpty ? "" : "/" + folder),
-              providerFileHashes: providerHashes))
+        for (promptIndex, suitePrompt) in prompts.enumerated() {
+          let rendered: String
+          do {
+            rendered = try PromptTemplate(text: suitePrompt.raw, variablePattern: configuration.variablePattern).renderPrompt(test.vars)
+          } catch {
+            let file = suitePrompt.file ?? path
+            var line = suitePrompt.firstLine
+            if case .invalid(let problem) = error { line += problem.line - 1 }
+            report(Self.problem(error, test: test, file: file, line: line, usedBy: file))
+            continue
+          }
+          for (providerIndex, provider) in suite.providers.enumerated() {
+            // A provider is named by its label or id; two alike (one model at two temperatures)
+            // are told apart by their place, so each unit keeps a key of its own. A test's own
+            // `provider` answers in place of each of them, as in promptfoo.
+            let name = provider.label ?? provider.id
+            let alike = suite.providers.filter { ($0.label ?? $0.id) == name }.count > 1
+            units.append(
+              EvalUnit(
+                key: "\(prompt.id)|\(path)|\(testIndex)|\(name)" + (alike ? "#\(providerIndex + 1)" : "") + (prompts.count > 1 ? "|prompt \(promptIndex + 1)" : ""),
+                promptID: prompt.id, suitePath: path,
+                testIndex: testIndex, test: test, provider: test.provider ?? provider, grader: test.grader ?? suite.grader ?? settings.grader,
+                renderedPrompt: rendered, workingDirectory: top + (folder.isEmpty ? "" : "/" + folder),
+                providerFileHashes: providerHashes, promptLabel: suitePrompt.label))
+          }
         }
       }
     }
@@ -330,12 +347,61 @@ public struct EvalPlanner {
       thresholds: thresholds, inputs: inputs, units: units, errors: errors, warnings: warnings)
   }
 
+  /// The message for a prompt or expected value that could not be rendered for a test.
+  static func problem(_ failure: PromptTemplate.Failure, test: EvalTest, file: String, line: Int, usedBy: String) -> SuiteProblem {
+    switch failure {
+    case .missing(let names):
+      return SuiteProblem(
+        file: test.file, line: file == test.file ? line : test.line,
+        message: "test '\(test.name)' gives no value for \(names.map { "{{\($0)}}" }.joined(separator: ", ")) used by \(usedBy)")
+    case .invalid(let problem):
+      return SuiteProblem(file: file, line: line, message: "template: \(problem.message) (rendering it for test '\(test.name)')")
+    }
+  }
+
+  /// Which prompts a suite evaluates for `prompt`: the ones its `prompts:` names, which must
+  /// include the prompt's own text file (other prompts named beside it are evaluated too and
+  /// count toward its pass rate, as promptfoo counts every prompt × test, with a warning), or,
+  /// without that key, the prompt's text read as promptfoo reads a prompt file.
+  func promptsToEvaluate(_ prompt: Prompt, text: String, suite: EvalSuite) -> Result<(prompts: [SuitePrompt], warnings: [SuiteProblem]), SuiteProblem> {
+    let textPath = prompt.location.textPath
+    guard let listed = suite.prompts else {
+      // promptfoo trims a prompt file; a `.txt` file is also split on `---` lines.
+      let parts =
+        prompt.location.kind == .folder
+        ? SuiteLoader.promptfooPrompts(text, path: textPath) : [(JavaScriptText.trim(text), 1)].filter { !$0.0.isEmpty }
+      guard !parts.isEmpty else { return .failure(SuiteProblem(file: textPath, line: 1, message: "the prompt is empty once trimmed, as promptfoo trims it")) }
+      return .success((parts.map { SuitePrompt(raw: $0.text, file: textPath, label: "\(textPath): \($0.text)", line: 1, firstLine: $0.line) }, []))
+    }
+    guard prompt.location.kind == .folder else {
+      return .failure(
+        SuiteProblem(
+          file: suite.path, line: suite.promptsLine,
+          message: "`prompts` names files, but \(prompt.id) is a single-file prompt whose file holds its card too (promptfoo would send that): leave `prompts` out to evaluate its text"))
+    }
+    guard listed.contains(where: { $0.file == textPath }) else {
+      let named = Set(listed.map { $0.file ?? "an inline prompt" }).sorted().joined(separator: ", ")
+      return .failure(
+        SuiteProblem(
+          file: suite.path, line: suite.promptsLine,
+          message: "`prompts` names \(named) but not \(textPath), the prompt this suite evaluates: its results would not be \(prompt.id)'s"))
+    }
+    let others = Set(listed.filter { $0.file != textPath }.map { $0.file ?? "inline prompt '\($0.label.prefix(40))'" }).sorted()
+    var warnings: [SuiteProblem] = []
+    if !others.isEmpty {
+      warnings.append(
+        SuiteProblem(
+          file: suite.path, line: suite.promptsLine,
+          message: "`prompts` also names \(others.joined(separator: ", ")): evaluated with every test and counted in \(prompt.id)'s pass rate, as promptfoo counts them"))
+    }
+    return .success((listed, warnings))
+  }
+
   /// An assertion whose text values (a string, or the strings of a list) have the test's
   /// variables filled in; mappings (JSON schemas, `equals` objects) are left as they are.
-  static func renderingValue(of assertion: EvalAssertion, with vars: [String: JSONValue], pattern: String) throws(PromptTemplate.MissingVariable) -> EvalAssertion {
-    func render(_ text: String) throws(PromptTemplate.MissingVariable) -> String {
-      // Most values hold no placeholder; the shortcut only applies to the default `{{…}}` spelling.
-      pattern == Configuration.defaultVariablePattern && !text.contains("{{") ? text : try PromptTemplate(text: text, variablePattern: pattern).render(vars)
+  static func renderingValue(of assertion: EvalAssertion, with vars: [String: JSONValue], pattern: String) throws(PromptTemplate.Failure) -> EvalAssertion {
+    func render(_ text: String) throws(PromptTemplate.Failure) -> String {
+      try PromptTemplate(text: text, variablePattern: pattern).render(vars)
     }
     var result = assertion
     switch assertion.value {

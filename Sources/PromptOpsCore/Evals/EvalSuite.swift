@@ -18,6 +18,26 @@ public struct EvalSuite: Sendable, Equatable {
   public var providerFiles: [String: String] = [:]
   /// The line of the `provider` key that names `grader`; 0 when there is none.
   public var graderLine = 0
+  /// The prompts the suite's `prompts:` key names, read as promptfoo reads them; nil when the
+  /// suite has no such key (it then evaluates the prompt it belongs to or selects).
+  public var prompts: [SuitePrompt]?
+  public var promptsLine = 0
+}
+
+/// One prompt a suite's `prompts:` names, as promptfoo's processors read it (`src/prompts/`).
+public struct SuitePrompt: Sendable, Equatable {
+  /// The text to render: a part of a `.txt` file split on `---` lines and trimmed
+  /// (`processors/text.ts`), the compact JSON of a `.json` file (`processors/json.ts`), or an
+  /// inline prompt as written (`processors/string.ts`).
+  public var raw: String
+  /// The repository path of the file it comes from; nil for an inline prompt.
+  public var file: String?
+  /// How results name it: promptfoo's `<file>: <text>` label, or the label the suite gives.
+  public var label: String
+  /// The line of the suite's `prompts:` entry that names it.
+  public var line: Int
+  /// The line of its first character in its file (the entry's line for an inline prompt).
+  public var firstLine: Int
 }
 
 /// The pass rate and average score a prompt's results must reach.
@@ -50,6 +70,9 @@ public struct EvalTest: Sendable, Equatable {
   public var graderLine = 0
   /// When set, the test applies only to the prompt with this id (the reference's `promptId`).
   public var promptID: String?
+  /// The test's own `provider`: it answers this test in place of each of the suite's providers
+  /// (promptfoo's `activeProvider` in `src/evaluator.ts`).
+  public var provider: ProviderSpec?
   public var file: String
   public var line: Int
 

@@ -17,10 +17,11 @@ struct SuiteLoader {
   ]
   /// Suite keys promptfoo defines that promptops reads.
   static let suiteKeys: Set<String> = [
-    "description", "prompts", "providers", "tests", "defaultTest", "thresholds", "options", "repeat", "minPass",
+    "description", "prompts", "providers", "tests", "scenarios", "defaultTest", "thresholds", "options", "repeat", "minPass",
   ]
   static let testKeys: Set<String> = [
     "description", "name", "vars", "input", "assert", "threshold", "options", "repeat", "minPass", "metadata", "tags", "promptId",
+    "provider",
   ]
 
   func load(path: String) throws -> EvalSuite {
@@ -34,16 +35,20 @@ struct SuiteLoader {
     var suite = EvalSuite(
       path: path, description: nil, providers: [], tests: [], thresholds: EvalThresholds(), grader: nil, inputFiles: [:], warnings: [])
     var testsNode: YAMLValue?
+    var scenariosNode: YAMLValue?
     var defaultTest: YAMLValue?
     var suiteRepeat: (count: Int, minPass: Int?) = (1, nil)
     for (key, keyLine, value) in pairs {
       switch key {
       case "description": suite.description = value.scalarText
-      case "prompts": break  // the prompt under test is the one the suite belongs to or selects
+      case "prompts":
+        suite.prompts = try prompts(value, file: path, folder: folder, inputs: &inputs)
+        suite.promptsLine = keyLine
       case "providers":
         let items = value.sequence ?? [value]
         for item in items { suite.providers.append(try provider(item, file: path, folder: folder, inputs: &inputs)) }
       case "tests": testsNode = value
+      case "scenarios": scenariosNode = value
       case "defaultTest": defaultTest = value
       case "thresholds":
         for (subkey, subLine, subvalue) in try mapping(value, "thresholds", file: path) {
@@ -81,18 +86,24 @@ struct SuiteLoader {
       suite.graderLine = base.graderLine
     }
 
+    var written: [EvalTest] = []
     if let testsNode {
       let entries = testsNode.sequence ?? [testsNode]
       for entry in entries {
         if let reference = entry.scalarText {
           for file in try files(matching: reference, folder: folder, from: path, line: entry.line) {
-            suite.tests += try tests(inFile: file, defaults: base, warnings: &suite.warnings, inputs: &inputs)
+            written += try tests(inFile: file, defaults: base, warnings: &suite.warnings, inputs: &inputs)
           }
         } else {
-          suite.tests.append(try test(entry, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs))
+          written.append(try test(entry, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs))
         }
       }
     }
+    if let scenariosNode { written += try scenarioTests(scenariosNode, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs) }
+    // promptfoo's `generateVarCombinations` (`src/evaluator.ts`): a list of texts, or a
+    // `file://` glob, in a test's vars makes one test per value (the cartesian product over
+    // such vars); `file://` vars are then read (`renderPrompt`, `src/evaluatorHelpers.ts`).
+    for test in written { suite.tests += try expandingVars(test, suiteFolder: folder, inputs: &inputs) }
     suite.inputFiles = inputs.files
     suite.providerFiles = inputs.providerFiles
     return suite
@@ -167,12 +178,230 @@ struct SuiteLoader {
       case "repeat": test.repeatCount = try count(value, "repeat", file: file)
       case "minPass": test.minPass = try count(value, "minPass", file: file)
       case "promptId": test.promptID = value.scalarText
+      case "provider": test.provider = try provider(value, file: file, folder: folder, inputs: &inputs)
       case "metadata", "tags": break
       default:
         warnings.append(SuiteProblem(file: file, line: keyLine, message: "test key `\(key)` is not used by promptops and has no effect (read: \(Self.testKeys.sorted().joined(separator: ", ")))"))
       }
     }
     return test
+  }
+
+  // MARK: - Prompts, scenarios, vars
+
+  /// File extensions promptfoo's `maybeFilePath` (`src/prompts/utils.ts`) takes as a path.
+  static let promptFileExtensions = [
+    ".txt", ".json", ".jsonl", ".yaml", ".yml", ".md", ".j2", ".csv", ".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".py",
+  ]
+
+  /// Whether promptfoo reads a prompt string as a file path (`maybeFilePath`).
+  static func isPromptPath(_ text: String) -> Bool {
+    if text.contains("\n") || text.contains("portkey://") || text.contains("langfuse://") || text.contains("helicone://") { return false }
+    if text.hasPrefix("file://") { return true }
+    let tokens = text.split(separator: ":", omittingEmptySubsequences: false)
+    let lastTokens = tokens.suffix(2)
+    if Self.promptFileExtensions.contains(where: { ext in lastTokens.contains { $0.hasSuffix(ext) } }) { return true }
+    let characters = Array(text.utf16)
+    if characters.count >= 3 && characters[characters.count - 3] == 0x2E { return true }
+    if characters.count >= 4 && characters[characters.count - 4] == 0x2E { return true }
+    return text.contains("*") || text.contains("/") || text.contains("\\")
+  }
+
+  /// A suite's `prompts:` as promptfoo's `processPrompts` reads them: inline texts, files
+  /// (relative to the suite, globs allowed), a `.txt` file split on `---` lines with each part
+  /// trimmed, a `.json` file of chat messages. Other kinds (scripts, `.md`, `.j2`, `exec:`,
+  /// integrations) are refused: promptops would send something else than promptfoo does.
+  private func prompts(_ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs) throws -> [SuitePrompt] {
+    var result: [SuitePrompt] = []
+    if node.mapping != nil, node.sequence == nil {
+      throw SuiteProblem(file: file, line: node.line, message: "`prompts` as a mapping of files to labels is promptfoo's deprecated form; write a list")
+    }
+    let entries = node.sequence ?? [node]
+    guard !entries.isEmpty else { throw SuiteProblem(file: file, line: node.line, message: "`prompts` names no prompt") }
+    for entry in entries {
+      var raw: String
+      var label: String?
+      if let text = entry.scalarString {
+        raw = text
+      } else {
+        var rawValue: String?
+        var id: String?
+        for (key, keyLine, value) in try mapping(entry, "a prompt", file: file) {
+          switch key {
+          case "raw": rawValue = value.scalarString
+          case "id": id = value.scalarString
+          case "label": label = value.scalarString
+          case "config", "function":
+            throw SuiteProblem(file: file, line: keyLine, message: "prompt key `\(key)` changes what is sent, and promptops does not apply it")
+          default:
+            throw SuiteProblem(file: file, line: keyLine, message: "prompt key `\(key)` is not supported (known: raw, id, label)")
+          }
+        }
+        guard let text = rawValue ?? id else { throw SuiteProblem(file: file, line: entry.line, message: "a prompt needs `raw` (or `id`)") }
+        raw = text
+      }
+      if raw.hasPrefix("exec:") {
+        throw SuiteProblem(file: file, line: entry.line, message: "`exec:` prompts (a program that writes the prompt) are not run by promptops")
+      }
+      guard Self.isPromptPath(raw) else {
+        result.append(SuitePrompt(raw: raw, file: nil, label: label ?? raw, line: entry.line, firstLine: entry.line))
+        continue
+      }
+      var pattern = raw.hasPrefix("file://") ? String(raw.dropFirst(7)) : raw
+      if let colon = pattern.lastIndex(of: ":"), !pattern[pattern.index(after: colon)...].contains("/"), pattern[..<colon].contains(".") {
+        throw SuiteProblem(file: file, line: entry.line, message: "prompt '\(raw)' names a function in a file; promptops does not run prompt functions")
+      }
+      if pattern.hasPrefix("./") { pattern.removeFirst(2) }
+      let paths = try files(matching: pattern, folder: folder, from: file, line: entry.line, what: "prompt")
+      for path in paths {
+        let lowered = path.lowercased()
+        guard lowered.hasSuffix(".txt") || lowered.hasSuffix(".json") else {
+          throw SuiteProblem(
+            file: file, line: entry.line,
+            message: "prompt file \(path): promptops reads `.txt` files (split on `---` lines) and `.json` chat prompts; promptfoo's processor for this kind is not run")
+        }
+        guard let bytes = try read(path) else { throw SuiteProblem(file: file, line: entry.line, message: "prompt file \(path) not found") }
+        inputs.files[path] = Prompt.sha256(of: bytes)
+        let text = String(decoding: bytes, as: UTF8.self)
+        for (prompt, firstLine) in Self.promptfooPrompts(text, path: path) {
+          result.append(
+            SuitePrompt(raw: prompt, file: path, label: label.map { "\($0): \(path)" } ?? "\(path): \(prompt)", line: entry.line, firstLine: firstLine))
+        }
+      }
+    }
+    return result
+  }
+
+  /// The prompts promptfoo reads from a file: for `.json`, its content printed compactly again
+  /// (`processors/json.ts`); otherwise `processors/text.ts`: lines split on `\r?\n`, a line that
+  /// trims to `---` separates prompts, each prompt trimmed, empty ones dropped.
+  static func promptfooPrompts(_ text: String, path: String) -> [(text: String, line: Int)] {
+    if path.lowercased().hasSuffix(".json") {
+      if let json = OrderedJSON.parse(text) { return [(json.stringify(indent: 0), 1)] }
+      return [(text, 1)]
+    }
+    var prompts: [(text: String, line: Int)] = []
+    var buffer: [Substring] = []
+    var bufferLine = 1
+    func flush() {
+      let joined = buffer.joined(separator: "\n")
+      let prompt = JavaScriptText.trim(joined)
+      if !prompt.isEmpty {
+        // The line of the prompt's first character, for messages about it.
+        let leading = joined.unicodeScalars.prefix { JavaScriptText.isSpace($0) }.filter { $0 == "\n" }.count
+        prompts.append((prompt, bufferLine + leading))
+      }
+      buffer = []
+    }
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = line.hasSuffix("\r") ? line.dropLast() : line
+      if JavaScriptText.trim(String(line)) == "---" {
+        flush()
+        bufferLine = index + 2
+      } else {
+        buffer.append(line)
+      }
+    }
+    flush()
+    return prompts
+  }
+
+  /// promptfoo's `scenarios` (`buildScenarioTests` in `src/evaluator.ts`): for each scenario,
+  /// each entry of its `config` with each of its `tests` (or one empty test), merged as
+  /// `{...defaultTest, ...config, ...test}` with vars merged and the config's assertions first.
+  private func scenarioTests(
+    _ node: YAMLValue, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout SuiteInputs
+  ) throws -> [EvalTest] {
+    guard let scenarios = node.sequence else { throw SuiteProblem(file: file, line: node.line, message: "`scenarios` must be a list") }
+    var result: [EvalTest] = []
+    for scenario in scenarios {
+      guard scenario.scalarText == nil else {
+        throw SuiteProblem(file: file, line: scenario.line, message: "scenarios loaded from files are not supported; write them in the suite")
+      }
+      var configs: [YAMLValue] = []
+      var tests: [YAMLValue]?
+      for (key, keyLine, value) in try mapping(scenario, "a scenario", file: file) {
+        switch key {
+        case "config":
+          guard let items = value.sequence else { throw SuiteProblem(file: file, line: value.line, message: "scenario `config` must be a list") }
+          configs = items
+        case "tests":
+          guard let items = value.sequence, items.allSatisfy({ $0.scalarText == nil }) else {
+            throw SuiteProblem(file: file, line: value.line, message: "scenario `tests` must be a list of tests written in the suite")
+          }
+          tests = items
+        case "description": break
+        default:
+          warnings.append(SuiteProblem(file: file, line: keyLine, message: "scenario key `\(key)` is not used by promptops and has no effect (read: description, config, tests)"))
+        }
+      }
+      for config in configs {
+        let withConfig = try test(config, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs)
+        for entry in tests ?? [] {
+          var merged = try test(entry, file: file, folder: folder, defaults: withConfig, warnings: &warnings, inputs: &inputs)
+          if merged.description == nil { merged.description = withConfig.description }
+          if merged.promptID == nil { merged.promptID = withConfig.promptID }
+          result.append(merged)
+        }
+        if tests == nil { result.append(withConfig) }
+      }
+    }
+    return result
+  }
+
+  /// One test per combination of its list and `file://` glob vars, with `file://` vars read:
+  /// a text file's content trimmed, a `.yaml`/`.yml` file's content as JSON text, both as
+  /// promptfoo's `renderPrompt` reads them; each file read is an input of the suite.
+  private func expandingVars(_ test: EvalTest, suiteFolder: String, inputs: inout SuiteInputs) throws -> [EvalTest] {
+    var combinations: [[String: JSONValue]] = [[:]]
+    for name in test.vars.keys.sorted() {
+      let value = test.vars[name]!
+      var values: [JSONValue]
+      switch value {
+      case .string(let text) where text.hasPrefix("file://"):
+        let pattern = String(text.dropFirst(7))
+        values = try files(matching: pattern, folder: suiteFolder, from: test.file, line: test.line, what: "file for variable `\(name)`")
+          .map { JSONValue.string("file://" + $0) }
+      case .array(let items) where items.first.map({ if case .string = $0 { return true } else { return false } }) ?? false:
+        values = items
+      default:
+        values = [value]
+      }
+      combinations = combinations.flatMap { combination in values.map { item in combination.merging([name: item]) { $1 } } }
+    }
+    var result: [EvalTest] = []
+    for combination in combinations {
+      var expanded = test
+      for (name, value) in combination {
+        if case .string(let text) = value, text.hasPrefix("file://") {
+          expanded.vars[name] = .string(try varFile(String(text.dropFirst(7)), name: name, test: test, inputs: &inputs))
+        } else {
+          expanded.vars[name] = value
+        }
+      }
+      result.append(expanded)
+    }
+    return result
+  }
+
+  private func varFile(_ path: String, name: String, test: EvalTest, inputs: inout SuiteInputs) throws -> String {
+    let lowered = path.lowercased()
+    let scripted = [".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".py", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg", ".mp3", ".wav", ".mp4"]
+    if let kind = scripted.first(where: { lowered.hasSuffix($0) }) {
+      throw SuiteProblem(file: test.file, line: test.line, message: "variable `\(name)` reads a `\(kind)` file, which promptfoo runs or converts; promptops does not")
+    }
+    guard let bytes = try read(path) else { throw SuiteProblem(file: test.file, line: test.line, message: "variable `\(name)`: file \(path) not found") }
+    inputs.files[path] = Prompt.sha256(of: bytes)
+    let text = String(decoding: bytes, as: UTF8.self)
+    if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
+      guard let node = try parse(bytes, file: path) else { return "null" }
+      do {
+        return try OrderedJSON.from(yaml: node).stringify(indent: 0)
+      } catch {
+        throw SuiteProblem(file: path, line: node.line, message: "\(error)")
+      }
+    }
+    return JavaScriptText.trim(text)
   }
 
   /// promptfoo options that change the prompt, the answer or the grading: run without them, a
@@ -258,13 +487,15 @@ struct SuiteLoader {
   private func csvTests(_ bytes: [UInt8], file: String, defaults: EvalTest, warnings: inout [SuiteProblem]) throws -> [EvalTest] {
     let rows = CSV.parse(String(decoding: bytes, as: UTF8.self))
     guard let header = rows.first?.fields else { return [] }
-    for column in header where column.hasPrefix("__") && !column.hasPrefix("__expected") && column != "__description" && column != "__threshold" {
+    for column in header
+    where column.hasPrefix("__") && !column.hasPrefix("__expected") && column != "__description" && column != "__threshold" && column != "__metric" {
       guard settings.mode != .external else { break }
       if column == "__prefix" || column == "__suffix" {
         throw SuiteProblem(file: file, line: rows[0].line, message: "CSV column `\(column)` changes the prompt, and promptops does not apply it")
       }
       warnings.append(
-        SuiteProblem(file: file, line: rows[0].line, message: "CSV column `\(column)` is not used by promptops and has no effect (read: __expected…, __description, __threshold)"))
+        SuiteProblem(
+          file: file, line: rows[0].line, message: "CSV column `\(column)` is not used by promptops and has no effect (read: __expected…, __description, __threshold, __metric)"))
     }
     var result: [EvalTest] = []
     for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
@@ -273,25 +504,33 @@ struct SuiteLoader {
       test.line = row.line
       test.description = nil
       test.graderLine = 0
+      var ownAssertions: [EvalAssertion] = []
+      var metric: String?
       for (index, column) in header.enumerated() {
         let value = index < row.fields.count ? row.fields[index] : ""
         if column.hasPrefix("__expected") {
-          guard !value.isEmpty else { continue }
-          test.assertions.append(try csvAssertion(value, file: file, line: row.line))
+          guard !JavaScriptText.trim(value).isEmpty else { continue }
+          ownAssertions.append(try csvAssertion(value, file: file, line: row.line))
         } else if column == "__description" {
           test.description = value
+        } else if column == "__metric" {
+          metric = value
         } else if column == "__threshold" {
           guard !value.isEmpty else { continue }
           guard let threshold = Double(value), (0...1).contains(threshold) else {
             throw SuiteProblem(file: file, line: row.line, message: "`__threshold` must be a number from 0 to 1, not '\(value)'")
           }
-          test.threshold = threshold
+          // promptfoo drops a threshold of 0 (`...(threshold ? { threshold } : {})`).
+          if threshold != 0 { test.threshold = threshold }
         } else if column.hasPrefix("__") {
           continue  // reported once, below the header
         } else {
           test.vars[column] = .string(value)
         }
       }
+      // `__metric` names every assertion of the row, none if empty (`testCaseFromCsvRow`).
+      for index in ownAssertions.indices { ownAssertions[index].metric = metric }
+      test.assertions += ownAssertions
       result.append(test)
     }
     return result
@@ -305,31 +544,73 @@ struct SuiteLoader {
     "is-valid-openai-function-call", "is-valid-openai-tools-call", "is-refusal", "finish-reason", "trace-span-count", "ruby",
   ]
 
+  /// promptfoo's `assertionFromString` (`src/csv.ts`): `[not-]type[(threshold)][:value]` for a
+  /// known type, the value kept as written (not trimmed); `grade:` and `llm-rubric:` are
+  /// rubrics; `contains-all` and the like split their value on commas; `levenshtein`,
+  /// `starts-with`, `latency` and `cost` take the threshold in parentheses, else 0.75, as
+  /// promptfoo sets it; anything else is an `equals` of the whole text.
   private func csvAssertion(_ text: String, file: String, line: Int) throws -> EvalAssertion {
-    var type = "equals"
-    var value = text
-    if let colon = text.firstIndex(of: ":") {
-      let prefix = text[..<colon].trimmingCharacters(in: .whitespaces)
-      let bare = prefix.hasPrefix("not-") ? String(prefix.dropFirst(4)) : prefix
-      if Self.assertionTypes.contains(bare) || bare == "grade" {
-        type = bare == "grade" ? (prefix.hasPrefix("not-") ? "not-llm-rubric" : "llm-rubric") : prefix
-        value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-      } else if Self.promptfooOnlyAssertionTypes.contains(bare) && settings.mode == .external {
-        type = prefix
-        value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-      } else if Self.promptfooOnlyAssertionTypes.contains(bare) {
-        // Read as `equals` of the whole text, as an unknown prefix would be, it would check
-        // something else entirely.
-        throw SuiteProblem(file: file, line: line, message: "`__expected` assertion `\(prefix)` is a promptfoo assertion promptops does not run")
-      }
-    } else if text == "is-json" || text == "not-is-json" {
-      type = text
-      value = ""
+    func made(_ type: String, _ value: JSONValue?, threshold: Double? = nil) -> EvalAssertion {
+      let negated = type.hasPrefix("not-")
+      return EvalAssertion(type: negated ? String(type.dropFirst(4)) : type, negated: negated, value: value, threshold: threshold, line: line)
     }
-    let negated = type.hasPrefix("not-")
-    return EvalAssertion(
-      type: negated ? String(type.dropFirst(4)) : type, negated: negated, value: value.isEmpty ? nil : .string(value), threshold: nil, line: line)
+    for legacy in ["javascript:", "fn:", "eval:", "python:"] where text.hasPrefix(legacy) {
+      throw SuiteProblem(file: file, line: line, message: "`__expected` assertion `\(legacy.dropLast())` runs code, and promptops does not run it")
+    }
+    if text.hasPrefix("file://") && [".py", ".js", ".ts", ".py:", ".js:", ".ts:"].contains(where: { text.hasSuffix($0) || text.contains($0 + ":") || text.contains($0) }) {
+      throw SuiteProblem(file: file, line: line, message: "`__expected` names a script assertion, and promptops does not run it")
+    }
+    if text.hasPrefix("grade:") { return made("llm-rubric", .string(String(text.dropFirst(6)))) }
+    if text.hasPrefix("llm-rubric:") { return made("llm-rubric", .string(String(text.dropFirst(11)))) }
+    // `^(not-)?(type)(?:\((\d+(?:\.\d+)?)\))?(?::([\s\S]*))?$`
+    var rest = Substring(text)
+    let negated = rest.hasPrefix("not-")
+    if negated { rest = rest.dropFirst(4) }
+    let typeEnd = rest.firstIndex { $0 == "(" || $0 == ":" } ?? rest.endIndex
+    let type = String(rest[..<typeEnd])
+    var threshold: Double?
+    var value: String?
+    var tail = rest[typeEnd...]
+    var matches = Self.assertionTypes.contains(type) || Self.promptfooOnlyAssertionTypes.contains(type) || Self.otherPromptfooAssertionTypes.contains(type)
+    if matches, tail.hasPrefix("(") {
+      if let close = tail.firstIndex(of: ")"), let number = Double(tail[tail.index(after: tail.startIndex)..<close]),
+        tail[tail.index(after: tail.startIndex)..<close].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+        !tail[tail.index(after: tail.startIndex)..<close].hasPrefix("."), !tail[tail.index(after: tail.startIndex)..<close].hasSuffix(".")
+      {
+        threshold = number
+        tail = tail[tail.index(after: close)...]
+      } else {
+        matches = false
+      }
+    }
+    if matches {
+      if tail.hasPrefix(":") {
+        value = String(tail.dropFirst())
+      } else if !tail.isEmpty {
+        matches = false
+      }
+    }
+    guard matches else { return made("equals", .string(text)) }
+    let fullType = (negated ? "not-" : "") + type
+    guard Self.assertionTypes.contains(type) || settings.mode == .external else {
+      throw SuiteProblem(file: file, line: line, message: "`__expected` assertion `\(fullType)` is a promptfoo assertion promptops does not run")
+    }
+    switch type {
+    case "contains-all", "contains-any", "icontains-all", "icontains-any":
+      return made(fullType, .array((value ?? "").split(separator: ",", omittingEmptySubsequences: false).map { .string(JavaScriptText.trim(String($0))) }))
+    case "levenshtein", "starts-with", "latency", "cost":
+      return made(fullType, value.map(JSONValue.string), threshold: (threshold ?? 0) == 0 ? 0.75 : threshold)
+    default:
+      return made(fullType, value.map(JSONValue.string))
+    }
   }
+
+  /// promptfoo assertion types neither run by promptops nor listed above; as a CSV `__expected`
+  /// prefix they are refused, never read as `equals`.
+  static let otherPromptfooAssertionTypes: Set<String> = [
+    "is-html", "contains-html", "is-valid-function-call", "max-score", "assert-set", "guardrails", "pi", "search-rubric",
+    "conversation-relevance", "tool-call-f1", "trajectory:goal-success", "word-count", "skill-used", "not-regex",
+  ]
 
   // MARK: - Providers
 
@@ -390,17 +671,17 @@ struct SuiteLoader {
 
   // MARK: - Files
 
-  private func files(matching reference: String, folder: String, from file: String, line: Int) throws -> [String] {
+  private func files(matching reference: String, folder: String, from file: String, line: Int, what: String = "test file") throws -> [String] {
     var pattern = reference
     if pattern.hasPrefix("file://") { pattern.removeFirst(7) }
     guard let resolved = Self.resolve(pattern, folder: folder) else {
-      throw SuiteProblem(file: file, line: line, message: "test file '\(reference)' points outside the repository")
+      throw SuiteProblem(file: file, line: line, message: "\(what) '\(reference)' points outside the repository")
     }
     guard resolved.contains(where: { "*?[".contains($0) }) else { return [resolved] }
     let fixed = resolved.split(separator: "/").prefix { !$0.contains(where: { "*?[".contains($0) }) }.joined(separator: "/")
     let matcher = Glob(resolved)
     let matches = try list(fixed).filter(matcher.matches).sorted()
-    guard !matches.isEmpty else { throw SuiteProblem(file: file, line: line, message: "no test files match '\(reference)'") }
+    guard !matches.isEmpty else { throw SuiteProblem(file: file, line: line, message: "no \(what)s match '\(reference)'") }
     return matches
   }
 

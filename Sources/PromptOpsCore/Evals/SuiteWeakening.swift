@@ -21,6 +21,21 @@ public enum SuiteWeakening {
     if head.thresholds.minScore < base.thresholds.minScore {
       report(head.thresholds.minScoreLine, "thresholds.minScore lowered from \(base.thresholds.minScore) to \(head.thresholds.minScore)")
     }
+    // Every prompt `prompts:` names counts in the pass rate (as promptfoo counts prompt × test):
+    // a prompt added beside the one under change, passing its tests, dilutes that one's failures.
+    func promptName(_ prompt: SuitePrompt) -> String { prompt.file ?? "inline prompt '\(prompt.raw.prefix(40))'" }
+    if let headPrompts = head.prompts {
+      let before = Set((base.prompts ?? []).map(promptName))
+      let names = headPrompts.map(promptName).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+      // Without `prompts:` the base evaluated the prompt's own text alone: one name is no addition.
+      let added = base.prompts == nil ? (names.count > 1 ? names : []) : names.filter { !before.contains($0) }
+      if !added.isEmpty {
+        report(
+          head.promptsLine,
+          "`prompts` now also names \(added.joined(separator: ", ")): its results count in the pass rate, so a passing prompt added "
+            + "beside the one under change dilutes its failures; land the suite change on its own")
+      }
+    }
     // A provider is its name and its config: one model at two temperatures is two providers.
     var remainingProviders = head.providers
     for provider in base.providers {
@@ -73,6 +88,12 @@ public enum SuiteWeakening {
         report(where_, "test '\(name)': threshold lowered from \(old) to \(new)")
       } else if baseTest.threshold == nil, let new = headTest.threshold, new < 1 {
         report(where_, "test '\(name)': threshold \(new) added (before, every assertion had to pass)")
+      }
+      if headTest.provider != baseTest.provider {
+        report(
+          where_,
+          "test '\(name)': its own provider is now \(headTest.provider.map { "'\($0.id)'" } ?? "none (the suite's)") instead of "
+            + "\(baseTest.provider.map { "'\($0.id)'" } ?? "the suite's providers"); another provider answering decides what the test sees")
       }
       if Double(headTest.requiredPasses) / Double(headTest.repeatCount) < Double(baseTest.requiredPasses) / Double(baseTest.repeatCount) {
         report(where_, "test '\(name)': minPass lowered from \(baseTest.requiredPasses)/\(baseTest.repeatCount) to \(headTest.requiredPasses)/\(headTest.repeatCount)")

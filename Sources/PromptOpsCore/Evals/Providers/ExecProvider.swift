@@ -15,7 +15,7 @@ import Foundation
 ///   Relative executables (`./bin/model`, `scripts/run.py`) resolve against it; bare names
 ///   (`python3`) are looked up on `PATH`.
 ///
-/// The answer is standard output, with trailing line breaks removed. A non-zero exit, a death
+/// The answer is standard output trimmed at both ends, without ANSI escape sequences. A non-zero exit, a death
 /// by signal, a timeout, or an empty standard output with something on standard error is a
 /// `ProviderError` carrying (the end of) standard error.
 struct ExecProvider: EvalProvider {
@@ -84,8 +84,9 @@ struct ExecProvider: EvalProvider {
         providerID: id,
         message: "exited with status \(status)" + (stderr.isEmpty ? " and no stderr" : ". stderr: \(stderr)"))
     case .exited:
-      var output = String(decoding: outcome.stdout, as: UTF8.self)
-      while output.hasSuffix("\n") || output.hasSuffix("\r") { output.removeLast() }
+      // promptfoo's `scriptCompletion.ts`: `stripText(stdout.trim())`, white space trimmed at
+      // both ends (JavaScript's `trim`), then ANSI escape sequences removed.
+      let output = Self.strippingANSI(JavaScriptText.trim(String(decoding: outcome.stdout, as: UTF8.self)))
       if output.isEmpty && !stderr.isEmpty {
         throw ProviderError(providerID: id, message: "printed nothing on stdout. stderr: \(stderr)")
       }
@@ -113,6 +114,38 @@ struct ExecProvider: EvalProvider {
         }
       }
     }
+  }
+
+  /// `/\x1b(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])/g` removed, as promptfoo's `stripText` does.
+  static func strippingANSI(_ text: String) -> String {
+    guard text.unicodeScalars.contains("\u{1B}") else { return text }
+    let scalars = Array(text.unicodeScalars)
+    var out = String.UnicodeScalarView()
+    var i = 0
+    while i < scalars.count {
+      guard scalars[i] == "\u{1B}", i + 1 < scalars.count else {
+        out.append(scalars[i])
+        i += 1
+        continue
+      }
+      let next = scalars[i + 1].value
+      if next == 0x5B {  // CSI: parameters 0x30–0x3F, intermediates 0x20–0x2F, a final 0x40–0x7E
+        var j = i + 2
+        while j < scalars.count, (0x30...0x3F).contains(scalars[j].value) { j += 1 }
+        while j < scalars.count, (0x20...0x2F).contains(scalars[j].value) { j += 1 }
+        if j < scalars.count, (0x40...0x7E).contains(scalars[j].value) {
+          i = j + 1
+          continue
+        }
+      }
+      if (0x40...0x5A).contains(next) || (0x5C...0x5F).contains(next) {
+        i += 2
+        continue
+      }
+      out.append(scalars[i])
+      i += 1
+    }
+    return String(out)
   }
 
   /// The last 2000 characters of standard error, trimmed: enough to see why, bounded in reports.
