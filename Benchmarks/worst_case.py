@@ -160,11 +160,26 @@ def cases() -> list[tuple[str, str, Path, list[str]]]:
     return made
 
 
+def make_big(repo: Path) -> None:
+    """The 100 MB case: two million lines, one of them replaced by a constraint line."""
+    global WORK
+    WORK = repo.parent
+    lines = [" ".join(random.Random(i).choice("alpha beta gamma must never order".split()) for _ in range(12)) + f" {i}"
+             for i in range(2_000_000)]
+    old = "\n".join(lines) + "\n"
+    lines[1_000_000] = "You must never answer."
+    make_repo(repo.name, old, "\n".join(lines) + "\n", new_version="1.0.1")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--bin", default=os.environ.get("PROMPTOPS_BIN", str(ROOT / ".build" / "release" / "promptops")))
+    parser.add_argument("--make-big", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.make_big:
+        make_big(Path(options.make_big))
+        return 0
     if not os.access(options.bin, os.X_OK):
         print(f"worst_case.py: no promptops binary at {options.bin}; build it with "
               "`swift build -c release --static-swift-stdlib` or pass --bin", file=sys.stderr)
@@ -183,14 +198,12 @@ def main() -> int:
                         f"{'' if verdict_ok else ' (wrong verdict)'} | {'met' if bound_ok else 'MISSED'} |")
             print(rows[-1], file=sys.stderr)
 
-    # A 100 MB prompt with a one-line edit: memory a few times the file.
-    big_lines = [" ".join(random.Random(i).choice("alpha beta gamma must never order".split()) for _ in range(12)) + f" {i}"
-                 for i in range(2_000_000)]
-    big_old = "\n".join(big_lines) + "\n"
-    big_lines[1_000_000] = "You must never answer."
-    big_new = "\n".join(big_lines) + "\n"
-    size = len(big_old.encode())
-    repo = make_repo("hundred-megabytes", big_old, big_new, new_version="1.0.1")
+    # A 100 MB prompt with a one-line edit: memory a few times the file. Made by a child
+    # process: a child's peak memory, as the kernel counts it, starts from what it was forked
+    # from, so this process must never hold the 100 MB itself.
+    repo = WORK / "hundred-megabytes"
+    subprocess.run([sys.executable, __file__, "--make-big", str(repo)], check=True)
+    size = (repo / "prompts" / "p" / "prompt.txt").stat().st_size
     seconds, rss, status, output = measure(options.bin, ["check", "--staged"], repo, 1)
     ratio = rss * 1024 / size
     bound_ok = ratio <= 4

@@ -18,7 +18,7 @@ struct EvalPromptConstructionTests {
   }
 
   /// `src/util/templates.ts`: Nunjucks with autoescape off.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func nunjucksTagsAndFiltersAreRendered() async throws {
     let repo = try repository(
       text: """
@@ -41,7 +41,7 @@ struct EvalPromptConstructionTests {
     #expect(result.stdout.contains("PASS a 1.0.0: pass rate 100% (2/2)"), "\(result.stdout)")
   }
 
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func aTemplateConstructPromptopsDoesNotRenderIsAnErrorAtItsLine() async throws {
     let repo = try repository(
       text: "Hello {{ name }}.\n{% macro x() %}m{% endmacro %}\n",
@@ -54,7 +54,7 @@ struct EvalPromptConstructionTests {
 
   /// A suite beside a prompt that names another prompt file must not grade the prompt's own text
   /// in its place; naming both evaluates both (`src/prompts/index.ts`, `readPrompts`).
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func aSuiteWhosePromptsLeaveOutThePromptUnderChangeIsAnError() async throws {
     let suite = """
       prompts: [file://prompt_fr.txt]
@@ -81,7 +81,7 @@ struct EvalPromptConstructionTests {
 
   /// Every named prompt counts in the pass rate, so a change that adds one beside the prompt
   /// under change (passing where that one fails) is weakening.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func addingAPromptBesideTheOneUnderChangeIsWeakening() async throws {
     let tests = "providers: [echo]\ntests:\n  - vars: {name: Ada}\n    assert: [{type: contains, value: Hello}]\n"
     let repo = try repository(text: "Hello {{name}}\n", suite: "prompts: [file://prompt.txt]\n" + tests)
@@ -97,7 +97,7 @@ struct EvalPromptConstructionTests {
   }
 
   /// `src/prompts/processors/text.ts`: a `.txt` file splits on `---` lines and each prompt is trimmed.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func aTextFileSplitsOnDashLinesAndEachPromptIsTrimmed() async throws {
     let repo = try repository(
       text: "\n  Hello {{name}}.\n\n---\nHi {{name}}!\n",
@@ -116,7 +116,7 @@ struct EvalPromptConstructionTests {
 
   /// `src/prompts/processors/json.ts` and `renderPrompt`: a JSON prompt has its strings rendered
   /// and is sent as `JSON.stringify(…, null, 2)`; a chat provider reads it as messages.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func aChatPromptFileIsRenderedAsJSON() async throws {
     let repo = try repository(
       text: "Hello {{name}}\n",
@@ -141,7 +141,7 @@ struct EvalPromptConstructionTests {
   }
 
   /// `scriptCompletion.ts`: the answer of an `exec:` provider is `stdout.trim()`.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func execOutputIsTrimmedAtBothEnds() async throws {
     let repo = try repository(
       text: "Say {{word}}\n",
@@ -154,7 +154,7 @@ struct EvalPromptConstructionTests {
   /// `renderPrompt`: a `file://` var is read (a text trimmed, YAML as JSON text) relative to the
   /// suite, and `generateVarCombinations`: a list var makes one test per value. The files are eval
   /// inputs: changing one re-runs the prompt.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func fileVarsAreReadListVarsExpandAndVarFilesAreInputs() async throws {
     let repo = try repository(
       text: "{{ doc }} | {{ meta }} | {{ who }}\n",
@@ -179,7 +179,7 @@ struct EvalPromptConstructionTests {
   }
 
   /// `src/evaluator.ts`: `activeProvider = test.provider ?? provider`, for each suite provider.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func aTestsOwnProviderAnswersThatTest() async throws {
     let repo = try repository(
       text: "Say {{word}}\n",
@@ -200,7 +200,7 @@ struct EvalPromptConstructionTests {
   }
 
   /// `buildScenarioTests` in `src/evaluator.ts`: each config entry with each scenario test.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func scenariosRunEveryConfigWithEveryTest() async throws {
     let repo = try repository(
       text: "{{ greeting }} {{ name }}\n",
@@ -224,7 +224,7 @@ struct EvalPromptConstructionTests {
 
   /// `assertionFromString` in `src/csv.ts`: a bare type, a threshold in parentheses, and the value
   /// kept as written after the colon.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func csvShorthandIsReadAsPromptfooReadsIt() async throws {
     let repo = try repository(
       text: "{{ body }}\n",
