@@ -82,14 +82,15 @@ extension PromptOps.Eval {
       for plan in run.plans {
         for warning in plan.warnings { printError("\(warning.file):\(warning.line): warning: \(warning.message)") }
       }
-      try outputs.write(prompts: run.prompts, document: EvalOutput.promptfooDocument(run), log: { EvalOutput.promptLog(run) })
       printVerdicts(run.prompts)
+      let written = outputs.write(prompts: run.prompts, document: EvalOutput.promptfooDocument(run), log: { EvalOutput.promptLog(run) })
       let stats = run.statistics
       let rejected = stats.cacheRejected == 0 ? "" : ", \(stats.cacheRejected) cache entr\(stats.cacheRejected == 1 ? "y" : "ies") rejected"
       print(
         "\(stats.providerCalls) provider call\(stats.providerCalls == 1 ? "" : "s"), \(stats.cacheHits) cached\(rejected)"
           + (run.shard.map { " (shard \($0))" } ?? ""))
       if !run.prompts.allSatisfy(\.passed) { throw ExitCode(1) }
+      if !written { throw ExitCode(2) }
     }
   }
 
@@ -138,9 +139,10 @@ extension PromptOps.Eval {
         }
         return (merged.prompts, merged.document)
       }
-      try outputs.write(prompts: prompts, document: document, log: { nil })
       printVerdicts(prompts)
+      let written = outputs.write(prompts: prompts, document: document, log: { nil })
       if !prompts.allSatisfy(\.passed) { throw ExitCode(1) }
+      if !written { throw ExitCode(2) }
     }
   }
 }
@@ -157,19 +159,16 @@ struct EvalOutputOptions: ParsableArguments {
   var log: String?
 
   /// Writes the files asked for; each is rendered only when asked for.
-  func write(prompts: [PromptEvalResult], document: @autoclosure () -> JSONValue, log logText: () -> String?) throws {
+  /// Writes every file asked for; false when one could not be written (after saying why). The
+  /// verdicts are printed before, so a file that fails never hides them.
+  func write(prompts: [PromptEvalResult], document: @autoclosure () -> JSONValue, log logText: () -> String?) -> Bool {
     var files: [(String, Data)] = []
     if let output { files.append((output, EvalOutput.render(document()))) }
     if let junit { files.append((junit, Data(EvalOutput.junit(prompts).utf8))) }
     if let log, let logText = logText() { files.append((log, Data(logText.utf8))) }
-    for (path, data) in files {
-      do {
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-      } catch {
-        printError("promptops: error: cannot write \(path): \(error.localizedDescription)")
-        throw ExitCode(2)
-      }
-    }
+    var written = true
+    for (path, data) in files where !writeReportFile(data, to: path) { written = false }
+    return written
   }
 }
 

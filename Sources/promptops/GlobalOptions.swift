@@ -22,8 +22,11 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "Print what was read (changed paths, prompts, blobs) and where the time went to standard error.")
   var verbose = false
 
+  @Flag(help: "Print nothing when no prompt changed and nothing was found (the git hooks' setting).")
+  var quiet = false
+
   /// What the report options ask for, as a plain value.
-  var report: ReportSettings { ReportSettings(format: format, outputs: output, verbose: verbose) }
+  var report: ReportSettings { ReportSettings(format: format, outputs: output, verbose: verbose, quiet: quiet) }
 
   func validate() throws { _ = try report.outputTargets() }
 
@@ -35,10 +38,13 @@ struct GlobalOptions: ParsableArguments {
 
 /// The report options of a command, as a plain value: what `finish` needs, whether they came
 /// through ArgumentParser or from the pre-commit hook's fixed command line (`HookInvocation`).
-struct ReportSettings {
+struct ReportSettings: Equatable {
   var format: ReportFormat = .text
   var outputs: [String] = []
   var verbose = false
+  /// Nothing on standard output when no prompt changed and nothing was found: a hook that
+  /// printed "passed: 0 prompts checked" on every commit would be noise.
+  var quiet = false
 
   /// The files `--output` names, with their formats.
   func outputTargets() throws -> [(format: ReportFormat, path: String)] {
@@ -99,26 +105,42 @@ func finish(_ report: GateReport, options: GlobalOptions) throws {
   try finish(report, settings: options.report)
 }
 
+/// The verdict is printed first: a report file that cannot be written is an error of its own
+/// (exit 2 when the gate passed), never a reason to lose what the gate found.
 func finish(_ report: GateReport, settings options: ReportSettings) throws {
-  for (format, path) in try options.outputTargets() {
-    do {
-      try Data(format.reporter().render(report).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      printError("promptops: error: cannot write \(path): \(error.localizedDescription)")
-      throw ExitCode(2)
-    }
+  if !(options.quiet && report.prompts.isEmpty && report.findings.isEmpty) {
+    let output = options.format.reporter(colors: options.useColors).render(report)
+    FileHandle.standardOutput.write(Data(output.utf8))
+  }
+  var unwritten = false
+  for (format, path) in try options.outputTargets() where !writeReportFile(Data(format.reporter().render(report).utf8), to: path) {
+    unwritten = true
   }
   if options.format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
     appendStepSummary(MarkdownReporter().render(report), to: summary)
   }
-  let output = options.format.reporter(colors: options.useColors).render(report)
-  FileHandle.standardOutput.write(Data(output.utf8))
   if options.verbose {
     let stats = report.statistics
     printError("promptops: \(stats.changedPaths) changed paths, \(stats.promptsRead) prompts read, \(stats.blobsRead) blobs read")
     printError("promptops: " + stats.phases.map { "\($0.name) \($0.milliseconds) ms" }.joined(separator: ", "))
   }
   if !report.passed { throw ExitCode(1) }
+  if unwritten { throw ExitCode(2) }
+}
+
+/// Writes a report file whole (a temporary file renamed into place), creating its folder;
+/// false, after saying why on standard error, when it cannot.
+func writeReportFile(_ data: Data, to path: String) -> Bool {
+  let url = URL(fileURLWithPath: path)
+  do {
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try data.write(to: url, options: .atomic)
+    return true
+  } catch {
+    let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    printError("promptops: error: cannot write \(path): \(reason)")
+    return false
+  }
 }
 
 /// Appends to the GitHub step summary file; a summary that cannot be written is a warning, not

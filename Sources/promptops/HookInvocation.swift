@@ -10,7 +10,19 @@ import PromptOpsCore
 /// paths to the same output and exit status); every other command line, `--help` included, goes
 /// through ArgumentParser.
 enum HookInvocation {
-  /// The comparison a hook command line asks for; nil for any other command line.
+  /// What a hook command line asks for: its comparison and report settings (`--quiet` at the end
+  /// is the only report option a hook line may carry); nil for any other command line.
+  static func invocation(for arguments: [String]) -> (comparison: Comparison, settings: ReportSettings)? {
+    var line = arguments
+    var settings = ReportSettings()
+    if line.count > 1 && line.last == "--quiet" {
+      line.removeLast()
+      settings.quiet = true
+    }
+    return comparison(for: line).map { ($0, settings) }
+  }
+
+  /// The comparison of a hook command line without report options; nil for any other line.
   static func comparison(for arguments: [String]) -> Comparison? {
     switch arguments {
     // pre-commit (`Check.run` lets the commit in progress decide whether it amends); the
@@ -36,9 +48,9 @@ enum HookInvocation {
 
   /// Runs a recognised hook command line as `Check` would, and exits; returns otherwise.
   static func runIfRecognised(_ arguments: [String]) {
-    guard let comparison = comparison(for: arguments) else { return }
+    guard let (comparison, settings) = invocation(for: arguments) else { return }
     do {
-      try PromptOps.Check.run(comparison, directory: nil, settings: ReportSettings())
+      try PromptOps.Check.run(comparison, directory: nil, settings: settings)
     } catch {
       PromptOps.exit(withError: error)
     }

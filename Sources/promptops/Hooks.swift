@@ -36,8 +36,7 @@ extension PromptOps {
       }
 
       func run() throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).path
-        let absolute = binary.hasPrefix("/") ? binary : (Bundle.main.executablePath ?? binary)
+        let absolute = try Self.runningBinary()
         let outcomes = try evaluating {
           let installer = HookInstaller(repository: try options.openRepository())
           var kinds: [HookScripts.Kind] = [.preCommit]
@@ -52,6 +51,22 @@ extension PromptOps {
           case .replacedForeign(let path): print("replaced \(path)")
           }
         }
+      }
+
+      /// The absolute path of this program, which the hooks fall back to when promptops is not on
+      /// the PATH a commit runs with. Asked of the system (`/proc/self/exe`), not derived from
+      /// `argv[0]`: a program found on PATH is started as plain `promptops`, which names no folder.
+      static func runningBinary() throws -> String {
+        if let path = Bundle.main.executablePath, path.hasPrefix("/") {
+          return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        }
+        let named = CommandLine.arguments[0]
+        if named.contains("/") { return URL(fileURLWithPath: named).standardizedFileURL.path }
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") where folder.hasPrefix("/") {
+          let candidate = folder + "/" + named
+          if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw PromptOpsError.io(path: named, message: "cannot tell where this promptops is installed; run it by its full path to install the hooks")
       }
     }
 

@@ -110,8 +110,13 @@ struct CommandLineTests {
     #expect(result.stdout.contains("\n-Hello {{name}}.\n"))
     #expect(result.stdout.contains("\n+Hello {{customer}}.\n"))
     #expect(result.stdout.contains("\n Answer briefly.\n"))
-    let unchanged = try repo.promptops("diff", "zzz")
-    #expect(unchanged.stdout.contains("no changes"))
+    let unknown = try repo.promptops("diff", "zzz")
+    #expect(unknown.status == 2, "an unknown id is an error, not 'no changes'")
+    #expect(unknown.stderr.contains("no prompt with id 'zzz'"), "\(unknown.stderr)")
+    try repo.git("reset", "-q", "--hard")
+    let unchanged = try repo.promptops("diff", "a")
+    #expect(unchanged.status == 0)
+    #expect(unchanged.stdout.contains("a: no changes"))
   }
 
   /// The README's rules table is the one `promptops rules --markdown` prints.

@@ -43,6 +43,41 @@ struct HooksInstallTests {
     #expect(try repo.promptops("hooks", "install").stdout.contains("updated"))
   }
 
+  /// Installed by a promptops found on PATH (started as plain `promptops`), the hook remembers
+  /// where that program is, not a `promptops` in the repository's folder.
+  @Test func aHookInstalledFromPATHRemembersTheRealBinary() throws {
+    let repo = try TempRepo.withPrompt()
+    let folder = URL(fileURLWithPath: try promptopsBinary()).deletingLastPathComponent().path
+    var environment = repo.environment
+    environment["PATH"] = folder + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+    let install = try runProcess("/bin/sh", ["-c", "promptops hooks install"], in: repo.path, environment: environment)
+    #expect(install.status == 0, "\(install.stderr)")
+    let hook = try String(contentsOfFile: repo.path + "/.git/hooks/pre-commit", encoding: .utf8)
+    #expect(!hook.contains(repo.path + "/promptops"), "the hook falls back to a promptops in the repository")
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.stage()
+    // A commit from an environment without promptops on PATH still runs the check.
+    let refused = try git(repo, ["commit", "-q", "-m", "unbumped"])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("error[version-not-bumped]"), "\(refused.stderr)")
+  }
+
+  /// A commit that touches no prompt is not told about prompts: the hook says nothing.
+  @Test func aCommitWithoutPromptsIsQuiet() throws {
+    let repo = try TempRepo.withPrompt()
+    #expect(try repo.promptops("hooks", "install").status == 0)
+    try repo.write("README.md", "docs\n")
+    try repo.stage()
+    let commit = try git(repo, ["commit", "-q", "-m", "docs only"])
+    #expect(commit.status == 0, "\(commit.stderr)")
+    #expect(commit.stdout.isEmpty && commit.stderr.isEmpty, "\(commit.stdout)\(commit.stderr)")
+    // A prompt change is still reported.
+    try repo.write("prompts/a/prompt.txt", edited)
+    try repo.stage()
+    let refused = try git(repo, ["commit", "-q", "-m", "unbumped"])
+    #expect(refused.stderr.contains("error[version-not-bumped]"))
+  }
+
   @Test func coreHooksPathIsRespected() throws {
     let repo = try TempRepo.withPrompt()
     try repo.git("config", "core.hooksPath", ".githooks")

@@ -36,13 +36,16 @@ struct PromotionApprovalTests {
     #expect(refused.stdout.contains("approval") || refused.stderr.contains("approval"), "\(refused.stdout)\(refused.stderr)")
     #expect(!FileManager.default.fileExists(atPath: repo.path + "/promptops.lock"))
 
-    // A record signed by a key the allowed signers file does not list does not count.
+    // A record signed by a key the allowed signers file does not list would not count:
+    // approve refuses to write it (the gate's own refusal of such records is tested with
+    // records signed by hand, in ApprovalGateTests).
     let mallory = repo.root + "/mallory"
     _ = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-f", mallory], in: repo.root, environment: repo.environment)
     let forged = try repo.promptops(
       "approve", "a", "--env", "prod", "--role", "owner", "--key", mallory, "--reviewer", "alice@example.com")
-    #expect(forged.status == 0, "\(forged.stderr)")
-    try repo.commit("an approval signed by an untrusted key")
+    #expect(forged.status == 64, "\(forged.stdout)\(forged.stderr)")
+    #expect(forged.stderr.contains("would not verify"), "\(forged.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: repo.path + "/approvals/a/1.0.0-prod-alice@example.com.yml"))
     let stillRefused = try repo.promptops("promote", "a", "--env", "prod")
     #expect(stillRefused.status == 1, "\(stillRefused.stdout)\(stillRefused.stderr)")
 

@@ -64,6 +64,30 @@ struct ReportFormatTests {
     #expect(parsed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(try ruleCount(in: repo)) a/version-not-bumped")
   }
 
+  /// CI asks for reports under a folder that does not exist yet: it is made. A file that cannot
+  /// be written at all is an error of its own, after the verdict is printed.
+  @Test func outputFoldersAreMadeAndAnUnwritableFileNeverHidesTheVerdict() throws {
+    let repo = try failingRepository()
+    let nested = repo.root + "/reports/promptops/out.sarif"
+    let made = try repo.promptops("check", "--output", nested)
+    #expect(made.status == 1, "\(made.stderr)")
+    #expect(FileManager.default.fileExists(atPath: nested))
+
+    try "a file, not a folder".write(toFile: repo.root + "/blocked", atomically: true, encoding: .utf8)
+    let blocked = try repo.promptops("check", "--output", repo.root + "/blocked/out.xml")
+    #expect(blocked.status == 1, "the gate's own verdict (1) stands: \(blocked.stderr)")
+    #expect(blocked.stdout.contains("error[version-not-bumped]"), "the verdict is printed: \(blocked.stdout)")
+    #expect(blocked.stderr.contains("cannot write \(repo.root)/blocked/out.xml"), "\(blocked.stderr)")
+    #expect(!blocked.stderr.contains("NSCocoaErrorDomain"), "\(blocked.stderr)")
+
+    // A passing check with a file it cannot write exits 2: CI needs the file.
+    try repo.writePrompt("a", text: "Hello {{name}}.\nAnswer briefly, please.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.stage()
+    let passing = try repo.promptops("check", "--output", repo.root + "/blocked/out.xml")
+    #expect(passing.status == 2, "\(passing.stdout)\(passing.stderr)")
+    #expect(passing.stdout.contains("passed"), "\(passing.stdout)")
+  }
+
   /// A megabyte-long constraint line that a change removed is quoted in part, saying so, in
   /// every format: a report is read in a terminal or a CI log.
   @Test(arguments: ["text", "json", "sarif", "junit", "github", "markdown"])

@@ -133,11 +133,15 @@ struct SchemaTests {
   @Test func theApprovalSchemaAcceptsSignedRecordsAndRejectsBrokenOnes() throws {
     let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed to sign approvals")
     let repo = try TempRepo("schemaApproval")
-    try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
-    try repo.commit("add a")
     let key = repo.root + "/alice-key"
     let keygen = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-f", key], in: repo.root, environment: repo.environment)
     try #require(keygen.status == 0, "\(keygen.stderr)")
+    // approve writes only records that will verify: the key is listed for alice.
+    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+    try repo.write(".promptops/allowed_signers", "alice@example.com \(publicKey)\n")
+    try repo.write(".promptops.yml", "version: 1\napprovals:\n  allowed_signers: .promptops/allowed_signers\n")
+    try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.commit("add a")
     let approve = try repo.promptops(
       "approve", "a", "--env", "prod", "--role", "owner", "--key", key, "--reviewer", "alice@example.com", "--note", "ok",
       "--check", "evals_passed")

@@ -19,18 +19,19 @@ struct HookInvocationTests {
     ["check", "--base", "HEAD~3", "--head", "feature"],
     ["check", "--base", "main", "--head", "refs/heads/topic"],
     ["check", "--all", "--head", "0123abc"],
+    ["check", "--staged", "--quiet"],
+    ["check", "--quiet"],
+    ["check", "--base", "origin/main", "--quiet"],
   ]
 
   @Test(arguments: hookLines)
   func aHookLineMeansWhatCheckParsesItTo(_ line: [String]) throws {
-    let shortcut = try #require(HookInvocation.comparison(for: line), "\(line) should be recognised")
+    let shortcut = try #require(HookInvocation.invocation(for: line), "\(line) should be recognised")
     let parsed = try PromptOps.Check.parse(Array(line.dropFirst()))
-    #expect(shortcut == (try parsed.comparison))
-    // The shortcut reports with default settings; the line must leave every report option unset.
+    #expect(shortcut.comparison == (try parsed.comparison))
+    // The shortcut's report settings are the ones ArgumentParser reads from the same line.
     #expect(parsed.options.directory == nil)
-    #expect(parsed.options.report.format == ReportSettings().format)
-    #expect(parsed.options.report.outputs.isEmpty)
-    #expect(!parsed.options.report.verbose)
+    #expect(shortcut.settings == parsed.options.report)
   }
 
   static let otherLines: [[String]] = [
@@ -53,10 +54,12 @@ struct HookInvocationTests {
     ["check", "--staged", "--base", "main"],
     ["gate", "--base", "main"],
     ["eval"],
+    ["check", "--quiet", "--staged"],
+    ["--quiet"],
   ]
 
   @Test(arguments: otherLines)
   func everyOtherLineIsLeftToArgumentParser(_ line: [String]) {
-    #expect(HookInvocation.comparison(for: line) == nil)
+    #expect(HookInvocation.invocation(for: line) == nil)
   }
 }

@@ -124,11 +124,16 @@ final class ApprovalFixture {
 
   /// A record of a's current text at 1.1.0 signed with `email`'s key by ssh-keygen, dated
   /// `reviewedAt` (as a reviewer whose clock was off would date it), written to its usual path.
-  func writeSignedRecord(_ email: String, decision: ApprovalRecord.Decision, reviewedAt: Date, notes: String = "") throws {
+  /// `promptops approve` refuses to write a record the gate would refuse; this is how the tests
+  /// make the records a careless or hostile reviewer could still commit.
+  func writeSignedRecord(
+    _ email: String, decision: ApprovalRecord.Decision = .approved, reviewedAt: Date = Date(), notes: String = "",
+    role: String = "prompt-owner"
+  ) throws {
     let key = try #require(reviewers[email])
     var record = ApprovalRecord(
       promptID: "a", version: "1.1.0", sha256: try sha256OfFile(repo.path + "/prompts/a/prompt.txt"), environment: "merge",
-      reviewer: email, role: "prompt-owner", decision: decision, reviewedAt: reviewedAt, notes: notes)
+      reviewer: email, role: role, decision: decision, reviewedAt: reviewedAt, notes: notes)
     let signed = try runProcess(
       try sshKeygen(), ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", key.privateKey], in: keys, environment: repo.environment,
       input: String(decoding: record.canonicalBytes, as: UTF8.self))

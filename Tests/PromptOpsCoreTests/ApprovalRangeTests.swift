@@ -15,7 +15,7 @@ struct ApprovalRangeTests {
     try fixture.makeKey("bob@example.com")
     try fixture.makeKey("carol@example.com")
     try fixture.setUp(signers: [fixture.signerLine("alice@example.com"), fixture.signerLine("bob@example.com")])
-    try #require(try fixture.approve("carol@example.com", ["--decision", "rejected", "--note", "Untrusted."]).status == 0)
+    try fixture.writeSignedRecord("carol@example.com", decision: .rejected, notes: "Untrusted.")
     try fixture.repo.commit("carol, whose key is not trusted, rejects")
     try #require(try fixture.approve("bob@example.com", ["--decision", "changes-requested", "--note", "Too terse."]).status == 0)
     try fixture.repo.commit("bob requests changes")

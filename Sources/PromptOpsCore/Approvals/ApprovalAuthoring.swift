@@ -63,8 +63,10 @@ public struct ApprovalAuthoring {
       throw PromptOpsError.usage("there is no commit to approve yet; commit the prompt first (or pass --staged for the index)")
     }
     let analyzer = Analyzer(repository: repository)
-    // Records go where the committed configuration says the gate will look for them.
-    let configuration = try GateContext.load(from: try repository.headCommit().map { .commit($0) } ?? .empty, in: repository).configuration
+    // Records go where the committed configuration says the gate will look for them, and must
+    // verify against the keys and reviewers it names.
+    let context = try GateContext.load(from: try repository.headCommit().map { .commit($0) } ?? .empty, in: repository)
+    let configuration = context.configuration
     let place = request.staged ? "the index" : "HEAD"
     guard let prompt = try analyzer.prompt(withID: request.promptID, in: snapshot, configuration: configuration) else {
       throw PromptOpsError.promptNotFound(id: request.promptID, detail: "at \(place)")
@@ -107,8 +109,29 @@ public struct ApprovalAuthoring {
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     let signer = try ApprovalSigner.resolve(key: request.key, gitSigningKey: try repository.configString("user.signingkey"), temporaryFolder: scratch)
     let signed = try signer.sign(unsigned)
+    try Self.requireVerifiable(signed, repository: repository, trust: try context.approvalTrust(in: repository), now: now)
     try AtomicFile.write(Data(signed.yaml.utf8), to: absolute, replacing: request.replace)
     return Outcome(record: signed, path: relative)
+  }
+
+  /// A record the gate would refuse is not written: one that blocked the gate beside a valid
+  /// approval, or that nobody noticed did not count, helps no one. Its signature must verify
+  /// against the allowed signers of HEAD's configuration, for the reviewer it names, and the
+  /// reviewer must hold the role in `approvals.reviewers` (when the policy lists reviewers).
+  static func requireVerifiable(_ record: ApprovalRecord, repository: Repository, trust: ApprovalTrust, now: Date) throws {
+    let verifier = ApprovalVerifier(repository: repository, trust: trust, records: .empty, now: now)
+    if case .failure(let problem) = verifier.checkSignature(record) {
+      throw PromptOpsError.usage(
+        "the record would not verify, so it was not written: \(problem.description); the gate reads "
+          + "`approvals.allowed_signers` as HEAD's .promptops.yml names it: list this key there for \(record.reviewer) "
+          + "(namespaces=\"\(ApprovalRecord.signatureNamespace)\"), or sign with a key that is listed (--key)")
+    }
+    if let roles = trust.policy.roles(of: record.reviewer), !roles.contains(record.role) {
+      throw PromptOpsError.usage(
+        roles.isEmpty
+          ? "\(record.reviewer) is not among `approvals.reviewers`, so the approval would not count; it was not written"
+          : "\(record.reviewer) may approve as \(roles.joined(separator: ", ")), not as '\(record.role)'; it was not written")
+    }
   }
 
   static func isPlainName(_ text: String) -> Bool {

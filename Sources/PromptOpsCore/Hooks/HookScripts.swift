@@ -81,7 +81,7 @@ public enum HookScripts {
     # Findings go to stderr, where git shows hook output; the exit status decides the commit.
     # exec keeps git the parent of promptops, which reads git's command line for --amend (a word
     # search cannot tell `--amend` from `-m --amend`); where it cannot be read, HEAD is the base.
-    exec "$bin" check --staged >&2
+    exec "$bin" check --staged --quiet >&2
 
     """
 
