@@ -378,7 +378,7 @@ struct EvalCommandTests {
     try repo.write("prompts/b/evalsuite.yml", "providers: [echo]\nplugins:\n  - ./x.yml\ntests:\n  - vars: {text: x}\n    assert: [{type: contains, value: x}]\n")
     _ = try repo.commit("plugins key")
     let (gate, report) = try await repo.gateAsync("--base", "main")
-    let warning = try #require(report.findings("eval-error").first)
+    let warning = try #require(report.findings("eval-suite-warning").first)
     #expect(warning["severity"] as? String == "warning")
     #expect(warning["file"] as? String == "prompts/b/evalsuite.yml")
     #expect(warning["line"] as? Int == 2)

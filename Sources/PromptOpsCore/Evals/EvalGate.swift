@@ -55,7 +55,7 @@ public struct EvalGate {
     let run = try EvalService(repository: repository).evaluateBlocking(toRun, planner: planner, configuration: configuration, commit: commit, options: options)
     timer.mark("evals: run")
     for plan in run.plans {
-      for warning in plan.warnings { add(.evalError, plan.promptID, warning.file, warning.line, warning.message, severity: .warning) }
+      for warning in plan.warnings { add(.evalSuiteWarning, plan.promptID, warning.file, warning.line, warning.message) }
     }
     for result in run.prompts {
       let plan = run.plans.first { $0.promptID == result.id }

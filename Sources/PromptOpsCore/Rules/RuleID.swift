@@ -16,6 +16,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
   case evalMissing = "eval-missing"
   case evalError = "eval-error"
   case evalWeakened = "eval-weakened"
+  case evalSuiteWarning = "eval-suite-warning"
   case approvalMissing = "approval-missing"
   case approvalStale = "approval-stale"
   case approvalSignature = "approval-signature"
@@ -143,6 +144,15 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
           + "is the base commit's.",
         fix: "Restore what the message names, or land the suite change on its own with a "
           + "reviewer's approval before the prompt change.")
+    case .evalSuiteWarning:
+      return RuleInfo(
+        defaultSeverity: .warning,
+        summary: "An eval suite holds a key promptops does not act on, or evaluates more than the changed prompt",
+        rationale: "A key that has no effect (a promptfoo option promptops does not read, a typo) "
+          + "would let a suite look stricter than it is; a suite that names other prompts counts them "
+          + "in the changed prompt's pass rate.",
+        fix: "Remove or correct the key (the message lists the keys that are read), or name only the "
+          + "changed prompt in `prompts`.")
     case .approvalMissing:
       return RuleInfo(
         defaultSeverity: .error,
