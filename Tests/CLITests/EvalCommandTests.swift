@@ -256,6 +256,41 @@ struct EvalCommandTests {
     let record = try #require(try notes(repo).first { $0["prompt"] as? String == "a" })
     #expect(record["passed"] as? Bool == false)
     #expect((record["failed_tests"] as? [String]) == ["greets"])
+    // What failed, in the message: the check, what it expected, how the answer began.
+    #expect(message.contains("`starts-with` expected \"Hello Zed\""), "\(message)")
+    #expect(message.contains("the answer began \"Hi Zed."), "\(message)")
+  }
+
+  /// Every report format carries each evaluated prompt's pass rate, score and thresholds, and
+  /// on a failure the test, the assertion, the expected value and the start of the answer.
+  @Test func reportsCarryEvalResults() async throws {
+    let repo = try Self.repository()
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.writePrompt("a", text: "Hi {{input}}.\nBe polite.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"])
+    try repo.writePrompt("b", text: "Summarise briefly: {{text}}\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    _ = try repo.commit("reword a and b")
+    let (_, report) = try await repo.gateAsync("--base", "main")
+    let evals = try #require(report.raw["evals"] as? [[String: Any]], "\(report.raw.keys)")
+    let a = try #require(evals.first { $0["id"] as? String == "a" })
+    #expect(a["passed"] as? Bool == false)
+    #expect(a["tests"] as? Int == 3 && a["tests_passed"] as? Int == 2, "\(a)")
+    #expect(a["min_pass_rate"] as? Double == 1 && a["min_score"] as? Double == 0.9, "\(a)")
+    let failure = try #require(((a["failures"] as? [[String: Any]])?.first?["failure"]) as? [String: Any])
+    #expect(failure["assertion"] as? String == "starts-with")
+    #expect(failure["expected"] as? String == "Hello Zed")
+    #expect((failure["answer"] as? String)?.hasPrefix("Hi Zed.") == true)
+    let b = try #require(evals.first { $0["id"] as? String == "b" })
+    #expect(b["passed"] as? Bool == true && b["pass_rate"] as? Double == 1, "\(b)")
+
+    for (format, expected) in [
+      ("text", "evals     b  passed: 2/2 tests passed (100%, min 100%), score 1.00 (min 0.00)"),
+      ("markdown", "| `a` | 2/3 | 67% (100%) | 0.67 (0.90) | ❌ failed |"),
+      ("junit", "<testcase classname=\"promptops.evals\" name=\"a\">"),
+      ("sarif", "\"summary\" : \"2/3 tests passed (67%, min 100%), score 0.67 (min 0.90)\""),
+    ] {
+      let rendered = try await repo.promptopsAsync("gate", "--base", "main", "--format", format)
+      #expect(rendered.stdout.contains(expected), "\(format): \(rendered.stdout.suffix(1500))")
+    }
   }
 
   @Test func aProviderThatFailsMakesTheGateFailWithEvalError() async throws {

@@ -5,6 +5,8 @@ public struct GateReport: Sendable {
   public let prompts: [PromptSummary]
   public let findings: [Finding]
   public let statistics: Statistics
+  /// Each prompt the run evaluated, with its pass rate and score against its thresholds.
+  public var evals: [EvalSummary] = []
 
   /// Passing means no finding at error severity; warnings and notes never fail the gate.
   public var passed: Bool { !findings.contains { $0.severity == .error } }
@@ -88,5 +90,54 @@ public struct PromptSummary: Codable, Sendable, Equatable {
     try container.encode(requiredBump, forKey: .requiredBump)
     try container.encode(sha256, forKey: .sha256)
     try container.encodeIfPresent(oldSha256, forKey: .oldSha256)
+  }
+}
+
+/// How one evaluated prompt did, as every report format shows it: pass rate and score against
+/// the thresholds, and for the tests that failed, what failed.
+public struct EvalSummary: Sendable, Codable, Equatable {
+  public let id: String
+  public let version: String?
+  public let passed: Bool
+  public let passRate: Double
+  public let score: Double
+  public let minPassRate: Double
+  public let minScore: Double
+  public let tests: Int
+  public let testsPassed: Int
+  /// Why the evals could not run, when they could not (the first few).
+  public let errors: [String]
+  /// The first failing tests (at most five), where they are written and what failed.
+  public let failures: [FailedTest]
+
+  public struct FailedTest: Sendable, Codable, Equatable {
+    public let name: String
+    public let file: String?
+    public let line: Int?
+    public let failure: AssertionFailure?
+  }
+
+  /// "3/4 tests passed (75%, min 100%), score 0.80 (min 0.90)".
+  public var line: String {
+    func percent(_ value: Double) -> String { String(format: "%.0f%%", value * 100) }
+    return "\(testsPassed)/\(tests) tests passed (\(percent(passRate)), min \(percent(minPassRate))), "
+      + "score \(String(format: "%.2f", score)) (min \(String(format: "%.2f", minScore)))"
+  }
+
+  init(_ result: PromptEvalResult, plan: PromptEvalPlan?) {
+    id = result.id
+    version = result.header.version
+    passed = result.passed
+    passRate = result.passRate
+    score = result.score
+    minPassRate = result.header.thresholds.minPassRate
+    minScore = result.header.thresholds.minScore
+    tests = max(result.header.unitCount, result.units.count)
+    testsPassed = result.units.filter(\.passed).count
+    errors = Array(result.errors.prefix(3)).map { $0.excerpt(limit: 300, what: "error") }
+    failures = result.units.filter { !$0.passed && $0.error == nil }.prefix(5).map { verdict in
+      let test = plan?.units.first { $0.key == verdict.key }?.test
+      return FailedTest(name: verdict.testName, file: test?.file, line: test?.line, failure: verdict.failure)
+    }
   }
 }

@@ -70,13 +70,16 @@ public struct EvalGate {
         let failing = result.failedTests
         // Pointed at the first failing test where its file and line are known (built-in runs),
         // else at the suite.
-        let firstFailing = result.units.first { !$0.passed && $0.error == nil }
-          .flatMap { verdict in plan?.units.first { $0.key == verdict.key } }
+        let failedVerdict = result.units.first { !$0.passed && $0.error == nil }
+        let firstFailing = failedVerdict.flatMap { verdict in plan?.units.first { $0.key == verdict.key } }
+        // What failed first, in the reviewer's words: the check, what it expected, the answer.
+        let why = failedVerdict.flatMap { verdict in verdict.failure.map { "; '\(verdict.testName)': \($0.summary)" } } ?? ""
         add(
           .evalFailed, result.id, firstFailing?.test.file ?? suite, firstFailing?.test.line ?? 1,
           "evals of '\(result.id)' below thresholds: pass rate \(percent(result.passRate)) (min \(percent(result.header.thresholds.minPassRate))), "
             + "score \(String(format: "%.2f", result.score)) (min \(String(format: "%.2f", result.header.thresholds.minScore)))"
-            + (failing.isEmpty ? "" : "; failing: " + failing.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (failing.count > 5 ? " and \(failing.count - 5) more" : "")))
+            + (failing.isEmpty ? "" : "; failing: " + failing.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (failing.count > 5 ? " and \(failing.count - 5) more" : ""))
+            + why)
       }
     }
     return (findings, run)

@@ -36,6 +36,43 @@ public struct UnitVerdict: Sendable, Equatable {
   public var passed: Bool
   public var score: Double
   public var error: String?
+  /// For a failed unit graded here: the first assertion that failed, and what the model said.
+  public var failure: AssertionFailure? = nil
+}
+
+/// Why a test failed, in the words a reviewer needs: which check, what it expected, what the
+/// grader said, and how the answer began.
+public struct AssertionFailure: Sendable, Equatable, Codable {
+  /// The assertion's type as written (`contains`, `not-icontains`, `llm-rubric`…).
+  public var assertion: String
+  /// The expected value, as text (cut).
+  public var expected: String?
+  /// The assertion's own reason (the grader's, for a model-graded one).
+  public var reason: String
+  /// The start of the answer that failed.
+  public var answer: String
+
+  /// One line: "`contains` expected "Alice" (…reason…); the answer began "Hello Zed."".
+  public var summary: String {
+    var text = "`\(assertion)`"
+    if let expected { text += " expected \"\(expected)\"" }
+    if !reason.isEmpty { text += " (\(reason.excerpt(limit: 160, what: "reason")))" }
+    return text + "; the answer began \"\(answer)\""
+  }
+
+  /// The first failing assertion of the first failing run of a unit, if it was graded.
+  static func first(in runs: [RunResult]) -> AssertionFailure? {
+    for run in runs where run.error == nil {
+      guard let grading = run.grading, !grading.pass else { continue }
+      let component = grading.components.first { !$0.pass }
+      return AssertionFailure(
+        assertion: component?.type ?? "threshold",
+        expected: component?.value.map { $0.templateText.excerpt(limit: 120, what: "expected value") },
+        reason: component?.reason ?? grading.reason,
+        answer: run.output.excerpt(limit: 160, what: "answer"))
+    }
+    return nil
+  }
 }
 
 /// A prompt's evaluation: pass rate and average score against its suites' thresholds.
@@ -76,7 +113,8 @@ public struct PromptEvalResult: Sendable, Equatable {
       units: results.map { result in
         UnitVerdict(
           key: result.unit.key, testName: result.unit.test.name + (result.unit.provider.id == "echo" ? "" : " [\(result.unit.provider.label ?? result.unit.provider.id)]"),
-          passed: result.passed, score: result.score, error: result.runs.compactMap(\.error).first)
+          passed: result.passed, score: result.score, error: result.runs.compactMap(\.error).first,
+          failure: result.passed ? nil : AssertionFailure.first(in: result.runs))
       })
   }
 

@@ -12,6 +12,8 @@ public struct JSONReporter: Reporter {
     let prompts: [PromptSummary]
     let findings: [Finding]
     let summary: Summary
+    /// The evaluated prompts (the gate only): pass rate, score, thresholds, what failed.
+    let evals: [EvalSummary]
 
     struct Summary: Encodable {
       let errors: Int
@@ -21,7 +23,7 @@ public struct JSONReporter: Reporter {
     }
 
     func encode(to encoder: Encoder) throws {
-      enum Keys: String, CodingKey { case passed, base, head, prompts, findings, summary }
+      enum Keys: String, CodingKey { case passed, base, head, prompts, findings, summary, evals }
       var container = encoder.container(keyedBy: Keys.self)
       try container.encode(passed, forKey: .passed)
       try container.encode(base, forKey: .base)  // null for the empty tree (first commit)
@@ -29,6 +31,7 @@ public struct JSONReporter: Reporter {
       try container.encode(prompts, forKey: .prompts)
       try container.encode(findings, forKey: .findings)
       try container.encode(summary, forKey: .summary)
+      if !evals.isEmpty { try container.encode(evals, forKey: .evals) }
     }
   }
 
@@ -37,7 +40,8 @@ public struct JSONReporter: Reporter {
       passed: report.passed, base: report.base, head: report.head, prompts: report.prompts, findings: report.findings,
       summary: .init(
         errors: report.count(.error), warnings: report.count(.warning), infos: report.count(.info),
-        statistics: report.statistics))
+        statistics: report.statistics),
+      evals: report.evals)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -26,8 +26,9 @@ public struct JUnitReporter: Reporter {
     var prompts = report.prompts.map(\.id)
     for finding in report.findings where !prompts.contains(finding.prompt) { prompts.append(finding.prompt) }
     let rules = RuleID.allCases
-    let tests = prompts.count * rules.count
+    let tests = prompts.count * rules.count + report.evals.count
     let failures = Set(report.findings.filter { $0.severity == .error }.map { "\($0.prompt)\u{0}\($0.rule)" }).count
+      + report.evals.filter { !$0.passed }.count
     var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     xml += "<testsuites name=\"promptops\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\">\n"
     for prompt in prompts {
@@ -54,6 +55,21 @@ public struct JUnitReporter: Reporter {
           let body = others.map { "\($0.severity.rawValue): \($0.file):\($0.line): \($0.message)" }.joined(separator: "\n")
           xml += "      <system-out>\(Self.escape(body))</system-out>\n"
         }
+        xml += "    </testcase>\n"
+      }
+      xml += "  </testsuite>\n"
+    }
+    if !report.evals.isEmpty {
+      let failed = report.evals.filter { !$0.passed }.count
+      xml += "  <testsuite name=\"evals\" tests=\"\(report.evals.count)\" failures=\"\(failed)\" errors=\"0\" skipped=\"0\">\n"
+      for summary in report.evals {
+        xml += "    <testcase classname=\"promptops.evals\" name=\"\(Self.escape(summary.id))\">\n"
+        if !summary.passed {
+          let body = (summary.errors + summary.failures.map { "\($0.name)" + ($0.failure.map { ": \($0.summary)" } ?? "") })
+            .joined(separator: "\n")
+          xml += "      <failure message=\"\(Self.escape(summary.line))\" type=\"eval-failed\">\(Self.escape(body))</failure>\n"
+        }
+        xml += "      <system-out>\(Self.escape(summary.line))</system-out>\n"
         xml += "    </testcase>\n"
       }
       xml += "  </testsuite>\n"

@@ -27,6 +27,23 @@ public struct MarkdownReporter: Reporter {
       }
       out += "\n"
     }
+    if !report.evals.isEmpty {
+      out += "| evaluated prompt | tests passed | pass rate (min) | score (min) | verdict |\n|---|---|---|---|---|\n"
+      for summary in report.evals {
+        let verdict = !summary.errors.isEmpty ? "❌ could not run" : summary.passed ? "✅ passed" : "❌ failed"
+        out += "| `\(Self.cell(summary.id))` | \(summary.testsPassed)/\(summary.tests) | "
+          + String(format: "%.0f%% (%.0f%%)", summary.passRate * 100, summary.minPassRate * 100) + " | "
+          + String(format: "%.2f (%.2f)", summary.score, summary.minScore) + " | \(verdict) |\n"
+      }
+      out += "\n"
+      for summary in report.evals where !summary.failures.isEmpty {
+        out += "<details><summary>Failing tests of <code>\(Self.cell(summary.id))</code></summary>\n\n"
+        for failed in summary.failures {
+          out += "- **\(Self.cell(failed.name))**" + (failed.failure.map { " — " + Self.cell($0.summary) } ?? "") + "\n"
+        }
+        out += "\n</details>\n\n"
+      }
+    }
     var order: [String] = []
     for finding in report.findings where !order.contains(finding.prompt) { order.append(finding.prompt) }
     for prompt in order {

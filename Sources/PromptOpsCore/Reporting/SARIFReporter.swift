@@ -68,7 +68,16 @@ public struct SARIFReporter: Reporter {
           ],
           "originalUriBaseIds": ["%SRCROOT%": ["description": ["text": "The repository root."]]],
           "results": results,
-          "properties": ["base": report.base as Any, "head": report.head, "passed": report.passed],
+          "properties": [
+            "base": report.base as Any, "head": report.head, "passed": report.passed,
+            "evals": report.evals.map { summary -> [String: Any] in
+              [
+                "id": summary.id, "version": summary.version as Any, "passed": summary.passed, "passRate": summary.passRate,
+                "score": summary.score, "minPassRate": summary.minPassRate, "minScore": summary.minScore,
+                "tests": summary.tests, "testsPassed": summary.testsPassed, "summary": summary.line,
+              ]
+            },
+          ],
         ]
       ],
     ]

@@ -37,6 +37,13 @@ public struct TextReporter: Reporter {
         out += line + "\n"
       }
     }
+    for summary in report.evals {
+      let verdict = !summary.errors.isEmpty ? paint("error", "1;31") : summary.passed ? paint("passed", "1;32") : paint("failed", "1;31")
+      out += "  evals     \(summary.id)  \(verdict): \(summary.line)\n"
+      for failed in summary.failures {
+        out += "    ✗ \(failed.name)" + (failed.failure.map { ": \($0.summary)" } ?? "") + "\n"
+      }
+    }
     let errors = report.count(.error)
     let warnings = report.count(.warning)
     let noun = report.prompts.count == 1 ? "prompt" : "prompts"
