@@ -162,7 +162,7 @@ public final class Analyzer {
       base: sides.base.reportName, head: sides.head.reportName ?? "empty", prompts: prompts, findings: findings,
       statistics: .init(
         changedPaths: changedPaths, promptsRead: changeSet.changes.count, blobsRead: repository.blobsRead,
-        phases: timer.phases))
+        treesRead: repository.treesCompared + repository.treesListed, phases: timer.phases))
   }
 }
 
