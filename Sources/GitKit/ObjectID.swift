@@ -87,9 +87,3 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
   public var description: String { hex }
 }
 
-extension ObjectID: Comparable {
-  /// Byte order (the order of `hex`): ids kept sorted in a file can be searched in place.
-  public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool {
-    (lhs.head.bigEndian, lhs.middle.bigEndian, lhs.tail.bigEndian) < (rhs.head.bigEndian, rhs.middle.bigEndian, rhs.tail.bigEndian)
-  }
-}

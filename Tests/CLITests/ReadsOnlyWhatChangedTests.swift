@@ -88,7 +88,7 @@ struct ReadsOnlyWhatChangedTests {
     #expect(try gateLastCommit().failed == ["p3", "p7"])
 
     // A damaged index is no index: the suites are looked at again, and the verdict is the same.
-    try "promptops-tree-index 1 suite-index evalsuite.yml\nnot a tree id\n".write(
+    try "promptops-tree-index 2 suite-index evalsuite.yml\nnot a tree id\n".write(
       toFile: repo.path + "/.git/promptops/suite-index", atomically: true, encoding: .utf8)
     let rebuilt = try gateLastCommit()
     #expect(rebuilt.failed == ["p3", "p7"])
@@ -99,7 +99,7 @@ struct ReadsOnlyWhatChangedTests {
     let rootTree = try repo.git("rev-parse", "HEAD:prompts").trimmingCharacters(in: .whitespacesAndNewlines)
     let treeBytes = stride(from: 0, to: 40, by: 2).map { UInt8(rootTree.dropFirst($0).prefix(2), radix: 16)! }
     for mac in [[UInt8](), [UInt8](repeating: 7, count: 32)] {
-      let forged = Array("promptops-tree-index 1 suite-index evalsuite.yml\n".utf8) + [1, 0, 0, 0] + treeBytes + mac
+      let forged = Array("promptops-tree-index 2 suite-index evalsuite.yml\n".utf8) + [1, 0, 0, 0] + treeBytes + [0, 0, 0, 0] + mac
       try Data(forged).write(to: URL(fileURLWithPath: repo.path + "/.git/promptops/suite-index"))
       #expect(try gateLastCommit().failed == ["p3", "p7"], "a forged index (\(mac.count)-byte MAC) hid a suite")
     }
@@ -153,6 +153,9 @@ struct ReadsOnlyWhatChangedTests {
     #expect((linked.blobs, linked.trees) == (1, 2), "\(linked)")
     let linkedWarm = try check("--base", "HEAD~1")
     #expect((linkedWarm.blobs, linkedWarm.trees) == (0, 0), "\(linkedWarm) with a link in the repository")
+    // A base checked before is still known (the first one, before the link).
+    let earlier = try check("--base", "HEAD~3", "--head", "HEAD~2")
+    #expect((earlier.status, earlier.blobs, earlier.trees) == (0, 0, 0), "\(earlier)")
 
     try repo.write("shared/p7.txt", "Say {{text}} loudly\n")
     try repo.stage()
@@ -169,7 +172,7 @@ struct ReadsOnlyWhatChangedTests {
     let rootTree = try repo.git("rev-parse", "HEAD~1:prompts").trimmingCharacters(in: .whitespacesAndNewlines)
     let treeBytes = stride(from: 0, to: 40, by: 2).map { UInt8(rootTree.dropFirst($0).prefix(2), radix: 16)! }
     for mac in [[UInt8](), [UInt8](repeating: 7, count: 32)] {
-      let forged = Array("promptops-tree-index 1 link-index \n".utf8) + [1, 0, 0, 0] + treeBytes + mac
+      let forged = Array("promptops-tree-index 2 link-index \n".utf8) + [1, 0, 0, 0] + treeBytes + [0, 0, 0, 0] + mac
       try Data(forged).write(to: URL(fileURLWithPath: indexFile))
       let result = try check("--base", "HEAD~1")
       #expect(result.linked == ["prompts/p7/prompt.txt"], "a forged index (\(mac.count)-byte MAC) hid a link")

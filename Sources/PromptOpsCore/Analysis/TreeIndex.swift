@@ -9,11 +9,12 @@ import GitKit
 /// one-line change cost as much as the repository is large. So each tree's answer is kept by its
 /// id (`promptops/<name>` in the git directory): trees never change, and a tree whose id is known
 /// is not read again. After the first walk, a run reads only the folders that changed since, as
-/// git's own diff does.
+/// git's own diff does; a run whose trees were all asked before (the same base again) reads only
+/// the answers for those trees, a few bytes, however many folders the repository holds.
 ///
 /// What an index answers decides what a change is judged on, so it is evidence like the eval
-/// cache: the file carries an HMAC-SHA256 under a key derived from the cache's (kept outside the
-/// repository, see `EvalCacheKey`), and a file that does not verify is not read (the trees are
+/// cache: the file carries HMAC-SHA256s under a key derived from the cache's (kept outside the
+/// repository, see `EvalCacheKey`), and a part that does not verify is not read (the trees are
 /// walked again). Without a key there is no index: every run walks.
 final class TreeIndex {
   /// A file found below a tree: its path relative to that tree (as git stores it, bytes), its
@@ -34,10 +35,11 @@ final class TreeIndex {
   let repository: Repository
   private let select: Select
   private let store: TreeIndexStore?
-  private let known: TreeIndexStore.Contents
-  /// Every tree this index answered in this run, to be kept for the next one (in the order first met).
-  private var used: [(ObjectID, [Item])] = []
+  private let known: TreeIndexStore.Known
+  /// Every tree answered in this run, and the ones asked for from outside (roots, folders), in
+  /// the order first asked.
   private var answered: [ObjectID: [Item]] = [:]
+  private var asked: [ObjectID] = []
   private var computedAny = false
 
   /// `name` is the file's name in `promptops/`; `parameters` are what the answers depend on
@@ -46,7 +48,7 @@ final class TreeIndex {
     self.repository = repository
     self.select = select
     store = key.map { TreeIndexStore(path: Self.path(of: name, in: repository), name: name, parameters: parameters, key: $0) }
-    known = store?.load() ?? TreeIndexStore.Contents()
+    known = store?.load() ?? TreeIndexStore.Known()
   }
 
   static func path(of name: String, in repository: Repository) -> String {
@@ -68,17 +70,22 @@ final class TreeIndex {
 
   /// The items below one tree, with paths relative to it.
   func items(inTree tree: ObjectID) throws -> [Item] {
-    if let answer = answered[tree] { return answer }
-    let answer: [Item]
+    if !asked.contains(tree) { asked.append(tree) }
+    return try answer(tree)
+  }
+
+  private func answer(_ tree: ObjectID) throws -> [Item] {
+    if let done = answered[tree] { return done }
+    let result: [Item]
     if let stored = known.items(of: tree) {
-      answer = stored
+      result = stored
     } else {
       computedAny = true
       var found: [Item] = []
       try repository.forEachEntryWithMode(ofTree: tree) { name, mode, id in
         switch mode {
         case .tree:
-          let inner = try items(inTree: id)
+          let inner = try answer(id)
           if !inner.isEmpty {
             let folder = Array(name) + [0x2F]
             found += inner.map { Item(path: folder + $0.path, id: $0.id, data: $0.data) }
@@ -89,26 +96,32 @@ final class TreeIndex {
           if let data = try select(name, mode, id) { found.append(Item(path: Array(name), id: id, data: data)) }
         }
       }
-      answer = found
+      result = found
     }
-    answered[tree] = answer
-    used.append((tree, answer))
-    return answer
+    answered[tree] = result
+    return result
   }
 
-  /// Keeps the trees this run answered, when any had to be read. A failure to write only costs
-  /// the next run its speed.
+  /// Keeps this run's answers for the next runs, when any tree had to be read or a tree asked
+  /// for was not among the last ones asked. A failure to write only costs the next run its speed.
   func save() {
-    if computedAny { store?.save(used) }
+    guard let store, computedAny || known.readRest else { return }
+    store.save(asked: asked.map { ($0, answered[$0] ?? []) }, answered: answered, previous: known, computed: computedAny)
   }
 }
 
-/// An index file: a header line naming the index and its parameters; the trees with no item, as
-/// a 32-bit count and their sorted 20-byte ids (searched in place, so a repository of thousands
-/// of folders with no item costs no parsing); then per tree with items its 20-byte id, a 32-bit
-/// count and that many items (20-byte blob id, 32-bit path length, path, 32-bit data length,
-/// data); integers little-endian; then a 32-byte HMAC-SHA256 of everything before it. Any damage,
-/// or a MAC that does not verify, makes it empty (the trees are read again); it is replaced
+/// An index file, in two parts, each followed by an HMAC-SHA256 of everything before it:
+///
+/// - the header line, then the trees asked for from outside in the last runs (the roots of the
+///   bases checked lately) with their items: small, read on every run;
+/// - the generation (the number of runs that read trees), then every other tree kept, each with
+///   the generation that last needed it: read only when a tree asked for is not in the first
+///   part. Trees no run needed for `retainedGenerations` generations are dropped, so the file
+///   follows the repository's current trees, not its history.
+///
+/// A tree is its 20-byte id, a 32-bit count and that many items (20-byte blob id, 32-bit path
+/// length, path, 32-bit data length, data); integers are little-endian. Any damage, or a MAC
+/// that does not verify, makes that part empty (the trees are read again); the file is replaced
 /// whole, never edited in place.
 private struct TreeIndexStore {
   let path: String
@@ -116,24 +129,40 @@ private struct TreeIndexStore {
   let parameters: String
   let key: SymmetricKey
 
-  /// What a file holds.
-  struct Contents {
-    /// Trees with no item, sorted.
-    var empty: [ObjectID] = []
-    var full: [ObjectID: [TreeIndex.Item]] = [:]
+  /// Trees asked for from outside, kept in the first part.
+  static let askedKept = 16
+  /// Runs that read trees before a tree none of them needed is dropped.
+  static let retainedGenerations: UInt32 = 32
+
+  /// What a file holds; its second part is read on the first tree the first part does not know.
+  final class Known {
+    fileprivate var asked: [(ObjectID, [TreeIndex.Item])] = []
+    fileprivate var askedByID: [ObjectID: [TreeIndex.Item]] = [:]
+    private let rest: (() -> (UInt32, [ObjectID: (UInt32, [TreeIndex.Item])]))?
+    fileprivate private(set) var generation: UInt32 = 0
+    fileprivate private(set) var others: [ObjectID: (UInt32, [TreeIndex.Item])] = [:]
+    /// Whether the second part had to be read.
+    private(set) var readRest = false
+
+    init() { rest = nil }
+
+    fileprivate init(asked: [(ObjectID, [TreeIndex.Item])], rest: @escaping () -> (UInt32, [ObjectID: (UInt32, [TreeIndex.Item])])) {
+      self.asked = asked
+      askedByID = Dictionary(asked, uniquingKeysWith: { first, _ in first })
+      self.rest = rest
+    }
 
     func items(of tree: ObjectID) -> [TreeIndex.Item]? {
-      if let items = full[tree] { return items }
-      var (low, high) = (0, empty.count)
-      while low < high {
-        let middle = (low + high) / 2
-        if empty[middle] < tree { low = middle + 1 } else { high = middle }
+      if let items = askedByID[tree] { return items }
+      if !readRest {
+        readRest = true
+        if let rest { (generation, others) = rest() }
       }
-      return low < empty.count && empty[low] == tree ? [] : nil
+      return others[tree]?.1
     }
   }
 
-  private var header: [UInt8] { Array("promptops-tree-index 1 \(name) \(parameters)\n".utf8) }
+  private var header: [UInt8] { Array("promptops-tree-index 2 \(name) \(parameters)\n".utf8) }
 
   /// The index's own key, derived from the cache's and named after the index, so a MAC of one
   /// file never verifies another.
@@ -141,57 +170,132 @@ private struct TreeIndexStore {
     SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data("promptops tree index \(name)".utf8), using: key)))
   }
 
-  func load() -> Contents {
-    guard let file = FileManager.default.contents(atPath: path), file.count >= 32 else { return Contents() }
-    let data = file.prefix(file.count - 32)
-    guard HMAC<SHA256>.isValidAuthenticationCode(file.suffix(32), authenticating: data, using: indexKey) else { return Contents() }
+  /// Bytes read at first: the first part, unless it holds unusually many links. The second part
+  /// is read from the same open file only when needed, so a run whose trees were asked before
+  /// reads about as much whatever the size of the repository.
+  static let firstRead = 1 << 14
+
+  func load() -> Known {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return Known() }
+    var bytes = [UInt8](handle.readData(ofLength: Self.firstRead))
+    var complete = bytes.count < Self.firstRead
     let header = self.header
-    return data.withUnsafeBytes { raw -> Contents in
-      guard raw.starts(with: header) else { return Contents() }
-      var offset = header.count
-      func take(_ count: Int) -> UnsafeRawBufferPointer? {
-        guard count >= 0, raw.count - offset >= count else { return nil }
-        defer { offset += count }
-        return UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)])
+    guard bytes.starts(with: header) else { return Known() }
+    var reader = Reader(bytes: bytes, offset: header.count)
+    var asked = reader.trees()
+    if asked == nil || reader.offset + 32 > bytes.count, !complete {
+      bytes += handle.readDataToEndOfFile()
+      complete = true
+      reader = Reader(bytes: bytes, offset: header.count)
+      asked = reader.trees()
+    }
+    guard let asked, reader.offset + 32 <= bytes.count else { return Known() }
+    let firstEnd = reader.offset
+    let indexKey = self.indexKey
+    guard HMAC<SHA256>.isValidAuthenticationCode(bytes[firstEnd..<(firstEnd + 32)], authenticating: bytes[..<firstEnd], using: indexKey) else {
+      return Known()
+    }
+    return Known(asked: asked) {
+      // The same file, even if another run has replaced it since.
+      if !complete { bytes += handle.readDataToEndOfFile() }
+      try? handle.close()
+      guard bytes.count >= firstEnd + 64,
+        HMAC<SHA256>.isValidAuthenticationCode(bytes.suffix(32), authenticating: bytes.dropLast(32), using: indexKey)
+      else { return (0, [:]) }
+      var reader = Reader(bytes: Array(bytes[(firstEnd + 32)..<(bytes.count - 32)]), offset: 0)
+      guard let generation = reader.number(), let count = reader.number() else { return (0, [:]) }
+      var others: [ObjectID: (UInt32, [TreeIndex.Item])] = [:]
+      others.reserveCapacity(min(Int(count), reader.bytes.count / 28))
+      for _ in 0..<count {
+        guard let kept = reader.number(), let (tree, items) = reader.tree() else { return (0, [:]) }
+        others[tree] = (kept, items)
       }
-      func number() -> Int? { take(4).map { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) } }
-      func id() -> ObjectID? { take(20).map(ObjectID.init(rawBytes:)) }
-      var contents = Contents()
-      guard let emptyCount = number(), let ids = take(emptyCount * 20) else { return Contents() }
-      contents.empty = (0..<emptyCount).map { ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: ids[($0 * 20)..<($0 * 20 + 20)])) }
-      while offset < raw.count {
-        guard let tree = id(), let count = number() else { return Contents() }
-        var items: [TreeIndex.Item] = []
-        for _ in 0..<count {
-          guard let blob = id(), let pathLength = number(), let path = take(pathLength), let dataLength = number(), let data = take(dataLength)
-          else { return Contents() }
-          items.append(TreeIndex.Item(path: Array(path), id: blob, data: Array(data)))
-        }
-        contents.full[tree] = items
-      }
-      return contents
+      guard reader.offset == reader.bytes.count else { return (0, [:]) }
+      return (generation, others)
     }
   }
 
-  func save(_ trees: [(ObjectID, [TreeIndex.Item])]) {
-    var bytes = header
-    func append(_ value: Int) { withUnsafeBytes(of: UInt32(value).littleEndian) { bytes += $0 } }
-    let empty = Set(trees.filter { $0.1.isEmpty }.map(\.0)).sorted()
-    append(empty.count)
-    for tree in empty { bytes += tree.bytes }
-    var written = Set<ObjectID>()
-    for (tree, items) in trees where !items.isEmpty && written.insert(tree).inserted {
+  /// Writes the trees asked for in this run first (then the ones asked before, up to
+  /// `askedKept`), and every tree answered in this run or kept by a recent generation.
+  func save(asked: [(ObjectID, [TreeIndex.Item])], answered: [ObjectID: [TreeIndex.Item]], previous: Known, computed: Bool) {
+    var first = asked
+    for (tree, items) in previous.asked where first.count < Self.askedKept && !first.contains(where: { $0.0 == tree }) {
+      first.append((tree, items))
+    }
+    let generation = previous.generation &+ (computed ? 1 : 0)
+    var others = previous.others.filter { generation &- $0.value.0 < Self.retainedGenerations }
+    for (tree, items) in answered { others[tree] = (generation, items) }
+
+    var writer = Writer(bytes: header)
+    writer.number(UInt32(first.count))
+    for (tree, items) in first { writer.tree(tree, items) }
+    writer.bytes += HMAC<SHA256>.authenticationCode(for: writer.bytes, using: indexKey)
+    writer.number(generation)
+    writer.number(UInt32(others.count))
+    for (tree, (kept, items)) in others {
+      writer.number(kept)
+      writer.tree(tree, items)
+    }
+    writer.bytes += HMAC<SHA256>.authenticationCode(for: writer.bytes, using: indexKey)
+    try? AtomicFile.write(Data(writer.bytes), to: path, replacing: true)
+  }
+
+  private struct Reader {
+    let bytes: [UInt8]
+    var offset: Int
+
+    mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
+      guard count >= 0, bytes.count - offset >= count else { return nil }
+      defer { offset += count }
+      return bytes[offset..<(offset + count)]
+    }
+
+    mutating func number() -> UInt32? {
+      take(4).map { $0.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+    }
+
+    mutating func id() -> ObjectID? {
+      take(20).map { slice in slice.withUnsafeBytes { ObjectID(rawBytes: $0) } }
+    }
+
+    mutating func tree() -> (ObjectID, [TreeIndex.Item])? {
+      guard let tree = id(), let count = number() else { return nil }
+      var items: [TreeIndex.Item] = []
+      for _ in 0..<count {
+        guard let blob = id(), let pathLength = number(), let path = take(Int(pathLength)), let dataLength = number(),
+          let data = take(Int(dataLength))
+        else { return nil }
+        items.append(TreeIndex.Item(path: Array(path), id: blob, data: Array(data)))
+      }
+      return (tree, items)
+    }
+
+    mutating func trees() -> [(ObjectID, [TreeIndex.Item])]? {
+      guard let count = number() else { return nil }
+      var trees: [(ObjectID, [TreeIndex.Item])] = []
+      for _ in 0..<count {
+        guard let tree = tree() else { return nil }
+        trees.append(tree)
+      }
+      return trees
+    }
+  }
+
+  private struct Writer {
+    var bytes: [UInt8]
+
+    mutating func number(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+
+    mutating func tree(_ tree: ObjectID, _ items: [TreeIndex.Item]) {
       bytes += tree.bytes
-      append(items.count)
+      number(UInt32(items.count))
       for item in items {
         bytes += item.id.bytes
-        append(item.path.count)
+        number(UInt32(item.path.count))
         bytes += item.path
-        append(item.data.count)
+        number(UInt32(item.data.count))
         bytes += item.data
       }
     }
-    bytes += HMAC<SHA256>.authenticationCode(for: bytes, using: indexKey)
-    try? AtomicFile.write(Data(bytes), to: path, replacing: true)
   }
 }
