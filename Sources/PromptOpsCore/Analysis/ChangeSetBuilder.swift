@@ -95,6 +95,7 @@ struct ChangeSetBuilder {
 
     let others = try otherLocations(of: changes, in: head)
     let attributeChanges = try AttributeChangeFinder(repository: repository, layout: layout).changes(from: base, to: head, pathChanges: pathChanges)
+    timer.mark("read prompts")
     let linksWithChangedDestinations = try ChangedLinkTargets(repository: repository, layout: layout, key: indexKey(for: base))
       .entries(from: base, to: head, changedPaths: changedPaths)
     timer.mark("follow links")
