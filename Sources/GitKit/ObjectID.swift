@@ -86,4 +86,3 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
 
   public var description: String { hex }
 }
-
