@@ -26,6 +26,8 @@ public final class Repository {
   public private(set) var blobsRead = 0
   /// Counts the trees `changedFiles` opened, so tests can prove it skips unchanged folders.
   public internal(set) var treesCompared = 0
+  /// Counts the trees listed entry by entry (`forEachEntry`): the walks a tree index saves.
+  public internal(set) var treesListed = 0
 
   private init(pointer: OpaquePointer, indexFile: String?) {
     self.pointer = pointer
@@ -123,9 +125,11 @@ public final class Repository {
     return copy
   }
 
-  /// Adds the blobs a sibling read to this handle's count.
+  /// Adds the blobs and trees a sibling read to this handle's counts.
   public func countReads(of sibling: Repository) {
     blobsRead += sibling.blobsRead
+    treesCompared += sibling.treesCompared
+    treesListed += sibling.treesListed
   }
 
   /// The nearest folder at or above `path` holding a `.git` that another user owns, if any.

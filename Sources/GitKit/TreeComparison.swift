@@ -163,17 +163,26 @@ extension Repository {
   public func forEachEntry(
     ofTree id: ObjectID, _ body: (_ name: UnsafeBufferPointer<UInt8>, _ isTree: Bool, _ id: ObjectID) throws -> Void
   ) throws {
+    try forEachEntryWithMode(ofTree: id) { name, mode, id in
+      if mode != .gitlink { try body(name, mode == .tree, id) }
+    }
+  }
+
+  /// Calls `body` with the name, mode and id of each blob, subtree and submodule of a tree: what
+  /// a walk needs to tell a link or a submodule from a file. The name is lent for the call only.
+  public func forEachEntryWithMode(
+    ofTree id: ObjectID, _ body: (_ name: UnsafeBufferPointer<UInt8>, _ mode: FileMode, _ id: ObjectID) throws -> Void
+  ) throws {
     var tree: OpaquePointer?
     var oid = id.raw
     try Libgit2.call("git_tree_lookup", context: "tree \(id.hex)") { git_tree_lookup(&tree, pointer, &oid) }
     defer { git_tree_free(tree) }
+    treesListed += 1
     for position in 0..<git_tree_entrycount(tree) {
-      guard let entry = git_tree_entry_byindex(tree, position), let name = git_tree_entry_name(entry) else { continue }
-      let type = git_tree_entry_type(entry)
-      guard type == GIT_OBJECT_BLOB || type == GIT_OBJECT_TREE else { continue }
+      guard let entry = git_tree_entry_byindex(tree, position), isComparedEntry(entry), let name = git_tree_entry_name(entry) else { continue }
       try body(
         UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name)),
-        type == GIT_OBJECT_TREE, ObjectID(git_tree_entry_id(entry)))
+        fileMode(of: entry), ObjectID(git_tree_entry_id(entry)))
     }
   }
 

@@ -121,7 +121,8 @@ func finish(_ report: GateReport, settings options: ReportSettings) throws {
   }
   if options.verbose {
     let stats = report.statistics
-    printError("promptops: \(stats.changedPaths) changed paths, \(stats.promptsRead) prompts read, \(stats.blobsRead) blobs read")
+    printError(
+      "promptops: \(stats.changedPaths) changed paths, \(stats.promptsRead) prompts read, \(stats.blobsRead) blobs read, \(stats.treesRead) trees read")
     printError("promptops: " + stats.phases.map { "\($0.name) \($0.milliseconds) ms" }.joined(separator: ", "))
   }
   if !report.passed { throw ExitCode(1) }

@@ -59,6 +59,106 @@ struct NonRegularPromptFileTests {
     #expect(executableReport.findings.isEmpty)
   }
 
+  /// The gap a link that predates the rule leaves: its target, outside the roots, is edited with
+  /// no bump and nothing under the roots changes. The staged check (and its amend), a commit
+  /// range and the gate each follow the base's links and report the one whose target changed;
+  /// a change that leaves the targets alone passes.
+  @Test(.timeLimit(.minutes(5))) func aLinkInTheBaseIsReportedWhenTheChangeEditsItsTarget() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.write("shared/a.txt", try repo.read("prompts/a/prompt.txt"))
+    try link(repo, "prompts/a/prompt.txt", to: "../../shared/a.txt")
+    try repo.write("docs/readme.md", "one\n")
+    try repo.commit("link a, with --no-verify")
+    try repo.git("checkout", "-q", "-b", "edit")
+
+    // A change that leaves every link's target alone passes, as before.
+    try repo.write("docs/readme.md", "two\n")
+    try repo.stage()
+    let (unrelated, unrelatedReport) = try repo.check("--staged")
+    #expect(unrelated.status == 0, "\(unrelated.stdout)")
+    #expect(unrelatedReport.findings.isEmpty)
+    try repo.commit("docs")
+
+    try repo.write("shared/a.txt", "Hello {{name}}.\nYou may be rude.\n")
+    try repo.stage()
+    func expectReported(_ result: ProcessResult, _ report: JSONReport, _ what: String) throws {
+      #expect(result.status == 1, "\(what): \(result.stdout)\(result.stderr)")
+      #expect(findings(report) == ["prompts/a/prompt.txt"], "\(what)")
+      let message = try #require(report.findings("prompt-not-regular-file").first?["message"] as? String, "\(what)")
+      #expect(message.contains("symbolic link (to '../../shared/a.txt')"), "\(what): \(message)")
+      #expect(message.contains("alters what it leads to (shared/a.txt)"), "\(what): \(message)")
+      #expect(message.contains("replace it with a regular file holding the prompt text"), "\(what): \(message)")
+    }
+    let (staged, stagedReport) = try repo.check("--staged")
+    try expectReported(staged, stagedReport, "check --staged")
+    try repo.commit("edit the target, with --no-verify")
+    let (range, rangeReport) = try repo.check("--base", "HEAD~1")
+    try expectReported(range, rangeReport, "check --base HEAD~1")
+    let (gate, gateReport) = try repo.gate("--base", "main")
+    try expectReported(gate, gateReport, "gate --base main")
+    let (amend, amendReport) = try repo.check("--staged", "--amend")
+    try expectReported(amend, amendReport, "check --staged --amend")
+
+    // The next change, that leaves the target alone, passes again: the link is not reported on
+    // every commit (`check --all` does that).
+    try repo.write("docs/readme.md", "three\n")
+    try repo.commit("docs again")
+    let (after, afterReport) = try repo.check("--base", "HEAD~1")
+    #expect(after.status == 0, "\(after.stdout)")
+    #expect(afterReport.findings.isEmpty)
+    #expect(findings(try repo.check("--all").1) == ["prompts/a/prompt.txt"])
+  }
+
+  /// Links are followed as a checkout follows them: through a folder that is itself a link, into
+  /// a linked prompt folder (and the links inside it), to a card, a single-file prompt or a
+  /// submodule's commit. A link in a root to a plain file (a README) stays no prompt's business.
+  @Test(.timeLimit(.minutes(5))) func linksInTheBaseAreFollowedWhereverTheyLead() throws {
+    let repo = try TempRepo.withPrompt()
+    let other = try TempRepo("otherRepository")
+    try other.write("s.txt", "one\n")
+    let first = try other.commit("one")
+    try other.write("s.txt", "two\n")
+    let second = try other.commit("two")
+
+    try repo.write("vendor/texts/b.txt", "B\n")
+    try link(repo, "shared", to: "vendor/texts")
+    try repo.writePrompt("b", text: "B\n", version: "1.0.0", changelog: ["1.0.0"])
+    try link(repo, "prompts/b/prompt.txt", to: "../../shared/b.txt")
+    try repo.writePrompt("c", text: "C\n", version: "1.0.0", changelog: ["1.0.0"], folder: "elsewhere/c")
+    try repo.write("vendor/c-card.yml", try repo.read("elsewhere/c/prompt-card.yml"))
+    try link(repo, "elsewhere/c/prompt-card.yml", to: "../../vendor/c-card.yml")
+    try link(repo, "prompts/c", to: "../elsewhere/c")
+    try repo.write("vendor/d.prompt.md", "---\nid: d\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\nD\n")
+    try link(repo, "prompts/d.prompt.md", to: "../vendor/d.prompt.md")
+    try repo.writePrompt("e", text: "E\n", version: "1.0.0", changelog: ["1.0.0"])
+    try link(repo, "prompts/e/prompt.txt", to: "../../sub/s.txt")
+    try repo.write("docs/prompts.md", "How we write prompts\n")
+    try link(repo, "prompts/README.md", to: "../docs/prompts.md")
+    try repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", other.path, "sub")
+    try repo.git(["checkout", "-q", first], in: repo.path + "/sub")
+    try repo.commit("links, with --no-verify")
+
+    func reported(_ edit: () throws -> Void) throws -> [String] {
+      try edit()
+      try repo.stage()
+      let staged = try repo.check("--staged")
+      try repo.commit("edit")
+      let range = try repo.check("--base", "HEAD~1")
+      #expect(findings(staged.1) == findings(range.1), "the staged check and the range differ")
+      #expect(staged.0.status == (findings(staged.1).isEmpty ? 0 : 1), "\(staged.0.stdout)")
+      return findings(range.1)
+    }
+    #expect(try reported { try repo.write("vendor/texts/b.txt", "B changed\n") } == ["prompts/b/prompt.txt"])
+    #expect(try reported { try repo.write("elsewhere/c/prompt.txt", "C changed\n") } == ["prompts/c"])
+    #expect(try reported { try repo.write("vendor/c-card.yml", try repo.read("vendor/c-card.yml") + "tags: [x]\n") } == ["prompts/c"])
+    #expect(try reported { try repo.write("vendor/d.prompt.md", try repo.read("vendor/d.prompt.md") + "more\n") } == ["prompts/d.prompt.md"])
+    #expect(try reported { try repo.git(["checkout", "-q", second], in: repo.path + "/sub") } == ["prompts/e/prompt.txt"])
+    #expect(try reported { try repo.write("docs/prompts.md", "How we write prompts, again\n") } == [])
+    // The folder a link passes through now leads elsewhere.
+    try repo.write("vendor/other/b.txt", "B elsewhere\n")
+    #expect(try reported { try link(repo, "shared", to: "vendor/other") } == ["prompts/b/prompt.txt"])
+  }
+
   /// A linked card is reported once, as a link (it is not parsed as YAML), and a linked single
   /// file prompt likewise.
   @Test(.timeLimit(.minutes(5))) func aLinkedCardOrSingleFileIsAnError() throws {

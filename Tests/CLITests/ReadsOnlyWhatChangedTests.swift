@@ -88,7 +88,7 @@ struct ReadsOnlyWhatChangedTests {
     #expect(try gateLastCommit().failed == ["p3", "p7"])
 
     // A damaged index is no index: the suites are looked at again, and the verdict is the same.
-    try "promptops-suite-index 2 evalsuite.yml\nnot a tree id\n".write(
+    try "promptops-tree-index 2 suite-index evalsuite.yml\nnot a tree id\n".write(
       toFile: repo.path + "/.git/promptops/suite-index", atomically: true, encoding: .utf8)
     let rebuilt = try gateLastCommit()
     #expect(rebuilt.failed == ["p3", "p7"])
@@ -98,10 +98,85 @@ struct ReadsOnlyWhatChangedTests {
     // no MAC and with a MAC made without the key, hides nothing: it is not read.
     let rootTree = try repo.git("rev-parse", "HEAD:prompts").trimmingCharacters(in: .whitespacesAndNewlines)
     let treeBytes = stride(from: 0, to: 40, by: 2).map { UInt8(rootTree.dropFirst($0).prefix(2), radix: 16)! }
-    for (version, mac) in [(2, [UInt8]()), (3, [UInt8](repeating: 7, count: 32))] {
-      let forged = Array("promptops-suite-index \(version) evalsuite.yml\n".utf8) + treeBytes + [0, 0, 0, 0] + mac
+    for mac in [[UInt8](), [UInt8](repeating: 7, count: 32)] {
+      let forged = Array("promptops-tree-index 2 suite-index evalsuite.yml\n".utf8) + [1, 0, 0, 0] + treeBytes + [0, 0, 0, 0] + mac
       try Data(forged).write(to: URL(fileURLWithPath: repo.path + "/.git/promptops/suite-index"))
-      #expect(try gateLastCommit().failed == ["p3", "p7"], "a forged index (format \(version)) hid a suite")
+      #expect(try gateLastCommit().failed == ["p3", "p7"], "a forged index (\(mac.count)-byte MAC) hid a suite")
+    }
+  }
+
+  /// A change outside every prompt folder can alter what a link below the roots leads to.
+  /// Finding the links means looking at every folder once; after that the link index answers by
+  /// tree id, and a check reads no tree and no blob more than its change needs (here none: each
+  /// link's target is kept beside it), whether or not the repository holds links. Counted on
+  /// commit ranges: against the index, git itself may leave folders' cache-tree entries stale
+  /// (a file staged in the second it changed), and those folders are compared.
+  @Test(.timeLimit(.minutes(5))) func linksAreFoundOnceThenOnlyFollowed() throws {
+    let repo = try TempRepo("linkIndex")
+    for index in 0..<30 {
+      try repo.writePrompt("p\(index)", text: "Say {{text}}\n", version: "1.0.0", changelog: ["1.0.0"])
+    }
+    try repo.write("docs/readme.md", "one\n")
+    _ = try repo.commit()
+
+    func check(_ arguments: String...) throws -> (status: Int32, blobs: Int, trees: Int, linked: [String]) {
+      let result = try runProcess(
+        try promptopsBinary(), ["check"] + arguments + ["--verbose", "--format", "json"], in: repo.path, environment: repo.environment)
+      let blobs = try #require(result.stderr.firstMatch(of: /(\d+) blobs read/).flatMap { Int($0.1) }, "\(result.stderr)")
+      let trees = try #require(result.stderr.firstMatch(of: /(\d+) trees read/).flatMap { Int($0.1) }, "\(result.stderr)")
+      let report = try JSONReport(result)
+      return (result.status, blobs, trees, report.findings("prompt-not-regular-file").compactMap { $0["file"] as? String })
+    }
+    func commitDocs(_ text: String) throws {
+      try repo.write("docs/readme.md", text)
+      _ = try repo.commit()
+    }
+
+    // No link at all: the first check walks, the next ones read nothing.
+    try commitDocs("two\n")
+    let cold = try check("--base", "HEAD~1")
+    #expect(cold.status == 0)
+    #expect(cold.trees >= 30, "the first check looks at every folder")
+    let warm = try check("--base", "HEAD~1")
+    #expect(warm.status == 0)
+    #expect((warm.blobs, warm.trees) == (0, 0), "\(warm) for a README change")
+
+    // p7's text becomes a link to a shared copy (committed past the hook).
+    try repo.write("shared/p7.txt", "Say {{text}}\n")
+    try FileManager.default.removeItem(atPath: repo.path + "/prompts/p7/prompt.txt")
+    try FileManager.default.createSymbolicLink(atPath: repo.path + "/prompts/p7/prompt.txt", withDestinationPath: "../../shared/p7.txt")
+    _ = try repo.commit()
+    try commitDocs("three\n")
+    // The new root tree and p7's folder are read, and p7's link with them; then nothing.
+    let linked = try check("--base", "HEAD~1")
+    #expect(linked.status == 0 && linked.linked.isEmpty)
+    #expect((linked.blobs, linked.trees) == (1, 2), "\(linked)")
+    let linkedWarm = try check("--base", "HEAD~1")
+    #expect((linkedWarm.blobs, linkedWarm.trees) == (0, 0), "\(linkedWarm) with a link in the repository")
+    // A base checked before is still known (the first one, before the link).
+    let earlier = try check("--base", "HEAD~3", "--head", "HEAD~2")
+    #expect((earlier.status, earlier.blobs, earlier.trees) == (0, 0, 0), "\(earlier)")
+
+    try repo.write("shared/p7.txt", "Say {{text}} loudly\n")
+    try repo.stage()
+    #expect(try check("--staged").linked == ["prompts/p7/prompt.txt"])
+    _ = try repo.commit()
+    let edited = try check("--base", "HEAD~1")
+    #expect(edited.status == 1 && edited.linked == ["prompts/p7/prompt.txt"], "\(edited)")
+    #expect((edited.blobs, edited.trees) == (0, 0), "\(edited)")
+
+    // A forged index that says the prompt root holds no link, in the index's format with no MAC
+    // and with a MAC made without the key, hides nothing: it is not read.
+    let indexFile = repo.path + "/.git/promptops/link-index"
+    #expect(FileManager.default.fileExists(atPath: indexFile))
+    let rootTree = try repo.git("rev-parse", "HEAD~1:prompts").trimmingCharacters(in: .whitespacesAndNewlines)
+    let treeBytes = stride(from: 0, to: 40, by: 2).map { UInt8(rootTree.dropFirst($0).prefix(2), radix: 16)! }
+    for mac in [[UInt8](), [UInt8](repeating: 7, count: 32)] {
+      let forged = Array("promptops-tree-index 2 link-index \n".utf8) + [1, 0, 0, 0] + treeBytes + [0, 0, 0, 0] + mac
+      try Data(forged).write(to: URL(fileURLWithPath: indexFile))
+      let result = try check("--base", "HEAD~1")
+      #expect(result.linked == ["prompts/p7/prompt.txt"], "a forged index (\(mac.count)-byte MAC) hid a link")
+      #expect(result.trees >= 30, "a forged index was read")
     }
   }
 }

@@ -135,9 +135,13 @@ public final class Analyzer {
     let wholeTree: Bool
     if case .wholeTree = comparison { wholeTree = true } else { wholeTree = false }
     let builder = ChangeSetBuilder(repository: repository, configuration: configuration, readingThreads: readingThreads)
-    let (changeSet, changedPaths) =
-      wholeTree ? (try builder.wholeTree(sides.head), 0) : try builder.changes(from: sides.base, to: sides.head, timer: &timer)
-    timer.mark("read prompts")
+    let (changeSet, changedPaths): (ChangeSet, Int)
+    if wholeTree {
+      (changeSet, changedPaths) = (try builder.wholeTree(sides.head), 0)
+      timer.mark("read prompts")
+    } else {
+      (changeSet, changedPaths) = try builder.changes(from: sides.base, to: sides.head, timer: &timer)
+    }
     let context = RuleContext(constraints: ConstraintScanner(keywords: configuration.constraintKeywords))
 
     var findings = try runRules(over: changeSet, context: context, configuration: configuration)
@@ -165,7 +169,7 @@ public final class Analyzer {
       base: sides.base.reportName, head: sides.head.reportName ?? "empty", prompts: prompts, findings: findings,
       statistics: .init(
         changedPaths: changedPaths, promptsRead: changeSet.changes.count, blobsRead: repository.blobsRead,
-        phases: timer.phases),
+        treesRead: repository.treesCompared + repository.treesListed, phases: timer.phases),
       evals: evaluated)
   }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GitKit
 
@@ -12,11 +13,17 @@ struct ChangeSetBuilder {
   let variables: VariableScanner
   /// Threads that may read prompts at once (each with its own repository handle).
   let readingThreads: Int
+  /// Where the key of the link index comes from (`EvalCacheKey`).
+  let environment: [String: String]
 
-  init(repository: Repository, configuration: Configuration, readingThreads: Int = 1) {
+  init(
+    repository: Repository, configuration: Configuration, readingThreads: Int = 1,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
     self.repository = repository
     self.configuration = configuration
     self.readingThreads = max(1, readingThreads)
+    self.environment = environment
     layout = PromptLayout(configuration)
     variables = VariableScanner(pattern: configuration.variablePattern)
   }
@@ -88,12 +95,23 @@ struct ChangeSetBuilder {
 
     let others = try otherLocations(of: changes, in: head)
     let attributeChanges = try AttributeChangeFinder(repository: repository, layout: layout).changes(from: base, to: head, pathChanges: pathChanges)
+    timer.mark("read prompts")
+    let linksWithChangedDestinations = try ChangedLinkTargets(repository: repository, layout: layout, key: indexKey(for: base))
+      .entries(from: base, to: head, changedPaths: changedPaths)
+    timer.mark("follow links")
     return (
       ChangeSet(
         changes: changes, configuration: configuration, otherLocationsByID: others, nonRegularFolders: nonRegularFolders,
-        attributeChanges: attributeChanges),
+        linksWithChangedDestinations: linksWithChangedDestinations, attributeChanges: attributeChanges),
       pathChanges.count
     )
+  }
+
+  /// The key the link index is kept under, when there is a base commit to index and a key. With
+  /// none, the links are found by a walk on every run: slower, never another verdict.
+  private func indexKey(for base: Snapshot) -> SymmetricKey? {
+    guard case .commit = base, case .success(let key) = EvalCacheKey.resolve(environment: environment) else { return nil }
+    return key
   }
 
   /// The links and submodules in the head that stand where a prompt folder belongs (see
@@ -263,6 +281,7 @@ struct ChangeSetBuilder {
       nonRegularFolders.append(entry)
     }
     return ChangeSet(
-      changes: changes, configuration: configuration, otherLocationsByID: [:], nonRegularFolders: nonRegularFolders, attributeChanges: [])
+      changes: changes, configuration: configuration, otherLocationsByID: [:], nonRegularFolders: nonRegularFolders,
+      linksWithChangedDestinations: [], attributeChanges: [])
   }
 }

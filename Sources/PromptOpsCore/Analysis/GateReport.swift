@@ -20,6 +20,8 @@ public struct GateReport: Sendable {
     public let promptsRead: Int
     /// Git blobs read from the object database.
     public let blobsRead: Int
+    /// Git trees read entry by entry: compared with another, or listed by a walk.
+    public let treesRead: Int
     /// Where the time went.
     public let phases: [PhaseTimer.Phase]
   }

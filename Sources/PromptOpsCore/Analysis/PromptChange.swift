@@ -48,6 +48,10 @@ public struct ChangeSet: Sendable {
   /// Links and submodules in the head where a prompt folder belongs (a prompt's own linked
   /// text or card is in its `nonRegularFiles`).
   public let nonRegularFolders: [NonRegularEntry]
+  /// Links the change leaves alone, already in the base at a prompt's text, card, file or
+  /// folder, whose destination the change alters (`ChangedLinkTargets`; none for `check --all`,
+  /// which reports every link).
+  public let linksWithChangedDestinations: [NonRegularEntry]
   /// Changed `.gitattributes` lines that alter how prompt files are checked out (none for
   /// `check --all`, which compares nothing).
   public let attributeChanges: [AttributeChange]

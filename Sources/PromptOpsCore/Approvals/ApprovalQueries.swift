@@ -85,7 +85,9 @@ public struct ApprovalAudit {
     findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
     let report = GateReport(
       base: nil, head: snapshot.reportName ?? "empty", prompts: summaries, findings: findings,
-      statistics: .init(changedPaths: 0, promptsRead: prompts.count, blobsRead: repository.blobsRead, phases: timer.phases))
+      statistics: .init(
+        changedPaths: 0, promptsRead: prompts.count, blobsRead: repository.blobsRead,
+        treesRead: repository.treesCompared + repository.treesListed, phases: timer.phases))
     return ApprovalAudit(entries: entries, report: report)
   }
 }

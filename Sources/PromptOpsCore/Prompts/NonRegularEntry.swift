@@ -32,6 +32,21 @@ public struct NonRegularEntry: Sendable, Hashable {
   /// A link's blob as git stores it (the target's name, which need not be UTF-8); empty for a
   /// submodule.
   let linkBlob: [UInt8]
+  /// For a link the change leaves alone, where it leads whose content the change alters (see
+  /// `ChangedLinkTargets`); nil for an entry the change adds or alters itself.
+  public let changedDestination: String?
+
+  init(
+    path: String, kind: Kind, place: Place, target: String, promptID: String, linkBlob: [UInt8], changedDestination: String? = nil
+  ) {
+    self.path = path
+    self.kind = kind
+    self.place = place
+    self.target = target
+    self.promptID = promptID
+    self.linkBlob = linkBlob
+    self.changedDestination = changedDestination
+  }
 
   /// The entry at a prompt's text, card or single file, when it is a link or a submodule; for a
   /// link, reads its target's name (one small blob).

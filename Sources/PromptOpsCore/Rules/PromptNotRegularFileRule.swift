@@ -11,6 +11,11 @@
 /// is unreachable, and the fix is the same as for a linked text (a regular file); the card is
 /// then not parsed, so the one finding says what is wrong. Links and submodules in a root that
 /// are at no prompt's place (a link to a README) are left alone: see `NonRegularEntry`.
+///
+/// A change-based run reports an entry the change adds or alters, and a link already in the base
+/// whose destination the change alters (an edit of its target, outside the roots or not:
+/// `ChangedLinkTargets`). A link the change leaves alone, leading to content it leaves alone, is
+/// not reported again there (it would block every unrelated commit); `check --all` reports it.
 struct PromptNotRegularFileRule: Rule {
   static let id = RuleID.promptNotRegularFile
 
@@ -19,7 +24,9 @@ struct PromptNotRegularFileRule: Rule {
     for change in changeSet.changes where change.status != .deleted {
       for entry in change.new?.nonRegularFiles ?? [] { findings.append(finding(entry, prompt: change.id)) }
     }
-    for entry in changeSet.nonRegularFolders { findings.append(finding(entry, prompt: entry.promptID)) }
+    for entry in changeSet.nonRegularFolders + changeSet.linksWithChangedDestinations {
+      findings.append(finding(entry, prompt: entry.promptID))
+    }
     return findings
   }
 
@@ -41,9 +48,16 @@ struct PromptNotRegularFileRule: Rule {
     case .folder:
       (place, replacement) = ("a place where prompt folders belong", "a regular folder holding the prompt files (or move it out of the prompt roots)")
     }
-    let reason = entry.kind == .symlink
-      ? "promptops versions and hashes prompt files as git stores them and cannot follow links, so an edit of the target would pass unchecked"
-      : "promptops versions and hashes prompt files as git stores them and cannot look into other repositories, so their edits would pass unchecked"
+    let reason: String
+    switch (entry.kind, entry.changedDestination) {
+    case (.symlink, let destination?):
+      reason = "this change alters what it leads to (\(destination)), and promptops versions and hashes prompt files as git stores "
+        + "them and cannot follow links, so the edit would pass unchecked"
+    case (.symlink, nil):
+      reason = "promptops versions and hashes prompt files as git stores them and cannot follow links, so an edit of the target would pass unchecked"
+    case (.submodule, _):
+      reason = "promptops versions and hashes prompt files as git stores them and cannot look into other repositories, so their edits would pass unchecked"
+    }
     return Finding(
       rule: Self.id, prompt: prompt, file: entry.path, line: 1,
       message: "\(entry.path) is \(what) at \(place): \(reason); replace it with \(replacement)")

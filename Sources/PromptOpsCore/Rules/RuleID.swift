@@ -71,7 +71,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
     case .promptNotRegularFile:
       return RuleInfo(
         defaultSeverity: .error,
-        summary: "A prompt's text, card or folder is a symbolic link or a submodule",
+        summary: "A prompt's text, card or folder is a symbolic link or a submodule (reported when the change adds or alters it, "
+          + "or alters what an existing link leads to, such as its target outside the roots)",
         rationale: "promptops versions and hashes prompt files as git stores them; it cannot follow a link or look into "
           + "another repository, so the content behind one would change with no bump, eval or review.",
         fix: "Replace the link or submodule with a regular file or folder holding the prompt (or move a folder that holds "
