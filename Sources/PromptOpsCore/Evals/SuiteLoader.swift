@@ -26,7 +26,10 @@ struct SuiteLoader {
   func load(path: String) throws -> EvalSuite {
     guard let bytes = try read(path) else { throw SuiteProblem(file: path, line: 1, message: "suite file not found") }
     var inputs = [path: Prompt.sha256(of: bytes)]
-    let root = try parse(bytes, file: path)
+    // One budget for the aliases of everything this suite reads: a thousand small files or lines
+    // must not each expand to the limit.
+    let aliasBudget = YAMLAliasBudget()
+    let root = try parse(bytes, file: path, aliasBudget: aliasBudget)
     guard let root, let pairs = try mapping(root, file: path) else {
       throw SuiteProblem(file: path, line: root?.line ?? 1, message: "a suite must be a mapping of keys (description, prompts, providers, tests, …)")
     }
@@ -80,7 +83,7 @@ struct SuiteLoader {
       for entry in entries {
         if let reference = entry.scalarText {
           for file in try files(matching: reference, folder: folder, from: path, line: entry.line) {
-            suite.tests += try tests(inFile: file, defaults: base, warnings: &suite.warnings, inputs: &inputs)
+            suite.tests += try tests(inFile: file, defaults: base, aliasBudget: aliasBudget, warnings: &suite.warnings, inputs: &inputs)
           }
         } else {
           suite.tests.append(try test(entry, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs))
@@ -93,7 +96,9 @@ struct SuiteLoader {
 
   // MARK: - Tests
 
-  private func tests(inFile file: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout [String: String]) throws -> [EvalTest] {
+  private func tests(
+    inFile file: String, defaults: EvalTest, aliasBudget: YAMLAliasBudget, warnings: inout [SuiteProblem], inputs: inout [String: String]
+  ) throws -> [EvalTest] {
     guard let bytes = try read(file) else { throw SuiteProblem(file: file, line: 1, message: "test file not found") }
     inputs[file] = Prompt.sha256(of: bytes)
     let folder = Self.folder(of: file)
@@ -104,7 +109,7 @@ struct SuiteLoader {
       var tests: [EvalTest] = []
       for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
       where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-        guard let node = try parse(Array(line.utf8), file: file, lineOffset: index) else { continue }
+        guard let node = try parse(Array(line.utf8), file: file, lineOffset: index, aliasBudget: aliasBudget) else { continue }
         let warningsBefore = warnings.count
         do {
           var test = try test(node, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs)
@@ -121,7 +126,7 @@ struct SuiteLoader {
       return tests
     }
     var nodes: [YAMLValue] = []
-    if let root = try parse(bytes, file: file) {
+    if let root = try parse(bytes, file: file, aliasBudget: aliasBudget) {
       nodes = root.sequence ?? [root]
     }
     return try nodes.map { try test($0, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs) }
@@ -417,15 +422,15 @@ struct SuiteLoader {
   // MARK: - Values
 
   /// `lineOffset`: lines before `bytes` in the file (a JSONL line is parsed on its own).
-  private func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0) throws -> YAMLValue? {
+  private func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0, aliasBudget: YAMLAliasBudget) throws -> YAMLValue? {
     do {
-      return try YAMLValue.parse(String(decoding: bytes, as: UTF8.self), lineOffset: lineOffset)
+      return try YAMLValue.parse(String(decoding: bytes, as: UTF8.self), lineOffset: lineOffset, aliasBudget: aliasBudget)
     } catch {
       // JSON that YAML 1.1 rejects (tab indentation, some escapes): read it as JSON, then as one
       // compact line, which YAML reads (line numbers are lost, values are not).
       if let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
         let compact = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]),
-        let node = try? YAMLValue.parse(String(decoding: compact, as: UTF8.self), lineOffset: lineOffset)
+        let node = try? YAMLValue.parse(String(decoding: compact, as: UTF8.self), lineOffset: lineOffset, aliasBudget: aliasBudget)
       {
         return node
       }
