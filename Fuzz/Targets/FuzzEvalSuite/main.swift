@@ -13,7 +13,7 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     settings.mode = mode
     let loader = SuiteLoader(
       read: { _ in input.bytes },
-      list: { folder in ["tests.json", "tests.jsonl", "tests.csv", "cases/a.yaml"].map { folder.isEmpty ? $0 : folder + "/" + $0 } },
+      list: { folder in listing.map { folder.isEmpty ? $0 : folder + "/" + $0 } },
       settings: settings)
     do {
       _ = try loader.load(path: "prompts/a/evalsuite.yml")
@@ -23,5 +23,8 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
   }
   return 0
 }
+
+/// What a folder holds, for globs: a few test files, and one deep path, as repositories have.
+private let listing = ["tests.json", "tests.jsonl", "tests.csv", "cases/a.yaml", "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z.yaml"]
 
 runLibFuzzer { data, size in fuzz(data, size) }

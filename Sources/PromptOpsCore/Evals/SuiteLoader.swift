@@ -483,13 +483,32 @@ struct SuiteLoader {
   }
 }
 
-/// A shell-style glob over repository paths: `*` and `?` stay within one folder, `**` crosses them.
+/// A shell-style glob over repository paths: `*` and `?` stay within one folder, `**` crosses them
+/// (`**/` is any number of folders, none included), and every other character is itself.
+///
+/// Matched by dynamic programming over (pattern position, path position), never by a backtracking
+/// regular expression: a pattern a suite names and a path a change adds are both the change's,
+/// and `**/**/**/…` against a deep path makes a regular expression try every way of dividing the
+/// path among the `**`s (seconds per path at a dozen, then a wrong "no match" when the regex
+/// engine gives up). Here each pair of positions is looked at once.
 struct Glob {
-  let regex: NSRegularExpression?
+  private enum Token: Equatable {
+    case literal(Unicode.Scalar)
+    /// `?`: one character other than `/`.
+    case one
+    /// `*`: any run of characters other than `/`.
+    case run
+    /// `**` not followed by `/`: any run of characters.
+    case anything
+    /// `**/`: nothing, or any run of characters that ends with `/`.
+    case folders
+  }
+
+  private let tokens: [Token]
 
   init(_ pattern: String) {
-    var out = "^"
-    var chars = Array(pattern)
+    let chars = Array(pattern.unicodeScalars)
+    var tokens: [Token] = []
     var index = 0
     while index < chars.count {
       let char = chars[index]
@@ -498,27 +517,49 @@ struct Glob {
           index += 1
           if index + 1 < chars.count && chars[index + 1] == "/" {
             index += 1
-            out += "(?:.*/)?"
+            // `**/**/` is `**/`: folded, so the table does not grow with repetitions.
+            if tokens.last != .folders { tokens.append(.folders) }
           } else {
-            out += ".*"
+            tokens.append(.anything)
           }
         } else {
-          out += "[^/]*"
+          tokens.append(.run)
         }
       } else if char == "?" {
-        out += "[^/]"
+        tokens.append(.one)
       } else {
-        out += NSRegularExpression.escapedPattern(for: String(char))
+        tokens.append(.literal(char))
       }
       index += 1
     }
-    chars = []
-    regex = try? NSRegularExpression(pattern: out + "$")
+    self.tokens = tokens
   }
 
   func matches(_ path: String) -> Bool {
-    guard let regex else { return false }
-    return regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
+    let text = Array(path.unicodeScalars)
+    let count = text.count
+    // `next[j]`: the tokens after the current one match `text[j...]`; rows are built from the
+    // last token back to the first, each from the end of the path to its start.
+    var next = [Bool](repeating: false, count: count + 1)
+    next[count] = true
+    var current = [Bool](repeating: false, count: count + 1)
+    for token in tokens.reversed() {
+      var slashAhead = false  // for `**/`: some `/` at or after j has `next` true just past it
+      for j in stride(from: count, through: 0, by: -1) {
+        let char: Unicode.Scalar? = j < count ? text[j] : nil
+        switch token {
+        case .literal(let expected): current[j] = char == expected && next[j + 1]
+        case .one: current[j] = char != nil && char != "/" && next[j + 1]
+        case .run: current[j] = next[j] || (char != nil && char != "/" && current[j + 1])
+        case .anything: current[j] = next[j] || (char != nil && current[j + 1])
+        case .folders:
+          if char == "/" && next[j + 1] { slashAhead = true }
+          current[j] = next[j] || slashAhead
+        }
+      }
+      swap(&next, &current)
+    }
+    return next[0]
   }
 }
 
