@@ -5,8 +5,8 @@
 #   Fuzz/run.sh [--smoke] [TARGET…]
 #
 # FUZZ_SECONDS (default 60; FUZZ_SMOKE_SECONDS, default 5, with --smoke) bounds each target's run.
-# FUZZ_SCRATCH is the build folder (default .build/fuzz, apart from the normal build's); CI
-# points it at .build, where the C parts already built by `make test` are reused.
+# FUZZ_SCRATCH is the build folder (default .build/fuzz): apart from the normal build's, which
+# -sanitize would otherwise rebuild from scratch on every switch.
 # New inputs go to .build/fuzz-corpus/TARGET (the committed seeds in Fuzz/corpus/TARGET are
 # read, never written); crashes, hangs and huge allocations are written to
 # .build/fuzz-artifacts/TARGET/, and the script exits 1 naming them.
@@ -25,11 +25,17 @@ if [[ $smoke == 1 ]]; then seconds=${FUZZ_SMOKE_SECONDS:-5}; else seconds=${FUZZ
 scratch=${FUZZ_SCRATCH:-.build/fuzz}
 swift=${SWIFT:-swift}
 
+mkdir -p .build/fuzz-artifacts
 for target in "${targets[@]}"; do
-  PROMPTOPS_FUZZ=1 "$swift" build -c debug --scratch-path "$scratch" -j "${FUZZ_BUILD_JOBS:-2}" \
-    -Xswiftc -sanitize=fuzzer,address --product "$target" 2>&1 | grep -v '^\[' || true
-  [[ -x "$scratch/debug/$target" ]] || { echo "fuzz: building $target failed" >&2; exit 2; }
+  build_log=.build/fuzz-artifacts/build.log
+  if ! PROMPTOPS_FUZZ=1 "$swift" build -c debug --scratch-path "$scratch" -j "${FUZZ_BUILD_JOBS:-2}" \
+    -Xswiftc -sanitize=fuzzer,address --product "$target" >"$build_log" 2>&1; then
+    grep -v "Cannot export local symbol" "$build_log" | tail -40 >&2
+    echo "fuzz: building $target failed" >&2
+    exit 2
+  fi
 done
+echo "fuzz: built ${#targets[@]} targets in $scratch/debug"
 
 # Swift's runtime keeps caches for the life of the process; only real leaks would be noise here,
 # and the targets look for crashes, hangs and unbounded allocation, not leaks.
