@@ -60,3 +60,32 @@ let package = Package(
     ),
   ]
 )
+
+// Coverage-guided fuzz targets (libFuzzer), one per parser of outside input: declared only when
+// PROMPTOPS_FUZZ=1, because they link only with `-sanitize=fuzzer` (which brings libFuzzer), and
+// a plain `swift build` must neither need that nor spend time on them. `make fuzz` and
+// `make fuzz-smoke` build and run them; see Fuzz/README.md.
+if Context.environment["PROMPTOPS_FUZZ"] == "1" {
+  let fuzzTargets: [(name: String, module: String)] = [
+    ("FuzzIndexFile", "GitKit"),
+    ("FuzzPromptCard", "PromptOpsCore"),
+    ("FuzzConfiguration", "PromptOpsCore"),
+    ("FuzzEvalSuite", "PromptOpsCore"),
+    ("FuzzTestFile", "PromptOpsCore"),
+    ("FuzzApprovalRecord", "PromptOpsCore"),
+    ("FuzzAllowedSigners", "PromptOpsCore"),
+    ("FuzzSSHSignature", "PromptOpsCore"),
+    ("FuzzLockFile", "PromptOpsCore"),
+    ("FuzzAuditLog", "PromptOpsCore"),
+    ("FuzzLogLine", "PromptOpsCore"),
+    ("FuzzLogFile", "PromptOpsCore"),
+  ]
+  package.targets.append(.target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+  package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/Support"))
+  for (name, module) in fuzzTargets {
+    package.targets.append(
+      .executableTarget(
+        name: name, dependencies: [.target(name: module), "FuzzSupport"], path: "Fuzz/Targets/\(name)"))
+    package.products.append(.executable(name: name, targets: [name]))
+  }
+}

@@ -115,6 +115,11 @@ final class IndexFile {
     if version == 4 { pathBytes.reserveCapacity(plausible * 32) }
     var offset = 12
     var previous: Range<Int> = 0..<0
+    // Format 4 lets each path keep all of the one before it and add a byte, so n entries can
+    // stand for n²/2 bytes of paths: a 2 MB file for a gigabyte. An entry takes at least 63
+    // bytes of the file, so past 64 times its size the paths would average over 4 KiB, longer
+    // than any path a checkout can hold (PATH_MAX): such an index is refused, not rebuilt.
+    let maximumRebuiltPaths = count * 64
     for _ in 0..<total {
       guard offset + 62 <= end else { throw corrupt("truncated entry") }
       let rawMode = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))
@@ -153,7 +158,9 @@ final class IndexFile {
         guard cursor < end else { throw corrupt("truncated path") }
         pathBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[suffixStart..<cursor]))
         offset = cursor + 1
-        guard pathBytes.count < Int(Int32.max) else { throw corrupt("paths too long") }
+        guard pathBytes.count < Int(Int32.max), pathBytes.count <= maximumRebuiltPaths else {
+          throw corrupt("its format-4 paths expand past 64 times the size of the file")
+        }
         length = pathBytes.count - start
         previous = start..<pathBytes.count
       } else {

@@ -480,8 +480,9 @@ struct VersionRuleTests {
   }
 
   /// A `model` beside aliases that expand past what is rendered: both versions used to render to
-  /// the same cut-off text, so a changed `model.id` needed no bump. Now the model is unreadable,
-  /// an error naming the card and its line, whichever key of the mapping comes first.
+  /// the same cut-off text, so a changed `model.id` needed no bump. Now the card is unreadable,
+  /// an error naming the card and the line where its aliases run past the alias budget (the
+  /// ladder's sixth line), whichever key of the mapping comes first.
   @Test(.timeLimit(.minutes(5)), arguments: [
     ("{pad: *h, id: gpt-4}", "{pad: *h, id: gpt-5}"),
     ("{id: gpt-4, pad: *h}", "{id: gpt-5, pad: *h}"),
@@ -500,11 +501,11 @@ struct VersionRuleTests {
     let finding = try #require(report.findings.first, "\(result.stdout)")
     #expect(finding["rule"] as? String == "card-invalid")
     #expect(finding["file"] as? String == "prompts/a/prompt-card.yml")
-    #expect(finding["line"] as? Int == 15)
-    #expect((finding["message"] as? String)?.contains("`model` expands past 65536 characters") == true, "\(finding)")
+    #expect(finding["line"] as? Int == 12)
+    #expect((finding["message"] as? String)?.contains("its aliases expand it past 200000 values") == true, "\(finding)")
     let text = try repo.promptops("check", "--staged")
     #expect(text.status == 1)
-    #expect(text.stdout.contains("prompts/a/prompt-card.yml:15: error[card-invalid]"), "\(text.stdout)")
+    #expect(text.stdout.contains("prompts/a/prompt-card.yml:12: error[card-invalid]"), "\(text.stdout)")
   }
 
   @Test func crlfChangelogFilesCount() throws {

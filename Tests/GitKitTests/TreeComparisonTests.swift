@@ -109,6 +109,34 @@ struct TreeComparisonTests {
     }
   }
 
+  /// A format-4 index whose paths each keep the whole path before them and add a byte stands
+  /// for n²/2 bytes of paths (650 KB here for 50 MB): refused once the paths pass 64 times the
+  /// file's size, never rebuilt. Found by reasoning beside the `FuzzIndexFile` fuzz target,
+  /// whose inputs are too small to reach it.
+  @Test(.timeLimit(.minutes(5))) func formatFourPathsThatGrowQuadraticallyAreRefused() throws {
+    let repo = try TempRepo()
+    try repo.write("prompts/a.txt", "a\n")
+    try repo.commit()
+    let indexPath = repo.path + "/.git/index"
+    let count = 10_000
+    var bytes = Array("DIRC".utf8) + [0, 0, 0, 4] + withUnsafeBytes(of: UInt32(count).bigEndian, Array.init)
+    for _ in 0..<count {
+      // ctime, mtime, dev, ino; mode 100644; uid, gid, size; an id; flags; strip 0, "a", NUL.
+      bytes += [UInt8](repeating: 0, count: 24) + [0, 0, 0x81, 0xA4] + [UInt8](repeating: 0, count: 12)
+      bytes += [UInt8](repeating: 0x11, count: 20) + [0x0F, 0xFF] + [0x00, UInt8(ascii: "a"), 0x00]
+    }
+    bytes += [UInt8](repeating: 0, count: 20)
+    try Data(bytes).write(to: URL(fileURLWithPath: indexPath))
+    let open = try Repository.open(at: repo.path, environment: repo.environment)
+    #expect {
+      _ = try open.changedFiles(from: .empty, to: .index, under: ["prompts"])
+    } throws: { error in
+      guard let error = error as? GitError else { return false }
+      return error.kind == .unsupportedFormat && error.message.contains(indexPath)
+        && error.message.hasSuffix("cannot be read: its format-4 paths expand past 64 times the size of the file")
+    }
+  }
+
   /// Corrupt indexes end in a clear error (or, for the cache-tree, in ignoring it), never in a
   /// crash: a header that claims four billion entries, a v4 path varint that overflows, and a
   /// cache-tree with absurd numbers.

@@ -24,7 +24,7 @@ struct TreeIndexTests {
     return (items.map { "\($0.pathText ?? "?") -> \(String(decoding: $0.data, as: UTF8.self))" }, repository.treesListed)
   }
 
-  @Test(.timeLimit(.minutes(2))) func treesAreReadOnceAndKeptAcrossBasesAndRoots() throws {
+  @Test(.timeLimit(.minutes(5))) func treesAreReadOnceAndKeptAcrossBasesAndRoots() throws {
     let repo = try TempRepo()
     for index in 0..<10 {
       try repo.writePrompt("p\(index)", text: "P\(index)\n", version: "1.0.0")

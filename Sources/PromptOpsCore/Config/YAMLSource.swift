@@ -20,6 +20,7 @@ enum YAMLSource {
   static func parse(_ text: String, lineOffset: Int = 0) throws(YAMLProblem) -> Node? {
     // A UTF-8 byte order mark, as some editors write it, is not part of the document.
     let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+    try YAMLAliasBudget.check(yaml: text, lineOffset: lineOffset)
     do {
       return try Yams.compose(yaml: text, .basic, constructor, .utf8)
     } catch let error as YamlError {

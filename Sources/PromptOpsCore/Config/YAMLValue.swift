@@ -23,11 +23,14 @@ struct YAMLValue: Sendable {
 
   /// Composes a single-document YAML text; nil for an empty document. `lineOffset` shifts the
   /// line of a reported problem, for YAML that starts below the top of its file (front matter).
-  static func parse(_ text: String, lineOffset: Int = 0) throws(YAMLProblem) -> YAMLValue? {
+  /// `aliasBudget` is what its aliases may add, shared by documents read together (a suite's).
+  static func parse(
+    _ text: String, lineOffset: Int = 0, aliasBudget: YAMLAliasBudget = YAMLAliasBudget()
+  ) throws(YAMLProblem) -> YAMLValue? {
     var bytes = Array(text.utf8)
     // A UTF-8 byte order mark, as some editors write it, is not part of the document.
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-    var composer = Composer(lineOffset: lineOffset)
+    var composer = Composer(lineOffset: lineOffset, aliasBudget: aliasBudget)
     return try bytes.withUnsafeBufferPointer { buffer throws(YAMLProblem) in
       try composer.compose(buffer)
     }
@@ -86,10 +89,16 @@ extension YAMLValue {
   /// Turns libyaml's event stream into one `YAMLValue`, resolving aliases to their anchors.
   private struct Composer {
     let lineOffset: Int
+    let aliasBudget: YAMLAliasBudget
     var parser = yaml_parser_t()
     var anchors: [String: YAMLValue] = [:]
+    /// The sizes of anchored values, which their aliases are charged.
+    var tally = AliasTally()
 
-    init(lineOffset: Int) { self.lineOffset = lineOffset }
+    init(lineOffset: Int, aliasBudget: YAMLAliasBudget) {
+      self.lineOffset = lineOffset
+      self.aliasBudget = aliasBudget
+    }
 
     mutating func compose(_ buffer: UnsafeBufferPointer<UInt8>) throws(YAMLProblem) -> YAMLValue? {
       guard yaml_parser_initialize(&parser) == 1 else { throw YAMLProblem(line: nil, message: "out of memory reading YAML") }
@@ -146,9 +155,11 @@ extension YAMLValue {
         let scalar = event.data.scalar
         let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
         let value = YAMLValue(content: .scalar(text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), line: line)
+        tally.scalar(bytes: scalar.length, anchor: scalar.anchor)
         register(scalar.anchor, value)
         return value
       case YAML_SEQUENCE_START_EVENT:
+        tally.open(anchor: event.data.sequence_start.anchor)
         var items: [YAMLValue] = []
         while true {
           let item = try next()
@@ -159,10 +170,12 @@ extension YAMLValue {
           }
           items.append(try value(from: item, depth: depth + 1))
         }
+        tally.close()
         let value = YAMLValue(content: .sequence(items), line: line)
         register(event.data.sequence_start.anchor, value)
         return value
       case YAML_MAPPING_START_EVENT:
+        tally.open(anchor: event.data.mapping_start.anchor)
         var pairs: [(key: YAMLValue, value: YAMLValue)] = []
         while true {
           let keyEvent = try next()
@@ -174,6 +187,7 @@ extension YAMLValue {
           let key = try value(from: keyEvent, depth: depth + 1)
           pairs.append((key, try value(from: next(), depth: depth + 1)))
         }
+        tally.close()
         try checkDuplicates(pairs)
         let value = YAMLValue(content: .mapping(pairs), line: line)
         register(event.data.mapping_start.anchor, value)
@@ -183,6 +197,7 @@ extension YAMLValue {
         guard let anchored = anchors[name] else {
           throw YAMLProblem(line: line + lineOffset, message: "invalid YAML: found undefined alias")
         }
+        try aliasBudget.charge(tally.alias(event.data.alias.anchor), line: line + lineOffset)
         return anchored
       default:
         throw YAMLProblem(line: line + lineOffset, message: "invalid YAML: unexpected event")

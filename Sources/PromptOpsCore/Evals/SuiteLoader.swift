@@ -27,7 +27,10 @@ struct SuiteLoader {
   func load(path: String) throws -> EvalSuite {
     guard let bytes = try read(path) else { throw SuiteProblem(file: path, line: 1, message: "suite file not found") }
     var inputs = SuiteInputs(files: [path: Prompt.sha256(of: bytes)])
-    let root = try parse(bytes, file: path)
+    // One budget for the aliases of everything this suite reads: a thousand small files or lines
+    // must not each expand to the limit.
+    let aliasBudget = inputs.aliasBudget
+    let root = try parse(bytes, file: path, aliasBudget: aliasBudget)
     guard let root, let pairs = try mapping(root, file: path) else {
       throw SuiteProblem(file: path, line: root?.line ?? 1, message: "a suite must be a mapping of keys (description, prompts, providers, tests, …)")
     }
@@ -92,7 +95,7 @@ struct SuiteLoader {
       for entry in entries {
         if let reference = entry.scalarText {
           for file in try files(matching: reference, folder: folder, from: path, line: entry.line) {
-            written += try tests(inFile: file, defaults: base, warnings: &suite.warnings, inputs: &inputs)
+            written += try tests(inFile: file, defaults: base, aliasBudget: aliasBudget, warnings: &suite.warnings, inputs: &inputs)
           }
         } else {
           written.append(try test(entry, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs))
@@ -111,7 +114,9 @@ struct SuiteLoader {
 
   // MARK: - Tests
 
-  private func tests(inFile file: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout SuiteInputs) throws -> [EvalTest] {
+  private func tests(
+    inFile file: String, defaults: EvalTest, aliasBudget: YAMLAliasBudget, warnings: inout [SuiteProblem], inputs: inout SuiteInputs
+  ) throws -> [EvalTest] {
     guard let bytes = try read(file) else { throw SuiteProblem(file: file, line: 1, message: "test file not found") }
     inputs.files[file] = Prompt.sha256(of: bytes)
     let folder = Self.folder(of: file)
@@ -122,7 +127,7 @@ struct SuiteLoader {
       var tests: [EvalTest] = []
       for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
       where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-        guard let node = try parse(Array(line.utf8), file: file, lineOffset: index) else { continue }
+        guard let node = try parse(Array(line.utf8), file: file, lineOffset: index, aliasBudget: aliasBudget) else { continue }
         let warningsBefore = warnings.count
         do {
           var test = try test(node, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs)
@@ -142,7 +147,7 @@ struct SuiteLoader {
       return tests
     }
     var nodes: [YAMLValue] = []
-    if let root = try parse(bytes, file: file) {
+    if let root = try parse(bytes, file: file, aliasBudget: aliasBudget) {
       nodes = root.sequence ?? [root]
     }
     return try nodes.map { try test($0, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs) }
@@ -394,7 +399,7 @@ struct SuiteLoader {
     inputs.files[path] = Prompt.sha256(of: bytes)
     let text = String(decoding: bytes, as: UTF8.self)
     if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
-      guard let node = try parse(bytes, file: path) else { return "null" }
+      guard let node = try parse(bytes, file: path, aliasBudget: inputs.aliasBudget) else { return "null" }
       do {
         return try OrderedJSON.from(yaml: node).stringify(indent: 0)
       } catch {
@@ -727,15 +732,15 @@ struct SuiteLoader {
   // MARK: - Values
 
   /// `lineOffset`: lines before `bytes` in the file (a JSONL line is parsed on its own).
-  private func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0) throws -> YAMLValue? {
+  private func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0, aliasBudget: YAMLAliasBudget) throws -> YAMLValue? {
     do {
-      return try YAMLValue.parse(String(decoding: bytes, as: UTF8.self), lineOffset: lineOffset)
+      return try YAMLValue.parse(String(decoding: bytes, as: UTF8.self), lineOffset: lineOffset, aliasBudget: aliasBudget)
     } catch {
       // JSON that YAML 1.1 rejects (tab indentation, some escapes): read it as JSON, then as one
       // compact line, which YAML reads (line numbers are lost, values are not).
       if let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
         let compact = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]),
-        let node = try? YAMLValue.parse(String(decoding: compact, as: UTF8.self), lineOffset: lineOffset)
+        let node = try? YAMLValue.parse(String(decoding: compact, as: UTF8.self), lineOffset: lineOffset, aliasBudget: aliasBudget)
       {
         return node
       }
@@ -788,13 +793,32 @@ struct SuiteLoader {
   }
 }
 
-/// A shell-style glob over repository paths: `*` and `?` stay within one folder, `**` crosses them.
+/// A shell-style glob over repository paths: `*` and `?` stay within one folder, `**` crosses them
+/// (`**/` is any number of folders, none included), and every other character is itself.
+///
+/// Matched by dynamic programming over (pattern position, path position), never by a backtracking
+/// regular expression: a pattern a suite names and a path a change adds are both the change's,
+/// and `**/**/**/…` against a deep path makes a regular expression try every way of dividing the
+/// path among the `**`s (seconds per path at a dozen, then a wrong "no match" when the regex
+/// engine gives up). Here each pair of positions is looked at once.
 struct Glob {
-  let regex: NSRegularExpression?
+  private enum Token: Equatable {
+    case literal(Unicode.Scalar)
+    /// `?`: one character other than `/`.
+    case one
+    /// `*`: any run of characters other than `/`.
+    case run
+    /// `**` not followed by `/`: any run of characters.
+    case anything
+    /// `**/`: nothing, or any run of characters that ends with `/`.
+    case folders
+  }
+
+  private let tokens: [Token]
 
   init(_ pattern: String) {
-    var out = "^"
-    var chars = Array(pattern)
+    let chars = Array(pattern.unicodeScalars)
+    var tokens: [Token] = []
     var index = 0
     while index < chars.count {
       let char = chars[index]
@@ -803,27 +827,49 @@ struct Glob {
           index += 1
           if index + 1 < chars.count && chars[index + 1] == "/" {
             index += 1
-            out += "(?:.*/)?"
+            // `**/**/` is `**/`: folded, so the table does not grow with repetitions.
+            if tokens.last != .folders { tokens.append(.folders) }
           } else {
-            out += ".*"
+            tokens.append(.anything)
           }
         } else {
-          out += "[^/]*"
+          tokens.append(.run)
         }
       } else if char == "?" {
-        out += "[^/]"
+        tokens.append(.one)
       } else {
-        out += NSRegularExpression.escapedPattern(for: String(char))
+        tokens.append(.literal(char))
       }
       index += 1
     }
-    chars = []
-    regex = try? NSRegularExpression(pattern: out + "$")
+    self.tokens = tokens
   }
 
   func matches(_ path: String) -> Bool {
-    guard let regex else { return false }
-    return regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
+    let text = Array(path.unicodeScalars)
+    let count = text.count
+    // `next[j]`: the tokens after the current one match `text[j...]`; rows are built from the
+    // last token back to the first, each from the end of the path to its start.
+    var next = [Bool](repeating: false, count: count + 1)
+    next[count] = true
+    var current = [Bool](repeating: false, count: count + 1)
+    for token in tokens.reversed() {
+      var slashAhead = false  // for `**/`: some `/` at or after j has `next` true just past it
+      for j in stride(from: count, through: 0, by: -1) {
+        let char: Unicode.Scalar? = j < count ? text[j] : nil
+        switch token {
+        case .literal(let expected): current[j] = char == expected && next[j + 1]
+        case .one: current[j] = char != nil && char != "/" && next[j + 1]
+        case .run: current[j] = next[j] || (char != nil && char != "/" && current[j + 1])
+        case .anything: current[j] = next[j] || (char != nil && current[j + 1])
+        case .folders:
+          if char == "/" && next[j + 1] { slashAhead = true }
+          current[j] = next[j] || slashAhead
+        }
+      }
+      swap(&next, &current)
+    }
+    return next[0]
   }
 }
 
@@ -887,4 +933,6 @@ enum CSV {
 struct SuiteInputs {
   var files: [String: String] = [:]
   var providerFiles: [String: String] = [:]
+  /// The alias budget of the suite's load: a YAML var file shares it with the suite and its tests.
+  var aliasBudget = YAMLAliasBudget()
 }
