@@ -95,9 +95,49 @@ public struct GitCommandLine: Sendable {
     try run(arguments)
   }
 
-  /// Commits exactly `paths` (other staged changes stay staged), adding them first.
+  /// Commits exactly `paths` (other staged changes stay staged), adding them first. A commit
+  /// that fails (git's `index.lock` held by another git, a hook that refuses) leaves the index
+  /// entries of `paths` as they were: nothing it staged stays behind to go into the next commit.
   public func commit(paths: [String], message: String) throws {
+    let before = try run(["ls-files", "--stage", "-z", "--"] + paths)
     try run(["add", "--"] + paths)
-    try run(["commit", "-q", "-m", message, "--only", "--"] + paths)
+    do {
+      try run(["commit", "-q", "-m", message, "--only", "--"] + paths)
+    } catch let failure as GitError {
+      do {
+        try restoreIndexEntries(before, paths: paths)
+      } catch let restoring as GitError {
+        throw GitError(
+          kind: failure.kind, function: failure.function,
+          message: failure.message + "; and the index entries of \(paths.joined(separator: ", ")) could not be put back "
+            + "(\(restoring.message)): check `git status` before the next commit")
+      }
+      throw failure
+    }
+  }
+
+  /// Whether any of `paths` differs from HEAD in the index or the working tree, or is untracked.
+  public func hasChanges(paths: [String]) throws -> Bool {
+    !(try run(["status", "--porcelain", "-z", "--untracked-files=all", "--"] + paths)).isEmpty
+  }
+
+  /// Puts back the index entries `git ls-files --stage -z` listed for `paths` before an add:
+  /// the listed ones as they were, the others removed from the index (the files stay).
+  private func restoreIndexEntries(_ listing: String, paths: [String]) throws {
+    var entries: [String: String] = [:]
+    for record in listing.split(separator: "\0") {
+      // "<mode> <object> <stage>\t<path>"
+      guard let tab = record.firstIndex(of: "\t") else { continue }
+      let fields = record[..<tab].split(separator: " ")
+      guard fields.count == 3, fields[2] == "0" else { continue }
+      entries[String(record[record.index(after: tab)...])] = "\(fields[0]),\(fields[1])"
+    }
+    for path in paths {
+      if let entry = entries[path] {
+        try run(["update-index", "--cacheinfo", "\(entry),\(path)"])
+      } else {
+        try run(["update-index", "--force-remove", "--", path])
+      }
+    }
   }
 }
