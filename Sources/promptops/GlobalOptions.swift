@@ -113,6 +113,7 @@ func finish(_ report: GateReport, settings options: ReportSettings) throws {
   }
   let output = options.format.reporter(colors: options.useColors).render(report)
   FileHandle.standardOutput.write(Data(output.utf8))
+  for notice in report.notices { printError("promptops: warning: \(notice)") }
   if options.verbose {
     let stats = report.statistics
     printError("promptops: \(stats.changedPaths) changed paths, \(stats.promptsRead) prompts read, \(stats.blobsRead) blobs read")

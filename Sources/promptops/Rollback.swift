@@ -58,6 +58,7 @@ extension PromptOps {
           return try PromptOpsCore.Rollback(workspace: workspace).rollback(request)
         }
       }
+      for warning in outcome.warnings { printError("promptops: warning: \(warning)") }
       if case .alreadyInPlace(let event) = outcome.result {
         print("\(id) in \(env) was already rolled back from \(outcome.from.version) to \(outcome.to.version) for this reason (by \(event.by) at \(event.at)); nothing changed")
         if !commit { print("  commit the lock file and audit log to make it part of history") }

@@ -144,9 +144,12 @@ public final class Analyzer {
     if !wholeTree, let finding = try configurationChange(sides) { findings.append(finding) }
     findings += try approvalFindings(for: comparison, sides: sides, changeSet: changeSet)
     timer.mark("rules")
+    var notices: [String] = []
     if let evals {
       let known = changeSet.changes.compactMap(\.new)
-      findings += try EvalGate(repository: repository).evaluate(sides: sides, options: evals, known: known, timer: &timer).0
+      let (evalFindings, run) = try EvalGate(repository: repository).evaluate(sides: sides, options: evals, known: known, timer: &timer)
+      findings += evalFindings
+      notices += run?.notices ?? []
     }
     findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
 
@@ -162,7 +165,8 @@ public final class Analyzer {
       base: sides.base.reportName, head: sides.head.reportName ?? "empty", prompts: prompts, findings: findings,
       statistics: .init(
         changedPaths: changedPaths, promptsRead: changeSet.changes.count, blobsRead: repository.blobsRead,
-        phases: timer.phases))
+        phases: timer.phases),
+      notices: notices)
   }
 }
 

@@ -5,6 +5,8 @@ public struct GateReport: Sendable {
   public let prompts: [PromptSummary]
   public let findings: [Finding]
   public let statistics: Statistics
+  /// What the run reported that is no finding and changes no verdict (an eval note not recorded).
+  public var notices: [String] = []
 
   /// Passing means no finding at error severity; warnings and notes never fail the gate.
   public var passed: Bool { !findings.contains { $0.severity == .error } }

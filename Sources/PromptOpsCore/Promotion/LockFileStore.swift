@@ -34,20 +34,10 @@ public struct LockFileStore: Sendable {
   }
 
   /// Runs `body` holding the exclusive lock (released on return, or by the kernel if the
-  /// process dies).
+  /// process dies). A promotion that waits longer than `FileMutex.defaultTimeout` for another
+  /// one gives up, naming the process that holds it.
   public func withExclusiveLock<T>(_ body: () throws -> T) throws -> T {
-    let descriptor = open(mutexPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw PromptOpsError.io(path: mutexPath, message: "cannot open the promotion lock: \(String(cString: strerror(errno)))")
-    }
-    defer { close(descriptor) }
-    while flock(descriptor, LOCK_EX) != 0 {
-      guard errno == EINTR else {
-        throw PromptOpsError.io(path: mutexPath, message: "cannot take the promotion lock: \(String(cString: strerror(errno)))")
-      }
-    }
-    defer { flock(descriptor, LOCK_UN) }
-    return try body()
+    try FileMutex(path: mutexPath, purpose: "the promotion lock").withLock(body)
   }
 
   /// Writes the lock atomically: temporary file, fsync, rename, fsync of the folder. Callers hold

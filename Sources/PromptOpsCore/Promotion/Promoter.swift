@@ -125,6 +125,7 @@ public struct Promoter {
       let (run, refusal) = try requirements.evals(
         id: request.id, version: target.version, sha256: target.sha256, commit: target.commit, useCache: true)
       evals = EvalEvidence(status: run.status, summary: "run at promotion: " + run.summary)
+      warnings += run.notices
       if let refusal { refusals.append(refusal) }
     } else {
       evals = EvalEvidence(status: .none, summary: "not run at promotion (\(environment.name) does not require evals)")

@@ -45,6 +45,8 @@ public struct Rollback {
     public let restored: RestoredVersion?
     /// Whether the pin was written now, completed for a run that was stopped, or already in place.
     public let result: ReleaseWriter.Result
+    /// What the user should know but that does not decide (an eval note that was not recorded).
+    public var warnings: [String] = []
   }
 
   public func rollback(_ request: Request) throws -> Outcome {
@@ -65,8 +67,10 @@ public struct Rollback {
     // A version goes back in only on evals run now, past the cache: recorded notes are pushable
     // state anyone can write, and the question is whether it passes against today's models.
     let requirements = ReleaseRequirements(workspace: workspace, environment: environment, lock: lock)
+    var warnings: [String] = []
     func revalidate(_ version: String, _ sha256: String, _ commit: ObjectID) throws -> (evidence: EvalEvidence, refusal: String?) {
       let (run, refusal) = try requirements.evals(id: request.id, version: version, sha256: sha256, commit: commit, useCache: false)
+      warnings += run.notices
       return (EvalEvidence(status: run.status, summary: "re-run now: " + run.summary), refusal)
     }
     // What promote would ask, bar the evals (run last: they call providers): the verified
@@ -206,7 +210,8 @@ public struct Rollback {
       throw error
     }
     let from = AuditLog.Event.Ref(version: current.version, sha256: current.sha256, commit: current.commit)
-    return Outcome(from: from, to: placed, revalidation: revalidation, skipped: skipped, restored: restored, result: result)
+    return Outcome(
+      from: from, to: placed, revalidation: revalidation, skipped: skipped, restored: restored, result: result, warnings: warnings)
   }
 
   /// The same rollback already in place (pin and event: a retry of one that succeeded, or that
