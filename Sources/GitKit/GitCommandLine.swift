@@ -33,9 +33,10 @@ public struct GitCommandLine: Sendable {
     return nil
   }
 
-  /// Runs `git arguments…`; returns standard output, or throws with git's own message.
+  /// Runs `git arguments…` with `input` on its standard input (none when nil); returns standard
+  /// output, or throws with git's own message.
   @discardableResult
-  public func run(_ arguments: [String]) throws -> String {
+  public func run(_ arguments: [String], input: Data? = nil) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -45,8 +46,17 @@ public struct GitCommandLine: Sendable {
     let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
+    let inputPipe = input.map { _ in Pipe() }
+    process.standardInput = inputPipe ?? FileHandle.nullDevice
     try process.run()
+    if let input, let inputPipe {
+      // A separate writer, so a git that prints before it reads cannot deadlock us.
+      let writer = inputPipe.fileHandleForWriting
+      DispatchQueue.global().async {
+        try? writer.write(contentsOf: input)
+        try? writer.close()
+      }
+    }
     nonisolated(unsafe) var errorData = Data()
     let group = DispatchGroup()
     group.enter()
@@ -78,10 +88,8 @@ public struct GitCommandLine: Sendable {
   /// Creates the annotated tag `name` on `commit` with `message`; signed (`git tag -s`, or `-u
   /// key`) when asked, so git applies `gpg.format` (openpgp, x509, ssh) and `user.signingkey`.
   public func createAnnotatedTag(_ name: String, commit: ObjectID, message: String, sign: Bool, signingKey: String? = nil) throws {
-    // The message goes through a file so no shell or argument quoting can change it.
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-tag-\(UUID().uuidString)").path
-    try Data(message.utf8).write(to: URL(fileURLWithPath: file))
-    defer { try? FileManager.default.removeItem(atPath: file) }
+    // The message goes through standard input (`-F -`), so no shell or argument quoting can
+    // change it, and no temporary file is needed.
     var arguments = ["tag"]
     if let signingKey {
       arguments += ["-u", signingKey]
@@ -91,8 +99,8 @@ public struct GitCommandLine: Sendable {
       // Plain -a: git still signs when the user set tag.gpgSign.
       arguments.append("-a")
     }
-    arguments += ["-F", file, "--cleanup=verbatim", name, commit.hex]
-    try run(arguments)
+    arguments += ["-F", "-", "--cleanup=verbatim", name, commit.hex]
+    try run(arguments, input: Data(message.utf8))
   }
 
   /// Commits exactly `paths` (other staged changes stay staged), adding them first. A commit

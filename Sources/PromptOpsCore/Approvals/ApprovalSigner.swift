@@ -14,8 +14,9 @@ public struct ApprovalSigner {
   }
 
   /// The signer for `--key`, or else git's `user.signingkey` (a path, `~/…`, or a literal
-  /// `key::ssh-… AAAA…` whose private half is in the agent).
-  public static func resolve(key: String?, gitSigningKey: String?, temporaryFolder: String) throws -> ApprovalSigner {
+  /// `key::ssh-… AAAA…` whose private half is in the agent, written for ssh-keygen into the
+  /// folder `temporaryFolder` makes, asked for only then).
+  public static func resolve(key: String?, gitSigningKey: String?, temporaryFolder: () throws -> String) throws -> ApprovalSigner {
     guard let keygen = findExecutable("ssh-keygen") else {
       throw PromptOpsError.usage("ssh-keygen was not found on PATH; install OpenSSH (8.2 or later) to sign approvals")
     }
@@ -24,7 +25,7 @@ public struct ApprovalSigner {
         "no signing key: pass --key PATH (an SSH private key, or a public key held by ssh-agent) or set `git config user.signingkey`")
     }
     if configured.hasPrefix("key::") {
-      let path = temporaryFolder + "/signing-key.pub"
+      let path = try temporaryFolder() + "/signing-key.pub"
       do {
         try Data((String(configured.dropFirst(5)) + "\n").utf8).write(to: URL(fileURLWithPath: path))
       } catch {

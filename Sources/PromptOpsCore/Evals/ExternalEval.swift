@@ -16,7 +16,15 @@ struct ExternalEval {
   let differingInputs: (PromptEvalPlan) -> [String]
 
   func run(_ plans: [PromptEvalPlan], commit: String?) throws -> EvalRun {
+    // Where the command writes its results: a temporary folder that cannot be made is the
+    // machine's problem, not the prompts' (exit 2, naming TMPDIR), found before anything runs.
+    guard plans.contains(where: { !$0.suitePaths.isEmpty }) else { return try runSuites(plans, commit: commit, scratch: "") }
+    return try TemporaryFolder.with(prefix: "promptops-eval") { try runSuites(plans, commit: commit, scratch: $0) }
+  }
+
+  private func runSuites(_ plans: [PromptEvalPlan], commit: String?, scratch: String) throws -> EvalRun {
     var prompts: [PromptEvalResult] = []
+    var runs = 0
     for plan in plans {
       var header = PromptEvalHeader(plan: plan)
       var verdicts: [UnitVerdict] = []
@@ -29,7 +37,8 @@ struct ExternalEval {
       }
       for suite in plan.suitePaths {
         do {
-          let results = try runCommand(suite: suite, plan: plan)
+          runs += 1
+          let results = try runCommand(suite: suite, plan: plan, output: scratch + "/results-\(runs).json")
           for (index, result) in results.enumerated() {
             let name = result["testCase"]?["description"]?.stringValue ?? result["description"]?.stringValue ?? "\(suite) test \(index + 1)"
             let error = result["error"]?.stringValue
@@ -49,11 +58,8 @@ struct ExternalEval {
     return EvalRun(commit: commit, shard: nil, plans: plans, unitResults: [], prompts: prompts, statistics: .init(), timestamp: Date())
   }
 
-  private func runCommand(suite: String, plan: PromptEvalPlan) throws -> [JSONValue] {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-eval-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let output = folder.appendingPathComponent("results.json").path
+  private func runCommand(suite: String, plan: PromptEvalPlan, output: String) throws -> [JSONValue] {
+    defer { unlink(output) }
     let top = workingDirectory.hasSuffix("/") ? String(workingDirectory.dropLast()) : workingDirectory
     let argv = command.map {
       $0.replacingOccurrences(of: "{suite}", with: top + "/" + suite)
