@@ -87,8 +87,9 @@ struct ExternalEval {
         "\(argv.joined(separator: " ")) did not finish within \(Self.seconds(timeout)) (evals.external_timeout) and was stopped\(detail.isEmpty ? "" : ": \(detail)")")
     case .exited(let code): ending = "exited \(code)"
     case .signalled(let signal): ending = "was killed by signal \(signal)"
+    case .outputTooLarge: ending = "printed too much"  // Not asked for: its output is not read.
     }
-    guard let data = FileManager.default.contents(atPath: output) else {
+    guard let data = try Self.readResults(output) else {
       throw ExternalEvalError("\(argv.joined(separator: " ")) \(ending) without writing results\(detail.isEmpty ? "" : ": \(detail)")")
     }
     guard let document = try? JSONValue.parse(data) else { throw ExternalEvalError("the eval command's output is not JSON") }
@@ -99,6 +100,31 @@ struct ExternalEval {
 }
 
 extension ExternalEval {
+  /// The most a results file may hold: a verdict is never read from part of one.
+  static let resultsLimit = 64 << 20
+
+  /// The results file the command wrote, nil when it wrote none; one that is not a regular file
+  /// or is larger than `resultsLimit` is an error, never read in part.
+  static func readResults(_ path: String) throws -> Data? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    guard descriptor >= 0 else {
+      if errno == ENOENT { return nil }
+      throw ExternalEvalError("cannot read the results the eval command wrote: \(String(cString: strerror(errno)))")
+    }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+      throw ExternalEvalError("the eval command's results are not a regular file")
+    }
+    let data = status.st_size <= resultsLimit ? try handle.read(upToCount: resultsLimit + 1) ?? Data() : nil
+    guard let data, data.count <= resultsLimit else {
+      throw ExternalEvalError(
+        "the eval command's results are larger than \(resultsLimit >> 20) MiB, the most promptops reads; a verdict is never read from "
+          + "part of them (split the suite)")
+    }
+    return data
+  }
+
   static func seconds(_ value: Double) -> String {
     value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
   }

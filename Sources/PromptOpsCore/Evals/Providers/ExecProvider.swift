@@ -16,8 +16,9 @@ import Foundation
 ///   (`python3`) are looked up on `PATH`.
 ///
 /// The answer is standard output, with trailing line breaks removed. A non-zero exit, a death
-/// by signal, a timeout, or an empty standard output with something on standard error is a
-/// `ProviderError` carrying (the end of) standard error.
+/// by signal, a timeout, an empty standard output with something on standard error, or a
+/// standard output longer than `ChildProcess.outputLimit` (16 MiB; the program is stopped there,
+/// and a cut answer is never graded) is a `ProviderError` carrying (the end of) standard error.
 struct ExecProvider: EvalProvider {
   static let defaultTimeoutMs = 120_000.0
 
@@ -76,6 +77,11 @@ struct ExecProvider: EvalProvider {
         providerID: id,
         message: "timed out after \(Int(timeoutSeconds * 1000)) ms; the process group was killed"
           + (stderr.isEmpty ? "" : ". stderr: \(stderr)"))
+    case .outputTooLarge:
+      throw ProviderError(
+        providerID: id,
+        message: "printed more than \(ChildProcess.outputLimit >> 20) MiB on stdout, the most an answer may be; the process group was "
+          + "killed and the answer is not graded")
     case .signalled(let signal):
       throw ProviderError(
         providerID: id, message: "killed by signal \(signal)" + (stderr.isEmpty ? "" : ". stderr: \(stderr)"))
@@ -83,6 +89,10 @@ struct ExecProvider: EvalProvider {
       throw ProviderError(
         providerID: id,
         message: "exited with status \(status)" + (stderr.isEmpty ? " and no stderr" : ". stderr: \(stderr)"))
+    case .exited where outcome.stdoutCut:
+      // Only a program that ended at the very moment it passed the limit gets here.
+      throw ProviderError(
+        providerID: id, message: "printed more than \(ChildProcess.outputLimit >> 20) MiB on stdout; the answer is not graded")
     case .exited:
       var output = String(decoding: outcome.stdout, as: UTF8.self)
       while output.hasSuffix("\n") || output.hasSuffix("\r") { output.removeLast() }
@@ -106,7 +116,7 @@ struct ExecProvider: EvalProvider {
         do {
           let outcome = try ChildProcess.run(
             executable: executable, arguments: arguments, environment: environment,
-            workingDirectory: workingDirectory, input: input, timeout: timeoutSeconds)
+            workingDirectory: workingDirectory, input: input, timeout: timeoutSeconds, stopPastOutputLimit: true)
           continuation.resume(returning: outcome)
         } catch {
           continuation.resume(throwing: ProviderError(providerID: id, message: "\(error)"))
