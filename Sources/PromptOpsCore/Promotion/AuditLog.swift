@@ -99,12 +99,25 @@ public struct AuditLog: Sendable {
     guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
       throw PromptOpsError.io(path: displayPath, message: "the audit log is not a regular file")
     }
-    let appended = Appended(offset: status.st_size, created: created)
-    // A last line without its line break (an edit by hand) must not swallow the new event.
+    var length = status.st_size
+    // A last line without its line break: an append that never completed is removed; an event
+    // (an edit by hand) must not swallow the new one.
     var last: UInt8 = 0x0A
-    if status.st_size > 0 && pread(descriptor, &last, 1, status.st_size - 1) == 1 && last != 0x0A {
-      line.insert(0x0A, at: line.startIndex)
+    if length > 0 && pread(descriptor, &last, 1, length - 1) == 1 && last != 0x0A {
+      guard let existing = FileManager.default.contents(atPath: path) else {
+        throw PromptOpsError.io(path: displayPath, message: "cannot read the audit log")
+      }
+      let complete = Self.completeLength(of: existing)
+      if complete < existing.count {
+        guard ftruncate(descriptor, off_t(complete)) == 0 else {
+          throw PromptOpsError.io(path: displayPath, message: "cannot remove an unfinished last line: \(String(cString: strerror(errno)))")
+        }
+        length = off_t(complete)
+      } else {
+        line.insert(0x0A, at: line.startIndex)
+      }
     }
+    let appended = Appended(offset: length, created: created)
     do {
       try AtomicFile.writeAll(line, to: descriptor, display: displayPath)
       guard fsync(descriptor) == 0 else {
@@ -144,16 +157,29 @@ public struct AuditLog: Sendable {
   }
 
   /// The events of a log's text (the working file's, or a committed one); a line that is not an
-  /// event is an error naming `displayPath` and the line.
+  /// event is an error naming `displayPath` and the line. The one exception is a last line
+  /// without its line break that is not an event: an append that never completed (the machine
+  /// went down before the event was on disk, so nothing it would have recorded happened), which
+  /// records nothing and which the next append removes.
   public static func events(in data: Data, displayPath: String) throws -> [Event] {
     var events: [Event] = []
-    for (index, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+    let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+    for (index, line) in lines.enumerated() where !line.isEmpty {
       do {
         events.append(try JSONDecoder().decode(Event.self, from: Data(line)))
       } catch {
+        if index == lines.count - 1 { break }
         throw PromptOpsError.io(path: "\(displayPath):\(index + 1)", message: "not an audit event: \(error)")
       }
     }
     return events
+  }
+
+  /// Where the log's complete lines end: past a last line without its line break that is not an
+  /// event (an append that never completed), or the whole length.
+  static func completeLength(of data: Data) -> Int {
+    guard let last = data.last, last != 0x0A else { return data.count }
+    let start = data.lastIndex(of: 0x0A).map { $0 + 1 } ?? data.startIndex
+    return (try? JSONDecoder().decode(Event.self, from: Data(data[start...]))) == nil ? start - data.startIndex : data.count
   }
 }
