@@ -139,9 +139,16 @@ typedef struct buffer {
   size_t length;
   size_t capacity;
   int failed;
+  /// The most the buffer may hold; past it the transfer is stopped and `exceeded` set.
+  size_t limit;
+  int exceeded;
 } buffer;
 
 static int buffer_append(buffer *target, const char *bytes, size_t count) {
+  if (count > target->limit - target->length) {
+    target->exceeded = 1;
+    return 0;
+  }
   if (target->length + count + 1 > target->capacity) {
     size_t capacity = target->capacity ? target->capacity : 4096;
     while (capacity < target->length + count + 1) capacity *= 2;
@@ -177,9 +184,12 @@ void promptops_http_preload(void) {
   }
 }
 
+/// Response headers kept at most: far beyond any real server's, short of a hostile one's.
+#define PROMPTOPS_MAX_HEADERS ((size_t)1 << 20)
+
 int promptops_http_exchange(
   const char *method, const char *url, const char *const *header_lines, size_t header_count, const void *body,
-  size_t body_length, long timeout_ms, promptops_http_answer *answer) {
+  size_t body_length, long timeout_ms, size_t max_body, promptops_http_answer *answer) {
   memset(answer, 0, sizeof *answer);
   pthread_once(&load_once, load_libcurl);
   if (!curl.loaded) {
@@ -197,6 +207,8 @@ int promptops_http_exchange(
   list = curl.slist_append(list, "Expect:");
 
   buffer headers = {0}, received = {0};
+  headers.limit = PROMPTOPS_MAX_HEADERS;
+  received.limit = max_body;
   curl.easy_setopt(handle, PROMPTOPS_CURLOPT_NOSIGNAL, 1L);
   if (curl.share != NULL) {
     curl.easy_setopt(handle, PROMPTOPS_CURLOPT_SHARE, curl.share);
@@ -223,7 +235,10 @@ int promptops_http_exchange(
 
   CURLcode code = curl.easy_perform(handle);
   int outcome = PROMPTOPS_HTTP_OK;
-  if (code == PROMPTOPS_CURLE_OPERATION_TIMEDOUT) {
+  if (headers.exceeded || received.exceeded) {
+    outcome = PROMPTOPS_HTTP_TOO_LARGE;
+    snprintf(answer->error, sizeof answer->error, "%s", headers.exceeded ? "headers" : "body");
+  } else if (code == PROMPTOPS_CURLE_OPERATION_TIMEDOUT) {
     outcome = PROMPTOPS_HTTP_TIMED_OUT;
     snprintf(answer->error, sizeof answer->error, "%s", curl.easy_strerror(code));
   } else if (code != PROMPTOPS_CURLE_OK || headers.failed || received.failed) {

@@ -33,9 +33,10 @@ public struct GitCommandLine: Sendable {
     return nil
   }
 
-  /// Runs `git arguments…`; returns standard output, or throws with git's own message.
+  /// Runs `git arguments…` with `input` on its standard input (none when nil); returns standard
+  /// output, or throws with git's own message.
   @discardableResult
-  public func run(_ arguments: [String]) throws -> String {
+  public func run(_ arguments: [String], input: Data? = nil) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -45,8 +46,17 @@ public struct GitCommandLine: Sendable {
     let errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
+    let inputPipe = input.map { _ in Pipe() }
+    process.standardInput = inputPipe ?? FileHandle.nullDevice
     try process.run()
+    if let input, let inputPipe {
+      // A separate writer, so a git that prints before it reads cannot deadlock us.
+      let writer = inputPipe.fileHandleForWriting
+      DispatchQueue.global().async {
+        try? writer.write(contentsOf: input)
+        try? writer.close()
+      }
+    }
     nonisolated(unsafe) var errorData = Data()
     let group = DispatchGroup()
     group.enter()
@@ -78,10 +88,8 @@ public struct GitCommandLine: Sendable {
   /// Creates the annotated tag `name` on `commit` with `message`; signed (`git tag -s`, or `-u
   /// key`) when asked, so git applies `gpg.format` (openpgp, x509, ssh) and `user.signingkey`.
   public func createAnnotatedTag(_ name: String, commit: ObjectID, message: String, sign: Bool, signingKey: String? = nil) throws {
-    // The message goes through a file so no shell or argument quoting can change it.
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-tag-\(UUID().uuidString)").path
-    try Data(message.utf8).write(to: URL(fileURLWithPath: file))
-    defer { try? FileManager.default.removeItem(atPath: file) }
+    // The message goes through standard input (`-F -`), so no shell or argument quoting can
+    // change it, and no temporary file is needed.
     var arguments = ["tag"]
     if let signingKey {
       arguments += ["-u", signingKey]
@@ -91,13 +99,53 @@ public struct GitCommandLine: Sendable {
       // Plain -a: git still signs when the user set tag.gpgSign.
       arguments.append("-a")
     }
-    arguments += ["-F", file, "--cleanup=verbatim", name, commit.hex]
-    try run(arguments)
+    arguments += ["-F", "-", "--cleanup=verbatim", name, commit.hex]
+    try run(arguments, input: Data(message.utf8))
   }
 
-  /// Commits exactly `paths` (other staged changes stay staged), adding them first.
+  /// Commits exactly `paths` (other staged changes stay staged), adding them first. A commit
+  /// that fails (git's `index.lock` held by another git, a hook that refuses) leaves the index
+  /// entries of `paths` as they were: nothing it staged stays behind to go into the next commit.
   public func commit(paths: [String], message: String) throws {
+    let before = try run(["ls-files", "--stage", "-z", "--"] + paths)
     try run(["add", "--"] + paths)
-    try run(["commit", "-q", "-m", message, "--only", "--"] + paths)
+    do {
+      try run(["commit", "-q", "-m", message, "--only", "--"] + paths)
+    } catch let failure as GitError {
+      do {
+        try restoreIndexEntries(before, paths: paths)
+      } catch let restoring as GitError {
+        throw GitError(
+          kind: failure.kind, function: failure.function,
+          message: failure.message + "; and the index entries of \(paths.joined(separator: ", ")) could not be put back "
+            + "(\(restoring.message)): check `git status` before the next commit")
+      }
+      throw failure
+    }
+  }
+
+  /// Whether any of `paths` differs from HEAD in the index or the working tree, or is untracked.
+  public func hasChanges(paths: [String]) throws -> Bool {
+    !(try run(["status", "--porcelain", "-z", "--untracked-files=all", "--"] + paths)).isEmpty
+  }
+
+  /// Puts back the index entries `git ls-files --stage -z` listed for `paths` before an add:
+  /// the listed ones as they were, the others removed from the index (the files stay).
+  private func restoreIndexEntries(_ listing: String, paths: [String]) throws {
+    var entries: [String: String] = [:]
+    for record in listing.split(separator: "\0") {
+      // "<mode> <object> <stage>\t<path>"
+      guard let tab = record.firstIndex(of: "\t") else { continue }
+      let fields = record[..<tab].split(separator: " ")
+      guard fields.count == 3, fields[2] == "0" else { continue }
+      entries[String(record[record.index(after: tab)...])] = "\(fields[0]),\(fields[1])"
+    }
+    for path in paths {
+      if let entry = entries[path] {
+        try run(["update-index", "--cacheinfo", "\(entry),\(path)"])
+      } else {
+        try run(["update-index", "--force-remove", "--", path])
+      }
+    }
   }
 }

@@ -16,6 +16,8 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
     case conflicted
     /// The history needed is not in this clone (shallow clone, missing base commit).
     case missingHistory
+    /// A file libgit2 must lock to write (`<ref>.lock`, `index.lock`) is locked already.
+    case locked
     case other
   }
 
@@ -60,6 +62,11 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
       return GitError(kind: .notFound, function: function, code: code, message: subject + detail)
     case GIT_EAMBIGUOUS.rawValue:
       return GitError(kind: .ambiguous, function: function, code: code, message: subject + detail)
+    case GIT_ELOCKED.rawValue:
+      // "failed to lock file '…' for writing: " ends with an empty system reason.
+      var trimmed = detail
+      while trimmed.hasSuffix(" ") || trimmed.hasSuffix(":") { trimmed.removeLast() }
+      return GitError(kind: .locked, function: function, code: code, message: subject + trimmed)
     case GIT_EUNMERGED.rawValue:
       return GitError(
         kind: .conflicted, function: function, code: code,

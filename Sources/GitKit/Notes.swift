@@ -40,6 +40,13 @@ extension Repository {
     }
   }
 
+  /// The lock file git and libgit2 create beside a loose reference while they update it
+  /// (`refs/notes/promptops.lock` in the common git directory); one a killed writer left behind
+  /// refuses every later update of the reference.
+  public func referenceLockPath(_ ref: String) -> String {
+    (commonDirectory.hasSuffix("/") ? commonDirectory : commonDirectory + "/") + ref + ".lock"
+  }
+
   /// Every commit that carries a note under `ref`, with the note's text.
   public func notes(ref: String) throws -> [(commit: ObjectID, text: String)] {
     var iterator: OpaquePointer?

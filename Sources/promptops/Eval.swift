@@ -29,8 +29,9 @@ extension PromptOps.Eval {
         (text, card, suite, test files, provider files) differ from the merge base with REV; with \
         neither, every prompt that has a suite. Results are cached under the git directory by the \
         SHA-256 of everything that decides them, and recorded as a git note on the evaluated commit \
-        (refs/notes/promptops; see git notes --ref promptops show). Exit 1 when a prompt is below \
-        its thresholds or its evals could not run.
+        (refs/notes/promptops; see git notes --ref promptops show). A note that cannot be \
+        recorded is a warning: the verdicts are printed and decide the exit code. Exit 1 when a \
+        prompt is below its thresholds or its evals could not run.
         """)
 
     @Argument(help: "Prompt ids (default: every prompt with a suite, or the changed ones with --changed).")
@@ -89,6 +90,7 @@ extension PromptOps.Eval {
       print(
         "\(stats.providerCalls) provider call\(stats.providerCalls == 1 ? "" : "s"), \(stats.cacheHits) cached\(rejected)"
           + (run.shard.map { " (shard \($0))" } ?? ""))
+      for notice in run.notices { printError("promptops: warning: \(notice)") }
       if !run.prompts.allSatisfy(\.passed) { throw ExitCode(1) }
       if !written { throw ExitCode(2) }
     }
@@ -116,7 +118,7 @@ extension PromptOps.Eval {
     var directory: String?
 
     func run() throws {
-      let (prompts, document) = try evaluating { () throws -> ([PromptEvalResult], JSONValue) in
+      let (prompts, document, notices) = try evaluating { () throws -> ([PromptEvalResult], JSONValue, [String]) in
         try enterDirectory(directory)
         let documents = try files.map { file -> (name: String, value: JSONValue) in
           guard let data = FileManager.default.contents(atPath: file) else { throw PromptOpsError.io(path: file, message: "cannot read the file") }
@@ -127,19 +129,21 @@ extension PromptOps.Eval {
           }
         }
         let merged = try EvalOutput.merge(documents)
+        var notices: [String] = []
         if !noNote, let commit = merged.commit {
-          // The note is history; not being able to write it is said, never hidden, and never
+          // The note is history: not being able to write it is said, never hidden, and never
           // stands in for the verdict.
           do {
             let repository = try Repository.open(at: FileManager.default.currentDirectoryPath)
-            try EvalService(repository: repository).record(merged.prompts, on: try repository.resolveCommit(commit))
+            notices = try EvalService(repository: repository).record(merged.prompts, on: try repository.resolveCommit(commit))
           } catch {
-            printError("promptops: warning: the merged results were not recorded as a note on \(commit.prefix(12)): \(error)")
+            notices.append("the merged results were not recorded as a git note on \(commit.prefix(12)): \(error); the verdicts stand")
           }
         }
-        return (merged.prompts, merged.document)
+        return (merged.prompts, merged.document, notices)
       }
       printVerdicts(prompts)
+      for notice in notices { printError("promptops: warning: \(notice)") }
       let written = outputs.write(prompts: prompts, document: document, log: { nil })
       if !prompts.allSatisfy(\.passed) { throw ExitCode(1) }
       if !written { throw ExitCode(2) }

@@ -119,6 +119,7 @@ func finish(_ report: GateReport, settings options: ReportSettings) throws {
   if options.format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
     appendStepSummary(MarkdownReporter().render(report), to: summary)
   }
+  for notice in report.notices { printError("promptops: warning: \(notice)") }
   if options.verbose {
     let stats = report.statistics
     printError(

@@ -15,9 +15,11 @@ extension PromptOps {
         environment; recorded eval notes are history and never decide), creates the annotated \
         tag prompt/<id>/v<version> on the commit that introduced the version, and pins \
         environment → id → {version, sha256, commit} in the lock file (written atomically under \
-        an exclusive lock). The lock file and the audit log \
-        are left for you to commit, or committed with --commit. Exit 1 when the promotion is \
-        refused, 2 when it could not be evaluated.
+        an exclusive lock), after its audit event is written and flushed to disk. A promotion \
+        that fails (a full disk, git's index.lock during --commit) is undone: the lock file and \
+        audit log are left as they were. One already in place is not made again. The lock file \
+        and the audit log are left for you to commit, or committed with --commit. Exit 1 when \
+        the promotion is refused, 2 when it could not be evaluated or made.
         """)
 
     @Argument(help: "The prompt id.")
@@ -61,7 +63,15 @@ extension PromptOps {
       }
       let pin = outcome.pin
       for warning in outcome.warnings { printError("promptops: warning: \(warning)") }
+      if case .alreadyInPlace = outcome.result {
+        print("\(id) \(pin.version) is already pinned in \(env) (promoted by \(pin.promotedBy) at \(pin.promotedAt)); nothing changed")
+        if !commit { print("  commit the lock file and audit log to make the pin part of history") }
+        return
+      }
       print("promoted \(id) \(pin.version) to \(env) (sha256 \(pin.sha256), commit \(pin.commit.prefix(12)))")
+      if case .completed(let event) = outcome.result {
+        print("  completed the promotion recorded in the audit log at \(event.at) by \(event.by), whose pin was never written (the run was stopped)")
+      }
       if let previous = outcome.previous, previous != pin { print("  replaces \(previous.version) (sha256 \(previous.sha256.prefix(12))…)") }
       print("  tag \(outcome.tag)\(outcome.tagCreated ? " created" : " already in place")")
       if (sign || signingKey != nil) && !outcome.tagCreated {

@@ -12,6 +12,7 @@ struct PromptOps: ParsableCommand {
     let arguments = Array(CommandLine.arguments.dropFirst())
     HookInvocation.runIfRecognised(arguments)
     if Eval.mayCallProviders(arguments) { EvalService.preloadHTTPClient() }
+    FileMutex.waitNotice = { printError("promptops: \($0)") }
     main(nil)
   }
 

@@ -17,7 +17,10 @@ extension PromptOps {
         meets all of that; --to names one, and anything it lacks refuses the rollback. Who, when, why, from and to go into the audit log and the \
         lock entry. --restore also writes the target's content back as a new version with the \
         changelog entry "Rollback to V: reason", so history stays monotonic and the version \
-        gate passes. Exit 1 when refused.
+        gate passes. The audit event is written and flushed before the pin; a rollback that \
+        fails leaves the lock file, audit log and restored files as they were, and the same \
+        rollback (same --reason) run again once it is in place changes nothing. Exit 1 when \
+        refused, 2 when it could not be made.
         """)
 
     @Argument(help: "The prompt id.")
@@ -55,8 +58,17 @@ extension PromptOps {
           return try PromptOpsCore.Rollback(workspace: workspace).rollback(request)
         }
       }
+      for warning in outcome.warnings { printError("promptops: warning: \(warning)") }
+      if case .alreadyInPlace(let event) = outcome.result {
+        print("\(id) in \(env) was already rolled back from \(outcome.from.version) to \(outcome.to.version) for this reason (by \(event.by) at \(event.at)); nothing changed")
+        if !commit { print("  commit the lock file and audit log to make it part of history") }
+        return
+      }
       for skipped in outcome.skipped { print("  passed over \(skipped)") }
       print("rolled back \(id) in \(env): \(outcome.from.version) → \(outcome.to.version) (sha256 \(outcome.to.sha256), commit \(outcome.to.commit.prefix(12)))")
+      if case .completed(let event) = outcome.result {
+        print("  completed the rollback recorded in the audit log at \(event.at) by \(event.by), whose pin was never written (the run was stopped)")
+      }
       print("  revalidation: \(outcome.revalidation.status.rawValue): \(outcome.revalidation.summary)")
       if let restored = outcome.restored {
         print("  restored as \(restored.version): \(restored.files.joined(separator: ", "))")

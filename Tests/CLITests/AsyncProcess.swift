@@ -25,6 +25,13 @@ extension TempRepo {
     return try await runProcessAsync(try promptopsBinary(), arguments, in: path, environment: env)
   }
 
+  /// `promptopsAsync(_:environment:)` with the arguments as an array.
+  func promptopsAsync(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> ProcessResult {
+    var env = environment
+    for (key, value) in extra { env[key] = value }
+    return try await runProcessAsync(try promptopsBinary(), arguments, in: path, environment: env)
+  }
+
   /// `gate(_:)`, awaited without blocking a concurrency thread.
   func gateAsync(_ arguments: String...) async throws -> (ProcessResult, JSONReport) {
     let result = try await runProcessAsync(try promptopsBinary(), ["gate"] + arguments + ["--format", "json"], in: path, environment: environment)

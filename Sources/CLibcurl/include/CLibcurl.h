@@ -24,13 +24,17 @@ enum {
   PROMPTOPS_HTTP_TIMED_OUT = 1,
   PROMPTOPS_HTTP_CONNECTION = 2,
   PROMPTOPS_HTTP_UNAVAILABLE = 3,
+  /// The answer's body passed `max_body` bytes (or its headers 1 MiB): the transfer was stopped
+  /// there, and nothing of it is returned.
+  PROMPTOPS_HTTP_TOO_LARGE = 4,
 };
 
-/// Sends one request and waits for the whole answer, at most `timeout_ms`. `headers` holds
-/// `header_count` lines "Name: value". Thread-safe; blocks the calling thread.
+/// Sends one request and waits for the whole answer, at most `timeout_ms`, reading at most
+/// `max_body` bytes of body. `headers` holds `header_count` lines "Name: value". Thread-safe;
+/// blocks the calling thread.
 int promptops_http_exchange(
   const char *method, const char *url, const char *const *headers, size_t header_count, const void *body,
-  size_t body_length, long timeout_ms, promptops_http_answer *answer);
+  size_t body_length, long timeout_ms, size_t max_body, promptops_http_answer *answer);
 
 /// Maps libcurl and the libraries it needs (about twenty; their constructors run, GnuTLS's and
 /// p11-kit's setting themselves up) so that the first exchange does not wait for the loading;

@@ -149,11 +149,13 @@ public final class Analyzer {
     findings += try approvalFindings(for: comparison, sides: sides, changeSet: changeSet)
     timer.mark("rules")
     var evaluated: [EvalSummary] = []
+    var notices: [String] = []
     if let evals {
       let known = changeSet.changes.compactMap(\.new)
       let (evalFindings, run) = try EvalGate(repository: repository).evaluate(sides: sides, options: evals, known: known, timer: &timer)
       findings += evalFindings
       evaluated = run.map { run in run.prompts.map { result in EvalSummary(result, plan: run.plans.first { $0.promptID == result.id }) } } ?? []
+      notices += run?.notices ?? []
     }
     findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }
 
@@ -170,7 +172,7 @@ public final class Analyzer {
       statistics: .init(
         changedPaths: changedPaths, promptsRead: changeSet.changes.count, blobsRead: repository.blobsRead,
         treesRead: repository.treesCompared + repository.treesListed, phases: timer.phases),
-      evals: evaluated)
+      evals: evaluated, notices: notices)
   }
 }
 

@@ -7,6 +7,8 @@ public struct GateReport: Sendable {
   public let statistics: Statistics
   /// Each prompt the run evaluated, with its pass rate and score against its thresholds.
   public var evals: [EvalSummary] = []
+  /// What the run reported that is no finding and changes no verdict (an eval note not recorded).
+  public var notices: [String] = []
 
   /// Passing means no finding at error severity; warnings and notes never fail the gate.
   public var passed: Bool { !findings.contains { $0.severity == .error } }

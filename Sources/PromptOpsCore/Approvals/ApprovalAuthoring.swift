@@ -104,10 +104,14 @@ public struct ApprovalAuthoring {
         path: relative, message: "a record of this reviewer for this version and environment exists; pass --replace to supersede it")
     }
 
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-approve-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: scratch) }
-    let signer = try ApprovalSigner.resolve(key: request.key, gitSigningKey: try repository.configString("user.signingkey"), temporaryFolder: scratch)
+    // A scratch folder only for a key given as text (`key::ssh-…`), which ssh-keygen reads from a file.
+    var scratch: String?
+    defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+    let signer = try ApprovalSigner.resolve(key: request.key, gitSigningKey: try repository.configString("user.signingkey")) {
+      let made = try TemporaryFolder.create(prefix: "promptops-approve")
+      scratch = made
+      return made
+    }
     let signed = try signer.sign(unsigned)
     try Self.requireVerifiable(signed, repository: repository, trust: try context.approvalTrust(in: repository), now: now)
     try AtomicFile.write(Data(signed.yaml.utf8), to: absolute, replacing: request.replace)

@@ -14,8 +14,9 @@ public struct ApprovalSigner {
   }
 
   /// The signer for `--key`, or else git's `user.signingkey` (a path, `~/…`, or a literal
-  /// `key::ssh-… AAAA…` whose private half is in the agent).
-  public static func resolve(key: String?, gitSigningKey: String?, temporaryFolder: String) throws -> ApprovalSigner {
+  /// `key::ssh-… AAAA…` whose private half is in the agent, written for ssh-keygen into the
+  /// folder `temporaryFolder` makes, asked for only then).
+  public static func resolve(key: String?, gitSigningKey: String?, temporaryFolder: () throws -> String) throws -> ApprovalSigner {
     guard let keygen = findExecutable("ssh-keygen") else {
       throw PromptOpsError.usage("ssh-keygen was not found on PATH; install OpenSSH (8.2 or later) to sign approvals")
     }
@@ -24,7 +25,7 @@ public struct ApprovalSigner {
         "no signing key: pass --key PATH (an SSH private key, or a public key held by ssh-agent) or set `git config user.signingkey`")
     }
     if configured.hasPrefix("key::") {
-      let path = temporaryFolder + "/signing-key.pub"
+      let path = try temporaryFolder() + "/signing-key.pub"
       do {
         try Data((String(configured.dropFirst(5)) + "\n").utf8).write(to: URL(fileURLWithPath: path))
       } catch {
@@ -60,12 +61,13 @@ public struct ApprovalSigner {
     } catch {
       throw PromptOpsError.io(path: sshKeygen, message: "cannot run: \(error.localizedDescription)")
     }
-    // Read stderr on the side so a chatty ssh-keygen never blocks on a full pipe.
-    nonisolated(unsafe) var errorData = Data()
+    // Read stderr on the side so a chatty ssh-keygen never blocks on a full pipe; both streams
+    // are bounded (a signature is a few hundred bytes).
+    nonisolated(unsafe) var errorRead = BoundedRead.Result(data: Data(), cut: false, failure: nil)
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-      errorData = errors.fileHandleForReading.readDataToEndOfFile()
+      errorRead = BoundedRead.toEnd(errors.fileHandleForReading, limit: 64 << 10)
       group.leave()
     }
     // ssh-keygen may exit before reading (a bad key): the write must fail softly, not with
@@ -73,15 +75,23 @@ public struct ApprovalSigner {
     signal(SIGPIPE, SIG_IGN)
     try? input.fileHandleForWriting.write(contentsOf: Data(record.canonicalBytes))
     try? input.fileHandleForWriting.close()
-    let signatureData = output.fileHandleForReading.readDataToEndOfFile()
+    let signatureRead = BoundedRead.toEnd(output.fileHandleForReading, limit: Self.signatureLimit)
     group.wait()
     process.waitUntilExit()
-    let stderr = String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let stderr = String(decoding: errorRead.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     guard process.terminationStatus == 0 else {
       let hint = keyPath.hasSuffix(".pub") ? " (a public key signs through ssh-agent: load its private key with ssh-add)" : ""
       throw PromptOpsError.io(path: keyPath, message: "ssh-keygen -Y sign failed (exit \(process.terminationStatus)): \(stderr)\(hint)")
     }
-    let armored = String(decoding: signatureData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    if let failure = signatureRead.failure {
+      throw PromptOpsError.io(path: sshKeygen, message: "cannot read the signature ssh-keygen printed: \(failure)")
+    }
+    guard !signatureRead.cut else {
+      throw PromptOpsError.io(
+        path: sshKeygen,
+        message: "ssh-keygen -Y sign printed more than \(Self.signatureLimit >> 10) KiB, which is no signature; nothing was signed")
+    }
+    let armored = String(decoding: signatureRead.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     do {
       _ = try SSHSignature(armored: armored).verify(message: record.canonicalBytes, namespace: ApprovalRecord.signatureNamespace)
     } catch let error as SSHSignature.ParseError {
@@ -93,6 +103,10 @@ public struct ApprovalSigner {
     signed.signature = armored
     return signed
   }
+
+  /// The most `ssh-keygen -Y sign` may print: an armored signature is under a kilobyte for
+  /// ed25519 and a few for RSA.
+  static let signatureLimit = 1 << 20
 
   static func findExecutable(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

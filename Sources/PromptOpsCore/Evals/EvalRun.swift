@@ -10,6 +10,9 @@ public struct EvalRun: Sendable {
   public var prompts: [PromptEvalResult]
   public var statistics: EvalRunner.Statistics
   public var timestamp: Date
+  /// What the user should know about the run but that does not change a verdict: a stale lock
+  /// removed, results that could not be recorded as a note.
+  public var notices: [String] = []
 
   public var passed: Bool { prompts.allSatisfy { $0.header.suites.isEmpty || $0.passed } }
 }

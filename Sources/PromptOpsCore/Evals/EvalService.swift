@@ -91,10 +91,17 @@ public final class EvalService {
 
   /// Evaluates one prompt as a commit has it, now; blocks until done (synchronous callers only).
   public func evaluateBlocking(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()) throws -> PromptEvalResult {
+    try evaluateRunBlocking(promptID: promptID, at: commit, context: context, options: options).result
+  }
+
+  /// `evaluateBlocking(promptID:at:context:options:)`, with the run's notices.
+  public func evaluateRunBlocking(
+    promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()
+  ) throws -> (result: PromptEvalResult, notices: [String]) {
     let (prompt, planner) = try locate(promptID: promptID, at: commit, context: context, options: options)
     let run = try evaluateBlocking([prompt], planner: planner, configuration: context.configuration, commit: commit, options: options)
     guard let result = run.prompts.first else { throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)") }
-    return result
+    return (result, run.notices)
   }
 
   private func locate(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions) throws -> (Prompt, EvalPlanner) {
@@ -167,7 +174,7 @@ public final class EvalService {
     } else {
       run = try externalRun(plans, configuration: configuration, commit: commit)
     }
-    return try finish(run, commit: commit, options: options)
+    return finish(run, commit: commit, options: options)
   }
 
   /// The blocking form of `evaluate(_:planner:configuration:commit:options:)`, for synchronous callers.
@@ -181,7 +188,7 @@ public final class EvalService {
     } else {
       run = try externalRun(plans, configuration: configuration, commit: commit)
     }
-    return try finish(run, commit: commit, options: options)
+    return finish(run, commit: commit, options: options)
   }
 
   /// The built-in runner, or nil in external mode.
@@ -203,8 +210,18 @@ public final class EvalService {
     ).run(plans, commit: commit?.hex)
   }
 
-  private func finish(_ run: EvalRun, commit: ObjectID?, options: EvalOptions) throws -> EvalRun {
-    if options.recordNotes, options.shard == nil, let commit { try record(run.prompts, on: commit, timestamp: run.timestamp) }
+  /// Records the run's verdicts. A record that cannot be written does not lose them: the record
+  /// is history, the verdicts are the run's answer, so the failure becomes a notice on the run.
+  private func finish(_ run: EvalRun, commit: ObjectID?, options: EvalOptions) -> EvalRun {
+    var run = run
+    guard options.recordNotes, options.shard == nil, let commit else { return run }
+    do {
+      run.notices += try record(run.prompts, on: commit, timestamp: run.timestamp)
+    } catch {
+      run.notices.append(
+        "the results were not recorded as a git note on \(commit.hex.prefix(12)) (\(Self.notesRef)): \(error); "
+          + "the verdicts stand (the notes are history, not evidence); once that is fixed, `promptops eval` records them")
+    }
     return run
   }
 
@@ -221,13 +238,18 @@ public final class EvalService {
   }
 
   /// Appends one note line per evaluated prompt to the commit's note, in one note commit.
+  /// Returns what the user should know (a left-behind lock removed on the way).
   ///
   /// Appending reads the note and writes it back, so writers on one machine take turns through
   /// an exclusive lock on `promptops/notes.lock` in the git directory; writers on different
-  /// machines merge their notes line by line (`git notes merge -s cat_sort_uniq`).
-  public func record(_ prompts: [PromptEvalResult], on commit: ObjectID, timestamp: Date = Date()) throws {
+  /// machines merge their notes line by line (`git notes merge -s cat_sort_uniq`). Holding that
+  /// lock, a lock on the notes reference itself was left by a killed writer
+  /// (`NotesReferenceLock`) and is removed.
+  @discardableResult
+  public func record(_ prompts: [PromptEvalResult], on commit: ObjectID, timestamp: Date = Date()) throws -> [String] {
     let records = prompts.filter { !$0.header.suites.isEmpty }.map { $0.noteRecord(commit: commit.hex, timestamp: timestamp) }
-    guard !records.isEmpty else { return }
+    guard !records.isEmpty else { return [] }
+    var notices: [String] = []
     try withNotesLock {
       let existing = try recordedResults(on: commit).filter { $0.kind == "eval" }
       // The newest record on the same inputs is what a reader believes; a rerun that repeats its
@@ -238,23 +260,26 @@ public final class EvalService {
         guard let newest = earlier.max(by: { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }) else { return true }
         return !newest.element.hasSameVerdict(as: record)
       }
+      guard !new.isEmpty else { return }
+      if let removed = try NotesReferenceLock.clearLeftBehind(ref: Self.notesRef, in: repository) { notices.append(removed) }
       // One note commit for the whole run, however many prompts it evaluated.
-      try repository.appendNoteLines(new.map(\.jsonLine), on: commit, ref: Self.notesRef)
+      do {
+        try repository.appendNoteLines(new.map(\.jsonLine), on: commit, ref: Self.notesRef)
+      } catch let error as GitError where error.kind == .locked {
+        throw NotesReferenceLock.lockedError(ref: Self.notesRef, in: repository, error)
+      }
     }
+    return notices
   }
 
   private func withNotesLock(_ body: () throws -> Void) throws {
     let folder = (repository.commonDirectory.hasSuffix("/") ? repository.commonDirectory : repository.commonDirectory + "/") + "promptops"
-    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let path = folder + "/notes.lock"
-    let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw PromptOpsError.io(path: path, message: "cannot open the notes lock: \(String(cString: strerror(errno)))") }
-    defer { close(descriptor) }
-    while flock(descriptor, LOCK_EX) != 0 {
-      guard errno == EINTR else { throw PromptOpsError.io(path: path, message: "cannot lock: \(String(cString: strerror(errno)))") }
+    do {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+      throw PromptOpsError.io(path: folder, message: "cannot create the folder of the notes lock: \(error.localizedDescription)")
     }
-    defer { flock(descriptor, LOCK_UN) }
-    try body()
+    try FileMutex(path: folder + "/notes.lock", purpose: "the eval notes lock").withLock(body)
   }
 }
 

@@ -16,7 +16,15 @@ struct ExternalEval {
   let differingInputs: (PromptEvalPlan) -> [String]
 
   func run(_ plans: [PromptEvalPlan], commit: String?) throws -> EvalRun {
+    // Where the command writes its results: a temporary folder that cannot be made is the
+    // machine's problem, not the prompts' (exit 2, naming TMPDIR), found before anything runs.
+    guard plans.contains(where: { !$0.suitePaths.isEmpty }) else { return try runSuites(plans, commit: commit, scratch: "") }
+    return try TemporaryFolder.with(prefix: "promptops-eval") { try runSuites(plans, commit: commit, scratch: $0) }
+  }
+
+  private func runSuites(_ plans: [PromptEvalPlan], commit: String?, scratch: String) throws -> EvalRun {
     var prompts: [PromptEvalResult] = []
+    var runs = 0
     for plan in plans {
       var header = PromptEvalHeader(plan: plan)
       var verdicts: [UnitVerdict] = []
@@ -29,7 +37,8 @@ struct ExternalEval {
       }
       for suite in plan.suitePaths {
         do {
-          let results = try runCommand(suite: suite, plan: plan)
+          runs += 1
+          let results = try runCommand(suite: suite, plan: plan, output: scratch + "/results-\(runs).json")
           for (index, result) in results.enumerated() {
             let name = result["testCase"]?["description"]?.stringValue ?? result["description"]?.stringValue ?? "\(suite) test \(index + 1)"
             let error = result["error"]?.stringValue
@@ -49,11 +58,8 @@ struct ExternalEval {
     return EvalRun(commit: commit, shard: nil, plans: plans, unitResults: [], prompts: prompts, statistics: .init(), timestamp: Date())
   }
 
-  private func runCommand(suite: String, plan: PromptEvalPlan) throws -> [JSONValue] {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-eval-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let output = folder.appendingPathComponent("results.json").path
+  private func runCommand(suite: String, plan: PromptEvalPlan, output: String) throws -> [JSONValue] {
+    defer { unlink(output) }
     let top = workingDirectory.hasSuffix("/") ? String(workingDirectory.dropLast()) : workingDirectory
     let argv = command.map {
       $0.replacingOccurrences(of: "{suite}", with: top + "/" + suite)
@@ -81,8 +87,9 @@ struct ExternalEval {
         "\(argv.joined(separator: " ")) did not finish within \(Self.seconds(timeout)) (evals.external_timeout) and was stopped\(detail.isEmpty ? "" : ": \(detail)")")
     case .exited(let code): ending = "exited \(code)"
     case .signalled(let signal): ending = "was killed by signal \(signal)"
+    case .outputTooLarge: ending = "printed too much"  // Not asked for: its output is not read.
     }
-    guard let data = FileManager.default.contents(atPath: output) else {
+    guard let data = try Self.readResults(output) else {
       throw ExternalEvalError("\(argv.joined(separator: " ")) \(ending) without writing results\(detail.isEmpty ? "" : ": \(detail)")")
     }
     guard let document = try? JSONValue.parse(data) else { throw ExternalEvalError("the eval command's output is not JSON") }
@@ -93,6 +100,31 @@ struct ExternalEval {
 }
 
 extension ExternalEval {
+  /// The most a results file may hold: a verdict is never read from part of one.
+  static let resultsLimit = 64 << 20
+
+  /// The results file the command wrote, nil when it wrote none; one that is not a regular file
+  /// or is larger than `resultsLimit` is an error, never read in part.
+  static func readResults(_ path: String) throws -> Data? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    guard descriptor >= 0 else {
+      if errno == ENOENT { return nil }
+      throw ExternalEvalError("cannot read the results the eval command wrote: \(String(cString: strerror(errno)))")
+    }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+      throw ExternalEvalError("the eval command's results are not a regular file")
+    }
+    let data = status.st_size <= resultsLimit ? try handle.read(upToCount: resultsLimit + 1) ?? Data() : nil
+    guard let data, data.count <= resultsLimit else {
+      throw ExternalEvalError(
+        "the eval command's results are larger than \(resultsLimit >> 20) MiB, the most promptops reads; a verdict is never read from "
+          + "part of them (split the suite)")
+    }
+    return data
+  }
+
   static func seconds(_ value: Double) -> String {
     value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
   }

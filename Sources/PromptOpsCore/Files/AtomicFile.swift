@@ -13,12 +13,9 @@ enum AtomicFile {
       throw PromptOpsError.io(path: folder, message: "cannot create the folder: \(error.localizedDescription)")
     }
     let temporary = folder + "/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp"
-    do {
-      try data.write(to: URL(fileURLWithPath: temporary))
-    } catch {
-      throw PromptOpsError.io(path: temporary, message: "cannot write: \(error.localizedDescription)")
-    }
     defer { unlink(temporary) }
+    // On disk before it gets its name: a crash right after leaves the whole file or none.
+    try writeSynced(data, to: temporary, display: path)
     if replacing {
       guard rename(temporary, path) == 0 else {
         throw PromptOpsError.io(path: path, message: "cannot replace: \(String(cString: strerror(errno)))")
@@ -29,6 +26,7 @@ enum AtomicFile {
         throw PromptOpsError.io(path: path, message: reason)
       }
     }
+    syncFolder(folder)
   }
 
   static func writeSynced(_ data: Data, to path: String, display: String) throws {

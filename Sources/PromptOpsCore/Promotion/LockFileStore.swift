@@ -34,28 +34,45 @@ public struct LockFileStore: Sendable {
   }
 
   /// Runs `body` holding the exclusive lock (released on return, or by the kernel if the
-  /// process dies).
+  /// process dies). A promotion that waits longer than `FileMutex.defaultTimeout` for another
+  /// one gives up, naming the process that holds it.
   public func withExclusiveLock<T>(_ body: () throws -> T) throws -> T {
-    let descriptor = open(mutexPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw PromptOpsError.io(path: mutexPath, message: "cannot open the promotion lock: \(String(cString: strerror(errno)))")
-    }
-    defer { close(descriptor) }
-    while flock(descriptor, LOCK_EX) != 0 {
-      guard errno == EINTR else {
-        throw PromptOpsError.io(path: mutexPath, message: "cannot take the promotion lock: \(String(cString: strerror(errno)))")
-      }
-    }
-    defer { flock(descriptor, LOCK_UN) }
-    return try body()
+    try FileMutex(path: mutexPath, purpose: "the promotion lock").withLock(body)
   }
 
   /// Writes the lock atomically: temporary file, fsync, rename, fsync of the folder. Callers hold
   /// the exclusive lock and have re-read the file under it.
   func write(_ lock: LockFile) throws {
+    try write(bytes: try lock.encoded())
+  }
+
+  /// The lock file's bytes as they stand, nil when there is none: what `restore` puts back.
+  func bytes() throws -> Data? {
+    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw PromptOpsError.io(path: displayPath, message: "cannot read the lock file")
+    }
+    return data
+  }
+
+  /// Puts back what `bytes()` read (removing the file when there was none), as atomically as
+  /// `write`: a promotion whose later step failed leaves the lock file it found.
+  func restore(_ data: Data?) throws {
+    if let data { return try write(bytes: data) }
+    guard unlink(path) == 0 || errno == ENOENT else {
+      throw PromptOpsError.io(path: displayPath, message: "cannot remove the lock file: \(String(cString: strerror(errno)))")
+    }
+    AtomicFile.syncFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+  }
+
+  private func write(bytes: Data) throws {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    do {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+      throw PromptOpsError.io(path: displayPath, message: "cannot create the lock file's folder: \(error.localizedDescription)")
+    }
     let prefix = "." + url.lastPathComponent + "."
     // Only the holder of the exclusive lock writes temporary files, so any other one left here
     // belongs to a writer that died before its rename.
@@ -63,7 +80,12 @@ public struct LockFileStore: Sendable {
       unlink(folder + "/" + name)
     }
     let temporary = folder + "/" + prefix + "\(getpid()).tmp"
-    try AtomicFile.writeSynced(try lock.encoded(), to: temporary, display: displayPath)
+    do {
+      try AtomicFile.writeSynced(bytes, to: temporary, display: displayPath)
+    } catch {
+      unlink(temporary)
+      throw error
+    }
     if let pause = ProcessInfo.processInfo.environment[Self.pauseVariable].flatMap(Int.init), pause > 0 {
       usleep(UInt32(min(pause, 60_000)) * 1000)
     }

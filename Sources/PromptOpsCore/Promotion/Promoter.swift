@@ -4,6 +4,16 @@ import GitKit
 /// `promptops promote`: checks a prompt version's preconditions (its evals run now where the
 /// environment requires them, verified approvals, the promotion order), tags its commit and pins
 /// it in an environment.
+///
+/// What is written, in this order: the release tag (before the promotion lock: a tag names a
+/// version's content, true whatever becomes of the pin, and a retry finds it in place); then,
+/// under the lock, the audit event, flushed to disk before the pin it records; then the lock file;
+/// then, with `--commit`, the commit of both. A step that fails undoes the ones before it under
+/// the lock (the lock file put back, the event taken back), so a promotion that reports failure
+/// has released nothing; a process killed between them leaves at most an event without its pin,
+/// which releases nothing either and which the next run of the same promotion completes. A
+/// promotion already in place (pin and event) is not made again: a retry writes nothing, or only
+/// the commit it lacked. See `ReleaseWriter`.
 public struct Promoter {
   public let workspace: ReleaseWorkspace
 
@@ -39,6 +49,8 @@ public struct Promoter {
     public let approvers: [String]
     /// What the user should know but that does not decide (a failure recorded in the notes).
     public let warnings: [String]
+    /// Whether the pin was written now, completed for a run that was stopped, or already in place.
+    public let result: ReleaseWriter.Result
   }
 
   public func promote(_ request: Request) throws -> Outcome {
@@ -76,6 +88,33 @@ public struct Promoter {
     }
     try Self.requireValidCard(target.prompt)
 
+    let git = try workspace.git()
+    let by = try git.committerIdentity()
+    let at = ReleaseWorkspace.now()
+    let tagName = workspace.settings.tagName(id: request.id, version: target.version)
+    var pin = LockFile.Pin(
+      version: target.version, sha256: target.sha256, commit: target.commit.hex, path: target.prompt.location.textPath,
+      promotedBy: by, promotedAt: at)
+    var event = AuditLog.Event(
+      event: .promote, at: at, by: by, environment: environment.name, promptID: request.id, from: nil,
+      to: .init(version: pin.version, sha256: pin.sha256, commit: pin.commit))
+    let commit = request.commit
+      ? ReleaseWriter.Commit(
+        paths: [workspace.settings.lockFile, workspace.settings.auditLog],
+        message: "Promote \(request.id) \(target.version) to \(environment.name)\n\nsha256: \(target.sha256)\ntag: \(tagName)\n")
+      : nil
+    let writer = ReleaseWriter(workspace: workspace)
+
+    // A promotion already in place (a retry of one that succeeded, or that was stopped before
+    // its commit) is not made again, nor judged again.
+    if let (done, current) = try writer.finishIfInPlace(.init(pin: pin, event: event), commit: commit) {
+      return Outcome(
+        pin: current, previous: nil, tag: tagName, tagCreated: false,
+        evals: EvalEvidence(
+          status: .none, summary: "not run again: \(request.id) \(target.version) was already pinned in \(environment.name)"),
+        approvers: done.approvers ?? [], warnings: [], result: .alreadyInPlace(done))
+    }
+
     // Notes and the lock are pushable state anyone can write: where the environment requires
     // evals they are run now, as the version's commit has them, and that run decides.
     let requirements = ReleaseRequirements(workspace: workspace, environment: environment, lock: try workspace.lockStore.read())
@@ -86,6 +125,7 @@ public struct Promoter {
       let (run, refusal) = try requirements.evals(
         id: request.id, version: target.version, sha256: target.sha256, commit: target.commit, useCache: true)
       evals = EvalEvidence(status: run.status, summary: "run at promotion: " + run.summary)
+      warnings += run.notices
       if let refusal { refusals.append(refusal) }
     } else {
       evals = EvalEvidence(status: .none, summary: "not run at promotion (\(environment.name) does not require evals)")
@@ -108,33 +148,16 @@ public struct Promoter {
       evals: evals.summary, approvers: approvers)
     let tag = try workspace.ensureTag(message, commit: target.commit, sign: request.sign, signingKey: request.signingKey)
 
-    let git = try workspace.git()
-    let by = try git.committerIdentity()
-    let at = ReleaseWorkspace.now()
-    let pin = LockFile.Pin(
-      version: target.version, sha256: target.sha256, commit: target.commit.hex, path: target.prompt.location.textPath,
-      promotedBy: by, promotedAt: at)
-    let previous: LockFile.Pin? = try workspace.lockStore.withExclusiveLock {
-      var lock = try workspace.lockStore.read()
-      let previous = lock.pin(request.id, in: environment.name)
-      lock.environments[environment.name, default: [:]][request.id] = pin
-      try workspace.lockStore.write(lock)
-      var event = AuditLog.Event(
-        event: .promote, at: at, by: by, environment: environment.name, promptID: request.id,
-        from: previous.map { .init(version: $0.version, sha256: $0.sha256, commit: $0.commit) },
-        to: .init(version: pin.version, sha256: pin.sha256, commit: pin.commit))
-      event.evals = evals.summary
-      event.approvers = approvers
-      try workspace.auditLog.append(event)
-      if request.commit {
-        try git.commit(
-          paths: [workspace.settings.lockFile, workspace.settings.auditLog],
-          message: "Promote \(request.id) \(target.version) to \(environment.name)\n\nsha256: \(target.sha256)\ntag: \(tag.name)\n")
-      }
-      return previous
-    }
+    // Stamped when pinned, not when the checks (evals may take minutes) began.
+    pin.promotedAt = ReleaseWorkspace.now()
+    event.at = pin.promotedAt
+    event.evals = evals.summary
+    event.approvers = approvers
+    var previous: LockFile.Pin?
+    let (result, placed) = try writer.apply(.init(pin: pin, event: event), commit: commit) { previous = $0 }
     return Outcome(
-      pin: pin, previous: previous, tag: tag.name, tagCreated: tag.created, evals: evals, approvers: approvers, warnings: warnings)
+      pin: placed, previous: previous, tag: tag.name, tagCreated: tag.created, evals: evals, approvers: approvers, warnings: warnings,
+      result: result)
   }
 
   /// A version whose card cannot be read is not released.

@@ -40,10 +40,13 @@ public struct EvalEvidence: Sendable, Equatable {
   public var status: Status
   /// E.g. "12/12 passed (100%), score 0.93"; for `.none`, why there is nothing.
   public var summary: String
+  /// What the run reported that does not decide (a note it could not record).
+  public var notices: [String]
 
-  public init(status: Status, summary: String) {
+  public init(status: Status, summary: String, notices: [String] = []) {
     self.status = status
     self.summary = summary
+    self.notices = notices
   }
 }
 

@@ -13,7 +13,7 @@ struct RepositoryPromotionEvidence: PromotionEvidence {
   /// Runs the prompt's suites now, as `commit` has them, under HEAD's configuration; the
   /// evaluation records its outcome as a note on `commit`.
   func evaluateNow(promptID: String, sha256: String, commit: ObjectID, useCache: Bool) throws -> EvalEvidence {
-    let result = try EvalService(repository: repository).evaluateBlocking(
+    let (result, notices) = try EvalService(repository: repository).evaluateRunBlocking(
       promptID: promptID, at: commit, context: context, options: EvalOptions(useCache: useCache))
     guard !result.header.suites.isEmpty else {
       return EvalEvidence(status: .none, summary: "\(promptID) has no eval suite at \(commit.hex.prefix(12))")
@@ -23,7 +23,8 @@ struct RepositoryPromotionEvidence: PromotionEvidence {
         status: .failed, summary: "the content evaluated at \(commit.hex.prefix(12)) is not the content being released")
     }
     return EvalEvidence(
-      status: result.passed ? .passed : .failed, summary: Self.summary(result.noteRecord(commit: commit.hex, timestamp: Date())))
+      status: result.passed ? .passed : .failed, summary: Self.summary(result.noteRecord(commit: commit.hex, timestamp: Date())),
+      notices: notices)
   }
 
   /// The newest evaluation recorded in the notes for exactly this content, wherever it was made.

@@ -6,12 +6,24 @@ public struct RestoredVersion: Sendable, Equatable {
   public let version: String
   /// Repository-relative paths written.
   public let files: [String]
+  /// Each written file's bytes before (nil: there was none), for `RestoreWriter.undo`.
+  let originals: [String: Data?]
+
+  init(version: String, files: [String], originals: [String: Data?] = [:]) {
+    self.version = version
+    self.files = files
+    self.originals = originals
+  }
 }
 
 /// Writes an earlier version's text back into the working tree as a new version, with a
 /// changelog entry `Rollback to V: reason`, so history only moves forward and the version gate
 /// passes on the result: the bump is a patch, or larger when the gate would require it (a
 /// template variable the newer text added and the older one lacks makes it major).
+///
+/// Writing it again is harmless: a file that already holds what would be written counts as
+/// unchanged, so a rollback stopped after its restore can be run again. `undo` puts the files
+/// back when a later step of the rollback fails.
 struct RestoreWriter {
   let workspace: ReleaseWorkspace
 
@@ -27,13 +39,6 @@ struct RestoreWriter {
     else {
       throw PromptOpsError.promptNotFound(id: id, detail: "at commit \(targetCommit.hex.prefix(12))")
     }
-    let top = workspace.workingDirectory + "/"
-    for path in [current.location.textPath, current.location.cardPath] + (current.location.changelogPath.map { [$0] } ?? []) {
-      let onDisk = FileManager.default.contents(atPath: top + path).map { [UInt8]($0) }
-      if onDisk != nil, onDisk != (try repository.contents(at: path, in: .commit(workspace.head))) {
-        throw PromptOpsError.repository("\(path) has uncommitted changes; commit or stash them before `rollback --restore`")
-      }
-    }
 
     let variables = VariableScanner(pattern: workspace.configuration.variablePattern)
     let required = BumpRequirement.of(status: .modified, old: current, new: target, variables: variables).level
@@ -42,7 +47,7 @@ struct RestoreWriter {
     let date = String(ReleaseWorkspace.now().prefix(10))
     let email = author.firstIndex(of: "<").map { String(author[author.index(after: $0)...].dropLast()) } ?? author
 
-    var files: [String] = []
+    var writes: [(path: String, data: Data)] = []
     switch current.location.kind {
     case .folder:
       guard let cardBytes = try repository.contents(at: current.location.cardPath, in: .commit(workspace.head)) else {
@@ -51,14 +56,12 @@ struct RestoreWriter {
       var card = CardEditor(String(decoding: cardBytes, as: UTF8.self))
       card.setVersion(version)
       if case .none = currentCard.changelog, let markdown = current.changelogMarkdown, let path = current.location.changelogPath {
-        try write(CardEditor.addingMarkdownEntry(markdown, version: version, date: date, line: entry), to: path)
-        files.append(path)
+        writes.append((path, Data(CardEditor.addingMarkdownEntry(markdown, version: version, date: date, line: entry).utf8)))
       } else {
         card.addChangelogEntry(currentCard.changelog, version: version, date: date, author: email, line: entry)
       }
-      try write(Data(targetText), to: current.location.textPath)
-      try write(Data(card.text.utf8), to: current.location.cardPath)
-      files += [current.location.textPath, current.location.cardPath]
+      writes.append((current.location.textPath, Data(targetText)))
+      writes.append((current.location.cardPath, Data(card.text.utf8)))
     case .singleFile:
       guard let bytes = try repository.contents(at: current.location.textPath, in: .commit(workspace.head)), let front = FrontMatter(bytes) else {
         throw PromptOpsError.promptNotFound(id: id, detail: "front matter at HEAD")
@@ -68,13 +71,35 @@ struct RestoreWriter {
       card.addChangelogEntry(currentCard.changelog, version: version, date: date, author: email, line: entry)
       var yaml = card.text
       if !yaml.hasSuffix("\n") { yaml += "\n" }
-      try write(Data(("---\n" + yaml + "---\n").utf8) + Data(targetText), to: current.location.textPath)
-      files.append(current.location.textPath)
+      writes.append((current.location.textPath, Data(("---\n" + yaml + "---\n").utf8) + Data(targetText)))
     }
-    return RestoredVersion(version: version, files: files.sorted())
+
+    // A file may be as HEAD has it, missing, or already what this restore writes (a rollback
+    // run again after it was stopped); anything else is someone's uncommitted work.
+    let top = workspace.workingDirectory + "/"
+    var originals: [String: Data?] = [:]
+    for path in [current.location.textPath, current.location.cardPath] + (current.location.changelogPath.map { [$0] } ?? []) {
+      let onDisk = FileManager.default.contents(atPath: top + path)
+      let planned = writes.first { $0.path == path }?.data
+      if let onDisk, onDisk != planned, [UInt8](onDisk) != (try repository.contents(at: path, in: .commit(workspace.head))) {
+        throw PromptOpsError.repository("\(path) has uncommitted changes; commit or stash them before `rollback --restore`")
+      }
+      if planned != nil { originals[path] = .some(onDisk) }
+    }
+    for (path, data) in writes { try write(data, to: path) }
+    return RestoredVersion(version: version, files: writes.map(\.path).sorted(), originals: originals)
   }
 
-  private func write(_ text: String, to path: String) throws { try write(Data(text.utf8), to: path) }
+  /// Puts the files a restore wrote back as they were.
+  func undo(_ restored: RestoredVersion) throws {
+    for (path, original) in restored.originals.sorted(by: { $0.key < $1.key }) {
+      if let original {
+        try write(original, to: path)
+      } else if unlink(workspace.workingDirectory + "/" + path) != 0 && errno != ENOENT {
+        throw PromptOpsError.io(path: path, message: "cannot remove: \(String(cString: strerror(errno)))")
+      }
+    }
+  }
 
   private func write(_ data: Data, to path: String) throws {
     do {

@@ -7,6 +7,11 @@ import GitKit
 /// A rollback is a way into an environment, so it asks what `promote` asks (approvals where the
 /// environment requires them, passing evals, the promotion order), and it goes only where the
 /// environment has been before: a version pinned there in the lock file's committed history.
+///
+/// It writes as `Promoter` does (see there and `ReleaseWriter`): with `--restore` the restored
+/// files first, then the audit event, flushed to disk, then the lock file, then the commit; a
+/// step that fails undoes the ones before it. The same rollback (same prompt, environment and
+/// reason, and the same `--to` if one was named) run again once it is in place changes nothing.
 public struct Rollback {
   public let workspace: ReleaseWorkspace
 
@@ -31,13 +36,17 @@ public struct Rollback {
   }
 
   public struct Outcome: Sendable {
-    public let from: LockFile.Pin
+    public let from: AuditLog.Event.Ref
     public let to: LockFile.Pin
     public let revalidation: EvalEvidence
     /// Versions passed over on the way to the target, with why.
     public let skipped: [String]
     /// With `--restore`: the new version written and the files changed.
     public let restored: RestoredVersion?
+    /// Whether the pin was written now, completed for a run that was stopped, or already in place.
+    public let result: ReleaseWriter.Result
+    /// What the user should know but that does not decide (an eval note that was not recorded).
+    public var warnings: [String] = []
   }
 
   public func rollback(_ request: Request) throws -> Outcome {
@@ -49,13 +58,19 @@ public struct Rollback {
     guard let current = lock.pin(request.id, in: environment.name) else {
       throw PromotionRefused(reasons: ["\(request.id) is not pinned in \(environment.name); there is nothing to roll back"])
     }
+    let writer = ReleaseWriter(workspace: workspace)
+    if let done = try finishIfInPlace(request, reason: reason, environment: environment.name, current: current, writer: writer) {
+      return done
+    }
     let timeline = try PromptTimeline(id: request.id, repository: repository, layout: workspace.layout, from: workspace.head)
 
     // A version goes back in only on evals run now, past the cache: recorded notes are pushable
     // state anyone can write, and the question is whether it passes against today's models.
     let requirements = ReleaseRequirements(workspace: workspace, environment: environment, lock: lock)
+    var warnings: [String] = []
     func revalidate(_ version: String, _ sha256: String, _ commit: ObjectID) throws -> (evidence: EvalEvidence, refusal: String?) {
       let (run, refusal) = try requirements.evals(id: request.id, version: version, sha256: sha256, commit: commit, useCache: false)
+      warnings += run.notices
       return (EvalEvidence(status: run.status, summary: "re-run now: " + run.summary), refusal)
     }
     // What promote would ask, bar the evals (run last: they call providers): the verified
@@ -155,33 +170,79 @@ public struct Rollback {
       version: target.version, sha256: target.sha256, commit: target.commit.hex, path: target.path, promotedBy: by, promotedAt: at,
       rollback: .init(fromVersion: current.version, fromSha256: current.sha256, reason: reason, revalidation: revalidationText))
 
-    let restored = request.restore
-      ? try RestoreWriter(workspace: workspace).restore(id: request.id, targetVersion: target.version, targetCommit: target.commit, reason: reason, author: by)
-      : nil
+    var event = AuditLog.Event(
+      event: .rollback, at: at, by: by, environment: environment.name, promptID: request.id,
+      from: .init(version: current.version, sha256: current.sha256, commit: current.commit),
+      to: .init(version: pin.version, sha256: pin.sha256, commit: pin.commit))
+    event.reason = reason
+    event.revalidation = revalidationText
+    if !approvers.isEmpty { event.approvers = approvers }
 
-    try workspace.lockStore.withExclusiveLock {
-      var lock = try workspace.lockStore.read()
-      guard lock.pin(request.id, in: environment.name) == current else {
-        throw PromotionRefused(reasons: ["the pin of \(request.id) in \(environment.name) changed while rolling back; run the rollback again"])
+    let restorer = RestoreWriter(workspace: workspace)
+    let restored = request.restore
+      ? try restorer.restore(id: request.id, targetVersion: target.version, targetCommit: target.commit, reason: reason, author: by)
+      : nil
+    event.restoredAs = restored?.version
+    let commit = request.commit
+      ? ReleaseWriter.Commit(
+        paths: [workspace.settings.lockFile, workspace.settings.auditLog] + (restored?.files ?? []),
+        message: "Roll back \(request.id) in \(environment.name) from \(current.version) to \(target.version)\n\n\(reason)\n")
+      : nil
+    let result: ReleaseWriter.Result
+    let placed: LockFile.Pin
+    do {
+      (result, placed) = try writer.apply(.init(pin: pin, event: event), commit: commit) { pinned in
+        guard pinned == current else {
+          throw PromotionRefused(reasons: [
+            "the pin of \(request.id) in \(environment.name) changed while rolling back; run the rollback again"
+          ])
+        }
       }
-      lock.environments[environment.name, default: [:]][request.id] = pin
-      try workspace.lockStore.write(lock)
-      var event = AuditLog.Event(
-        event: .rollback, at: at, by: by, environment: environment.name, promptID: request.id,
-        from: .init(version: current.version, sha256: current.sha256, commit: current.commit),
-        to: .init(version: pin.version, sha256: pin.sha256, commit: pin.commit))
-      event.reason = reason
-      event.revalidation = revalidationText
-      if !approvers.isEmpty { event.approvers = approvers }
-      event.restoredAs = restored?.version
-      try workspace.auditLog.append(event)
-      if request.commit {
-        try git.commit(
-          paths: [workspace.settings.lockFile, workspace.settings.auditLog] + (restored?.files ?? []),
-          message: "Roll back \(request.id) in \(environment.name) from \(current.version) to \(target.version)\n\n\(reason)\n")
+    } catch {
+      if let restored {
+        do {
+          try restorer.undo(restored)
+        } catch let undoing {
+          throw PromptOpsError.repository(
+            "\(error)\nand the restored files could not be put back (\(undoing)): `git checkout -- \(restored.files.joined(separator: " "))`")
+        }
       }
+      throw error
     }
-    return Outcome(from: current, to: pin, revalidation: revalidation, skipped: skipped, restored: restored)
+    let from = AuditLog.Event.Ref(version: current.version, sha256: current.sha256, commit: current.commit)
+    return Outcome(
+      from: from, to: placed, revalidation: revalidation, skipped: skipped, restored: restored, result: result, warnings: warnings)
+  }
+
+  /// The same rollback already in place (pin and event: a retry of one that succeeded, or that
+  /// was stopped before its commit): finished without being made or judged again.
+  private func finishIfInPlace(
+    _ request: Request, reason: String, environment: String, current: LockFile.Pin, writer: ReleaseWriter
+  ) throws -> Outcome? {
+    guard let record = current.rollback, record.reason == reason,
+      request.version.map({ PromptVersion($0) == PromptVersion(current.version) }) ?? true
+    else { return nil }
+    let to = AuditLog.Event.Ref(version: current.version, sha256: current.sha256, commit: current.commit)
+    var event = AuditLog.Event(
+      event: .rollback, at: current.promotedAt, by: current.promotedBy, environment: environment, promptID: request.id, from: nil, to: to)
+    event.reason = reason
+    var paths = [workspace.settings.lockFile, workspace.settings.auditLog]
+    if request.restore,
+      let prompt = try PromptFinder.find(request.id, in: .commit(workspace.head), repository: workspace.repository, layout: workspace.layout)
+    {
+      let location = prompt.location
+      paths += ([location.textPath, location.cardPath] + (location.changelogPath.map { [$0] } ?? []))
+        .filter { FileManager.default.fileExists(atPath: workspace.workingDirectory + "/" + $0) }
+    }
+    let commit = request.commit
+      ? ReleaseWriter.Commit(
+        paths: paths, message: "Roll back \(request.id) in \(environment) from \(record.fromVersion) to \(current.version)\n\n\(reason)\n")
+      : nil
+    guard let (done, pin) = try writer.finishIfInPlace(.init(pin: current, event: event), commit: commit) else { return nil }
+    return Outcome(
+      from: done.from ?? .init(version: record.fromVersion, sha256: record.fromSha256, commit: ""), to: pin,
+      revalidation: EvalEvidence(status: .none, summary: "not run again: the rollback was already in place"), skipped: [],
+      restored: done.restoredAs.map { RestoredVersion(version: $0, files: []) }, result: .alreadyInPlace(done))
   }
 
   /// The version a rollback re-pins: as the lock pins it.

@@ -13,11 +13,18 @@ struct ChildProcessOutcome: Sendable {
     case signalled(Int32)
     /// Still running at the deadline: its whole process group was killed.
     case timedOut
+    /// Printed more than the limit on standard output, where the caller needs all of it: its
+    /// whole process group was killed.
+    case outputTooLarge
   }
 
   var termination: Termination
   var stdout: Data
   var stderr: Data
+  /// Standard output went past the limit: `stdout` holds only its first part.
+  var stdoutCut = false
+  /// Standard error went past the limit: `stderr` holds only its first part.
+  var stderrCut = false
 }
 
 /// Why a child process could not be started.
@@ -33,14 +40,19 @@ struct ChildProcessLaunchFailure: Error, CustomStringConvertible {
 /// threads (which would keep pipes open and hang readers). So this spawns with `posix_spawn`,
 /// `POSIX_SPAWN_SETPGROUP` and close-on-exec pipes.
 enum ChildProcess {
-  /// Output beyond this many bytes per stream is read and dropped, so a runaway program cannot
-  /// exhaust memory.
+  /// Output beyond this many bytes per stream is not kept, so a runaway program cannot exhaust
+  /// memory; the outcome says when a stream was cut (`stdoutCut`, `stderrCut`), so that no
+  /// caller takes a cut stream for the whole.
   static let outputLimit = 16 << 20
 
   /// Blocks the calling thread until the program ends or `timeout` seconds pass.
+  ///
+  /// With `stopPastOutputLimit` (for a caller that needs all of standard output, such as an
+  /// answer to grade), output past `outputLimit` ends the run at once: the process group is
+  /// killed and the outcome is `.outputTooLarge`. Without it, the rest is read and dropped.
   static func run(
     executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
-    input: Data?, timeout: Double
+    input: Data?, timeout: Double, outputLimit: Int = ChildProcess.outputLimit, stopPastOutputLimit: Bool = false
   ) throws -> ChildProcessOutcome {
     ignoreSIGPIPE
     let stdinPipe = input == nil ? nil : try makePipe()
@@ -85,6 +97,7 @@ enum ChildProcess {
     }
 
     var killed = false
+    var tooLarge = false
     func killGroup() {
       if !killed {
         kill(-pid, SIGKILL)
@@ -97,6 +110,8 @@ enum ChildProcess {
     // a moment to drain: a grandchild that escaped the group may hold them open forever).
     var stdout = Data()
     var stderr = Data()
+    var stdoutCut = false
+    var stderrCut = false
     var open: [(fd: Int32, isStdout: Bool)] = [(stdoutPipe.read, true), (stderrPipe.read, false)]
     var drainDeadline: UInt64?
     var buffer = [UInt8](repeating: 0, count: 65536)
@@ -122,9 +137,20 @@ enum ChildProcess {
         let count = read(stream.fd, &buffer, buffer.count)
         if count > 0 {
           if stream.isStdout {
-            if stdout.count < outputLimit { stdout.append(contentsOf: buffer[0..<count]) }
-          } else if stderr.count < outputLimit {
-            stderr.append(contentsOf: buffer[0..<count])
+            let kept = min(count, max(0, outputLimit - stdout.count))
+            stdout.append(contentsOf: buffer[0..<kept])
+            if kept < count {
+              stdoutCut = true
+              if stopPastOutputLimit && !killed {
+                tooLarge = true
+                killGroup()
+                drainDeadline = DispatchTime.now().uptimeNanoseconds + 1_000_000_000
+              }
+            }
+          } else {
+            let kept = min(count, max(0, outputLimit - stderr.count))
+            stderr.append(contentsOf: buffer[0..<kept])
+            if kept < count { stderrCut = true }
           }
           stillOpen.append(stream)
         } else if count < 0 && (errno == EINTR || errno == EAGAIN) {
@@ -148,14 +174,16 @@ enum ChildProcess {
     }
 
     let termination: ChildProcessOutcome.Termination
-    if killed {
+    if tooLarge {
+      termination = .outputTooLarge
+    } else if killed {
       termination = .timedOut
     } else if status & 0x7f == 0 {
       termination = .exited((status >> 8) & 0xff)
     } else {
       termination = .signalled(status & 0x7f)
     }
-    return ChildProcessOutcome(termination: termination, stdout: stdout, stderr: stderr)
+    return ChildProcessOutcome(termination: termination, stdout: stdout, stderr: stderr, stdoutCut: stdoutCut, stderrCut: stderrCut)
   }
 
   // MARK: - libc plumbing

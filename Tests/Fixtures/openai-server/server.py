@@ -51,11 +51,19 @@ tag, e.g. `429x2/test-17`, so each test has its own counters), else by --script:
   no-choices   200 JSON without `choices`.
   no-content   200 JSON whose choices[0].message has no `content`.
   drop         close the connection without answering.
+  cut          200 headers announcing the whole answer (Content-Length), half the body, then the
+               connection closes: an answer cut off in the middle.
+  stall        read the request and never answer (the connection stays open).
+  trickle      200 headers, then the body one byte per second.
+  huge<MiB>    a well-formed answer whose content is <MiB> mebibytes of `a` (huge alone: 50).
   leak-key     401 whose error message repeats the Authorization header it got, verbatim (a
                careless gateway), so clients can prove they scrub keys from their errors.
   grade-pass   a grader that passes everything: answer = promptfoo's grading verdict
                {"reason": ..., "pass": true, "score": 1}, whatever it was asked.
   grade-fail   a grader that fails everything: {"reason": ..., "pass": false, "score": 0}.
+  <fault>x<N>  for the faults drop, cut, stall, trickle, malformed, not-json and huge<MiB>: the
+               first N requests for this exact model name get the fault, later ones succeed as
+               echo (so a client's retry can be seen to succeed).
 """
 
 import argparse
@@ -304,6 +312,9 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_error_json(status, "scripted %d" % status, headers=headers)
                 return
             behaviour = "echo"
+        fault = re.fullmatch(r"(drop|cut|stall|trickle|malformed|not-json|huge\d*)x(\d+)", behaviour)
+        if fault:
+            behaviour = fault.group(1) if self.state.take_failure(model, int(fault.group(2))) else "echo"
         slow = re.fullmatch(r"slow(\d+)", behaviour)
         if slow:
             self.wait_latency()
@@ -318,6 +329,18 @@ class Handler(BaseHTTPRequestHandler):
             self.wait_latency()
             self.close_connection = True
             self.connection.shutdown(2)
+            return
+        if behaviour in ("cut", "trickle"):
+            self.send_partially(self.answer_body(model, prompt, prompt_tokens), behaviour)
+            return
+        if behaviour == "stall":
+            self.wait_latency()
+            time.sleep(3600)
+            return
+        huge = re.fullmatch(r"huge(\d*)", behaviour)
+        if huge:
+            mebibytes = int(huge.group(1) or "50")
+            self.send_body(200, self.answer_body(model, "a" * (mebibytes << 20), prompt_tokens))
             return
         if behaviour == "malformed":
             self.send_body(200, '{"id": "chatcmpl-loopback", "choices": [{"message": {"content": "')
@@ -338,31 +361,64 @@ class Handler(BaseHTTPRequestHandler):
         message = {"role": "assistant", "content": answer}
         if behaviour == "no-content":
             message = {"role": "assistant"}
+        self.send_body(200, self.answer_body(model, answer, prompt_tokens, message, usage=behaviour != "no-usage"))
+
+    def answer_body(self, model, answer, prompt_tokens, message=None, usage=True):
+        """The JSON text of a chat completion answering `answer`."""
         response = {
             "id": "chatcmpl-loopback",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": model,
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+            "choices": [{"index": 0, "message": message or {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
         }
-        if behaviour != "no-usage":
+        if usage:
             completion_tokens = word_count(answer)
             response["usage"] = {
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,
                 "total_tokens": prompt_tokens + completion_tokens,
             }
-        self.send_json(200, response)
+        return json.dumps(response)
+
+    def send_partially(self, body, how):
+        """Headers announcing all of `body`, then (cut) half of it and a closed connection, or
+        (trickle) one byte a second for as long as the client listens."""
+        data = body.encode("utf-8")
+        self.state.count_status(200)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wait_latency()
+        self.close_connection = True
+        try:
+            if how == "cut":
+                self.wfile.write(data[: len(data) // 2])
+                self.wfile.flush()
+                self.connection.shutdown(2)
+                return
+            for index in range(len(data)):
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:
+            pass  # The client gave up: that is what the trickle is for.
 
 
 BEHAVIOURS = (
     "echo", "canned", "malformed", "not-json", "no-usage", "no-choices", "no-content", "drop", "leak-key",
     "grade-pass", "grade-fail",
+    "cut", "stall", "trickle",
 )
 
 
 def is_behaviour(name):
-    return name in BEHAVIOURS or re.fullmatch(r"\d{3}(x\d+)?|slow\d+", name) is not None
+    return (
+        name in BEHAVIOURS
+        or re.fullmatch(r"\d{3}(x\d+)?|slow\d+|huge\d*", name) is not None
+        or re.fullmatch(r"(drop|cut|stall|trickle|malformed|not-json|huge\d*)x\d+", name) is not None
+    )
 
 
 def write_atomically(path, text):

@@ -15,9 +15,11 @@ import Foundation
 ///   Relative executables (`./bin/model`, `scripts/run.py`) resolve against it; bare names
 ///   (`python3`) are looked up on `PATH`.
 ///
-/// The answer is standard output trimmed at both ends, without ANSI escape sequences. A non-zero exit, a death
-/// by signal, a timeout, or an empty standard output with something on standard error is a
-/// `ProviderError` carrying (the end of) standard error.
+/// The answer is standard output trimmed at both ends, without ANSI escape sequences (promptfoo's
+/// `stdout.trim()`). A non-zero exit, a death by signal, a timeout, an empty standard output with
+/// something on standard error, or a standard output longer than `ChildProcess.outputLimit`
+/// (16 MiB; the program is stopped there, and a cut answer is never graded) is a `ProviderError`
+/// carrying (the end of) standard error.
 struct ExecProvider: EvalProvider {
   static let defaultTimeoutMs = 120_000.0
 
@@ -76,6 +78,11 @@ struct ExecProvider: EvalProvider {
         providerID: id,
         message: "timed out after \(Int(timeoutSeconds * 1000)) ms; the process group was killed"
           + (stderr.isEmpty ? "" : ". stderr: \(stderr)"))
+    case .outputTooLarge:
+      throw ProviderError(
+        providerID: id,
+        message: "printed more than \(ChildProcess.outputLimit >> 20) MiB on stdout, the most an answer may be; the process group was "
+          + "killed and the answer is not graded")
     case .signalled(let signal):
       throw ProviderError(
         providerID: id, message: "killed by signal \(signal)" + (stderr.isEmpty ? "" : ". stderr: \(stderr)"))
@@ -83,6 +90,10 @@ struct ExecProvider: EvalProvider {
       throw ProviderError(
         providerID: id,
         message: "exited with status \(status)" + (stderr.isEmpty ? " and no stderr" : ". stderr: \(stderr)"))
+    case .exited where outcome.stdoutCut:
+      // Only a program that ended at the very moment it passed the limit gets here.
+      throw ProviderError(
+        providerID: id, message: "printed more than \(ChildProcess.outputLimit >> 20) MiB on stdout; the answer is not graded")
     case .exited:
       // promptfoo's `scriptCompletion.ts`: `stripText(stdout.trim())`, white space trimmed at
       // both ends (JavaScript's `trim`), then ANSI escape sequences removed.
@@ -107,7 +118,7 @@ struct ExecProvider: EvalProvider {
         do {
           let outcome = try ChildProcess.run(
             executable: executable, arguments: arguments, environment: environment,
-            workingDirectory: workingDirectory, input: input, timeout: timeoutSeconds)
+            workingDirectory: workingDirectory, input: input, timeout: timeoutSeconds, stopPastOutputLimit: true)
           continuation.resume(returning: outcome)
         } catch {
           continuation.resume(throwing: ProviderError(providerID: id, message: "\(error)"))

@@ -10,12 +10,14 @@ struct HTTPRequest: Sendable {
   var body: Data?
 }
 
-/// One HTTP exchange with a hard deadline, through the system's libcurl.
+/// One HTTP exchange with a hard deadline and a bounded answer, through the system's libcurl.
 ///
 /// libcurl is loaded on the first request (`CLibcurl`), not linked: Foundation's URLSession on
 /// Linux would link it, and with it some twenty shared libraries that every `promptops check`
 /// in a pre-commit hook would load for nothing. The deadline covers the whole exchange (a server
-/// that trickles a byte every few seconds still times out).
+/// that trickles a byte every few seconds still times out), and an answer larger than
+/// `maxBody` bytes is stopped there and is an error (a server cannot fill memory, and no
+/// verdict is made on part of an answer).
 enum HTTPTransport {
   struct Answer: Sendable {
     var status: Int
@@ -24,8 +26,13 @@ enum HTTPTransport {
     var body: Data
   }
 
+  /// The most of an answer's body read: far beyond any chat completion.
+  static let maxBody = 16 << 20
+
   enum Failure: Error, Sendable {
     case timedOut
+    /// The answer's body passed `maxBody` bytes (or its headers 1 MiB); what part of it.
+    case tooLarge(String)
     /// Could not connect, or the connection broke: the description of the underlying error.
     case connection(String)
     /// No HTTP client on this machine (libcurl is missing): retrying cannot help.
@@ -71,11 +78,11 @@ enum HTTPTransport {
           return body.withUnsafeBytes { bytes in
             promptops_http_exchange(
               request.method, request.url.absoluteString, headers.baseAddress, headers.count, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
-              bytes.count, milliseconds, &answer)
+              bytes.count, milliseconds, maxBody, &answer)
           }
         }
         return promptops_http_exchange(
-          request.method, request.url.absoluteString, headers.baseAddress, headers.count, nil, 0, milliseconds, &answer)
+          request.method, request.url.absoluteString, headers.baseAddress, headers.count, nil, 0, milliseconds, maxBody, &answer)
       }
     }
     defer { promptops_http_answer_free(&answer) }
@@ -87,6 +94,8 @@ enum HTTPTransport {
       return .success(Answer(status: answer.status, headers: parseHeaders(headerText), body: body))
     case Int(PROMPTOPS_HTTP_TIMED_OUT):
       return .failure(.timedOut)
+    case Int(PROMPTOPS_HTTP_TOO_LARGE):
+      return .failure(.tooLarge(error))
     case Int(PROMPTOPS_HTTP_UNAVAILABLE):
       return .failure(.unavailable(error))
     default:
@@ -127,6 +136,8 @@ enum HTTPTransport {
     case "Couldn't connect to server": return "connection refused"
     case "Server returned nothing (no headers, no data)", "Failure when receiving data from the peer":
       return "the connection was closed before an answer arrived"
+    case "Transferred a partial file":
+      return "the connection was closed in the middle of the answer"
     case "Couldn't resolve host name": return "host not found"
     case "Weird server reply", "Unsupported protocol": return "the server's answer was not valid HTTP"
     default: return error

@@ -22,7 +22,7 @@ import Foundation
 ///   `seed`, `stop`, `response_format`, `frequency_penalty`, `presence_penalty`, `logit_bias`,
 ///   `user`; and `passthrough`, an object merged into the body as it is.
 /// - `headers`: extra request headers (string values); `organization`: `OpenAI-Organization`.
-/// - `timeout`: milliseconds per attempt (default 120000).
+/// - `timeout`: milliseconds per attempt, the whole exchange (default 120000).
 /// - `maxRetries` (default 4), `retryBaseDelayMs` (default 1000), `maxRetryDelayMs` (default
 ///   30000), `maxRetryAfterMs` (default 60000): see `RetryPolicy`.
 /// - Prices: see `ProviderPricing`.
@@ -174,6 +174,12 @@ struct OpenAIChatProvider: EvalProvider {
         problem = "cannot reach \(endpoint.absoluteString): \(description)"
       case .failure(.unavailable(let reason)):
         throw fail(reason)
+      case .failure(.tooLarge(let part)):
+        // Not retried: a server that sends this much once will again, and each try costs.
+        throw fail(
+          part == "headers"
+            ? "the answer's headers are larger than 1 MiB; the answer was not read"
+            : "the answer is larger than \(HTTPTransport.maxBody >> 20) MiB, the most promptops reads; it was not read or graded")
       }
       guard attempt < retryPolicy.maxRetries else {
         throw fail(tries == 1 ? problem : "\(problem) (gave up after \(tries) attempts)")

@@ -2,8 +2,9 @@ import Foundation
 
 /// When and how long to wait before trying a provider request again.
 ///
-/// Retried: HTTP 429 and 5xx, connection failures and timeouts. Not retried: other 4xx (a bad
-/// key or a bad request does not get better by asking again) and answers that do not parse.
+/// Retried: HTTP 429 and 5xx, connection failures (an answer cut off included) and timeouts.
+/// Not retried: other 4xx (a bad key or a bad request does not get better by asking again),
+/// answers that do not parse, and answers past `HTTPTransport.maxBody`.
 /// The wait doubles from `baseDelay` each attempt, with up to 25% random jitter so parallel
 /// tests do not retry in lockstep, capped at `maxDelay`. A server's `Retry-After` (seconds or an
 /// HTTP date) or `retry-after-ms` wins over the computed wait, capped at `maxRetryAfter` so a
