@@ -27,6 +27,8 @@ let package = Package(
     .target(name: "CLibcurl"),
     // Keeps libgit2's start-up from loading the system CA bundle (the executable only).
     .target(name: "CLibgit2Startup"),
+    // The commit the executable was built from, for `--version` (the executable only).
+    .target(name: "CBuildInfo"),
     // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
     .target(name: "GitKit", dependencies: ["CLibgit2"]),
     // The domain: cards, versions, change sets, rules. Knows nothing of the command line.
@@ -46,6 +48,7 @@ let package = Package(
       dependencies: [
         "PromptOpsCore",
         "CLibgit2Startup",
+        "CBuildInfo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -1,5 +1,7 @@
 import ArgumentParser
+import CBuildInfo
 import CLibgit2Startup
+import GitKit
 import PromptOpsCore
 
 @main
@@ -25,10 +27,16 @@ struct PromptOps: ParsableCommand {
       Exit codes: 0 passed, 1 the gate found violations, 2 could not evaluate (configuration, \
       repository or infrastructure error), 64 command-line usage error.
       """,
-    version: promptOpsVersion,
+    version: versionText,
     subcommands: [
       Check.self, Gate.self, Diff.self, Eval.self, Hooks.self, Init.self, Logs.self, Rules.self, Approve.self,
       Approvals.self, Promote.self, Verify.self, Show.self, Rollback.self, History.self,
     ]
   )
+
+  /// `promptops --version`, one line: the version, the libgit2 it runs with (a shared libgit2 may
+  /// be newer than the one it was built against), and the commit it was built from.
+  static var versionText: String {
+    "\(promptOpsVersion) (libgit2 \(libgit2RuntimeVersion()), commit \(String(cString: promptops_build_commit())))"
+  }
 }
