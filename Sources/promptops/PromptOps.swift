@@ -11,6 +11,14 @@ struct PromptOps: ParsableCommand {
 
   static func main() {
     promptops_tune_allocator()
+    // On Linux the Swift runtime reads the command line from /proc/self/cmdline. Where /proc is
+    // not mounted (a bare chroot or build sandbox) it sees no arguments at all, not even the
+    // program's name, and `check --staged` would print the help and exit 0: a hook that passes
+    // every commit. Refuse instead.
+    if CommandLine.arguments.isEmpty {
+      printError("promptops: error: cannot read the command line (is /proc mounted?)")
+      exit(withError: ExitCode(2))
+    }
     let arguments = Array(CommandLine.arguments.dropFirst())
     HookInvocation.runIfRecognised(arguments)
     if Eval.mayCallProviders(arguments) { EvalService.preloadHTTPClient() }
