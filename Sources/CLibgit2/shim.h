@@ -1,6 +1,12 @@
 #ifndef PROMPTOPS_CLIBGIT2_SHIM_H
 #define PROMPTOPS_CLIBGIT2_SHIM_H
 #include <git2.h>
+// libgit2 1.5 to 1.9 are supported (Debian 12's 1.5 up to Homebrew's and Debian 13's 1.8 and 1.9).
+// From 1.8 on, git_error_clear is declared in git2/sys/errors.h, which git2.h does not include;
+// 1.5 to 1.7 declare it in git2/errors.h and have no sys/errors.h.
+#if LIBGIT2_VER_MAJOR > 1 || (LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR >= 8)
+#include <git2/sys/errors.h>
+#endif
 // git_repository_set_index: lets a hook's GIT_INDEX_FILE become the repository's index.
 #include <git2/sys/repository.h>
 

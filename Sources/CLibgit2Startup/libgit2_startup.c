@@ -7,7 +7,9 @@
 // fail certificate verification, never skip it.
 #include "CLibgit2Startup.h"
 
+#if defined(__GLIBC__) || defined(__linux__)
 #include <malloc.h>
+#endif
 
 struct mbedtls_x509_crt;
 
@@ -28,7 +30,10 @@ int promptops_libgit2_startup_linked(void) { return 1; }
 // Large buffers (a 400 KiB tree rebuilt through a chain of deltas, the index) are otherwise
 // mapped and unmapped on every allocation, and each new mapping is paid for again in page
 // faults. A short-lived process keeps them on the heap and reuses them.
+// glibc's mallopt; macOS's allocator has no such knobs (and keeps large blocks itself).
 void promptops_tune_allocator(void) {
+#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
 }

@@ -38,13 +38,14 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
 
   /// Builds the error for a failed libgit2 call from its return code and `git_error_last()`.
   ///
-  /// `git_error_last()` may be NULL (some paths return an error without setting one) or stale
-  /// (left over from an earlier call that was handled); `Libgit2.call` clears it before each call,
-  /// so whatever is here belongs to this failure.
+  /// Some paths return an error without setting one: `git_error_last()` is then NULL (libgit2 up
+  /// to 1.7) or a "no error" of class `GIT_ERROR_NONE` (1.8 on). It may also be stale (left over
+  /// from an earlier call that was handled); `Libgit2.call` clears it before each call, so
+  /// whatever is here belongs to this failure.
   static func fromLast(function: String, code: Int32, context: String? = nil) -> GitError {
     var detail = "libgit2 \(function) failed (code \(code))"
     var errorClass: Int32 = -1
-    if let last = git_error_last(), let cMessage = last.pointee.message {
+    if let last = git_error_last(), last.pointee.klass != Int32(GIT_ERROR_NONE.rawValue), let cMessage = last.pointee.message {
       detail = String(cString: cMessage)
       errorClass = last.pointee.klass
     }

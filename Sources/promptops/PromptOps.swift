@@ -1,5 +1,7 @@
 import ArgumentParser
+import CBuildInfo
 import CLibgit2Startup
+import GitKit
 import PromptOpsCore
 
 @main
@@ -9,6 +11,14 @@ struct PromptOps: ParsableCommand {
 
   static func main() {
     promptops_tune_allocator()
+    // On Linux the Swift runtime reads the command line from /proc/self/cmdline. Where /proc is
+    // not mounted (a bare chroot or build sandbox) it sees no arguments at all, not even the
+    // program's name, and `check --staged` would print the help and exit 0: a hook that passes
+    // every commit. Refuse instead.
+    if CommandLine.arguments.isEmpty {
+      printError("promptops: error: cannot read the command line (is /proc mounted?)")
+      exit(withError: ExitCode(2))
+    }
     let arguments = Array(CommandLine.arguments.dropFirst())
     HookInvocation.runIfRecognised(arguments)
     if Eval.mayCallProviders(arguments) { EvalService.preloadHTTPClient() }
@@ -26,10 +36,16 @@ struct PromptOps: ParsableCommand {
       Exit codes: 0 passed, 1 the gate found violations, 2 could not evaluate (configuration, \
       repository or infrastructure error), 64 command-line usage error.
       """,
-    version: promptOpsVersion,
+    version: versionText,
     subcommands: [
       Check.self, Gate.self, Diff.self, Eval.self, Hooks.self, Init.self, Logs.self, Rules.self, Approve.self,
       Approvals.self, Promote.self, Verify.self, Show.self, Rollback.self, History.self,
     ]
   )
+
+  /// `promptops --version`, one line: the version, the libgit2 it runs with (a shared libgit2 may
+  /// be newer than the one it was built against), and the commit it was built from.
+  static var versionText: String {
+    "\(promptOpsVersion) (libgit2 \(libgit2RuntimeVersion()), commit \(String(cString: promptops_build_commit())))"
+  }
 }

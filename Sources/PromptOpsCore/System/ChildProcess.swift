@@ -193,30 +193,41 @@ enum ChildProcess {
     signal(SIGPIPE, SIG_IGN)
   }()
 
-  private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-  private typealias AddChdir = @convention(c) (UnsafeMutableRawPointer, UnsafePointer<CChar>) -> Int32
-  private typealias AddClosefrom = @convention(c) (UnsafeMutableRawPointer, Int32) -> Int32
+  #if canImport(Glibc)
+    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    private typealias AddChdir = @convention(c) (UnsafeMutableRawPointer, UnsafePointer<CChar>) -> Int32
+    private typealias AddClosefrom = @convention(c) (UnsafeMutableRawPointer, Int32) -> Int32
 
-  /// glibc's GNU extensions, which the Swift Glibc module does not import (they sit behind
-  /// `_GNU_SOURCE`): `pipe2`, `posix_spawn_file_actions_addchdir_np` (glibc 2.29) and
-  /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34, used when present).
-  private static let pipe2Function: Pipe2? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2")
-    .map { unsafeBitCast($0, to: Pipe2.self) }
-  private static let addChdirFunction: AddChdir? = dlsym(
-    UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np"
-  ).map { unsafeBitCast($0, to: AddChdir.self) }
-  private static let addClosefromFunction: AddClosefrom? = dlsym(
-    UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"
-  ).map { unsafeBitCast($0, to: AddClosefrom.self) }
+    /// glibc's GNU extensions, which the Swift Glibc module does not import (they sit behind
+    /// `_GNU_SOURCE`): `pipe2`, `posix_spawn_file_actions_addchdir_np` (glibc 2.29) and
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34, used when present).
+    private static let pipe2Function: Pipe2? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2")
+      .map { unsafeBitCast($0, to: Pipe2.self) }
+    private static let addChdirFunction: AddChdir? = dlsym(
+      UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np"
+    ).map { unsafeBitCast($0, to: AddChdir.self) }
+    private static let addClosefromFunction: AddClosefrom? = dlsym(
+      UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"
+    ).map { unsafeBitCast($0, to: AddClosefrom.self) }
+  #endif
 
   private static func makePipe() throws -> (read: Int32, write: Int32) {
     var fds: [Int32] = [-1, -1]
-    guard let pipe2Function else {
-      throw ChildProcessLaunchFailure(description: "this C library has no pipe2")
-    }
-    guard pipe2Function(&fds, O_CLOEXEC) == 0 else {
-      throw ChildProcessLaunchFailure(description: "cannot create a pipe: \(String(cString: strerror(errno)))")
-    }
+    #if canImport(Glibc)
+      guard let pipe2Function else {
+        throw ChildProcessLaunchFailure(description: "this C library has no pipe2")
+      }
+      guard pipe2Function(&fds, O_CLOEXEC) == 0 else {
+        throw ChildProcessLaunchFailure(description: "cannot create a pipe: \(String(cString: strerror(errno)))")
+      }
+    #else
+      // Darwin has no pipe2. A descriptor another thread's spawn inherits in between is closed in
+      // our own children by POSIX_SPAWN_CLOEXEC_DEFAULT (see `spawn`), as in Foundation's Process.
+      guard pipe(&fds) == 0 else {
+        throw ChildProcessLaunchFailure(description: "cannot create a pipe: \(String(cString: strerror(errno)))")
+      }
+      for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    #endif
     return (fds[0], fds[1])
   }
 
@@ -224,7 +235,11 @@ enum ChildProcess {
     executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
     stdin: Int32?, stdout: Int32, stderr: Int32
   ) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
+    #if canImport(Glibc)
+      var actions = posix_spawn_file_actions_t()
+    #else
+      var actions: posix_spawn_file_actions_t? = nil
+    #endif
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     if let stdin {
@@ -236,24 +251,36 @@ enum ChildProcess {
     posix_spawn_file_actions_adddup2(&actions, stderr, 2)
     // A descriptor some library opened without O_CLOEXEC must not live on in a provider: an
     // inherited write end keeps a reader waiting, an inherited script keeps "Text file busy".
-    if let addClosefromFunction {
-      _ = withUnsafeMutablePointer(to: &actions) { addClosefromFunction(UnsafeMutableRawPointer($0), 3) }
-    }
-    guard let addChdirFunction else {
-      throw ChildProcessLaunchFailure(
-        description: "this C library cannot set a child's working directory (glibc 2.29 or later is needed)")
-    }
-    let chdirResult = withUnsafeMutablePointer(to: &actions) {
-      addChdirFunction(UnsafeMutableRawPointer($0), workingDirectory)
-    }
+    // (Darwin: POSIX_SPAWN_CLOEXEC_DEFAULT below does the same.)
+    #if canImport(Glibc)
+      if let addClosefromFunction {
+        _ = withUnsafeMutablePointer(to: &actions) { addClosefromFunction(UnsafeMutableRawPointer($0), 3) }
+      }
+      guard let addChdirFunction else {
+        throw ChildProcessLaunchFailure(
+          description: "this C library cannot set a child's working directory (glibc 2.29 or later is needed)")
+      }
+      let chdirResult = withUnsafeMutablePointer(to: &actions) {
+        addChdirFunction(UnsafeMutableRawPointer($0), workingDirectory)
+      }
+    #else
+      let chdirResult = posix_spawn_file_actions_addchdir_np(&actions, workingDirectory)
+    #endif
     guard chdirResult == 0 else {
       throw ChildProcessLaunchFailure(description: "cannot use working directory \(workingDirectory)")
     }
 
-    var attributes = posix_spawnattr_t()
+    #if canImport(Glibc)
+      var attributes = posix_spawnattr_t()
+      let platformFlags: Int32 = 0
+    #else
+      var attributes: posix_spawnattr_t? = nil
+      let platformFlags = Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
+    #endif
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    posix_spawnattr_setflags(
+      &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | platformFlags))
     posix_spawnattr_setpgroup(&attributes, 0)
     // The child starts with default signal handling (our ignored SIGPIPE must not leak into it)
     // and an empty signal mask.
