@@ -74,6 +74,8 @@ public struct EvalAssertion: Sendable, Equatable, Hashable {
   public var line: Int
   /// The assertions of an `assert-set`, graded together against its own `threshold`.
   public var children: [EvalAssertion] = []
+  /// The assertion's `config`, handed to a script assertion as `context.config`.
+  public var config: [String: JSONValue] = [:]
 
   /// The type as written (`not-contains`).
   public var fullType: String { (negated ? "not-" : "") + type }

@@ -217,12 +217,17 @@ struct SuiteLoader {
       case "weight": result.weight = try number(value, "weight", file: file)
       case "metric": result.metric = value.scalarText
       case "assert": childrenNode = value
+      case "config":
+        guard case .object(let config) = try json(value, "assertion `config`", file: file) else {
+          throw SuiteProblem(file: file, line: value.line, message: "assertion `config` must be a mapping")
+        }
+        result.config = config
       case "provider":
         result.provider = try provider(value, file: file, folder: folder, inputs: &inputs, asGrader: true)
         providerLine = keyLine
       default:
         throw SuiteProblem(
-          file: file, line: keyLine, message: "assertion key `\(key)` is not supported (known: type, value, threshold, weight, metric, provider, assert)")
+          file: file, line: keyLine, message: "assertion key `\(key)` is not supported (known: type, value, threshold, weight, metric, provider, assert, config)")
       }
     }
     guard var type = rawType else { throw SuiteProblem(file: file, line: node.line, message: "assertion without a `type`") }
@@ -254,6 +259,10 @@ struct SuiteLoader {
     }
     guard result.weight >= 0 else { throw SuiteProblem(file: file, line: node.line, message: "assertion `weight` must not be negative") }
     guard !external else { return result }
+    if !result.config.isEmpty && AssertionCatalog.scripts[type] == nil {
+      // promptfoo hands `config` to script assertions only; anywhere else it changes nothing.
+      warnings.append(SuiteProblem(file: file, line: node.line, message: "assertion key `config` has no effect on `\(result.fullType)`: only python and javascript assertions read it"))
+    }
     if type == "is-json" || type == "contains-json", let schema = result.value {
       do {
         try JSONSchemaCheck.validate(schema)
@@ -373,7 +382,10 @@ struct SuiteLoader {
         guard let role = GraderRole(rawValue: key) else {
           throw SuiteProblem(file: file, line: keyLine, message: "a `\(key)` grader is not supported (known: text, embedding)")
         }
-        let spec = try provider(value, file: file, folder: folder, inputs: &inputs)
+        let spec = try provider(value, file: file, folder: folder, inputs: &inputs, asGrader: true)
+        guard spec.id != ProviderSpec.rolesID else {
+          throw SuiteProblem(file: file, line: value.line, message: "a grader's `\(key)` must name one provider, not another map")
+        }
         roles[role.rawValue] = spec.json
       }
       return ProviderSpec(id: ProviderSpec.rolesID, config: roles)

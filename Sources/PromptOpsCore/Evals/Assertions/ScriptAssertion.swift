@@ -28,7 +28,7 @@ struct ScriptAssertion {
       "output": .string(output),
       "context": .object([
         "prompt": .string(context.prompt), "vars": .object(context.vars), "test": .object(["vars": .object(context.vars)]),
-        "config": .object([:]),
+        "config": .object(assertion.config),
       ]),
     ]
     if source.hasPrefix("file://") {

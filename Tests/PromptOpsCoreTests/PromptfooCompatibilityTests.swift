@@ -1,0 +1,174 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import PromptOpsCore
+
+/// The promptfoo compatibility corpus (`Tests/Fixtures/promptfoo-compat/`): suites taken from
+/// promptfoo's examples and documentation, each with promptfoo's verdict written down (read from
+/// promptfoo's source), and models swapped for stand-ins that answer the same every time (`echo`,
+/// `exec:` scripts, the loopback server with scripted grader answers).
+///
+/// Every case runs through the real binary in a real repository, and gets promptfoo's verdict
+/// (each test's pass or fail, and the pass rate), or is refused with an error naming the
+/// unsupported feature at its file and line. A case that ran with another verdict fails here.
+@Suite("promptfoo compatibility corpus", .serialized)
+struct PromptfooCompatibilityTests {
+  static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/promptfoo-compat").path
+
+  static var caseNames: [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: corpus)) ?? []).filter {
+      FileManager.default.fileExists(atPath: "\(corpus)/\($0)/case.yml")
+    }.sorted()
+  }
+
+  /// One case's `case.yml`.
+  struct Case {
+    let name: String
+    let folder: String
+    let source: String
+    /// promptfoo's verdict for each test, by description.
+    let verdicts: [String: Bool]
+    let passRate: Double?
+    let exitStatus: Int32?
+    /// The refusal expected instead of a verdict: file (as in the case folder), line, words.
+    let refusal: (file: String, line: Int, message: String)?
+    /// Start the loopback server, with this rules file when it names one.
+    let server: String?
+    /// An interpreter the case needs; without it on PATH the case must be refused naming it.
+    let needs: String?
+
+    init(name: String) throws {
+      self.name = name
+      folder = "\(PromptfooCompatibilityTests.corpus)/\(name)"
+      let text = try String(contentsOfFile: "\(folder)/case.yml", encoding: .utf8)
+      guard case .object(let root)? = try YAMLValue.parse(text)?.jsonValue() else { throw Malformed(name, "case.yml is not a mapping") }
+      guard case .string(let source)? = root["source"], !source.isEmpty else { throw Malformed(name, "case.yml names no `source`") }
+      self.source = source
+      var verdicts: [String: Bool] = [:]
+      if case .object(let map)? = root["verdicts"] {
+        for (test, verdict) in map {
+          guard case .string(let word) = verdict, ["pass", "fail"].contains(word) else { throw Malformed(name, "verdict of '\(test)' is not pass or fail") }
+          verdicts[test] = word == "pass"
+        }
+      }
+      self.verdicts = verdicts
+      passRate = root["passRate"]?.doubleValue
+      exitStatus = root["exit"]?.doubleValue.map { Int32($0) }
+      if case .object(let refusal)? = root["refusal"] {
+        guard case .string(let file)? = refusal["file"], let line = refusal["line"]?.doubleValue, case .string(let message)? = refusal["message"] else {
+          throw Malformed(name, "refusal needs file, line and message")
+        }
+        self.refusal = (file, Int(line), message)
+      } else {
+        refusal = nil
+      }
+      switch root["server"] {
+      case .bool(true)?: server = ""
+      case .string(let rules)?: server = rules
+      default: server = nil
+      }
+      needs = root["needs"]?.stringValue
+      guard refusal != nil || !verdicts.isEmpty else { throw Malformed(name, "case.yml has neither `verdicts` nor `refusal`") }
+      guard refusal == nil || verdicts.isEmpty else { throw Malformed(name, "case.yml has both `verdicts` and `refusal`") }
+    }
+
+    struct Malformed: Error, CustomStringConvertible {
+      let description: String
+      init(_ name: String, _ message: String) { description = "\(name): \(message)" }
+    }
+
+    /// The case's files other than `case.yml`, by name.
+    var files: [String] {
+      get throws {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+        return enumerator.compactMap { $0 as? String }.filter { path in
+          var isFolder: ObjCBool = false
+          FileManager.default.fileExists(atPath: "\(folder)/\(path)", isDirectory: &isFolder)
+          return !isFolder.boolValue && path != "case.yml"
+        }.sorted()
+      }
+    }
+  }
+
+  /// Where a case file lands in the repository: the prompt folder; the suite becomes the
+  /// prompt's `evalsuite.yml`.
+  static func repositoryPath(of file: String, id: String) -> String {
+    "prompts/\(id)/" + (file == "promptfooconfig.yaml" ? "evalsuite.yml" : file)
+  }
+
+  @Test func theCorpusIsBroadAndEveryCaseNamesItsSource() throws {
+    let cases = try Self.caseNames.map(Case.init(name:))
+    #expect(cases.count >= 30, "the corpus has \(cases.count) cases")
+    #expect(cases.filter { $0.refusal == nil }.count >= 20)
+    for entry in cases {
+      #expect(entry.source.hasPrefix("https://www.promptfoo.dev/docs/") || entry.source.hasPrefix("promptfoo/promptfoo:"), "\(entry.name): \(entry.source)")
+      #expect(FileManager.default.fileExists(atPath: "\(entry.folder)/prompt.txt"), "\(entry.name) has no prompt.txt")
+      #expect(FileManager.default.fileExists(atPath: "\(entry.folder)/promptfooconfig.yaml"), "\(entry.name) has no promptfooconfig.yaml")
+    }
+  }
+
+  @Test(.timeLimit(.minutes(3)), arguments: PromptfooCompatibilityTests.caseNames)
+  func aCaseGetsPromptfoosVerdictOrIsRefused(_ name: String) throws {
+    let entry = try Case(name: name)
+    let id = name
+    let repo = try TempRepo("compat-\(name)")
+    try repo.writePrompt(id, text: try String(contentsOfFile: "\(entry.folder)/prompt.txt", encoding: .utf8), version: "1.0.0", changelog: ["1.0.0"])
+    for file in try entry.files where file != "prompt.txt" {
+      try repo.write(Self.repositoryPath(of: file, id: id), try String(contentsOfFile: "\(entry.folder)/\(file)", encoding: .utf8))
+    }
+    _ = try repo.commit("the \(name) case")
+
+    var environment: [String: String] = [:]
+    var server: LoopbackOpenAIServer?
+    if let rules = entry.server {
+      server = try LoopbackOpenAIServer(rules.isEmpty ? [] : ["--rules", "\(entry.folder)/\(rules)"])
+      environment = [
+        "OPENAI_BASE_URL": server!.baseURL, "OPENAI_API_KEY": "compat-key", "ANTHROPIC_BASE_URL": server!.rootURL,
+        "ANTHROPIC_API_KEY": "compat-key", "AZURE_OPENAI_API_BASE_URL": server!.rootURL, "AZURE_API_KEY": "compat-key",
+      ]
+    }
+    defer { server?.stop() }
+    let output = repo.root + "/results.json"
+    let result = try repo.promptops("eval", id, "--no-cache", "--output", output, environment: environment)
+    let said = result.stdout + result.stderr
+
+    var refusal = entry.refusal
+    if let interpreter = entry.needs, which(interpreter) == nil {
+      // Without the interpreter the case is refused, naming it, at the assertion.
+      refusal = (refusal?.file ?? "promptfooconfig.yaml", refusal?.line ?? 0, "`\(interpreter)` on PATH")
+    }
+    if let refusal {
+      #expect(result.status != 0, "\(name) must be refused: \(said)")
+      #expect(!said.contains("PASS \(id)"), "\(said)")
+      let place = refusal.line > 0 ? "\(Self.repositoryPath(of: refusal.file, id: id)):\(refusal.line):" : Self.repositoryPath(of: refusal.file, id: id)
+      let line = said.split(separator: "\n").first { $0.contains(place) }
+      #expect(line != nil, "\(name): no error at \(place): \(said)")
+      #expect(line?.contains(refusal.message) == true, "\(name): the error at \(place) does not say '\(refusal.message)': \(said)")
+      return
+    }
+
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any], "\(name): \(said)")
+    let results = try #require((document["results"] as? [String: Any])?["results"] as? [[String: Any]], "\(name)")
+    var seen: [String: Bool] = [:]
+    for run in results {
+      let description = ((run["testCase"] as? [String: Any])?["description"] as? String) ?? "?"
+      #expect(run["error"] is NSNull, "\(name) '\(description)' ended in an error, not a verdict: \(run["error"] ?? "")")
+      #expect(seen[description] == nil, "\(name): two results for '\(description)'")
+      seen[description] = run["success"] as? Bool
+    }
+    #expect(Set(seen.keys) == Set(entry.verdicts.keys), "\(name): tests run \(seen.keys.sorted()), verdicts for \(entry.verdicts.keys.sorted())")
+    for (test, expected) in entry.verdicts {
+      #expect(seen[test] == expected, "\(name) '\(test)': promptfoo says \(expected ? "pass" : "fail"), promptops said \(String(describing: seen[test])): \(said)")
+    }
+    if let passRate = entry.passRate {
+      let passed = Double(seen.values.filter { $0 }.count) / Double(max(seen.count, 1))
+      #expect(abs(passed - passRate) < 1e-9, "\(name): pass rate \(passed), promptfoo's is \(passRate)")
+      #expect(said.contains("pass rate \(Int((passRate * 100).rounded()))%"), "\(said)")
+    }
+    let status = entry.exitStatus ?? (entry.verdicts.values.allSatisfy { $0 } ? 0 : 1)
+    #expect(result.status == status, "\(name): exit \(result.status), expected \(status): \(said)")
+  }
+}
