@@ -308,7 +308,28 @@ enum GradingPrompts {
   /// writes them, and null as nothing.
   static func templateValue(ofOutput text: String) -> String {
     guard let parsed = try? JSONValue.parse(Data(text.utf8)) else { return text }
+    // An object is written back as `JSON.stringify` writes it: compact, its keys in their order.
+    if case .object = parsed { return minified(text) }
     return templateValue(parsed)
+  }
+
+  /// JSON text without the whitespace between its tokens (strings kept as written).
+  static func minified(_ json: String) -> String {
+    var out = ""
+    var inString = false
+    var escaped = false
+    for character in json {
+      if inString {
+        out.append(character)
+        if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+      } else if character == "\"" {
+        inString = true
+        out.append(character)
+      } else if !character.isWhitespace {
+        out.append(character)
+      }
+    }
+    return out
   }
 
   static func templateValue(_ value: JSONValue) -> String {
