@@ -76,7 +76,8 @@ struct EvalCoreTests {
     #expect(try await passes("latency", nil, "x", threshold: 100, latency: 99))
     #expect(!(try await passes("latency", nil, "x", threshold: 100, latency: 101)))
     #expect(try await passes("cost", nil, "x", threshold: 0.01, cost: 0.005))
-    #expect(!(try await passes("cost", nil, "x", threshold: 0.01, cost: nil)))
+    // promptfoo's cost.ts: a provider that reports no cost cannot be checked.
+    await #expect(throws: AssertionError.self) { _ = try await passes("cost", nil, "x", threshold: 0.01, cost: nil) }
   }
 
   @Test func levenshteinMatchesKnownDistances() {

@@ -30,6 +30,8 @@ struct PromptfooCompatibilityTests {
     let source: String
     /// promptfoo's verdict for each test, by description.
     let verdicts: [String: Bool]
+    /// Tests promptfoo cannot grade either (its handler throws): words the eval error must say.
+    let errors: [String: String]
     let passRate: Double?
     let exitStatus: Int32?
     /// The refusal expected instead of a verdict: file (as in the case folder), line, words.
@@ -54,6 +56,14 @@ struct PromptfooCompatibilityTests {
         }
       }
       self.verdicts = verdicts
+      var errors: [String: String] = [:]
+      if case .object(let map)? = root["errors"] {
+        for (test, words) in map {
+          guard case .string(let text) = words else { throw Malformed(name, "error of '\(test)' is not text") }
+          errors[test] = text
+        }
+      }
+      self.errors = errors
       passRate = root["passRate"]?.doubleValue
       exitStatus = root["exit"]?.doubleValue.map { Int32($0) }
       if case .object(let refusal)? = root["refusal"] {
@@ -70,8 +80,8 @@ struct PromptfooCompatibilityTests {
       default: server = nil
       }
       needs = root["needs"]?.stringValue
-      guard refusal != nil || !verdicts.isEmpty else { throw Malformed(name, "case.yml has neither `verdicts` nor `refusal`") }
-      guard refusal == nil || verdicts.isEmpty else { throw Malformed(name, "case.yml has both `verdicts` and `refusal`") }
+      guard refusal != nil || !verdicts.isEmpty || !errors.isEmpty else { throw Malformed(name, "case.yml has neither `verdicts` nor `refusal`") }
+      guard refusal == nil || (verdicts.isEmpty && errors.isEmpty) else { throw Malformed(name, "case.yml has both `verdicts` and `refusal`") }
     }
 
     struct Malformed: Error, CustomStringConvertible {
@@ -153,22 +163,31 @@ struct PromptfooCompatibilityTests {
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any], "\(name): \(said)")
     let results = try #require((document["results"] as? [String: Any])?["results"] as? [[String: Any]], "\(name)")
     var seen: [String: Bool] = [:]
+    var erred: [String: String] = [:]
     for run in results {
       let description = ((run["testCase"] as? [String: Any])?["description"] as? String) ?? "?"
-      #expect(run["error"] is NSNull, "\(name) '\(description)' ended in an error, not a verdict: \(run["error"] ?? "")")
-      #expect(seen[description] == nil, "\(name): two results for '\(description)'")
-      seen[description] = run["success"] as? Bool
+      #expect(seen[description] == nil && erred[description] == nil, "\(name): two results for '\(description)'")
+      if let error = run["error"] as? String {
+        erred[description] = error
+        #expect(run["success"] as? Bool == false, "\(name) '\(description)' passed with an error")
+      } else {
+        seen[description] = run["success"] as? Bool
+      }
     }
-    #expect(Set(seen.keys) == Set(entry.verdicts.keys), "\(name): tests run \(seen.keys.sorted()), verdicts for \(entry.verdicts.keys.sorted())")
+    #expect(Set(seen.keys) == Set(entry.verdicts.keys), "\(name): tests graded \(seen.keys.sorted()), verdicts for \(entry.verdicts.keys.sorted())")
+    #expect(Set(erred.keys) == Set(entry.errors.keys), "\(name): tests in error \(erred), expected \(entry.errors.keys.sorted())")
+    for (test, words) in entry.errors {
+      #expect(erred[test]?.contains(words) == true, "\(name) '\(test)': the error does not say '\(words)': \(erred[test] ?? "none")")
+    }
     for (test, expected) in entry.verdicts {
       #expect(seen[test] == expected, "\(name) '\(test)': promptfoo says \(expected ? "pass" : "fail"), promptops said \(String(describing: seen[test])): \(said)")
     }
     if let passRate = entry.passRate {
-      let passed = Double(seen.values.filter { $0 }.count) / Double(max(seen.count, 1))
+      let passed = Double(seen.values.filter { $0 }.count) / Double(max(seen.count + erred.count, 1))
       #expect(abs(passed - passRate) < 1e-9, "\(name): pass rate \(passed), promptfoo's is \(passRate)")
       #expect(said.contains("pass rate \(Int((passRate * 100).rounded()))%"), "\(said)")
     }
-    let status = entry.exitStatus ?? (entry.verdicts.values.allSatisfy { $0 } ? 0 : 1)
+    let status = entry.exitStatus ?? (entry.verdicts.values.allSatisfy { $0 } && entry.errors.isEmpty ? 0 : 1)
     #expect(result.status == status, "\(name): exit \(result.status), expected \(status): \(said)")
   }
 }

@@ -72,6 +72,7 @@ tag, e.g. `429x2/test-17`, so each test has its own counters), else by --script:
                substring occurs in any message's content gives the answer (else echo).
   tool-call    answer with a call of the request's first tool (`tools[0].function.name`) whose
                arguments are the last user message, verbatim.
+  function-call  the same with the legacy `functions` / `function_call`.
 """
 
 import argparse
@@ -456,6 +457,10 @@ class Handler(BaseHTTPRequestHandler):
 
         answer = self.answer_for(behaviour, messages, prompt)
         message = {"role": "assistant", "content": answer}
+        if behaviour == "function-call":
+            functions = body.get("functions") if isinstance(body.get("functions"), list) else []
+            name = functions[0].get("name", "") if functions and isinstance(functions[0], dict) else ""
+            message = {"role": "assistant", "content": None, "function_call": {"name": name, "arguments": prompt}}
         if behaviour == "tool-call":
             tools = body.get("tools") if isinstance(body.get("tools"), list) else []
             name = ""
@@ -484,7 +489,7 @@ class Handler(BaseHTTPRequestHandler):
 
 BEHAVIOURS = (
     "echo", "canned", "malformed", "not-json", "no-usage", "no-choices", "no-content", "drop", "leak-key",
-    "grade-pass", "grade-fail", "rules", "tool-call",
+    "grade-pass", "grade-fail", "rules", "tool-call", "function-call",
 )
 
 

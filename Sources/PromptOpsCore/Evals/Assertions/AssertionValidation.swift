@@ -21,6 +21,9 @@ enum AssertionValidation {
         if let interpreter = AssertionCatalog.scripts[assertion.type], ScriptAssertion.locate(interpreter, path: environment["PATH"]) == nil {
           report(unit, assertion, "needs `\(interpreter)` on PATH, and it is not there")
         }
+        if ["latency", "cost"].contains(assertion.type), assertion.threshold == nil, assertion.metric == nil || assertion.negated {
+          report(unit, assertion, "needs a `threshold` (or a `metric` to record the number under)")
+        }
         if assertion.type == "context-faithfulness" {
           for name in ["query", "context"] where unit.test.vars[name]?.stringValue == nil {
             report(unit, assertion, "needs a text variable `\(name)`")

@@ -59,11 +59,15 @@ struct DeterministicAssertion {
       let pass = (low.map { Double(words) >= $0 } ?? true) && (high.map { Double(words) <= $0 } ?? true)
       return .binary(pass, "\(words) words (bounds \(low.map(format) ?? "-")…\(high.map(format) ?? "-"))")
     case "latency":
-      guard let limit = assertion.threshold ?? value?.doubleValue else { throw AssertionError("latency needs a `threshold` in milliseconds") }
+      // promptfoo's latency.ts: the threshold in ms; without one, only a named metric.
+      guard let limit = assertion.threshold else { return try metricOnly(context.latencyMs, "latency") }
       return .binary(context.latencyMs <= limit, "latency \(Int(context.latencyMs.rounded())) ms (limit \(format(limit)) ms)")
     case "cost":
-      guard let limit = assertion.threshold ?? value?.doubleValue else { throw AssertionError("cost needs a `threshold` in dollars") }
-      guard let cost = context.cost else { return .binary(false, "the provider reported no cost") }
+      // promptfoo's cost.ts: a provider that reports no cost cannot be checked.
+      guard let cost = context.cost else {
+        throw AssertionError("cost: the provider reported no cost (give it prices in its config: `cost`, `inputCost`, `outputCost`)")
+      }
+      guard let limit = assertion.threshold else { return try metricOnly(cost, "cost") }
       return .binary(cost <= limit, "cost \(cost) (limit \(limit))")
     case "is-refusal":
       return refusal(output)
@@ -93,6 +97,15 @@ struct DeterministicAssertion {
     default:
       throw AssertionError("unsupported assertion type \(assertion.type)")
     }
+  }
+
+  /// A latency or cost assertion without a threshold records its number as a named metric and
+  /// passes; without a `metric` either it checks nothing, and promptfoo refuses it.
+  private func metricOnly(_ value: Double, _ type: String) throws -> Verdict {
+    guard assertion.metric != nil, !assertion.negated else {
+      throw AssertionError("\(type) needs a `threshold` (or a `metric` to record the number under)")
+    }
+    return Verdict(pass: true, score: value, reason: "\(type) recorded as metric \(assertion.metric ?? "")", inverted: true)
   }
 
   /// promptfoo's `is-refusal` (`src/assertions/refusal.ts`): an empty answer counts as a refusal
