@@ -191,3 +191,110 @@ struct PromptfooCompatibilityTests {
     #expect(result.status == status, "\(name): exit \(result.status), expected \(status): \(said)")
   }
 }
+
+/// The README's compatibility table, row by row, against the corpus and the code.
+@Suite("README: the promptfoo compatibility table")
+struct CompatibilityTableTests {
+  struct Row {
+    let kind: String
+    let feature: String
+    let status: String
+    let notes: String
+  }
+
+  static var readme: String {
+    get throws {
+      let root = URL(fileURLWithPath: PromptfooCompatibilityTests.corpus).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+      return try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+    }
+  }
+
+  static func rows() throws -> [Row] {
+    let text = try readme
+    guard let start = text.range(of: "<!-- compatibility-table:start -->"), let end = text.range(of: "<!-- compatibility-table:end -->") else {
+      return []
+    }
+    return text[start.upperBound..<end.lowerBound].split(separator: "\n").compactMap { line -> Row? in
+      let cells = line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      guard cells.count == 4, cells[0] != "kind", !cells[0].hasPrefix("-") else { return nil }
+      return Row(kind: cells[0], feature: cells[1], status: cells[2], notes: cells[3])
+    }
+  }
+
+  /// The text of every case that gets a verdict, and of every refused case with its message.
+  static func corpus() throws -> (graded: [String], refused: [(text: String, message: String)]) {
+    var graded: [String] = []
+    var refused: [(String, String)] = []
+    for name in PromptfooCompatibilityTests.caseNames {
+      let entry = try PromptfooCompatibilityTests.Case(name: name)
+      let text = try entry.files.map { try String(contentsOfFile: "\(entry.folder)/\($0)", encoding: .utf8) }.joined(separator: "\n")
+      if let refusal = entry.refusal { refused.append((text, refusal.message)) } else { graded.append(text) }
+    }
+    return (graded, refused)
+  }
+
+  /// Whether a suite text uses an assertion type (YAML, JSON or a CSV `__expected` prefix).
+  static func uses(_ type: String, in text: String) -> Bool {
+    let name = NSRegularExpression.escapedPattern(for: type)
+    let pattern = "(type:\\s*[\"']?(not-)?\(name)[\"']?(?![\\w:-])|\"type\":\\s*\"(not-)?\(name)\"|[\\n,](not-)?\(name):)"
+    return text.range(of: pattern, options: .regularExpression) != nil
+  }
+
+  /// What a suite-level row is checked by: words that must all appear in one corpus case.
+  static let suiteChecks: [String: [String]] = [
+    "defaultTest": ["defaultTest:"], "threshold": ["threshold:"], "weight": ["weight: 0"], "metric": ["metric:"],
+    "tests: file://….csv": ["tests: file://", ".csv"], "tests: file://….jsonl": ["tests: file://", ".jsonl"],
+    "tests: file://….yaml": ["tests: file://", ".yaml"], "options.provider": ["options:", "provider:"],
+    "options.transform": ["options:", "transform:"], "options.factuality": ["options:", "factuality:"],
+    "file:// assertion values": ["value: file://"],
+  ]
+
+  @Test func everyRowHoldsAndEveryAssertionTypeHasARow() throws {
+    let rows = try Self.rows()
+    #expect(rows.count > 80, "the table was not found or is short: \(rows.count) rows")
+    let (graded, refused) = try Self.corpus()
+    for row in rows {
+      let feature = row.feature.replacingOccurrences(of: "`", with: "")
+      #expect(["supported", "refused"].contains(row.status), "\(feature): status \(row.status)")
+      switch row.kind {
+      case "assertion":
+        if row.status == "supported" {
+          #expect(AssertionCatalog.supported.contains(feature), "\(feature) is listed as supported, and promptops does not run it")
+          #expect(graded.contains { Self.uses(feature, in: $0) }, "no graded corpus case uses `\(feature)`")
+        } else {
+          #expect(AssertionCatalog.refused[feature] == row.notes, "\(feature): the README's reason differs from the loader's")
+          let suite = "providers: [echo]\ntests:\n  - vars: {q: x}\n    assert:\n      - type: \(feature)\n        value: x\n"
+          let loader = SuiteLoader(read: { $0 == "s.yml" ? Array(suite.utf8) : nil }, list: { _ in [] }, settings: EvalSettings())
+          let problem = #expect(throws: SuiteProblem.self) { try loader.load(path: "s.yml") }
+          #expect(problem?.line == 5 && problem?.message.contains(row.notes) == true, "\(feature): \(String(describing: problem))")
+        }
+      case "provider":
+        let id = feature.replacingOccurrences(of: "<[a-z]+>", with: "m", options: .regularExpression)
+        if row.status == "supported" {
+          #expect(throws: Never.self, "\(feature)") { _ = try ProviderKind.of(id) }
+          let prefix = String(feature.prefix { $0 != "<" })
+          #expect(graded.contains { $0.contains(prefix) }, "no graded corpus case uses a `\(prefix)` provider")
+        } else {
+          let error = #expect(throws: ProviderError.self, "\(feature)") { _ = try ProviderKind.of(id) }
+          #expect(error?.message.contains(row.notes) == true, "\(feature): \(String(describing: error))")
+        }
+      case "suite":
+        let words = try #require(Self.suiteChecks[feature], "no check for the suite row `\(feature)`")
+        if row.status == "supported" {
+          #expect(graded.contains { text in words.allSatisfy(text.contains) }, "no graded corpus case uses \(feature)")
+        } else {
+          #expect(refused.contains { words.allSatisfy($0.text.contains) && $0.message.contains(row.notes) }, "no corpus case refuses \(feature) saying '\(row.notes)'")
+        }
+      default:
+        Issue.record("unknown kind \(row.kind) in the row for \(feature)")
+      }
+    }
+    let listed = Set(rows.filter { $0.kind == "assertion" }.map { $0.feature.replacingOccurrences(of: "`", with: "") })
+    for type in AssertionCatalog.supported.union(AssertionCatalog.refused.keys) {
+      #expect(listed.contains(type), "the README's table has no row for `\(type)`")
+    }
+  }
+}
