@@ -119,3 +119,41 @@ struct AssertionFamilyTests {
     #expect(similar.pass && abs(similar.score - 0.8) < 1e-12)
   }
 }
+
+@Suite("weakening: inside an assert-set")
+struct AssertSetWeakeningTests {
+  func load(_ text: String) throws -> EvalSuite {
+    try SuiteLoader(read: { $0 == "s.yml" ? Array(text.utf8) : nil }, list: { _ in [] }, settings: EvalSettings()).load(path: "s.yml")
+  }
+
+  static let base = """
+    providers: [echo]
+    tests:
+      - description: greets
+        assert:
+          - type: assert-set
+            threshold: 0.5
+            assert:
+              - type: contains
+                value: hello
+              - type: contains
+                value: world
+
+    """
+
+  /// An assert-set is one assertion of its test; what it holds decides it, so dropping one of its
+  /// assertions (or loosening its threshold) weakens the suite even though the set itself stays.
+  @Test(arguments: [
+    ("          - type: contains\n            value: world\n", "", "the assertions inside an `assert-set` changed"),
+    ("        threshold: 0.5\n", "        threshold: 0.25\n", "threshold loosened from 0.5 to 0.25"),
+  ])
+  func changingWhatASetHoldsIsAWeakening(old: String, new: String, expected: String) throws {
+    let base = try load(Self.base)
+    let head = try load(Self.base.replacingOccurrences(of: old, with: new))
+    #expect(head != base)
+    let found = SuiteWeakening.compare(base: base, head: head).map(\.message)
+    #expect(found.contains { $0.contains(expected) }, "\(found)")
+    // Moving it down the file changes nothing.
+    #expect(SuiteWeakening.compare(base: base, head: try load("\n\n" + Self.base)).isEmpty)
+  }
+}
