@@ -18,7 +18,7 @@ struct EvalGraderValidationTests {
     return repo
   }
 
-  @Test(.timeLimit(.minutes(1)), arguments: [
+  @Test(.timeLimit(.minutes(3)), arguments: [
     // No grader anywhere.
     ("  - vars: {word: two}\n    assert:\n      - type: llm-rubric\n        value: says two\n", 9, "needs a grader"),
     // A chat model cannot embed.
@@ -49,7 +49,7 @@ struct EvalGraderValidationTests {
     #expect(try server.requestCount() == 0, "a provider was asked before the suite was known to be gradable")
   }
 
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(3)))
   func anUnknownProviderIsAnErrorAtItsLineWhenTheSuiteIsRead() async throws {
     let server = try LoopbackOpenAIServer()
     let repo = try repository(
@@ -71,7 +71,7 @@ struct EvalGraderValidationTests {
 
   /// Without `node` on PATH, a javascript assertion is refused naming the missing runtime, at its
   /// line, and nothing runs.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(3)))
   func javascriptWithoutNodeIsRefusedNamingIt() async throws {
     let server = try LoopbackOpenAIServer()
     let repo = try repository(

@@ -14,7 +14,7 @@ struct ModelAPIProviderTests {
     try ProviderFactory.make(ProviderSpec(id: id, config: config), environment: ProviderEnvironment(variables: variables, workingDirectory: "/"))
   }
 
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(3)))
   func anthropicSendsTheSystemApartWithItsHeadersAndReadsContentBlocks() async throws {
     let server = try LoopbackOpenAIServer(["--require-key", Self.key])
     let model = try make(
@@ -37,7 +37,7 @@ struct ModelAPIProviderTests {
     #expect(exchange["anthropicVersion"] as? String == "2023-06-01")
   }
 
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(3)))
   func anthropicReadsItsEnvironmentDefaultsAndAWrongKeyNeverShows() async throws {
     let server = try LoopbackOpenAIServer(["--require-key", Self.key])
     let variables = [
@@ -58,7 +58,7 @@ struct ModelAPIProviderTests {
     #expect(try server.requestCount() == before)
   }
 
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(3)))
   func azureCallsTheDeploymentWithTheAPIVersionAndTheApiKeyHeader() async throws {
     let server = try LoopbackOpenAIServer(["--require-key", Self.key])
     // The second of promptfoo's key variables, and its base-URL variable.
@@ -89,7 +89,7 @@ struct ModelAPIProviderTests {
     #expect(throws: ProviderError.self) { _ = try make("azure:chat:gpt4o", config: ["apiKey": .string("inline")], variables: ["AZURE_API_HOST": "h"]) }
   }
 
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(3)))
   func embeddingModelsAnswerWithTheirVector() async throws {
     let server = try LoopbackOpenAIServer(["--require-key", Self.key])
     let openai = try make("openai:embedding:text-embedding-3-small", variables: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": Self.key])
