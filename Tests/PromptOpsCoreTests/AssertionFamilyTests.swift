@@ -31,6 +31,16 @@ struct AssertionFamilyTests {
     #expect(throws: AssertionError.self) { _ = try OverlapMetrics.rougeN(candidate: "", reference: reference) }
   }
 
+  /// promptfoo's comma lists: quotes keep commas, empty fields are skipped (a trailing comma must
+  /// not add an empty needle, which every output contains).
+  @Test func commaListsAreSplitAsPromptfooSplitsThem() async throws {
+    #expect(try DeterministicAssertion.commaSeparated(#"red, "blue, green" , ,yellow,"#) == ["red", "blue, green", "yellow"])
+    #expect(try DeterministicAssertion.commaSeparated(#""say \"hi\"", "a""b""#) == [#"say "hi""#, #"a"b"#])
+    #expect(throws: AssertionError.self) { _ = try DeterministicAssertion.commaSeparated(#""open"#) }
+    #expect(!(try await grade(assertion("contains-any", .string("purple, ")), "no colour here")).pass)
+    #expect(try await grade(assertion("contains-all", .string(#""a, b", c"#)), "a, b and c").pass)
+  }
+
   @Test func refusalsAreReadAsPromptfooReadsThem() async throws {
     for (output, refusal) in [
       ("I'm sorry, but I can't help with that.", true), ("I’m unable to assist with this request", true),

@@ -24,7 +24,7 @@ struct DeterministicAssertion {
       return .binary(output.hasSuffix(text), "expected output to end with \(quoted(text))")
     case "contains-any", "contains-all", "icontains-any", "icontains-all":
       let folded = assertion.type.hasPrefix("i")
-      let needles = Self.list(value).map { folded ? $0.lowercased() : $0 }
+      let needles = try Self.list(value).map { folded ? $0.lowercased() : $0 }
       let haystack = folded ? output.lowercased() : output
       if assertion.type.hasSuffix("any") {
         return .binary(needles.contains(where: haystack.contains), "expected output to contain one of \(needles.map(quoted).joined(separator: ", "))")
@@ -136,13 +136,59 @@ struct DeterministicAssertion {
     }
   }
 
-  static func list(_ value: JSONValue?) -> [String] {
+  static func list(_ value: JSONValue?) throws -> [String] {
     switch value {
     case .array(let items)?: return items.map(\.templateText)
-    case .string(let text)?: return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    case .string(let text)?: return try commaSeparated(text)
     case let other?: return [other.templateText]
     case nil: return []
     }
+  }
+
+  /// promptfoo's `parseCommaSeparatedValues` (`src/util/parseCommaSeparatedValues.ts`): fields
+  /// split at commas and trimmed, empty ones skipped; a field in double quotes keeps its commas
+  /// and spaces (`\"`, `\\` and `""` escape inside it); an unterminated quote is an error.
+  static func commaSeparated(_ text: String) throws -> [String] {
+    let characters = Array(text)
+    var fields: [String] = []
+    var index = 0
+    while index < characters.count {
+      while index < characters.count && (characters[index].isWhitespace || characters[index] == ",") { index += 1 }
+      guard index < characters.count else { break }
+      if characters[index] == "\"" {
+        var field = ""
+        var terminated = false
+        index += 1
+        while index < characters.count {
+          let character = characters[index]
+          if character == "\\", index + 1 < characters.count, characters[index + 1] == "\"" || characters[index + 1] == "\\" {
+            field.append(characters[index + 1])
+            index += 2
+          } else if character == "\"", index + 1 < characters.count, characters[index + 1] == "\"" {
+            field.append("\"")
+            index += 2
+          } else if character == "\"" {
+            index += 1
+            terminated = true
+            break
+          } else {
+            field.append(character)
+            index += 1
+          }
+        }
+        guard terminated else { throw AssertionError("unterminated quoted field in the value \(quoted(text))") }
+        while index < characters.count && characters[index].isWhitespace { index += 1 }
+        guard index >= characters.count || characters[index] == "," else {
+          throw AssertionError("expected a comma after a quoted field in the value \(quoted(text))")
+        }
+        fields.append(field)
+      } else {
+        let start = index
+        while index < characters.count && characters[index] != "," { index += 1 }
+        fields.append(String(characters[start..<index]).trimmingCharacters(in: .whitespacesAndNewlines))
+      }
+    }
+    return fields
   }
 
   private func format(_ value: Double) -> String { String(format: "%g", value) }
