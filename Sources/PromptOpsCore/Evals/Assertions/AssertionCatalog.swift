@@ -18,6 +18,7 @@ public enum AssertionCatalog {
   /// Graded by a model: the grader (a chat model) is asked with promptfoo's grading prompt.
   public static let modelGraded: Set<String> = [
     "llm-rubric", "model-graded-closedqa", "factuality", "model-graded-factuality", "g-eval", "context-faithfulness",
+    "context-recall", "context-relevance",
   ]
 
   /// Graded with embeddings: the grader must be an embedding model (`openai:embedding:<model>`).
@@ -59,8 +60,6 @@ public enum AssertionCatalog {
     "is-html": "its HTML detection heuristics are not reproduced",
     "contains-html": "its HTML detection heuristics are not reproduced",
     "ruby": "Ruby assertions are not run",
-    "context-recall": "it is not implemented; write it as an llm-rubric",
-    "context-relevance": "it is not implemented; write it as an llm-rubric",
     "conversation-relevance": "it grades whole conversations, which promptops does not run",
     "agent-rubric": "it grades agent traces, which promptops does not record",
     "search-rubric": "its grader searches the web",
@@ -91,6 +90,8 @@ public enum AssertionCatalog {
     "g-eval": "promptfoo's handler ignores `not-`",
     "answer-relevance": "promptfoo's handler ignores `not-`",
     "context-faithfulness": "promptfoo's handler ignores `not-`",
+    "context-recall": "promptfoo's handler ignores `not-`",
+    "context-relevance": "promptfoo's handler ignores `not-`",
     "assert-set": "promptfoo has no `not-assert-set`",
     "is-valid-openai-tools-call": "promptfoo's handler ignores `not-`",
     "is-valid-openai-function-call": "promptfoo's handler ignores `not-`",

@@ -132,7 +132,8 @@ struct AssertionChecker {
     switch assertion.type {
     case "python", "javascript":
       return try await ScriptAssertion(assertion: assertion, context: context).check(output: output)
-    case "llm-rubric", "model-graded-closedqa", "factuality", "model-graded-factuality", "g-eval", "context-faithfulness":
+    case "llm-rubric", "model-graded-closedqa", "factuality", "model-graded-factuality", "g-eval", "context-faithfulness", "context-recall",
+      "context-relevance":
       guard let grader = graders.text(assertion) else { throw AssertionError(noGrader(assertion)) }
       return try await ModelGradedAssertion(assertion: assertion, grader: grader, context: context).check(output: output)
     case "similar", "answer-relevance":

@@ -24,7 +24,7 @@ enum AssertionValidation {
         if ["latency", "cost"].contains(assertion.type), assertion.threshold == nil, assertion.metric == nil || assertion.negated {
           report(unit, assertion, "needs a `threshold` (or a `metric` to record the number under)")
         }
-        if assertion.type == "context-faithfulness" {
+        if assertion.type == "context-faithfulness" || assertion.type == "context-relevance" {
           for name in ["query", "context"] where unit.test.vars[name]?.stringValue == nil {
             report(unit, assertion, "needs a text variable `\(name)`")
           }

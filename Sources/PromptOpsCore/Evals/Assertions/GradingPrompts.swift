@@ -7,7 +7,7 @@ import Foundation
 /// removed here as `dedent` removes it), `src/prompts/index.ts` (GEVAL_PROMPT_STEPS,
 /// GEVAL_PROMPT_EVALUATE) and `src/prompts/external/ragas.ts` (ANSWER_RELEVANCY_GENERATE,
 /// CONTEXT_FAITHFULNESS_LONGFORM, CONTEXT_FAITHFULNESS_NLI_STATEMENTS, ported by promptfoo from
-/// RAGAS under the Apache License 2.0).
+/// RAGAS under the Apache License 2.0; also CONTEXT_RECALL and CONTEXT_RELEVANCE).
 enum GradingPrompts {
   /// A chat prompt: messages in order, as promptfoo's `JSON.stringify([{role, content}, …])`.
   typealias Chat = [(role: String, content: String)]
@@ -243,6 +243,49 @@ enum GradingPrompts {
     statements:
     {{statements|join("\\n")}}
     Answer:
+
+    """
+
+  static let contextRecall = """
+    Given a context, and an answer, analyze each sentence in the answer and classify if the sentence can be attributed to the given \
+    context or not.
+    Think in steps and reason before coming to conclusion.
+
+    context: Albert Einstein (14 March 1879 – 18 April 1955) was a German-born theoretical physicist,widely held to be one of the \
+    greatest and most influential scientists of all time. Best known for developing the theory of relativity, he also made important \
+    contributions to quantum mechanics, and was thus a central figure in the revolutionary reshaping of the scientific understanding of \
+    nature that modern physics accomplished in the first decades of the twentieth century. His mass–energy equivalence formula E = mc2, \
+    which arises from relativity theory, has been called "the world's most famous equation". He received the 1921 Nobel Prize in \
+    Physics "for his services to theoretical physics, and especially for his discovery of the law of the photoelectric effect", a \
+    pivotal step in the development of quantum theory. His work is also known for its influence on the philosophy of science. In a \
+    1999 poll of 130 leading physicists worldwide by the British journal Physics World, Einstein was ranked the greatest physicist of \
+    all time. His intellectual achievements and originality have made Einstein synonymous with genius.
+    answer: Albert Einstein born in 14 March 1879 was  German-born theoretical physicist, widely held to be one of the greatest and \
+    most influential scientists of all time. He received the 1921 Nobel Prize in Physics "for his services to theoretical physics. He \
+    published 4 papers in 1905.  Einstein moved to Switzerland in 1895
+    classification
+    1. Albert Einstein born in 14 March 1879 was  German-born theoretical physicist, widely held to be one of the greatest and most \
+    influential scientists of all time. The date of birth of Einstein is mentioned clearly in the context. So [Attributed]
+    2. He received the 1921 Nobel Prize in Physics "for his services to theoretical physics. The exact sentence is present in the \
+    given context. So [Attributed]
+    3. He published 4 papers in 1905. There is no mention about papers he wrote in given the context. So [Not Attributed]
+    4. Einstein moved to Switzerland in 1895. There is not supporting evidence for this in the given the context. So [Not Attributed]
+
+    context:{{context}}
+    answer:{{groundTruth}}
+    classification:
+
+    """
+
+  static let contextRelevance = """
+    Please extract relevant sentences from the provided context that is absolutely required answer the following query. If no \
+    relevant sentences are found, or if you believe the query cannot be answered from the given context, return the phrase \
+    "Insufficient Information".  While extracting candidate sentences you're not allowed to make any changes to sentences from given \
+    context.
+
+    query: {{query}}
+    context: {{context}}
+    candidate sentences:
 
     """
 

@@ -17,6 +17,8 @@ struct ModelGradedAssertion {
     case "factuality", "model-graded-factuality": return try await factuality(output)
     case "g-eval": return try await gEval(output)
     case "context-faithfulness": return try await contextFaithfulness(output)
+    case "context-recall": return try await contextRecall()
+    case "context-relevance": return try await contextRelevance()
     default: throw AssertionError("unsupported assertion type \(assertion.type)")
     }
   }
@@ -213,6 +215,48 @@ struct ModelGradedAssertion {
     let score = 1 - Double(unfaithful) / Double(statements.count)
     let pass = score >= threshold - Double.ulpOfOne
     return Verdict(pass: pass, score: score, reason: "Faithfulness \(String(format: "%.2f", score)) is \(pass ? ">=" : "<") \(threshold)")
+  }
+
+  // MARK: - context-recall, context-relevance
+
+  /// The retrieved context: the `context` variable when it is text, else `fallback`
+  /// (promptfoo's `resolveContext`).
+  private func retrievedContext(fallback: String?) throws -> String {
+    if case .string(let text)? = context.vars["context"], !text.isEmpty { return text }
+    guard let fallback, !fallback.isEmpty else {
+      throw AssertionError("\(assertion.type) needs a `context` variable holding the retrieved text")
+    }
+    return fallback
+  }
+
+  /// How much of the expected answer (the value) the context supports: the share of the
+  /// grader's classified sentences marked `[Attributed]` (default threshold 0).
+  private func contextRecall() async throws -> Verdict {
+    guard case .string(let groundTruth)? = assertion.value else { throw AssertionError("context-recall needs a string value (the expected answer)") }
+    let threshold = assertion.threshold ?? 0
+    let retrieved = try retrievedContext(fallback: context.prompt)
+    let answer = try await ask(GradingPrompts.render(GradingPrompts.contextRecall, values(["context": .text(retrieved), "groundTruth": .text(groundTruth)])))
+    let sentences = Self.sentences(answer)
+    let attributed = sentences.filter { $0.contains("[Attributed]") }.count
+    let score = sentences.isEmpty ? 0 : Double(attributed) / Double(sentences.count)
+    let pass = score >= threshold - Double.ulpOfOne
+    return Verdict(pass: pass, score: score, reason: "Recall \(String(format: "%.2f", score)) is \(pass ? ">=" : "<") \(threshold)")
+  }
+
+  /// How much of the context the query needs: the sentences the grader extracts, over the
+  /// context's lines; none when it answers "Insufficient Information" (default threshold 0).
+  private func contextRelevance() async throws -> Verdict {
+    guard case .string(let query)? = context.vars["query"] else {
+      throw AssertionError("context-relevance needs a `query` variable with the user's question")
+    }
+    let threshold = assertion.threshold ?? 0
+    let retrieved = try retrievedContext(fallback: nil)
+    let answer = try await ask(GradingPrompts.render(GradingPrompts.contextRelevance, ["context": .text(retrieved), "query": .text(query)]))
+    let contextSentences = Self.sentences(retrieved).count
+    let extracted = answer.contains("Insufficient Information") ? 0 : Self.sentences(answer).count
+    let score = contextSentences > 0 ? Double(extracted) / Double(contextSentences) : 0
+    let pass = score >= threshold - Double.ulpOfOne
+    return Verdict(pass: pass, score: score, reason: "Relevance \(String(format: "%.2f", score)) is \(pass ? ">=" : "<") \(threshold)")
   }
 
   /// promptfoo's `splitIntoSentences`: the non-blank lines.
