@@ -35,7 +35,7 @@ struct CIWorkflowTests {
       environment: ProcessInfo.processInfo.environment)
   }
 
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func everyFileValidatesAgainstItsPublishedSchema() throws {
     let workflows = try checkSchema("vendor.github-workflows", Self.githubWorkflows)
     #expect(workflows.status == 0, "\(workflows.stdout)\(workflows.stderr)")
@@ -46,7 +46,7 @@ struct CIWorkflowTests {
   }
 
   /// The same validators refuse a broken copy of each kind: the schemas are really applied.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func theSchemasRefuseBrokenFiles() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-ci-\(UUID().uuidString.prefix(8))").path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -64,7 +64,7 @@ struct CIWorkflowTests {
 
   /// The Action: a verified download, a SARIF upload that cannot fail the job, the model key
   /// passed on (and masked), and the gate's verdict as the job's.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func theActionVerifiesWhatItRunsAndFailsOnTheGatesVerdict() throws {
     let script = """
       import subprocess, sys, yaml
@@ -103,7 +103,7 @@ struct CIWorkflowTests {
   /// The Action's resolve and download steps, run by bash as the runner would: the asset they
   /// ask for is the one `ci/dist.sh` names, and a download whose checksum does not match is
   /// refused before anything is unpacked.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func theActionDownloadsTheDistArchiveAndRefusesABadChecksum() throws {
     let version = try runProcess(try promptopsBinary(), ["--version"], in: packageRoot, environment: ProcessInfo.processInfo.environment)
     let expected = String(version.stdout.prefix { $0 != " " })
@@ -165,7 +165,7 @@ struct CIWorkflowTests {
     #expect(run.stdout == "ok\n", "\(run.stdout)\(run.stderr)")
   }
 
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func theGateTemplatesHaveWhatTheGateNeeds() throws {
     let script = """
       import subprocess, sys, yaml
@@ -220,7 +220,7 @@ struct CIWorkflowTests {
 
   /// The sharded eval templates: one job per slice, K/N from the matrix (GitHub) or `parallel:`
   /// (GitLab), and a merge over exactly that many outputs after all of them.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func theShardTemplatesRunEverySliceAndMergeThem() throws {
     let script = """
       import subprocess, sys, yaml
@@ -258,7 +258,7 @@ struct CIWorkflowTests {
   }
 
   /// A shard's command line is one `promptops eval` accepts (the real binary parses it).
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func theShardCommandLinesParse() throws {
     let repo = try TempRepo.withPrompt()
     let base = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -10,7 +10,7 @@ struct PortableBinaryTests {
   /// Libraries of the C library itself (glibc splits it into several), the only ones allowed.
   static let cLibrary = ["linux-vdso.so", "libc.so", "libm.so", "libpthread.so", "libdl.so", "librt.so", "ld-linux"]
 
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func linksNothingButTheCLibrary() throws {
     let binary = try PortableBinary.path()
     let ldd = try runProcess(try #require(which("ldd")), [binary], in: "/", environment: ["PATH": "/usr/bin:/bin"])
@@ -27,7 +27,7 @@ struct PortableBinaryTests {
 
   /// With nothing on the loader's path, in a repository of its own: the version rules hold, and
   /// `--version` names the libgit2 linked into it and the commit it was built from.
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func checksAStagedChangeWithNothingOnTheLoaderPath() throws {
     let binary = try PortableBinary.path()
     let repo = try TempRepo.withPrompt()
@@ -52,7 +52,7 @@ struct PortableBinaryTests {
   /// Inside a minimal Debian 12 root (`debootstrap --variant=minbase`, `make test-root`), where
   /// neither a Swift toolchain nor libgit2 exists, with /proc mounted as on any running system
   /// (`unshare --mount-proc`, in a mount namespace of its own): needs root.
-  @Test(.timeLimit(.minutes(2)), .enabled(if: PortableBinary.testRootExpected, "needs root and `make test-root`"))
+  @Test(.timeLimit(.minutes(5)), .enabled(if: PortableBinary.testRootExpected, "needs root and `make test-root`"))
   func runsInAMinimalDebianRoot() throws {
     let binary = try PortableBinary.path()
     try #require(getuid() == 0, "chroot needs root")

@@ -6,7 +6,7 @@ import TestSupport
 /// commit it was built from.
 @Suite("--version")
 struct VersionOutputTests {
-  @Test(.timeLimit(.minutes(1)))
+  @Test(.timeLimit(.minutes(5)))
   func namesTheRuntimeLibgit2AndTheCommit() throws {
     let result = try runProcess(try promptopsBinary(), ["--version"], in: packageRoot, environment: ProcessInfo.processInfo.environment)
     #expect(result.status == 0, "\(result.stderr)")

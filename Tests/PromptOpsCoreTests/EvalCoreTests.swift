@@ -76,7 +76,8 @@ struct EvalCoreTests {
     #expect(try await passes("latency", nil, "x", threshold: 100, latency: 99))
     #expect(!(try await passes("latency", nil, "x", threshold: 100, latency: 101)))
     #expect(try await passes("cost", nil, "x", threshold: 0.01, cost: 0.005))
-    #expect(!(try await passes("cost", nil, "x", threshold: 0.01, cost: nil)))
+    // promptfoo's cost.ts: a provider that reports no cost cannot be checked.
+    await #expect(throws: AssertionError.self) { _ = try await passes("cost", nil, "x", threshold: 0.01, cost: nil) }
   }
 
   @Test func levenshteinMatchesKnownDistances() {
@@ -319,7 +320,7 @@ struct EvalCoreTests {
         """,
       "p/cases.csv": "a,__expected,__threshold,__metric\n1,contains: 1,0.5,m\n",
       "q/evalsuite.yml": "providers: [echo]\ntests: ./cases.csv\n",
-      "q/cases.csv": "a,__expected\n1,javascript: output.length > 3\n",
+      "q/cases.csv": "a,__expected\n1,webhook: https://example.com/grade\n",
       "r/evalsuite.yml": "providers: [echo]\ndefaultTest:\n  options:\n    transform: output.slice(0, 5)\ntests:\n  - vars: {a: 1}\n",
       "s/evalsuite.yml": "providers: [echo]\ntests: ./cases.csv\n",
       "s/cases.csv": "a,__prefix\n1,Answer briefly:\n",
@@ -333,7 +334,7 @@ struct EvalCoreTests {
     #expect(!reported.contains { $0.contains("`__metric`") }, "`__metric` names the row's assertions, as in promptfoo: \(reported)")
     #expect(suite.tests.first?.threshold == 0.5)
     for (path, file, line, named) in [
-      ("q/evalsuite.yml", "q/cases.csv", 2, "`javascript`"), ("r/evalsuite.yml", "r/evalsuite.yml", 4, "`transform`"),
+      ("q/evalsuite.yml", "q/cases.csv", 2, "`webhook`"), ("r/evalsuite.yml", "r/evalsuite.yml", 4, "`transform`"),
       ("s/evalsuite.yml", "s/cases.csv", 1, "`__prefix`"),
     ] {
       let problem = #expect(throws: SuiteProblem.self) { try loader.load(path: path) }
@@ -461,8 +462,9 @@ struct EvalCoreTests {
     struct Grader: EvalProvider {
       let id = "grader"
       func complete(_ request: ProviderRequest) async throws -> ProviderResponse {
-        // Passes outputs that mention "refund"; the rubric and output arrive in the prompt.
-        let pass = request.prompt.contains("<Output>\nrefund policy")
+        // Passes outputs that mention "refund"; the rubric and output arrive in promptfoo's chat
+        // prompt, as JSON text.
+        let pass = request.prompt.contains("<Output>\\nrefund policy")
         return ProviderResponse(output: "Verdict: {\"reason\": \"checked\", \"pass\": \(pass), \"score\": \(pass ? 0.9 : 0.1)}", latencyMs: 1)
       }
     }
@@ -471,15 +473,15 @@ struct EvalCoreTests {
       func complete(_ request: ProviderRequest) async throws -> ProviderResponse { ProviderResponse(output: "I think it is fine", latencyMs: 1) }
     }
     let rubric = test([assertion("llm-rubric", .string("Mentions the refund policy"))])
-    let good = try await AssertionChecker(grader: ProviderRubricGrader(provider: Grader())).grade(test: rubric, output: "refund policy is 30 days", latencyMs: 0, cost: nil)
+    let good = try await AssertionChecker(grader: Grader()).grade(test: rubric, output: "refund policy is 30 days", latencyMs: 0, cost: nil)
     #expect(good.pass && good.score == 0.9)
-    let bad = try await AssertionChecker(grader: ProviderRubricGrader(provider: Grader())).grade(test: rubric, output: "no idea", latencyMs: 0, cost: nil)
+    let bad = try await AssertionChecker(grader: Grader()).grade(test: rubric, output: "no idea", latencyMs: 0, cost: nil)
     #expect(!bad.pass)
-    let negated = try await AssertionChecker(grader: ProviderRubricGrader(provider: Grader())).grade(
+    let negated = try await AssertionChecker(grader: Grader()).grade(
       test: test([assertion("not-llm-rubric", .string("Mentions the refund policy"))]), output: "no idea", latencyMs: 0, cost: nil)
     #expect(negated.pass)
-    await #expect(throws: ProviderError.self) {
-      _ = try await AssertionChecker(grader: ProviderRubricGrader(provider: Garbage())).grade(test: rubric, output: "x", latencyMs: 0, cost: nil)
+    await #expect(throws: AssertionError.self) {
+      _ = try await AssertionChecker(grader: Garbage()).grade(test: rubric, output: "x", latencyMs: 0, cost: nil)
     }
     await #expect(throws: AssertionError.self) {
       _ = try await AssertionChecker(grader: nil).grade(test: rubric, output: "x", latencyMs: 0, cost: nil)
@@ -495,24 +497,24 @@ struct EvalCoreTests {
         providers: [echo]
         defaultTest:
           options:
-            provider: suite-grader
+            provider: exec:suite-grader
         tests:
           - description: own
             assert:
               - type: llm-rubric
                 value: strict
-                provider: {id: assertion-grader, config: {temperature: 0}}
+                provider: {id: exec:assertion-grader, config: {temperature: 0}}
               - type: not-llm-rubric
                 value: rude
           - description: test
             options:
-              provider: test-grader
+              provider: exec:test-grader
             assert:
               - type: llm-rubric
                 value: kind
               - type: contains
                 value: x
-                provider: unused
+                provider: exec:unused
 
         """
     ]
@@ -524,11 +526,11 @@ struct EvalCoreTests {
         grader: test.grader ?? suite.grader, renderedPrompt: "", workingDirectory: "/", providerFileHashes: [])
     }
     let own = unit(suite.tests[0])
-    #expect(own.grader(for: own.test.assertions[0]) == ProviderSpec(id: "assertion-grader", config: ["temperature": .integer(0)]))
-    #expect(own.grader(for: own.test.assertions[1]) == ProviderSpec(id: "suite-grader"))
-    #expect(own.graders.map(\.id) == ["assertion-grader", "suite-grader"])
+    #expect(own.grader(for: own.test.assertions[0]) == ProviderSpec(id: "exec:assertion-grader", config: ["temperature": .integer(0)]))
+    #expect(own.grader(for: own.test.assertions[1]) == ProviderSpec(id: "exec:suite-grader"))
+    #expect(own.graders.map(\.id) == ["exec:assertion-grader", "exec:suite-grader"])
     let test = unit(suite.tests[1])
-    #expect(test.graders.map(\.id) == ["test-grader"], "a deterministic assertion needs no grader")
+    #expect(test.graders.map(\.id) == ["exec:test-grader"], "a deterministic assertion needs no grader")
     #expect(suite.warnings.map { "\($0.line) \($0.message)" }.contains { $0.hasPrefix("21 ") && $0.contains("`provider` has no effect on `contains`") })
   }
 

@@ -17,6 +17,10 @@ public final class LoopbackOpenAIServer: @unchecked Sendable {
   /// `http://127.0.0.1:<port>/v1`, the value for `apiBaseUrl` or `OPENAI_BASE_URL`.
   public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
+  /// `http://127.0.0.1:<port>`, the base for Azure's and Anthropic's paths (`ANTHROPIC_BASE_URL`,
+  /// `AZURE_OPENAI_API_BASE_URL`).
+  public var rootURL: String { "http://127.0.0.1:\(port)" }
+
   /// The server script, found from this source file's location.
   public static var scriptPath: String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -91,6 +95,13 @@ public final class LoopbackOpenAIServer: @unchecked Sendable {
   /// The chat request bodies received, oldest first.
   public func requests() throws -> [[String: Any]] {
     let data = try fetch("GET", "/requests")
+    return (try JSONSerialization.jsonObject(with: data)) as? [[String: Any]] ?? []
+  }
+
+  /// For each request to a model endpoint, oldest first: `path`, `query`, `auth` (the names of
+  /// the key headers that came) and `anthropicVersion`.
+  public func exchanges() throws -> [[String: Any]] {
+    let data = try fetch("GET", "/exchanges")
     return (try JSONSerialization.jsonObject(with: data)) as? [[String: Any]] ?? []
   }
 

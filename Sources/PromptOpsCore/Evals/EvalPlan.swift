@@ -56,7 +56,7 @@ public struct EvalUnit: Sendable {
   /// The graders the test's model-graded assertions need, each once, in the order they are named.
   public var graders: [ProviderSpec] {
     var found: [ProviderSpec] = []
-    for assertion in test.assertions where assertion.isModelGraded {
+    for assertion in test.assertions.flatMap(\.leaves) where assertion.isModelGraded {
       if let spec = grader(for: assertion), !found.contains(spec) { found.append(spec) }
     }
     return found

@@ -341,6 +341,9 @@ public struct EvalPlanner {
         }
       }
     }
+    // Nothing is asked of any provider when an assertion could not be graded.
+    let ungradable = AssertionValidation.problems(units, settings: settings, environment: environment)
+    if !ungradable.isEmpty { (errors, units) = (errors + ungradable, []) }
     return PromptEvalPlan(
       promptID: prompt.id, version: prompt.card?.version.text, sha256: prompt.sha256, path: prompt.location.path,
       textPath: prompt.location.textPath, suitePaths: paths,

@@ -94,7 +94,8 @@ public struct EvalRunner: Sendable {
     // per spec like the providers.
     let prepared = jobs.map { job -> (Job, Result<any EvalProvider, ProviderError>, [Grader]) in
       let unit = units[job.unit]
-      let graders = unit.graders.map { Grader(spec: $0, made: provider($0, unit.workingDirectory)) }
+      // A grader that names a chat and an embedding model (promptfoo's type map) is made as two.
+      let graders = unit.graders.flatMap(\.graderParts).map { Grader(spec: $0, made: provider($0, unit.workingDirectory)) }
       return (job, provider(unit.provider, unit.workingDirectory), graders)
     }
 
@@ -102,6 +103,7 @@ public struct EvalRunner: Sendable {
     for (index, unit) in units.enumerated() { runs[index] = Array(repeating: nil, count: unit.test.repeatCount) }
     var statistics = Statistics()
     let cache = self.cache
+    let variables = self.environment
     await withTaskGroup(of: (Job, RunResult, AnswerBook.Tally).self) { group in
       var next = 0
       func submit() {
@@ -111,7 +113,7 @@ public struct EvalRunner: Sendable {
         next += 1
         group.addTask {
           let book = AnswerBook(cache: cache, unit: unit, repetition: job.repetition)
-          let result = await Self.execute(unit, provider: made, graders: graders, book: book)
+          let result = await Self.execute(unit, provider: made, graders: graders, book: book, environment: variables)
           // Errors are never cached: a run that ended in one keeps none of its answers.
           if result.error == nil { book.storeAsked() }
           return (job, result, book.tally)
@@ -137,7 +139,8 @@ public struct EvalRunner: Sendable {
   /// Asks for the model's answer (from the cache when it holds an authentic one), then grades it
   /// afresh, asking each grader the same way.
   private static func execute(
-    _ unit: EvalUnit, provider made: Result<any EvalProvider, ProviderError>, graders: [Grader], book: AnswerBook
+    _ unit: EvalUnit, provider made: Result<any EvalProvider, ProviderError>, graders: [Grader], book: AnswerBook,
+    environment: [String: String]
   ) async -> RunResult {
     let provider: any EvalProvider
     switch made {
@@ -155,12 +158,11 @@ public struct EvalRunner: Sendable {
       return RunResult(output: "", latencyMs: 0, error: "provider \(unit.provider.id): \(error)")
     }
     // A grader that cannot be made fails the test: no other grader stands in for it.
-    var rubricGraders: [ProviderSpec: any RubricGrader] = [:]
+    var live: [ProviderSpec: any EvalProvider] = [:]
     var unmade: [String] = []
     for grader in graders {
       switch grader.made {
-      case .success(let live):
-        rubricGraders[grader.spec] = ProviderRubricGrader(provider: AnsweredFromBook(live: live, spec: grader.spec, book: book))
+      case .success(let made): live[grader.spec] = AnsweredFromBook(live: made, spec: grader.spec, book: book)
       case .failure(let error): unmade.append("grader: \(error.description)")
       }
     }
@@ -168,10 +170,16 @@ public struct EvalRunner: Sendable {
       return RunResult(
         output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, error: unmade.joined(separator: "; "))
     }
-    let checker = AssertionChecker { assertion in unit.grader(for: assertion).flatMap { rubricGraders[$0] } }
+    let ready = live
+    let checker = AssertionChecker(
+      graders: AssertionGraders(
+        text: { assertion in unit.grader(for: assertion)?.grader(for: .text).flatMap { ready[$0] } },
+        embedding: { assertion in unit.grader(for: assertion)?.grader(for: .embedding).flatMap { ready[$0] } }))
+    let context = AssertionContext(
+      prompt: unit.renderedPrompt, vars: unit.test.vars, providerID: unit.provider.id, providerConfig: unit.provider.config,
+      latencyMs: response.latencyMs, cost: response.cost, folder: unit.workingDirectory, environment: environment)
     do {
-      let grading = try await checker.grade(
-        test: unit.test, output: response.output, latencyMs: response.latencyMs, cost: response.cost)
+      let grading = try await checker.grade(test: unit.test, output: response.output, context: context)
       return RunResult(
         output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, grading: grading, cached: cached)
     } catch {
@@ -179,31 +187,5 @@ public struct EvalRunner: Sendable {
         output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs,
         error: "test '\(unit.test.name)': \(error)")
     }
-  }
-}
-
-/// Grades `llm-rubric` with a provider, asking for promptfoo's `{reason, pass, score}` answer.
-struct ProviderRubricGrader: RubricGrader {
-  let provider: any EvalProvider
-
-  func grade(rubric: String, output: String, assertion: EvalAssertion) async throws -> (pass: Bool, score: Double, reason: String) {
-    let prompt = """
-      You are grading output according to a user-specified rubric. If the statement in the rubric is true, then the output passes the test. \
-      You respond with a JSON object with this structure: {"reason": string, "pass": boolean, "score": number}
-
-      <Output>
-      \(output)
-      </Output>
-      <Rubric>
-      \(rubric)
-      </Rubric>
-      """
-    let response = try await provider.complete(ProviderRequest(prompt: prompt))
-    for value in JSONText.embeddedValues(in: response.output) {
-      guard case .bool(let pass)? = value["pass"] else { continue }
-      let score = value["score"]?.doubleValue ?? (pass ? 1 : 0)
-      return (pass, min(max(score, 0), 1), value["reason"]?.stringValue ?? "")
-    }
-    throw ProviderError(providerID: provider.id, message: "the grader's answer holds no JSON object with a boolean `pass`")
   }
 }

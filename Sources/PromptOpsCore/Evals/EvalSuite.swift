@@ -95,13 +95,20 @@ public struct EvalAssertion: Sendable, Equatable, Hashable {
   /// The grader for a model-graded assertion, when the assertion names its own.
   public var provider: ProviderSpec?
   public var line: Int
+  /// The assertions of an `assert-set`, graded together against its own `threshold`.
+  public var children: [EvalAssertion] = []
+  /// The assertion's `config`, handed to a script assertion as `context.config`.
+  public var config: [String: JSONValue] = [:]
 
   /// The type as written (`not-contains`).
   public var fullType: String { (negated ? "not-" : "") + type }
 
-  /// Whether a model grades the assertion (promptfoo's model-graded types promptops runs), so its
-  /// grader decides the verdict.
-  public var isModelGraded: Bool { type == "llm-rubric" }
+  /// Whether a model grades the assertion (promptfoo's model-graded types promptops runs, and
+  /// `similar`, graded by an embedding model), so its grader decides the verdict.
+  public var isModelGraded: Bool { AssertionCatalog.needsGrader.contains(type) }
+
+  /// The assertion itself, or for an `assert-set` the assertions it holds (at any depth).
+  public var leaves: [EvalAssertion] { type == "assert-set" ? children.flatMap(\.leaves) : [self] }
 
   /// What the assertion checks, for messages.
   public var summary: String {

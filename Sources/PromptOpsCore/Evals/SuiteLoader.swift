@@ -11,10 +11,8 @@ struct SuiteLoader {
   let list: (String) throws -> [String]
   let settings: EvalSettings
 
-  static let assertionTypes: Set<String> = [
-    "equals", "contains", "icontains", "contains-any", "contains-all", "icontains-any", "icontains-all",
-    "starts-with", "regex", "is-json", "contains-json", "levenshtein", "word-count", "latency", "cost", "llm-rubric",
-  ]
+  /// The assertion types promptops runs (see `AssertionCatalog`).
+  static var assertionTypes: Set<String> { AssertionCatalog.supported }
   /// Suite keys promptfoo defines that promptops reads.
   static let suiteKeys: Set<String> = [
     "description", "prompts", "providers", "tests", "scenarios", "defaultTest", "thresholds", "options", "repeat", "minPass",
@@ -413,7 +411,7 @@ struct SuiteLoader {
   /// test would check something other than what its author wrote, so a suite that uses them is
   /// an error (in external mode, where the team's own tool runs them, they are its business).
   static let optionsThatChangeWhatIsChecked: Set<String> = [
-    "transform", "postprocess", "transformVars", "prefix", "suffix", "rubricPrompt",
+    "transform", "postprocess", "transformVars", "prefix", "suffix", "rubricPrompt", "factuality",
   ]
 
   /// An `options` mapping: its `provider` is the grader (returned with the line of the key); the
@@ -425,7 +423,7 @@ struct SuiteLoader {
     var grader: (ProviderSpec, line: Int)?
     for (key, keyLine, value) in try mapping(node, "`options`", file: file) {
       if key == "provider" {
-        grader = (try provider(value, file: file, folder: folder, inputs: &inputs), keyLine)
+        grader = (try provider(value, file: file, folder: folder, inputs: &inputs, asGrader: true), keyLine)
       } else if settings.mode == .external {
         continue
       } else if Self.optionsThatChangeWhatIsChecked.contains(key) {
@@ -439,10 +437,11 @@ struct SuiteLoader {
   }
 
   private func assertion(
-    _ node: YAMLValue, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout SuiteInputs
+    _ node: YAMLValue, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout SuiteInputs, inSet: Bool = false
   ) throws -> EvalAssertion {
     var rawType: String?
     var providerLine = 0
+    var childrenNode: YAMLValue?
     var result = EvalAssertion(type: "", negated: false, value: nil, threshold: nil, line: node.line)
     for (key, keyLine, value) in try mapping(node, "assertion", file: file) {
       switch key {
@@ -451,11 +450,18 @@ struct SuiteLoader {
       case "threshold": result.threshold = try number(value, "threshold", file: file)
       case "weight": result.weight = try number(value, "weight", file: file)
       case "metric": result.metric = value.scalarText
+      case "assert": childrenNode = value
+      case "config":
+        guard case .object(let config) = try json(value, "assertion `config`", file: file) else {
+          throw SuiteProblem(file: file, line: value.line, message: "assertion `config` must be a mapping")
+        }
+        result.config = config
       case "provider":
-        result.provider = try provider(value, file: file, folder: folder, inputs: &inputs)
+        result.provider = try provider(value, file: file, folder: folder, inputs: &inputs, asGrader: true)
         providerLine = keyLine
       default:
-        throw SuiteProblem(file: file, line: keyLine, message: "assertion key `\(key)` is not supported (known: type, value, threshold, weight, metric, provider)")
+        throw SuiteProblem(
+          file: file, line: keyLine, message: "assertion key `\(key)` is not supported (known: type, value, threshold, weight, metric, provider, assert, config)")
       }
     }
     guard var type = rawType else { throw SuiteProblem(file: file, line: node.line, message: "assertion without a `type`") }
@@ -463,26 +469,62 @@ struct SuiteLoader {
       result.negated = true
       type.removeFirst(4)
     }
+    result.type = type
     // In external mode the team's own tool runs the assertions: types (and schemas) only it
     // knows are its business; promptops still reads them for the weakening check.
     let external = settings.mode == .external
-    guard Self.assertionTypes.contains(type) || external else {
-      throw SuiteProblem(
-        file: file, line: node.line,
-        message: "unsupported assertion type `\(result.negated ? "not-" : "")\(type)` (supported: \(Self.assertionTypes.sorted().joined(separator: ", ")), each also with `not-`)")
+    if !external, let refusal = AssertionCatalog.refusal(of: type, negated: result.negated) {
+      throw SuiteProblem(file: file, line: node.line, message: refusal)
     }
-    result.type = type
+    if type == "assert-set" {
+      guard !inSet || external else { throw SuiteProblem(file: file, line: node.line, message: "an `assert-set` cannot hold another `assert-set`") }
+      guard let items = childrenNode?.sequence, !items.isEmpty else {
+        throw SuiteProblem(file: file, line: node.line, message: "`assert-set` needs an `assert` list of assertions")
+      }
+      result.children = try items.map { try assertion($0, file: file, folder: folder, warnings: &warnings, inputs: &inputs, inSet: true) }
+    } else if childrenNode != nil, !external {
+      throw SuiteProblem(file: file, line: node.line, message: "only `assert-set` takes an `assert` list")
+    }
     if !external, result.provider != nil, !result.isModelGraded {
       warnings.append(
-        SuiteProblem(file: file, line: providerLine, message: "assertion key `provider` has no effect on `\(result.fullType)`: only model-graded assertions (llm-rubric) have a grader"))
+        SuiteProblem(
+          file: file, line: providerLine,
+          message: "assertion key `provider` has no effect on `\(result.fullType)`: only model-graded assertions (\(AssertionCatalog.needsGrader.sorted().joined(separator: ", "))) have a grader"))
     }
     guard result.weight >= 0 else { throw SuiteProblem(file: file, line: node.line, message: "assertion `weight` must not be negative") }
-    if !external, type == "is-json" || type == "contains-json", let schema = result.value {
+    guard !external else { return result }
+    if !result.config.isEmpty && AssertionCatalog.scripts[type] == nil {
+      // promptfoo hands `config` to script assertions only; anywhere else it changes nothing.
+      warnings.append(SuiteProblem(file: file, line: node.line, message: "assertion key `config` has no effect on `\(result.fullType)`: only python and javascript assertions read it"))
+    }
+    if type == "is-json" || type == "contains-json", let schema = result.value {
       do {
         try JSONSchemaCheck.validate(schema)
       } catch let unsupported as JSONSchemaCheck.Unsupported {
         throw SuiteProblem(file: file, line: node.line, message: "\(result.fullType): \(unsupported.description)")
       }
+    }
+    if case .string(let text)? = result.value, text.hasPrefix("file://") {
+      guard AssertionCatalog.scripts[type] != nil else {
+        // promptfoo would load the value from the file; read as text it would check something else.
+        throw SuiteProblem(file: file, line: node.line, message: "`\(result.fullType)` values loaded from files (`\(text)`) are not supported; write the value in the suite")
+      }
+      let reference = ScriptAssertion.fileReference(text, language: type)
+      let isPath = type == "python" ? reference.path.hasSuffix(".py") : [".js", ".cjs", ".mjs"].contains(where: reference.path.hasSuffix)
+      guard isPath else {
+        throw SuiteProblem(file: file, line: node.line, message: "a \(type) assertion file must end in \(type == "python" ? ".py" : ".js, .cjs or .mjs"), not `\(reference.path)`")
+      }
+      guard !reference.path.hasPrefix("/"), let path = Self.resolve(reference.path, folder: folder) else {
+        throw SuiteProblem(file: file, line: node.line, message: "the \(type) file `\(reference.path)` is outside the repository")
+      }
+      guard let bytes = try read(path) else { throw SuiteProblem(file: file, line: node.line, message: "the \(type) file `\(path)` does not exist") }
+      // The script decides the verdict: an input like a provider script (hashed, and run only
+      // when the working tree holds the evaluated commit's copy).
+      let sha = Prompt.sha256(of: bytes)
+      inputs.files[path] = sha
+      inputs.providerFiles[path] = sha
+    } else if AssertionCatalog.scripts[type] != nil, result.value?.stringValue == nil {
+      throw SuiteProblem(file: file, line: node.line, message: "a \(type) assertion needs code or `file://…` as its value")
     }
     return result
   }
@@ -542,12 +584,7 @@ struct SuiteLoader {
   }
 
   /// promptfoo assertion types promptops does not run, as a CSV `__expected` prefix.
-  static let promptfooOnlyAssertionTypes: Set<String> = [
-    "javascript", "python", "similar", "webhook", "rouge-n", "bleu", "meteor", "gleu", "perplexity", "perplexity-score",
-    "factuality", "model-graded-closedqa", "model-graded-factuality", "answer-relevance", "context-recall", "context-relevance",
-    "context-faithfulness", "select-best", "moderation", "classifier", "g-eval", "is-sql", "contains-sql", "is-xml", "contains-xml",
-    "is-valid-openai-function-call", "is-valid-openai-tools-call", "is-refusal", "finish-reason", "trace-span-count", "ruby",
-  ]
+  static var promptfooOnlyAssertionTypes: Set<String> { Set(AssertionCatalog.refused.keys) }
 
   /// promptfoo's `assertionFromString` (`src/csv.ts`): `[not-]type[(threshold)][:value]` for a
   /// known type, the value kept as written (not trimmed); `grade:` and `llm-rubric:` are
@@ -619,7 +656,41 @@ struct SuiteLoader {
 
   // MARK: - Providers
 
-  private func provider(_ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs) throws -> ProviderSpec {
+  /// A provider: the model under test (`providers:`), or, `asGrader`, a grader (`options.provider`
+  /// or an assertion's `provider`), which may name a chat and an embedding model at once
+  /// (`{text: …, embedding: …}`, promptfoo's provider type map).
+  private func provider(_ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs, asGrader: Bool = false) throws -> ProviderSpec {
+    if asGrader, let pairs = try mapping(node, file: file), !pairs.isEmpty,
+      pairs.allSatisfy({ GraderRole.mapKeys.contains($0.key) })
+    {
+      var roles: [String: JSONValue] = [:]
+      for (key, keyLine, value) in pairs {
+        guard let role = GraderRole(rawValue: key) else {
+          throw SuiteProblem(file: file, line: keyLine, message: "a `\(key)` grader is not supported (known: text, embedding)")
+        }
+        let spec = try provider(value, file: file, folder: folder, inputs: &inputs, asGrader: true)
+        guard spec.id != ProviderSpec.rolesID else {
+          throw SuiteProblem(file: file, line: value.line, message: "a grader's `\(key)` must name one provider, not another map")
+        }
+        roles[role.rawValue] = spec.json
+      }
+      return ProviderSpec(id: ProviderSpec.rolesID, config: roles)
+    }
+    let spec = try providerSpec(node, file: file, folder: folder, inputs: &inputs)
+    guard settings.mode != .external else { return spec }
+    let kind: ProviderKind
+    do {
+      kind = try ProviderKind.of(spec.id)
+    } catch {
+      throw SuiteProblem(file: file, line: node.line, message: error.description)
+    }
+    if kind.isEmbedding && !asGrader {
+      throw SuiteProblem(file: file, line: node.line, message: "provider \(spec.id): an embedding model cannot answer prompts; it can only grade (`similar`)")
+    }
+    return spec
+  }
+
+  private func providerSpec(_ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs) throws -> ProviderSpec {
     var spec: ProviderSpec
     if let id = node.scalarText {
       spec = ProviderSpec(id: id)

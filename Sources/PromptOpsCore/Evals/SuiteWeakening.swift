@@ -125,6 +125,11 @@ public enum SuiteWeakening {
           kept.append((assertion, new))
           compareGraders(assertion, new)
           if let loosened = loosenedThreshold(old: assertion, new: new) { report(new.line, "test '\(name)': \(assertion.fullType) \(loosened)") }
+          // An assert-set's own assertions decide its verdict: any change to them (one removed,
+          // loosened, reweighted or regraded) is reported, as it could weaken the set.
+          if assertion.type == "assert-set", assertion.children.map(\.unplaced) != new.children.map(\.unplaced) {
+            report(new.line, "test '\(name)': the assertions inside an `assert-set` changed")
+          }
           continue
         }
         if !assertion.negated, let looser = remaining.firstIndex(where: { !$0.negated && $0.value == assertion.value && looserTypes(of: assertion.type).contains($0.type) }) {
@@ -287,5 +292,15 @@ public enum SuiteWeakening {
     let upperBound = ["latency", "cost", "levenshtein"].contains(old.type)
     if upperBound ? after > before : after < before { return "threshold loosened from \(before) to \(after)" }
     return nil
+  }
+}
+
+extension EvalAssertion {
+  /// The assertion with its lines (and its children's) left out: what it checks, wherever it is written.
+  var unplaced: EvalAssertion {
+    var copy = self
+    copy.line = 0
+    copy.children = children.map(\.unplaced)
+    return copy
   }
 }

@@ -36,6 +36,18 @@ Endpoints:
   POST /stats/reset (or DELETE /stats): zeroes the counters and the scripted failure counters.
   GET  /requests: the last 1000 chat request bodies as received (JSON array), oldest first;
        headers are not recorded, so no key is.
+  POST /v1/embeddings (also /embeddings, and Azure's /openai/deployments/<d>/embeddings):
+       `input` (a string) gets a deterministic 64-dimension embedding: each lower-cased word
+       adds 1 at a position chosen by its SHA-256, so equal texts have cosine 1 and texts with
+       no word in common cosine 0.
+  POST /openai/deployments/<deployment>/chat/completions?api-version=V: Azure OpenAI's chat
+       API; the deployment plays the part of the model (its behaviour), and the key, when
+       required, comes in the `api-key` header.
+  POST /v1/messages: Anthropic's Messages API (`x-api-key`, `anthropic-version` required);
+       `system` and `messages` (string or text-block content) in, `content` blocks out.
+  GET  /exchanges: for every request to a model endpoint, oldest first: path, query, which
+       auth header came (`authorization`, `api-key`, `x-api-key`; never its value) and the
+       `anthropic-version` header.
 
 Behaviours, chosen per request by the model name's first `/`-separated part (the rest is a free
 tag, e.g. `429x2/test-17`, so each test has its own counters), else by --script:
@@ -64,9 +76,15 @@ tag, e.g. `429x2/test-17`, so each test has its own counters), else by --script:
   <fault>x<N>  for the faults drop, cut, stall, trickle, malformed, not-json and huge<MiB>: the
                first N requests for this exact model name get the fault, later ones succeed as
                echo (so a client's retry can be seen to succeed).
+  rules        answer from --rules: a JSON list of [substring, answer] pairs; the first pair whose
+               substring occurs in any message's content gives the answer (else echo).
+  tool-call    answer with a call of the request's first tool (`tools[0].function.name`) whose
+               arguments are the last user message, verbatim.
+  function-call  the same with the legacy `functions` / `function_call`.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -78,6 +96,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CHAT_PATHS = ("/v1/chat/completions", "/chat/completions")
+EMBEDDING_PATHS = ("/v1/embeddings", "/embeddings")
+ANTHROPIC_PATHS = ("/v1/messages",)
+AZURE_PATH = re.compile(r"^/openai/deployments/([^/]+)/(chat/completions|embeddings)$")
 MODEL_PATHS = ("/v1/models", "/models")
 MAX_RECORDED = 1000
 
@@ -98,6 +119,7 @@ class State:
             self.by_status = {}
             self.failures_sent = {}
             self.recorded = []
+            self.exchanges = []
 
     def count(self, path, model):
         with self.lock:
@@ -120,6 +142,12 @@ class State:
             self.recorded.append(body)
             if len(self.recorded) > MAX_RECORDED:
                 del self.recorded[0]
+
+    def exchange(self, record):
+        with self.lock:
+            self.exchanges.append(record)
+            if len(self.exchanges) > MAX_RECORDED:
+                del self.exchanges[0]
 
     def take_failure(self, model, limit):
         """True while this model has had fewer than `limit` scripted failures (and counts one)."""
@@ -165,6 +193,7 @@ class Handler(BaseHTTPRequestHandler):
     options = None
     state = None
     answers = {}
+    rules = []
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
@@ -222,13 +251,22 @@ class Handler(BaseHTTPRequestHandler):
             if remaining > 0:
                 time.sleep(remaining)
 
-    def authorized(self):
+    def authorized(self, api="openai"):
         key = self.options.require_key
         if key is None:
             return True
-        header = self.headers.get("Authorization") or ""
-        if header == "Bearer " + key:
-            return True
+        if api == "azure":
+            header = self.headers.get("api-key") or ""
+            if header == key:
+                return True
+        elif api == "anthropic":
+            header = self.headers.get("x-api-key") or ""
+            if header == key:
+                return True
+        else:
+            header = self.headers.get("Authorization") or ""
+            if header == "Bearer " + key:
+                return True
         self.latency()
         message = "Missing API key" if not header else "Incorrect API key provided"
         self.send_error_json(401, message, "invalid_request_error", "invalid_api_key")
@@ -244,6 +282,10 @@ class Handler(BaseHTTPRequestHandler):
             with self.state.lock:
                 recorded = list(self.state.recorded)
             self.send_json(200, recorded)
+        elif path == "/exchanges":
+            with self.state.lock:
+                exchanges = list(self.state.exchanges)
+            self.send_json(200, exchanges)
         elif path in MODEL_PATHS:
             self.state.count(path, None)
             if not self.authorized():
@@ -267,25 +309,109 @@ class Handler(BaseHTTPRequestHandler):
             self.state.reset()
             self.send_json(200, self.state.snapshot())
             return
-        if path not in CHAT_PATHS:
+        azure = AZURE_PATH.match(path)
+        if path not in CHAT_PATHS + EMBEDDING_PATHS + ANTHROPIC_PATHS and not azure:
             self.send_error_json(404, "no route " + path, "invalid_request_error")
             return
+        query = self.path.split("?", 1)[1] if "?" in self.path else ""
+        self.state.exchange({
+            "path": path,
+            "query": query,
+            "auth": [name for name in ("authorization", "api-key", "x-api-key") if self.headers.get(name) is not None],
+            "anthropicVersion": self.headers.get("anthropic-version"),
+        })
         try:
             body = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             self.state.count(path, None)
             self.send_error_json(400, "request body is not JSON", "invalid_request_error")
             return
+        api = "azure" if azure else ("anthropic" if path in ANTHROPIC_PATHS else "openai")
         model = body.get("model") if isinstance(body, dict) else None
+        if azure:
+            model = azure.group(1)
+            if "api-version=" not in query:
+                self.state.count(path, model)
+                self.send_error_json(400, "api-version query parameter is required", "invalid_request_error")
+                return
         self.state.count(path, model if isinstance(model, str) else None)
         self.state.record(body)
-        if not self.authorized():
+        if not self.authorized(api):
+            return
+        if path in EMBEDDING_PATHS or (azure and azure.group(2) == "embeddings"):
+            self.embeddings(body, model)
+            return
+        if api == "anthropic":
+            if not self.headers.get("anthropic-version"):
+                self.send_error_json(400, "anthropic-version header is required", "invalid_request_error")
+                return
+            if not isinstance(model, str) or not isinstance(body.get("messages"), list) or not isinstance(body.get("max_tokens"), int):
+                self.send_error_json(400, "`model`, `messages` and `max_tokens` are required", "invalid_request_error")
+                return
+            self.anthropic(body, model)
             return
         if not isinstance(model, str) or not isinstance(body.get("messages"), list):
             self.latency()
             self.send_error_json(400, "`model` and `messages` are required", "invalid_request_error")
             return
         self.chat(body, model)
+
+    def embeddings(self, body, model):
+        text = body.get("input") if isinstance(body, dict) else None
+        if not isinstance(text, str):
+            self.send_error_json(400, "`input` must be a string", "invalid_request_error")
+            return
+        self.latency()
+        self.send_json(200, {
+            "object": "list",
+            "data": [{"object": "embedding", "index": 0, "embedding": embed(text)}],
+            "model": model,
+            "usage": {"prompt_tokens": word_count(text), "total_tokens": word_count(text)},
+        })
+
+    def answer_for(self, behaviour, messages, prompt):
+        """The text a behaviour answers with (None: the behaviour is not a text one)."""
+        if behaviour == "canned":
+            return self.answers.get(prompt, prompt)
+        if behaviour in ("grade-pass", "grade-fail"):
+            passed = behaviour == "grade-pass"
+            return json.dumps({"reason": "%s grader" % ("lenient" if passed else "strict"), "pass": passed, "score": 1 if passed else 0})
+        if behaviour == "rules":
+            everything = "\n".join(content_text(m.get("content")) for m in messages if isinstance(m, dict))
+            for substring, answer in self.rules:
+                if substring in everything:
+                    return answer
+        return prompt
+
+    def anthropic(self, body, model):
+        behaviour = model.split("/", 1)[0]
+        if not is_behaviour(behaviour):
+            behaviour = self.options.script
+        messages = body["messages"]
+        prompt = ""
+        for message in messages:
+            if isinstance(message, dict) and message.get("role") == "user":
+                prompt = content_text(message.get("content"))
+        system = body.get("system")
+        system_text = system if isinstance(system, str) else content_text(system)
+        self.latency()
+        match = re.fullmatch(r"(\d{3})(?:x(\d+))?", behaviour)
+        if match and (match.group(2) is None or self.state.take_failure(model, int(match.group(2)))):
+            status = int(match.group(1))
+            self.send_json(status, {"type": "error", "error": {"type": "api_error", "message": "scripted %d" % status}})
+            return
+        everything = [{"content": system_text}] + [m for m in messages if isinstance(m, dict)]
+        answer = self.answer_for(behaviour, everything, prompt)
+        input_tokens = word_count(system_text) + sum(word_count(content_text(m.get("content"))) for m in messages if isinstance(m, dict))
+        self.send_json(200, {
+            "id": "msg_loopback",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [{"type": "text", "text": answer}],
+            "stop_reason": "end_turn",
+            "usage": {"input_tokens": input_tokens, "output_tokens": word_count(answer)},
+        })
 
     def chat(self, body, model):
         behaviour = model.split("/", 1)[0]
@@ -352,13 +478,19 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"id": "chatcmpl-loopback", "object": "chat.completion", "model": model})
             return
 
-        answer = prompt
-        if behaviour == "canned":
-            answer = self.answers.get(prompt, prompt)
-        elif behaviour in ("grade-pass", "grade-fail"):
-            passed = behaviour == "grade-pass"
-            answer = json.dumps({"reason": "%s grader" % ("lenient" if passed else "strict"), "pass": passed, "score": 1 if passed else 0})
+        answer = self.answer_for(behaviour, messages, prompt)
         message = {"role": "assistant", "content": answer}
+        if behaviour == "function-call":
+            functions = body.get("functions") if isinstance(body.get("functions"), list) else []
+            name = functions[0].get("name", "") if functions and isinstance(functions[0], dict) else ""
+            message = {"role": "assistant", "content": None, "function_call": {"name": name, "arguments": prompt}}
+        if behaviour == "tool-call":
+            tools = body.get("tools") if isinstance(body.get("tools"), list) else []
+            name = ""
+            if tools and isinstance(tools[0], dict) and isinstance(tools[0].get("function"), dict):
+                name = tools[0]["function"].get("name", "")
+            message = {"role": "assistant", "content": None, "tool_calls": [
+                {"id": "call_loopback", "type": "function", "function": {"name": name, "arguments": prompt}}]}
         if behaviour == "no-content":
             message = {"role": "assistant"}
         self.send_body(200, self.answer_body(model, answer, prompt_tokens, message, usage=behaviour != "no-usage"))
@@ -408,9 +540,20 @@ class Handler(BaseHTTPRequestHandler):
 
 BEHAVIOURS = (
     "echo", "canned", "malformed", "not-json", "no-usage", "no-choices", "no-content", "drop", "leak-key",
-    "grade-pass", "grade-fail",
+    "grade-pass", "grade-fail", "rules", "tool-call", "function-call",
     "cut", "stall", "trickle",
 )
+
+
+def embed(text):
+    """A deterministic bag-of-words embedding: 64 dimensions, one count per word."""
+    vector = [0.0] * 64
+    for word in re.findall(r"[a-z0-9']+", text.lower()):
+        digest = hashlib.sha256(word.encode("utf-8")).digest()
+        vector[digest[0] % 64] += 1.0
+    if not any(vector):
+        vector[0] = 1.0
+    return vector
 
 
 def is_behaviour(name):
@@ -438,6 +581,7 @@ def main():
     parser.add_argument("--require-key")
     parser.add_argument("--script", default="echo")
     parser.add_argument("--answers")
+    parser.add_argument("--rules")
     parser.add_argument("--retry-after", default="0")
     parser.add_argument("--watch-stdin", action="store_true")
     parser.add_argument("--exit-with-parent", action="store_true")
@@ -455,6 +599,9 @@ def main():
     if options.answers:
         with open(options.answers, encoding="utf-8") as handle:
             Handler.answers = json.load(handle)
+    if options.rules:
+        with open(options.rules, encoding="utf-8") as handle:
+            Handler.rules = [tuple(pair) for pair in json.load(handle)]
 
     ThreadingHTTPServer.request_queue_size = 256
     server = ThreadingHTTPServer((options.host, options.port), Handler)

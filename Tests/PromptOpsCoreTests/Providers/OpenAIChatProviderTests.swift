@@ -260,7 +260,7 @@ struct OpenAIChatProviderTests {
     #expect(error?.message.contains("sk-inline") == false)
   }
 
-  @Test(arguments: ["openai:embedding:text-embedding-3-small", "openai:chat:", "anthropic:messages:claude", "exec:"])
+  @Test(arguments: ["openai:completion:davinci", "openai:chat:", "anthropic:completion:claude-2", "azure:assistant:x", "vertex:gemini", "exec:"])
   func unsupportedProviderIDsAreRefused(id: String) {
     #expect(throws: ProviderError.self) {
       _ = try ProviderFactory.make(
