@@ -211,6 +211,7 @@ struct KillAndConcurrencyTests {
     let key = repo.root + "/alice"
     let made = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key], in: repo.root, environment: repo.environment)
     try #require(made.status == 0, "\(made.stderr)")
+    try repo.trustApprovals(of: "alice@example.com", publicKey: try String(contentsOfFile: key + ".pub", encoding: .utf8))
     let approve = ["approve", "a", "--env", "prod", "--role", "owner", "--reviewer", "alice@example.com", "--key", key, "--replace"]
     let run = try await Self.duration(repo, approve)
     let record = repo.path + "/approvals/a/1.0.0-prod-alice@example.com.yml"

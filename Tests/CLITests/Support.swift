@@ -70,3 +70,15 @@ extension TempRepo {
     }.map { cache + "/" + $0 }
   }
 }
+
+extension TempRepo {
+  /// Lists `publicKey` for `email` in an allowed signers file that `.promptops.yml` names, and
+  /// commits both: `promptops approve` writes only records that will verify.
+  func trustApprovals(of email: String, publicKey: String) throws {
+    let key = publicKey.split(separator: " ").prefix(2).joined(separator: " ")
+    try write(".promptops/allowed_signers", "\(email) namespaces=\"promptops-approval\" \(key)\n")
+    let configuration = (try? read(".promptops.yml")) ?? "version: 1\n"
+    try write(".promptops.yml", configuration + "approvals:\n  allowed_signers: .promptops/allowed_signers\n")
+    try commit("trust \(email)'s key for approvals")
+  }
+}

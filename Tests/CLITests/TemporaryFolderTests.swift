@@ -56,6 +56,8 @@ struct TemporaryFolderTests {
     try #require(made.status == 0, "\(made.stderr)")
     let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     try repo.git("config", "user.signingkey", "key::" + publicKey)
+    // approve writes only records that will verify: alice's key is listed.
+    try repo.trustApprovals(of: "alice@example.com", publicKey: publicKey)
     expectNamesTheVariable(
       try await repo.promptopsAsync("approve", "a", "--env", "prod", "--role", "owner", "--reviewer", "alice@example.com", environment: ["TMPDIR": missing]),
       missing)
