@@ -59,4 +59,60 @@ struct PromotionApprovalTests {
     let tag = try repo.git("tag", "-l", "--format=%(contents)", "prompt/a/v1.0.0")
     #expect(tag.contains("alice@example.com"), "the release tag names the approver: \(tag)")
   }
+
+  /// The author of a version cannot approve its release: `promote` (and `rollback`) count a
+  /// change's authors as the merge gate does, over the commits that made the version.
+  @Test func theAuthorOfAVersionCannotApproveItsOwnRelease() throws {
+    let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed: run `sh ci/install-deps.sh --python`")
+    let repo = try TempRepo("promoteSelfApproval")
+    var signers = ""
+    for name in ["dev", "bob"] {
+      let key = repo.root + "/" + name
+      let made = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key], in: repo.root, environment: repo.environment)
+      try #require(made.status == 0, "\(made.stderr)")
+      let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+      signers += "\(name)@example.com namespaces=\"promptops-approval\" \(publicKey)\n"
+    }
+    try repo.write(".promptops/allowed_signers", signers)
+    try repo.write(
+      ".promptops.yml",
+      """
+      version: 1
+      approvals:
+        allowed_signers: .promptops/allowed_signers
+        policies:
+          - environments: [prod]
+      promotion:
+        environments:
+          - name: prod
+            requires_approval: true
+
+      """)
+    try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    // The commits are dev@example.com's (TempRepo's author and committer).
+    try repo.commit("a 1.0.0 by dev")
+
+    let selfApproved = try repo.promptops(
+      "approve", "a", "--env", "prod", "--role", "owner", "--key", repo.root + "/dev", "--reviewer", "dev@example.com")
+    #expect(selfApproved.status == 0, "\(selfApproved.stdout)\(selfApproved.stderr)")
+    try repo.commit("dev approves their own a 1.0.0 for prod")
+
+    let refused = try repo.promptops("promote", "a", "--env", "prod")
+    #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+    #expect((refused.stdout + refused.stderr).contains("approval-self"), "\(refused.stdout)\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: repo.path + "/promptops.lock"))
+
+    let approved = try repo.promptops(
+      "approve", "a", "--env", "prod", "--role", "owner", "--key", repo.root + "/bob", "--reviewer", "bob@example.com")
+    #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+    // The author's own record still stands in the way, as it does in the merge gate, until removed.
+    let stillRefused = try repo.promptops("promote", "a", "--env", "prod")
+    #expect(stillRefused.status == 1 && (stillRefused.stdout + stillRefused.stderr).contains("approval-self"), "\(stillRefused.stderr)")
+    try FileManager.default.removeItem(atPath: repo.path + "/approvals/a/1.0.0-prod-dev@example.com.yml")
+    try repo.commit("bob approves a 1.0.0 for prod; dev's own approval removed")
+    let promoted = try repo.promptops("promote", "a", "--env", "prod")
+    #expect(promoted.status == 0, "\(promoted.stdout)\(promoted.stderr)")
+    let tag = try repo.git("tag", "-l", "--format=%(contents)", "prompt/a/v1.0.0")
+    #expect(tag.contains("bob@example.com") && !tag.contains("dev@example.com"), "only bob's approval counts: \(tag)")
+  }
 }

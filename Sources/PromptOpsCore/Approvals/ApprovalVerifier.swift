@@ -347,8 +347,8 @@ public struct ApprovalVerifier {
 
   /// Why an approval by someone who changed the prompt does not count.
   static func selfApproval(_ reviewer: String, _ author: String, _ principal: String?, _ promptID: String) -> String {
-    let changed = "changed \(promptID) in this range (as the author, committer or a co-author of a commit that changed it)"
-    guard let principal else { return "\(reviewer) \(changed), so cannot approve it" }
+    let changed = "changed \(promptID) (as the author, committer or a co-author of a commit under review that changed it)"
+    guard let principal else { return "\(reviewer) \(changed), so cannot approve it; remove this record and ask another reviewer" }
     if principal == author {
       return "\(reviewer) signed with a key the allowed signers file also lists for \(author), who \(changed): "
         + "one person cannot approve their own change under another email"

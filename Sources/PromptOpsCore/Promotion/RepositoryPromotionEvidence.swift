@@ -45,12 +45,26 @@ struct RepositoryPromotionEvidence: PromotionEvidence {
   }
 
   func approvals(promptID: String, version: String, sha256: String, environment: String) throws -> ApprovalEvidence {
-    let head: Snapshot = try repository.headCommit().map { .commit($0) } ?? .empty
+    let headCommit = try repository.headCommit()
+    let head: Snapshot = headCommit.map { .commit($0) } ?? .empty
+    let authors = try headCommit.map { try changeAuthors(promptID: promptID, version: version, from: $0) } ?? []
     let verdict = try ApprovalVerifier.verify(
       repository: repository, context: context, snapshot: head, promptID: promptID, version: version, sha256: sha256,
-      environment: environment)
+      environment: environment, authors: authors)
     return ApprovalEvidence(
       approvers: verdict.approvers.map { "\($0.reviewer) (\($0.role))" },
       findings: verdict.findings.filter { $0.severity == .error }.map { "[\($0.rule)] \($0.message)" })
+  }
+
+  /// Who made this version, as the merge gate counts a change's authors: the author, committer
+  /// and co-authors of the commit that introduced `version` and of every later commit that
+  /// changed the prompt's files while the card still said `version`. A release of one's own
+  /// change needs someone else's approval, as its merge did.
+  func changeAuthors(promptID: String, version: String, from head: ObjectID) throws -> Set<String> {
+    let timeline = try PromptTimeline(id: promptID, repository: repository, layout: PromptLayout(context.configuration), from: head)
+    guard let found = timeline.version(version) else { return [] }
+    let location = found.prompt.location
+    return try repository.changeIdentities(
+      of: [found.commit] + found.laterCommits, touching: Array(Set([location.textPath, location.cardPath])).sorted())
   }
 }
