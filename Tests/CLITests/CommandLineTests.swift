@@ -119,12 +119,12 @@ struct CommandLineTests {
     #expect(unchanged.stdout.contains("a: no changes"))
   }
 
-  /// The README's rules table is the one `promptops rules --markdown` prints.
+  /// The rules table of docs/rules.md is the one `promptops rules --markdown` prints.
   @Test func theReadmeRulesTableIsCurrent() throws {
     let repo = try TempRepo("rulesReadme")
     let table = try repo.promptops("rules", "--markdown").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    let readme = try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)
-    #expect(readme.contains(table + "\n"), "regenerate the table in README.md with `promptops rules --markdown`")
+    let readme = try String(contentsOfFile: packageRoot + "/docs/rules.md", encoding: .utf8)
+    #expect(readme.contains(table + "\n"), "regenerate the table in docs/rules.md with `promptops rules --markdown`")
   }
 
   @Test func rulesListsEveryRuleOnce() throws {

@@ -6,7 +6,7 @@ import TestSupport
 
 /// promptfoo renders prompts with Nunjucks (`src/util/templates.ts`, `autoescape: false`). Jinja2,
 /// from the test venv, renders the subset both share alike, and is the oracle here, adapted for
-/// the differences that are documented (README, "Templates"): values print as JavaScript prints
+/// the differences that are documented (docs/evals.md, "Templates"): values print as JavaScript prints
 /// them (`true`, `1`, `a,b`, nothing for null), `dump` is JSON.stringify (Jinja2 has `tojson`,
 /// which escapes HTML), and templates keep their last newline (`keep_trailing_newline`).
 @Suite("Nunjucks templates: rendering agrees with Jinja2, and what differs is refused or pinned")

@@ -192,8 +192,8 @@ struct PromptfooCompatibilityTests {
   }
 }
 
-/// The README's compatibility table, row by row, against the corpus and the code.
-@Suite("README: the promptfoo compatibility table")
+/// The compatibility table of docs/evals.md, row by row, against the corpus and the code.
+@Suite("docs/evals.md: the promptfoo compatibility table")
 struct CompatibilityTableTests {
   struct Row {
     let kind: String
@@ -206,7 +206,7 @@ struct CompatibilityTableTests {
     get throws {
       let root = URL(fileURLWithPath: PromptfooCompatibilityTests.corpus).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-      return try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+      return try String(contentsOf: root.appendingPathComponent("docs/evals.md"), encoding: .utf8)
     }
   }
 
@@ -265,7 +265,7 @@ struct CompatibilityTableTests {
           #expect(AssertionCatalog.supported.contains(feature), "\(feature) is listed as supported, and promptops does not run it")
           #expect(graded.contains { Self.uses(feature, in: $0) }, "no graded corpus case uses `\(feature)`")
         } else {
-          #expect(AssertionCatalog.refused[feature] == row.notes, "\(feature): the README's reason differs from the loader's")
+          #expect(AssertionCatalog.refused[feature] == row.notes, "\(feature): the reason in docs/evals.md differs from the loader's")
           let suite = "providers: [echo]\ntests:\n  - vars: {q: x}\n    assert:\n      - type: \(feature)\n        value: x\n"
           let loader = SuiteLoader(read: { $0 == "s.yml" ? Array(suite.utf8) : nil }, list: { _ in [] }, settings: EvalSettings())
           let problem = #expect(throws: SuiteProblem.self) { try loader.load(path: "s.yml") }
@@ -294,7 +294,7 @@ struct CompatibilityTableTests {
     }
     let listed = Set(rows.filter { $0.kind == "assertion" }.map { $0.feature.replacingOccurrences(of: "`", with: "") })
     for type in AssertionCatalog.supported.union(AssertionCatalog.refused.keys) {
-      #expect(listed.contains(type), "the README's table has no row for `\(type)`")
+      #expect(listed.contains(type), "docs/evals.md's table has no row for `\(type)`")
     }
   }
 }

@@ -29,7 +29,7 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
   case configurationChanged = "configuration-changed"
 
   /// What the rule checks, why, and how to fix what it finds: the one source for help texts,
-  /// the README's rules table and the descriptions other report formats carry.
+  /// the rules table in docs/rules.md and the descriptions other report formats carry.
   public var info: RuleInfo {
     switch self {
     case .versionNotBumped:

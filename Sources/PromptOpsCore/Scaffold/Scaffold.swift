@@ -34,7 +34,7 @@ public enum Scaffold {
 
   static let configuration = """
     # promptops configuration. Every key is optional: the values below are the defaults.
-    # Reference: README.md, "Configuration"; schema: schemas/promptops-config.schema.json
+    # Reference: docs/configuration.md; schema: schemas/promptops-config.schema.json
     version: 1
 
     prompts:

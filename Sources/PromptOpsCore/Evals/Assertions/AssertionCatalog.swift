@@ -3,7 +3,7 @@
 /// grade as promptfoo does must never be graded some other way.
 ///
 /// The list follows promptfoo's `src/assertions/index.ts` and its assertion packs
-/// (`src/assertions/packs/*.ts`); the README's compatibility table is checked against it.
+/// (`src/assertions/packs/*.ts`); the compatibility table in docs/evals.md is checked against it.
 public enum AssertionCatalog {
   /// Checked by promptops itself from the output (and the provider's latency and cost).
   public static let deterministic: Set<String> = [

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The Nunjucks filters promptops renders, each as Nunjucks' `lib/filters.js` defines it (not as
-/// Jinja2 does, where they differ: see the README's template section).
+/// Jinja2 does, where they differ: see docs/evals.md, "Templates").
 enum TemplateFilters {
   static let names: Set<String> = [
     "default", "d", "dump", "join", "trim", "length", "replace", "upper", "lower", "capitalize", "title", "first", "last",
