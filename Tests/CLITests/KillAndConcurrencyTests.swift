@@ -30,29 +30,37 @@ struct KillAndConcurrencyTests {
   }
 
   /// Runs `arguments` and kills the process with SIGKILL after `milliseconds` (if it is still
-  /// running), then waits until no process is left working in the repository (the killed
+  /// running; one that ends earlier is not waited for), then waits until no process is left working in the repository (the killed
   /// command's git children finish on their own).
   static func kill(_ repo: TempRepo, _ arguments: [String], after milliseconds: Double) async throws {
     let process = try start(repo, arguments)
-    try await Task.sleep(nanoseconds: UInt64(milliseconds * 1_000_000))
-    Foundation.kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-    try await waitForProcesses(in: repo.path)
+    // Polled, not slept through nor `waitUntilExit()`: a run that ends before its kill point is
+    // not waited for (the measured run time may be far off on a loaded machine, and sleeping
+    // past the end of every run made this suite's time grow with it), and a blocking wait
+    // would hold one of the few threads every other test's tasks run on.
+    let deadline = Date().addingTimeInterval(milliseconds / 1000)
+    while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
+    if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    while process.isRunning { try await Task.sleep(nanoseconds: 5_000_000) }
+    let lingering = try await waitForProcesses(in: repo.path)
+    #expect(lingering.isEmpty, "still working in the repository 30 s after `\(arguments.joined(separator: " "))` was killed: \(lingering)")
   }
 
-  /// Waits (at most 15 s) until no process other than this one has its working directory in
-  /// `folder`.
-  static func waitForProcesses(in folder: String) async throws {
-    let deadline = Date().addingTimeInterval(15)
+  /// Waits (at most 30 s) until no process other than this one has its working directory in
+  /// `folder`; returns the command lines of those still there after that.
+  static func waitForProcesses(in folder: String) async throws -> [String] {
+    let deadline = Date().addingTimeInterval(30)
     let me = getpid()
-    while Date() < deadline {
-      let busy = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { entry in
+    while true {
+      let busy = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry -> String? in
         guard let pid = Int32(entry), pid != me,
-          let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd")
-        else { return false }
-        return cwd == folder || cwd.hasPrefix(folder + "/")
+          let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"),
+          cwd == folder || cwd.hasPrefix(folder + "/")
+        else { return nil }
+        let command = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(entry)/cmdline"))) ?? Data()
+        return "\(pid): " + String(decoding: command.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
       }
-      if !busy { return }
+      if busy.isEmpty || Date() >= deadline { return busy }
       try await Task.sleep(nanoseconds: 20_000_000)
     }
   }
