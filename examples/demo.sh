@@ -80,8 +80,10 @@ bump() {
   mv "$card.new" "$card"
 }
 
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_CONFIG_GLOBAL PROMPTOPS_SKIP
-export GIT_CONFIG_NOSYSTEM=1 HOME="$work/home" PROMPTOPS_BIN="$bin"
+# Only the demo's own git configuration counts: none of the system's or the user's (hooks paths,
+# commit or tag signing) and none of a git hook the demo may run under.
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE XDG_CONFIG_HOME PROMPTOPS_SKIP
+export GIT_CONFIG_NOSYSTEM=1 HOME="$work/home" GIT_CONFIG_GLOBAL="$work/home/.gitconfig" PROMPTOPS_BIN="$bin"
 git config --global user.name "Dev Eloper"
 git config --global user.email "dev@example.com"
 git config --global init.defaultBranch main
