@@ -29,6 +29,7 @@ build: deps
 	$(SWIFT) build
 
 demo: build
+	@command -v ssh-keygen >/dev/null 2>&1 || sh ci/install-deps.sh --python >/dev/null
 	@bash examples/demo.sh $(BIN)
 
 test: deps
