@@ -115,6 +115,35 @@ struct EvalWeakeningTests {
     }
   }
 
+  /// The grader `.promptops.yml` configures (`evals.grader`) judges every suite that names none:
+  /// its script edited in the change is a weakening like a suite's own grader script, and the
+  /// answers cached under the old script are not reused.
+  @Test(.timeLimit(.minutes(5))) func editingTheConfiguredGradersScriptIsAWeakening() async throws {
+    let repo = try TempRepo("configuredGraderScript")
+    try repo.write(".promptops.yml", "version: 1\nevals:\n  grader: \"exec:sh ../../tools/grader.sh\"\n")
+    try repo.write("tools/grader.sh", Self.strictGrader)
+    try repo.writePrompt("a", text: "Say {{word}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - vars: {word: hello}\n    assert:\n      - type: llm-rubric\n        value: The answer greets warmly\n")
+    _ = try repo.commit("prompt a, its suite and a strict grader")
+    let strict = try await repo.promptopsAsync("eval", "a")
+    #expect(strict.status == 1, "the strict grader fails the test: \(strict.stdout)\(strict.stderr)")
+
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.writePrompt("a", text: "Please say {{word}}.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.write("tools/grader.sh", Self.lenientGrader)
+    _ = try repo.commit("reword a, and make the grader pass everything")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1, "\(gate.stdout)\(gate.stderr)")
+    let finding = report.findings("eval-weakened").first
+    #expect(finding?["file"] as? String == "tools/grader.sh", "\(gate.stdout)")
+    #expect((finding?["message"] as? String ?? "").contains("tools/grader.sh"), "\(gate.stdout)")
+    // The lenient script's verdict is what the head's eval sees, not a cached strict or stale one.
+    let lenient = try await repo.promptopsAsync("eval", "a")
+    #expect(lenient.status == 0, "the edited script grades: \(lenient.stdout)\(lenient.stderr)")
+  }
+
   /// A provider kept under its label that now runs another script (a new path, or the same
   /// command in another `basePath`) is a swap, not an edit of its config.
   @Test(.timeLimit(.minutes(5)), arguments: ["path", "basePath"])

@@ -86,6 +86,12 @@ struct SuiteLoader {
       suite.grader = base.grader
       suite.graderLine = base.graderLine
     }
+    // The configured grader grades this suite's model-graded assertions when the suite names
+    // none: its script is an input like the suite's own (an edit of it is a weakening, is held
+    // to the evaluated commit, and keys the cache), whoever's configuration names it.
+    if suite.grader == nil, let configured = settings.grader {
+      try recordFiles(of: configured, folder: folder, inputs: &inputs)
+    }
 
     var written: [EvalTest] = []
     if let testsNode {
@@ -720,6 +726,13 @@ struct SuiteLoader {
       }
     }
     guard !spec.id.isEmpty else { throw SuiteProblem(file: file, line: node.line, message: "provider without an `id`") }
+    try recordFiles(of: spec, folder: folder, inputs: &inputs)
+    return spec
+  }
+
+  /// Records the files in the repository that `spec`'s command names (an `exec:` script, a
+  /// `file://` provider) as inputs of the suite: they decide its results as much as its tests.
+  private func recordFiles(of spec: ProviderSpec, folder: String, inputs: inout SuiteInputs) throws {
     // An `exec:` command runs in its `basePath` (relative to the suite's folder), so that is
     // where the files it names are; a base outside the repository holds nothing git tracks.
     var commandFolder: String? = folder
@@ -734,7 +747,6 @@ struct SuiteLoader {
         inputs.providerFiles[path] = sha
       }
     }
-    return spec
   }
 
   /// Files a provider id names: `file://…`, or the arguments of an `exec:` command that look like
