@@ -249,7 +249,7 @@ def main() -> int:
 Measured {time.strftime('%Y-%m-%d')} with `python3 Benchmarks/worst_case.py --runs {options.runs}` ({machine},
 {cpus} cores), binary `{Path(options.bin).relative_to(ROOT) if Path(options.bin).is_relative_to(ROOT) else options.bin}`.
 Each change is a hostile one a person can write; times are medians of {options.runs} runs, memory the
-peak resident size (kernel's count). Target: every row under one second, with the right verdict.
+peak resident size (GNU time's %M). Target: every row under one second, with the right verdict.
 
 | case | change | command | seconds | peak MiB | verdict | < 1 s |
 |---|---|---|---:|---:|---|---|
