@@ -58,6 +58,11 @@ extension PromptOps.Eval {
     @Flag(help: "Do not record the results as a git note.")
     var noNote = false
 
+    @Flag(
+      inversion: .prefixedNo,
+      help: "Show progress (tests done of all, failures so far, time) on standard error; the default on a terminal.")
+    var progress: Bool?
+
     @OptionGroup var outputs: EvalOutputOptions
 
     @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
@@ -73,10 +78,13 @@ extension PromptOps.Eval {
 
     func run() throws {
       let started = DispatchTime.now()
+      let meter = (progress ?? (isatty(STDERR_FILENO) == 1)) ? ProgressLine(started: started) : nil
       let (run, warnings) = try evaluating { () throws -> (EvalRun, [String]) in
         let repository = try openRepository(directory)
         let selection: EvalService.Selection = if changed, let base { .changed(base: base) } else if ids.isEmpty { .all } else { .ids(ids) }
-        let options = EvalOptions(concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
+        var options = EvalOptions(concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
+        if let meter { options.progress = { meter.show($0) } }
+        defer { meter?.finish() }
         let (run, warnings) = try EvalService(repository: repository).evaluate(selection, at: rev, options: options)
         return (run, warnings)
       }
@@ -213,6 +221,40 @@ struct EvalOutputOptions: ParsableArguments {
 /// Seconds since `start`.
 func seconds(since start: DispatchTime) -> Double {
   Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+/// The progress of an eval run on standard error: on a terminal one line rewritten in place,
+/// elsewhere (`--progress` into a CI log) a line per step.
+final class ProgressLine: @unchecked Sendable {
+  private let started: DispatchTime
+  private let inPlace = isatty(STDERR_FILENO) == 1
+  private let lock = NSLock()
+  private var shown = false
+  private var lastShown: UInt64 = 0
+
+  init(started: DispatchTime) { self.started = started }
+
+  func show(_ progress: EvalProgress) {
+    lock.lock()
+    defer { lock.unlock() }
+    let now = DispatchTime.now().uptimeNanoseconds
+    // A terminal is redrawn at most ten times a second, and always for the last test.
+    if inPlace, shown, progress.done < progress.total, now - lastShown < 100_000_000 { return }
+    lastShown = now
+    shown = true
+    let line =
+      "promptops: eval \(progress.done)/\(progress.total) tests, \(progress.failed) failed, "
+      + String(format: "%.1f s", seconds(since: started))
+    FileHandle.standardError.write(Data((inPlace ? "\r\u{1B}[K" + line : line + "\n").utf8))
+  }
+
+  /// Clears the line on a terminal, so what follows starts on a clean one.
+  func finish() {
+    lock.lock()
+    defer { lock.unlock() }
+    if inPlace, shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    shown = false
+  }
 }
 
 /// One line per prompt: verdict, pass rate, score, and what failed.
