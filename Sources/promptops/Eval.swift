@@ -58,6 +58,11 @@ extension PromptOps.Eval {
     @Flag(help: "Do not record the results as a git note.")
     var noNote = false
 
+    @Flag(
+      inversion: .prefixedNo,
+      help: "Show progress (tests done of all, failures so far, time) on standard error; the default on a terminal.")
+    var progress: Bool?
+
     @OptionGroup var outputs: EvalOutputOptions
 
     @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
@@ -72,10 +77,14 @@ extension PromptOps.Eval {
     }
 
     func run() throws {
+      let started = DispatchTime.now()
+      let meter = (progress ?? (isatty(STDERR_FILENO) == 1)) ? ProgressLine(started: started) : nil
       let (run, warnings) = try evaluating { () throws -> (EvalRun, [String]) in
         let repository = try openRepository(directory)
         let selection: EvalService.Selection = if changed, let base { .changed(base: base) } else if ids.isEmpty { .all } else { .ids(ids) }
-        let options = EvalOptions(concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
+        var options = EvalOptions(concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
+        if let meter { options.progress = { meter.show($0) } }
+        defer { meter?.finish() }
         let (run, warnings) = try EvalService(repository: repository).evaluate(selection, at: rev, options: options)
         return (run, warnings)
       }
@@ -83,13 +92,19 @@ extension PromptOps.Eval {
       for plan in run.plans {
         for warning in plan.warnings { printError("\(warning.file):\(warning.line): warning: \(warning.message)") }
       }
-      printVerdicts(run.prompts)
-      let written = outputs.write(prompts: run.prompts, document: EvalOutput.promptfooDocument(run), log: { EvalOutput.promptLog(run) })
       let stats = run.statistics
       let rejected = stats.cacheRejected == 0 ? "" : ", \(stats.cacheRejected) cache entr\(stats.cacheRejected == 1 ? "y" : "ies") rejected"
-      print(
+      let summary =
         "\(stats.providerCalls) provider call\(stats.providerCalls == 1 ? "" : "s"), \(stats.cacheHits) cached\(rejected)"
-          + (run.shard.map { " (shard \($0))" } ?? ""))
+        + (run.shard.map { " (shard \($0))" } ?? "")
+      let written = outputs.report(
+        prompts: run.prompts, document: EvalOutput.promptfooDocument(run), text: verdictText(run.prompts) + summary + "\n",
+        log: { EvalOutput.promptLog(run) })
+      if outputs.reporting.verbose {
+        printError(
+          "promptops: \(run.prompts.count) prompts, \(run.unitResults.count) tests, \(summary), "
+            + String(format: "%.3f s", seconds(since: started)))
+      }
       for notice in run.notices { printError("promptops: warning: \(notice)") }
       if !run.prompts.allSatisfy(\.passed) { throw ExitCode(1) }
       if !written { throw ExitCode(2) }
@@ -142,33 +157,60 @@ extension PromptOps.Eval {
         }
         return (merged.prompts, merged.document, notices)
       }
-      printVerdicts(prompts)
+      let written = outputs.report(prompts: prompts, document: document, text: verdictText(prompts), log: { nil })
       for notice in notices { printError("promptops: warning: \(notice)") }
-      let written = outputs.write(prompts: prompts, document: document, log: { nil })
       if !prompts.allSatisfy(\.passed) { throw ExitCode(1) }
       if !written { throw ExitCode(2) }
     }
   }
 }
 
+/// What `eval` prints and writes: its verdict lines, promptfoo's JSON result shape, or JUnit XML.
+enum EvalReportFormat: String, ReportFormatChoice {
+  case text, json, junit
+
+  static let fileNames = ".json for promptfoo's result shape, .xml for JUnit, .txt; any other name is JSON"
+  static var unnamedFileFormat: Self? { .json }
+
+  init?(fileName: String) {
+    switch (fileName.lowercased() as NSString).pathExtension {
+    case "json": self = .json
+    case "xml": self = .junit
+    case "txt", "log": self = .text
+    default: return nil
+    }
+  }
+}
+
 /// Where `eval` and `eval merge` write their results.
 struct EvalOutputOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("Write the results in promptfoo's JSON result shape.", valueName: "file"))
-  var output: String?
+  @OptionGroup var reporting: ReportOptions<EvalReportFormat>
 
-  @Option(help: ArgumentHelp("Write the results as JUnit XML.", valueName: "file"))
+  @Option(help: ArgumentHelp("Write the results as JUnit XML (the same as --output junit:FILE).", valueName: "file"))
   var junit: String?
 
   @Option(help: ArgumentHelp("Write one prompt-log record (schemas/prompt-log.schema.json) per test run, as JSON Lines.", valueName: "file"))
   var log: String?
 
-  /// Writes the files asked for; each is rendered only when asked for.
-  /// Writes every file asked for; false when one could not be written (after saying why). The
-  /// verdicts are printed before, so a file that fails never hides them.
-  func write(prompts: [PromptEvalResult], document: @autoclosure () -> JSONValue, log logText: () -> String?) -> Bool {
-    var files: [(String, Data)] = []
-    if let output { files.append((output, EvalOutput.render(document()))) }
-    if let junit { files.append((junit, Data(EvalOutput.junit(prompts).utf8))) }
+  /// Prints the results in the chosen format, then writes every file asked for, each format
+  /// rendered once; false when a file could not be written (after saying why). The verdicts are
+  /// printed first, so a file that fails never hides them.
+  func report(prompts: [PromptEvalResult], document: @autoclosure () -> JSONValue, text: String, log logText: () -> String?) -> Bool {
+    var promptfoo: Data?
+    func render(_ format: EvalReportFormat) -> Data {
+      switch format {
+      case .text: return Data(text.utf8)
+      case .junit: return Data(EvalOutput.junit(prompts).utf8)
+      case .json:
+        if promptfoo == nil { promptfoo = EvalOutput.render(document()) }
+        return promptfoo ?? Data()
+      }
+    }
+    var stdout = render(reporting.format)
+    if reporting.format != .text, stdout.last != UInt8(ascii: "\n") { stdout.append(UInt8(ascii: "\n")) }
+    FileHandle.standardOutput.write(stdout)
+    var files: [(String, Data)] = ((try? reporting.outputTargets()) ?? []).map { ($0.path, render($0.format)) }
+    if let junit { files.append((junit, render(.junit))) }
     if let log, let logText = logText() { files.append((log, Data(logText.utf8))) }
     var written = true
     for (path, data) in files where !writeReportFile(data, to: path) { written = false }
@@ -176,16 +218,57 @@ struct EvalOutputOptions: ParsableArguments {
   }
 }
 
+/// Seconds since `start`.
+func seconds(since start: DispatchTime) -> Double {
+  Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+/// The progress of an eval run on standard error: on a terminal one line rewritten in place,
+/// elsewhere (`--progress` into a CI log) a line per step.
+final class ProgressLine: @unchecked Sendable {
+  private let started: DispatchTime
+  private let inPlace = isatty(STDERR_FILENO) == 1
+  private let lock = NSLock()
+  private var shown = false
+  private var lastShown: UInt64 = 0
+
+  init(started: DispatchTime) { self.started = started }
+
+  func show(_ progress: EvalProgress) {
+    lock.lock()
+    defer { lock.unlock() }
+    let now = DispatchTime.now().uptimeNanoseconds
+    // A terminal is redrawn at most ten times a second, and always for the last test.
+    if inPlace, shown, progress.done < progress.total, now - lastShown < 100_000_000 { return }
+    lastShown = now
+    shown = true
+    let line =
+      "promptops: eval \(progress.done)/\(progress.total) tests, \(progress.failed) failed, "
+      + String(format: "%.1f s", seconds(since: started))
+    FileHandle.standardError.write(Data((inPlace ? "\r\u{1B}[K" + line : line + "\n").utf8))
+  }
+
+  /// Clears the line on a terminal, so what follows starts on a clean one.
+  func finish() {
+    lock.lock()
+    defer { lock.unlock() }
+    if inPlace, shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    shown = false
+  }
+}
+
 /// One line per prompt: verdict, pass rate, score, and what failed.
-func printVerdicts(_ prompts: [PromptEvalResult]) {
+func verdictText(_ prompts: [PromptEvalResult]) -> String {
+  var out = ""
   for prompt in prompts {
     let verdict = !prompt.errors.isEmpty ? "ERROR" : (prompt.passed ? "PASS" : "FAIL")
     let passed = prompt.units.filter(\.passed).count
     let total = max(prompt.header.unitCount, prompt.units.count)
-    print(
+    out +=
       "\(verdict) \(prompt.id)\(prompt.header.version.map { " \($0)" } ?? ""): pass rate \(String(format: "%.0f%%", prompt.passRate * 100)) (\(passed)/\(total)), "
-        + "score \(String(format: "%.2f", prompt.score)) (min pass rate \(String(format: "%.0f%%", prompt.header.thresholds.minPassRate * 100)), min score \(String(format: "%.2f", prompt.header.thresholds.minScore)))")
-    for test in prompt.failedTests { print("  failed: \(test)") }
-    for error in prompt.errors { print("  error: \(error)") }
+      + "score \(String(format: "%.2f", prompt.score)) (min pass rate \(String(format: "%.0f%%", prompt.header.thresholds.minPassRate * 100)), min score \(String(format: "%.2f", prompt.header.thresholds.minScore)))\n"
+    for test in prompt.failedTests { out += "  failed: \(test)\n" }
+    for error in prompt.errors { out += "  error: \(error)\n" }
   }
+  return out
 }

@@ -3,32 +3,96 @@ import Foundation
 import GitKit
 import PromptOpsCore
 
-extension ReportFormat: ExpressibleByArgument {}
+extension ReportFormat: ReportFormatChoice {
+  static let fileNames = ".sarif, .xml for JUnit, .json, .md, .txt"
+}
+
+/// The formats a command can print and write: `--format` picks one for standard output, and
+/// `--output FILE` writes one to a file, the one its name implies or given as FORMAT:FILE.
+protocol ReportFormatChoice: RawRepresentable<String>, CaseIterable, ExpressibleByArgument, Sendable, Equatable {
+  /// What is printed unless `--format` says otherwise.
+  static var text: Self { get }
+  /// The format a file name implies (its extension); nil when it implies none of this set.
+  init?(fileName: String)
+  /// The extensions `init(fileName:)` knows, for `--output`'s help.
+  static var fileNames: String { get }
+  /// The format of a file whose name implies none (`eval --output results` has always written
+  /// promptfoo's JSON); nil makes such a name a usage error.
+  static var unnamedFileFormat: Self? { get }
+}
+
+extension ReportFormatChoice {
+  static var unnamedFileFormat: Self? { nil }
+
+  /// Parses `--output` values: FORMAT:FILE, or FILE in the format its name implies.
+  static func outputTargets(_ values: [String]) throws -> [(format: Self, path: String)] {
+    try values.map { value in
+      if let colon = value.firstIndex(of: ":"), let format = Self(rawValue: String(value[..<colon])) {
+        let path = String(value[value.index(after: colon)...])
+        guard !path.isEmpty else { throw ValidationError("--output \(value): no file name after the format") }
+        return (format, path)
+      }
+      guard let format = Self(fileName: value) ?? unnamedFileFormat else {
+        throw ValidationError(
+          "--output \(value): cannot tell the format from the name (\(fileNames)); use FORMAT:FILE with one of "
+            + allCases.map(\.rawValue).joined(separator: ", "))
+      }
+      return (format, value)
+    }
+  }
+}
+
+/// The report options every command that reports shares: what is printed (`--format`), which
+/// files are also written (`--output`), and `--verbose`. One declaration, whatever the formats.
+struct ReportOptions<Format: ReportFormatChoice>: ParsableArguments {
+  @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var format: Format = .text
+
+  @Option(
+    help: ArgumentHelp(
+      "Also write the report to a file, in the format its name implies (\(Format.fileNames)) or given as FORMAT:FILE; its folder is created. Repeatable.",
+      valueName: "file"))
+  var output: [String] = []
+
+  @Flag(help: "Print what was read and where the time went to standard error.")
+  var verbose = false
+
+  func validate() throws { _ = try outputTargets() }
+
+  func outputTargets() throws -> [(format: Format, path: String)] { try Format.outputTargets(output) }
+
+  /// Writes the report in each `--output` format, rendering each format once; false (after
+  /// saying why on standard error) when a file could not be written. Call it after the verdict
+  /// is printed: a file that cannot be written must never hide it.
+  func writeOutputs(_ render: (Format) -> String) -> Bool {
+    guard let targets = try? outputTargets() else { return false }
+    var rendered: [String: Data] = [:]
+    var written = true
+    for (format, path) in targets {
+      let data = rendered[format.rawValue] ?? Data(render(format).utf8)
+      rendered[format.rawValue] = data
+      if !writeReportFile(data, to: path) { written = false }
+    }
+    return written
+  }
+}
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
   @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
   var directory: String?
 
-  @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var format: ReportFormat = .text
-
-  @Option(
-    help: ArgumentHelp(
-      "Also write the report to a file, in the format its name implies (.sarif, .xml for JUnit, .json, .md, .txt) or given as FORMAT:FILE. Repeatable.",
-      valueName: "file"))
-  var output: [String] = []
-
-  @Flag(help: "Print what was read (changed paths, prompts, blobs) and where the time went to standard error.")
-  var verbose = false
+  @OptionGroup var reporting: ReportOptions<ReportFormat>
 
   @Flag(help: "Print nothing when no prompt changed and nothing was found (the git hooks' setting).")
   var quiet = false
 
+  var format: ReportFormat { reporting.format }
+  var output: [String] { reporting.output }
+  var verbose: Bool { reporting.verbose }
+
   /// What the report options ask for, as a plain value.
   var report: ReportSettings { ReportSettings(format: format, outputs: output, verbose: verbose, quiet: quiet) }
-
-  func validate() throws { _ = try report.outputTargets() }
 
   /// Changes into `-C <dir>` and opens the repository there.
   func openRepository() throws -> Repository {
@@ -47,21 +111,7 @@ struct ReportSettings: Equatable {
   var quiet = false
 
   /// The files `--output` names, with their formats.
-  func outputTargets() throws -> [(format: ReportFormat, path: String)] {
-    try outputs.map { value in
-      if let colon = value.firstIndex(of: ":"), let format = ReportFormat(rawValue: String(value[..<colon])) {
-        let path = String(value[value.index(after: colon)...])
-        guard !path.isEmpty else { throw ValidationError("--output \(value): no file name after the format") }
-        return (format, path)
-      }
-      guard let format = ReportFormat(fileName: value) else {
-        throw ValidationError(
-          "--output \(value): cannot tell the format from the name; use FORMAT:FILE with one of "
-            + ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))
-      }
-      return (format, value)
-    }
-  }
+  func outputTargets() throws -> [(format: ReportFormat, path: String)] { try ReportFormat.outputTargets(outputs) }
 
   /// Colour only on a terminal, and never when NO_COLOR is set (no-color.org) or TERM is dumb.
   var useColors: Bool {

@@ -4,7 +4,34 @@ import GitKit
 import PromptOpsCore
 
 extension LogValidator.Schema: ExpressibleByArgument {}
-extension LogReportRenderer.Format: ExpressibleByArgument {}
+extension LogReportRenderer.Format: ReportFormatChoice {
+  static let fileNames = ".json, .md, .html, .txt"
+
+  init?(fileName: String) {
+    switch (fileName.lowercased() as NSString).pathExtension {
+    case "json": self = .json
+    case "md", "markdown": self = .markdown
+    case "html", "htm": self = .html
+    case "txt", "log": self = .text
+    default: return nil
+    }
+  }
+}
+
+/// What `logs validate` prints and writes.
+enum LogValidationFormat: String, ReportFormatChoice {
+  case text, json
+
+  static let fileNames = ".json, .txt"
+
+  init?(fileName: String) {
+    switch (fileName.lowercased() as NSString).pathExtension {
+    case "json": self = .json
+    case "txt", "log": self = .text
+    default: return nil
+    }
+  }
+}
 
 extension PromptOps {
   struct Logs: ParsableCommand {
@@ -30,51 +57,77 @@ extension PromptOps {
       @Option(help: "Schema: auto (records with agent_trace are agent runs), prompt-log, agent-trace.")
       var schema: LogValidator.Schema = .auto
 
-      @Option(help: "Output format: text or json.")
-      var format: ReportFormat = .text
+      @OptionGroup var reporting: ReportOptions<LogValidationFormat>
 
       @Option(help: ArgumentHelp("The largest record read (a line, or a whole .json document); longer ones are invalid.", valueName: "bytes"))
       var maxRecordBytes = LogValidator.defaultMaxRecordBytes
 
+      @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
+      var directory: String?
+
       func validate() throws {
-        guard format == .text || format == .json else { throw ValidationError("logs validate prints text or json") }
         guard maxRecordBytes >= 1 else { throw ValidationError("--max-record-bytes must be at least 1") }
       }
 
       func run() throws {
+        let started = DispatchTime.now()
         var validator = LogValidator(schema: schema)
         validator.maxRecordBytes = maxRecordBytes
         var summary = LogValidationSummary()
         var issues: [LogIssue] = []
+        let format = reporting.format
+        // Issues are kept only for what needs them all (JSON, or a file); text on standard
+        // output streams, so a log of a million bad records never sits in memory for it.
+        let keepIssues = format == .json || !reporting.output.isEmpty
         try evaluating {
+          try enterDirectory(directory)
           for file in files {
             try validator.validate(file: file, summary: &summary) { issue in
-              if format == .json {
-                issues.append(issue)
-              } else {
-                print("\(issue.file):\(issue.line): error: \(issue.field.map { "\($0): " } ?? "")\(issue.message)")
-              }
+              if keepIssues { issues.append(issue) }
+              if format == .text { print(Self.line(issue)) }
             }
           }
         }
-        if format == .json {
-          struct Document: Encodable {
-            let valid: Bool
-            let summary: LogValidationSummary
-            let issues: [LogIssue]
+        let document = { (format: LogValidationFormat) -> String in
+          switch format {
+          case .json: Self.json(summary: summary, issues: issues)
+          case .text: issues.map { Self.line($0) + "\n" }.joined() + Self.verdict(summary) + "\n"
           }
-          let encoder = JSONEncoder()
-          encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-          let data = try encoder.encode(Document(valid: summary.invalidRecords == 0, summary: summary, issues: issues))
-          print(String(decoding: data, as: UTF8.self))
-        } else {
-          let verdict = summary.invalidRecords == 0 ? "valid" : "invalid"
-          print("\(verdict): \(summary.records) record\(summary.records == 1 ? "" : "s") in \(summary.files) file\(summary.files == 1 ? "" : "s") (\(summary.promptLogs) prompt logs, \(summary.agentTraces) agent traces), \(summary.invalidRecords) invalid")
+        }
+        if format == .json { FileHandle.standardOutput.write(Data(document(.json).utf8)) } else { print(Self.verdict(summary)) }
+        let written = reporting.writeOutputs(document)
+        if reporting.verbose {
+          let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+          printError(
+            "promptops: \(summary.records) records in \(summary.files) files read in \(String(format: "%.3f", seconds)) s"
+              + (seconds > 0 ? " (\(Int(Double(summary.records) / seconds)) records/s)" : ""))
         }
         if summary.invalidRecords > 0 { throw ExitCode(1) }
+        if !written { throw ExitCode(2) }
+      }
+
+      static func line(_ issue: LogIssue) -> String {
+        "\(issue.file):\(issue.line): error: \(issue.field.map { "\($0): " } ?? "")\(issue.message)"
+      }
+
+      static func verdict(_ summary: LogValidationSummary) -> String {
+        let verdict = summary.invalidRecords == 0 ? "valid" : "invalid"
+        return "\(verdict): \(summary.records) record\(summary.records == 1 ? "" : "s") in \(summary.files) file\(summary.files == 1 ? "" : "s") (\(summary.promptLogs) prompt logs, \(summary.agentTraces) agent traces), \(summary.invalidRecords) invalid"
+      }
+
+      static func json(summary: LogValidationSummary, issues: [LogIssue]) -> String {
+        struct Document: Encodable {
+          let valid: Bool
+          let summary: LogValidationSummary
+          let issues: [LogIssue]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(Document(valid: summary.invalidRecords == 0, summary: summary, issues: issues))) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
       }
     }
-  
+
     struct Report: ParsableCommand {
       static let configuration = CommandConfiguration(
         commandName: "report",
@@ -98,8 +151,7 @@ extension PromptOps {
       @Option(help: "Only records at or after this date or RFC 3339 date-time.")
       var since: String?
 
-      @Option(help: "Output format: text, json, markdown, html.")
-      var format: LogReportRenderer.Format = .text
+      @OptionGroup var reporting: ReportOptions<LogReportRenderer.Format>
 
       @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir> (the repository the logs belong to).", valueName: "dir"))
       var directory: String?
@@ -112,6 +164,7 @@ extension PromptOps {
       }
 
       func run() throws {
+        let started = DispatchTime.now()
         let report = try evaluating {
           let repository = try openRepository(directory)
           let known = try KnownPromptVersions(repository: repository)
@@ -120,13 +173,21 @@ extension PromptOps {
             files: files, filter: try LogReport.Filter(environment: env, since: since), known: known, pinned: pinned,
             maxRecordBytes: maxRecordBytes)
         }
-        FileHandle.standardOutput.write(Data(LogReportRenderer.render(report, as: format).utf8))
+        FileHandle.standardOutput.write(Data(LogReportRenderer.render(report, as: reporting.format).utf8))
+        let written = reporting.writeOutputs { LogReportRenderer.render(report, as: $0) }
+        if reporting.verbose {
+          let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+          printError(
+            "promptops: \(report.records) records (\(report.skipped) skipped) in \(files.count) files, "
+              + "\(report.versions.count) prompt versions, \(report.drift.count) drift findings, \(String(format: "%.3f", seconds)) s")
+        }
         if !report.drift.isEmpty { throw ExitCode(1) }
         // Nothing read is no clean bill: say so, and do not pass.
         if report.readable == 0 && report.skipped > 0 {
           printError("promptops: error: none of the \(report.skipped) records names a prompt_id and version_hash, so nothing could be judged; `promptops logs validate` names why")
           throw ExitCode(2)
         }
+        if !written { throw ExitCode(2) }
       }
     }
   }

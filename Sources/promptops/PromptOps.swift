@@ -20,6 +20,14 @@ struct PromptOps: ParsableCommand {
       exit(withError: ExitCode(2))
     }
     let arguments = Array(CommandLine.arguments.dropFirst())
+    // `--version` is the root's alone, so it is read here. Declared as
+    // `CommandConfiguration(version:)`, ArgumentParser would give every subcommand a `--version`
+    // flag too: `approve --help` and `promote --help` listed two (theirs, the prompt version,
+    // and the tool's), and `check --version` printed the version instead of refusing.
+    if arguments == ["--version"] {
+      print(versionText)
+      exit()
+    }
     HookInvocation.runIfRecognised(arguments)
     if Eval.mayCallProviders(arguments) { EvalService.preloadHTTPClient() }
     FileMutex.waitNotice = { printError("promptops: \($0)") }
@@ -35,8 +43,10 @@ struct PromptOps: ParsableCommand {
     discussion: """
       Exit codes: 0 passed, 1 the gate found violations, 2 could not evaluate (configuration, \
       repository or infrastructure error), 64 command-line usage error.
+
+      `promptops --version` prints the version, the libgit2 it runs with and the commit it was \
+      built from.
       """,
-    version: versionText,
     subcommands: [
       Check.self, Gate.self, Diff.self, Eval.self, Hooks.self, Init.self, Logs.self, Rules.self, Approve.self,
       Approvals.self, Promote.self, Verify.self, Show.self, Rollback.self, History.self,

@@ -111,3 +111,31 @@ struct LogsReportPartialRecordsTests {
     #expect(result.stderr.contains("nothing could be judged"))
   }
 }
+
+/// Drift has one severity, the exit code's: it fails `logs report` (exit 1), so every format
+/// calls it an error, never a warning.
+@Suite("logs report: drift is an error in every format")
+struct LogsReportDriftSeverityTests {
+  @Test(.timeLimit(.minutes(5))) func driftIsAnErrorEverywhere() throws {
+    let (repo, log) = try SharedReportOptionsTests.repository("driftSeverity", drift: true)
+    let text = try repo.promptops("logs", "report", log)
+    #expect(text.status == 1, "\(text.stderr)")
+    #expect(text.stdout.contains("error[log-unknown-hash]"), "\(text.stdout)")
+    #expect(!text.stdout.lowercased().contains("warning"), "\(text.stdout)")
+    let json = try repo.promptops("logs", "report", log, "--format", "json")
+    #expect(json.status == 1)
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let drift = try #require(report["drift"] as? [[String: Any]])
+    #expect(drift.count == 1)
+    #expect(drift.allSatisfy { $0["severity"] as? String == "error" }, "\(json.stdout)")
+    #expect(drift.first?["first_seen"] as? String == "2026-11-01T10:00:00Z")
+    let markdown = try repo.promptops("logs", "report", log, "--format", "markdown")
+    #expect(markdown.status == 1)
+    #expect(markdown.stdout.contains("❌ **log-unknown-hash**"), "\(markdown.stdout)")
+    // No drift: exit 0, and nothing called an error.
+    let (clean, cleanLog) = try SharedReportOptionsTests.repository("driftSeverityClean")
+    let passed = try clean.promptops("logs", "report", cleanLog, "--format", "json")
+    #expect(passed.status == 0, "\(passed.stderr)")
+    #expect(!passed.stdout.contains("\"error\""), "\(passed.stdout)")
+  }
+}

@@ -465,7 +465,8 @@ struct VersionRuleTests {
   }
 
   /// YAML aliases that stand for an exponentially large value do not hang the gate; the model
-  /// they make cannot be compared, so the card is invalid.
+  /// they make cannot be compared, so the card is invalid. Thirty levels of two aliases stand
+  /// for 2^30 mappings: the check is given 60 seconds (it needs milliseconds), and killed after.
   @Test(.timeLimit(.minutes(5))) func aCardFullOfAliasesDoesNotHangTheGate() throws {
     let repo = try TempRepo.withPrompt()
     var card = "id: a\ndescription: d\nversion: 1.0.1\nchangelog:\n  - version: 1.0.1\n    changes: x\na0: &a0 {k: v}\n"
@@ -474,9 +475,17 @@ struct VersionRuleTests {
     try repo.write("prompts/a/prompt-card.yml", card)
     try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n")
     try repo.stage()
-    let (result, report) = try repo.check()
-    #expect(result.status == 1)
+    let started = Date()
+    let result = try runProcess(
+      try promptopsBinary(), ["check", "--format", "json"], in: repo.path, environment: repo.environment, timeout: 60)
+    #expect(result.status != -9, "the check ran past 60 s: \(result.stderr)")
+    #expect(Date().timeIntervalSince(started) < 60)
+    #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+    let report = try JSONReport(result)
     #expect(report.rules == ["card-invalid"], "\(result.stdout)")
+    let finding = try #require(report.findings("card-invalid").first)
+    #expect(finding["file"] as? String == "prompts/a/prompt-card.yml", "\(finding)")
+    #expect(finding["line"] as? Int != nil, "\(finding)")
   }
 
   /// A `model` beside aliases that expand past what is rendered: both versions used to render to

@@ -138,28 +138,47 @@ struct TreeComparisonTests {
   }
 
   /// Corrupt indexes end in a clear error (or, for the cache-tree, in ignoring it), never in a
-  /// crash: a header that claims four billion entries, a v4 path varint that overflows, and a
-  /// cache-tree with absurd numbers.
-  @Test func corruptIndexesNeverCrash() throws {
+  /// crash and never in a pass on an index read as empty. A header that claims four billion
+  /// entries and a v4 path varint that overflows are refused (exit 2, naming the index), as git
+  /// refuses them. A cache-tree with absurd numbers is only a cache: it is ignored and the
+  /// entries are read, so the staged change is what git sees (the deletion of `prompts/a.txt`,
+  /// the one file HEAD holds and the index no longer does).
+  @Test(.timeLimit(.minutes(5))) func corruptIndexesNeverCrash() throws {
     let repo = try TempRepo()
     try repo.write("prompts/a.txt", "a\n")
     try repo.commit()
     let indexPath = repo.path + "/.git/index"
     func header(version: UInt8, count: [UInt8]) -> [UInt8] { Array("DIRC".utf8) + [0, 0, 0, version] + count }
-    let cases: [[UInt8]] = [
+    let refused: [[UInt8]] = [
       header(version: 2, count: [0xFF, 0xFF, 0xFF, 0xFF]) + [UInt8](repeating: 0, count: 20),
       header(version: 4, count: [0, 0, 0, 1]) + [UInt8](repeating: 0, count: 62) + [0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFF, 0x00]
         + [UInt8](repeating: 0, count: 20),
+    ]
+    let ignoredCacheTrees: [[UInt8]] = [
       header(version: 2, count: [0, 0, 0, 0]) + Array("TREE".utf8) + [0, 0, 0, 26] + [0] + Array("99999999999999999999 0\n".utf8)
         + [0, 0] + [UInt8](repeating: 0, count: 20),
       header(version: 2, count: [0, 0, 0, 0]) + Array("TREE".utf8) + [0, 0, 0, 18] + [0] + Array("-1 999999999999\n".utf8)
         + [0] + [UInt8](repeating: 0, count: 20),
     ]
-    for bytes in cases {
+    /// git's own reading of the index: its staged changes, or nil when it refuses the index.
+    func gitStatus() -> String? { try? repo.git("status", "--porcelain", "--untracked-files=no") }
+    for (number, bytes) in refused.enumerated() {
       try Data(bytes).write(to: URL(fileURLWithPath: indexPath))
       let result = try repo.promptops("check")
-      #expect(result.status == 0 || result.status == 2, "status \(result.status): \(result.stderr)")
+      #expect(result.status == 2, "case \(number): status \(result.status): \(result.stdout)\(result.stderr)")
+      #expect(result.stderr.contains("promptops: error: the index \(indexPath) cannot be read: "), "case \(number): \(result.stderr)")
+      #expect(result.stdout.isEmpty, "case \(number): no verdict on an index that cannot be read: \(result.stdout)")
+      #expect(gitStatus() == nil, "case \(number): git refuses this index too")
     }
+    for (number, bytes) in ignoredCacheTrees.enumerated() {
+      try Data(bytes).write(to: URL(fileURLWithPath: indexPath))
+      let result = try repo.promptops("check", "--verbose")
+      #expect(result.status == 0, "cache-tree case \(number): status \(result.status): \(result.stderr)")
+      #expect(result.stderr.contains("promptops: 1 changed paths, "), "cache-tree case \(number): \(result.stderr)")
+    }
+    // Where git reads the same index (the first cache-tree), it sees that one change too.
+    try Data(ignoredCacheTrees[0]).write(to: URL(fileURLWithPath: indexPath))
+    #expect(gitStatus() == "D  prompts/a.txt\n")
   }
 
   /// Modes travel with the changed paths, as `git diff --raw` shows them: a file that became a

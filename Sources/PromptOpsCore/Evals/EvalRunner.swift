@@ -31,6 +31,13 @@ public struct UnitResult: Sendable {
   }
 }
 
+/// How far a run is: tests finished of all, and how many of them failed (or could not run).
+public struct EvalProgress: Sendable, Equatable {
+  public var done: Int
+  public var total: Int
+  public var failed: Int
+}
+
 /// Runs units against their providers with bounded concurrency; results come back in the order
 /// of the units, whatever order the providers answer in.
 public struct EvalRunner: Sendable {
@@ -39,6 +46,8 @@ public struct EvalRunner: Sendable {
   public var environment: [String: String]
   /// Makes live providers; tests and callers can add their own kinds.
   public var makeProvider: @Sendable (ProviderSpec, ProviderEnvironment) throws -> any EvalProvider
+  /// Told after each test (unit) finishes, all its repetitions run; called on one task at a time.
+  public var progress: (@Sendable (EvalProgress) -> Void)?
 
   public init(
     concurrency: Int, cache: EvalCache?, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -102,6 +111,9 @@ public struct EvalRunner: Sendable {
     var runs = [[RunResult?]](repeating: [], count: units.count)
     for (index, unit) in units.enumerated() { runs[index] = Array(repeating: nil, count: unit.test.repeatCount) }
     var statistics = Statistics()
+    var counts = EvalProgress(done: 0, total: units.count, failed: 0)
+    var repetitionsLeft = units.map(\.test.repeatCount)
+    let progress = self.progress
     let cache = self.cache
     let variables = self.environment
     await withTaskGroup(of: (Job, RunResult, AnswerBook.Tally).self) { group in
@@ -124,6 +136,12 @@ public struct EvalRunner: Sendable {
         runs[job.unit][job.repetition] = result
         statistics.add(tally)
         submit()
+        repetitionsLeft[job.unit] -= 1
+        if let progress, repetitionsLeft[job.unit] == 0 {
+          counts.done += 1
+          if !UnitResult(unit: units[job.unit], runs: runs[job.unit].compactMap { $0 }).passed { counts.failed += 1 }
+          progress(counts)
+        }
       }
     }
     let results = units.enumerated().map { index, unit in UnitResult(unit: unit, runs: runs[index].compactMap { $0 }) }

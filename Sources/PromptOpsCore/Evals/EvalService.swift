@@ -10,6 +10,8 @@ public struct EvalOptions: Sendable {
   /// Record the verdicts as a git note on the evaluated commit.
   public var recordNotes = true
   public var environment: [String: String] = ProcessInfo.processInfo.environment
+  /// Told as each test finishes (the built-in runner only; `EvalRunner.progress`).
+  public var progress: (@Sendable (EvalProgress) -> Void)?
 
   public init(concurrency: Int? = nil, useCache: Bool = true, shard: EvalShard? = nil, recordNotes: Bool = true) {
     self.concurrency = concurrency
@@ -197,7 +199,9 @@ public final class EvalService {
     let cache =
       options.useCache && configuration.evals.cache
       ? EvalCache.forRepository(gitCommonDirectory: repository.commonDirectory, environment: options.environment) : nil
-    return EvalRunner(concurrency: options.concurrency ?? configuration.evals.concurrency, cache: cache, environment: options.environment)
+    var runner = EvalRunner(concurrency: options.concurrency ?? configuration.evals.concurrency, cache: cache, environment: options.environment)
+    runner.progress = options.progress
+    return runner
   }
 
   private func externalRun(_ plans: [PromptEvalPlan], configuration: Configuration, commit: ObjectID?) throws -> EvalRun {

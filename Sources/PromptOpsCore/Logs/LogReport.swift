@@ -65,9 +65,24 @@ public struct LogReport: Sendable, Encodable {
     public let firstSeen: String?
     public let lastSeen: String?
     public let message: String
+    /// Drift is an error: `logs report` exits 1 when there is any, and every format says so.
+    public var severity: String { "error" }
 
     enum CodingKeys: String, CodingKey {
-      case rule, promptID = "prompt_id", versionHash = "version_hash", environment, calls, firstSeen = "first_seen", lastSeen = "last_seen", message
+      case rule, severity, promptID = "prompt_id", versionHash = "version_hash", environment, calls, firstSeen = "first_seen", lastSeen = "last_seen", message
+    }
+
+    public func encode(to encoder: Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(rule, forKey: .rule)
+      try c.encode(severity, forKey: .severity)
+      try c.encode(promptID, forKey: .promptID)
+      try c.encode(versionHash, forKey: .versionHash)
+      try c.encodeIfPresent(environment, forKey: .environment)
+      try c.encode(calls, forKey: .calls)
+      try c.encodeIfPresent(firstSeen, forKey: .firstSeen)
+      try c.encodeIfPresent(lastSeen, forKey: .lastSeen)
+      try c.encode(message, forKey: .message)
     }
   }
 
