@@ -6,7 +6,7 @@ extension PromptOps {
     static let configuration = CommandConfiguration(
       commandName: "rules", abstract: "List the rules with their ids, default severities and fixes.")
 
-    @Flag(help: "Print a Markdown table (the README's rules table is made from it).")
+    @Flag(help: "Print a Markdown table (docs/rules.md is made from it).")
     var markdown = false
 
     func run() {
