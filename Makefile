@@ -18,7 +18,7 @@ STATIC_STDLIB := $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib,)
 # For `make dist`: a libgit2 source folder or tarball (default: Debian 13's source package).
 LIBGIT2_SOURCE ?=
 
-.PHONY: all deps build demo test check fuzz fuzz-smoke bench clean install uninstall dist dist-deps libgit2-headers test-root
+.PHONY: all deps build demo test check lint format fuzz fuzz-smoke bench clean install uninstall dist dist-deps libgit2-headers test-root
 
 all: build
 
@@ -39,10 +39,18 @@ test: deps
 
 # The quick tier: everything but the real-model tests (no llama.cpp build, no model download).
 # Its build refuses a target that imports another of the package's targets without declaring it.
-check: deps
+check: deps lint
 	@sh ci/install-deps.sh --python >/dev/null
 	PATH="$(VENV_BIN):$$PATH" $(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	PROMPTOPS_SKIP_LLM=1 PATH="$(VENV_BIN):$$PATH" $(SWIFT) test --skip-build
+
+# Formatting and style (the configuration is .swift-format: 120 columns), as CI checks it;
+# `make format` rewrites the files in place.
+lint:
+	$(SWIFT) format lint --strict --parallel -r Sources Tests Fuzz Package.swift
+
+format:
+	$(SWIFT) format format -i --parallel -r Sources Tests Fuzz Package.swift
 
 # libFuzzer targets (Fuzz/README.md), built apart from the normal build unless FUZZ_SCRATCH says
 # otherwise, and run one at a time.

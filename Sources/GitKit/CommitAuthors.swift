@@ -46,7 +46,9 @@ extension Repository {
     ]
     // The message without the leading blank lines, as `git log` hands it to the trailer parser.
     if let message = git_commit_message(commit) {
-      let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(message).assumingMemoryBound(to: UInt8.self), count: strlen(message)))
+      let bytes = Array(
+        UnsafeBufferPointer(
+          start: UnsafeRawPointer(message).assumingMemoryBound(to: UInt8.self), count: strlen(message)))
       for value in CommitTrailers.values(of: "Co-authored-by", in: bytes) {
         if let email = Self.email(inTrailerValue: value) { emails.insert(email) }
       }

@@ -20,7 +20,9 @@ public struct GitCommandLine: Sendable {
     } else if let found = GitCommandLine.find() {
       self.executable = found
     } else {
-      throw GitError(kind: .other, function: "git", message: "the git program was not found on PATH; promptops needs it to create tags and commits")
+      throw GitError(
+        kind: .other, function: "git",
+        message: "the git program was not found on PATH; promptops needs it to create tags and commits")
     }
   }
 
@@ -71,7 +73,9 @@ public struct GitCommandLine: Sendable {
       let message = String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
       throw GitError(
         kind: .other, function: "git " + (arguments.first ?? ""),
-        message: "git \(arguments.prefix(2).joined(separator: " ")) failed: \(message.isEmpty ? "exit \(process.terminationStatus)" : message)")
+        message:
+          "git \(arguments.prefix(2).joined(separator: " ")) failed: \(message.isEmpty ? "exit \(process.terminationStatus)" : message)"
+      )
     }
     return String(decoding: outputData, as: UTF8.self)
   }
@@ -87,7 +91,9 @@ public struct GitCommandLine: Sendable {
 
   /// Creates the annotated tag `name` on `commit` with `message`; signed (`git tag -s`, or `-u
   /// key`) when asked, so git applies `gpg.format` (openpgp, x509, ssh) and `user.signingkey`.
-  public func createAnnotatedTag(_ name: String, commit: ObjectID, message: String, sign: Bool, signingKey: String? = nil) throws {
+  public func createAnnotatedTag(
+    _ name: String, commit: ObjectID, message: String, sign: Bool, signingKey: String? = nil
+  ) throws {
     // The message goes through standard input (`-F -`), so no shell or argument quoting can
     // change it, and no temporary file is needed.
     var arguments = ["tag"]
@@ -117,7 +123,8 @@ public struct GitCommandLine: Sendable {
       } catch let restoring as GitError {
         throw GitError(
           kind: failure.kind, function: failure.function,
-          message: failure.message + "; and the index entries of \(paths.joined(separator: ", ")) could not be put back "
+          message: failure.message
+            + "; and the index entries of \(paths.joined(separator: ", ")) could not be put back "
             + "(\(restoring.message)): check `git status` before the next commit")
       }
       throw failure

@@ -45,7 +45,9 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
   static func fromLast(function: String, code: Int32, context: String? = nil) -> GitError {
     var detail = "libgit2 \(function) failed (code \(code))"
     var errorClass: Int32 = -1
-    if let last = git_error_last(), last.pointee.klass != Int32(GIT_ERROR_NONE.rawValue), let cMessage = last.pointee.message {
+    if let last = git_error_last(), last.pointee.klass != Int32(GIT_ERROR_NONE.rawValue),
+      let cMessage = last.pointee.message
+    {
       detail = String(cString: cMessage)
       errorClass = last.pointee.klass
     }

@@ -15,7 +15,9 @@ extension Repository {
     var walk: OpaquePointer?
     try Libgit2.call("git_revwalk_new") { git_revwalk_new(&walk, pointer) }
     defer { git_revwalk_free(walk) }
-    try Libgit2.call("git_revwalk_sorting") { git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue) }
+    try Libgit2.call("git_revwalk_sorting") {
+      git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+    }
     var startOID = start.raw
     try Libgit2.call("git_revwalk_push", context: "commit \(start.hex)") { git_revwalk_push(walk, &startOID) }
     if let hidden {

@@ -41,10 +41,13 @@ final class IndexFile {
       if errno == ENOENT {
         // No paths, but still an address: comparisons take the base of `pathBytes`.
         let empty = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1)
-        (entries, pathBytes, cacheTree, mapping, rebuiltPaths) = ([], UnsafeBufferPointer(start: empty.baseAddress, count: 0), nil, nil, empty)
+        (entries, pathBytes, cacheTree, mapping, rebuiltPaths) = (
+          [], UnsafeBufferPointer(start: empty.baseAddress, count: 0), nil, nil, empty
+        )
         return
       }
-      throw GitError(kind: .other, function: "index", message: "cannot read the index \(path): \(String(cString: strerror(errno)))")
+      throw GitError(
+        kind: .other, function: "index", message: "cannot read the index \(path): \(String(cString: strerror(errno)))")
     }
     defer { close(descriptor) }
     var info = stat()
@@ -96,7 +99,9 @@ final class IndexFile {
     func be32(_ offset: Int) -> Int {
       Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
     }
-    guard bytes[0] == 0x44, bytes[1] == 0x49, bytes[2] == 0x52, bytes[3] == 0x43 else { throw corrupt("no DIRC signature") }
+    guard bytes[0] == 0x44, bytes[1] == 0x49, bytes[2] == 0x52, bytes[3] == 0x43 else {
+      throw corrupt("no DIRC signature")
+    }
     let version = be32(4)
     guard (2...4).contains(version) else { throw corrupt("unsupported index version \(version)") }
     // The trailing checksum is not verified, as git does not verify it on reads either (only
@@ -104,7 +109,9 @@ final class IndexFile {
     let end = count - 20
     /// The offset of the next NUL at or after `start`, or `end` when there is none.
     func nul(from start: Int) -> Int {
-      guard start < end, let base = bytes.baseAddress, let found = memchr(base + start, 0, end - start) else { return end }
+      guard start < end, let base = bytes.baseAddress, let found = memchr(base + start, 0, end - start) else {
+        return end
+      }
       return UnsafeRawPointer(found) - base
     }
 
@@ -123,7 +130,9 @@ final class IndexFile {
     for _ in 0..<total {
       guard offset + 62 <= end else { throw corrupt("truncated entry") }
       let rawMode = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self))
-      guard let mode = FileMode(gitMode: rawMode) else { throw corrupt("an entry has the unknown file mode \(String(rawMode, radix: 8))") }
+      guard let mode = FileMode(gitMode: rawMode) else {
+        throw corrupt("an entry has the unknown file mode \(String(rawMode, radix: 8))")
+      }
       let id = ObjectID(rawBytes: UnsafeRawBufferPointer(rebasing: bytes[(offset + 40)..<(offset + 60)]))
       let flags = Int(UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset + 60, as: UInt16.self)))
       var cursor = offset + 62
@@ -197,13 +206,16 @@ final class IndexFile {
         if let first = signature.first, !(0x41...0x5A).contains(first) {
           throw GitError(
             kind: .unsupportedFormat, function: "index",
-            message: "the index \(path) uses the '\(name)' extension (e.g. a sparse index), which promptops cannot read")
+            message: "the index \(path) uses the '\(name)' extension (e.g. a sparse index), which promptops cannot read"
+          )
         }
       }
       offset = body + size
     }
     // The cache-tree must describe these entries, or it is ignored.
-    if let tree = cacheTree, tree.entryCount(tree.root) >= 0, tree.entryCount(tree.root) != entries.count { cacheTree = nil }
+    if let tree = cacheTree, tree.entryCount(tree.root) >= 0, tree.entryCount(tree.root) != entries.count {
+      cacheTree = nil
+    }
 
     var rebuiltPaths: UnsafeMutableBufferPointer<UInt8>?
     if version == 4 {
@@ -252,7 +264,9 @@ final class IndexFile {
     let entry = entries[position]
     guard Int(entry.pathLength) >= prefix.count else { return false }
     guard !prefix.isEmpty else { return true }
-    return prefix.withUnsafeBufferPointer { memcmp(pathBytes.baseAddress! + Int(entry.pathStart), $0.baseAddress!, prefix.count) == 0 }
+    return prefix.withUnsafeBufferPointer {
+      memcmp(pathBytes.baseAddress! + Int(entry.pathStart), $0.baseAddress!, prefix.count) == 0
+    }
   }
 
   /// The first position whose path is not below `key`.
@@ -274,7 +288,8 @@ final class IndexFile {
     func shares(_ other: Int) -> Bool {
       guard other < entries.count else { return false }
       let entry = entries[other]
-      return Int(entry.pathLength) >= length && memcmp(pathBytes.baseAddress! + Int(entry.pathStart), start, length) == 0
+      return Int(entry.pathLength) >= length
+        && memcmp(pathBytes.baseAddress! + Int(entry.pathStart), start, length) == 0
     }
     var low = position  // shares
     var step = 1

@@ -9,7 +9,10 @@ extension Repository {
   public func note(on commit: ObjectID, ref: String) throws -> String? {
     var note: OpaquePointer?
     var oid = commit.raw
-    guard try Libgit2.lookup("git_note_read", context: "note on \(commit.hex)", { git_note_read(&note, pointer, ref, &oid) }) else {
+    guard
+      try Libgit2.lookup(
+        "git_note_read", context: "note on \(commit.hex)", { git_note_read(&note, pointer, ref, &oid) })
+    else {
       return nil
     }
     defer { git_note_free(note) }
@@ -50,7 +53,8 @@ extension Repository {
   /// Every commit that carries a note under `ref`, with the note's text.
   public func notes(ref: String) throws -> [(commit: ObjectID, text: String)] {
     var iterator: OpaquePointer?
-    guard try Libgit2.lookup("git_note_iterator_new", context: ref, { git_note_iterator_new(&iterator, pointer, ref) }) else {
+    guard try Libgit2.lookup("git_note_iterator_new", context: ref, { git_note_iterator_new(&iterator, pointer, ref) })
+    else {
       return []
     }
     defer { git_note_iterator_free(iterator) }
@@ -60,7 +64,10 @@ extension Repository {
       var annotated = git_oid()
       git_error_clear()
       let code = git_note_next(&noteID, &annotated, iterator)
-      if code == GIT_ITEROVER.rawValue { git_error_clear(); break }
+      if code == GIT_ITEROVER.rawValue {
+        git_error_clear()
+        break
+      }
       if code < 0 { throw GitError.fromLast(function: "git_note_next", code: code, context: ref) }
       let commit = ObjectID(annotated)
       if let text = try note(on: commit, ref: ref) { result.append((commit, text)) }

@@ -12,18 +12,22 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
   init(_ oid: git_oid) {
     var copy = oid
     (head, middle, tail) = withUnsafeBytes(of: &copy.id) { raw in
-      (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-       raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-       raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+      (
+        raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+        raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+        raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+      )
     }
   }
 
   init(_ oid: UnsafePointer<git_oid>) {
     (head, middle, tail) = UnsafeRawPointer(oid).withMemoryRebound(to: UInt8.self, capacity: 20) { bytes in
       let raw = UnsafeRawPointer(bytes)
-      return (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-              raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-              raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+      return (
+        raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+        raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+        raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+      )
     }
   }
 

@@ -101,16 +101,23 @@ extension Repository {
       let newMode = FileMode(gitMode: UInt32(delta.new_file.mode))
       switch delta.status {
       case GIT_DELTA_ADDED:
-        result.append(PathChange(status: .added, oldPath: nil, newPath: newPath, oldID: nil, newID: newID, oldMode: nil, newMode: newMode))
+        result.append(
+          PathChange(
+            status: .added, oldPath: nil, newPath: newPath, oldID: nil, newID: newID, oldMode: nil, newMode: newMode))
       case GIT_DELTA_DELETED:
-        result.append(PathChange(status: .deleted, oldPath: oldPath, newPath: nil, oldID: oldID, newID: nil, oldMode: oldMode, newMode: nil))
+        result.append(
+          PathChange(
+            status: .deleted, oldPath: oldPath, newPath: nil, oldID: oldID, newID: nil, oldMode: oldMode, newMode: nil))
       case GIT_DELTA_MODIFIED, GIT_DELTA_TYPECHANGE:
         result.append(
-          PathChange(status: .modified, oldPath: oldPath, newPath: newPath, oldID: oldID, newID: newID, oldMode: oldMode, newMode: newMode))
+          PathChange(
+            status: .modified, oldPath: oldPath, newPath: newPath, oldID: oldID, newID: newID, oldMode: oldMode,
+            newMode: newMode))
       case GIT_DELTA_RENAMED:
         result.append(
           PathChange(
-            status: .renamed, oldPath: oldPath, newPath: newPath, oldID: oldID, newID: newID, oldMode: oldMode, newMode: newMode,
+            status: .renamed, oldPath: oldPath, newPath: newPath, oldID: oldID, newID: newID, oldMode: oldMode,
+            newMode: newMode,
             similarity: Int(delta.similarity)))
       default:
         continue

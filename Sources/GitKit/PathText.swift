@@ -9,7 +9,9 @@ import Foundation
 enum PathText {
   static func name(_ bytes: UnsafeBufferPointer<UInt8>, in folder: String) throws -> String {
     guard let text = String(validating: bytes, as: UTF8.self) else {
-      let shown = bytes.map { (0x20..<0x7F).contains($0) && $0 != 0x5C ? String(UnicodeScalar($0)) : "\\x" + ObjectID.hexDigits(of: $0) }.joined()
+      let shown = bytes.map {
+        (0x20..<0x7F).contains($0) && $0 != 0x5C ? String(UnicodeScalar($0)) : "\\x" + ObjectID.hexDigits(of: $0)
+      }.joined()
       throw GitError(
         kind: .other, function: "path",
         message: "the name '\(shown)' in \(folder.isEmpty ? "the top folder" : folder) is not valid UTF-8; "

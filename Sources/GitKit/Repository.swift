@@ -54,7 +54,8 @@ public final class Repository {
     Libgit2.ensureInitialized()
     let cwd = FileManager.default.currentDirectoryPath
     func absolute(_ value: String) -> String {
-      value.hasPrefix("/") ? value : URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path
+      value.hasPrefix("/")
+        ? value : URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: cwd)).standardizedFileURL.path
     }
     var handle: OpaquePointer?
     if let gitDir = environment["GIT_DIR"], !gitDir.isEmpty {
@@ -82,7 +83,8 @@ public final class Repository {
       } catch let error as GitError where error.kind == .notFound {
         // libgit2 1.5.1 reports a repository owned by another user, when safe.directory is not
         // set at all, as "config value 'safe.directory' was not found" (ENOTFOUND), not EOWNER.
-        if let owned = foreignOwnedRepository(above: start) ?? (error.message.contains("safe.directory") ? start : nil) {
+        if let owned = foreignOwnedRepository(above: start) ?? (error.message.contains("safe.directory") ? start : nil)
+        {
           throw GitError(
             kind: .ownership, function: error.function, code: error.code,
             message: "\(owned): the repository is owned by another user, so git and promptops refuse "
@@ -104,7 +106,8 @@ public final class Repository {
       guard !value.isEmpty else { return nil }
       if value.hasPrefix("/") { return value }
       guard let top else { return absolute(value) }
-      return URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: top, isDirectory: true)).standardizedFileURL.path
+      return URL(fileURLWithPath: value, relativeTo: URL(fileURLWithPath: top, isDirectory: true)).standardizedFileURL
+        .path
     }
     return Repository(pointer: handle, indexFile: indexFile)
   }
@@ -155,7 +158,8 @@ public final class Repository {
     try Libgit2.call("git_repository_config_snapshot") { git_repository_config_snapshot(&config, pointer) }
     defer { git_config_free(config) }
     var value: UnsafePointer<CChar>?
-    guard try Libgit2.lookup("git_config_get_string", context: key, { git_config_get_string(&value, config, key) }) else {
+    guard try Libgit2.lookup("git_config_get_string", context: key, { git_config_get_string(&value, config, key) })
+    else {
       return nil
     }
     return value.map { String(cString: $0) }

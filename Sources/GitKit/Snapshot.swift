@@ -76,7 +76,8 @@ extension Repository {
   /// submodules are left out (they hold no blob here).
   public func files(inTree id: ObjectID, at folder: String) throws -> [FileEntry] {
     var result: [FileEntry] = []
-    try forEachFile(inTree: id, path: folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/") { path, blob, mode in
+    try forEachFile(inTree: id, path: folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/") {
+      path, blob, mode in
       if mode != .gitlink { result.append(FileEntry(path: path, id: blob, mode: mode)) }
     }
     return result.sorted { $0.path < $1.path }
@@ -86,7 +87,9 @@ extension Repository {
   /// are files (their blob is the target's name), submodules are left out unless asked for.
   ///
   /// This walks whole subtrees: it is for `check --all`, never for the change-based paths.
-  public func files(under prefixes: [String], in snapshot: Snapshot, includingSubmodules: Bool = false) throws -> [FileEntry] {
+  public func files(under prefixes: [String], in snapshot: Snapshot, includingSubmodules: Bool = false) throws
+    -> [FileEntry]
+  {
     var result: [FileEntry] = []
     for prefix in prefixes {
       let folder = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
@@ -130,7 +133,8 @@ extension Repository {
   /// prompt folder's few files cost two or three comparisons), so the cost follows the number
   /// of names in the folder, not of the files below it.
   public func forEachName(
-    inFolder folder: String, in snapshot: Snapshot, _ body: (_ name: UnsafeBufferPointer<UInt8>, _ isFolder: Bool) throws -> Void
+    inFolder folder: String, in snapshot: Snapshot,
+    _ body: (_ name: UnsafeBufferPointer<UInt8>, _ isFolder: Bool) throws -> Void
   ) throws {
     switch snapshot {
     case .empty:
@@ -144,7 +148,8 @@ extension Repository {
       var position = prefix.isEmpty ? 0 : index.lowerBound(prefix)
       while position < index.entries.count, index.hasPrefix(position, prefix) {
         let entry = index.entries[position]
-        let rest = UnsafeBufferPointer(rebasing: index.pathBytes[(Int(entry.pathStart) + prefix.count)..<entry.pathRange.upperBound])
+        let rest = UnsafeBufferPointer(
+          rebasing: index.pathBytes[(Int(entry.pathStart) + prefix.count)..<entry.pathRange.upperBound])
         if let slash = rest.firstIndex(of: 0x2F) {
           try body(UnsafeBufferPointer(rebasing: rest[..<slash]), true)
           position = index.end(ofPathsSharing: prefix.count + slash + 1, with: position)

@@ -32,7 +32,9 @@ extension Repository {
   public func tag(named name: String) throws -> AnnotatedTag? {
     var object: OpaquePointer?
     let spec = "refs/tags/" + name
-    guard try Libgit2.lookup("git_revparse_single", context: "tag \(name)", { git_revparse_single(&object, pointer, spec) }) else {
+    guard
+      try Libgit2.lookup("git_revparse_single", context: "tag \(name)", { git_revparse_single(&object, pointer, spec) })
+    else {
       return nil
     }
     defer { git_object_free(object) }
@@ -50,6 +52,7 @@ extension Repository {
     let tagger = git_tag_tagger(object)
     return AnnotatedTag(
       name: name, tagObject: ObjectID(git_object_id(object).pointee), commit: commitID, message: message,
-      taggerName: tagger.map { String(cString: $0.pointee.name) }, taggerEmail: tagger.map { String(cString: $0.pointee.email) })
+      taggerName: tagger.map { String(cString: $0.pointee.name) },
+      taggerEmail: tagger.map { String(cString: $0.pointee.email) })
   }
 }

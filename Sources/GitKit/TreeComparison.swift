@@ -35,7 +35,8 @@ func gitOrder(_ a: String, _ aIsTree: Bool, _ b: String, _ bIsTree: Bool) -> Int
 
 /// Git order of two entry names: bytewise, a folder's name read as if followed by "/", and a
 /// name that runs out first sorting first.
-func gitOrder(_ a: UnsafeBufferPointer<UInt8>, _ aIsTree: Bool, _ b: UnsafeBufferPointer<UInt8>, _ bIsTree: Bool) -> Int {
+func gitOrder(_ a: UnsafeBufferPointer<UInt8>, _ aIsTree: Bool, _ b: UnsafeBufferPointer<UInt8>, _ bIsTree: Bool) -> Int
+{
   let common = min(a.count, b.count)
   if common > 0 {
     let result = memcmp(a.baseAddress!, b.baseAddress!, common)
@@ -117,7 +118,8 @@ extension Repository {
       case .empty: oldTree = nil
       case .commit(let commit): oldTree = try treeID(at: folder, inCommit: commit)
       case .index:
-        throw GitError(kind: .other, function: "changedFiles", message: "the index can only be the new side of a comparison")
+        throw GitError(
+          kind: .other, function: "changedFiles", message: "the index can only be the new side of a comparison")
       }
       let base = folder.isEmpty ? "" : folder + "/"
       switch new {
@@ -148,13 +150,16 @@ extension Repository {
   func treeEntry(at path: String, inCommit commit: ObjectID) throws -> TreeItem? {
     let root = try rootTree(of: commit)
     var entry: OpaquePointer?
-    guard try Libgit2.lookup("git_tree_entry_bypath", context: path, { git_tree_entry_bypath(&entry, root, path) }) else {
+    guard try Libgit2.lookup("git_tree_entry_bypath", context: path, { git_tree_entry_bypath(&entry, root, path) })
+    else {
       return nil
     }
     defer { git_tree_entry_free(entry) }
     guard let entry, isComparedEntry(entry) else { return nil }
     let mode = fileMode(of: entry)
-    return TreeItem(name: String(cString: git_tree_entry_name(entry)), isTree: mode == .tree, id: ObjectID(git_tree_entry_id(entry)), mode: mode)
+    return TreeItem(
+      name: String(cString: git_tree_entry_name(entry)), isTree: mode == .tree, id: ObjectID(git_tree_entry_id(entry)),
+      mode: mode)
   }
 
   /// Calls `body` with the name, kind and id of each blob and subtree of a tree (submodules are
@@ -179,7 +184,9 @@ extension Repository {
     defer { git_tree_free(tree) }
     treesListed += 1
     for position in 0..<git_tree_entrycount(tree) {
-      guard let entry = git_tree_entry_byindex(tree, position), isComparedEntry(entry), let name = git_tree_entry_name(entry) else { continue }
+      guard let entry = git_tree_entry_byindex(tree, position), isComparedEntry(entry),
+        let name = git_tree_entry_name(entry)
+      else { continue }
       try body(
         UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name)),
         fileMode(of: entry), ObjectID(git_tree_entry_id(entry)))
@@ -199,7 +206,9 @@ extension Repository {
       guard let entry = git_tree_entry_byindex(tree, position), isComparedEntry(entry) else { continue }
       let mode = fileMode(of: entry)
       items.append(
-        TreeItem(name: try PathText.name(git_tree_entry_name(entry), in: path), isTree: mode == .tree, id: ObjectID(git_tree_entry_id(entry)), mode: mode))
+        TreeItem(
+          name: try PathText.name(git_tree_entry_name(entry), in: path), isTree: mode == .tree,
+          id: ObjectID(git_tree_entry_id(entry)), mode: mode))
     }
     return items
   }
@@ -216,12 +225,16 @@ extension Repository {
     }
   }
 
-  private func collectFiles(inTree id: ObjectID, path: String, status: PathChange.Status, into result: inout [PathChange]) throws {
+  private func collectFiles(
+    inTree id: ObjectID, path: String, status: PathChange.Status, into result: inout [PathChange]
+  ) throws {
     try forEachFile(inTree: id, path: path) { file, blob, mode in
       result.append(
         status == .added
-          ? PathChange(status: .added, oldPath: nil, newPath: file, oldID: nil, newID: blob, oldMode: nil, newMode: mode)
-          : PathChange(status: .deleted, oldPath: file, newPath: nil, oldID: blob, newID: nil, oldMode: mode, newMode: nil))
+          ? PathChange(
+            status: .added, oldPath: nil, newPath: file, oldID: nil, newID: blob, oldMode: nil, newMode: mode)
+          : PathChange(
+            status: .deleted, oldPath: file, newPath: nil, oldID: blob, newID: nil, oldMode: mode, newMode: nil))
     }
   }
 
@@ -262,28 +275,35 @@ extension Repository {
           let (oldMode, newMode) = (left.mode(i), right.mode(j))
           if a != b || oldMode != newMode {
             let file = path + (try left.nameString(i, in: path))
-            result.append(PathChange(status: .modified, oldPath: file, newPath: file, oldID: a, newID: b, oldMode: oldMode, newMode: newMode))
+            result.append(
+              PathChange(
+                status: .modified, oldPath: file, newPath: file, oldID: a, newID: b, oldMode: oldMode, newMode: newMode)
+            )
           }
         }
         i = left.next(from: i + 1)
         j = right.next(from: j + 1)
       } else if order < 0 {
         if left.isTree(i) {
-          try collectFiles(inTree: left.id(i), path: path + (try left.nameString(i, in: path)) + "/", status: .deleted, into: &result)
+          try collectFiles(
+            inTree: left.id(i), path: path + (try left.nameString(i, in: path)) + "/", status: .deleted, into: &result)
         } else {
           result.append(
             PathChange(
-              status: .deleted, oldPath: path + (try left.nameString(i, in: path)), newPath: nil, oldID: left.id(i), newID: nil,
+              status: .deleted, oldPath: path + (try left.nameString(i, in: path)), newPath: nil, oldID: left.id(i),
+              newID: nil,
               oldMode: left.mode(i), newMode: nil))
         }
         i = left.next(from: i + 1)
       } else {
         if right.isTree(j) {
-          try collectFiles(inTree: right.id(j), path: path + (try right.nameString(j, in: path)) + "/", status: .added, into: &result)
+          try collectFiles(
+            inTree: right.id(j), path: path + (try right.nameString(j, in: path)) + "/", status: .added, into: &result)
         } else {
           result.append(
             PathChange(
-              status: .added, oldPath: nil, newPath: path + (try right.nameString(j, in: path)), oldID: nil, newID: right.id(j),
+              status: .added, oldPath: nil, newPath: path + (try right.nameString(j, in: path)), oldID: nil,
+              newID: right.id(j),
               oldMode: nil, newMode: right.mode(j)))
         }
         j = right.next(from: j + 1)
@@ -305,9 +325,11 @@ extension Repository {
       prefix = Array((folder + "/").utf8)
     }
     let lower = prefix.isEmpty ? 0 : index.lowerBound(prefix)
-    let upper = prefix.isEmpty ? index.entries.count : index.lowerBound(Array(prefix.dropLast()) + [0x30])  // "0" follows "/"
+    // "0" follows "/": the first path past the folder's entries.
+    let upper = prefix.isEmpty ? index.entries.count : index.lowerBound(Array(prefix.dropLast()) + [0x30])
     try compareIndexFolder(
-      index, base: base, cache: cached, path: folder.isEmpty ? "" : folder + "/", prefixLength: prefix.count, range: lower..<upper,
+      index, base: base, cache: cached, path: folder.isEmpty ? "" : folder + "/", prefixLength: prefix.count,
+      range: lower..<upper,
       into: &result)
   }
 
@@ -317,7 +339,8 @@ extension Repository {
   /// `prefixLength` is the folder's length in bytes as the index spells it: `path` is for
   /// results only, and a name that is not UTF-8 comes out longer as a Swift string.
   private func compareIndexFolder(
-    _ index: IndexFile, base: ObjectID?, cache folder: IndexCacheTree.Folder?, path: String, prefixLength: Int, range: Range<Int>,
+    _ index: IndexFile, base: ObjectID?, cache folder: IndexCacheTree.Folder?, path: String, prefixLength: Int,
+    range: Range<Int>,
     into result: inout [PathChange]
   ) throws {
     let cache = index.cacheTree
@@ -370,7 +393,9 @@ extension Repository {
               && memcmp(paths + Int(other.pathStart), folderPrefix.baseAddress!, folderPrefix.count) == 0
           }
           if let cache, let folder {
-            while childCursor < childCount, gitOrder(cache.name(cache.child(folder, at: childCursor)), true, itemName, true) < 0 {
+            while childCursor < childCount,
+              gitOrder(cache.name(cache.child(folder, at: childCursor)), true, itemName, true) < 0
+            {
               childCursor += 1
             }
             if childCursor < childCount {
@@ -382,7 +407,8 @@ extension Repository {
             }
           }
           itemEnd = position + 1
-          if let count = itemChild.flatMap({ cache?.entryCount($0) }), count > 0, position + count <= range.upperBound, below(position + count - 1),
+          if let count = itemChild.flatMap({ cache?.entryCount($0) }), count > 0, position + count <= range.upperBound,
+            below(position + count - 1),
             !below(position + count)
           {
             itemEnd = position + count
@@ -403,7 +429,8 @@ extension Repository {
       let order: Int
       if let treeEntry, haveItem {
         let name = git_tree_entry_name(treeEntry)!
-        let treeName = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
+        let treeName = UnsafeBufferPointer(
+          start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
         order = gitOrder(treeName, treeIsFolder, itemName, itemIsFolder)
       } else {
         order = treeEntry == nil ? 1 : -1
@@ -414,13 +441,15 @@ extension Repository {
         if itemIsFolder {
           // The common case at scale: an untouched folder whose cache-tree entry still names
           // the base's tree. Skipped here, before its path string is even built.
-          if let cache, let itemChild, cache.id(itemChild) == treeID, cache.entryCount(itemChild) == itemEnd - position {
+          if let cache, let itemChild, cache.id(itemChild) == treeID, cache.entryCount(itemChild) == itemEnd - position
+          {
             t += 1
             position = itemEnd
             continue
           }
           try compareIndexFolder(
-            index, base: treeID, cache: itemChild, path: path + (try treeEntryName()) + "/", prefixLength: prefixLength + itemName.count + 1,
+            index, base: treeID, cache: itemChild, path: path + (try treeEntryName()) + "/",
+            prefixLength: prefixLength + itemName.count + 1,
             range: position..<itemEnd, into: &result)
         } else {
           let entry = index.entries[position]
@@ -428,7 +457,9 @@ extension Repository {
           if entry.id != treeID || entry.mode != treeMode {
             let name = path + (try treeEntryName())
             result.append(
-              PathChange(status: .modified, oldPath: name, newPath: name, oldID: treeID, newID: entry.id, oldMode: treeMode, newMode: entry.mode))
+              PathChange(
+                status: .modified, oldPath: name, newPath: name, oldID: treeID, newID: entry.id, oldMode: treeMode,
+                newMode: entry.mode))
           }
         }
         t += 1
@@ -440,7 +471,8 @@ extension Repository {
         } else {
           result.append(
             PathChange(
-              status: .deleted, oldPath: path + (try treeEntryName()), newPath: nil, oldID: treeID, newID: nil, oldMode: fileMode(of: treeEntry),
+              status: .deleted, oldPath: path + (try treeEntryName()), newPath: nil, oldID: treeID, newID: nil,
+              oldMode: fileMode(of: treeEntry),
               newMode: nil))
         }
         t += 1
@@ -449,7 +481,9 @@ extension Repository {
           let entry = index.entries[p]
           guard !entry.intentToAdd else { continue }
           result.append(
-            PathChange(status: .added, oldPath: nil, newPath: try index.validPathString(entry), oldID: nil, newID: entry.id, oldMode: nil, newMode: entry.mode))
+            PathChange(
+              status: .added, oldPath: nil, newPath: try index.validPathString(entry), oldID: nil, newID: entry.id,
+              oldMode: nil, newMode: entry.mode))
         }
         position = itemEnd
       }

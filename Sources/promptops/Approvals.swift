@@ -48,7 +48,9 @@ extension PromptOps {
             } else if entry.verdict.approvers.isEmpty {
               lines += "\(header) no valid approvals\n"
             } else {
-              lines += header + " approved by " + entry.verdict.approvers.map { "\($0.reviewer) (\($0.role))" }.joined(separator: ", ") + "\n"
+              lines +=
+                header + " approved by "
+                + entry.verdict.approvers.map { "\($0.reviewer) (\($0.role))" }.joined(separator: ", ") + "\n"
             }
           }
           // Written straight to the file handle, in order with the report `finish` writes.

@@ -43,7 +43,10 @@ extension PromptOps {
     @Option(help: "A checklist item you checked (repeatable).")
     var check: [ApprovalRecord.ChecklistItem] = []
 
-    @Option(help: ArgumentHelp("SSH key to sign with (private key, or public key held by ssh-agent); default: git's user.signingkey.", valueName: "path"))
+    @Option(
+      help: ArgumentHelp(
+        "SSH key to sign with (private key, or public key held by ssh-agent); default: git's user.signingkey.",
+        valueName: "path"))
     var key: String?
 
     @Option(help: "Reviewer email; default: git's user.email.")
@@ -63,7 +66,8 @@ extension PromptOps {
         let repository = try openRepository(directory)
         return try ApprovalAuthoring(repository: repository).approve(
           .init(
-            promptID: id, version: version, environment: env, role: role, decision: decision, notes: note.joined(separator: "\n"),
+            promptID: id, version: version, environment: env, role: role, decision: decision,
+            notes: note.joined(separator: "\n"),
             checks: check, reviewer: reviewer, key: key, staged: staged, replace: replace))
       }
       let record = outcome.record

@@ -14,7 +14,8 @@ extension PromptOps {
         directly; --all checks every prompt in the tree.
         """)
 
-    @Flag(help: "Check the staged changes (index against HEAD, or HEAD's parent under git commit --amend). The default.")
+    @Flag(
+      help: "Check the staged changes (index against HEAD, or HEAD's parent under git commit --amend). The default.")
     var staged = false
 
     @Flag(help: "With --staged, outside git commit: the commit replaces HEAD, so compare with HEAD's parent.")
@@ -29,15 +30,21 @@ extension PromptOps {
     @Flag(help: "Check every prompt as it stands, not just what changed.")
     var all = false
 
-    @Flag(help: "Take the range from the pre-commit framework's PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF (its pre-push stage).")
+    @Flag(
+      help:
+        "Take the range from the pre-commit framework's PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF (its pre-push stage)."
+    )
     var preCommitRefs = false
 
     @OptionGroup var options: GlobalOptions
 
     func validate() throws {
-      if staged && (base != nil || head != nil) { throw ValidationError("--staged cannot be combined with --base or --head") }
+      if staged && (base != nil || head != nil) {
+        throw ValidationError("--staged cannot be combined with --base or --head")
+      }
       if preCommitRefs && (staged || amend || all || base != nil || head != nil) {
-        throw ValidationError("--pre-commit-refs takes its range from the environment; it combines with no other range option")
+        throw ValidationError(
+          "--pre-commit-refs takes its range from the environment; it combines with no other range option")
       }
       if amend && (base != nil || all) { throw ValidationError("--amend applies to the staged check only") }
       if all && base != nil { throw ValidationError("--all checks the whole tree; it takes no --base") }

@@ -61,7 +61,8 @@ extension PromptOps {
         out += "variables added: " + diff.requirement.addedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + "\n"
       }
       if !diff.requirement.removedVariables.isEmpty {
-        out += "variables removed: " + diff.requirement.removedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + "\n"
+        out +=
+          "variables removed: " + diff.requirement.removedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + "\n"
       }
       for lost in diff.lostConstraints { out += "constraint lost: \(lost)\n" }
       if let old = diff.oldSha256, let new = diff.newSha256, old != new {

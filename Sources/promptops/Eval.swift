@@ -46,7 +46,10 @@ extension PromptOps.Eval {
     @Option(help: "The commit to evaluate (default HEAD).")
     var rev: String?
 
-    @Option(help: ArgumentHelp("Run the K-th of N deterministic slices of the tests (CI matrix jobs); combine with `eval merge`.", valueName: "K/N"))
+    @Option(
+      help: ArgumentHelp(
+        "Run the K-th of N deterministic slices of the tests (CI matrix jobs); combine with `eval merge`.",
+        valueName: "K/N"))
     var shard: String?
 
     @Option(help: "Provider calls in flight at once (default: evals.concurrency, 4).")
@@ -72,7 +75,9 @@ extension PromptOps.Eval {
       if changed && base == nil { throw ValidationError("--changed needs --base REV") }
       if base != nil && !changed { throw ValidationError("--base is only used with --changed") }
       if changed && !ids.isEmpty { throw ValidationError("give prompt ids or --changed, not both") }
-      if let shard, EvalShard(shard) == nil { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N (got '\(shard)')") }
+      if let shard, EvalShard(shard) == nil {
+        throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N (got '\(shard)')")
+      }
       if let concurrency, !(1...1024).contains(concurrency) { throw ValidationError("--concurrency must be in 1…1024") }
     }
 
@@ -81,8 +86,10 @@ extension PromptOps.Eval {
       let meter = (progress ?? (isatty(STDERR_FILENO) == 1)) ? ProgressLine(started: started) : nil
       let (run, warnings) = try evaluating { () throws -> (EvalRun, [String]) in
         let repository = try openRepository(directory)
-        let selection: EvalService.Selection = if changed, let base { .changed(base: base) } else if ids.isEmpty { .all } else { .ids(ids) }
-        var options = EvalOptions(concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
+        let selection: EvalService.Selection =
+          if changed, let base { .changed(base: base) } else if ids.isEmpty { .all } else { .ids(ids) }
+        var options = EvalOptions(
+          concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
         if let meter { options.progress = { meter.show($0) } }
         defer { meter?.finish() }
         let (run, warnings) = try EvalService(repository: repository).evaluate(selection, at: rev, options: options)
@@ -93,12 +100,15 @@ extension PromptOps.Eval {
         for warning in plan.warnings { printError("\(warning.file):\(warning.line): warning: \(warning.message)") }
       }
       let stats = run.statistics
-      let rejected = stats.cacheRejected == 0 ? "" : ", \(stats.cacheRejected) cache entr\(stats.cacheRejected == 1 ? "y" : "ies") rejected"
+      let rejected =
+        stats.cacheRejected == 0
+        ? "" : ", \(stats.cacheRejected) cache entr\(stats.cacheRejected == 1 ? "y" : "ies") rejected"
       let summary =
         "\(stats.providerCalls) provider call\(stats.providerCalls == 1 ? "" : "s"), \(stats.cacheHits) cached\(rejected)"
         + (run.shard.map { " (shard \($0))" } ?? "")
       let written = outputs.report(
-        prompts: run.prompts, document: EvalOutput.promptfooDocument(run), text: verdictText(run.prompts) + summary + "\n",
+        prompts: run.prompts, document: EvalOutput.promptfooDocument(run),
+        text: verdictText(run.prompts) + summary + "\n",
         log: { EvalOutput.promptLog(run) })
       if outputs.reporting.verbose {
         printError(
@@ -136,7 +146,9 @@ extension PromptOps.Eval {
       let (prompts, document, notices) = try evaluating { () throws -> ([PromptEvalResult], JSONValue, [String]) in
         try enterDirectory(directory)
         let documents = try files.map { file -> (name: String, value: JSONValue) in
-          guard let data = FileManager.default.contents(atPath: file) else { throw PromptOpsError.io(path: file, message: "cannot read the file") }
+          guard let data = FileManager.default.contents(atPath: file) else {
+            throw PromptOpsError.io(path: file, message: "cannot read the file")
+          }
           do {
             return (file, try JSONValue.parse(data))
           } catch {
@@ -150,9 +162,12 @@ extension PromptOps.Eval {
           // stands in for the verdict.
           do {
             let repository = try Repository.open(at: FileManager.default.currentDirectoryPath)
-            notices = try EvalService(repository: repository).record(merged.prompts, on: try repository.resolveCommit(commit))
+            notices = try EvalService(repository: repository).record(
+              merged.prompts, on: try repository.resolveCommit(commit))
           } catch {
-            notices.append("the merged results were not recorded as a git note on \(commit.prefix(12)): \(error); the verdicts stand")
+            notices.append(
+              "the merged results were not recorded as a git note on \(commit.prefix(12)): \(error); the verdicts stand"
+            )
           }
         }
         return (merged.prompts, merged.document, notices)
@@ -189,13 +204,17 @@ struct EvalOutputOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Write the results as JUnit XML (the same as --output junit:FILE).", valueName: "file"))
   var junit: String?
 
-  @Option(help: ArgumentHelp("Write one prompt-log record (schemas/prompt-log.schema.json) per test run, as JSON Lines.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Write one prompt-log record (schemas/prompt-log.schema.json) per test run, as JSON Lines.", valueName: "file"))
   var log: String?
 
   /// Prints the results in the chosen format, then writes every file asked for, each format
   /// rendered once; false when a file could not be written (after saying why). The verdicts are
   /// printed first, so a file that fails never hides them.
-  func report(prompts: [PromptEvalResult], document: @autoclosure () -> JSONValue, text: String, log logText: () -> String?) -> Bool {
+  func report(
+    prompts: [PromptEvalResult], document: @autoclosure () -> JSONValue, text: String, log logText: () -> String?
+  ) -> Bool {
     var promptfoo: Data?
     func render(_ format: EvalReportFormat) -> Data {
       switch format {

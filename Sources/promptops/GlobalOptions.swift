@@ -163,17 +163,21 @@ func finish(_ report: GateReport, settings options: ReportSettings) throws {
     FileHandle.standardOutput.write(Data(output.utf8))
   }
   var unwritten = false
-  for (format, path) in try options.outputTargets() where !writeReportFile(Data(format.reporter().render(report).utf8), to: path) {
+  for (format, path) in try options.outputTargets()
+  where !writeReportFile(Data(format.reporter().render(report).utf8), to: path) {
     unwritten = true
   }
-  if options.format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+  if options.format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"],
+    !summary.isEmpty
+  {
     appendStepSummary(MarkdownReporter().render(report), to: summary)
   }
   for notice in report.notices { printError("promptops: warning: \(notice)") }
   if options.verbose {
     let stats = report.statistics
     printError(
-      "promptops: \(stats.changedPaths) changed paths, \(stats.promptsRead) prompts read, \(stats.blobsRead) blobs read, \(stats.treesRead) trees read")
+      "promptops: \(stats.changedPaths) changed paths, \(stats.promptsRead) prompts read, \(stats.blobsRead) blobs read, \(stats.treesRead) trees read"
+    )
     printError("promptops: " + stats.phases.map { "\($0.name) \($0.milliseconds) ms" }.joined(separator: ", "))
   }
   if !report.passed { throw ExitCode(1) }
@@ -198,10 +202,13 @@ func writeReportFile(_ data: Data, to path: String) -> Bool {
 /// Appends to the GitHub step summary file; a summary that cannot be written is a warning, not
 /// a reason to hide the verdict.
 func appendStepSummary(_ markdown: String, to path: String) {
-  guard let handle = FileHandle(forWritingAtPath: path) ?? {
-    _ = FileManager.default.createFile(atPath: path, contents: nil)
-    return FileHandle(forWritingAtPath: path)
-  }() else {
+  guard
+    let handle = FileHandle(forWritingAtPath: path)
+      ?? {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        return FileHandle(forWritingAtPath: path)
+      }()
+  else {
     printError("promptops: warning: cannot write the step summary \(path)")
     return
   }

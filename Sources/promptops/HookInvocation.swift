@@ -32,9 +32,12 @@ enum HookInvocation {
     // pre-push: the pushed range, or the whole pushed tree for a branch with no history below it
     case let line where line.count == 3 && line[0] == "check" && line[1] == "--base" && isRevision(line[2]):
       return .commits(base: line[2], head: nil)
-    case let line where line.count == 5 && line[0] == "check" && line[1] == "--base" && isRevision(line[2]) && line[3] == "--head" && isRevision(line[4]):
+    case let line
+    where line.count == 5 && line[0] == "check" && line[1] == "--base" && isRevision(line[2]) && line[3] == "--head"
+      && isRevision(line[4]):
       return .commits(base: line[2], head: line[4])
-    case let line where line.count == 4 && line[0] == "check" && line[1] == "--all" && line[2] == "--head" && isRevision(line[3]):
+    case let line
+    where line.count == 4 && line[0] == "check" && line[1] == "--all" && line[2] == "--head" && isRevision(line[3]):
       return .wholeTree(revision: line[3], staged: false)
     default: return nil
     }

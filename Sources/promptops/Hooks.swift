@@ -62,11 +62,14 @@ extension PromptOps {
         }
         let named = CommandLine.arguments[0]
         if named.contains("/") { return URL(fileURLWithPath: named).standardizedFileURL.path }
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") where folder.hasPrefix("/") {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        where folder.hasPrefix("/") {
           let candidate = folder + "/" + named
           if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw PromptOpsError.io(path: named, message: "cannot tell where this promptops is installed; run it by its full path to install the hooks")
+        throw PromptOpsError.io(
+          path: named,
+          message: "cannot tell where this promptops is installed; run it by its full path to install the hooks")
       }
     }
 

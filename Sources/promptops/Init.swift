@@ -18,12 +18,14 @@ extension PromptOps {
       let written = try evaluating {
         let repository = try options.openRepository()
         guard let top = repository.workingDirectory else {
-          throw PromptOpsError.repository("\(repository.gitDirectory) is a bare repository: there is no working tree to write to")
+          throw PromptOpsError.repository(
+            "\(repository.gitDirectory) is a bare repository: there is no working tree to write to")
         }
         return try Scaffold.write(into: top, force: force)
       }
       for path in written { print("wrote \(path)") }
-      print("next: git add \(written.joined(separator: " ")) && git commit, then `promptops hooks` or `promptops check`")
+      print(
+        "next: git add \(written.joined(separator: " ")) && git commit, then `promptops hooks` or `promptops check`")
     }
   }
 }

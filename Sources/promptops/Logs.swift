@@ -59,7 +59,9 @@ extension PromptOps {
 
       @OptionGroup var reporting: ReportOptions<LogValidationFormat>
 
-      @Option(help: ArgumentHelp("The largest record read (a line, or a whole .json document); longer ones are invalid.", valueName: "bytes"))
+      @Option(
+        help: ArgumentHelp(
+          "The largest record read (a line, or a whole .json document); longer ones are invalid.", valueName: "bytes"))
       var maxRecordBytes = LogValidator.defaultMaxRecordBytes
 
       @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
@@ -94,7 +96,11 @@ extension PromptOps {
           case .text: issues.map { Self.line($0) + "\n" }.joined() + Self.verdict(summary) + "\n"
           }
         }
-        if format == .json { FileHandle.standardOutput.write(Data(document(.json).utf8)) } else { print(Self.verdict(summary)) }
+        if format == .json {
+          FileHandle.standardOutput.write(Data(document(.json).utf8))
+        } else {
+          print(Self.verdict(summary))
+        }
         let written = reporting.writeOutputs(document)
         if reporting.verbose {
           let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -112,7 +118,8 @@ extension PromptOps {
 
       static func verdict(_ summary: LogValidationSummary) -> String {
         let verdict = summary.invalidRecords == 0 ? "valid" : "invalid"
-        return "\(verdict): \(summary.records) record\(summary.records == 1 ? "" : "s") in \(summary.files) file\(summary.files == 1 ? "" : "s") (\(summary.promptLogs) prompt logs, \(summary.agentTraces) agent traces), \(summary.invalidRecords) invalid"
+        return
+          "\(verdict): \(summary.records) record\(summary.records == 1 ? "" : "s") in \(summary.files) file\(summary.files == 1 ? "" : "s") (\(summary.promptLogs) prompt logs, \(summary.agentTraces) agent traces), \(summary.invalidRecords) invalid"
       }
 
       static func json(summary: LogValidationSummary, issues: [LogIssue]) -> String {
@@ -123,7 +130,9 @@ extension PromptOps {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Document(valid: summary.invalidRecords == 0, summary: summary, issues: issues))) ?? Data("{}".utf8)
+        let data =
+          (try? encoder.encode(Document(valid: summary.invalidRecords == 0, summary: summary, issues: issues)))
+          ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
       }
     }
@@ -153,7 +162,9 @@ extension PromptOps {
 
       @OptionGroup var reporting: ReportOptions<LogReportRenderer.Format>
 
-      @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir> (the repository the logs belong to).", valueName: "dir"))
+      @Option(
+        name: .customShort("C"),
+        help: ArgumentHelp("Run as if started in <dir> (the repository the logs belong to).", valueName: "dir"))
       var directory: String?
 
       @Option(help: ArgumentHelp("The largest record read; longer lines are skipped.", valueName: "bytes"))
@@ -179,12 +190,15 @@ extension PromptOps {
           let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
           printError(
             "promptops: \(report.records) records (\(report.skipped) skipped) in \(files.count) files, "
-              + "\(report.versions.count) prompt versions, \(report.drift.count) drift findings, \(String(format: "%.3f", seconds)) s")
+              + "\(report.versions.count) prompt versions, \(report.drift.count) drift findings, \(String(format: "%.3f", seconds)) s"
+          )
         }
         if !report.drift.isEmpty { throw ExitCode(1) }
         // Nothing read is no clean bill: say so, and do not pass.
         if report.readable == 0 && report.skipped > 0 {
-          printError("promptops: error: none of the \(report.skipped) records names a prompt_id and version_hash, so nothing could be judged; `promptops logs validate` names why")
+          printError(
+            "promptops: error: none of the \(report.skipped) records names a prompt_id and version_hash, so nothing could be judged; `promptops logs validate` names why"
+          )
           throw ExitCode(2)
         }
         if !written { throw ExitCode(2) }

@@ -64,15 +64,21 @@ extension PromptOps {
       let pin = outcome.pin
       for warning in outcome.warnings { printError("promptops: warning: \(warning)") }
       if case .alreadyInPlace = outcome.result {
-        print("\(id) \(pin.version) is already pinned in \(env) (promoted by \(pin.promotedBy) at \(pin.promotedAt)); nothing changed")
+        print(
+          "\(id) \(pin.version) is already pinned in \(env) (promoted by \(pin.promotedBy) at \(pin.promotedAt)); nothing changed"
+        )
         if !commit { print("  commit the lock file and audit log to make the pin part of history") }
         return
       }
       print("promoted \(id) \(pin.version) to \(env) (sha256 \(pin.sha256), commit \(pin.commit.prefix(12)))")
       if case .completed(let event) = outcome.result {
-        print("  completed the promotion recorded in the audit log at \(event.at) by \(event.by), whose pin was never written (the run was stopped)")
+        print(
+          "  completed the promotion recorded in the audit log at \(event.at) by \(event.by), whose pin was never written (the run was stopped)"
+        )
       }
-      if let previous = outcome.previous, previous != pin { print("  replaces \(previous.version) (sha256 \(previous.sha256.prefix(12))…)") }
+      if let previous = outcome.previous, previous != pin {
+        print("  replaces \(previous.version) (sha256 \(previous.sha256.prefix(12))…)")
+      }
       print("  tag \(outcome.tag)\(outcome.tagCreated ? " created" : " already in place")")
       if (sign || signingKey != nil) && !outcome.tagCreated {
         print("  note: the existing tag was kept as it is; --sign signs only tags this promotion creates")

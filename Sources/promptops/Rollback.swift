@@ -45,7 +45,9 @@ extension PromptOps {
     var directory: String?
 
     func validate() throws {
-      if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--reason must say why") }
+      if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        throw ValidationError("--reason must say why")
+      }
     }
 
     func run() throws {
@@ -60,20 +62,30 @@ extension PromptOps {
       }
       for warning in outcome.warnings { printError("promptops: warning: \(warning)") }
       if case .alreadyInPlace(let event) = outcome.result {
-        print("\(id) in \(env) was already rolled back from \(outcome.from.version) to \(outcome.to.version) for this reason (by \(event.by) at \(event.at)); nothing changed")
+        print(
+          "\(id) in \(env) was already rolled back from \(outcome.from.version) to \(outcome.to.version) for this reason (by \(event.by) at \(event.at)); nothing changed"
+        )
         if !commit { print("  commit the lock file and audit log to make it part of history") }
         return
       }
       for skipped in outcome.skipped { print("  passed over \(skipped)") }
-      print("rolled back \(id) in \(env): \(outcome.from.version) → \(outcome.to.version) (sha256 \(outcome.to.sha256), commit \(outcome.to.commit.prefix(12)))")
+      print(
+        "rolled back \(id) in \(env): \(outcome.from.version) → \(outcome.to.version) (sha256 \(outcome.to.sha256), commit \(outcome.to.commit.prefix(12)))"
+      )
       if case .completed(let event) = outcome.result {
-        print("  completed the rollback recorded in the audit log at \(event.at) by \(event.by), whose pin was never written (the run was stopped)")
+        print(
+          "  completed the rollback recorded in the audit log at \(event.at) by \(event.by), whose pin was never written (the run was stopped)"
+        )
       }
       print("  revalidation: \(outcome.revalidation.status.rawValue): \(outcome.revalidation.summary)")
       if let restored = outcome.restored {
         print("  restored as \(restored.version): \(restored.files.joined(separator: ", "))")
       }
-      if !commit { print("  commit the lock file and audit log\(outcome.restored == nil ? "" : " and the restored files") to make it part of history") }
+      if !commit {
+        print(
+          "  commit the lock file and audit log\(outcome.restored == nil ? "" : " and the restored files") to make it part of history"
+        )
+      }
     }
   }
 }

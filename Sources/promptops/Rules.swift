@@ -15,7 +15,9 @@ extension PromptOps {
         print("|---|---|---|---|")
         func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
         for rule in RuleID.allCases {
-          print("| `\(rule.rawValue)` | \(rule.info.defaultSeverity.rawValue) | \(cell(rule.info.summary)). \(cell(rule.info.rationale)) | \(cell(rule.info.fix)) |")
+          print(
+            "| `\(rule.rawValue)` | \(rule.info.defaultSeverity.rawValue) | \(cell(rule.info.summary)). \(cell(rule.info.rationale)) | \(cell(rule.info.fix)) |"
+          )
         }
         return
       }

@@ -35,12 +35,14 @@ extension PromptOps {
       }
       var output = Data()
       if !raw {
-        output.append(Data("""
-          # \(id) \(pinned.pin.version) in \(env)
-          # sha256 \(pinned.pin.sha256) (verified), commit \(pinned.pin.commit), \(pinned.pin.path)
-          # promoted by \(pinned.pin.promotedBy) at \(pinned.pin.promotedAt)
+        output.append(
+          Data(
+            """
+            # \(id) \(pinned.pin.version) in \(env)
+            # sha256 \(pinned.pin.sha256) (verified), commit \(pinned.pin.commit), \(pinned.pin.path)
+            # promoted by \(pinned.pin.promotedBy) at \(pinned.pin.promotedAt)
 
-          """.utf8))
+            """.utf8))
       }
       output.append(contentsOf: pinned.bytes)
       FileHandle.standardOutput.write(output)

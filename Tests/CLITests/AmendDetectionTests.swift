@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The installed pre-commit hook measures a commit from HEAD's parent exactly when git amends.
 ///
@@ -165,7 +165,8 @@ struct AmendDetectionTests {
   func anExplicitAmendIsOverruledByGitsCommandLine() throws {
     let line = Line(arguments: ["commit", "-q", "-a", "-m", "--amend"], expected: .newCommit, stageFirst: false)
     let (repo, base, bump) = try repository(line, hooked: false)
-    try ScriptFile.write("#!/bin/sh\nexec \"$PROMPTOPS_BIN\" check --staged --amend >&2\n", to: repo.path + "/.git/hooks/pre-commit")
+    try ScriptFile.write(
+      "#!/bin/sh\nexec \"$PROMPTOPS_BIN\" check --staged --amend >&2\n", to: repo.path + "/.git/hooks/pre-commit")
     var environment = repo.environment
     environment["PROMPTOPS_BIN"] = try promptopsBinary()
     let refused = try runProcess(which("git")!, line.arguments, in: repo.path, environment: environment)
@@ -173,7 +174,8 @@ struct AmendDetectionTests {
     #expect(refused.stderr.contains("version-not-bumped"), "\(refused.stderr)")
     #expect(try head(repo) == bump)
 
-    let amended = try runProcess(which("git")!, ["commit", "-q", "-a", "--amend", "-m", "x"], in: repo.path, environment: environment)
+    let amended = try runProcess(
+      which("git")!, ["commit", "-q", "-a", "--amend", "-m", "x"], in: repo.path, environment: environment)
     #expect(amended.status == 0, "\(amended.stderr)")
     #expect(try repo.git("rev-parse", "HEAD^").trimmingCharacters(in: .whitespacesAndNewlines) == base)
   }
@@ -190,7 +192,8 @@ struct AmendDetectionTests {
     let refused = try runProcess(which("git")!, line.arguments, in: repo.path, environment: environment)
     #expect(refused.status != 0, "\(refused.stderr)")
     #expect(try head(repo) == bump)
-    let amended = try runProcess(which("git")!, ["commit", "-q", "-a", "--am", "-m", "x"], in: repo.path, environment: environment)
+    let amended = try runProcess(
+      which("git")!, ["commit", "-q", "-a", "--am", "-m", "x"], in: repo.path, environment: environment)
     #expect(amended.status == 0, "\(amended.stderr)")
     #expect(try repo.git("rev-parse", "HEAD^").trimmingCharacters(in: .whitespacesAndNewlines) == base)
   }

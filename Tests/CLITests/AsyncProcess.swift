@@ -1,10 +1,12 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs a process on a thread of its own and awaits it, so a test waiting for the binary never
 /// holds one of the few threads Swift concurrency runs every other test's tasks on.
-func runProcessAsync(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String]) async throws -> ProcessResult {
+func runProcessAsync(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String])
+  async throws -> ProcessResult
+{
   try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProcessResult, any Error>) in
     let thread = Thread {
       do {
@@ -34,7 +36,8 @@ extension TempRepo {
 
   /// `gate(_:)`, awaited without blocking a concurrency thread.
   func gateAsync(_ arguments: String...) async throws -> (ProcessResult, JSONReport) {
-    let result = try await runProcessAsync(try promptopsBinary(), ["gate"] + arguments + ["--format", "json"], in: path, environment: environment)
+    let result = try await runProcessAsync(
+      try promptopsBinary(), ["gate"] + arguments + ["--format", "json"], in: path, environment: environment)
     return (result, try JSONReport(result))
   }
 }

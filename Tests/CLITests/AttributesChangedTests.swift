@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `.gitattributes` changes that alter the bytes git checks out or stores for prompt files: a
 /// warning naming the file, the line, the setting, the pattern and the changed prompts it matches.
@@ -18,7 +18,9 @@ struct AttributesChangedTests {
     // Only the second line alters bytes of files a prompt can be: `-text` for images cannot
     // match one, and `diff` changes only how git shows a file.
     try repo.write(".gitattributes", "*.png binary\n*.txt text eol=crlf\n*.jpg -text\n*.txt diff=words\n")
-    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\nAnswer gently.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite.\nAnswer gently.\n", version: "1.0.1",
+      changelog: ["1.0.0", "1.0.1"])
     try repo.stage()
     let (staged, report) = try repo.check("--staged")
     #expect(staged.status == 0, "a warning: \(staged.stdout)")
@@ -27,7 +29,9 @@ struct AttributesChangedTests {
     #expect(finding["severity"] as? String == "warning")
     #expect(finding["prompt"] as? String == "a")
     let message = try #require(finding["message"] as? String)
-    #expect(message.contains("`*.txt`") && message.contains("`eol=crlf`") && message.contains("changed prompt a"), "\(message)")
+    #expect(
+      message.contains("`*.txt`") && message.contains("`eol=crlf`") && message.contains("changed prompt a"),
+      "\(message)")
     try repo.commit("crlf for text files")
     let (_, range) = try repo.check("--base", "HEAD~1", "--head", "HEAD")
     #expect(attributeFindings(range) == [".gitattributes:2"])
@@ -51,10 +55,14 @@ struct AttributesChangedTests {
     let (staged, report) = try repo.check("--staged")
     #expect(staged.status == 0)
     #expect(attributeFindings(report) == ["team/.gitattributes:1", "team/prompts/x/.gitattributes:2"])
-    let inside = try #require(report.findings("attributes-changed").first { $0["file"] as? String == "team/prompts/x/.gitattributes" })
+    let inside = try #require(
+      report.findings("attributes-changed").first { $0["file"] as? String == "team/prompts/x/.gitattributes" })
     #expect((inside["message"] as? String)?.contains("`filter=redact`") == true)
     try repo.commit("attributes")
-    #expect(attributeFindings(try repo.check("--base", "HEAD~1", "--head", "HEAD").1) == ["team/.gitattributes:1", "team/prompts/x/.gitattributes:2"])
+    #expect(
+      attributeFindings(try repo.check("--base", "HEAD~1", "--head", "HEAD").1) == [
+        "team/.gitattributes:1", "team/prompts/x/.gitattributes:2",
+      ])
   }
 
   /// Dropping a setting changes the checkout as much as adding one; a macro changes every line

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The CI files: the project's own workflows, the Action, and the templates users copy. Each is
 /// validated against its published schema (check-jsonschema's vendored copies of SchemaStore's
@@ -13,7 +13,9 @@ struct CIWorkflowTests {
     ".github/workflows/ci.yml", ".github/workflows/release.yml", "ci/github/prompt-gate.yml",
     "ci/github/prompt-gate-from-source.yml", "ci/github/eval-shards.yml",
   ]
-  static let gitlabTemplates = ["ci/gitlab/prompt-gate.yml", "ci/gitlab/prompt-gate-from-source.yml", "ci/gitlab/eval-shards.yml"]
+  static let gitlabTemplates = [
+    "ci/gitlab/prompt-gate.yml", "ci/gitlab/prompt-gate-from-source.yml", "ci/gitlab/eval-shards.yml",
+  ]
 
   func tool(_ name: String) throws -> String {
     let venv = packageRoot + "/.build-tools/venv/bin/" + name
@@ -48,15 +50,20 @@ struct CIWorkflowTests {
   /// The same validators refuse a broken copy of each kind: the schemas are really applied.
   @Test(.timeLimit(.minutes(5)))
   func theSchemasRefuseBrokenFiles() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-ci-\(UUID().uuidString.prefix(8))").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "promptops-ci-\(UUID().uuidString.prefix(8))"
+    ).path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let action = try String(contentsOfFile: packageRoot + "/action.yml", encoding: .utf8)
-    try action.replacingOccurrences(of: "using: composite", with: "using: compost").write(toFile: folder + "/action.yml", atomically: true, encoding: .utf8)
+    try action.replacingOccurrences(of: "using: composite", with: "using: compost").write(
+      toFile: folder + "/action.yml", atomically: true, encoding: .utf8)
     let workflow = try String(contentsOfFile: packageRoot + "/ci/github/prompt-gate.yml", encoding: .utf8)
-    try workflow.replacingOccurrences(of: "runs-on:", with: "runs-at:").write(toFile: folder + "/workflow.yml", atomically: true, encoding: .utf8)
+    try workflow.replacingOccurrences(of: "runs-on:", with: "runs-at:").write(
+      toFile: folder + "/workflow.yml", atomically: true, encoding: .utf8)
     let gitlab = try String(contentsOfFile: packageRoot + "/ci/gitlab/eval-shards.yml", encoding: .utf8)
-    try gitlab.replacingOccurrences(of: "parallel: 4", with: "parallel: many").write(toFile: folder + "/gitlab.yml", atomically: true, encoding: .utf8)
+    try gitlab.replacingOccurrences(of: "parallel: 4", with: "parallel: many").write(
+      toFile: folder + "/gitlab.yml", atomically: true, encoding: .utf8)
     #expect(try checkSchema("vendor.github-actions", [folder + "/action.yml"]).status == 1)
     #expect(try checkSchema("vendor.github-workflows", [folder + "/workflow.yml"]).status == 1)
     #expect(try checkSchema("vendor.gitlab-ci", [folder + "/gitlab.yml"]).status == 1)
@@ -105,7 +112,8 @@ struct CIWorkflowTests {
   /// refused before anything is unpacked.
   @Test(.timeLimit(.minutes(5)))
   func theActionDownloadsTheDistArchiveAndRefusesABadChecksum() throws {
-    let version = try runProcess(try promptopsBinary(), ["--version"], in: packageRoot, environment: ProcessInfo.processInfo.environment)
+    let version = try runProcess(
+      try promptopsBinary(), ["--version"], in: packageRoot, environment: ProcessInfo.processInfo.environment)
     let expected = String(version.stdout.prefix { $0 != " " })
     let script = """
       import hashlib, io, os, subprocess, sys, tarfile, tempfile, yaml
@@ -161,7 +169,8 @@ struct CIWorkflowTests {
       print("ok")
       """
     let run = try runProcess(
-      try tool("python3"), ["-c", script, packageRoot, expected], in: packageRoot, environment: ProcessInfo.processInfo.environment)
+      try tool("python3"), ["-c", script, packageRoot, expected], in: packageRoot,
+      environment: ProcessInfo.processInfo.environment)
     #expect(run.stdout == "ok\n", "\(run.stdout)\(run.stderr)")
   }
 
@@ -214,7 +223,11 @@ struct CIWorkflowTests {
       print("ok")
       """
     let result = try python(
-      script, ["ci/github/prompt-gate.yml", "ci/github/prompt-gate-from-source.yml", "ci/gitlab/prompt-gate.yml", "ci/gitlab/prompt-gate-from-source.yml"])
+      script,
+      [
+        "ci/github/prompt-gate.yml", "ci/github/prompt-gate-from-source.yml", "ci/gitlab/prompt-gate.yml",
+        "ci/gitlab/prompt-gate-from-source.yml",
+      ])
     #expect(result.stdout == "ok\n", "\(result.stderr)")
   }
 
@@ -262,7 +275,8 @@ struct CIWorkflowTests {
   func theShardCommandLinesParse() throws {
     let repo = try TempRepo.withPrompt()
     let base = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-    let shard = try repo.promptops("eval", "--changed", "--base", base, "--shard", "2/4", "--no-note", "--output", "shard-2.json")
+    let shard = try repo.promptops(
+      "eval", "--changed", "--base", base, "--shard", "2/4", "--no-note", "--output", "shard-2.json")
     #expect(shard.status == 0, "\(shard.stdout)\(shard.stderr)")
     let merged = try repo.promptops("eval", "merge", "--help")
     #expect(merged.status == 0 && merged.stdout.contains("--no-note") && merged.stdout.contains("--junit"))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Ids that differ only by case are one id: `prompts/a/` and `prompts/A/` are one folder on a
 /// macOS or Windows checkout.
@@ -30,14 +30,19 @@ struct CaseInsensitiveIDTests {
 
     // A single file beside a folder, and a folder beside a nested one, in its own folder.
     try repo.remove("prompts/A")
-    try repo.write("prompts/A.prompt.md", "---\nid: A\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\nHi\n")
+    try repo.write(
+      "prompts/A.prompt.md",
+      "---\nid: A\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\nHi\n")
     try repo.writePrompt("team", text: "t2\n", version: "1.0.0", changelog: ["1.0.0"], folder: "prompts/group/team")
     try repo.stage()
     let (again, againReport) = try repo.check("--staged")
     #expect(again.status == 1)
     #expect(duplicates(againReport) == ["prompts/A.prompt.md", "prompts/group/team/prompt-card.yml"])
     try repo.commit("more")
-    #expect(duplicates(try repo.check("--base", "HEAD~1", "--head", "HEAD").1) == ["prompts/A.prompt.md", "prompts/group/team/prompt-card.yml"])
+    #expect(
+      duplicates(try repo.check("--base", "HEAD~1", "--head", "HEAD").1) == [
+        "prompts/A.prompt.md", "prompts/group/team/prompt-card.yml",
+      ])
   }
 
   /// `prompts/Foo` → `prompts/foo` with the card's id following: a rename, held to the old

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("The command line: exit codes, output, discovery, init, diff")
 struct CommandLineTests {
@@ -37,9 +37,11 @@ struct CommandLineTests {
     try repo.write("prompts/a/prompt.txt", "changed\n")
     try repo.stage()
     #expect(try repo.promptops("check", in: "prompts/a").status == 1)
-    let elsewhere = try runProcess(try promptopsBinary(), ["-C", repo.path, "check"], in: "/", environment: repo.environment)
+    let elsewhere = try runProcess(
+      try promptopsBinary(), ["-C", repo.path, "check"], in: "/", environment: repo.environment)
     #expect(elsewhere.status == 64)  // -C is an option of the subcommand
-    let dashC = try runProcess(try promptopsBinary(), ["check", "-C", repo.path], in: "/", environment: repo.environment)
+    let dashC = try runProcess(
+      try promptopsBinary(), ["check", "-C", repo.path], in: "/", environment: repo.environment)
     #expect(dashC.status == 1)
     #expect(dashC.stdout.contains("version-not-bumped"))
   }
@@ -66,7 +68,9 @@ struct CommandLineTests {
       #expect(prompt[key] != nil, "prompt.\(key)")
     }
     let finding = try #require(report.findings.first)
-    for key in ["rule", "severity", "prompt", "file", "line", "message"] { #expect(finding[key] != nil, "finding.\(key)") }
+    for key in ["rule", "severity", "prompt", "file", "line", "message"] {
+      #expect(finding[key] != nil, "finding.\(key)")
+    }
     let head = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(report.raw["base"] as? String == head)
   }
@@ -79,7 +83,8 @@ struct CommandLineTests {
     let (result, report) = try repo.check("--all")
     #expect(result.status == 1)
     #expect(report.prompts.count == 3)
-    #expect(report.findings.map { "\($0["prompt"]!):\($0["rule"]!)" }.sorted() == ["b:card-invalid", "c:changelog-missing"])
+    #expect(
+      report.findings.map { "\($0["prompt"]!):\($0["rule"]!)" }.sorted() == ["b:card-invalid", "c:changelog-missing"])
     #expect(report.prompts.allSatisfy { $0["status"] as? String == "unchanged" })
   }
 
@@ -131,14 +136,16 @@ struct CommandLineTests {
     let repo = try TempRepo("rules")
     let result = try repo.promptops("rules", "--markdown")
     let ids = result.stdout.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { $0.split(separator: "`")[1] }
-    #expect(Set(ids) == [
-      "version-not-bumped", "version-not-increased", "bump-too-small", "changelog-missing", "card-invalid",
-      "prompt-not-regular-file", "duplicate-id", "constraint-removed", "version-changed-without-content", "prompt-deleted",
-      "attributes-changed",
-      "eval-failed", "eval-missing", "eval-error", "eval-weakened", "eval-suite-warning",
-      "approval-missing", "approval-stale", "approval-signature", "approval-unauthorized", "approval-self",
-      "approval-insufficient", "approval-rejected", "pin-mismatch", "tag-mismatch", "configuration-changed",
-    ])
+    #expect(
+      Set(ids) == [
+        "version-not-bumped", "version-not-increased", "bump-too-small", "changelog-missing", "card-invalid",
+        "prompt-not-regular-file", "duplicate-id", "constraint-removed", "version-changed-without-content",
+        "prompt-deleted",
+        "attributes-changed",
+        "eval-failed", "eval-missing", "eval-error", "eval-weakened", "eval-suite-warning",
+        "approval-missing", "approval-stale", "approval-signature", "approval-unauthorized", "approval-self",
+        "approval-insufficient", "approval-rejected", "pin-mismatch", "tag-mismatch", "configuration-changed",
+      ])
     #expect(ids.count == 26)
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `make demo`: examples/demo.sh drives the whole lifecycle against the built binary, offline, on
 /// the stand-in model and grader, and must end in success with each step's expected outcome.
@@ -10,14 +10,17 @@ struct DemoTests {
   /// hook or with a real model configured would hand down.
   func environment() -> [String: String] {
     var env = ProcessInfo.processInfo.environment
-    for key in env.keys where key.hasPrefix("GIT_") || key.hasPrefix("OPENAI_") || key == "PROMPTOPS_SKIP" || key == "PROMPTOPS_BIN" {
+    for key in env.keys
+    where key.hasPrefix("GIT_") || key.hasPrefix("OPENAI_") || key == "PROMPTOPS_SKIP" || key == "PROMPTOPS_BIN" {
       env[key] = nil
     }
     return env
   }
 
   func runDemo(binary: String) throws -> ProcessResult {
-    try runProcess(which("bash") ?? "/bin/bash", [packageRoot + "/examples/demo.sh", binary], in: packageRoot, environment: environment())
+    try runProcess(
+      which("bash") ?? "/bin/bash", [packageRoot + "/examples/demo.sh", binary], in: packageRoot,
+      environment: environment())
   }
 
   /// The lines of the output after the step header that contains `header`, up to the next one.
@@ -67,7 +70,9 @@ struct DemoTests {
   /// (a stub exiting 0) lets the unbumped commit through, and the demo fails on it.
   @Test(.timeLimit(.minutes(5))) func theDemoFailsWhenAStepDoesNotBehaveAsExpected() throws {
     guard requireSSHKeygen() else { return }
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-demo-stub-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "promptops-demo-stub-\(UUID().uuidString)"
+    ).path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let stub = folder + "/promptops"
@@ -76,7 +81,10 @@ struct DemoTests {
 
     let result = try runDemo(binary: stub)
     #expect(result.status != 0)
-    #expect(result.stderr.contains("demo: FAILED at step 4: the pre-commit hook accepted a prompt edit without a version bump"), "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "demo: FAILED at step 4: the pre-commit hook accepted a prompt edit without a version bump"), "\(result.stderr)"
+    )
     #expect(!result.stdout.contains("demo passed"))
   }
 }

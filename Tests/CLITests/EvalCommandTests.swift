@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `promptops eval` and the gate's eval rules, driven through the built binary in real repositories.
 @Suite("eval: suites, cache, notes, shards, and the gate's eval rules", .serialized)
@@ -37,7 +37,8 @@ struct EvalCommandTests {
     let repo = try TempRepo(name)
     try repo.writePrompt("a", text: "Hello {{input}}.\nBe polite.\n", version: "1.0.0", changelog: ["1.0.0"])
     // `name` is given by the inline test; the CSV-free JSON tests bind `input`.
-    try repo.write("prompts/a/evalsuite.yml", suite.replacingOccurrences(of: "vars: {name: Alice}", with: "vars: {input: Alice}"))
+    try repo.write(
+      "prompts/a/evalsuite.yml", suite.replacingOccurrences(of: "vars: {name: Alice}", with: "vars: {input: Alice}"))
     try repo.write("prompts/a/test-cases.json", cases)
     try repo.writePrompt("b", text: "Summarise: {{text}}\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.write(
@@ -63,7 +64,8 @@ struct EvalCommandTests {
   }
 
   func outputResults(_ path: String) throws -> [[String: Any]] {
-    let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
     let results = try #require(document["results"] as? [String: Any])
     return try #require(results["results"] as? [[String: Any]])
   }
@@ -77,12 +79,15 @@ struct EvalCommandTests {
     let records = try notes(repo)
     #expect(records.count == 2)
     // Both prompts' records arrive in one note commit, not one commit per prompt.
-    #expect(try repo.git("rev-list", "--count", "refs/notes/promptops").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    #expect(
+      try repo.git("rev-list", "--count", "refs/notes/promptops").trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+    )
     let a = try #require(records.first { $0["prompt"] as? String == "a" })
     #expect(a["sha256"] as? String == (try sha256sum(repo.path + "/prompts/a/prompt.txt")))
     #expect(a["passed"] as? Bool == true)
     #expect(a["version"] as? String == "1.0.0")
-    #expect(a["commit"] as? String == (try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(
+      a["commit"] as? String == (try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)))
     #expect((a["tests"] as? [String: Any])?["total"] as? Int == 3)
   }
 
@@ -92,7 +97,10 @@ struct EvalCommandTests {
     #expect(try await repo.promptopsAsync("eval", "--output", out).status == 0)
     let firstResults = try outputResults(out)
     #expect(firstResults.allSatisfy { ($0["response"] as? [String: Any])?["cached"] as? Bool == false })
-    #expect(firstResults.allSatisfy { $0["success"] as? Bool == true && $0["score"] as? Double == 1 && $0["gradingResult"] is [String: Any] })
+    #expect(
+      firstResults.allSatisfy {
+        $0["success"] as? Bool == true && $0["score"] as? Double == 1 && $0["gradingResult"] is [String: Any]
+      })
     #expect(firstResults.contains { ($0["namedScores"] as? [String: Any])?["tone"] as? Double == 1 })
     let second = repo.root + "/second.json"
     let rerun = try await repo.promptopsAsync("eval", "--output", second)
@@ -139,7 +147,9 @@ struct EvalCommandTests {
     try repo.git("checkout", "-q", "-b", "topic")
     try repo.writePrompt("greet", text: "Hi {{who}}.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"])
     _ = try repo.commit("reword the greeting")
-    func graderCallCount() -> Int { ((try? String(contentsOfFile: graderCalls, encoding: .utf8)) ?? "").split(separator: "\n").count }
+    func graderCallCount() -> Int {
+      ((try? String(contentsOfFile: graderCalls, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
 
     let (failing, _) = try await repo.gateAsync("--base", "main")
     #expect(failing.status == 1, "\(failing.stdout)")
@@ -201,7 +211,10 @@ struct EvalCommandTests {
     _ = try repo.commit("widen a bound")
     let (widened, report) = try await repo.gateAsync("--base", "main")
     #expect(widened.status == 1)
-    #expect(report.findings("eval-weakened").compactMap { $0["message"] as? String }.contains { $0.contains("word-count bounds widened") })
+    #expect(
+      report.findings("eval-weakened").compactMap { $0["message"] as? String }.contains {
+        $0.contains("word-count bounds widened")
+      })
   }
 
   @Test func aSharedTestFileOutsideThePromptFolderCountsAsAnInput() async throws {
@@ -296,7 +309,9 @@ struct EvalCommandTests {
   @Test func aProviderThatFailsMakesTheGateFailWithEvalError() async throws {
     let repo = try Self.repository()
     try repo.git("checkout", "-q", "-b", "topic")
-    try repo.write("prompts/b/evalsuite.yml", "providers: [no-such-provider:model]\ntests:\n  - vars: {text: x}\n    assert: [{type: contains, value: x}]\n")
+    try repo.write(
+      "prompts/b/evalsuite.yml",
+      "providers: [no-such-provider:model]\ntests:\n  - vars: {text: x}\n    assert: [{type: contains, value: x}]\n")
     _ = try repo.commit("unknown provider")
     let (gate, report) = try await repo.gateAsync("--base", "main")
     #expect(gate.status == 1)
@@ -312,10 +327,18 @@ struct EvalCommandTests {
   /// A var or an assertion value that YAML aliases blow up is a suite error at a line; it used
   /// to run, cut off to `null`s, and pass. The ladder's aliases run past the alias budget on its
   /// sixth line, before any value is read.
-  @Test(.timeLimit(.minutes(5)), arguments: [
-    ("    vars: {text: Alice, pad: *h}\n    assert: [{type: contains, value: Alice}]\n", 6, "its aliases expand it past 200000 values"),
-    ("    vars: {text: Alice}\n    assert:\n      - type: not-contains\n        value: [Bob, *h]\n", 6, "its aliases expand it past 200000 values"),
-  ])
+  @Test(
+    .timeLimit(.minutes(5)),
+    arguments: [
+      (
+        "    vars: {text: Alice, pad: *h}\n    assert: [{type: contains, value: Alice}]\n", 6,
+        "its aliases expand it past 200000 values"
+      ),
+      (
+        "    vars: {text: Alice}\n    assert:\n      - type: not-contains\n        value: [Bob, *h]\n", 6,
+        "its aliases expand it past 200000 values"
+      ),
+    ])
   func aValueTooLargeToReadIsASuiteErrorAtItsLine(_ test: String, _ line: Int, _ message: String) async throws {
     let repo = try Self.repository()
     try repo.git("checkout", "-q", "-b", "topic")
@@ -325,7 +348,8 @@ struct EvalCommandTests {
     _ = try repo.commit("a test with an alias ladder")
     let (gate, report) = try await repo.gateAsync("--base", "main")
     #expect(gate.status == 1, "\(gate.stdout)")
-    let error = try #require(report.findings("eval-error").first { $0["severity"] as? String == "error" }, "\(gate.stdout)")
+    let error = try #require(
+      report.findings("eval-error").first { $0["severity"] as? String == "error" }, "\(gate.stdout)")
     #expect(error["file"] as? String == "prompts/b/evalsuite.yml")
     #expect(error["line"] as? Int == line)
     #expect((error["message"] as? String ?? "").contains(message), "\(error)")
@@ -337,7 +361,10 @@ struct EvalCommandTests {
 
   @Test func aMissingVariableIsAnErrorNamingTheTest() async throws {
     let repo = try Self.repository()
-    try repo.write("prompts/b/evalsuite.yml", "providers: [echo]\ntests:\n  - description: forgot text\n    vars: {other: x}\n    assert: [{type: contains, value: x}]\n")
+    try repo.write(
+      "prompts/b/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - description: forgot text\n    vars: {other: x}\n    assert: [{type: contains, value: x}]\n"
+    )
     _ = try repo.commit("bad vars")
     let result = try await repo.promptopsAsync("eval", "b")
     #expect(result.status == 1)
@@ -383,7 +410,8 @@ struct EvalCommandTests {
     let repo = try Self.repository("deletingAPromptsSuiteIsAWeakening-\(editingThePrompt)")
     try repo.git("checkout", "-q", "-b", "topic")
     if editingThePrompt {
-      try repo.writePrompt("b", text: "Summarise in one line: {{text}}\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+      try repo.writePrompt(
+        "b", text: "Summarise in one line: {{text}}\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
     }
     try repo.git("rm", "-q", "prompts/b/evalsuite.yml")
     _ = try repo.commit("drop b's suite")
@@ -411,7 +439,10 @@ struct EvalCommandTests {
   @Test func unknownSuiteKeysAreWarningsNamingFileAndLine() async throws {
     let repo = try Self.repository()
     try repo.git("checkout", "-q", "-b", "topic")
-    try repo.write("prompts/b/evalsuite.yml", "providers: [echo]\nplugins:\n  - ./x.yml\ntests:\n  - vars: {text: x}\n    assert: [{type: contains, value: x}]\n")
+    try repo.write(
+      "prompts/b/evalsuite.yml",
+      "providers: [echo]\nplugins:\n  - ./x.yml\ntests:\n  - vars: {text: x}\n    assert: [{type: contains, value: x}]\n"
+    )
     _ = try repo.commit("plugins key")
     let (gate, report) = try await repo.gateAsync("--base", "main")
     let warning = try #require(report.findings("eval-suite-warning").first)
@@ -443,7 +474,8 @@ struct EvalCommandTests {
     let merge = try await repo.promptopsAsync("eval", "merge", one, two, "--output", merged)
     #expect(merge.status == 1)
     func verdicts(_ path: String) throws -> [String] {
-      let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+      let document = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
       let verdicts = try #require((document["promptops"] as? [String: Any])?["verdicts"] as? [[String: Any]])
       return verdicts.map { "\($0["id"]!) \($0["passed"]!) \($0["passRate"]!) \($0["score"]!)" }
     }
@@ -501,7 +533,9 @@ struct EvalCommandTests {
       for (index, line) in lines.enumerated() {
         let file = repo.root + "/record-\(index).json"
         try String(line).write(toFile: file, atomically: true, encoding: .utf8)
-        let result = try runProcess(checker, ["--schemafile", packageRoot + "/schemas/prompt-log.schema.json", file], in: repo.root, environment: ProcessInfo.processInfo.environment)
+        let result = try runProcess(
+          checker, ["--schemafile", packageRoot + "/schemas/prompt-log.schema.json", file], in: repo.root,
+          environment: ProcessInfo.processInfo.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
       }
     }
@@ -524,7 +558,9 @@ struct EvalCommandTests {
       """)
     try repo.git("update-index", "--add", "--chmod=+x", "tools/fake-promptfoo.sh")
     try repo.write(
-      ".promptops.yml", "evals:\n  mode: external\n  external_command: [sh, tools/fake-promptfoo.sh, \"{suite}\", \"{output}\", \"{prompt}\"]\n")
+      ".promptops.yml",
+      "evals:\n  mode: external\n  external_command: [sh, tools/fake-promptfoo.sh, \"{suite}\", \"{output}\", \"{prompt}\"]\n"
+    )
     _ = try repo.commit("external evals")
     let result = try await repo.promptopsAsync("eval", "b")
     #expect(result.status == 1)
@@ -537,15 +573,20 @@ struct EvalCommandTests {
     }
     // A single-file prompt (card in front matter) is compared with the working tree whole.
     try repo.write(
-      "prompts/solo.prompt.md", "---\nid: solo\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: c\n---\nSolo {{text}}\n")
-    try repo.write("prompts/solo.evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {text: x}\n    assert: [{type: contains, value: x}]\n")
+      "prompts/solo.prompt.md",
+      "---\nid: solo\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: c\n---\nSolo {{text}}\n"
+    )
+    try repo.write(
+      "prompts/solo.evalsuite.yml",
+      "providers: [echo]\ntests:\n  - vars: {text: x}\n    assert: [{type: contains, value: x}]\n")
     _ = try repo.commit("a single-file prompt")
     let solo = try await repo.promptopsAsync("eval", "solo")
     #expect(solo.stdout.contains("FAIL solo 1.0.0: pass rate 50% (1/2)"), "\(solo.stdout)")
     // Assertion types only the team's tool runs are its business, not a suite error.
     try repo.write(
       "prompts/b/evalsuite.yml",
-      "providers: [echo]\ntests:\n  - vars: {text: cats}\n    assert: [{type: javascript, value: output.length > 3}]\n  - vars: {text: dogs}\n    assert: [{type: similar, value: dogs, threshold: 0.8}]\n")
+      "providers: [echo]\ntests:\n  - vars: {text: cats}\n    assert: [{type: javascript, value: output.length > 3}]\n  - vars: {text: dogs}\n    assert: [{type: similar, value: dogs, threshold: 0.8}]\n"
+    )
     _ = try repo.commit("assertions only promptfoo runs")
     let promptfooOnly = try await repo.promptopsAsync("eval", "b")
     #expect(promptfooOnly.stdout.contains("FAIL b 1.0.0: pass rate 50% (1/2)"), "\(promptfooOnly.stdout)")
@@ -553,7 +594,9 @@ struct EvalCommandTests {
     try repo.write("prompts/b/prompt.txt", "Summarise, uncommitted: {{text}}\n")
     let dirty = try await repo.promptopsAsync("eval", "b")
     #expect(dirty.status != 0)
-    #expect(dirty.stdout.contains("prompts/b/prompt.txt in the working tree differs from the evaluated commit"), "\(dirty.stdout)")
+    #expect(
+      dirty.stdout.contains("prompts/b/prompt.txt in the working tree differs from the evaluated commit"),
+      "\(dirty.stdout)")
   }
 
   /// An external command that never finishes is stopped at `evals.external_timeout`, with
@@ -570,7 +613,9 @@ struct EvalCommandTests {
 
       """)
     try repo.write(
-      ".promptops.yml", "evals:\n  mode: external\n  external_timeout: 1.5\n  external_command: [sh, tools/hang.sh, \"{suite}\", \"{output}\"]\n")
+      ".promptops.yml",
+      "evals:\n  mode: external\n  external_timeout: 1.5\n  external_command: [sh, tools/hang.sh, \"{suite}\", \"{output}\"]\n"
+    )
     _ = try repo.commit("external evals that hang")
     let started = Date()
     let result = try await repo.promptopsAsync("eval", "b")
@@ -582,7 +627,8 @@ struct EvalCommandTests {
     let pid = try #require(Int32(pidText))
     var alive = true
     for _ in 0..<100 {
-      let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: ")").last?.split(separator: " ").first
+      let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: ")").last?
+        .split(separator: " ").first
       if state == nil || state == "Z" {
         alive = false
         break
@@ -591,7 +637,8 @@ struct EvalCommandTests {
     }
     #expect(!alive, "the command's child \(pid) outlived the timeout")
 
-    try repo.write(".promptops.yml", "evals:\n  mode: external\n  external_timeout: 0\n  external_command: [sh, tools/hang.sh]\n")
+    try repo.write(
+      ".promptops.yml", "evals:\n  mode: external\n  external_timeout: 0\n  external_command: [sh, tools/hang.sh]\n")
     _ = try repo.commit("a timeout of zero")
     let refused = try await repo.promptopsAsync("eval", "b")
     #expect(refused.status == 2)
@@ -601,13 +648,19 @@ struct EvalCommandTests {
   @Test func configuredSuitesSelectPromptsByGlobAndTheirChangesReRunThem() async throws {
     let repo = try Self.repository()
     try repo.write(".promptops.yml", "evals:\n  suites:\n    - path: evals/shared.yml\n      prompts: [\"b*\"]\n")
-    try repo.write("evals/shared.yml", "providers: [echo]\ntests:\n  - description: shared\n    vars: {text: owl}\n    assert: [{type: icontains, value: OWL}]\n")
+    try repo.write(
+      "evals/shared.yml",
+      "providers: [echo]\ntests:\n  - description: shared\n    vars: {text: owl}\n    assert: [{type: icontains, value: OWL}]\n"
+    )
     _ = try repo.commit("shared suite for b*")
     let all = try await repo.promptopsAsync("eval")
     #expect(all.stdout.contains("PASS b 1.0.0: pass rate 100% (3/3)"), "\(all.stdout)")
     #expect(all.stdout.contains("PASS a 1.0.0: pass rate 100% (3/3)"))
     try repo.git("checkout", "-q", "-b", "topic")
-    try repo.write("evals/shared.yml", "providers: [echo]\ntests:\n  - description: shared\n    vars: {text: owl}\n    assert: [{type: icontains, value: EAGLE}]\n")
+    try repo.write(
+      "evals/shared.yml",
+      "providers: [echo]\ntests:\n  - description: shared\n    vars: {text: owl}\n    assert: [{type: icontains, value: EAGLE}]\n"
+    )
     _ = try repo.commit("break the shared suite")
     let changed = try await repo.promptopsAsync("eval", "--changed", "--base", "main")
     #expect(changed.status == 1)
@@ -686,7 +739,8 @@ struct EvalCommandTests {
     try repo.write("prompts/shout/model.sh", "#!/bin/sh\necho call >> '\(calls)'\nprintf '%s' \"$1\" | tr a-z A-Z\n")
     try repo.write(
       "prompts/shout/grader.sh",
-      "#!/bin/sh\ncase \"$1\" in *HELLO*) echo '{\"pass\": true, \"score\": 1, \"reason\": \"loud\"}' ;; *) echo '{\"pass\": false, \"score\": 0, \"reason\": \"quiet\"}' ;; esac\n")
+      "#!/bin/sh\ncase \"$1\" in *HELLO*) echo '{\"pass\": true, \"score\": 1, \"reason\": \"loud\"}' ;; *) echo '{\"pass\": false, \"score\": 0, \"reason\": \"quiet\"}' ;; esac\n"
+    )
     try repo.write(
       "prompts/shout/evalsuite.yml",
       """
@@ -706,7 +760,9 @@ struct EvalCommandTests {
 
       """)
     _ = try repo.commit("shouting prompt")
-    func callCount() -> Int { ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count }
+    func callCount() -> Int {
+      ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
 
     let first = try await repo.promptopsAsync("eval")
     #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
@@ -742,9 +798,14 @@ struct EvalCommandTests {
     _ = try repo.commit("jsonl tests")
     let result = try await repo.promptopsAsync("eval")
     #expect(result.status != 0)
-    #expect(result.stdout.contains("prompts/greet/cases.jsonl:4: test 'test at prompts/greet/cases.jsonl:4' gives no value for {{who}}"), "\(result.stdout)")
+    #expect(
+      result.stdout.contains(
+        "prompts/greet/cases.jsonl:4: test 'test at prompts/greet/cases.jsonl:4' gives no value for {{who}}"),
+      "\(result.stdout)")
 
-    try repo.write("prompts/greet/cases.jsonl", try repo.read("prompts/greet/cases.jsonl").replacingOccurrences(of: "\"whom\"", with: "\"who\""))
+    try repo.write(
+      "prompts/greet/cases.jsonl",
+      try repo.read("prompts/greet/cases.jsonl").replacingOccurrences(of: "\"whom\"", with: "\"who\""))
     _ = try repo.commit("every test names who")
     let failing = try await repo.promptopsAsync("eval")
     #expect(failing.stdout.contains("failed: test at prompts/greet/cases.jsonl:3"), "\(failing.stdout)")
@@ -777,11 +838,15 @@ struct EvalCommandTests {
 
     try repo.write(
       "prompts/greet/evalsuite.yml",
-      "providers: [echo]\ntests:\n  - description: greets\n    vars: {who: Alice}\n    assert:\n      - type: contains\n        value: \"{{whom}}\"\n")
+      "providers: [echo]\ntests:\n  - description: greets\n    vars: {who: Alice}\n    assert:\n      - type: contains\n        value: \"{{whom}}\"\n"
+    )
     _ = try repo.commit("an expectation naming a variable no test gives")
     let broken = try await repo.promptopsAsync("eval")
     #expect(broken.status != 0)
-    #expect(broken.stdout.contains("prompts/greet/evalsuite.yml:6: test 'greets' gives no value for {{whom}} used by its `contains` assertion"), "\(broken.stdout)")
+    #expect(
+      broken.stdout.contains(
+        "prompts/greet/evalsuite.yml:6: test 'greets' gives no value for {{whom}} used by its `contains` assertion"),
+      "\(broken.stdout)")
   }
 
   /// An `exec:` script runs from the working tree, while results are cached and recorded under
@@ -793,13 +858,16 @@ struct EvalCommandTests {
     try repo.write("prompts/greet/model.sh", "#!/bin/sh\necho Goodbye\n")
     try repo.write(
       "prompts/greet/evalsuite.yml",
-      "providers: [\"exec:sh ./model.sh\"]\ntests:\n  - vars: {who: Alice}\n    assert: [{type: contains, value: Hello}]\n")
+      "providers: [\"exec:sh ./model.sh\"]\ntests:\n  - vars: {who: Alice}\n    assert: [{type: contains, value: Hello}]\n"
+    )
     _ = try repo.commit("a model that never greets")
     // Uncommitted: a script that passes.
     try repo.write("prompts/greet/model.sh", "#!/bin/sh\necho Hello Alice\n")
     let dirty = try await repo.promptopsAsync("eval")
     #expect(dirty.status != 0, "\(dirty.stdout)")
-    #expect(dirty.stdout.contains("prompts/greet/model.sh in the working tree differs from the evaluated commit"), "\(dirty.stdout)")
+    #expect(
+      dirty.stdout.contains("prompts/greet/model.sh in the working tree differs from the evaluated commit"),
+      "\(dirty.stdout)")
     #expect(!dirty.stdout.contains("PASS"), "\(dirty.stdout)")
     // Back to the committed script: evaluated for what it is, and nothing was cached meanwhile.
     try repo.git("checkout", "--", "prompts/greet/model.sh")

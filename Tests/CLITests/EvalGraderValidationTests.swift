@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Evals validate before they spend: an assertion that cannot be graded (no grader, a grader of
 /// the wrong kind or that cannot be made, a script without its interpreter) and a provider id
@@ -18,18 +18,28 @@ struct EvalGraderValidationTests {
     return repo
   }
 
-  @Test(.timeLimit(.minutes(5)), arguments: [
-    // No grader anywhere.
-    ("  - vars: {word: two}\n    assert:\n      - type: llm-rubric\n        value: says two\n", 9, "needs a grader"),
-    // A chat model cannot embed.
-    ("  - vars: {word: two}\n    assert:\n      - type: similar\n        value: Say two.\n        provider: openai:chat:echo/g\n", 9,
-     "needs an embedding model as its grader"),
-    // A grader whose config cannot be made.
-    ("  - vars: {word: two}\n    assert:\n      - type: factuality\n        value: two\n        provider:\n          id: openai:chat:echo/g\n          config: {temprature: 1}\n",
-     9, "unknown config key `temprature`"),
-    // Variables context-faithfulness reads.
-    ("  - vars: {word: two}\n    assert:\n      - type: context-faithfulness\n        provider: openai:chat:echo/g\n", 9, "needs a text variable `query`"),
-  ])
+  @Test(
+    .timeLimit(.minutes(5)),
+    arguments: [
+      // No grader anywhere.
+      ("  - vars: {word: two}\n    assert:\n      - type: llm-rubric\n        value: says two\n", 9, "needs a grader"),
+      // A chat model cannot embed.
+      (
+        "  - vars: {word: two}\n    assert:\n      - type: similar\n        value: Say two.\n        provider: openai:chat:echo/g\n",
+        9,
+        "needs an embedding model as its grader"
+      ),
+      // A grader whose config cannot be made.
+      (
+        "  - vars: {word: two}\n    assert:\n      - type: factuality\n        value: two\n        provider:\n          id: openai:chat:echo/g\n          config: {temprature: 1}\n",
+        9, "unknown config key `temprature`"
+      ),
+      // Variables context-faithfulness reads.
+      (
+        "  - vars: {word: two}\n    assert:\n      - type: context-faithfulness\n        provider: openai:chat:echo/g\n",
+        9, "needs a text variable `query`"
+      ),
+    ])
   func anUngradableAssertionStopsThePromptBeforeAnyCall(test: String, line: Int, message: String) async throws {
     let server = try LoopbackOpenAIServer()
     let suite = """
@@ -44,7 +54,9 @@ struct EvalGraderValidationTests {
     let repo = try repository(suite, server: server, "ungradable-\(line)-\(message.prefix(12))")
     let result = try await repo.promptopsAsync("eval", environment: environment)
     #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
-    #expect(result.stdout.contains("prompts/a/evalsuite.yml:\(line): ") && result.stdout.contains(message), "\(result.stdout)")
+    #expect(
+      result.stdout.contains("prompts/a/evalsuite.yml:\(line): ") && result.stdout.contains(message), "\(result.stdout)"
+    )
     #expect(!result.stdout.contains("PASS a"))
     #expect(try server.requestCount() == 0, "a provider was asked before the suite was known to be gradable")
   }
@@ -65,7 +77,9 @@ struct EvalGraderValidationTests {
       """, server: server)
     let eval = try await repo.promptopsAsync("eval", environment: environment)
     #expect(eval.status == 1)
-    #expect(eval.stdout.contains("prompts/a/evalsuite.yml:4: provider vertexai:gemini-pro: unknown provider"), "\(eval.stdout)")
+    #expect(
+      eval.stdout.contains("prompts/a/evalsuite.yml:4: provider vertexai:gemini-pro: unknown provider"),
+      "\(eval.stdout)")
     #expect(try server.requestCount() == 0)
   }
 
@@ -90,11 +104,15 @@ struct EvalGraderValidationTests {
     let bin = repo.root + "/bin-without-node"
     try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
     for tool in ["git", "python3", "sh"] {
-      if let found = which(tool) { try FileManager.default.createSymbolicLink(atPath: "\(bin)/\(tool)", withDestinationPath: found) }
+      if let found = which(tool) {
+        try FileManager.default.createSymbolicLink(atPath: "\(bin)/\(tool)", withDestinationPath: found)
+      }
     }
     let result = try await repo.promptopsAsync("eval", environment: environment.merging(["PATH": bin]) { $1 })
     #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
-    #expect(result.stdout.contains("prompts/a/evalsuite.yml:7: ") && result.stdout.contains("needs `node` on PATH"), "\(result.stdout)")
+    #expect(
+      result.stdout.contains("prompts/a/evalsuite.yml:7: ") && result.stdout.contains("needs `node` on PATH"),
+      "\(result.stdout)")
     #expect(try server.requestCount() == 0)
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("eval against a loopback OpenAI-compatible server")
 struct EvalLoopbackTests {
@@ -57,10 +57,12 @@ struct EvalLoopbackTests {
     try repo.writePrompt("a", text: "Say {{word}}.\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.write(
       "prompts/a/evalsuite.yml",
-      "providers: [openai:chat:echo/environment]\ntests:\n  - vars: {word: one}\n    assert: [{type: contains, value: one}]\n")
+      "providers: [openai:chat:echo/environment]\ntests:\n  - vars: {word: one}\n    assert: [{type: contains, value: one}]\n"
+    )
     _ = try repo.commit("a suite without a base URL")
     func run(_ server: LoopbackOpenAIServer) async throws -> ProcessResult {
-      try await repo.promptopsAsync("eval", environment: environment.merging(["OPENAI_BASE_URL": server.baseURL]) { $1 })
+      try await repo.promptopsAsync(
+        "eval", environment: environment.merging(["OPENAI_BASE_URL": server.baseURL]) { $1 })
     }
     #expect(try await run(first).status == 0)
     #expect(try first.requestCount() == 1)
@@ -143,7 +145,8 @@ struct EvalLoopbackTests {
 
       """)
     _ = try repo.commit("a strict grader for one test")
-    let result = try await repo.promptopsAsync("eval", environment: environment.merging(["OPENAI_BASE_URL": server.baseURL]) { $1 })
+    let result = try await repo.promptopsAsync(
+      "eval", environment: environment.merging(["OPENAI_BASE_URL": server.baseURL]) { $1 })
     #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
     #expect(result.stdout.contains("FAIL a 1.0.0: pass rate 50% (1/2)"), "\(result.stdout)")
     #expect(result.stdout.contains("strictly graded"), "\(result.stdout)")
@@ -212,7 +215,8 @@ struct EvalLoopbackTests {
     for file in try repo.evalCacheEntries() {
       let text = try String(contentsOfFile: file, encoding: .utf8)
       guard text.contains("Say two.") else { continue }
-      try text.replacingOccurrences(of: "Say two.", with: "Say one.").write(toFile: file, atomically: true, encoding: .utf8)
+      try text.replacingOccurrences(of: "Say two.", with: "Say one.").write(
+        toFile: file, atomically: true, encoding: .utf8)
       edited += 1
     }
     #expect(edited == 1)
@@ -230,7 +234,8 @@ struct EvalLoopbackTests {
     let server = try LoopbackOpenAIServer()
     let repo = try repository(server: server)
     func run(key: String) async throws -> ProcessResult {
-      try await repo.promptopsAsync("eval", "a", "--no-note", environment: environment.merging(["PROMPTOPS_CACHE_KEY": key]) { $1 })
+      try await repo.promptopsAsync(
+        "eval", "a", "--no-note", environment: environment.merging(["PROMPTOPS_CACHE_KEY": key]) { $1 })
     }
     #expect(try await run(key: "alpha").status == 0)
     #expect(try server.requestCount() == 3)
@@ -293,7 +298,8 @@ struct EvalLoopbackTests {
     let keyFile = repo.home + "/.config/promptops/cache.key"
     let attributes = try FileManager.default.attributesOfItem(atPath: keyFile)
     #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-    #expect(try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines).count == 64)
+    #expect(
+      try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines).count == 64)
 
     let secondOutput = repo.root + "/second.json"
     let second = try await repo.promptopsAsync("eval", "--no-note", "--output", secondOutput, environment: environment)
@@ -301,7 +307,8 @@ struct EvalLoopbackTests {
     #expect(second.stdout.contains("0 provider calls, 6 cached"), "\(second.stdout)")
     #expect(try server.requestCount() == 6, "a cached run must call no provider")
     func verdicts(_ path: String) throws -> [String: String] {
-      let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+      let document = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
       let results = try #require((document["results"] as? [String: Any])?["results"] as? [[String: Any]])
       var found: [String: String] = [:]
       for result in results {
@@ -311,7 +318,10 @@ struct EvalLoopbackTests {
       return found
     }
     let before = try verdicts(firstOutput)
-    #expect(before == ["contains": "true 1.0", "misses": "false 0.0", "lenient": "true 1.0", "strict": "false 0.3333333333333333"], "\(before)")
+    #expect(
+      before == [
+        "contains": "true 1.0", "misses": "false 0.0", "lenient": "true 1.0", "strict": "false 0.3333333333333333",
+      ], "\(before)")
     #expect(try verdicts(secondOutput) == before)
   }
 
@@ -346,7 +356,8 @@ struct EvalLoopbackTests {
     let tests = (1...64).map { "  - vars: {word: w\($0)}\n    assert: [{type: contains, value: w\($0)}]\n" }.joined()
     try repo.write(
       "prompts/a/evalsuite.yml",
-      "providers:\n  - id: openai:chat:echo/connections\n    config: {apiBaseUrl: \"\(server.baseURL)\"}\ntests:\n" + tests)
+      "providers:\n  - id: openai:chat:echo/connections\n    config: {apiBaseUrl: \"\(server.baseURL)\"}\ntests:\n"
+        + tests)
     _ = try repo.commit("64 tests")
     let before = try server.connectionCount()
     let run = try await repo.promptopsAsync("eval", "--concurrency", "16", "--no-cache", environment: environment)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `eval` shows its progress (tests done of all, failures so far, elapsed time) on standard
 /// error: by default only on a terminal, where one line is rewritten in place; `--progress`
@@ -54,7 +54,8 @@ struct EvalProgressTests {
     let repo = try Self.repository("noProgressOnAPipe")
     for extra in [[], ["--no-progress"], ["--progress", "--no-progress"]] {
       let result = try runProcess(
-        try promptopsBinary(), ["eval", "b", "--no-note", "--no-cache"] + extra, in: repo.path, environment: repo.environment)
+        try promptopsBinary(), ["eval", "b", "--no-note", "--no-cache"] + extra, in: repo.path,
+        environment: repo.environment)
       #expect(result.status == 1, "\(extra): \(result.stdout)\(result.stderr)")
       #expect(Self.progressLines(result.stderr + result.stdout).isEmpty, "\(extra): \(result.stderr)")
     }
@@ -68,10 +69,14 @@ struct EvalProgressTests {
     let command = "'\(try promptopsBinary())' eval b --no-note --no-cache --concurrency 1"
     let result = try runProcess(script, ["-qec", command, "/dev/null"], in: repo.path, environment: repo.environment)
     // The last step is always drawn; each drawing ends where the next overwrites it.
-    #expect(result.stdout.contains("\r\u{1B}[Kpromptops: eval 3/3 tests, 1 failed, "), "\(result.stdout.debugDescription)")
-    #expect(result.stdout.range(of: #"promptops: eval [^\r\n]*\r?\n"#, options: .regularExpression) == nil, "\(result.stdout.debugDescription)")
+    #expect(
+      result.stdout.contains("\r\u{1B}[Kpromptops: eval 3/3 tests, 1 failed, "), "\(result.stdout.debugDescription)")
+    #expect(
+      result.stdout.range(of: #"promptops: eval [^\r\n]*\r?\n"#, options: .regularExpression) == nil,
+      "\(result.stdout.debugDescription)")
     #expect(result.stdout.contains("FAIL b 1.0.0"), "\(result.stdout.debugDescription)")
-    let off = try runProcess(script, ["-qec", command + " --no-progress", "/dev/null"], in: repo.path, environment: repo.environment)
+    let off = try runProcess(
+      script, ["-qec", command + " --no-progress", "/dev/null"], in: repo.path, environment: repo.environment)
     #expect(off.stdout.contains("FAIL b 1.0.0"), "\(off.stdout.debugDescription)")
     #expect(!off.stdout.contains("promptops: eval "), "\(off.stdout.debugDescription)")
   }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// What the model is sent, built as promptfoo builds it: Nunjucks templates, the suite's
 /// `prompts:`, trimming, `file://` and list vars, a test's own provider, scenarios and CSV
@@ -8,7 +8,9 @@ import TestSupport
 /// prompt it got) and `exec:` scripts; the promptfoo source each behaviour follows is named.
 @Suite("eval: prompt construction as promptfoo does it", .serialized)
 struct EvalPromptConstructionTests {
-  func repository(_ name: String = #function, text: String, suite: String, files: [String: String] = [:]) throws -> TempRepo {
+  func repository(_ name: String = #function, text: String, suite: String, files: [String: String] = [:]) throws
+    -> TempRepo
+  {
     let repo = try TempRepo(name)
     try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"])
     try repo.write("prompts/a/evalsuite.yml", suite)
@@ -49,7 +51,8 @@ struct EvalPromptConstructionTests {
     let result = try await repo.promptopsAsync("eval", "--no-note")
     #expect(result.status != 0)
     #expect(result.stdout.contains("ERROR a"), "\(result.stdout)")
-    #expect(result.stdout.contains("prompts/a/prompt.txt:2: template: `{% macro %}` is not rendered"), "\(result.stdout)")
+    #expect(
+      result.stdout.contains("prompts/a/prompt.txt:2: template: `{% macro %}` is not rendered"), "\(result.stdout)")
   }
 
   /// A suite beside a prompt that names another prompt file must not grade the prompt's own text
@@ -64,13 +67,16 @@ struct EvalPromptConstructionTests {
           assert: [{type: contains, value: Bonjour}]
 
       """
-    let repo = try repository(text: "Hello {{name}}\n", suite: suite, files: ["prompts/a/prompt_fr.txt": "Bonjour {{name}}\n"])
+    let repo = try repository(
+      text: "Hello {{name}}\n", suite: suite, files: ["prompts/a/prompt_fr.txt": "Bonjour {{name}}\n"])
     let result = try await repo.promptopsAsync("eval", "--no-note")
     #expect(result.status != 0, "\(result.stdout)")
     #expect(result.stdout.contains("ERROR a"), "\(result.stdout)")
     #expect(result.stdout.contains("names prompts/a/prompt_fr.txt but not prompts/a/prompt.txt"), "\(result.stdout)")
 
-    try repo.write("prompts/a/evalsuite.yml", suite.replacingOccurrences(of: "[file://prompt_fr.txt]", with: "[file://prompt.txt, file://prompt_fr.txt]"))
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      suite.replacingOccurrences(of: "[file://prompt_fr.txt]", with: "[file://prompt.txt, file://prompt_fr.txt]"))
     _ = try repo.commit("both prompts")
     let both = try await repo.promptopsAsync("eval", "--no-note")
     // One result per prompt and test: the English prompt fails `contains: Bonjour`.
@@ -92,7 +98,9 @@ struct EvalPromptConstructionTests {
     let (gate, report) = try await repo.gateAsync("--base", "main")
     #expect(gate.status == 1, "\(gate.stdout)")
     #expect(
-      report.findings("eval-weakened").contains { ($0["message"] as? String ?? "").contains("now also names prompts/a/other.txt") },
+      report.findings("eval-weakened").contains {
+        ($0["message"] as? String ?? "").contains("now also names prompts/a/other.txt")
+      },
       "\(gate.stdout)")
   }
 
@@ -137,7 +145,11 @@ struct EvalPromptConstructionTests {
     let outputs = ((document["results"] as? [String: Any])?["results"] as? [[String: Any]] ?? []).compactMap {
       ($0["response"] as? [String: Any])?["output"] as? String
     }
-    #expect(outputs.sorted() == ["Hello Ada \"the first\"", "[\n  {\n    \"role\": \"system\",\n    \"content\": \"Greet Ada \\\"the first\\\"\"\n  }\n]"], "\(outputs)")
+    #expect(
+      outputs.sorted() == [
+        "Hello Ada \"the first\"",
+        "[\n  {\n    \"role\": \"system\",\n    \"content\": \"Greet Ada \\\"the first\\\"\"\n  }\n]",
+      ], "\(outputs)")
   }
 
   /// `scriptCompletion.ts`: the answer of an `exec:` provider is `stdout.trim()`.
@@ -145,7 +157,8 @@ struct EvalPromptConstructionTests {
   func execOutputIsTrimmedAtBothEnds() async throws {
     let repo = try repository(
       text: "Say {{word}}\n",
-      suite: "providers: [\"exec:sh ./model.sh\"]\ntests:\n  - vars: {word: yes}\n    assert: [{type: equals, value: answer}]\n",
+      suite:
+        "providers: [\"exec:sh ./model.sh\"]\ntests:\n  - vars: {word: yes}\n    assert: [{type: equals, value: answer}]\n",
       files: ["prompts/a/model.sh": "printf '  \\n answer \\n\\n'\n"])
     let result = try await repo.promptopsAsync("eval", "--no-note")
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -231,13 +244,13 @@ struct EvalPromptConstructionTests {
       suite: "providers: [echo]\ntests: ./cases.csv\n",
       files: [
         "prompts/a/cases.csv": """
-          body,__expected1,__expected2
-          "{""a"": 1} trailing",contains-json,not-is-json
-          kitten,levenshtein(3):sitting,
-          say hello,icontains: hello,
-          hello,icontains: hello,
+        body,__expected1,__expected2
+        "{""a"": 1} trailing",contains-json,not-is-json
+        kitten,levenshtein(3):sitting,
+        say hello,icontains: hello,
+        hello,icontains: hello,
 
-          """
+        """
       ])
     let result = try await repo.promptopsAsync("eval", "--no-note")
     // The last row fails: its value is " hello", with the space, as promptfoo keeps it.

@@ -92,7 +92,8 @@ struct EvalRealModelTests {
     let server = try LlamaServer()
     defer { server.stop() }
     let repo = try TempRepo()
-    try repo.writePrompt("capital", text: "In one word, what is the capital of {{country}}?\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.writePrompt(
+      "capital", text: "In one word, what is the capital of {{country}}?\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.write(
       "prompts/capital/evalsuite.yml",
       """
@@ -153,10 +154,13 @@ struct EvalRealModelTests {
         // An answer the grader's reader could not use: an error, and never a pass.
         #expect(success == false, "\(name) passed with an error: \(error)")
         #expect(
-          ["holds no JSON", "has no boolean `pass`", "ends in neither Y nor N", "answered nothing"].contains { error.contains($0) },
+          ["holds no JSON", "has no boolean `pass`", "ends in neither Y nor N", "answered nothing"].contains {
+            error.contains($0)
+          },
           "\(name): an error other than an unreadable grader answer: \(error)")
       } else {
-        let grading = try #require(result["gradingResult"] as? [String: Any], "\(name) has neither a verdict nor an error")
+        let grading = try #require(
+          result["gradingResult"] as? [String: Any], "\(name) has neither a verdict nor an error")
         let component = try #require((grading["componentResults"] as? [[String: Any]])?.first)
         let reason = component["reason"] as? String ?? ""
         #expect(!reason.isEmpty, "\(name): a verdict with no reason")
@@ -164,12 +168,16 @@ struct EvalRealModelTests {
           // The grader's answer, as the cache kept it: the verdict is its `pass`, the score its `score`.
           let answer = try #require(try graderAnswers(repo).first, "no grader answer was kept")
           #expect(success == (answer["pass"] as? Bool), "the verdict is not the grader's: \(answer)")
-          #expect((component["score"] as? Double) == (answer["score"] as? NSNumber)?.doubleValue, "\(answer) vs \(component)")
+          #expect(
+            (component["score"] as? Double) == (answer["score"] as? NSNumber)?.doubleValue, "\(answer) vs \(component)")
         }
         if name == "closed question" {
           // promptfoo's closed-QA reading: the grader's last letter decides, and is quoted.
           let pass = component["pass"] as? Bool
-          #expect(reason.hasPrefix(pass == true ? "The submission meets the criterion" : "The submission does not meet the criterion"), "\(reason)")
+          #expect(
+            reason.hasPrefix(
+              pass == true ? "The submission meets the criterion" : "The submission does not meet the criterion"),
+            "\(reason)")
         }
         verdicts[name] = success
       }
@@ -190,11 +198,14 @@ struct EvalRealModelTests {
   func graderAnswers(_ repo: TempRepo) throws -> [[String: Any]] {
     let folder = repo.path + "/.git/promptops/eval-cache"
     var answers: [[String: Any]] = []
-    for file in FileManager.default.enumerator(atPath: folder)?.compactMap({ $0 as? String }) ?? [] where file.hasSuffix(".answer") {
+    for file in FileManager.default.enumerator(atPath: folder)?.compactMap({ $0 as? String }) ?? []
+    where file.hasSuffix(".answer") {
       let text = try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8)
       guard let marker = text.range(of: "\noutput [0-9]+\n", options: .regularExpression) else { continue }
       let output = Data(text[marker.upperBound...].utf8)
-      if let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any], object["pass"] != nil { answers.append(object) }
+      if let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any], object["pass"] != nil {
+        answers.append(object)
+      }
     }
     return answers
   }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `eval-weakened` for changes that make a suite easier to pass without touching a threshold or a
 /// test: another grader, an edited provider or grader script, weights that let an assertion count
@@ -13,7 +13,10 @@ struct EvalWeakeningTests {
 
   /// A repository with prompt `a` and `suite` on main, then branch `topic` with `a` reworded
   /// (still passing its deterministic tests) and the suite as `weakened`.
-  func gate(suite: String, weakened: String, files: [String: String] = [:], changedFiles: [String: String] = [:], _ name: String = #function)
+  func gate(
+    suite: String, weakened: String, files: [String: String] = [:], changedFiles: [String: String] = [:],
+    _ name: String = #function
+  )
     async throws -> (ProcessResult, JSONReport)
   {
     let repo = try TempRepo(name)
@@ -32,7 +35,8 @@ struct EvalWeakeningTests {
   }
 
   func expectWeakened(
-    _ result: (ProcessResult, JSONReport), file: String, line: Int, saying parts: [String], sourceLocation: SourceLocation = #_sourceLocation
+    _ result: (ProcessResult, JSONReport), file: String, line: Int, saying parts: [String],
+    sourceLocation: SourceLocation = #_sourceLocation
   ) {
     let (gate, report) = result
     #expect(gate.status == 1, "\(gate.stdout)\(gate.stderr)", sourceLocation: sourceLocation)
@@ -67,18 +71,27 @@ struct EvalWeakeningTests {
     case "defaultTest":
       suite = "providers: [echo]\ndefaultTest:\n  options:\n    provider: \"exec:sh ./strict.sh\"\ntests:\n" + test
       weakened = suite.replacingOccurrences(of: "./strict.sh", with: "./lenient.sh")
-      (line, message) = (4, "the suite's grader (defaultTest.options.provider) changed from 'exec:sh ./strict.sh' to 'exec:sh ./lenient.sh'")
+      (line, message) = (
+        4,
+        "the suite's grader (defaultTest.options.provider) changed from 'exec:sh ./strict.sh' to 'exec:sh ./lenient.sh'"
+      )
     case "test":
       let header = "providers: [echo]\ndefaultTest:\n  options:\n    provider: \"exec:sh ./lenient.sh\"\ntests:\n"
-      suite = header + test.replacingOccurrences(of: "    assert:\n", with: "    options:\n      provider: \"exec:sh ./strict.sh\"\n    assert:\n")
+      suite =
+        header
+        + test.replacingOccurrences(
+          of: "    assert:\n", with: "    options:\n      provider: \"exec:sh ./strict.sh\"\n    assert:\n")
       weakened = header + test
-      (line, message) = (6, "test 'greets': its grader (options.provider) changed from 'exec:sh ./strict.sh' to 'exec:sh ./lenient.sh'")
+      (line, message) = (
+        6, "test 'greets': its grader (options.provider) changed from 'exec:sh ./strict.sh' to 'exec:sh ./lenient.sh'"
+      )
     default:
       let header = "providers: [echo]\ndefaultTest:\n  options:\n    provider: \"exec:sh ./lenient.sh\"\ntests:\n"
       suite = header + test + "        provider: \"exec:sh ./strict.sh\"\n"
       weakened = header + test
       (line, message) = (
-        11, "test 'greets': the grader of `llm-rubric The answer is a warm greeting` changed from 'exec:sh ./strict.sh' to 'exec:sh ./lenient.sh'"
+        11,
+        "test 'greets': the grader of `llm-rubric The answer is a warm greeting` changed from 'exec:sh ./strict.sh' to 'exec:sh ./lenient.sh'"
       )
     }
     let result = try await gate(suite: suite, weakened: weakened, "swappingTheGrader-\(level)")
@@ -107,9 +120,13 @@ struct EvalWeakeningTests {
     let files = ["prompts/a/model.sh": model, "tools/grader.sh": Self.strictGrader]
     let path = script == "model" ? "prompts/a/model.sh" : "tools/grader.sh"
     let rewritten = script == "model" ? "#!/bin/sh\necho 'Hello, warmly'\n" : Self.lenientGrader
-    let changed: [String: String] = script == "model" ? [path: rewritten, "tools/grader.sh": Self.lenientGrader] : [path: rewritten]
-    let result = try await gate(suite: suite, weakened: suite, files: files, changedFiles: changed, "editingAScript-\(script)")
-    expectWeakened(result, file: path, line: 1, saying: ["provider script \(path), run by prompts/a/evalsuite.yml, changed", "restore it"])
+    let changed: [String: String] =
+      script == "model" ? [path: rewritten, "tools/grader.sh": Self.lenientGrader] : [path: rewritten]
+    let result = try await gate(
+      suite: suite, weakened: suite, files: files, changedFiles: changed, "editingAScript-\(script)")
+    expectWeakened(
+      result, file: path, line: 1,
+      saying: ["provider script \(path), run by prompts/a/evalsuite.yml, changed", "restore it"])
     if script == "model" {
       #expect(result.1.findings("eval-weakened").count == 2, "both scripts changed: \(result.0.stdout)")
     }
@@ -125,7 +142,8 @@ struct EvalWeakeningTests {
     try repo.writePrompt("a", text: "Say {{word}}.\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.write(
       "prompts/a/evalsuite.yml",
-      "providers: [echo]\ntests:\n  - vars: {word: hello}\n    assert:\n      - type: llm-rubric\n        value: The answer greets warmly\n")
+      "providers: [echo]\ntests:\n  - vars: {word: hello}\n    assert:\n      - type: llm-rubric\n        value: The answer greets warmly\n"
+    )
     _ = try repo.commit("prompt a, its suite and a strict grader")
     let strict = try await repo.promptopsAsync("eval", "a")
     #expect(strict.status == 1, "the strict grader fails the test: \(strict.stdout)\(strict.stderr)")
@@ -158,10 +176,13 @@ struct EvalWeakeningTests {
           assert: [{type: equals, value: "Please say hello."}]
 
       """
-    let files = ["tools/model.sh": "#!/bin/sh\necho Goodbye\n", "fake/model.sh": "#!/bin/sh\necho 'Please say hello.'\n"]
+    let files = [
+      "tools/model.sh": "#!/bin/sh\necho Goodbye\n", "fake/model.sh": "#!/bin/sh\necho 'Please say hello.'\n",
+    ]
     let weakened =
       change == "path"
-      ? suite.replacingOccurrences(of: "./model.sh", with: "../fake/model.sh") : suite.replacingOccurrences(of: "../../tools", with: "../../fake")
+      ? suite.replacingOccurrences(of: "./model.sh", with: "../fake/model.sh")
+      : suite.replacingOccurrences(of: "../../tools", with: "../../fake")
     let result = try await gate(suite: suite, weakened: weakened, files: files, "anotherScript-\(change)")
     let expected =
       change == "path"
@@ -198,19 +219,34 @@ struct EvalWeakeningTests {
     switch change {
     case "lowered":
       weakened = suite(failing: 1, passing: 1)
-      (line, message) = (7, "`contains goodbye` weight lowered from 3 to 1, so `contains goodbye` counts for 50% of the score instead of 75%")
+      (line, message) = (
+        7,
+        "`contains goodbye` weight lowered from 3 to 1, so `contains goodbye` counts for 50% of the score instead of 75%"
+      )
     case "zero":
       weakened = suite(failing: 0, passing: 1)
-      (line, message) = (7, "`contains goodbye` weight lowered from 3 to 0, so `contains goodbye` counts for 0% of the score instead of 75%")
+      (line, message) = (
+        7,
+        "`contains goodbye` weight lowered from 3 to 0, so `contains goodbye` counts for 0% of the score instead of 75%"
+      )
     case "raised":
       weakened = suite(failing: 3, passing: 3)
-      (line, message) = (10, "`contains hello` weight raised from 1 to 3, so `contains goodbye` counts for 50% of the score instead of 75%")
+      (line, message) = (
+        10,
+        "`contains hello` weight raised from 1 to 3, so `contains goodbye` counts for 50% of the score instead of 75%"
+      )
     default:
-      weakened = suite(failing: 3, passing: 1, extra: "      - type: contains\n        value: Please\n      - type: icontains\n        value: SAY\n")
-      (line, message) = (13, "2 assertions added, so `contains goodbye` (and 1 more) counts for 50% of the score instead of 75%")
+      weakened = suite(
+        failing: 3, passing: 1,
+        extra: "      - type: contains\n        value: Please\n      - type: icontains\n        value: SAY\n")
+      (line, message) = (
+        13, "2 assertions added, so `contains goodbye` (and 1 more) counts for 50% of the score instead of 75%"
+      )
     }
     let result = try await gate(suite: base, weakened: weakened, "weights-\(change)")
-    expectWeakened(result, file: "prompts/a/evalsuite.yml", line: line, saying: ["test 'scored': " + message, "its threshold 0.5", "restore the weights"])
+    expectWeakened(
+      result, file: "prompts/a/evalsuite.yml", line: line,
+      saying: ["test 'scored': " + message, "its threshold 0.5", "restore the weights"])
   }
 
   /// Weights the score does not count (no threshold, no minScore) and graders left as they were
@@ -233,7 +269,8 @@ struct EvalWeakeningTests {
               value: The answer greets
 
       """
-    let weakened = suite.replacingOccurrences(of: "weight: 3", with: "weight: 1").replacingOccurrences(of: "label: before", with: "label: after")
+    let weakened = suite.replacingOccurrences(of: "weight: 3", with: "weight: 1").replacingOccurrences(
+      of: "label: before", with: "label: after")
     let (gate, report) = try await gate(suite: suite, weakened: weakened)
     #expect(gate.status == 0, "\(gate.stdout)")
     #expect(report.findings("eval-weakened").isEmpty, "\(gate.stdout)")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("gate and check --base: ranges, merge bases, shallow clones")
 struct GateAndRangeTests {
@@ -10,7 +10,9 @@ struct GateAndRangeTests {
     try repo.writePrompt("b", text: "B\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.commit("add b")
     try repo.git("checkout", "-q", "-b", "topic")
-    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n", version: "1.0.1",
+      changelog: ["1.0.0", "1.0.1"])
     try repo.commit("topic: bump a")
     try repo.git("checkout", "-q", "main")
     // An unbumped edit lands on main after the branch point (someone bypassed the hook).
@@ -34,7 +36,8 @@ struct GateAndRangeTests {
     try repo.commit("strict config")
     try repo.git("checkout", "-q", "-b", "topic")
     try repo.write(".promptops.yml", "rules:\n  constraint-removed: off\n")
-    try repo.writePrompt("a", text: "Hello {{name}}.\nAnswer briefly.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nAnswer briefly.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
     try repo.commit("loosen and drop a constraint")
     let (gate, report) = try repo.gate("--base", "main")
     #expect(gate.status == 1)
@@ -47,7 +50,9 @@ struct GateAndRangeTests {
 
   @Test func aShallowCloneExitsTwoWithTheRemedy() throws {
     let repo = try TempRepo.withPrompt()
-    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n", version: "1.0.1",
+      changelog: ["1.0.0", "1.0.1"])
     try repo.commit()
     let shallow = try repo.shallowClone()
     for arguments in [["gate", "--base", "origin/main"], ["check", "--base", "HEAD~1"], ["gate", "--base", "HEAD"]] {
@@ -58,7 +63,8 @@ struct GateAndRangeTests {
       #expect(result.stdout.isEmpty)
     }
     // The staged check needs no history and works in a shallow clone.
-    let staged = try runProcess(try promptopsBinary(), ["check", "--staged"], in: shallow, environment: repo.environment)
+    let staged = try runProcess(
+      try promptopsBinary(), ["check", "--staged"], in: shallow, environment: repo.environment)
     #expect(staged.status == 0, "\(staged.stderr)")
   }
 
@@ -72,7 +78,9 @@ struct GateAndRangeTests {
 
   @Test func rangesReadCommitsNotTheWorkingTreeOrIndex() throws {
     let repo = try TempRepo.withPrompt()
-    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite.\nAnswer with care.\n", version: "1.0.1",
+      changelog: ["1.0.0", "1.0.1"])
     try repo.commit()
     // An unbumped edit in the working tree and index is not part of HEAD~1..HEAD.
     try repo.write("prompts/a/prompt.txt", "staged but not committed\n")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("promptops hooks install, and the pre-push hook")
 struct HooksInstallTests {
@@ -19,7 +19,9 @@ struct HooksInstallTests {
     for kind in ["pre-commit", "pre-push"] {
       let printed = try repo.promptops("hooks", "print", kind)
       #expect(printed.status == 0)
-      #expect(try String(contentsOfFile: packageRoot + "/hooks/" + kind, encoding: .utf8) == printed.stdout, "hooks/\(kind) is stale: regenerate with promptops hooks print \(kind)")
+      #expect(
+        try String(contentsOfFile: packageRoot + "/hooks/" + kind, encoding: .utf8) == printed.stdout,
+        "hooks/\(kind) is stale: regenerate with promptops hooks print \(kind)")
       #expect(FileManager.default.isExecutableFile(atPath: packageRoot + "/hooks/" + kind))
     }
   }

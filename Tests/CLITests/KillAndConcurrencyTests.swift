@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The writes that matter (lock file, audit log, eval notes, approval records) stay whole when
 /// the binary is killed with SIGKILL at any moment and when several runs go at once: after every
@@ -43,7 +43,9 @@ struct KillAndConcurrencyTests {
     if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
     while process.isRunning { try await Task.sleep(nanoseconds: 5_000_000) }
     let lingering = try await waitForProcesses(in: repo.path)
-    #expect(lingering.isEmpty, "still working in the repository 30 s after `\(arguments.joined(separator: " "))` was killed: \(lingering)")
+    #expect(
+      lingering.isEmpty,
+      "still working in the repository 30 s after `\(arguments.joined(separator: " "))` was killed: \(lingering)")
   }
 
   /// Waits (at most 30 s) until no process other than this one has its working directory in
@@ -52,7 +54,8 @@ struct KillAndConcurrencyTests {
     let deadline = Date().addingTimeInterval(30)
     let me = getpid()
     while true {
-      let busy = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry -> String? in
+      let busy = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap {
+        entry -> String? in
         guard let pid = Int32(entry), pid != me,
           let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"),
           cwd == folder || cwd.hasPrefix(folder + "/")
@@ -85,12 +88,15 @@ struct KillAndConcurrencyTests {
   /// The state after a kill, read independently of promptops: the lock parses, every audit line
   /// parses, and every pin has an event for its environment, prompt and content (in the working
   /// log or HEAD's). Then `verify` must accept it (nothing damaged).
-  static func expectConsistent(_ repo: TempRepo, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+  static func expectConsistent(_ repo: TempRepo, _ context: String, sourceLocation: SourceLocation = #_sourceLocation)
+    async throws
+  {
     let working = events(try? repo.read("audit/promptops-audit.jsonl"), sourceLocation: sourceLocation)
     let committed = events(try? repo.git("show", "HEAD:audit/promptops-audit.jsonl"), sourceLocation: sourceLocation)
     if let text = try? repo.read("promptops.lock") {
       let lock = try #require(
-        try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(context): a damaged lock file: \(text)",
+        try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+        "\(context): a damaged lock file: \(text)",
         sourceLocation: sourceLocation)
       for (environment, pins) in (lock["environments"] as? [String: [String: [String: Any]]]) ?? [:] {
         for (id, pin) in pins {
@@ -98,7 +104,9 @@ struct KillAndConcurrencyTests {
             event["environment"] as? String == environment && event["prompt_id"] as? String == id
               && (event["to"] as? [String: Any])?["sha256"] as? String == pin["sha256"] as? String
           }
-          #expect(accounted, "\(context): \(environment)/\(id) is pinned without its audit event", sourceLocation: sourceLocation)
+          #expect(
+            accounted, "\(context): \(environment)/\(id) is pinned without its audit event",
+            sourceLocation: sourceLocation)
         }
       }
     }
@@ -109,8 +117,12 @@ struct KillAndConcurrencyTests {
   /// No temporary file of a lock write is left in the work tree. One killed between writing its
   /// temporary file and renaming it leaves that file, which no reader takes for the lock; the
   /// next write of the lock removes it.
-  static func expectNoStrayFiles(_ repo: TempRepo, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let stray = try repo.git("status", "--porcelain", "--untracked-files=all").split(separator: "\n").filter { $0.hasSuffix(".tmp") }
+  static func expectNoStrayFiles(_ repo: TempRepo, _ context: String, sourceLocation: SourceLocation = #_sourceLocation)
+    throws
+  {
+    let stray = try repo.git("status", "--porcelain", "--untracked-files=all").split(separator: "\n").filter {
+      $0.hasSuffix(".tmp")
+    }
     #expect(stray.isEmpty, "\(context): \(stray)", sourceLocation: sourceLocation)
   }
 
@@ -124,15 +136,20 @@ struct KillAndConcurrencyTests {
   static func pinnedVersion(_ repo: TempRepo, _ id: String, _ environment: String = "dev") throws -> String? {
     guard let text = try? repo.read("promptops.lock") else { return nil }
     let lock = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-    return (((lock?["environments"] as? [String: Any])?[environment] as? [String: Any])?[id] as? [String: Any])?["version"] as? String
+    return (((lock?["environments"] as? [String: Any])?[environment] as? [String: Any])?[id] as? [String: Any])?[
+      "version"] as? String
   }
 
   // MARK: - Kills
 
-  @Test(.timeLimit(.minutes(5))) func promotionsKilledAtAnyMomentLeaveAStateVerifyAcceptsAndTheRetryLandsOnce() async throws {
+  @Test(.timeLimit(.minutes(5))) func promotionsKilledAtAnyMomentLeaveAStateVerifyAcceptsAndTheRetryLandsOnce()
+    async throws
+  {
     let repo = try TempRepo("killPromote")
     let points = 11
-    for index in 0..<points { try repo.writePrompt("k\(index)", text: "K\(index) says {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"]) }
+    for index in 0..<points {
+      try repo.writePrompt("k\(index)", text: "K\(index) says {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    }
     try repo.writePrompt("warm", text: "Warm {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.commit("prompts")
     let run = try await Self.duration(repo, ["promote", "warm", "--env", "dev", "--commit"])
@@ -146,7 +163,9 @@ struct KillAndConcurrencyTests {
 
       let retried = try await repo.promptopsAsync("promote", id, "--env", "dev", "--commit")
       #expect(retried.status == 0, "\(context), retried: \(retried.stdout)\(retried.stderr)")
-      #expect(Self.count(repo, "promote", id) == 1, "\(context): the promotion was logged \(Self.count(repo, "promote", id)) times")
+      #expect(
+        Self.count(repo, "promote", id) == 1,
+        "\(context): the promotion was logged \(Self.count(repo, "promote", id)) times")
       #expect(try Self.pinnedVersion(repo, id) == "1.0.0", "\(context)")
       let status = try repo.git("status", "--porcelain")
       #expect(status.isEmpty, "\(context): \(status)")
@@ -156,14 +175,18 @@ struct KillAndConcurrencyTests {
     try await Self.expectConsistent(repo, "after all")
   }
 
-  @Test(.timeLimit(.minutes(5))) func rollbacksKilledAtAnyMomentLeaveAStateVerifyAcceptsAndTheRetryLandsOnce() async throws {
+  @Test(.timeLimit(.minutes(5))) func rollbacksKilledAtAnyMomentLeaveAStateVerifyAcceptsAndTheRetryLandsOnce()
+    async throws
+  {
     let repo = try TempRepo("killRollback")
     let points = 8
     let ids = (0..<points).map { "r\($0)" } + ["warm"]
     for id in ids { try repo.writePrompt(id, text: "\(id) says {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"]) }
     try repo.commit("1.0.0")
     for id in ids { #expect(try await repo.promptopsAsync("promote", id, "--env", "dev", "--commit").status == 0) }
-    for id in ids { try repo.writePrompt(id, text: "\(id) now says {{x}}.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"]) }
+    for id in ids {
+      try repo.writePrompt(id, text: "\(id) now says {{x}}.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    }
     try repo.commit("1.0.1")
     for id in ids { #expect(try await repo.promptopsAsync("promote", id, "--env", "dev", "--commit").status == 0) }
     let run = try await Self.duration(repo, ["rollback", "warm", "--env", "dev", "--reason", "killed", "--commit"])
@@ -171,13 +194,16 @@ struct KillAndConcurrencyTests {
     for index in 0..<points {
       let id = "r\(index)"
       let milliseconds = run * 1.2 * Double(index) / Double(points - 1)
-      try await Self.kill(repo, ["rollback", id, "--env", "dev", "--reason", "killed", "--commit"], after: milliseconds)
+      try await Self.kill(
+        repo, ["rollback", id, "--env", "dev", "--reason", "killed", "--commit"], after: milliseconds)
       let context = "rollback \(id) killed after \(Int(milliseconds)) of \(Int(run)) ms"
       try await Self.expectConsistent(repo, context)
 
       let retried = try await repo.promptopsAsync("rollback", id, "--env", "dev", "--reason", "killed", "--commit")
       #expect(retried.status == 0, "\(context), retried: \(retried.stdout)\(retried.stderr)")
-      #expect(Self.count(repo, "rollback", id) == 1, "\(context): the rollback was logged \(Self.count(repo, "rollback", id)) times")
+      #expect(
+        Self.count(repo, "rollback", id) == 1,
+        "\(context): the rollback was logged \(Self.count(repo, "rollback", id)) times")
       #expect(try Self.pinnedVersion(repo, id) == "1.0.0", "\(context)")
       let status = try repo.git("status", "--porcelain")
       #expect(status.isEmpty, "\(context): \(status)")
@@ -190,7 +216,9 @@ struct KillAndConcurrencyTests {
   @Test(.timeLimit(.minutes(5))) func evalsKilledWhileRecordingLeaveWholeNotesAndTheNextRunRecords() async throws {
     let repo = try TempRepo("killEval")
     try repo.writePrompt("a", text: "A says {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"])
-    try repo.write("prompts/a/evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {x: one}\n    assert: [{type: contains, value: one}]\n")
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - vars: {x: one}\n    assert: [{type: contains, value: one}]\n")
     try repo.commit("a")
     let run = try await Self.duration(repo, ["eval", "a", "--no-cache"])
     let points = 8
@@ -200,7 +228,8 @@ struct KillAndConcurrencyTests {
       let context = "eval killed after \(Int(milliseconds)) of \(Int(run)) ms"
       let note = (try? repo.git("notes", "--ref", "promptops", "show", "HEAD")) ?? ""
       for line in note.split(separator: "\n") {
-        #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "\(context): a damaged note line: \(line)")
+        #expect(
+          (try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "\(context): a damaged note line: \(line)")
       }
       let next = try await repo.promptopsAsync("eval", "a", "--no-cache")
       #expect(next.status == 0, "\(context): \(next.stdout)\(next.stderr)")
@@ -217,10 +246,15 @@ struct KillAndConcurrencyTests {
     try repo.commit("a")
     let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed")
     let key = repo.root + "/alice"
-    let made = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key], in: repo.root, environment: repo.environment)
+    let made = try runProcess(
+      sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key], in: repo.root,
+      environment: repo.environment)
     try #require(made.status == 0, "\(made.stderr)")
-    try repo.trustApprovals(of: "alice@example.com", publicKey: try String(contentsOfFile: key + ".pub", encoding: .utf8))
-    let approve = ["approve", "a", "--env", "prod", "--role", "owner", "--reviewer", "alice@example.com", "--key", key, "--replace"]
+    try repo.trustApprovals(
+      of: "alice@example.com", publicKey: try String(contentsOfFile: key + ".pub", encoding: .utf8))
+    let approve = [
+      "approve", "a", "--env", "prod", "--role", "owner", "--reviewer", "alice@example.com", "--key", key, "--replace",
+    ]
     let run = try await Self.duration(repo, approve)
     let record = repo.path + "/approvals/a/1.0.0-prod-alice@example.com.yml"
     try FileManager.default.removeItem(atPath: record)
@@ -244,7 +278,9 @@ struct KillAndConcurrencyTests {
   /// an error naming its line.
   @Test(.timeLimit(.minutes(5))) func anAppendCutByACrashCountsForNothingAndIsRemoved() async throws {
     let repo = try TempRepo("tornAppend")
-    for id in ["a", "b"] { try repo.writePrompt(id, text: "\(id) says {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"]) }
+    for id in ["a", "b"] {
+      try repo.writePrompt(id, text: "\(id) says {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    }
     try repo.commit("prompts")
     #expect(try await repo.promptopsAsync("promote", "a", "--env", "dev").status == 0)
     let whole = try repo.read("audit/promptops-audit.jsonl")
@@ -274,7 +310,13 @@ struct KillAndConcurrencyTests {
     let (binary, directory, environment) = (try promptopsBinary(), repo.path, repo.environment)
     let results = try await withThrowingTaskGroup(of: (String, ProcessResult).self) { group in
       for id in ids {
-        group.addTask { (id, try await runProcessAsync(binary, ["promote", id, "--env", "dev", "--commit"], in: directory, environment: environment)) }
+        group.addTask {
+          (
+            id,
+            try await runProcessAsync(
+              binary, ["promote", id, "--env", "dev", "--commit"], in: directory, environment: environment)
+          )
+        }
       }
       return try await group.reduce(into: [String: ProcessResult]()) { $0[$1.0] = $1.1 }
     }
@@ -297,19 +339,26 @@ struct KillAndConcurrencyTests {
     let ids = (0..<4).map { "e\($0)" }
     for id in ids {
       try repo.writePrompt(id, text: "\(id) says {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"])
-      try repo.write("prompts/\(id)/evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {x: one}\n    assert: [{type: contains, value: one}]\n")
+      try repo.write(
+        "prompts/\(id)/evalsuite.yml",
+        "providers: [echo]\ntests:\n  - vars: {x: one}\n    assert: [{type: contains, value: one}]\n")
     }
     try repo.commit("prompts")
     let (binary, directory, environment) = (try promptopsBinary(), repo.path, repo.environment)
     let statuses = try await withThrowingTaskGroup(of: Int32.self) { group in
-      for id in ids { group.addTask { try await runProcessAsync(binary, ["eval", id], in: directory, environment: environment).status } }
+      for id in ids {
+        group.addTask {
+          try await runProcessAsync(binary, ["eval", id], in: directory, environment: environment).status
+        }
+      }
       return try await group.reduce(into: [Int32]()) { $0.append($1) }
     }
     #expect(statuses == Array(repeating: 0, count: ids.count))
     let lines = try repo.git("notes", "--ref", "promptops", "show", "HEAD").split(separator: "\n")
-    let prompts = lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["prompt"] as? String }
+    let prompts = lines.compactMap {
+      (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["prompt"] as? String
+    }
     #expect(prompts.count == lines.count, "damaged note lines: \(lines)")
     #expect(prompts.sorted() == ids)
   }
 }
-

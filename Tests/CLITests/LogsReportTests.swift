@@ -1,10 +1,12 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("promptops logs report: per-version figures and drift")
 struct LogsReportTests {
-  func record(_ id: String, _ text: String, version: String, env: String, at time: String, cost: Double, ms: Int, pass: Bool) throws -> String {
+  func record(
+    _ id: String, _ text: String, version: String, env: String, at time: String, cost: Double, ms: Int, pass: Bool
+  ) throws -> String {
     let object: [String: Any] = [
       "prompt_id": id, "version_hash": try sha256Hex(text), "version": version, "environment": env, "timestamp": time,
       "trace_id": UUID().uuidString, "model": "gpt-4o-mini", "tokens_input": 100, "tokens_output": 20, "cost_usd": cost,
@@ -35,8 +37,10 @@ struct LogsReportTests {
       try record("a", v1, version: "1.0.0", env: "prod", at: "2026-11-01T10:00:00Z", cost: 0.01, ms: 100, pass: true),
       try record("a", v1, version: "1.0.0", env: "prod", at: "2026-11-02T10:00:00Z", cost: 0.01, ms: 300, pass: false),
       try record("a", v2, version: "1.0.1", env: "prod", at: "2026-11-10T10:00:00Z", cost: 0.02, ms: 200, pass: true),
-      try record("a", hotfix, version: "1.0.1", env: "prod", at: "2026-11-12T09:00:00Z", cost: 0.02, ms: 250, pass: true),
-      try record("a", hotfix, version: "1.0.1", env: "prod", at: "2026-11-12T11:00:00+01:00", cost: 0.02, ms: 260, pass: true),
+      try record(
+        "a", hotfix, version: "1.0.1", env: "prod", at: "2026-11-12T09:00:00Z", cost: 0.02, ms: 250, pass: true),
+      try record(
+        "a", hotfix, version: "1.0.1", env: "prod", at: "2026-11-12T11:00:00+01:00", cost: 0.02, ms: 260, pass: true),
       "not json at all",
     ]
     let log = repo.root + "/prod.jsonl"
@@ -61,7 +65,9 @@ struct LogsReportTests {
     #expect(drift.first?["version_hash"] as? String == (try sha256Hex(hotfix)))
     #expect(drift.first?["calls"] as? Int == 2)
     #expect(drift.first?["first_seen"] as? String == "2026-11-12T09:00:00Z")
-    #expect(drift.first?["last_seen"] as? String == "2026-11-12T09:00:00Z" || drift.first?["last_seen"] as? String == "2026-11-12T11:00:00+01:00")
+    #expect(
+      drift.first?["last_seen"] as? String == "2026-11-12T09:00:00Z"
+        || drift.first?["last_seen"] as? String == "2026-11-12T11:00:00+01:00")
 
     // --since leaves the drift out; nothing left to flag, so it passes.
     let recent = try repo.promptops("logs", "report", log, "--since", "2026-11-03", "--format", "text")

@@ -1,17 +1,27 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("promptops logs validate")
 struct LogsValidateTests {
   func run(_ arguments: [String]) throws -> ProcessResult {
-    try runProcess(try promptopsBinary(), ["logs", "validate"] + arguments, in: packageRoot, environment: ["NO_COLOR": "1"])
+    try runProcess(
+      try promptopsBinary(), ["logs", "validate"] + arguments, in: packageRoot, environment: ["NO_COLOR": "1"])
   }
 
   @Test(arguments: [
-    ("missing-trace-id", "examples/logs/invalid/missing-trace-id.jsonl:2: error: trace_id: prompt-log: required field is missing"),
-    ("tokens-as-string", "examples/logs/invalid/tokens-as-string.jsonl:2: error: tokens_input: prompt-log: expected an integer, got string"),
-    ("bad-timestamp", "examples/logs/invalid/bad-timestamp.jsonl:3: error: timestamp: prompt-log: '2026-13-45T99:00:00Z' is not an RFC 3339 date-time"),
+    (
+      "missing-trace-id",
+      "examples/logs/invalid/missing-trace-id.jsonl:2: error: trace_id: prompt-log: required field is missing"
+    ),
+    (
+      "tokens-as-string",
+      "examples/logs/invalid/tokens-as-string.jsonl:2: error: tokens_input: prompt-log: expected an integer, got string"
+    ),
+    (
+      "bad-timestamp",
+      "examples/logs/invalid/bad-timestamp.jsonl:3: error: timestamp: prompt-log: '2026-13-45T99:00:00Z' is not an RFC 3339 date-time"
+    ),
     ("truncated-last-line", "examples/logs/invalid/truncated-last-line.jsonl:3: error: truncated record"),
     ("not-utf8", "examples/logs/invalid/not-utf8.jsonl:2: error: not valid UTF-8"),
     ("short-hash", "examples/logs/invalid/short-hash.jsonl:2: error: version_hash: prompt-log: expected the SHA-256"),
@@ -54,7 +64,8 @@ struct LogsValidateTests {
   /// dropped, wrong types, bad timestamps, negative amounts, bad hashes, and valid variations.
   @Test func verdictsAgreeWithCheckJsonschema() throws {
     let base: [String: Any] = [
-      "prompt_id": "support-agent", "version_hash": String(repeating: "ab", count: 32), "timestamp": "2026-11-25T10:00:00Z",
+      "prompt_id": "support-agent", "version_hash": String(repeating: "ab", count: 32),
+      "timestamp": "2026-11-25T10:00:00Z",
       "trace_id": "t-1", "model": "gpt-4o-mini", "tokens_input": 120, "tokens_output": 48, "cost_usd": 0.0012,
       "inputs": ["question": "hi"], "outputs": ["text": "hello"],
     ]
@@ -65,13 +76,19 @@ struct LogsValidateTests {
       records.append(missing)
     }
     let mutations: [(String, Any)] = [
-      ("tokens_input", "12"), ("tokens_input", -1), ("tokens_input", 1.5), ("tokens_output", true), ("cost_usd", -0.1), ("cost_usd", "0.1"),
-      ("timestamp", "2026-11-25 10:00:00"), ("timestamp", "2026-02-30T10:00:00Z"), ("timestamp", "2026-11-25T10:00:00.123+01:00"),
-      ("timestamp", "2026-11-25T10:00:00"), ("version_hash", "ABC"), ("version_hash", String(repeating: "AB", count: 32)),
-      ("prompt_id", ""), ("prompt_id", 7), ("inputs", [1, 2]), ("outputs", "text"), ("version", "1.2"), ("version", "v1.2.0"),
-      ("duration_ms", NSNull()), ("duration_ms", -5), ("run_id", NSNull()), ("run_id", 3), ("retrieved_docs", ["a", "b"]),
+      ("tokens_input", "12"), ("tokens_input", -1), ("tokens_input", 1.5), ("tokens_output", true), ("cost_usd", -0.1),
+      ("cost_usd", "0.1"),
+      ("timestamp", "2026-11-25 10:00:00"), ("timestamp", "2026-02-30T10:00:00Z"),
+      ("timestamp", "2026-11-25T10:00:00.123+01:00"),
+      ("timestamp", "2026-11-25T10:00:00"), ("version_hash", "ABC"),
+      ("version_hash", String(repeating: "AB", count: 32)),
+      ("prompt_id", ""), ("prompt_id", 7), ("inputs", [1, 2]), ("outputs", "text"), ("version", "1.2"),
+      ("version", "v1.2.0"),
+      ("duration_ms", NSNull()), ("duration_ms", -5), ("run_id", NSNull()), ("run_id", 3),
+      ("retrieved_docs", ["a", "b"]),
       ("retrieved_docs", [1]), ("eval_results", ["pass": true, "score": 0.9]), ("eval_results", ["pass": "yes"]),
-      ("eval_results", NSNull()), ("eval_results", ["criteria": ["tone": 1]]), ("environment", "prod"), ("environment", 1),
+      ("eval_results", NSNull()), ("eval_results", ["criteria": ["tone": 1]]), ("environment", "prod"),
+      ("environment", 1),
       ("extra_field", ["anything": true]),
     ]
     for (key, value) in mutations {
@@ -94,10 +111,11 @@ struct LogsValidateTests {
     let log = folder + "/all.jsonl"
     try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
     let ours = try run([log, "--schema", "prompt-log"])
-    let oursInvalid = Set(ours.stdout.split(separator: "\n").compactMap { line -> Int? in
-      guard line.contains(": error: ") else { return nil }
-      return Int(line.split(separator: ":")[1]).map { $0 - 1 }
-    })
+    let oursInvalid = Set(
+      ours.stdout.split(separator: "\n").compactMap { line -> Int? in
+        guard line.contains(": error: ") else { return nil }
+        return Int(line.split(separator: ":")[1]).map { $0 - 1 }
+      })
 
     let checker = packageRoot + "/.build-tools/venv/bin/check-jsonschema"
     let tool = FileManager.default.isExecutableFile(atPath: checker) ? checker : try #require(which("check-jsonschema"))
@@ -110,7 +128,10 @@ struct LogsValidateTests {
       theirsInvalid.insert(index)
     }
     #expect(theirsInvalid.count > 20)
-    #expect(oursInvalid == theirsInvalid, "only ours: \(oursInvalid.subtracting(theirsInvalid).sorted()), only theirs: \(theirsInvalid.subtracting(oursInvalid).sorted())")
+    #expect(
+      oursInvalid == theirsInvalid,
+      "only ours: \(oursInvalid.subtracting(theirsInvalid).sorted()), only theirs: \(theirsInvalid.subtracting(oursInvalid).sorted())"
+    )
   }
 }
 
@@ -158,7 +179,8 @@ struct LogsValidateHostileTests {
           out.write(b"\\n{\\"not\\": \\"a prompt log\\"}\\n")
       """
     let python = try #require(which("python3"), "python3 writes the bomb and measures the peak memory")
-    #expect(try runProcess(python, ["-c", script, folder + "/bomb.jsonl.gz"], in: folder, environment: [:]).status == 0)
+    #expect(
+      try runProcess(python, ["-c", script, folder + "/bomb.jsonl.gz"], in: folder, environment: [:]).status == 0)
     // The child's peak resident size, as the kernel accounts it (getrusage), in KiB.
     let measure = """
       import resource, subprocess, sys
@@ -167,11 +189,14 @@ struct LogsValidateHostileTests {
       sys.exit(run.returncode)
       """
     let result = try runProcess(
-      python, ["-c", measure, try promptopsBinary(), "logs", "validate", "bomb.jsonl.gz"], in: folder, environment: ["NO_COLOR": "1"])
+      python, ["-c", measure, try promptopsBinary(), "logs", "validate", "bomb.jsonl.gz"], in: folder,
+      environment: ["NO_COLOR": "1"])
     #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
     #expect(result.stdout.contains("bomb.jsonl.gz:1: error: the line is longer than"), "\(result.stdout)")
     #expect(result.stdout.contains("bomb.jsonl.gz:2: error: "), "the line after the long one is read: \(result.stdout)")
-    let rss = result.stderr.split(separator: "\n").compactMap { $0.hasPrefix("maxrss_kb=") ? Int($0.dropFirst(10)) : nil }.first
+    let rss = result.stderr.split(separator: "\n").compactMap {
+      $0.hasPrefix("maxrss_kb=") ? Int($0.dropFirst(10)) : nil
+    }.first
     #expect((rss ?? .max) < 64 * 1024, "peak memory \(rss ?? -1) KiB")
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Prompt texts, cards and folders that git stores as symbolic links or submodules: promptops
 /// hashes what git stores (a link's target name, a submodule's commit), so the content behind
@@ -15,7 +15,8 @@ struct NonRegularPromptFileTests {
   func link(_ repo: TempRepo, _ path: String, to target: String) throws {
     let full = repo.path + "/" + path
     try? FileManager.default.removeItem(atPath: full)
-    try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     try FileManager.default.createSymbolicLink(atPath: full, withDestinationPath: target)
   }
 
@@ -128,7 +129,9 @@ struct NonRegularPromptFileTests {
     try repo.write("vendor/c-card.yml", try repo.read("elsewhere/c/prompt-card.yml"))
     try link(repo, "elsewhere/c/prompt-card.yml", to: "../../vendor/c-card.yml")
     try link(repo, "prompts/c", to: "../elsewhere/c")
-    try repo.write("vendor/d.prompt.md", "---\nid: d\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\nD\n")
+    try repo.write(
+      "vendor/d.prompt.md",
+      "---\nid: d\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\nD\n")
     try link(repo, "prompts/d.prompt.md", to: "../vendor/d.prompt.md")
     try repo.writePrompt("e", text: "E\n", version: "1.0.0", changelog: ["1.0.0"])
     try link(repo, "prompts/e/prompt.txt", to: "../../sub/s.txt")
@@ -150,9 +153,16 @@ struct NonRegularPromptFileTests {
     }
     #expect(try reported { try repo.write("vendor/texts/b.txt", "B changed\n") } == ["prompts/b/prompt.txt"])
     #expect(try reported { try repo.write("elsewhere/c/prompt.txt", "C changed\n") } == ["prompts/c"])
-    #expect(try reported { try repo.write("vendor/c-card.yml", try repo.read("vendor/c-card.yml") + "tags: [x]\n") } == ["prompts/c"])
-    #expect(try reported { try repo.write("vendor/d.prompt.md", try repo.read("vendor/d.prompt.md") + "more\n") } == ["prompts/d.prompt.md"])
-    #expect(try reported { try repo.git(["checkout", "-q", second], in: repo.path + "/sub") } == ["prompts/e/prompt.txt"])
+    #expect(
+      try reported { try repo.write("vendor/c-card.yml", try repo.read("vendor/c-card.yml") + "tags: [x]\n") } == [
+        "prompts/c"
+      ])
+    #expect(
+      try reported { try repo.write("vendor/d.prompt.md", try repo.read("vendor/d.prompt.md") + "more\n") } == [
+        "prompts/d.prompt.md"
+      ])
+    #expect(
+      try reported { try repo.git(["checkout", "-q", second], in: repo.path + "/sub") } == ["prompts/e/prompt.txt"])
     #expect(try reported { try repo.write("docs/prompts.md", "How we write prompts, again\n") } == [])
     // The folder a link passes through now leads elsewhere.
     try repo.write("vendor/other/b.txt", "B elsewhere\n")
@@ -164,7 +174,9 @@ struct NonRegularPromptFileTests {
   @Test(.timeLimit(.minutes(5))) func aLinkedCardOrSingleFileIsAnError() throws {
     let repo = try TempRepo.withPrompt()
     try repo.write("shared/card.yml", try repo.read("prompts/a/prompt-card.yml"))
-    try repo.write("shared/s.prompt.md", "---\nid: s\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\nHi\n")
+    try repo.write(
+      "shared/s.prompt.md",
+      "---\nid: s\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\nHi\n")
     try repo.commit("shared files")
     try link(repo, "prompts/a/prompt-card.yml", to: "../../shared/card.yml")
     try link(repo, "prompts/s.prompt.md", to: "../shared/s.prompt.md")
@@ -174,7 +186,10 @@ struct NonRegularPromptFileTests {
     #expect(findings(report) == ["prompts/a/prompt-card.yml", "prompts/s.prompt.md"])
     #expect(Set(report.rules) == ["prompt-not-regular-file"], "\(report.rules)")
     try repo.commit("link")
-    #expect(findings(try repo.check("--base", "HEAD~1", "--head", "HEAD").1) == ["prompts/a/prompt-card.yml", "prompts/s.prompt.md"])
+    #expect(
+      findings(try repo.check("--base", "HEAD~1", "--head", "HEAD").1) == [
+        "prompts/a/prompt-card.yml", "prompts/s.prompt.md",
+      ])
     #expect(findings(try repo.check("--all").1) == ["prompts/a/prompt-card.yml", "prompts/s.prompt.md"])
   }
 

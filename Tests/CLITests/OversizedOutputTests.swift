@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A program's output that promptops would have to cut to read is an error, never a verdict on
 /// the part it kept: an `exec:` answer past 16 MiB, an external results file past 64 MiB, a
@@ -72,7 +72,8 @@ struct OversizedOutputTests {
     try repo.writePrompt("a", text: "Answer {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.write(
       "prompts/a/evalsuite.yml",
-      "providers:\n  - id: \"exec:yes\"\n    config: {timeout: 600000}\ntests:\n  - vars: {x: one}\n    assert: [{type: contains, value: y}]\n")
+      "providers:\n  - id: \"exec:yes\"\n    config: {timeout: 600000}\ntests:\n  - vars: {x: one}\n    assert: [{type: contains, value: y}]\n"
+    )
     try repo.commit("a with an endless provider")
     let started = Date()
     let run = try await repo.promptopsAsync("eval", "a")
@@ -86,7 +87,9 @@ struct OversizedOutputTests {
   @Test(.timeLimit(.minutes(5))) func anExternalResultsFilePastTheLimitIsAnError() async throws {
     let repo = try TempRepo("largeResults")
     try repo.writePrompt("a", text: "Answer {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"])
-    try repo.write("prompts/a/evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {x: one}\n    assert: [{type: contains, value: one}]\n")
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - vars: {x: one}\n    assert: [{type: contains, value: one}]\n")
     // Valid promptfoo results, padded past 64 MiB inside a string.
     try repo.write(
       "tools/large-results.sh",
@@ -97,7 +100,9 @@ struct OversizedOutputTests {
         printf '"}'; } > "$2"
 
       """)
-    try repo.write(".promptops.yml", "evals:\n  mode: external\n  external_command: [sh, tools/large-results.sh, \"{suite}\", \"{output}\"]\n")
+    try repo.write(
+      ".promptops.yml",
+      "evals:\n  mode: external\n  external_command: [sh, tools/large-results.sh, \"{suite}\", \"{output}\"]\n")
     try repo.commit("external evals with large results")
     let run = try await repo.promptopsAsync("eval", "a")
     #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
@@ -119,7 +124,8 @@ struct OversizedOutputTests {
     _ = FileManager.default.createFile(atPath: key, contents: Data("not read by the fake\n".utf8))
     let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
     let result = try await repo.promptopsAsync(
-      "approve", "a", "--env", "prod", "--role", "owner", "--reviewer", "dev@example.com", "--key", key, environment: ["PATH": path])
+      "approve", "a", "--env", "prod", "--role", "owner", "--reviewer", "dev@example.com", "--key", key,
+      environment: ["PATH": path])
     #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
     #expect(result.stderr.contains("printed more than 1024 KiB, which is no signature"), "\(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: repo.path + "/approvals"))

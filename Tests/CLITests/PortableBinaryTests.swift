@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The release binary `make dist` builds: it must run where no Swift toolchain and no libgit2 are
 /// installed. Enabled when there is one: `PROMPTOPS_DIST_BIN` (then it must exist; `.ci/run`
@@ -15,12 +15,16 @@ struct PortableBinaryTests {
     let binary = try PortableBinary.path()
     let ldd = try runProcess(try #require(which("ldd")), [binary], in: "/", environment: ["PATH": "/usr/bin:/bin"])
     #expect(ldd.status == 0, "\(ldd.stderr)")
-    let libraries = ldd.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let libraries = ldd.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+      !$0.isEmpty
+    }
     #expect(!libraries.isEmpty)
     for library in libraries {
       #expect(Self.cLibrary.contains { library.hasPrefix($0) || library.contains("/" + $0) }, "links \(library)")
     }
-    for unwanted in ["libswift", "libFoundation", "libgit2", "libicu", "libdispatch", "libz.so", "libcurl", "not found"] {
+    for unwanted in [
+      "libswift", "libFoundation", "libgit2", "libicu", "libdispatch", "libz.so", "libcurl", "not found",
+    ] {
       #expect(!ldd.stdout.contains(unwanted), "\(ldd.stdout)")
     }
   }
@@ -37,7 +41,10 @@ struct PortableBinaryTests {
 
     let version = try runProcess(binary, ["--version"], in: repo.path, environment: env)
     #expect(version.status == 0, "\(version.stderr)")
-    #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+\S* \(libgit2 1\.\d+\.\d+, commit ([0-9a-f]{40}|unknown)\)\n$"#, options: .regularExpression) != nil, "\(version.stdout)")
+    #expect(
+      version.stdout.range(
+        of: #"^\d+\.\d+\.\d+\S* \(libgit2 1\.\d+\.\d+, commit ([0-9a-f]{40}|unknown)\)\n$"#, options: .regularExpression
+      ) != nil, "\(version.stdout)")
 
     try PortableBinary.stageEdit(repo, bumped: false)
     let refused = try runProcess(binary, ["check", "--staged"], in: repo.path, environment: env)
@@ -60,14 +67,17 @@ struct PortableBinaryTests {
     let files = FileManager.default
     #expect(!files.fileExists(atPath: root + "/opt/swift"))
     let libraries = try files.subpathsOfDirectory(atPath: root + "/usr/lib")
-    #expect(!libraries.contains { $0.contains("libgit2") || $0.contains("libswiftCore") || $0.contains("libFoundation") })
+    #expect(
+      !libraries.contains { $0.contains("libgit2") || $0.contains("libswiftCore") || $0.contains("libFoundation") })
 
     let inside = "/tmp/promptops-portable-\(UUID().uuidString.prefix(8))"
     try files.createDirectory(atPath: root + inside, withIntermediateDirectories: true)
     defer { try? files.removeItem(atPath: root + inside) }
     try files.copyItem(atPath: binary, toPath: root + inside + "/promptops")
     let repo = try TempRepo.withPrompt()
-    let env = ["PATH": "/usr/bin:/bin", "HOME": "/root", "GIT_CONFIG_NOSYSTEM": "1", "LANG": "C.UTF-8", "NO_COLOR": "1"]
+    let env = [
+      "PATH": "/usr/bin:/bin", "HOME": "/root", "GIT_CONFIG_NOSYSTEM": "1", "LANG": "C.UTF-8", "NO_COLOR": "1",
+    ]
     let chroot = try #require(which("chroot") ?? "/usr/sbin/chroot")
     let unshare = try #require(which("unshare") ?? "/usr/bin/unshare")
     func check(withProc: Bool = true) throws -> ProcessResult {
@@ -75,7 +85,8 @@ struct PortableBinaryTests {
       try files.copyItem(atPath: repo.path, toPath: root + inside + "/repo")
       let command = [chroot, root, inside + "/promptops", "check", "--staged", "-C", inside + "/repo"]
       if !withProc { return try runProcess(command[0], Array(command.dropFirst()), in: "/", environment: env) }
-      return try runProcess(unshare, ["--mount", "--pid", "--fork", "--mount-proc=\(root)/proc"] + command, in: "/", environment: env)
+      return try runProcess(
+        unshare, ["--mount", "--pid", "--fork", "--mount-proc=\(root)/proc"] + command, in: "/", environment: env)
     }
 
     try PortableBinary.stageEdit(repo, bumped: false)
@@ -119,7 +130,8 @@ enum PortableBinary {
 
   static func path() throws -> String {
     if let named = ProcessInfo.processInfo.environment["PROMPTOPS_DIST_BIN"] {
-      try #require(FileManager.default.isExecutableFile(atPath: named), "PROMPTOPS_DIST_BIN=\(named) is not an executable")
+      try #require(
+        FileManager.default.isExecutableFile(atPath: named), "PROMPTOPS_DIST_BIN=\(named) is not an executable")
       return named
     }
     return try #require(found)
@@ -133,7 +145,8 @@ enum PortableBinary {
 
   /// The minimal Debian root: `PROMPTOPS_TEST_ROOT`, else the one `make test-root` caches.
   static var testRoot: String? {
-    let root = ProcessInfo.processInfo.environment["PROMPTOPS_TEST_ROOT"] ?? packageRoot + "/.build-tools/debian-root/bookworm"
+    let root =
+      ProcessInfo.processInfo.environment["PROMPTOPS_TEST_ROOT"] ?? packageRoot + "/.build-tools/debian-root/bookworm"
     return FileManager.default.fileExists(atPath: root + "/.promptops-complete") ? root : nil
   }
 

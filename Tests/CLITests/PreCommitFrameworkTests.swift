@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// This repository's `.pre-commit-hooks.yaml`, driven by the real pre-commit framework (from
 /// PyPI, installed by ci/install-deps.sh), blocks and passes the same commits as the plain hook.
@@ -64,7 +64,8 @@ struct PreCommitFrameworkTests {
     try repo.stage()
     let unrelated = try runProcess(which("git")!, ["commit", "-m", "docs"], in: repo.path, environment: env)
     #expect(unrelated.status == 0, "\(unrelated.stdout)\(unrelated.stderr)")
-    #expect(!(unrelated.stdout + unrelated.stderr).contains("no files to check"), "\(unrelated.stdout)\(unrelated.stderr)")
+    #expect(
+      !(unrelated.stdout + unrelated.stderr).contains("no files to check"), "\(unrelated.stdout)\(unrelated.stderr)")
 
     // The pre-push stage gets the pushed range from PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF.
     let remote = repo.root + "/remote.git"
@@ -97,7 +98,8 @@ struct PreCommitFrameworkTests {
     #expect((message.stdout + message.stderr).contains("version-not-bumped"), "\(message.stdout)\(message.stderr)")
     #expect(try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines) == bump)
 
-    let amended = try runProcess(which("git")!, ["commit", "-q", "--amend", "-m", "bump a, polished"], in: repo.path, environment: env)
+    let amended = try runProcess(
+      which("git")!, ["commit", "-q", "--amend", "-m", "bump a, polished"], in: repo.path, environment: env)
     #expect(amended.status == 0, "the amended commit carries the bump: \(amended.stdout)\(amended.stderr)")
     #expect(try repo.git("rev-parse", "HEAD^").trimmingCharacters(in: .whitespacesAndNewlines) == base)
   }
@@ -109,9 +111,11 @@ struct PreCommitFrameworkTests {
   @Test(.timeLimit(.minutes(5))) func aCustomLayoutIsCheckedToo() throws {
     let repo = try TempRepo()
     try repo.write(".promptops.yml", "prompts:\n  roots: [llm]\n  text_file: template.md\n  card_file: meta.yml\n")
-    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\n", version: "1.0.0", changelog: ["1.0.0"], folder: "llm/a")
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite.\n", version: "1.0.0", changelog: ["1.0.0"], folder: "llm/a")
     try FileManager.default.moveItem(atPath: repo.path + "/llm/a/prompt.txt", toPath: repo.path + "/llm/a/template.md")
-    try FileManager.default.moveItem(atPath: repo.path + "/llm/a/prompt-card.yml", toPath: repo.path + "/llm/a/meta.yml")
+    try FileManager.default.moveItem(
+      atPath: repo.path + "/llm/a/prompt-card.yml", toPath: repo.path + "/llm/a/meta.yml")
     try repo.commit("a prompt in a layout of our own")
     try useTheFramework(in: repo, hooks: ["promptops-system"])
     let env = try environment(repo)
@@ -144,7 +148,8 @@ struct PreCommitFrameworkTests {
     let python = packageRoot + "/.build-tools/venv/bin/python3"
     let result = try runProcess(
       FileManager.default.isExecutableFile(atPath: python) ? python : try #require(which("python3")),
-      ["-c", script, packageRoot + "/.pre-commit-hooks.yaml"], in: packageRoot, environment: ProcessInfo.processInfo.environment)
+      ["-c", script, packageRoot + "/.pre-commit-hooks.yaml"], in: packageRoot,
+      environment: ProcessInfo.processInfo.environment)
     #expect(result.stdout == "ok\n", "\(result.stderr)")
   }
 }

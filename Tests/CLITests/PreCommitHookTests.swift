@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The package's own folder, to find `hooks/`, `schemas/` and `examples/`.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -69,7 +69,9 @@ struct PreCommitHookTests {
     environment["GIT_INDEX_FILE"] = repo.path + "/.git/no-such-index"
     let result = try runProcess(try promptopsBinary(), ["check", "--staged"], in: repo.path, environment: environment)
     #expect(result.status == 2)
-    #expect(result.stderr.contains("GIT_INDEX_FILE names \(repo.path)/.git/no-such-index, which does not exist"), "\(result.stderr)")
+    #expect(
+      result.stderr.contains("GIT_INDEX_FILE names \(repo.path)/.git/no-such-index, which does not exist"),
+      "\(result.stderr)")
   }
 
   @Test func commitAllChecksTheTemporaryIndex() throws {
@@ -120,7 +122,9 @@ struct PreCommitHookTests {
   /// exit status, passing, failing, amending and outside a repository.
   @Test func theHookCommandLinesAnswerAsArgumentParsersReadingDoes() throws {
     let repo = try repositoryWithHook()
-    func expectSame(_ hook: [String], _ parsed: [String], in folder: String? = nil, _ comment: Comment) throws -> ProcessResult {
+    func expectSame(_ hook: [String], _ parsed: [String], in folder: String? = nil, _ comment: Comment) throws
+      -> ProcessResult
+    {
       let environment = repo.environment
       let directory = folder ?? repo.path
       let fast = try runProcess(try promptopsBinary(), hook, in: directory, environment: environment)
@@ -130,8 +134,10 @@ struct PreCommitHookTests {
       #expect(fast.stderr == slow.stderr, comment)
       return fast
     }
-    let staged = ["check", "--staged"], parsedStaged = ["check", "--format", "text", "--staged"]
-    let amend = ["check", "--staged", "--amend"], parsedAmend = ["check", "--amend", "--staged", "--format", "text"]
+    let staged = ["check", "--staged"]
+    let parsedStaged = ["check", "--format", "text", "--staged"]
+    let amend = ["check", "--staged", "--amend"]
+    let parsedAmend = ["check", "--amend", "--staged", "--format", "text"]
 
     #expect(try expectSame(staged, parsedStaged, "nothing staged").status == 0)
     #expect(try expectSame(["check"], parsedStaged, "the default is the staged check").status == 0)
@@ -161,19 +167,32 @@ struct PreCommitHookTests {
     try repo.stage()
     _ = try repo.commit("unbumped edit")  // past the hook
     let range = try expectSame(
-      ["check", "--base", "HEAD~1", "--head", "HEAD"], ["check", "--head=HEAD", "--format", "text", "--base=HEAD~1"], "a pushed range")
+      ["check", "--base", "HEAD~1", "--head", "HEAD"], ["check", "--head=HEAD", "--format", "text", "--base=HEAD~1"],
+      "a pushed range")
     #expect(range.status == 1)
     #expect(range.stdout.contains("version-not-bumped"))
     #expect(try expectSame(["check", "--base", "HEAD~1"], ["check", "--base=HEAD~1"], "a range to HEAD").status == 1)
-    #expect(try expectSame(["check", "--base", "HEAD~2", "--head", "HEAD~1"], ["check", "--head", "HEAD~1", "--base", "HEAD~2"], "an earlier range").status == 0)
+    #expect(
+      try expectSame(
+        ["check", "--base", "HEAD~2", "--head", "HEAD~1"], ["check", "--head", "HEAD~1", "--base", "HEAD~2"],
+        "an earlier range"
+      ).status == 0)
     // A base that is not an ancestor (a force-push): the two trees are compared directly, not
     // from their merge base. `side` holds HEAD's tree on top of the bump, so directly nothing
     // changed, while from the merge base the unbumped edit would fail.
     let sideTree = try repo.git("rev-parse", "HEAD^{tree}").trimmingCharacters(in: .whitespacesAndNewlines)
-    let side = try repo.git("commit-tree", sideTree, "-p", "HEAD~1", "-m", "side").trimmingCharacters(in: .whitespacesAndNewlines)
-    #expect(try expectSame(["check", "--base", side, "--head", "HEAD"], ["check", "--base=\(side)", "--head=HEAD"], "a base off the branch").status == 0)
-    #expect(try expectSame(["check", "--all", "--head", "HEAD"], ["check", "--head", "HEAD", "--all"], "a new branch's whole tree").status == 0)
-    let unknown = try expectSame(["check", "--base", "no-such-branch"], ["check", "--base=no-such-branch"], "an unknown revision")
+    let side = try repo.git("commit-tree", sideTree, "-p", "HEAD~1", "-m", "side").trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    #expect(
+      try expectSame(
+        ["check", "--base", side, "--head", "HEAD"], ["check", "--base=\(side)", "--head=HEAD"], "a base off the branch"
+      ).status == 0)
+    #expect(
+      try expectSame(
+        ["check", "--all", "--head", "HEAD"], ["check", "--head", "HEAD", "--all"], "a new branch's whole tree"
+      ).status == 0)
+    let unknown = try expectSame(
+      ["check", "--base", "no-such-branch"], ["check", "--base=no-such-branch"], "an unknown revision")
     #expect(unknown.status == 2)
     #expect(unknown.stderr.contains("no-such-branch"))
   }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `promote` to an environment that requires approval accepts exactly the approvals the gate
 /// accepts: signed by a trusted key, for this content, and names the approvers in the release tag.
@@ -10,9 +10,12 @@ struct PromotionApprovalTests {
     let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed: run `sh ci/install-deps.sh --python`")
     let repo = try TempRepo("promoteApproval")
     let key = repo.root + "/alice"
-    let keygen = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key], in: repo.root, environment: repo.environment)
+    let keygen = try runProcess(
+      sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key], in: repo.root,
+      environment: repo.environment)
     try #require(keygen.status == 0, "\(keygen.stderr)")
-    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(
+      in: .whitespacesAndNewlines)
     try repo.write(".promptops/allowed_signers", "alice@example.com namespaces=\"promptops-approval\" \(publicKey)\n")
     try repo.write(
       ".promptops.yml",
@@ -33,14 +36,16 @@ struct PromotionApprovalTests {
 
     let refused = try repo.promptops("promote", "a", "--env", "prod")
     #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
-    #expect(refused.stdout.contains("approval") || refused.stderr.contains("approval"), "\(refused.stdout)\(refused.stderr)")
+    #expect(
+      refused.stdout.contains("approval") || refused.stderr.contains("approval"), "\(refused.stdout)\(refused.stderr)")
     #expect(!FileManager.default.fileExists(atPath: repo.path + "/promptops.lock"))
 
     // A record signed by a key the allowed signers file does not list would not count:
     // approve refuses to write it (the gate's own refusal of such records is tested with
     // records signed by hand, in ApprovalGateTests).
     let mallory = repo.root + "/mallory"
-    _ = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-f", mallory], in: repo.root, environment: repo.environment)
+    _ = try runProcess(
+      sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-f", mallory], in: repo.root, environment: repo.environment)
     let forged = try repo.promptops(
       "approve", "a", "--env", "prod", "--role", "owner", "--key", mallory, "--reviewer", "alice@example.com")
     #expect(forged.status == 64, "\(forged.stdout)\(forged.stderr)")
@@ -68,9 +73,12 @@ struct PromotionApprovalTests {
     var signers = ""
     for name in ["dev", "bob"] {
       let key = repo.root + "/" + name
-      let made = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key], in: repo.root, environment: repo.environment)
+      let made = try runProcess(
+        sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key], in: repo.root,
+        environment: repo.environment)
       try #require(made.status == 0, "\(made.stderr)")
-      let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+      let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(
+        in: .whitespacesAndNewlines)
       signers += "\(name)@example.com namespaces=\"promptops-approval\" \(publicKey)\n"
     }
     try repo.write(".promptops/allowed_signers", signers)
@@ -107,7 +115,9 @@ struct PromotionApprovalTests {
     #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
     // The author's own record still stands in the way, as it does in the merge gate, until removed.
     let stillRefused = try repo.promptops("promote", "a", "--env", "prod")
-    #expect(stillRefused.status == 1 && (stillRefused.stdout + stillRefused.stderr).contains("approval-self"), "\(stillRefused.stderr)")
+    #expect(
+      stillRefused.status == 1 && (stillRefused.stdout + stillRefused.stderr).contains("approval-self"),
+      "\(stillRefused.stderr)")
     try FileManager.default.removeItem(atPath: repo.path + "/approvals/a/1.0.0-prod-dev@example.com.yml")
     try repo.commit("bob approves a 1.0.0 for prod; dev's own approval removed")
     let promoted = try repo.promptops("promote", "a", "--env", "prod")

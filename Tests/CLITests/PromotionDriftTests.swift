@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("promptops logs report: versions never pinned in their environment")
 struct PromotionDriftTests {
@@ -26,8 +26,9 @@ struct PromotionDriftTests {
     #expect(try repo.promptops("promote", "a", "--env", "prod", "--commit").status == 0)
     try repo.writePrompt("a", text: edited, version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
     try repo.commit()
-    let promotedHash = try #require(try repo.git("show", "prompt/a/v1.0.0").split(separator: "\n")
-      .first { $0.hasPrefix("sha256: ") }.map { String($0.dropFirst(8)) })
+    let promotedHash = try #require(
+      try repo.git("show", "prompt/a/v1.0.0").split(separator: "\n")
+        .first { $0.hasPrefix("sha256: ") }.map { String($0.dropFirst(8)) })
     let editedFile = repo.root + "/edited.txt"
     try edited.write(toFile: editedFile, atomically: true, encoding: .utf8)
     let editedHash = try sha256sum(editedFile)

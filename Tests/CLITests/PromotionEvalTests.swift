@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Promotion runs the evals an environment requires itself (the cache answering what it already
 /// knows), rollback re-runs the target's evals past the cache, and recorded notes are history,
@@ -34,7 +34,9 @@ struct PromotionEvalTests {
     let repo = try TempRepo("promoteEvals")
     let calls = repo.root + "/calls.txt"
     let env = ["CALLS_FILE": calls]
-    func callCount() -> Int { ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count }
+    func callCount() -> Int {
+      ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
     try repo.write(
       ".promptops.yml",
       """
@@ -73,7 +75,8 @@ struct PromotionEvalTests {
       #expect(note.contains("\"passed\":true"), "the run is recorded as a note: \(note)")
     }
     let tag = try repo.git("tag", "-l", "--format=%(contents)", "prompt/a/v1.0.1")
-    #expect(tag.contains("evals: run at promotion: 1/1 passed"), "the release tag says the evals ran at promotion: \(tag)")
+    #expect(
+      tag.contains("evals: run at promotion: 1/1 passed"), "the release tag says the evals ran at promotion: \(tag)")
 
     // A version whose evals fail is never promoted.
     try repo.writePrompt("a", text: "Goodbye {{name}}.\n", version: "1.0.2", changelog: ["1.0.0", "1.0.1", "1.0.2"])
@@ -86,10 +89,12 @@ struct PromotionEvalTests {
 
     // Rollback of prod goes back to 1.0.0 and runs its evals again, past the cache.
     let callsBefore = callCount()
-    let rollback = try repo.promptops("rollback", "a", "--env", "prod", "--reason", "1.0.1 confuses users", environment: env)
+    let rollback = try repo.promptops(
+      "rollback", "a", "--env", "prod", "--reason", "1.0.1 confuses users", environment: env)
     #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
     #expect(callCount() == callsBefore + 1, "rollback must call the provider again")
-    let lock = try #require(try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
+    let lock = try #require(
+      try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
     let prod = try #require((lock["environments"] as? [String: Any])?["prod"] as? [String: Any])
     #expect((prod["a"] as? [String: Any])?["version"] as? String == "1.0.0")
     let audit = try repo.read("audit/promptops-audit.jsonl")
@@ -110,7 +115,8 @@ struct PromotionEvalTests {
     let repo = try TempRepo("newestEvalDecides")
     let answer = repo.root + "/answer.txt"
     let env = ["ANSWER_FILE": answer]
-    try repo.write(".promptops.yml", "version: 1\npromotion:\n  environments:\n    - name: prod\n      requires_evals: true\n")
+    try repo.write(
+      ".promptops.yml", "version: 1\npromotion:\n  environments:\n    - name: prod\n      requires_evals: true\n")
     try repo.write("prompts/a/answer.py", Self.flakyProvider)
     try repo.write("prompts/a/evalsuite.yml", Self.suite(expecting: "Hello Ada"))
     try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
@@ -131,7 +137,8 @@ struct PromotionEvalTests {
     #expect(verdicts == [false, true, false], "\(note)")
 
     let history = try #require(
-      try JSONSerialization.jsonObject(with: Data(try repo.promptops("history", "a", "--format", "json").stdout.utf8)) as? [String: Any])
+      try JSONSerialization.jsonObject(with: Data(try repo.promptops("history", "a", "--format", "json").stdout.utf8))
+        as? [String: Any])
     let evals = try #require((history["versions"] as? [[String: Any]])?.first?["evals"] as? [String: Any])
     #expect(evals["status"] as? String == "failed", "\(evals)")
 
@@ -168,14 +175,19 @@ struct PromotionEvalTests {
     let refused = try repo.promptops("promote", "a", "--env", "prod", environment: env)
     #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
     #expect(refused.stderr.contains("[eval-failed]") && refused.stderr.contains("0/1 passed"), "\(refused.stderr)")
-    #expect(((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count == 1, "the promotion ran the evals")
-    let lock = try #require(try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
+    #expect(
+      ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count == 1,
+      "the promotion ran the evals")
+    let lock = try #require(
+      try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
     #expect((lock["environments"] as? [String: Any])?["prod"] == nil)
     // The promotion's run is recorded beside the forged note; history shows notes as unverified.
     let note = try repo.git("notes", "--ref", "promptops", "show", commit)
     #expect(note.contains("\"passed\":false"), "\(note)")
     let history = try repo.promptops("history", "a", "--format", "json")
-    let versions = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])["versions"] as? [[String: Any]]
+    let versions =
+      try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])["versions"]
+      as? [[String: Any]]
     let evals = try #require(versions?.first?["evals"] as? [String: Any])
     #expect(evals["source"] as? String == "recorded" && evals["verified"] as? Bool == false, "\(evals)")
     #expect(try repo.promptops("history", "a").stdout.contains("evals     recorded (unverified) "))
@@ -187,7 +199,9 @@ struct PromotionEvalTests {
     let repo = try TempRepo("recordedFailureWarns")
     let calls = repo.root + "/calls.txt"
     let env = ["CALLS_FILE": calls]
-    func callCount() -> Int { ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count }
+    func callCount() -> Int {
+      ((try? String(contentsOfFile: calls, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
     try repo.write(".promptops.yml", "version: 1\npromotion:\n  environments: [staging, prod]\n")
     try repo.write("prompts/a/answer.py", Self.provider)
     try repo.write("prompts/a/evalsuite.yml", Self.suite(expecting: "Hello Ada"))
@@ -198,8 +212,11 @@ struct PromotionEvalTests {
 
     let promoted = try repo.promptops("promote", "a", "--env", "staging", environment: env)
     #expect(promoted.status == 0, "\(promoted.stdout)\(promoted.stderr)")
-    #expect(promoted.stderr.contains("warning: the newest eval result recorded for a 1.0.0 failed"), "\(promoted.stderr)")
-    #expect(promoted.stdout.contains("evals: none: not run at promotion (staging does not require evals)"), "\(promoted.stdout)")
+    #expect(
+      promoted.stderr.contains("warning: the newest eval result recorded for a 1.0.0 failed"), "\(promoted.stderr)")
+    #expect(
+      promoted.stdout.contains("evals: none: not run at promotion (staging does not require evals)"),
+      "\(promoted.stdout)")
     #expect(callCount() == 1, "no evals run where none are required")
     let tag = try repo.git("tag", "-l", "--format=%(contents)", "prompt/a/v1.0.0")
     #expect(tag.contains("evals: not run at promotion (staging does not require evals)"), "\(tag)")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A promotion or rollback that reports failure has released nothing, and one run again after a
 /// failure or a kill lands exactly once: real repositories, real git, the real binary, and disks
@@ -19,7 +19,9 @@ struct PromotionFailureTests {
     return repo
   }
 
-  static func contents(_ repo: TempRepo, _ path: String) -> Data? { FileManager.default.contents(atPath: repo.path + "/" + path) }
+  static func contents(_ repo: TempRepo, _ path: String) -> Data? {
+    FileManager.default.contents(atPath: repo.path + "/" + path)
+  }
 
   /// The audit log's events (empty when there is none).
   static func events(_ repo: TempRepo, _ path: String = "audit/promptops-audit.jsonl") throws -> [[String: Any]] {
@@ -29,7 +31,9 @@ struct PromotionFailureTests {
     }
   }
 
-  static func pins(_ repo: TempRepo, _ environment: String, lockFile: String = "promptops.lock") throws -> [String: [String: Any]] {
+  static func pins(_ repo: TempRepo, _ environment: String, lockFile: String = "promptops.lock") throws -> [String:
+    [String: Any]]
+  {
     guard let data = contents(repo, lockFile) else { return [:] }
     let lock = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     return ((lock["environments"] as? [String: Any])?[environment] as? [String: [String: Any]]) ?? [:]
@@ -55,7 +59,9 @@ struct PromotionFailureTests {
     let next = try await repo.promptopsAsync("promote", "b", "--env", "dev", "--commit")
     #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
     let committed = try repo.git("show", "HEAD:promptops.lock")
-    #expect(committed.contains("\"b\"") && !committed.contains("\"a\""), "the commit released a without its event: \(committed)")
+    #expect(
+      committed.contains("\"b\"") && !committed.contains("\"a\""),
+      "the commit released a without its event: \(committed)")
     #expect(try Self.events(repo).map { $0["prompt_id"] as? String } == ["b"])
     let verified = try await repo.promptopsAsync("verify")
     #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
@@ -95,7 +101,8 @@ struct PromotionFailureTests {
     #expect(failed.status == 2, "\(failed.stdout)\(failed.stderr)")
     #expect(failed.stderr.contains("state/promptops.lock"), "\(failed.stderr)")
     #expect(Self.contents(repo, "state/promptops.lock") == lockBefore)
-    #expect(Self.contents(repo, "audit/promptops-audit.jsonl") == auditBefore, "the event of a pin never written stayed")
+    #expect(
+      Self.contents(repo, "audit/promptops-audit.jsonl") == auditBefore, "the event of a pin never written stayed")
     disk.unmount()
   }
 
@@ -201,7 +208,8 @@ struct PromotionFailureTests {
     let indexLock = repo.path + "/.git/index.lock"
     _ = FileManager.default.createFile(atPath: indexLock, contents: nil)
 
-    let failed = try await repo.promptopsAsync("rollback", "a", "--env", "dev", "--reason", "1.0.1 regressed", "--restore", "--commit")
+    let failed = try await repo.promptopsAsync(
+      "rollback", "a", "--env", "dev", "--reason", "1.0.1 regressed", "--restore", "--commit")
     #expect(failed.status == 2, "\(failed.stdout)\(failed.stderr)")
     #expect(Self.contents(repo, "promptops.lock") == lockBefore)
     #expect(Self.contents(repo, "audit/promptops-audit.jsonl") == auditBefore)
@@ -209,14 +217,16 @@ struct PromotionFailureTests {
 
     try FileManager.default.removeItem(atPath: indexLock)
     #expect(try repo.git("status", "--porcelain").isEmpty)
-    let retried = try await repo.promptopsAsync("rollback", "a", "--env", "dev", "--reason", "1.0.1 regressed", "--restore", "--commit")
+    let retried = try await repo.promptopsAsync(
+      "rollback", "a", "--env", "dev", "--reason", "1.0.1 regressed", "--restore", "--commit")
     #expect(retried.status == 0, "\(retried.stdout)\(retried.stderr)")
     #expect(retried.stdout.contains("1.0.1 → 1.0.0"), "\(retried.stdout)")
     #expect(try Self.events(repo).map { $0["event"] as? String } == ["promote", "promote", "rollback"])
     #expect(try repo.git("status", "--porcelain").isEmpty)
 
     let head = try repo.git("rev-parse", "HEAD")
-    let again = try await repo.promptopsAsync("rollback", "a", "--env", "dev", "--reason", "1.0.1 regressed", "--restore", "--commit")
+    let again = try await repo.promptopsAsync(
+      "rollback", "a", "--env", "dev", "--reason", "1.0.1 regressed", "--restore", "--commit")
     #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
     #expect(again.stdout.contains("already rolled back"), "\(again.stdout)")
     #expect(try Self.events(repo).count == 3)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Promotion, verification, rollback and history on real repositories, through the binary.
 @Suite("promptops promote, verify, show, rollback, history")
@@ -14,7 +14,8 @@ struct PromotionTests {
   static let stagingAndProd = "version: 1\npromotion:\n  environments: [staging, prod]\n"
 
   /// A repository with prompt `a` at three versions, one commit each; returns the commits.
-  static func threeVersions(_ name: String = #function, config: String? = stagingAndProd) throws -> (TempRepo, [String]) {
+  static func threeVersions(_ name: String = #function, config: String? = stagingAndProd) throws -> (TempRepo, [String])
+  {
     let repo = try TempRepo(name)
     if let config { try repo.write(".promptops.yml", config) }
     var commits: [String] = []
@@ -47,7 +48,9 @@ struct PromotionTests {
   func validator() throws -> String {
     if let onPath = which("check-jsonschema") { return onPath }
     let venv = packageRoot + "/.build-tools/venv/bin/check-jsonschema"
-    try #require(FileManager.default.isExecutableFile(atPath: venv), "check-jsonschema not installed: run `sh ci/install-deps.sh --python`")
+    try #require(
+      FileManager.default.isExecutableFile(atPath: venv),
+      "check-jsonschema not installed: run `sh ci/install-deps.sh --python`")
     return venv
   }
 
@@ -89,11 +92,15 @@ struct PromotionTests {
     // Release tags, as git sees them.
     let tags = try repo.git("tag", "-l", "prompt/*").split(separator: "\n").map(String.init)
     #expect(tags == ["prompt/a/v1.0.0", "prompt/a/v1.0.1"])
-    #expect(try repo.git("rev-parse", "prompt/a/v1.0.0^{commit}").trimmingCharacters(in: .whitespacesAndNewlines) == commits[0])
+    #expect(
+      try repo.git("rev-parse", "prompt/a/v1.0.0^{commit}").trimmingCharacters(in: .whitespacesAndNewlines)
+        == commits[0])
     #expect(try repo.git("cat-file", "-t", "prompt/a/v1.0.0").trimmingCharacters(in: .whitespacesAndNewlines) == "tag")
     let shown = try repo.git("show", "--no-patch", "prompt/a/v1.0.0")
     #expect(shown.contains("sha256: \(try oracleHash(repo, commits[0], "prompts/a/prompt.txt"))"))
-    #expect(shown.contains("id: a") && shown.contains("version: 1.0.0") && shown.contains("evals: ") && shown.contains("approvers: none"))
+    #expect(
+      shown.contains("id: a") && shown.contains("version: 1.0.0") && shown.contains("evals: ")
+        && shown.contains("approvers: none"))
 
     // Order: 1.0.2 was never in staging, so prod refuses it.
     let skipped = try repo.promptops("promote", "a", "--env", "prod")
@@ -114,8 +121,11 @@ struct PromotionTests {
     #expect(tampered.status == 1)
     let report = try json(tampered.stdout)
     let findings = try #require(report["findings"] as? [[String: Any]])
-    #expect(findings.contains { $0["rule"] as? String == "pin-mismatch" && ($0["message"] as? String ?? "").contains("prod") })
-    #expect(findings.allSatisfy { $0["file"] as? String == "promptops.lock" || $0["rule"] as? String == "tag-mismatch" })
+    #expect(
+      findings.contains { $0["rule"] as? String == "pin-mismatch" && ($0["message"] as? String ?? "").contains("prod") }
+    )
+    #expect(
+      findings.allSatisfy { $0["file"] as? String == "promptops.lock" || $0["rule"] as? String == "tag-mismatch" })
     let shownTampered = try repo.promptops("show", "a", "--env", "prod", "--raw")
     #expect(shownTampered.status == 1)
     #expect(shownTampered.stdout.isEmpty)
@@ -126,12 +136,18 @@ struct PromotionTests {
     try repo.write("promptops.lock", original.replacingOccurrences(of: v2Hash, with: v3Hash))
     let rehashed = try repo.promptops("verify", "--env", "prod")
     #expect(rehashed.status == 1)
-    #expect(rehashed.stdout.contains("error[pin-mismatch] prod: a 1.0.1: the content of prompts/a/prompt.txt at commit \(commits[1].prefix(12)) has sha256 \(v2Hash), but the pin records \(v3Hash)"))
+    #expect(
+      rehashed.stdout.contains(
+        "error[pin-mismatch] prod: a 1.0.1: the content of prompts/a/prompt.txt at commit \(commits[1].prefix(12)) has sha256 \(v2Hash), but the pin records \(v3Hash)"
+      ))
     #expect(rehashed.stdout.contains("1 pin in 1 environment"))
     try repo.write("promptops.lock", original)
 
     // A forged release tag whose recorded hash is not the tagged content.
-    try repo.git("tag", "-a", "prompt/a/v1.0.2", "-m", "promptops release a 1.0.2\n\nid: a\nversion: 1.0.2\nsha256: \(String(repeating: "0", count: 64))\npath: prompts/a/prompt.txt\n", commits[2])
+    try repo.git(
+      "tag", "-a", "prompt/a/v1.0.2", "-m",
+      "promptops release a 1.0.2\n\nid: a\nversion: 1.0.2\nsha256: \(String(repeating: "0", count: 64))\npath: prompts/a/prompt.txt\n",
+      commits[2])
     let forged = try repo.promptops("verify")
     #expect(forged.status == 1)
     #expect(forged.stdout.contains("error[tag-mismatch] prompt/a/v1.0.2 records sha256 0000"))
@@ -249,7 +265,9 @@ struct PromotionTests {
     #expect(result.status == 1)
     #expect(result.stderr.contains("[tag-mismatch] tag prompt/a/v1.0.0 already exists"))
     #expect(!FileManager.default.fileExists(atPath: repo.path + "/promptops.lock"))
-    #expect(try repo.git("rev-parse", "prompt/a/v1.0.0^{commit}").trimmingCharacters(in: .whitespacesAndNewlines) == commits[2])
+    #expect(
+      try repo.git("rev-parse", "prompt/a/v1.0.0^{commit}").trimmingCharacters(in: .whitespacesAndNewlines)
+        == commits[2])
   }
 
   /// `--sign` signs the tag the way git does: here with an SSH key (gpg.format ssh), verified
@@ -258,16 +276,20 @@ struct PromotionTests {
     let (repo, _) = try Self.threeVersions()
     let key = repo.home + "/id_ed25519"
     let keygen = try runProcess(
-      "/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "release", "-f", key], in: repo.home, environment: repo.environment)
+      "/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "release", "-f", key], in: repo.home,
+      environment: repo.environment)
     #expect(keygen.status == 0, "\(keygen.stderr)")
-    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-    try "dev@example.com \(publicKey)\n".write(toFile: repo.home + "/allowed_signers", atomically: true, encoding: .utf8)
+    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    try "dev@example.com \(publicKey)\n".write(
+      toFile: repo.home + "/allowed_signers", atomically: true, encoding: .utf8)
     try repo.git("config", "gpg.format", "ssh")
     try repo.git("config", "user.signingkey", key)
     try repo.git("config", "gpg.ssh.allowedSignersFile", repo.home + "/allowed_signers")
     let result = try repo.promptops("promote", "a", "--env", "staging", "--sign")
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    let verified = try runProcess(which("git") ?? "/usr/bin/git", ["tag", "-v", "prompt/a/v1.0.2"], in: repo.path, environment: repo.environment)
+    let verified = try runProcess(
+      which("git") ?? "/usr/bin/git", ["tag", "-v", "prompt/a/v1.0.2"], in: repo.path, environment: repo.environment)
     #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     #expect(verified.stderr.contains("Good \"git\" signature"))
     #expect(try repo.promptops("verify").status == 0)
@@ -298,7 +320,9 @@ struct PromotionTests {
     func written() -> Bool { (try? String(contentsOfFile: temporary, encoding: .utf8))?.hasSuffix("}\n") ?? false }
     while !written() && Date() < deadline && process.isRunning { usleep(20_000) }
     #expect(written(), "the writer never reached the pause")
-    #expect(try String(contentsOfFile: temporary, encoding: .utf8).contains("\"b\""), "the new lock was written to the temporary file")
+    #expect(
+      try String(contentsOfFile: temporary, encoding: .utf8).contains("\"b\""),
+      "the new lock was written to the temporary file")
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
     #expect(process.terminationReason == .uncaughtSignal)
@@ -349,8 +373,12 @@ struct PromotionLayoutTests {
   @Test func singleFilesAndNestedFoldersPromote() throws {
     let repo = try TempRepo("promotionLayouts")
     let body = "Summarise {{notes}}.\nNever invent dates.\n"
-    try repo.write("prompts/release-notes.prompt.md", "---\nid: release-notes\ndescription: Notes\nversion: 2.1.0\nchangelog:\n  - version: 2.1.0\n    changes: First\n---\n" + body)
-    try repo.writePrompt("triage", text: "Triage {{ticket}}.\n", version: "0.3.0", changelog: ["0.3.0"], folder: "prompts/support/triage")
+    try repo.write(
+      "prompts/release-notes.prompt.md",
+      "---\nid: release-notes\ndescription: Notes\nversion: 2.1.0\nchangelog:\n  - version: 2.1.0\n    changes: First\n---\n"
+        + body)
+    try repo.writePrompt(
+      "triage", text: "Triage {{ticket}}.\n", version: "0.3.0", changelog: ["0.3.0"], folder: "prompts/support/triage")
     try repo.commit()
     for id in ["release-notes", "triage"] {
       let result = try repo.promptops("promote", id, "--env", "dev")
@@ -359,12 +387,14 @@ struct PromotionLayoutTests {
     #expect(try repo.promptops("verify").status == 0)
     let bodyFile = repo.root + "/body.txt"
     try body.write(toFile: bodyFile, atomically: true, encoding: .utf8)
-    let lock = try #require(try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
+    let lock = try #require(
+      try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
     let dev = try #require((lock["environments"] as? [String: Any])?["dev"] as? [String: Any])
     #expect((dev["release-notes"] as? [String: Any])?["sha256"] as? String == (try sha256sum(bodyFile)))
     #expect((dev["triage"] as? [String: Any])?["path"] as? String == "prompts/support/triage/prompt.txt")
     #expect(try repo.promptops("show", "release-notes", "--env", "dev", "--raw").stdout == body)
-    #expect(try repo.git("tag", "-l").split(separator: "\n") == ["prompt/release-notes/v2.1.0", "prompt/triage/v0.3.0"])
+    #expect(
+      try repo.git("tag", "-l").split(separator: "\n") == ["prompt/release-notes/v2.1.0", "prompt/triage/v0.3.0"])
   }
 }
 
@@ -374,7 +404,8 @@ struct PromotionBrokenStateTests {
     let repo = try TempRepo("promotionBrokenLock")
     try repo.writePrompt("a", text: "A.\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.commit()
-    try repo.write("promptops.lock", "{\"lockfile_version\": 1, \"environments\": {\"dev\": {\"a\": {\"version\": 3}}}}\n")
+    try repo.write(
+      "promptops.lock", "{\"lockfile_version\": 1, \"environments\": {\"dev\": {\"a\": {\"version\": 3}}}}\n")
     for arguments in [["verify"], ["promote", "a", "--env", "dev"], ["show", "a", "--env", "dev"], ["history", "a"]] {
       let result = try runProcess(try promptopsBinary(), arguments, in: repo.path, environment: repo.environment)
       #expect(result.status == 2, "\(arguments): \(result.stdout)\(result.stderr)")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every fault of an OpenAI-compatible server ends, within the configured timeout and retries, in
 /// a retried success or an `eval-error`, and nothing a fault produced is cached: real HTTP to a
@@ -34,7 +34,9 @@ struct ProviderFaultTests {
     Fault(behaviour: "500", error: "HTTP 500: scripted 500 (gave up after 3 attempts)", requests: 3),
     Fault(behaviour: "429x1", serverArguments: ["--retry-after", "1"], error: nil, requests: 2, atLeast: 0.95),
     Fault(behaviour: "cutx1", error: nil, requests: 2),
-    Fault(behaviour: "cut", error: "the connection was closed in the middle of the answer (gave up after 3 attempts)", requests: 3),
+    Fault(
+      behaviour: "cut", error: "the connection was closed in the middle of the answer (gave up after 3 attempts)",
+      requests: 3),
     Fault(behaviour: "dropx2", error: nil, requests: 3),
     Fault(behaviour: "not-json", error: "answer is not valid JSON", requests: 1),
     Fault(behaviour: "malformed", error: "answer is not valid JSON", requests: 1),

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The README and the pages under docs/: links that resolve, a README short enough to be a front
 /// door, and a quick start that works as written.
@@ -106,14 +106,16 @@ struct ReadmeTests {
         let headings = Self.anchors(try Self.read(resolved))
         #expect(
           headings.contains(anchor),
-          "\(file):\(line): \(target): no heading of \(resolved) has the anchor #\(anchor) (it has \(headings.sorted()))")
+          "\(file):\(line): \(target): no heading of \(resolved) has the anchor #\(anchor) (it has \(headings.sorted()))"
+        )
       }
     }
     #expect(checked > 50, "only \(checked) relative links found: is the link reader broken?")
   }
 
   @Test func anchorsFollowGitHubsRules() {
-    let text = "# In CI: the merge gate\n## `promptops eval`, `--shard` & merge\n## Notes\n## Notes\n```\n# not a heading\n```\n"
+    let text =
+      "# In CI: the merge gate\n## `promptops eval`, `--shard` & merge\n## Notes\n## Notes\n```\n# not a heading\n```\n"
     #expect(Self.anchors(text) == ["in-ci-the-merge-gate", "promptops-eval---shard--merge", "notes", "notes-1"])
   }
 
@@ -158,7 +160,8 @@ struct ReadmeTests {
     while index < lines.count {
       defer { index += 1 }
       guard let marker = lines[index].firstMatch(of: /^<!-- quickstart: (\d+)(?: (.*?))? -->$/) else {
-        #expect(!lines[index].contains("quickstart:"), "README.md:\(index + 1): a quickstart marker this test cannot read")
+        #expect(
+          !lines[index].contains("quickstart:"), "README.md:\(index + 1): a quickstart marker this test cannot read")
         continue
       }
       let step = Int(marker.1)!
@@ -220,7 +223,8 @@ struct ReadmeTests {
     #expect(blocks.map(\.step) == blocks.map(\.step).sorted(), "the quick start's blocks are in step order")
     let skipped = blocks.filter { if case .skip = $0.kind { return true } else { return false } }
     #expect(skipped.map(\.step) == [1, 6], "only installing (a download) and CI (GitHub) may be skipped")
-    #expect(skipped.first?.body.contains("/releases/download/") == true, "the skipped step 1 block is the install block")
+    #expect(
+      skipped.first?.body.contains("/releases/download/") == true, "the skipped step 1 block is the install block")
     #expect(skipped.last?.body.contains("promptops@v1") == true, "the skipped step 6 block is the workflow")
     #expect(blocks.contains { $0.step == 1 && $0.kind == .commands }, "step 1 still runs promptops once installed")
     // Every shell block of the quick start is marked, so none escapes the test.
@@ -228,8 +232,11 @@ struct ReadmeTests {
     let start = try #require(readme.range(of: "\n## Quick start\n"))
     let rest = readme[start.upperBound...]
     let section = rest.range(of: "\n## ").map { rest[..<$0.lowerBound] } ?? rest
-    let shellFences = section.components(separatedBy: "\n").filter { ["```sh", "```bash", "```shell", "```console"].contains($0) }
-    #expect(shellFences.count == blocks.filter { $0.kind == .commands }.count, "an unmarked shell block in the quick start")
+    let shellFences = section.components(separatedBy: "\n").filter {
+      ["```sh", "```bash", "```shell", "```console"].contains($0)
+    }
+    #expect(
+      shellFences.count == blocks.filter { $0.kind == .commands }.count, "an unmarked shell block in the quick start")
   }
 
   /// The quick start, followed command by command in a new repository with the real binary; the
@@ -247,7 +254,9 @@ struct ReadmeTests {
     let server = try LoopbackOpenAIServer(["--script", "rules", "--rules", rules])
 
     var environment = repo.environment
-    for key in ["GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "OPENAI_API_KEY", "OPENAI_BASE_URL"] { environment.removeValue(forKey: key) }
+    for key in ["GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "OPENAI_API_KEY", "OPENAI_BASE_URL"] {
+      environment.removeValue(forKey: key)
+    }
     let binaryFolder = (try promptopsBinary() as NSString).deletingLastPathComponent
     environment["PATH"] = binaryFolder + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
     environment["OPENAI_BASE_URL"] = server.baseURL
@@ -259,12 +268,16 @@ struct ReadmeTests {
       case .skip:
         continue
       case .file(let path):
-        #expect(!path.hasPrefix("/") && !path.contains(".."), "README.md:\(block.line): \(path) is not inside the repository")
+        #expect(
+          !path.hasPrefix("/") && !path.contains(".."), "README.md:\(block.line): \(path) is not inside the repository")
         try repo.write(path, block.body)
       case .output:
-        let refusal = try #require(lastRefusal, "README.md:\(block.line): an output block with no refused command before it")
+        let refusal = try #require(
+          lastRefusal, "README.md:\(block.line): an output block with no refused command before it")
         for line in block.body.split(separator: "\n") where !line.isEmpty {
-          #expect(refusal.output.contains(line), "README.md:\(block.line): `\(refusal.command)` did not print \(line); it printed:\n\(refusal.output)")
+          #expect(
+            refusal.output.contains(line),
+            "README.md:\(block.line): `\(refusal.command)` did not print \(line); it printed:\n\(refusal.output)")
         }
       case .commands:
         for command in Self.commands(of: block) {
@@ -273,15 +286,22 @@ struct ReadmeTests {
             environment[String(assignment.1)] = String(assignment.2)
             continue
           }
-          #expect(!command.text.hasPrefix("export "), "README.md:\(command.line): only `export NAME=VALUE` is understood")
-          let result = try await runProcessAsync("/bin/sh", ["-c", command.text], in: repo.path, environment: environment)
+          #expect(
+            !command.text.hasPrefix("export "), "README.md:\(command.line): only `export NAME=VALUE` is understood")
+          let result = try await runProcessAsync(
+            "/bin/sh", ["-c", command.text], in: repo.path, environment: environment)
           let output = result.stdout + result.stderr
           if let rule = command.refusedBy {
-            #expect(result.status != 0, "README.md:\(command.line): `\(command.text)` should be refused and exited 0:\n\(output)")
-            #expect(output.contains("[\(rule)]"), "README.md:\(command.line): `\(command.text)` did not report \(rule):\n\(output)")
+            #expect(
+              result.status != 0,
+              "README.md:\(command.line): `\(command.text)` should be refused and exited 0:\n\(output)")
+            #expect(
+              output.contains("[\(rule)]"),
+              "README.md:\(command.line): `\(command.text)` did not report \(rule):\n\(output)")
             lastRefusal = (command.text, output)
           } else {
-            #expect(result.status == 0, "README.md:\(command.line): `\(command.text)` exited \(result.status):\n\(output)")
+            #expect(
+              result.status == 0, "README.md:\(command.line): `\(command.text)` exited \(result.status):\n\(output)")
           }
           if result.status != 0 && command.refusedBy == nil { return }  // later steps build on this one
         }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The change-based checks open only the changed prompts' blobs: proven on a repository whose
 /// unchanged cards are all invalid YAML, which any read of them would report.
@@ -57,7 +57,8 @@ struct ReadsOnlyWhatChangedTests {
 
     func gateLastCommit() throws -> (status: Int32, blobs: Int, failed: [String]) {
       let result = try repo.promptops("gate", "--base", "HEAD~1", "--verbose", "--format", "json")
-      let blobs = try #require(result.stderr.firstMatch(of: /(\d+) blobs read/).flatMap { Int($0.1) }, "\(result.stderr)")
+      let blobs = try #require(
+        result.stderr.firstMatch(of: /(\d+) blobs read/).flatMap { Int($0.1) }, "\(result.stderr)")
       let report = try JSONReport(result)
       return (result.status, blobs, report.findings("eval-failed").compactMap { $0["prompt"] as? String }.sorted())
     }
@@ -99,7 +100,8 @@ struct ReadsOnlyWhatChangedTests {
     let rootTree = try repo.git("rev-parse", "HEAD:prompts").trimmingCharacters(in: .whitespacesAndNewlines)
     let treeBytes = stride(from: 0, to: 40, by: 2).map { UInt8(rootTree.dropFirst($0).prefix(2), radix: 16)! }
     for mac in [[UInt8](), [UInt8](repeating: 7, count: 32)] {
-      let forged = Array("promptops-tree-index 2 suite-index evalsuite.yml\n".utf8) + [1, 0, 0, 0] + treeBytes + [0, 0, 0, 0] + mac
+      let forged =
+        Array("promptops-tree-index 2 suite-index evalsuite.yml\n".utf8) + [1, 0, 0, 0] + treeBytes + [0, 0, 0, 0] + mac
       try Data(forged).write(to: URL(fileURLWithPath: repo.path + "/.git/promptops/suite-index"))
       #expect(try gateLastCommit().failed == ["p3", "p7"], "a forged index (\(mac.count)-byte MAC) hid a suite")
     }
@@ -121,11 +123,16 @@ struct ReadsOnlyWhatChangedTests {
 
     func check(_ arguments: String...) throws -> (status: Int32, blobs: Int, trees: Int, linked: [String]) {
       let result = try runProcess(
-        try promptopsBinary(), ["check"] + arguments + ["--verbose", "--format", "json"], in: repo.path, environment: repo.environment)
-      let blobs = try #require(result.stderr.firstMatch(of: /(\d+) blobs read/).flatMap { Int($0.1) }, "\(result.stderr)")
-      let trees = try #require(result.stderr.firstMatch(of: /(\d+) trees read/).flatMap { Int($0.1) }, "\(result.stderr)")
+        try promptopsBinary(), ["check"] + arguments + ["--verbose", "--format", "json"], in: repo.path,
+        environment: repo.environment)
+      let blobs = try #require(
+        result.stderr.firstMatch(of: /(\d+) blobs read/).flatMap { Int($0.1) }, "\(result.stderr)")
+      let trees = try #require(
+        result.stderr.firstMatch(of: /(\d+) trees read/).flatMap { Int($0.1) }, "\(result.stderr)")
       let report = try JSONReport(result)
-      return (result.status, blobs, trees, report.findings("prompt-not-regular-file").compactMap { $0["file"] as? String })
+      return (
+        result.status, blobs, trees, report.findings("prompt-not-regular-file").compactMap { $0["file"] as? String }
+      )
     }
     func commitDocs(_ text: String) throws {
       try repo.write("docs/readme.md", text)
@@ -144,7 +151,8 @@ struct ReadsOnlyWhatChangedTests {
     // p7's text becomes a link to a shared copy (committed past the hook).
     try repo.write("shared/p7.txt", "Say {{text}}\n")
     try FileManager.default.removeItem(atPath: repo.path + "/prompts/p7/prompt.txt")
-    try FileManager.default.createSymbolicLink(atPath: repo.path + "/prompts/p7/prompt.txt", withDestinationPath: "../../shared/p7.txt")
+    try FileManager.default.createSymbolicLink(
+      atPath: repo.path + "/prompts/p7/prompt.txt", withDestinationPath: "../../shared/p7.txt")
     _ = try repo.commit()
     try commitDocs("three\n")
     // The new root tree and p7's folder are read, and p7's link with them; then nothing.

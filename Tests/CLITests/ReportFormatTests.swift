@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// SARIF, JUnit, GitHub annotations and Markdown, each checked by a real consumer where one exists.
 @Suite("report formats")
@@ -28,7 +28,8 @@ struct ReportFormatTests {
     let schema = packageRoot + "/Tests/Fixtures/sarif/sarif-schema-2.1.0.json"
     try #require(FileManager.default.fileExists(atPath: schema), "the official SARIF schema is expected at \(schema)")
     let validation = try runProcess(
-      try venvTool("check-jsonschema"), ["--schemafile", schema, file], in: repo.root, environment: ProcessInfo.processInfo.environment)
+      try venvTool("check-jsonschema"), ["--schemafile", schema, file], in: repo.root,
+      environment: ProcessInfo.processInfo.environment)
     #expect(validation.status == 0, "\(validation.stdout)\(validation.stderr)")
 
     let sarif = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -39,7 +40,8 @@ struct ReportFormatTests {
     #expect(rules.allSatisfy { $0["shortDescription"] != nil && $0["fullDescription"] != nil && $0["help"] != nil })
     let results = try #require(run["results"] as? [[String: Any]])
     #expect(Set(results.compactMap { $0["level"] as? String }) == ["error", "warning"])
-    let location = try #require(((results.first?["locations"] as? [[String: Any]])?.first?["physicalLocation"]) as? [String: Any])
+    let location = try #require(
+      ((results.first?["locations"] as? [[String: Any]])?.first?["physicalLocation"]) as? [String: Any])
     #expect((location["artifactLocation"] as? [String: Any])?["uri"] as? String == "prompts/a/prompt-card.yml")
     #expect(((location["region"] as? [String: Any])?["startLine"]) as? Int == 3)
     #expect(results.allSatisfy { ($0["partialFingerprints"] as? [String: String])?.isEmpty == false })
@@ -61,7 +63,9 @@ struct ReportFormatTests {
     let parsed = try runProcess(
       try venvTool("python3"), ["-c", script, file], in: repo.root, environment: ProcessInfo.processInfo.environment)
     #expect(parsed.status == 0, "\(parsed.stderr)")
-    #expect(parsed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(try ruleCount(in: repo)) a/version-not-bumped")
+    #expect(
+      parsed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(try ruleCount(in: repo)) a/version-not-bumped"
+    )
   }
 
   /// CI asks for reports under a folder that does not exist yet: it is made. A file that cannot
@@ -81,7 +85,8 @@ struct ReportFormatTests {
     #expect(!blocked.stderr.contains("NSCocoaErrorDomain"), "\(blocked.stderr)")
 
     // A passing check with a file it cannot write exits 2: CI needs the file.
-    try repo.writePrompt("a", text: "Hello {{name}}.\nAnswer briefly, please.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nAnswer briefly, please.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
     try repo.stage()
     let passing = try repo.promptops("check", "--output", repo.root + "/blocked/out.xml")
     #expect(passing.status == 2, "\(passing.stdout)\(passing.stderr)")
@@ -108,7 +113,10 @@ struct ReportFormatTests {
     let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let annotations = lines.filter { $0.hasPrefix("::") }
     #expect(annotations.count == 2)
-    #expect(annotations.contains { $0.hasPrefix("::error file=prompts/a/prompt-card.yml,line=3,title=promptops version-not-bumped (a)::") })
+    #expect(
+      annotations.contains {
+        $0.hasPrefix("::error file=prompts/a/prompt-card.yml,line=3,title=promptops version-not-bumped (a)::")
+      })
     let warning = try #require(annotations.first { $0.hasPrefix("::warning ") })
     #expect(warning.contains("print ::error::%250A%2C") == false)  // commas are escaped only in properties
     #expect(warning.contains("print ::error::%250A, not even 100%25 of it"))
@@ -118,7 +126,9 @@ struct ReportFormatTests {
 
   @Test func githubAnnotationsAreCappedAndTheSummaryIsWritten() throws {
     let repo = try TempRepo("githubCap")
-    for index in 0..<12 { try repo.writePrompt("p\(index)", text: "text \(index)\n", version: "1.0.0", changelog: ["1.0.0"]) }
+    for index in 0..<12 {
+      try repo.writePrompt("p\(index)", text: "text \(index)\n", version: "1.0.0", changelog: ["1.0.0"])
+    }
     try repo.commit()
     for index in 0..<12 { try repo.write("prompts/p\(index)/prompt.txt", "changed \(index)\n") }
     try repo.stage()

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `rollback` is a way into an environment: it asks what `promote` asks (approvals, evals, the
 /// promotion order), goes only to versions the environment had, and a retried rollback does not
@@ -17,9 +17,12 @@ struct RollbackEvidenceTests {
       repo = try TempRepo(name)
       let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed: run `sh ci/install-deps.sh --python`")
       key = repo.root + "/alice"
-      let made = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key], in: repo.root, environment: repo.environment)
+      let made = try runProcess(
+        sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key], in: repo.root,
+        environment: repo.environment)
       try #require(made.status == 0, "\(made.stderr)")
-      let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+      let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(
+        in: .whitespacesAndNewlines)
       try repo.write(".promptops/allowed_signers", "alice@example.com namespaces=\"promptops-approval\" \(publicKey)\n")
       try configure(promotion)
     }
@@ -27,25 +30,30 @@ struct RollbackEvidenceTests {
     func configure(_ promotion: String) throws {
       try repo.write(
         ".promptops.yml",
-        "version: 1\napprovals:\n  allowed_signers: .promptops/allowed_signers\n  policies:\n    - environments: [prod]\n" + promotion)
+        "version: 1\napprovals:\n  allowed_signers: .promptops/allowed_signers\n  policies:\n    - environments: [prod]\n"
+          + promotion)
     }
 
     /// Commits version `index` (1.0.<index>) of prompt `a`.
     func release(_ index: Int) throws {
       let versions = (0...index).map { "1.0.\($0)" }
-      try repo.writePrompt("a", text: "Hello {{name}}.\nRevision \(index).\n", version: versions[index], changelog: versions)
+      try repo.writePrompt(
+        "a", text: "Hello {{name}}.\nRevision \(index).\n", version: versions[index], changelog: versions)
       try repo.commit("a \(versions[index])")
     }
 
     /// alice approves HEAD's version of `a` for prod; the record is committed.
     func approve() throws {
-      let approved = try repo.promptops("approve", "a", "--env", "prod", "--role", "owner", "--key", key, "--reviewer", "alice@example.com")
+      let approved = try repo.promptops(
+        "approve", "a", "--env", "prod", "--role", "owner", "--key", key, "--reviewer", "alice@example.com")
       try #require(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
       try repo.commit("alice approves a for prod")
     }
 
     @discardableResult
-    func run(_ arguments: String...) throws -> ProcessResult { try runProcess(try promptopsBinary(), arguments, in: repo.path, environment: repo.environment) }
+    func run(_ arguments: String...) throws -> ProcessResult {
+      try runProcess(try promptopsBinary(), arguments, in: repo.path, environment: repo.environment)
+    }
 
     func promote(_ version: String, _ environment: String) throws {
       let result = try run("promote", "a", "--env", environment, "--version", version, "--commit")
@@ -53,12 +61,15 @@ struct RollbackEvidenceTests {
     }
 
     func pinned(_ environment: String) throws -> String? {
-      let lock = try #require(try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
-      return (((lock["environments"] as? [String: Any])?[environment] as? [String: Any])?["a"] as? [String: Any])?["version"] as? String
+      let lock = try #require(
+        try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
+      return (((lock["environments"] as? [String: Any])?[environment] as? [String: Any])?["a"] as? [String: Any])?[
+        "version"] as? String
     }
   }
 
-  static let approvalInProd = "promotion:\n  environments:\n    - staging\n    - name: prod\n      requires_approval: true\n"
+  static let approvalInProd =
+    "promotion:\n  environments:\n    - staging\n    - name: prod\n      requires_approval: true\n"
 
   /// promote refuses an unapproved version for prod; `rollback --to` must not pin it instead, nor
   /// an approved one prod never had.
@@ -116,13 +127,16 @@ struct RollbackEvidenceTests {
     let tag = try release.repo.git("tag", "-l", "--format=%(contents)", "prompt/a/v1.0.0")
     #expect(tag.contains("approvers: none"), "the tag keeps the evidence of its first promotion: \(tag)")
     let event = try #require(try release.repo.read("audit/promptops-audit.jsonl").split(separator: "\n").last)
-    #expect(event.contains("\"rollback\"") && event.contains("alice@example.com"), "the rollback names the approver: \(event)")
+    #expect(
+      event.contains("\"rollback\"") && event.contains("alice@example.com"), "the rollback names the approver: \(event)"
+    )
   }
 
   /// With enforce_order turned on after 1.0.0 went straight to prod, a rollback to 1.0.0 is
   /// refused as a promotion of it would be.
   @Test(.timeLimit(.minutes(5))) func rollbackKeepsThePromotionOrder() throws {
-    let release = try Release("rollbackKeepsOrder", promotion: "promotion:\n  environments: [staging, prod]\n  enforce_order: false\n")
+    let release = try Release(
+      "rollbackKeepsOrder", promotion: "promotion:\n  environments: [staging, prod]\n  enforce_order: false\n")
     try release.release(0)
     try release.promote("1.0.0", "prod")
     try release.release(1)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The project's JSON Schemas and its example files, checked by a real validator.
 @Suite("JSON Schemas, validated with check-jsonschema")
@@ -10,7 +10,9 @@ struct SchemaTests {
   func validator() throws -> String {
     if let onPath = which("check-jsonschema") { return onPath }
     let venv = packageRoot + "/.build-tools/venv/bin/check-jsonschema"
-    try #require(FileManager.default.isExecutableFile(atPath: venv), "check-jsonschema not installed: run `sh ci/install-deps.sh --python`")
+    try #require(
+      FileManager.default.isExecutableFile(atPath: venv),
+      "check-jsonschema not installed: run `sh ci/install-deps.sh --python`")
     return venv
   }
 
@@ -82,11 +84,15 @@ struct SchemaTests {
     #expect(try repo.promptops("init").status == 0)
     let scaffold = try validate(["--schemafile", "schemas/promptops-config.schema.json", repo.path + "/.promptops.yml"])
     #expect(scaffold.status == 0, "\(scaffold.stdout)")
-    let card = try validate(["--schemafile", "schemas/prompt-card.schema.json", repo.path + "/prompts/example/prompt-card.yml"])
+    let card = try validate([
+      "--schemafile", "schemas/prompt-card.schema.json", repo.path + "/prompts/example/prompt-card.yml",
+    ])
     #expect(card.status == 0, "\(card.stdout)")
 
     try repo.write("prompts/example/prompt-card.yml", "description: no id\nversion: \"1.2\"\n")
-    let broken = try validate(["--schemafile", "schemas/prompt-card.schema.json", repo.path + "/prompts/example/prompt-card.yml"])
+    let broken = try validate([
+      "--schemafile", "schemas/prompt-card.schema.json", repo.path + "/prompts/example/prompt-card.yml",
+    ])
     #expect(broken.status != 0)
     try repo.stage()
     let check = try repo.promptops("check")
@@ -134,16 +140,19 @@ struct SchemaTests {
     let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed to sign approvals")
     let repo = try TempRepo("schemaApproval")
     let key = repo.root + "/alice-key"
-    let keygen = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-f", key], in: repo.root, environment: repo.environment)
+    let keygen = try runProcess(
+      sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-f", key], in: repo.root, environment: repo.environment)
     try #require(keygen.status == 0, "\(keygen.stderr)")
     // approve writes only records that will verify: the key is listed for alice.
-    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(
+      separator: " ")
     try repo.write(".promptops/allowed_signers", "alice@example.com \(publicKey)\n")
     try repo.write(".promptops.yml", "version: 1\napprovals:\n  allowed_signers: .promptops/allowed_signers\n")
     try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
     try repo.commit("add a")
     let approve = try repo.promptops(
-      "approve", "a", "--env", "prod", "--role", "owner", "--key", key, "--reviewer", "alice@example.com", "--note", "ok",
+      "approve", "a", "--env", "prod", "--role", "owner", "--key", key, "--reviewer", "alice@example.com", "--note",
+      "ok",
       "--check", "evals_passed")
     try #require(approve.status == 0, "\(approve.stderr)")
     let record = repo.path + "/approvals/a/1.0.0-prod-alice@example.com.yml"
@@ -171,15 +180,32 @@ struct SchemaTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-lock-\(UUID())").path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    let pin = #"{"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))", "path": "prompts/a/prompt.txt", "promoted_by": "Ann <ann@example.com>", "promoted_at": "2026-11-25T10:00:00Z"}"#
+    let pin =
+      #"{"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))", "path": "prompts/a/prompt.txt", "promoted_by": "Ann <ann@example.com>", "promoted_at": "2026-11-25T10:00:00Z"}"#
     let cases: [(schema: String, text: String, valid: Bool)] = [
       ("lock", #"{"lockfile_version": 1, "environments": {"prod": {"a": \#(pin)}}}"#, true),
       ("lock", #"{"lockfile_version": 2, "environments": {}}"#, false),
       ("lock", #"{"lockfile_version": 1, "environments": {"prod": {"a": {"version": "1.0.0"}}}}"#, false),
-      ("lock", #"{"lockfile_version": 1, "environments": {"prod": {"a": \#(pin.replacingOccurrences(of: "aaaa", with: "AAAA"))}}}"#, false),
-      ("audit", #"{"event": "promote", "at": "2026-11-25T10:00:00Z", "by": "Ann", "environment": "prod", "prompt_id": "a", "to": {"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))"}}"#, true),
-      ("audit", #"{"event": "rollback", "at": "2026-11-25T10:00:00Z", "by": "Ann", "environment": "prod", "prompt_id": "a", "to": {"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))"}}"#, false),
-      ("audit", #"{"event": "delete", "at": "2026-11-25T10:00:00Z", "by": "Ann", "environment": "prod", "prompt_id": "a", "to": {"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))"}}"#, false),
+      (
+        "lock",
+        #"{"lockfile_version": 1, "environments": {"prod": {"a": \#(pin.replacingOccurrences(of: "aaaa", with: "AAAA"))}}}"#,
+        false
+      ),
+      (
+        "audit",
+        #"{"event": "promote", "at": "2026-11-25T10:00:00Z", "by": "Ann", "environment": "prod", "prompt_id": "a", "to": {"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))"}}"#,
+        true
+      ),
+      (
+        "audit",
+        #"{"event": "rollback", "at": "2026-11-25T10:00:00Z", "by": "Ann", "environment": "prod", "prompt_id": "a", "to": {"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))"}}"#,
+        false
+      ),
+      (
+        "audit",
+        #"{"event": "delete", "at": "2026-11-25T10:00:00Z", "by": "Ann", "environment": "prod", "prompt_id": "a", "to": {"version": "1.0.0", "sha256": "\#(String(repeating: "a", count: 64))", "commit": "\#(String(repeating: "b", count: 40))"}}"#,
+        false
+      ),
     ]
     for (index, item) in cases.enumerated() {
       let file = folder + "/case\(index).json"
@@ -189,4 +215,3 @@ struct SchemaTests {
     }
   }
 }
-

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `--format`, `--output FILE` and `--verbose` mean the same for every command that reports:
 /// `eval`, `logs report` and `logs validate` as `check` and `gate`. A report file goes into a
@@ -47,11 +47,14 @@ struct SharedReportOptionsTests {
   @Test(.timeLimit(.minutes(5))) func logsValidateTakesTheSharedOptions() throws {
     let (repo, log) = try Self.repository("sharedValidate")
     let result = try repo.promptops(
-      "logs", "validate", log, "--format", "json", "--output", "reports/new/v.json", "--output", "text:reports/v.out", "--verbose")
+      "logs", "validate", log, "--format", "json", "--output", "reports/new/v.json", "--output", "text:reports/v.out",
+      "--verbose")
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(try json(result.stdout)["valid"] as? Bool == true)
     #expect(try json(try read(repo.path + "/reports/new/v.json"))["valid"] as? Bool == true)
-    #expect(try read(repo.path + "/reports/v.out") == "valid: 1 record in 1 file (1 prompt logs, 0 agent traces), 0 invalid\n")
+    #expect(
+      try read(repo.path + "/reports/v.out") == "valid: 1 record in 1 file (1 prompt logs, 0 agent traces), 0 invalid\n"
+    )
     #expect(result.stderr.contains("promptops: 1 records in 1 files read in"), "\(result.stderr)")
 
     // An invalid record: the files say so too, and the exit code is the verdict's.
@@ -75,7 +78,8 @@ struct SharedReportOptionsTests {
   @Test(.timeLimit(.minutes(5))) func logsReportTakesTheSharedOptions() throws {
     let (repo, log) = try Self.repository("sharedReport", drift: true)
     let result = try repo.promptops(
-      "logs", "report", log, "--output", "out/deeper/r.md", "--output", "out/r.html", "--output", "out/r.json", "--verbose")
+      "logs", "report", log, "--output", "out/deeper/r.md", "--output", "out/r.html", "--output", "out/r.json",
+      "--verbose")
     #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
     #expect(result.stdout.contains("error[log-unknown-hash]"), "\(result.stdout)")
     #expect(try read(repo.path + "/out/deeper/r.md").hasPrefix("## Prompt versions in the logs"))
@@ -93,7 +97,8 @@ struct SharedReportOptionsTests {
   @Test(.timeLimit(.minutes(5))) func evalTakesTheSharedOptions() throws {
     let repo = try EvalCommandTests.repository("sharedEval")
     let result = try repo.promptops(
-      "eval", "b", "--no-note", "--format", "json", "--output", "out/new/r.xml", "--output", "out/r.txt", "--output", "out/r.json",
+      "eval", "b", "--no-note", "--format", "json", "--output", "out/new/r.xml", "--output", "out/r.txt", "--output",
+      "out/r.json",
       "--verbose")
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     // Standard output is promptfoo's result shape, and only that.
@@ -114,7 +119,9 @@ struct SharedReportOptionsTests {
   @Test(.timeLimit(.minutes(5))) func aFileThatCannotBeWrittenNeverHidesTheVerdict() throws {
     let (repo, log) = try Self.repository("sharedUnwritable")
     try repo.write("blocker", "a file, not a folder\n")
-    try repo.write("prompts/a/evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {name: Ann}\n    assert: [{type: contains, value: Ann}]\n")
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - vars: {name: Ann}\n    assert: [{type: contains, value: Ann}]\n")
     try repo.commit("a suite")
     try "{\"prompt_id\": \"a\"}\n".write(toFile: repo.path + "/bad.jsonl", atomically: true, encoding: .utf8)
     let target = "blocker/report.json"

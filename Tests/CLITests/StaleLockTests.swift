@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Locks left behind by killed runs, and runs hung while holding one: a lock a killed writer left
 /// on the notes reference is found and removed (saying so), a note that cannot be recorded never
@@ -52,7 +52,8 @@ struct StaleLockTests {
 
     // The gate, which runs the evals of what changed, gets past one too.
     _ = try Self.leaveReferenceLock(repo)
-    try repo.writePrompt("a", text: "A now says {{x}} twice.\n", version: "1.0.2", changelog: ["1.0.0", "1.0.1", "1.0.2"])
+    try repo.writePrompt(
+      "a", text: "A now says {{x}} twice.\n", version: "1.0.2", changelog: ["1.0.0", "1.0.1", "1.0.2"])
     try repo.commit("a 1.0.2")
     let gate = try await repo.promptopsAsync("gate", "--base", "main")
     #expect(gate.status == 0, "\(gate.stdout)\(gate.stderr)")
@@ -135,7 +136,9 @@ struct StaleLockTests {
       hung.waitUntilExit()
     }
     let deadline = Date().addingTimeInterval(30)
-    while !FileManager.default.fileExists(atPath: entered) && hung.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+    while !FileManager.default.fileExists(atPath: entered) && hung.isRunning && Date() < deadline {
+      try await Task.sleep(nanoseconds: 20_000_000)
+    }
     try #require(FileManager.default.fileExists(atPath: entered), "the first promotion never reached its commit")
 
     let started = Date()
@@ -152,7 +155,9 @@ struct StaleLockTests {
     #expect(queued.terminationStatus == 2, "\(stderr)")
     #expect(Date().timeIntervalSince(started) < 40)
     #expect(stderr.contains("waiting for the promotion lock"), "\(stderr)")
-    #expect(stderr.contains("held by process \(hung.processIdentifier) (`promptops promote a --env dev --commit`"), "\(stderr)")
+    #expect(
+      stderr.contains("held by process \(hung.processIdentifier) (`promptops promote a --env dev --commit`"),
+      "\(stderr)")
     #expect(stderr.contains("`kill \(hung.processIdentifier)`"), "\(stderr)")
 
     // Once the first is done, the queued one goes through.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The parsed JSON report of a `--format json` run.
 struct JSONReport {
@@ -8,7 +8,8 @@ struct JSONReport {
 
   init(_ result: ProcessResult, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
-    raw = try #require(object as? [String: Any], "not a JSON object: \(result.stdout)\n\(result.stderr)", sourceLocation: sourceLocation)
+    raw = try #require(
+      object as? [String: Any], "not a JSON object: \(result.stdout)\n\(result.stderr)", sourceLocation: sourceLocation)
   }
 
   var passed: Bool { raw["passed"] as? Bool ?? false }
@@ -32,7 +33,9 @@ let aliasLadder: String = {
 
 extension TempRepo {
   /// A repository holding one committed prompt `a` at 1.0.0 with the variable {{name}}.
-  static func withPrompt(_ name: String = #function, text: String = "Hello {{name}}.\nYou must be polite.\nAnswer briefly.\n") throws -> TempRepo {
+  static func withPrompt(
+    _ name: String = #function, text: String = "Hello {{name}}.\nYou must be polite.\nAnswer briefly.\n"
+  ) throws -> TempRepo {
     let repo = try TempRepo(name)
     try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"])
     try repo.commit("add a")

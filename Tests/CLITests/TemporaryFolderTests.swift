@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A `TMPDIR` that names no folder is a clear error naming the folder and the variable wherever
 /// promptops needs a scratch folder, and nothing at all where it needs none; promptops never
@@ -12,20 +12,30 @@ struct TemporaryFolderTests {
   static func repository(_ name: String = #function) throws -> TempRepo {
     let repo = try TempRepo(name)
     try repo.writePrompt("a", text: "A says {{x}}.\n", version: "1.0.0", changelog: ["1.0.0"])
-    try repo.write("prompts/a/evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {x: one}\n    assert: [{type: contains, value: one}]\n")
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - vars: {x: one}\n    assert: [{type: contains, value: one}]\n")
     try repo.write(
       "tools/fake-promptfoo.sh",
-      "#!/bin/sh\nprintf '{\"results\":{\"results\":[{\"success\":true,\"score\":1,\"testCase\":{\"description\":\"one\"}}]}}' > \"$2\"\n")
-    try repo.write(".promptops.yml", "evals:\n  mode: external\n  external_command: [sh, tools/fake-promptfoo.sh, \"{suite}\", \"{output}\"]\n")
+      "#!/bin/sh\nprintf '{\"results\":{\"results\":[{\"success\":true,\"score\":1,\"testCase\":{\"description\":\"one\"}}]}}' > \"$2\"\n"
+    )
+    try repo.write(
+      ".promptops.yml",
+      "evals:\n  mode: external\n  external_command: [sh, tools/fake-promptfoo.sh, \"{suite}\", \"{output}\"]\n")
     try repo.commit("a, evaluated externally")
     return repo
   }
 
-  func expectNamesTheVariable(_ result: ProcessResult, _ missing: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  func expectNamesTheVariable(
+    _ result: ProcessResult, _ missing: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     #expect(result.status == 2, "\(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
-    #expect(result.stderr.contains("TMPDIR=\(missing): no such folder"), "\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(
+      result.stderr.contains("TMPDIR=\(missing): no such folder"), "\(result.stderr)", sourceLocation: sourceLocation)
     #expect(!result.stderr.contains("NSCocoaErrorDomain"), "\(result.stderr)", sourceLocation: sourceLocation)
-    #expect(!FileManager.default.fileExists(atPath: missing), "promptops created the folder TMPDIR names", sourceLocation: sourceLocation)
+    #expect(
+      !FileManager.default.fileExists(atPath: missing), "promptops created the folder TMPDIR names",
+      sourceLocation: sourceLocation)
   }
 
   @Test(.timeLimit(.minutes(5))) func externalEvalsNameTheMissingFolder() async throws {
@@ -52,18 +62,24 @@ struct TemporaryFolderTests {
     let missing = repo.root + "/no-such-tmp"
     let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed")
     let key = repo.root + "/alice"
-    let made = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key], in: repo.root, environment: repo.environment)
+    let made = try runProcess(
+      sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", key], in: repo.root,
+      environment: repo.environment)
     try #require(made.status == 0, "\(made.stderr)")
-    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(
+      in: .whitespacesAndNewlines)
     try repo.git("config", "user.signingkey", "key::" + publicKey)
     // approve writes only records that will verify: alice's key is listed.
     try repo.trustApprovals(of: "alice@example.com", publicKey: publicKey)
     expectNamesTheVariable(
-      try await repo.promptopsAsync("approve", "a", "--env", "prod", "--role", "owner", "--reviewer", "alice@example.com", environment: ["TMPDIR": missing]),
+      try await repo.promptopsAsync(
+        "approve", "a", "--env", "prod", "--role", "owner", "--reviewer", "alice@example.com",
+        environment: ["TMPDIR": missing]),
       missing)
 
     let withFile = try await repo.promptopsAsync(
-      "approve", "a", "--env", "prod", "--role", "owner", "--reviewer", "alice@example.com", "--key", key, environment: ["TMPDIR": missing])
+      "approve", "a", "--env", "prod", "--role", "owner", "--reviewer", "alice@example.com", "--key", key,
+      environment: ["TMPDIR": missing])
     #expect(withFile.status == 0, "\(withFile.stdout)\(withFile.stderr)")
     #expect(!FileManager.default.fileExists(atPath: missing))
   }
@@ -72,7 +88,8 @@ struct TemporaryFolderTests {
   @Test(.timeLimit(.minutes(5))) func promotionNeedsNoScratchFolder() async throws {
     let repo = try Self.repository()
     let missing = repo.root + "/no-such-tmp"
-    let promoted = try await repo.promptopsAsync("promote", "a", "--env", "dev", "--commit", environment: ["TMPDIR": missing])
+    let promoted = try await repo.promptopsAsync(
+      "promote", "a", "--env", "dev", "--commit", environment: ["TMPDIR": missing])
     #expect(promoted.status == 0, "\(promoted.stdout)\(promoted.stderr)")
     #expect(try repo.git("cat-file", "tag", "prompt/a/v1.0.0").contains("id: a\nversion: 1.0.0\n"))
     #expect(!FileManager.default.fileExists(atPath: missing))

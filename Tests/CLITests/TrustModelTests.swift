@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A change never chooses how it is judged: every configuration a run reads comes from its base.
 /// Each test here is a way an author tried to get past the gate by editing the configuration in
@@ -25,7 +25,9 @@ struct TrustModelTests {
     try repo.commit("configuration and a suite")
     try repo.git("checkout", "-q", "-b", "topic")
     try repo.write(".promptops.yml", "version: 1\nprompts:\n  roots: [nowhere]\n")
-    try repo.writePrompt("a", text: "Goodbye {{name}}.\nYou must be polite.\nAnswer briefly.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: "Goodbye {{name}}.\nYou must be polite.\nAnswer briefly.\n", version: "1.0.1",
+      changelog: ["1.0.0", "1.0.1"])
     try repo.commit("reword a, and look for prompts elsewhere")
 
     let (gate, report) = try repo.gate("--base", "main")

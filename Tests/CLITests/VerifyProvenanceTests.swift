@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `verify` accepts a pin only when what a promotion leaves behind agrees with it: the release
 /// tag on the pinned commit recording the pinned hash, an audit event, and with enforce_order a
@@ -11,13 +11,16 @@ struct VerifyProvenanceTests {
   /// independently of the code under test.
   func line(ofPromptIn environment: String, _ text: String) throws -> Int {
     let lines = text.components(separatedBy: "\n")
-    let block = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\"\(environment)\"") })
+    let block = try #require(
+      lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\"\(environment)\"") })
     let pin = try #require(lines[block...].firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\"a\"") })
     return pin + 1
   }
 
   func pinMismatches(_ result: ProcessResult) throws -> [String] {
-    let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)\(result.stderr)")
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+      "\(result.stdout)\(result.stderr)")
     let findings = try #require(report["findings"] as? [[String: Any]])
     return findings.filter { $0["rule"] as? String == "pin-mismatch" }.compactMap { $0["message"] as? String }
   }
@@ -44,7 +47,8 @@ struct VerifyProvenanceTests {
     let v3File = repo.root + "/v3.txt"
     try Data(try repo.git("show", "\(commits[2]):prompts/a/prompt.txt").utf8).write(to: URL(fileURLWithPath: v3File))
     let v3Hash = try sha256sum(v3File)
-    var lock = try #require(try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
+    var lock = try #require(
+      try JSONSerialization.jsonObject(with: Data(try repo.read("promptops.lock").utf8)) as? [String: Any])
     var environments = try #require(lock["environments"] as? [String: Any])
     var prod = try #require(environments["prod"] as? [String: Any])
     var pin = try #require(prod["a"] as? [String: Any])
@@ -54,7 +58,10 @@ struct VerifyProvenanceTests {
     prod["a"] = pin
     environments["prod"] = prod
     lock["environments"] = environments
-    let edited = String(decoding: try JSONSerialization.data(withJSONObject: lock, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self) + "\n"
+    let edited =
+      String(
+        decoding: try JSONSerialization.data(
+          withJSONObject: lock, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self) + "\n"
     try repo.write("promptops.lock", edited)
     let line = try line(ofPromptIn: "prod", edited)
 
@@ -67,7 +74,10 @@ struct VerifyProvenanceTests {
     #expect(all.contains { $0.contains("no promote or rollback event in audit/promptops-audit.jsonl") }, "\(all)")
     let text = try repo.promptops("verify")
     #expect(text.status == 1)
-    #expect(text.stdout.contains("promptops.lock:\(line): error[pin-mismatch] prod: a 1.0.2: it has no release tag prompt/a/v1.0.2"), "\(text.stdout)")
+    #expect(
+      text.stdout.contains(
+        "promptops.lock:\(line): error[pin-mismatch] prod: a 1.0.2: it has no release tag prompt/a/v1.0.2"),
+      "\(text.stdout)")
 
     // A hand-made tag that records the right content settles the tag, nothing else.
     try repo.git("tag", "-a", "prompt/a/v1.0.2", "-m", tagMessage(version: "1.0.2", sha256: v3Hash), commits[2])
@@ -95,6 +105,8 @@ struct VerifyProvenanceTests {
     try repo.git("tag", "-f", "-a", "prompt/a/v1.0.2", "-m", tagMessage(version: "1.0.2", sha256: zero), commits[2])
     let retagged = try pinMismatches(try repo.promptops("verify", "--format", "json"))
     #expect(retagged.count == 2, "one for staging, one for prod: \(retagged)")
-    #expect(retagged.allSatisfy { $0.contains("its release tag prompt/a/v1.0.2 records a with sha256 \(zero)") }, "\(retagged)")
+    #expect(
+      retagged.allSatisfy { $0.contains("its release tag prompt/a/v1.0.2 records a with sha256 \(zero)") },
+      "\(retagged)")
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every version rule, through the real binary on real repositories.
 @Suite("check: version and changelog rules")
@@ -51,7 +51,9 @@ struct VersionRuleTests {
 
   @Test func aCorrectBumpPasses() throws {
     let repo = try TempRepo.withPrompt()
-    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\nAnswer in one sentence.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite.\nAnswer in one sentence.\n", version: "1.0.1",
+      changelog: ["1.0.0", "1.0.1"])
     try repo.stage()
     let (result, report) = try repo.check()
     #expect(result.status == 0, "\(result.stdout)")
@@ -66,7 +68,9 @@ struct VersionRuleTests {
 
   @Test func aRemovedVariableWithAPatchBumpFails() throws {
     let repo = try TempRepo.withPrompt()
-    try repo.writePrompt("a", text: "Hello {{customer}}.\nYou must be polite.\nAnswer briefly.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: "Hello {{customer}}.\nYou must be polite.\nAnswer briefly.\n", version: "1.0.1",
+      changelog: ["1.0.0", "1.0.1"])
     try repo.stage()
     let (result, report) = try repo.check()
     #expect(result.status == 1)
@@ -80,7 +84,9 @@ struct VersionRuleTests {
 
   @Test func aMajorBumpForARemovedVariablePasses() throws {
     let repo = try TempRepo.withPrompt()
-    try repo.writePrompt("a", text: "Hello {{customer}}.\nYou must be polite.\nAnswer briefly.\n", version: "2.0.0", changelog: ["1.0.0", "2.0.0"])
+    try repo.writePrompt(
+      "a", text: "Hello {{customer}}.\nYou must be polite.\nAnswer briefly.\n", version: "2.0.0",
+      changelog: ["1.0.0", "2.0.0"])
     try repo.stage()
     let (result, _) = try repo.check()
     #expect(result.status == 0)
@@ -105,13 +111,15 @@ struct VersionRuleTests {
     let text = "Summarise {{ticket}}.\n"
     try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: "model: openai:gpt-4o\n")
     try repo.commit()
-    try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: "model: openai:gpt-4o-mini\n")
+    try repo.writePrompt(
+      "a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: "model: openai:gpt-4o-mini\n")
     try repo.stage()
     let (unbumped, report) = try repo.check()
     #expect(unbumped.status == 1)
     #expect(report.rules == ["version-not-bumped"])
     #expect(report.prompt("a")?["required_bump"] as? String == "minor")
-    try repo.writePrompt("a", text: text, version: "1.1.0", changelog: ["1.0.0", "1.1.0"], extraCard: "model: openai:gpt-4o-mini\n")
+    try repo.writePrompt(
+      "a", text: text, version: "1.1.0", changelog: ["1.0.0", "1.1.0"], extraCard: "model: openai:gpt-4o-mini\n")
     try repo.stage()
     #expect(try repo.check().0.status == 0)
   }
@@ -159,7 +167,9 @@ struct VersionRuleTests {
     let text = try repo.promptops("check", "--staged")
     #expect(text.status == 1)
     #expect(text.stdout.contains("bump it to 99999999999999999999.0.1 (required: patch)"), "\(text.stdout)")
-    try repo.writePrompt("a", text: "y\n", version: "100000000000000000000.0.0", changelog: ["99999999999999999999.0.0", "100000000000000000000.0.0"])
+    try repo.writePrompt(
+      "a", text: "y\n", version: "100000000000000000000.0.0",
+      changelog: ["99999999999999999999.0.0", "100000000000000000000.0.0"])
     try repo.stage()
     let (result, report) = try repo.check()
     #expect(result.status == 0, "\(result.stdout)")
@@ -168,7 +178,8 @@ struct VersionRuleTests {
 
   @Test func aNewVersionWithIdenticalContentWarns() throws {
     let repo = try TempRepo.withPrompt()
-    try repo.writePrompt("a", text: try repo.read("prompts/a/prompt.txt"), version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: try repo.read("prompts/a/prompt.txt"), version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
     try repo.stage()
     let (result, report) = try repo.check()
     #expect(result.status == 0)
@@ -212,15 +223,19 @@ struct VersionRuleTests {
     try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.1\n")
     try repo.stage()
     #expect(try repo.check().1.rules == ["changelog-missing"])
-    try repo.write("prompts/a/CHANGELOG.md", "# Changelog\n\n## [1.0.1] - 2026-01-02\n- Second\n\n## [1.0.0] - 2026-01-01\n- First\n")
+    try repo.write(
+      "prompts/a/CHANGELOG.md", "# Changelog\n\n## [1.0.1] - 2026-01-02\n- Second\n\n## [1.0.0] - 2026-01-01\n- First\n"
+    )
     try repo.stage()
     #expect(try repo.check().0.status == 0)
   }
 
   @Test func aSingleFilePromptIsGatedToo() throws {
     let repo = try TempRepo("singlefile")
-    let front = "---\nid: notes\ndescription: Release notes\nversion: 2.0.0\nchangelog:\n  - version: 2.0.0\n    changes: First\n---\n"
-    try repo.write("prompts/writing/notes.prompt.md", front + "Write notes for {{commits}}.\nNever mention internal ticket ids.\n")
+    let front =
+      "---\nid: notes\ndescription: Release notes\nversion: 2.0.0\nchangelog:\n  - version: 2.0.0\n    changes: First\n---\n"
+    try repo.write(
+      "prompts/writing/notes.prompt.md", front + "Write notes for {{commits}}.\nNever mention internal ticket ids.\n")
     try repo.commit()
     try repo.write("prompts/writing/notes.prompt.md", front + "Write notes for {{commits}}.\n")
     try repo.stage()
@@ -236,7 +251,8 @@ struct VersionRuleTests {
 
   @Test func aRemovedConstraintWarnsAndCanBeMadeAnError() throws {
     let repo = try TempRepo.withPrompt()
-    try repo.writePrompt("a", text: "Hello {{name}}.\nAnswer briefly.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nAnswer briefly.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
     try repo.stage()
     let (result, report) = try repo.check()
     #expect(result.status == 0)
@@ -332,7 +348,9 @@ struct VersionRuleTests {
   @Test func anIDThatDoesNotMatchItsFolderIsInvalid() throws {
     let repo = try TempRepo.withPrompt()
     try repo.write("prompts/b/prompt.txt", "b\n")
-    try repo.write("prompts/b/prompt-card.yml", "id: bee\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n")
+    try repo.write(
+      "prompts/b/prompt-card.yml",
+      "id: bee\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n")
     try repo.stage()
     let (_, report) = try repo.check()
     #expect(report.rules == ["card-invalid"])
@@ -352,7 +370,9 @@ struct VersionRuleTests {
   @Test func twoPromptsSharingAnIDAreDuplicates() throws {
     let repo = try TempRepo.withPrompt()
     // A single-file prompt with the id of the existing, unchanged folder prompt.
-    try repo.write("prompts/a.prompt.md", "---\nid: a\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\nHi\n")
+    try repo.write(
+      "prompts/a.prompt.md",
+      "---\nid: a\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n---\nHi\n")
     try repo.stage()
     let (result, report) = try repo.check()
     #expect(result.status == 1)
@@ -390,7 +410,12 @@ struct VersionRuleTests {
   @Test func aPromptFileWhoseNameIsNotUTF8IsNeverPassedUnchecked() throws {
     let repo = try TempRepo("nonUTF8Path")
     // A folder named "caf" + the byte 0xE9 (Latin-1 é): git stores the path bytes as they are.
-    let created = try runProcess("/bin/sh", ["-c", "mkdir -p \"prompts/$(printf 'caf\\351')\" && printf 'id: x\\n' > \"prompts/$(printf 'caf\\351')/prompt-card.yml\""], in: repo.path, environment: repo.environment)
+    let created = try runProcess(
+      "/bin/sh",
+      [
+        "-c",
+        "mkdir -p \"prompts/$(printf 'caf\\351')\" && printf 'id: x\\n' > \"prompts/$(printf 'caf\\351')/prompt-card.yml\"",
+      ], in: repo.path, environment: repo.environment)
     try #require(created.status == 0, "\(created.stderr)")
     try repo.stage()
     let result = try repo.promptops("check")
@@ -406,14 +431,19 @@ struct VersionRuleTests {
     for (folder, text) in [("x\\357\\277\\275", "good"), ("x\\377", "bad")] {
       let made = try runProcess(
         "/bin/sh",
-        ["-c", "d=\"prompts/$(printf '\(folder)')\" && mkdir -p \"$d\" && printf '\(text)\\n' > \"$d/prompt.txt\" && "
-          + "printf 'id: twin\\ndescription: d\\nversion: 1.0.0\\nchangelog:\\n  - version: 1.0.0\\n    changes: c\\n' > \"$d/prompt-card.yml\""],
+        [
+          "-c",
+          "d=\"prompts/$(printf '\(folder)')\" && mkdir -p \"$d\" && printf '\(text)\\n' > \"$d/prompt.txt\" && "
+            + "printf 'id: twin\\ndescription: d\\nversion: 1.0.0\\nchangelog:\\n  - version: 1.0.0\\n    changes: c\\n' > \"$d/prompt-card.yml\"",
+        ],
         in: repo.path, environment: repo.environment)
       try #require(made.status == 0, "\(made.stderr)")
     }
     try repo.git("add", "-A")
     try repo.git("commit", "-q", "--no-verify", "-m", "twins")
-    let edited = try runProcess("/bin/sh", ["-c", "printf 'edited\\n' >> \"prompts/$(printf 'x\\377')/prompt.txt\""], in: repo.path, environment: repo.environment)
+    let edited = try runProcess(
+      "/bin/sh", ["-c", "printf 'edited\\n' >> \"prompts/$(printf 'x\\377')/prompt.txt\""], in: repo.path,
+      environment: repo.environment)
     try #require(edited.status == 0)
     try repo.git("add", "-A")
     let staged = try repo.promptops("check", "--staged")
@@ -431,18 +461,23 @@ struct VersionRuleTests {
   @Test func canonicallyEquivalentFolderNamesAreTwoPrompts() throws {
     let repo = try TempRepo("unicodeTwins")
     func shell(_ script: String) throws {
-      let result = try runProcess("/bin/sh", ["-c", "nfc=$(printf 'caf\\303\\251'); nfd=$(printf 'cafe\\314\\201'); " + script], in: repo.path, environment: repo.environment)
+      let result = try runProcess(
+        "/bin/sh", ["-c", "nfc=$(printf 'caf\\303\\251'); nfd=$(printf 'cafe\\314\\201'); " + script], in: repo.path,
+        environment: repo.environment)
       try #require(result.status == 0, "\(result.stderr)")
     }
     func card(_ folder: String, _ version: String, _ versions: [String]) -> String {
       "printf 'id: %s\\ndescription: d\\nversion: \(version)\\nchangelog:\\n\(versions.map { "  - version: \($0)\\n    changes: c\\n" }.joined())' \"$\(folder)\" > \"prompts/$\(folder)/prompt-card.yml\""
     }
-    try shell("mkdir -p \"prompts/$nfc\" \"prompts/$nfd\" && printf 'hello\\n' > \"prompts/$nfc/prompt.txt\" && printf 'hello\\n' > \"prompts/$nfd/prompt.txt\" && "
-      + card("nfc", "1.0.0", ["1.0.0"]) + " && " + card("nfd", "1.0.0", ["1.0.0"]))
+    try shell(
+      "mkdir -p \"prompts/$nfc\" \"prompts/$nfd\" && printf 'hello\\n' > \"prompts/$nfc/prompt.txt\" && printf 'hello\\n' > \"prompts/$nfd/prompt.txt\" && "
+        + card("nfc", "1.0.0", ["1.0.0"]) + " && " + card("nfd", "1.0.0", ["1.0.0"]))
     try repo.git("add", "-A")
     try repo.git("commit", "-q", "--no-verify", "-m", "two spellings")
     // The decomposed one is bumped properly; the composed one is edited without a bump.
-    try shell("printf 'hello v2\\n' > \"prompts/$nfd/prompt.txt\" && " + card("nfd", "1.0.1", ["1.0.0", "1.0.1"]) + " && printf 'edited\\n' >> \"prompts/$nfc/prompt.txt\"")
+    try shell(
+      "printf 'hello v2\\n' > \"prompts/$nfd/prompt.txt\" && " + card("nfd", "1.0.1", ["1.0.0", "1.0.1"])
+        + " && printf 'edited\\n' >> \"prompts/$nfc/prompt.txt\"")
     try repo.git("add", "-A")
     let both = try repo.promptops("check", "--staged", "--format", "json")
     #expect(both.status == 1, "\(both.stdout)")
@@ -451,13 +486,19 @@ struct VersionRuleTests {
     // A move from one spelling to the other, with an unbumped edit.
     let moved = try TempRepo("unicodeRename")
     func shellIn(_ script: String) throws {
-      let result = try runProcess("/bin/sh", ["-c", "nfc=$(printf 'caf\\303\\251'); nfd=$(printf 'cafe\\314\\201'); " + script], in: moved.path, environment: moved.environment)
+      let result = try runProcess(
+        "/bin/sh", ["-c", "nfc=$(printf 'caf\\303\\251'); nfd=$(printf 'cafe\\314\\201'); " + script], in: moved.path,
+        environment: moved.environment)
       try #require(result.status == 0, "\(result.stderr)")
     }
-    try shellIn("mkdir -p \"prompts/$nfc\" && printf 'hello\\n' > \"prompts/$nfc/prompt.txt\" && " + card("nfc", "1.0.0", ["1.0.0"]))
+    try shellIn(
+      "mkdir -p \"prompts/$nfc\" && printf 'hello\\n' > \"prompts/$nfc/prompt.txt\" && "
+        + card("nfc", "1.0.0", ["1.0.0"]))
     try moved.git("add", "-A")
     try moved.git("commit", "-q", "--no-verify", "-m", "composed")
-    try shellIn("git mv \"prompts/$nfc\" \"prompts/$nfd\" && printf 'edited\\n' >> \"prompts/$nfd/prompt.txt\" && " + card("nfd", "1.0.0", ["1.0.0"]))
+    try shellIn(
+      "git mv \"prompts/$nfc\" \"prompts/$nfd\" && printf 'edited\\n' >> \"prompts/$nfd/prompt.txt\" && "
+        + card("nfd", "1.0.0", ["1.0.0"]))
     try moved.git("add", "-A")
     let rename = try moved.promptops("check", "--staged", "--format", "json")
     #expect(rename.status == 1, "\(rename.stdout)")
@@ -492,11 +533,13 @@ struct VersionRuleTests {
   /// the same cut-off text, so a changed `model.id` needed no bump. Now the card is unreadable,
   /// an error naming the card and the line where its aliases run past the alias budget (the
   /// ladder's sixth line), whichever key of the mapping comes first.
-  @Test(.timeLimit(.minutes(5)), arguments: [
-    ("{pad: *h, id: gpt-4}", "{pad: *h, id: gpt-5}"),
-    ("{id: gpt-4, pad: *h}", "{id: gpt-5, pad: *h}"),
-    ("{id: gpt-4, pad: [*h, *h]}", "{id: gpt-5, pad: [*h, *h]}"),
-  ])
+  @Test(
+    .timeLimit(.minutes(5)),
+    arguments: [
+      ("{pad: *h, id: gpt-4}", "{pad: *h, id: gpt-5}"),
+      ("{id: gpt-4, pad: *h}", "{id: gpt-5, pad: *h}"),
+      ("{id: gpt-4, pad: [*h, *h]}", "{id: gpt-5, pad: [*h, *h]}"),
+    ])
   func aModelTooLargeToCompareIsRefused(_ old: String, _ new: String) throws {
     let repo = try TempRepo("ladderModel")
     let card = "id: a\ndescription: d\nversion: 1.0.0\nchangelog:\n  - version: 1.0.0\n    changes: x\n" + aliasLadder

@@ -1,7 +1,7 @@
 import Foundation
 import GitKit
-import Testing
 import TestSupport
+import Testing
 
 /// Commit trailers read as git reads them: every message here is also given to
 /// `git interpret-trailers --parse --no-divider` (what `git log --format=%(trailers)` prints),
@@ -53,8 +53,10 @@ struct CommitTrailerTests {
     let repo = try TempRepo()
     var random = SplitMix64(state: 0x7261_696C_6572)
     let pieces = [
-      "Co-authored-by: Alice <alice@example.com>", "CO-AUTHORED-BY:Bob <bob@example.com>", "Signed-off-by: Dev <dev@example.com>",
-      "(cherry picked from commit abc)", "  continued", "\tmore", "prose line", "Bug #42", "x: y", "-: dash", "a b: spaced key",
+      "Co-authored-by: Alice <alice@example.com>", "CO-AUTHORED-BY:Bob <bob@example.com>",
+      "Signed-off-by: Dev <dev@example.com>",
+      "(cherry picked from commit abc)", "  continued", "\tmore", "prose line", "Bug #42", "x: y", "-: dash",
+      "a b: spaced key",
       "# comment", "", "   ", "Conflicts:", "\tpath", "---", "key:", ": empty key",
     ]
     var nonEmpty = 0
@@ -84,12 +86,19 @@ struct CommitTrailerTests {
       environment["GIT_AUTHOR_EMAIL"] = author
       environment["GIT_COMMITTER_EMAIL"] = committer
       let result = try runProcess(
-        which("git") ?? "/usr/bin/git", ["commit", "-q", "-F", "-"], in: repo.path, environment: environment, input: message)
+        which("git") ?? "/usr/bin/git", ["commit", "-q", "-F", "-"], in: repo.path, environment: environment,
+        input: message)
       try #require(result.status == 0, "\(result.stderr)")
     }
-    try commit("p.txt", "1\n", author: "Ann@Example.com", committer: "cid@example.com", message: "one\n\nCo-Authored-By: Bea <Bea@Example.com>\n")
-    try commit("other.txt", "x\n", author: "dora@example.com", committer: "dora@example.com", message: "other\n\nCo-authored-by: Eve <eve@example.com>\n")
-    try commit("p.txt", "2\n", author: "fay@example.com", committer: "fay@example.com", message: "two\n\nCo-authored-by: gil@example.com\n")
+    try commit(
+      "p.txt", "1\n", author: "Ann@Example.com", committer: "cid@example.com",
+      message: "one\n\nCo-Authored-By: Bea <Bea@Example.com>\n")
+    try commit(
+      "other.txt", "x\n", author: "dora@example.com", committer: "dora@example.com",
+      message: "other\n\nCo-authored-by: Eve <eve@example.com>\n")
+    try commit(
+      "p.txt", "2\n", author: "fay@example.com", committer: "fay@example.com",
+      message: "two\n\nCo-authored-by: gil@example.com\n")
     let repository = try Repository.open(at: repo.path, environment: repo.environment)
     let head = try repository.resolveCommit("HEAD")
     let range = try repository.commits(reachableFrom: head, notFrom: try repository.resolveCommit(base))
@@ -105,7 +114,8 @@ struct CommitTrailerTests {
 
   static func git(_ message: String, _ repo: TempRepo) throws -> String {
     let result = try runProcess(
-      which("git") ?? "/usr/bin/git", ["interpret-trailers", "--parse", "--no-divider"], in: repo.path, environment: repo.environment,
+      which("git") ?? "/usr/bin/git", ["interpret-trailers", "--parse", "--no-divider"], in: repo.path,
+      environment: repo.environment,
       input: message)
     try #require(result.status == 0, "\(result.stderr)")
     return result.stdout

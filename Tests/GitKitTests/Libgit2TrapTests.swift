@@ -1,7 +1,7 @@
 import Foundation
 import GitKit
-import Testing
 import TestSupport
+import Testing
 
 /// libgit2 1.5.1 behaviours that real users hit, each handled once in GitKit.
 @Suite("libgit2 1.5 traps")
@@ -17,7 +17,8 @@ struct Libgit2TrapTests {
     let head = try repo.commit()
     let repository = try Repository.open(at: repo.path, environment: repo.environment)
     let changes = try repository.changes(
-      from: .commit(try #require(ObjectID(hex: base))), to: .commit(try #require(ObjectID(hex: head))), under: ["prompts"])
+      from: .commit(try #require(ObjectID(hex: base))), to: .commit(try #require(ObjectID(hex: head))),
+      under: ["prompts"])
     #expect(changes.count == 1)
     #expect(changes.first?.status == .renamed)
     #expect(changes.first?.oldPath == "prompts/a/prompt.txt")
@@ -37,7 +38,9 @@ struct Libgit2TrapTests {
     let staged = try repository.contents(at: "prompts/a/prompt.txt", in: .index)
     #expect(staged.map { String(decoding: $0, as: UTF8.self) } == "staged\n")
     let head = try #require(try repository.headCommit())
-    #expect(try repository.contents(at: "prompts/a/prompt.txt", in: .commit(head)).map { String(decoding: $0, as: UTF8.self) } == "committed\n")
+    #expect(
+      try repository.contents(at: "prompts/a/prompt.txt", in: .commit(head)).map { String(decoding: $0, as: UTF8.self) }
+        == "committed\n")
     let changes = try repository.changes(from: .commit(head), to: .index, under: ["prompts"])
     #expect(changes.count == 1)
     #expect(changes.first?.status == .modified)

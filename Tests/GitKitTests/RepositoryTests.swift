@@ -1,7 +1,7 @@
 import Foundation
 import GitKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Repository: opening, revisions, history")
 struct RepositoryTests {
@@ -39,9 +39,12 @@ struct RepositoryTests {
     let clone = repo.root + "/clone"
     try repo.git(["clone", "-q", repo.path, clone], in: repo.root)
     let repository = try Repository.open(at: clone, environment: repo.environment)
-    let revisions = ["main", "origin/main", "v1", "v2", "HEAD~3", "HEAD^", String(commits[2].prefix(7)), "origin/feature", commits[0]]
+    let revisions = [
+      "main", "origin/main", "v1", "v2", "HEAD~3", "HEAD^", String(commits[2].prefix(7)), "origin/feature", commits[0],
+    ]
     for revision in revisions {
-      let expected = try repo.git(["rev-parse", revision + "^{commit}"], in: clone).trimmingCharacters(in: .whitespacesAndNewlines)
+      let expected = try repo.git(["rev-parse", revision + "^{commit}"], in: clone).trimmingCharacters(
+        in: .whitespacesAndNewlines)
       #expect(try repository.resolveCommit(revision).hex == expected, "revision \(revision)")
     }
   }
@@ -141,6 +144,7 @@ struct RepositoryTests {
     #expect(staged.map { String(decoding: $0, as: UTF8.self) } == "two\n")
     // The main worktree's index is untouched.
     let main = try Repository.open(at: repo.path, environment: repo.environment)
-    #expect(try main.contents(at: "prompts/a/prompt.txt", in: .index).map { String(decoding: $0, as: UTF8.self) } == "one\n")
+    #expect(
+      try main.contents(at: "prompts/a/prompt.txt", in: .index).map { String(decoding: $0, as: UTF8.self) } == "one\n")
   }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GitKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite("GitKit: release tags and file history, compared with git")
 struct TagAndFileHistoryTests {
@@ -25,7 +25,9 @@ struct TagAndFileHistoryTests {
 
     let annotated = try #require(try repository.tag(named: "prompt/a/v1.0.0"))
     #expect(annotated.commit.hex == first)
-    #expect(annotated.tagObject?.hex == (try repo.git("rev-parse", "prompt/a/v1.0.0").trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(
+      annotated.tagObject?.hex
+        == (try repo.git("rev-parse", "prompt/a/v1.0.0").trimmingCharacters(in: .whitespacesAndNewlines)))
     #expect(annotated.message == "release one\n\nsha256: x\n")
     #expect(annotated.taggerEmail == "dev@example.com")
     let lightweight = try #require(try repository.tag(named: "prompt/a/v2.0.0"))
@@ -38,7 +40,7 @@ struct TagAndFileHistoryTests {
     let repo = try TempRepo()
     var seed: UInt64 = 7
     for index in 0..<24 {
-      seed = seed &* 6364136223846793005 &+ 1442695040888963407
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       let touchA = seed >> 60 & 1 == 1
       let touchB = seed >> 61 & 1 == 1
       if touchA { try repo.write("prompts/a.txt", "a \(index)\n") }

@@ -1,7 +1,7 @@
 import Foundation
 import GitKit
-import Testing
 import TestSupport
+import Testing
 
 /// The change-following comparison (`changedFiles`) must find exactly the files libgit2's full
 /// diff finds, for commits and for the index, on randomized histories.
@@ -28,7 +28,8 @@ struct TreeComparisonTests {
     // order would only cost reads here, not change the result: `aStagedEditOpensOnly…` counts.)
     let folders = [
       "prompts", "prompts/team", "prompts/team/deep", "prompts/other", "src", "prompts/a.b", "prompts/a",
-      "prompts/customer-support", "prompts/customer-support-v2", "prompts/customer-support.v2", "prompts/customer-supporter",
+      "prompts/customer-support", "prompts/customer-support-v2", "prompts/customer-support.v2",
+      "prompts/customer-supporter",
     ]
     for _ in 0..<Int.random(in: 1...5, using: &random) {
       let folder = folders.randomElement(using: &random)!
@@ -89,8 +90,9 @@ struct TreeComparisonTests {
       }
     }
     let first = try #require(ObjectID(hex: commits.last!))
-    #expect(flattened(try open.changedFiles(from: .empty, to: .commit(first), under: ["prompts"]))
-      == flattened(try open.changes(from: .empty, to: .commit(first), under: ["prompts"])))
+    #expect(
+      flattened(try open.changedFiles(from: .empty, to: .commit(first), under: ["prompts"]))
+        == flattened(try open.changes(from: .empty, to: .commit(first), under: ["prompts"])))
   }
 
   @Test func aTruncatedIndexIsAClearError() throws {
@@ -105,7 +107,8 @@ struct TreeComparisonTests {
       _ = try open.changedFiles(from: .empty, to: .index, under: ["prompts"])
     } throws: { error in
       guard let error = error as? GitError else { return false }
-      return error.kind == .unsupportedFormat && error.message.contains("cannot be read") && error.message.contains(indexPath)
+      return error.kind == .unsupportedFormat && error.message.contains("cannot be read")
+        && error.message.contains(indexPath)
     }
   }
 
@@ -151,13 +154,17 @@ struct TreeComparisonTests {
     func header(version: UInt8, count: [UInt8]) -> [UInt8] { Array("DIRC".utf8) + [0, 0, 0, version] + count }
     let refused: [[UInt8]] = [
       header(version: 2, count: [0xFF, 0xFF, 0xFF, 0xFF]) + [UInt8](repeating: 0, count: 20),
-      header(version: 4, count: [0, 0, 0, 1]) + [UInt8](repeating: 0, count: 62) + [0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFF, 0x00]
+      header(version: 4, count: [0, 0, 0, 1]) + [UInt8](repeating: 0, count: 62) + [
+        0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFF, 0x00,
+      ]
         + [UInt8](repeating: 0, count: 20),
     ]
     let ignoredCacheTrees: [[UInt8]] = [
-      header(version: 2, count: [0, 0, 0, 0]) + Array("TREE".utf8) + [0, 0, 0, 26] + [0] + Array("99999999999999999999 0\n".utf8)
+      header(version: 2, count: [0, 0, 0, 0]) + Array("TREE".utf8) + [0, 0, 0, 26] + [0]
+        + Array("99999999999999999999 0\n".utf8)
         + [0, 0] + [UInt8](repeating: 0, count: 20),
-      header(version: 2, count: [0, 0, 0, 0]) + Array("TREE".utf8) + [0, 0, 0, 18] + [0] + Array("-1 999999999999\n".utf8)
+      header(version: 2, count: [0, 0, 0, 0]) + Array("TREE".utf8) + [0, 0, 0, 18] + [0]
+        + Array("-1 999999999999\n".utf8)
         + [0] + [UInt8](repeating: 0, count: 20),
     ]
     /// git's own reading of the index: its staged changes, or nil when it refuses the index.
@@ -166,7 +173,9 @@ struct TreeComparisonTests {
       try Data(bytes).write(to: URL(fileURLWithPath: indexPath))
       let result = try repo.promptops("check")
       #expect(result.status == 2, "case \(number): status \(result.status): \(result.stdout)\(result.stderr)")
-      #expect(result.stderr.contains("promptops: error: the index \(indexPath) cannot be read: "), "case \(number): \(result.stderr)")
+      #expect(
+        result.stderr.contains("promptops: error: the index \(indexPath) cannot be read: "),
+        "case \(number): \(result.stderr)")
       #expect(result.stdout.isEmpty, "case \(number): no verdict on an index that cannot be read: \(result.stdout)")
       #expect(gitStatus() == nil, "case \(number): git refuses this index too")
     }
@@ -193,7 +202,8 @@ struct TreeComparisonTests {
     let first = try repo.commit()
     // Same content, now a link: only the mode differs.
     try FileManager.default.removeItem(atPath: repo.path + "/prompts/a/prompt.txt")
-    try FileManager.default.createSymbolicLink(atPath: repo.path + "/prompts/a/prompt.txt", withDestinationPath: "../../shared/a.txt")
+    try FileManager.default.createSymbolicLink(
+      atPath: repo.path + "/prompts/a/prompt.txt", withDestinationPath: "../../shared/a.txt")
     try repo.stage()
     try repo.git("update-index", "--chmod=+x", "prompts/b/prompt.txt")
     try repo.git("rm", "-rq", "--cached", "prompts/c")
@@ -203,7 +213,8 @@ struct TreeComparisonTests {
 
     /// `:old new oldid newid status path` lines, with "modified" for a type change as ours has.
     func raw(_ arguments: [String]) throws -> Set<String> {
-      let output = try repo.git(["diff", "--raw", "--no-renames", "--no-abbrev", "-z"] + arguments + ["--", "prompts"])
+      let output = try repo.git(
+        ["diff", "--raw", "--no-renames", "--no-abbrev", "-z"] + arguments + ["--", "prompts"])
       let fields = output.split(separator: "\0", omittingEmptySubsequences: true)
       var result = Set<String>()
       for index in stride(from: 0, to: fields.count, by: 2) {
@@ -224,20 +235,26 @@ struct TreeComparisonTests {
         }
       }
       let zero = String(repeating: "0", count: 40)
-      return Set(changes.map { change in
-        "\(mode(change.oldMode)) \(mode(change.newMode)) \(change.oldID?.hex ?? zero) \(change.newID?.hex ?? zero) "
-          + (change.newPath ?? change.oldPath!)
-      })
+      return Set(
+        changes.map { change in
+          "\(mode(change.oldMode)) \(mode(change.newMode)) \(change.oldID?.hex ?? zero) \(change.newID?.hex ?? zero) "
+            + (change.newPath ?? change.oldPath!)
+        })
     }
     let open = try Repository.open(at: repo.path, environment: repo.environment)
-    let staged = ours(try open.changedFiles(from: .commit(try #require(ObjectID(hex: first))), to: .index, under: ["prompts"]))
+    let staged = ours(
+      try open.changedFiles(from: .commit(try #require(ObjectID(hex: first))), to: .index, under: ["prompts"]))
     #expect(staged == (try raw(["--cached"])))
     #expect(staged.count == 6, "\(staged)")
     let second = try repo.commit("modes", stageAll: false)
     let reopened = try Repository.open(at: repo.path, environment: repo.environment)
     let (a, b) = (try #require(ObjectID(hex: first)), try #require(ObjectID(hex: second)))
-    #expect(ours(try reopened.changedFiles(from: .commit(a), to: .commit(b), under: ["prompts"])) == (try raw([first, second])))
-    #expect(ours(try reopened.changedFiles(from: .commit(b), to: .commit(a), under: ["prompts"])) == (try raw([second, first])))
+    #expect(
+      ours(try reopened.changedFiles(from: .commit(a), to: .commit(b), under: ["prompts"]))
+        == (try raw([first, second])))
+    #expect(
+      ours(try reopened.changedFiles(from: .commit(b), to: .commit(a), under: ["prompts"]))
+        == (try raw([second, first])))
   }
 
   /// An index without a cache-tree (or with an invalidated one) is compared entry by entry.
@@ -264,14 +281,19 @@ struct TreeComparisonTests {
   /// the index's order, or each sibling's tree would be read.
   @Test func aStagedEditOpensOnlyTheTreesOnItsPath() throws {
     let repo = try TempRepo()
-    let names = (0..<40).flatMap { index in
-      ["customer-support-\(index)", "customer-support.\(index)", "customer-support\(index)x", "customer-supporter\(index)"]
-    } + ["customer-support", "c", "c-1", "c.1", "customer"]
+    let names =
+      (0..<40).flatMap { index in
+        [
+          "customer-support-\(index)", "customer-support.\(index)", "customer-support\(index)x",
+          "customer-supporter\(index)",
+        ]
+      } + ["customer-support", "c", "c-1", "c.1", "customer"]
     // Files written in the second the index is written are "racily clean": git add hashes them
     // again and invalidates their folders, as it must. Older files keep the cache tree valid.
     func write(_ path: String, _ text: String) throws {
       try repo.write(path, text)
-      try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: repo.path + "/" + path)
+      try FileManager.default.setAttributes(
+        [.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: repo.path + "/" + path)
     }
     for name in names { try write("prompts/\(name)/prompt.txt", "\(name)\n") }
     try write("src/main.txt", "main\n")

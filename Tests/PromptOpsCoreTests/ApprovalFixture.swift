@@ -1,8 +1,8 @@
 import Foundation
 import GitKit
 import PromptOpsCore
-import Testing
 import TestSupport
+import Testing
 
 /// A reviewer with a real key pair made by `ssh-keygen`.
 struct ReviewerKey {
@@ -52,7 +52,8 @@ final class ApprovalFixture {
     let result = try runProcess(try sshKeygen(), arguments, in: keys, environment: repo.environment)
     try #require(result.status == 0, "ssh-keygen failed: \(result.stderr)")
     chmod(path, 0o600)
-    let pub = try String(contentsOfFile: path + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+    let pub = try String(contentsOfFile: path + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(
+      separator: " ")
     let key = ReviewerKey(email: email, privateKey: path, publicKey: pub)
     reviewers[email] = key
     return key
@@ -72,15 +73,19 @@ final class ApprovalFixture {
   /// Commits the base on main (policy, allowed signers, prompt a 1.0.0), then branches
   /// `feature` and bumps a to 1.1.0 with new text, committed by dev@example.com. `baseCard` and
   /// `headCard` are extra card lines (tags) of a on each side.
-  func setUp(policy: String = ApprovalFixture.defaultPolicy, signers: [String], baseCard: String = "", headCard: String = "") throws {
+  func setUp(
+    policy: String = ApprovalFixture.defaultPolicy, signers: [String], baseCard: String = "", headCard: String = ""
+  ) throws {
     allowedSigners = signers.joined(separator: "\n") + "\n"
     try repo.write(".promptops.yml", policy)
     try repo.write(".promptops/allowed_signers", allowedSigners)
-    try repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite.\n", version: "1.0.0", changelog: ["1.0.0"], extraCard: baseCard)
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite.\n", version: "1.0.0", changelog: ["1.0.0"], extraCard: baseCard)
     try repo.commit("base")
     try repo.git("checkout", "-q", "-b", "feature")
     try repo.writePrompt(
-      "a", text: "Hello {{name}}.\nYou must be polite and brief.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"], extraCard: headCard)
+      "a", text: "Hello {{name}}.\nYou must be polite and brief.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"],
+      extraCard: headCard)
     try repo.commit("a: be brief")
   }
 
@@ -115,10 +120,13 @@ final class ApprovalFixture {
 
   /// Runs `promptops approve` as a reviewer, signing with their key.
   @discardableResult
-  func approve(_ email: String, _ extra: [String] = [], id: String = "a", role: String = "prompt-owner", env: String = "merge") throws -> ProcessResult {
+  func approve(
+    _ email: String, _ extra: [String] = [], id: String = "a", role: String = "prompt-owner", env: String = "merge"
+  ) throws -> ProcessResult {
     let key = try #require(reviewers[email])
     return try runProcess(
-      try promptopsBinary(), ["approve", id, "--env", env, "--role", role, "--key", key.privateKey, "--reviewer", email] + extra,
+      try promptopsBinary(),
+      ["approve", id, "--env", env, "--role", role, "--key", key.privateKey, "--reviewer", email] + extra,
       in: repo.path, environment: repo.environment)
   }
 
@@ -132,10 +140,12 @@ final class ApprovalFixture {
   ) throws {
     let key = try #require(reviewers[email])
     var record = ApprovalRecord(
-      promptID: "a", version: "1.1.0", sha256: try sha256OfFile(repo.path + "/prompts/a/prompt.txt"), environment: "merge",
+      promptID: "a", version: "1.1.0", sha256: try sha256OfFile(repo.path + "/prompts/a/prompt.txt"),
+      environment: "merge",
       reviewer: email, role: role, decision: decision, reviewedAt: reviewedAt, notes: notes)
     let signed = try runProcess(
-      try sshKeygen(), ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", key.privateKey], in: keys, environment: repo.environment,
+      try sshKeygen(), ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", key.privateKey], in: keys,
+      environment: repo.environment,
       input: String(decoding: record.canonicalBytes, as: UTF8.self))
     try #require(signed.status == 0, "\(signed.stderr)")
     record.signature = signed.stdout
@@ -150,9 +160,11 @@ final class ApprovalFixture {
   /// `promptops gate --base main` in JSON: the exit status and the rule ids found.
   func gate() throws -> (status: Int32, rules: [String], output: String) {
     let result = try runProcess(
-      try promptopsBinary(), ["gate", "--base", "main", "--format", "json"], in: repo.path, environment: repo.environment)
+      try promptopsBinary(), ["gate", "--base", "main", "--format", "json"], in: repo.path,
+      environment: repo.environment)
     let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-    let findings = try #require(object?["findings"] as? [[String: Any]], "no JSON report: \(result.stdout)\(result.stderr)")
+    let findings = try #require(
+      object?["findings"] as? [[String: Any]], "no JSON report: \(result.stdout)\(result.stderr)")
     return (result.status, findings.compactMap { $0["rule"] as? String }, result.stdout + result.stderr)
   }
 
@@ -164,7 +176,8 @@ final class ApprovalFixture {
     let repository = try Repository.open(at: repo.path, environment: [:])
     var configuration = Configuration()
     configuration.approvals.allowedSigners = ".promptops/allowed_signers"
-    let trust = ApprovalTrust(configuration: configuration, signers: try AllowedSigners(allowedSigners, file: "allowed_signers"))
+    let trust = ApprovalTrust(
+      configuration: configuration, signers: try AllowedSigners(allowedSigners, file: "allowed_signers"))
     let verifier = ApprovalVerifier(repository: repository, trust: trust, records: .index)
     if case .success = verifier.checkSignature(record) { return true }
     return false
@@ -182,8 +195,11 @@ final class ApprovalFixture {
     let time = ApprovalRecord.formatTimestamp(record.reviewedAt).filter { $0.isNumber } + "Z"
     let result = try runProcess(
       try sshKeygen(),
-      ["-Y", "verify", "-f", folder + "/allowed_signers", "-I", record.reviewer, "-n", ApprovalRecord.signatureNamespace,
-       "-s", folder + "/record.sig", "-Overify-time=\(time)"],
+      [
+        "-Y", "verify", "-f", folder + "/allowed_signers", "-I", record.reviewer, "-n",
+        ApprovalRecord.signatureNamespace,
+        "-s", folder + "/record.sig", "-Overify-time=\(time)",
+      ],
       in: folder, environment: repo.environment, input: String(decoding: record.canonicalBytes, as: UTF8.self))
     return result.status == 0
   }

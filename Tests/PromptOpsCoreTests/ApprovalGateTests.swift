@@ -1,8 +1,8 @@
 import Foundation
 import GitKit
 import PromptOpsCore
-import Testing
 import TestSupport
+import Testing
 
 /// Signed approvals end to end: real keys from ssh-keygen, records written and signed by
 /// `promptops approve`, the verdict of `promptops gate`, and for every signature question the
@@ -111,7 +111,8 @@ struct ApprovalGateTests {
 
     let record = try ApprovalRecord.parse(try fixture.repo.read(file), file: file)
     let resign = try runProcess(
-      try fixture.sshKeygen(), ["-Y", "sign", "-n", "git", "-f", alice.privateKey], in: fixture.keys, environment: fixture.repo.environment,
+      try fixture.sshKeygen(), ["-Y", "sign", "-n", "git", "-f", alice.privateKey], in: fixture.keys,
+      environment: fixture.repo.environment,
       input: String(decoding: record.canonicalBytes, as: UTF8.self))
     try #require(resign.status == 0, "\(resign.stderr)")
     var wrong = record
@@ -137,7 +138,10 @@ struct ApprovalGateTests {
     #expect(gate.rules == ["approval-signature"])
   }
 
-  @Test(arguments: [("valid-before=\"20200101Z\"", false), ("valid-after=\"20991231Z\"", false), ("valid-after=\"20200101Z\",valid-before=\"20991231235959Z\"", true)])
+  @Test(arguments: [
+    ("valid-before=\"20200101Z\"", false), ("valid-after=\"20991231Z\"", false),
+    ("valid-after=\"20200101Z\",valid-before=\"20991231235959Z\"", true),
+  ])
   func validityWindowsAreCheckedAtReviewTime(window: String, valid: Bool) throws {
     let fixture = try ApprovalFixture("validity-\(valid)-\(window.prefix(11))")
     try fixture.makeKey("alice@example.com", type: "ecdsa")
@@ -189,7 +193,8 @@ struct ApprovalGateTests {
     try fixture.makeKey("bob@example.com", type: "ecdsa")
     let policy = ApprovalFixture.defaultPolicy.replacingOccurrences(
       of: "    - environments: [merge]\n", with: "    - environments: [merge]\n      min_approvals: 2\n")
-    try fixture.setUp(policy: policy, signers: [fixture.signerLine("alice@example.com"), fixture.signerLine("bob@example.com")])
+    try fixture.setUp(
+      policy: policy, signers: [fixture.signerLine("alice@example.com"), fixture.signerLine("bob@example.com")])
     try #require(try fixture.approve("alice@example.com").status == 0)
     try fixture.repo.commit("alice approves")
     let one = try fixture.gate()
@@ -207,7 +212,8 @@ struct ApprovalGateTests {
     try fixture.makeKey("bob@example.com")
     let policy = ApprovalFixture.defaultPolicy.replacingOccurrences(
       of: "    - environments: [merge]\n", with: "    - environments: [merge]\n      roles: [security]\n")
-    try fixture.setUp(policy: policy, signers: [fixture.signerLine("alice@example.com"), fixture.signerLine("bob@example.com")])
+    try fixture.setUp(
+      policy: policy, signers: [fixture.signerLine("alice@example.com"), fixture.signerLine("bob@example.com")])
     // alice may not claim a role the policy does not give her.
     #expect(try fixture.approve("alice@example.com", role: "security").status == 64)
     try fixture.writeSignedRecord("alice@example.com", role: "security")
@@ -232,7 +238,8 @@ struct ApprovalGateTests {
     try fixture.makeKey("bob@example.com")
     try fixture.setUp(signers: [fixture.signerLine("alice@example.com"), fixture.signerLine("bob@example.com")])
     try #require(try fixture.approve("alice@example.com").status == 0)
-    try #require(try fixture.approve("bob@example.com", ["--decision", "changes-requested", "--note", "Too terse."]).status == 0)
+    try #require(
+      try fixture.approve("bob@example.com", ["--decision", "changes-requested", "--note", "Too terse."]).status == 0)
     try fixture.repo.commit("reviews")
     let gate = try fixture.gate()
     #expect(gate.status == 1)
@@ -258,7 +265,8 @@ struct ApprovalGateTests {
     #expect(try fixture.gate().status == 0)
 
     // Another prompt with the same text, with the record copied into its folder.
-    try fixture.repo.writePrompt("b", text: "Hello {{name}}.\nYou must be polite and brief.\n", version: "1.1.0", changelog: ["1.1.0"])
+    try fixture.repo.writePrompt(
+      "b", text: "Hello {{name}}.\nYou must be polite and brief.\n", version: "1.1.0", changelog: ["1.1.0"])
     try fixture.repo.write(fixture.recordPath("alice@example.com", id: "b"), record)
     try fixture.repo.commit("add b with a's approval")
     let copied = try fixture.gate()
@@ -270,10 +278,13 @@ struct ApprovalGateTests {
     try fixture.repo.commit("drop b")
 
     // a moves on to 1.2.0; the 1.1.0 record relabelled as 1.2.0 (and its hash) breaks the signature.
-    try fixture.repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite and brief, always.\n", version: "1.2.0", changelog: ["1.0.0", "1.1.0", "1.2.0"])
+    try fixture.repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite and brief, always.\n", version: "1.2.0",
+      changelog: ["1.0.0", "1.1.0", "1.2.0"])
     let sha = try sha256OfFile(fixture.repo.path + "/prompts/a/prompt.txt")
     let old = try ApprovalRecord.parse(record, file: file)
-    let relabelled = record.replacingOccurrences(of: "1.1.0", with: "1.2.0").replacingOccurrences(of: old.sha256, with: sha)
+    let relabelled = record.replacingOccurrences(of: "1.1.0", with: "1.2.0").replacingOccurrences(
+      of: old.sha256, with: sha)
     try fixture.repo.write(fixture.recordPath("alice@example.com", version: "1.2.0"), relabelled)
     try fixture.repo.commit("a 1.2.0 with a relabelled approval")
     #expect(try fixture.signatureVerdicts(fixture.recordPath("alice@example.com", version: "1.2.0")) == (false, false))
@@ -288,9 +299,12 @@ struct ApprovalGateTests {
     try fixture.makeKey("alice@example.com")
     try fixture.makeKey("carol@example.com")
     try fixture.setUp(signers: [fixture.signerLine("alice@example.com")])
-    try fixture.repo.write(".promptops/allowed_signers", fixture.allowedSigners + fixture.signerLine("carol@example.com") + "\n")
     try fixture.repo.write(
-      ".promptops.yml", ApprovalFixture.defaultPolicy.replacingOccurrences(of: "dev@example.com: [prompt-owner]", with: "carol@example.com: [prompt-owner]"))
+      ".promptops/allowed_signers", fixture.allowedSigners + fixture.signerLine("carol@example.com") + "\n")
+    try fixture.repo.write(
+      ".promptops.yml",
+      ApprovalFixture.defaultPolicy.replacingOccurrences(
+        of: "dev@example.com: [prompt-owner]", with: "carol@example.com: [prompt-owner]"))
     try fixture.writeSignedRecord("carol@example.com")
     try fixture.repo.commit("carol trusts herself")
     let own = try fixture.gate()
@@ -310,13 +324,15 @@ struct ApprovalGateTests {
     let fixture = try ApprovalFixture()
     try fixture.makeKey("alice@example.com")
     try fixture.setUp(signers: [fixture.signerLine("alice@example.com")])
-    let missing = try runProcess(try promptopsBinary(), ["approvals", "verify"], in: fixture.repo.path, environment: fixture.repo.environment)
+    let missing = try runProcess(
+      try promptopsBinary(), ["approvals", "verify"], in: fixture.repo.path, environment: fixture.repo.environment)
     #expect(missing.status == 1)
     #expect(missing.stdout.contains("approval-missing"))
 
     try #require(try fixture.approve("alice@example.com").status == 0)
     try fixture.repo.commit("approve a")
-    let verified = try runProcess(try promptopsBinary(), ["approvals", "verify", "a"], in: fixture.repo.path, environment: fixture.repo.environment)
+    let verified = try runProcess(
+      try promptopsBinary(), ["approvals", "verify", "a"], in: fixture.repo.path, environment: fixture.repo.environment)
     #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     #expect(verified.stdout.contains("approved by alice@example.com (prompt-owner)"))
 
@@ -324,16 +340,19 @@ struct ApprovalGateTests {
     let sha = try sha256OfFile(fixture.repo.path + "/prompts/a/prompt.txt")
     let context = try GateContext.load(from: .commit(try repository.resolveCommit("HEAD")), in: repository)
     let verdict = try ApprovalVerifier.verify(
-      repository: repository, context: context, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a", version: "1.1.0", sha256: sha,
+      repository: repository, context: context, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a",
+      version: "1.1.0", sha256: sha,
       environment: "merge")
     #expect(verdict.passed)
     #expect(verdict.approvers.map(\.reviewer) == ["alice@example.com"])
     let prod = try ApprovalVerifier.verify(
-      repository: repository, context: context, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a", version: "1.1.0", sha256: sha,
+      repository: repository, context: context, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a",
+      version: "1.1.0", sha256: sha,
       environment: "prod")
     #expect(prod.requirement == nil)
     let other = try ApprovalVerifier.verify(
-      repository: repository, context: context, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a", version: "1.1.0",
+      repository: repository, context: context, snapshot: .commit(try repository.resolveCommit("HEAD")), promptID: "a",
+      version: "1.1.0",
       sha256: String(repeating: "1", count: 64), environment: "merge")
     #expect(!other.passed)
   }
@@ -350,8 +369,10 @@ struct ApprovalGateTests {
     let record = try ApprovalRecord.parse(try fixture.repo.read(file), file: file)
     #expect(try SSHSignature(armored: record.signature ?? "").hashAlgorithm == "sha512")
     let resign = try runProcess(
-      try fixture.sshKeygen(), ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", alice.privateKey, "-O", "hashalg=sha256"],
-      in: fixture.keys, environment: fixture.repo.environment, input: String(decoding: record.canonicalBytes, as: UTF8.self))
+      try fixture.sshKeygen(),
+      ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", alice.privateKey, "-O", "hashalg=sha256"],
+      in: fixture.keys, environment: fixture.repo.environment,
+      input: String(decoding: record.canonicalBytes, as: UTF8.self))
     try #require(resign.status == 0, "\(resign.stderr)")
     var sha256Signed = record
     sha256Signed.signature = resign.stdout
@@ -373,7 +394,8 @@ struct ApprovalGateTests {
       try fixture.setUp(policy: policy, signers: [fixture.signerLine("alice@example.com")])
       let sha = try sha256OfFile(fixture.repo.path + "/prompts/a/prompt.txt")
       let record = ApprovalRecord(
-        promptID: "a", version: "1.1.0", sha256: sha, environment: "merge", reviewer: "alice@example.com", role: "prompt-owner",
+        promptID: "a", version: "1.1.0", sha256: sha, environment: "merge", reviewer: "alice@example.com",
+        role: "prompt-owner",
         decision: .approved, reviewedAt: Date())
       try fixture.repo.write(fixture.recordPath("alice@example.com"), record.yaml)
       try fixture.repo.commit("unsigned approval")
@@ -388,15 +410,21 @@ struct ApprovalGateTests {
     let fixture = try ApprovalFixture()
     try fixture.makeKey("alice@example.com")
     let policy = ApprovalFixture.defaultPolicy.replacingOccurrences(
-      of: "    - environments: [merge]\n", with: "    - environments: [merge]\n      prompts: [\"support-*\"]\n    - environments: [merge]\n      tags: [high-risk]\n")
+      of: "    - environments: [merge]\n",
+      with:
+        "    - environments: [merge]\n      prompts: [\"support-*\"]\n    - environments: [merge]\n      tags: [high-risk]\n"
+    )
     try fixture.setUp(policy: policy, signers: [fixture.signerLine("alice@example.com")])
     #expect(try fixture.gate().status == 0, "a matches neither the glob nor the tag")
     try fixture.repo.writePrompt("support-bot", text: "Hi.\n", version: "1.0.0", changelog: ["1.0.0"])
-    try fixture.repo.writePrompt("risky", text: "Hi.\n", version: "1.0.0", changelog: ["1.0.0"], extraCard: "tags: [high-risk]\n")
-    try fixture.repo.writePrompt("plain", text: "Hi.\n", version: "1.0.0", changelog: ["1.0.0"], extraCard: "tags: [low-risk]\n")
+    try fixture.repo.writePrompt(
+      "risky", text: "Hi.\n", version: "1.0.0", changelog: ["1.0.0"], extraCard: "tags: [high-risk]\n")
+    try fixture.repo.writePrompt(
+      "plain", text: "Hi.\n", version: "1.0.0", changelog: ["1.0.0"], extraCard: "tags: [low-risk]\n")
     try fixture.repo.commit("three more prompts")
     let result = try runProcess(
-      try promptopsBinary(), ["gate", "--base", "main", "--format", "json"], in: fixture.repo.path, environment: fixture.repo.environment)
+      try promptopsBinary(), ["gate", "--base", "main", "--format", "json"], in: fixture.repo.path,
+      environment: fixture.repo.environment)
     let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
     let findings = try #require(object?["findings"] as? [[String: Any]])
     #expect(Set(findings.compactMap { $0["prompt"] as? String }) == ["support-bot", "risky"])
@@ -419,9 +447,12 @@ struct ApprovalGateTests {
     let noSigners = try ApprovalFixture("noSigners")
     try noSigners.makeKey("alice@example.com")
     try noSigners.setUp(
-      policy: ApprovalFixture.defaultPolicy.replacingOccurrences(of: ".promptops/allowed_signers", with: ".promptops/missing"),
+      policy: ApprovalFixture.defaultPolicy.replacingOccurrences(
+        of: ".promptops/allowed_signers", with: ".promptops/missing"),
       signers: [noSigners.signerLine("alice@example.com")])
-    let result = try runProcess(try promptopsBinary(), ["gate", "--base", "main"], in: noSigners.repo.path, environment: noSigners.repo.environment)
+    let result = try runProcess(
+      try promptopsBinary(), ["gate", "--base", "main"], in: noSigners.repo.path,
+      environment: noSigners.repo.environment)
     #expect(result.status == 2)
     #expect(result.stderr.contains(".promptops/missing"))
   }
@@ -457,7 +488,9 @@ struct ApprovalGateTests {
     let fixture = try ApprovalFixture()
     try fixture.makeKey("alice@example.com")
     try fixture.setUp(signers: [fixture.signerLine("alice@example.com")])
-    try fixture.repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite, brief and kind.\n", version: "1.1.0", changelog: ["1.0.0", "1.1.0"])
+    try fixture.repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite, brief and kind.\n", version: "1.1.0",
+      changelog: ["1.0.0", "1.1.0"])
     try fixture.repo.stage()
     let staged = try fixture.approve("alice@example.com", ["--staged"])
     #expect(staged.status == 0, "\(staged.stderr)")
@@ -468,11 +501,17 @@ struct ApprovalGateTests {
 
     try fixture.repo.write("not-a-key", "garbage\n")
     let bad = try runProcess(
-      try promptopsBinary(), ["approve", "a", "--env", "prod", "--role", "prompt-owner", "--key", "not-a-key", "--reviewer", "alice@example.com"],
+      try promptopsBinary(),
+      [
+        "approve", "a", "--env", "prod", "--role", "prompt-owner", "--key", "not-a-key", "--reviewer",
+        "alice@example.com",
+      ],
       in: fixture.repo.path, environment: fixture.repo.environment)
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("ssh-keygen -Y sign failed"))
-    #expect(!FileManager.default.fileExists(atPath: fixture.repo.path + "/" + fixture.recordPath("alice@example.com", env: "prod")))
+    #expect(
+      !FileManager.default.fileExists(
+        atPath: fixture.repo.path + "/" + fixture.recordPath("alice@example.com", env: "prod")))
   }
 
   /// The same text released under a new version is a new thing to approve: the record for the
@@ -484,7 +523,9 @@ struct ApprovalGateTests {
     try #require(try fixture.approve("alice@example.com").status == 0)
     try fixture.repo.commit("approve a")
     #expect(try fixture.gate().status == 0)
-    try fixture.repo.writePrompt("a", text: "Hello {{name}}.\nYou must be polite and brief.\n", version: "1.1.1", changelog: ["1.0.0", "1.1.0", "1.1.1"])
+    try fixture.repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite and brief.\n", version: "1.1.1",
+      changelog: ["1.0.0", "1.1.0", "1.1.1"])
     try fixture.repo.commit("a 1.1.1, same text")
     let gate = try fixture.gate()
     #expect(gate.status == 1)

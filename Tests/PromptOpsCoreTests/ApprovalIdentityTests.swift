@@ -1,7 +1,7 @@
 import Foundation
 import PromptOpsCore
-import Testing
 import TestSupport
+import Testing
 
 /// Who a reviewer is, for the gate: everyone who changed the prompt in the range (authors,
 /// committers, co-authors) may not approve it, whichever of their emails they sign as; and
@@ -24,7 +24,9 @@ struct ApprovalIdentityTests {
 
     try fixture.commitPromptEdit(
       "Hello {{name}}.\nYou must be polite and brief.\n",
-      message: "a: calmer\n\nBack to a full stop.\n\nco-authored-by:  Alice Example <Alice@Example.com>\nSigned-off-by: Dev <dev@example.com>\n")
+      message:
+        "a: calmer\n\nBack to a full stop.\n\nco-authored-by:  Alice Example <Alice@Example.com>\nSigned-off-by: Dev <dev@example.com>\n"
+    )
     try #require(try fixture.approve("alice@example.com", ["--replace"]).status == 0)
     try fixture.repo.commit("alice approves again")
     let coAuthor = try fixture.gate()
@@ -40,7 +42,8 @@ struct ApprovalIdentityTests {
     try fixture.makeKey("alice@example.com")
     try fixture.makeKey("bob@example.com")
     try fixture.setUp(signers: [fixture.signerLine("alice@example.com"), fixture.signerLine("bob@example.com")])
-    try fixture.commitPromptEdit("Hello {{name}}.\nYou must be polite and brief!\n", message: "a: exclaim\n", committer: "alice@example.com")
+    try fixture.commitPromptEdit(
+      "Hello {{name}}.\nYou must be polite and brief!\n", message: "a: exclaim\n", committer: "alice@example.com")
     try #require(try fixture.approve("bob@example.com").status == 0)
     try fixture.repo.commit("bob approves")
     #expect(try fixture.gate().status == 0)
@@ -65,19 +68,25 @@ struct ApprovalIdentityTests {
     switch listing {
     case "one line": alice = [fixture.signerLine("work@alice.example,home@alice.example", keyOf: "home@alice.example")]
     case "two lines":
-      alice = [fixture.signerLine("work@alice.example", keyOf: "home@alice.example"), fixture.signerLine("home@alice.example", keyOf: "home@alice.example")]
+      alice = [
+        fixture.signerLine("work@alice.example", keyOf: "home@alice.example"),
+        fixture.signerLine("home@alice.example", keyOf: "home@alice.example"),
+      ]
     case "pattern": alice = [fixture.signerLine("*@alice.example", keyOf: "home@alice.example")]
     default: alice = [fixture.signerLine("*@alice.example,!work@alice.example", keyOf: "home@alice.example")]
     }
     try fixture.setUp(policy: ApprovalFixture.openPolicy(), signers: alice + [fixture.signerLine("bob@example.com")])
-    try fixture.commitPromptEdit("Hello {{name}}.\nYou must be polite and brief!\n", message: "a: exclaim\n", author: "work@alice.example")
+    try fixture.commitPromptEdit(
+      "Hello {{name}}.\nYou must be polite and brief!\n", message: "a: exclaim\n", author: "work@alice.example")
     try #require(try fixture.approve("bob@example.com").status == 0)
     try fixture.repo.commit("bob approves")
     #expect(try fixture.gate().status == 0, "bob's approval alone passes")
 
     let approve = try fixture.approve("home@alice.example")
     try #require(approve.status == 0, "\(approve.stderr)")
-    #expect(try fixture.signatureVerdicts(fixture.recordPath("home@alice.example")) == (true, true), "the signature itself is valid")
+    #expect(
+      try fixture.signatureVerdicts(fixture.recordPath("home@alice.example")) == (true, true),
+      "the signature itself is valid")
     try fixture.repo.commit("alice approves under her other email")
     let gate = try fixture.gate()
     #expect(gate.status == 1, "\(listing): \(gate.output)")
@@ -129,7 +138,8 @@ struct ApprovalIdentityTests {
   @Test func unsignedRecordsAreDistinctByReviewer() throws {
     let fixture = try ApprovalFixture()
     try fixture.setUp(
-      policy: ApprovalFixture.openPolicy(minApprovals: 2).replacingOccurrences(of: "  policies:", with: "  require_signatures: false\n  policies:"),
+      policy: ApprovalFixture.openPolicy(minApprovals: 2).replacingOccurrences(
+        of: "  policies:", with: "  require_signatures: false\n  policies:"),
       signers: [])
     let sha = try sha256OfFile(fixture.repo.path + "/prompts/a/prompt.txt")
     func unsigned(_ reviewer: String, file: String) throws {

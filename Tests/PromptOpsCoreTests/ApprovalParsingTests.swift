@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -17,33 +17,44 @@ struct ApprovalParsingTests {
       "*@example.com,!mallory@example.com" namespaces="promptops-approval,file",valid-after="20260101Z",valid-before="202612312359Z" \(Self.edKey)
       """
     // A hardware key and a 1,024-bit RSA key, as a file shared with git's commit signing may hold.
-    let hardware = "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAABHNzaDo="
-    let shortRSA = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDww=="
-    let signers = try AllowedSigners(text + "\ncarol@example.com \(hardware)\ndan@example.com \(shortRSA)\n", file: "allowed_signers")
+    let hardware =
+      "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAABHNzaDo="
+    let shortRSA =
+      "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDw8PDww=="
+    let signers = try AllowedSigners(
+      text + "\ncarol@example.com \(hardware)\ndan@example.com \(shortRSA)\n", file: "allowed_signers")
     #expect(signers.entries.count == 2)
     #expect(signers.unsupportedLines.map(\.line) == [5, 6])
     #expect(signers.unsupportedLines.map(\.type) == ["sk-ssh-ed25519@openssh.com", "ssh-rsa (1024 bits)"])
     #expect(signers.entries[0].line == 3 && signers.entries[1].line == 4)
     let key = signers.entries[0].key
     let inside = ISO8601DateFormatter().date(from: "2026-06-01T00:00:00Z")!
-    #expect(try signers.authorize(key: key, principal: "alice@example.com", namespace: "anything", at: inside).get().line == 3)
-    #expect(try signers.authorize(key: key, principal: "bob@example.com", namespace: "promptops-approval", at: inside).get().line == 4)
+    #expect(
+      try signers.authorize(key: key, principal: "alice@example.com", namespace: "anything", at: inside).get().line == 3
+    )
+    #expect(
+      try signers.authorize(key: key, principal: "bob@example.com", namespace: "promptops-approval", at: inside).get()
+        .line == 4)
     let before = ISO8601DateFormatter().date(from: "2025-12-31T23:59:59Z")!
     let after = ISO8601DateFormatter().date(from: "2027-01-01T00:00:00Z")!
     let lastMinute = ISO8601DateFormatter().date(from: "2026-12-31T23:59:00Z")!
-    #expect(try signers.authorize(key: key, principal: "bob@example.com", namespace: "promptops-approval", at: lastMinute).get().line == 4)
+    #expect(
+      try signers.authorize(key: key, principal: "bob@example.com", namespace: "promptops-approval", at: lastMinute)
+        .get().line == 4)
     #expect(throws: AllowedSigners.Refusal.notYetValid(principal: "bob@example.com", line: 4)) {
       try signers.authorize(key: key, principal: "bob@example.com", namespace: "promptops-approval", at: before).get()
     }
     #expect(throws: AllowedSigners.Refusal.expired(principal: "bob@example.com", line: 4)) {
       try signers.authorize(key: key, principal: "bob@example.com", namespace: "promptops-approval", at: after).get()
     }
-    #expect(throws: AllowedSigners.Refusal.namespaceNotAllowed(principal: "bob@example.com", namespace: "git", line: 4)) {
+    #expect(throws: AllowedSigners.Refusal.namespaceNotAllowed(principal: "bob@example.com", namespace: "git", line: 4))
+    {
       try signers.authorize(key: key, principal: "bob@example.com", namespace: "git", at: inside).get()
     }
     // The negated pattern vetoes, whatever else matches.
     #expect(throws: AllowedSigners.Refusal.self) {
-      try signers.authorize(key: key, principal: "mallory@example.com", namespace: "promptops-approval", at: inside).get()
+      try signers.authorize(key: key, principal: "mallory@example.com", namespace: "promptops-approval", at: inside)
+        .get()
     }
   }
 
@@ -96,10 +107,15 @@ struct ApprovalParsingTests {
     #expect(policy.requireSignatures == false)
     #expect(policy.roles(of: "BOB@example.com") == ["security"])
     #expect(policy.roles(of: "carol@example.com") == [])
-    #expect(policy.requirement(for: "support-agent", tags: ["high-risk"], environment: "merge") == .init(roles: ["security"], minApprovals: 2))
-    #expect(policy.requirement(for: "support-agent", tags: [], environment: "merge") == .init(roles: [], minApprovals: 1))
+    #expect(
+      policy.requirement(for: "support-agent", tags: ["high-risk"], environment: "merge")
+        == .init(roles: ["security"], minApprovals: 2))
+    #expect(
+      policy.requirement(for: "support-agent", tags: [], environment: "merge") == .init(roles: [], minApprovals: 1))
     #expect(policy.requirement(for: "billing", tags: ["high-risk"], environment: "prod") == nil)
-    #expect(policy.requirement(for: "support-agent", tags: ["high-risk"], environment: "prod") == .init(roles: ["security"], minApprovals: 2))
+    #expect(
+      policy.requirement(for: "support-agent", tags: ["high-risk"], environment: "prod")
+        == .init(roles: ["security"], minApprovals: 2))
   }
 
   @Test(arguments: [
@@ -121,7 +137,8 @@ struct ApprovalParsingTests {
 
   @Test func recordsRoundTripAndReadStrictly() throws {
     let record = ApprovalRecord(
-      promptID: "a", version: "1.0", sha256: String(repeating: "ab", count: 32), environment: "merge", reviewer: "a@example.com",
+      promptID: "a", version: "1.0", sha256: String(repeating: "ab", count: 32), environment: "merge",
+      reviewer: "a@example.com",
       role: "owner", decision: .changesRequested, reviewedAt: ApprovalRecord.parseTimestamp("2026-02-03T04:05:06Z")!,
       checklist: [.evalsPassed: true], notes: "Line one\n\"quoted\"\ttab \u{7f} é")
     let parsed = try ApprovalRecord.parse(record.yaml, file: "r.yml")
@@ -133,7 +150,9 @@ struct ApprovalParsingTests {
     #expect(parsed.canonicalBytes == record.canonicalBytes)
     let canonical = String(decoding: record.canonicalBytes, as: UTF8.self)
     #expect(canonical.hasPrefix(#"{"checklist":{"cost_within_limits":false,"evals_passed":true,"#))
-    #expect(canonical.contains(#""notes":"Line one\n\"quoted\"\ttab \#u{7f} é","prompt_id":"a","reviewed_at":"2026-02-03T04:05:06Z""#))
+    #expect(
+      canonical.contains(
+        #""notes":"Line one\n\"quoted\"\ttab \#u{7f} é","prompt_id":"a","reviewed_at":"2026-02-03T04:05:06Z""#))
     // Canonical bytes parse as JSON with the same values: an independent reading.
     let json = try JSONSerialization.jsonObject(with: Data(record.canonicalBytes)) as? [String: Any]
     #expect(json?["notes"] as? String == record.notes)
@@ -147,7 +166,9 @@ struct ApprovalParsingTests {
       (record.yaml.replacingOccurrences(of: "role: \"owner\"\n", with: ""), "missing field `role`"),
     ] {
       #expect(throws: ApprovalRecord.ParseError.self) { try ApprovalRecord.parse(text, file: "r.yml") }
-      do { _ = try ApprovalRecord.parse(text, file: "r.yml") } catch { #expect(error.message.contains(words), "\(error)") }
+      do { _ = try ApprovalRecord.parse(text, file: "r.yml") } catch {
+        #expect(error.message.contains(words), "\(error)")
+      }
     }
   }
 
@@ -156,7 +177,8 @@ struct ApprovalParsingTests {
     var random = SplitMix64(state: 0xA11CE)
     let formatter = ISO8601DateFormatter()
     for _ in 0..<2_000 {
-      let date = Date(timeIntervalSince1970: TimeInterval(Int64.random(in: -2_000_000_000...8_000_000_000, using: &random)))
+      let date = Date(
+        timeIntervalSince1970: TimeInterval(Int64.random(in: -2_000_000_000...8_000_000_000, using: &random)))
       let text = ApprovalRecord.formatTimestamp(date)
       #expect(text == formatter.string(from: date))
       #expect(ApprovalRecord.parseTimestamp(text) == date)
@@ -178,7 +200,8 @@ struct ApprovalParsingTests {
   /// The example configuration holds the approval policy examples/demo.sh relies on: the default
   /// records folder and signatures, its allowed signers, one reviewer, one approval for prod.
   @Test func theExampleConfigurationHoldsTheDemoApprovalPolicy() throws {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
     let text = try String(contentsOf: root.appendingPathComponent("examples/.promptops.yml"), encoding: .utf8)
     #expect(text.contains("\napprovals:\n"))
     var expected = ApprovalPolicy()

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// What a pull request cannot undo by editing its own head: a reviewer's rejection it deletes,
 /// and a policy tag it drops from the card.
@@ -17,7 +17,8 @@ struct ApprovalRangeTests {
     try fixture.setUp(signers: [fixture.signerLine("alice@example.com"), fixture.signerLine("bob@example.com")])
     try fixture.writeSignedRecord("carol@example.com", decision: .rejected, notes: "Untrusted.")
     try fixture.repo.commit("carol, whose key is not trusted, rejects")
-    try #require(try fixture.approve("bob@example.com", ["--decision", "changes-requested", "--note", "Too terse."]).status == 0)
+    try #require(
+      try fixture.approve("bob@example.com", ["--decision", "changes-requested", "--note", "Too terse."]).status == 0)
     try fixture.repo.commit("bob requests changes")
     try #require(try fixture.approve("alice@example.com").status == 0)
     try fixture.repo.commit("alice approves")
@@ -50,7 +51,8 @@ struct ApprovalRangeTests {
     try #require(try fixture.approve("bob@example.com").status == 0)
     try fixture.repo.commit("alice and bob approve")
     #expect(try fixture.gate().status == 0)
-    try fixture.writeSignedRecord("bob@example.com", decision: .rejected, reviewedAt: Date().addingTimeInterval(-3600), notes: "On reflection, no.")
+    try fixture.writeSignedRecord(
+      "bob@example.com", decision: .rejected, reviewedAt: Date().addingTimeInterval(-3600), notes: "On reflection, no.")
     #expect(try fixture.signatureVerdicts(fixture.recordPath("bob@example.com")) == (true, true))
     try fixture.repo.commit("bob rejects, his clock an hour behind")
     let gate = try fixture.gate()
@@ -69,7 +71,8 @@ struct ApprovalRangeTests {
     try #require(try fixture.approve("bob@example.com", ["--decision", "rejected", "--note", "No."]).status == 0)
     try fixture.repo.commit("bob rejects")
     try fixture.repo.remove(fixture.recordPath("bob@example.com"))
-    try fixture.commitPromptEdit("Hello {{name}}.\nYou must be polite, brief and kind.\n", message: "a: kinder, as bob asked\n")
+    try fixture.commitPromptEdit(
+      "Hello {{name}}.\nYou must be polite, brief and kind.\n", message: "a: kinder, as bob asked\n")
     try #require(try fixture.approve("alice@example.com").status == 0)
     try fixture.repo.commit("alice approves the new content")
     let gate = try fixture.gate()
@@ -90,7 +93,9 @@ struct ApprovalRangeTests {
       """
     let dropped = try ApprovalFixture("droppedTag")
     try dropped.makeKey("alice@example.com")
-    try dropped.setUp(policy: policy, signers: [dropped.signerLine("alice@example.com")], baseCard: "tags: [high-risk]\n", headCard: "tags: [chat]\n")
+    try dropped.setUp(
+      policy: policy, signers: [dropped.signerLine("alice@example.com")], baseCard: "tags: [high-risk]\n",
+      headCard: "tags: [chat]\n")
     let gate = try dropped.gate()
     #expect(gate.status == 1, "\(gate.output)")
     #expect(gate.rules == ["approval-missing"])
@@ -125,7 +130,8 @@ struct ApprovalRangeTests {
     try renamed.makeKey("alice@example.com")
     try renamed.setUp(policy: policy, signers: [renamed.signerLine("alice@example.com")])
     try renamed.repo.remove("prompts/a")
-    try renamed.repo.writePrompt("b", text: "Hello {{name}}.\nYou may be rude.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try renamed.repo.writePrompt(
+      "b", text: "Hello {{name}}.\nYou may be rude.\n", version: "1.0.0", changelog: ["1.0.0"])
     try renamed.repo.commit("a is now b")
     let gate = try renamed.gate()
     #expect(gate.status == 1, "\(gate.output)")

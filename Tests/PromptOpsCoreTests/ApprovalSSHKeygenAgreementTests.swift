@@ -1,7 +1,7 @@
 import Foundation
 import PromptOpsCore
-import Testing
 import TestSupport
+import Testing
 
 /// The allowed-signers questions (principal patterns, namespaces, validity windows in UTC and
 /// in local time) asked of `ssh-keygen -Y verify` and of promptops's in-process verification,
@@ -10,18 +10,22 @@ import TestSupport
 struct ApprovalSSHKeygenAgreementTests {
   @Test func patternsNamespacesAndWindowsAgree() throws {
     let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed")
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-signers-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-signers-\(UUID().uuidString)")
+      .path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     var environment = ProcessInfo.processInfo.environment
     environment["HOME"] = folder
     environment["TZ"] = "Europe/Berlin"
-    let keygen = try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-f", folder + "/key"], in: folder, environment: environment)
+    let keygen = try runProcess(
+      sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-f", folder + "/key"], in: folder, environment: environment)
     try #require(keygen.status == 0, "\(keygen.stderr)")
-    let publicKey = try String(contentsOfFile: folder + "/key.pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+    let publicKey = try String(contentsOfFile: folder + "/key.pub", encoding: .utf8).split(separator: " ").prefix(2)
+      .joined(separator: " ")
     let message = #"{"checklist":{},"prompt_id":"a"}"#
     let signed = try runProcess(
-      sshKeygen, ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", folder + "/key"], in: folder, environment: environment,
+      sshKeygen, ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", folder + "/key"], in: folder,
+      environment: environment,
       input: message)
     try #require(signed.status == 0, "\(signed.stderr)")
     try Data(signed.stdout.utf8).write(to: URL(fileURLWithPath: folder + "/message.sig"))
@@ -54,7 +58,10 @@ struct ApprovalSSHKeygenAgreementTests {
       ("alice@example.com", "valid-after=\"202607011230\"", "alice@example.com", "20260701113000"),
       ("alice@example.com", "valid-after=\"202601151230\"", "alice@example.com", "20260115112959"),
       ("alice@example.com", "valid-after=\"202601151230\"", "alice@example.com", "20260115113000"),
-      ("alice@example.com", "valid-after=\"20260101Z\",valid-before=\"20261231Z\",namespaces=\"promptops-approval\"", "alice@example.com", "20260601120000"),
+      (
+        "alice@example.com", "valid-after=\"20260101Z\",valid-before=\"20261231Z\",namespaces=\"promptops-approval\"",
+        "alice@example.com", "20260601120000"
+      ),
     ]
     var accepted = 0
     for (principals, options, principal, time) in cases {
@@ -62,17 +69,26 @@ struct ApprovalSSHKeygenAgreementTests {
       try Data((line + "\n").utf8).write(to: URL(fileURLWithPath: folder + "/allowed_signers"))
       let verify = try runProcess(
         sshKeygen,
-        ["-Y", "verify", "-f", folder + "/allowed_signers", "-I", principal, "-n", ApprovalRecord.signatureNamespace, "-s",
-         folder + "/message.sig", "-Overify-time=\(time)Z"],
+        [
+          "-Y", "verify", "-f", folder + "/allowed_signers", "-I", principal, "-n", ApprovalRecord.signatureNamespace,
+          "-s",
+          folder + "/message.sig", "-Overify-time=\(time)Z",
+        ],
         in: folder, environment: environment, input: message)
       let signers = try AllowedSigners(line, file: "allowed_signers", timeZone: berlin)
-      let at = try #require(ISO8601DateFormatter().date(from: "\(time.prefix(4))-\(time.dropFirst(4).prefix(2))-\(time.dropFirst(6).prefix(2))T\(time.dropFirst(8).prefix(2)):\(time.dropFirst(10).prefix(2)):\(time.dropFirst(12))Z"))
+      let at = try #require(
+        ISO8601DateFormatter().date(
+          from:
+            "\(time.prefix(4))-\(time.dropFirst(4).prefix(2))-\(time.dropFirst(6).prefix(2))T\(time.dropFirst(8).prefix(2)):\(time.dropFirst(10).prefix(2)):\(time.dropFirst(12))Z"
+        ))
       let ours: Bool
       switch signers.authorize(key: key, principal: principal, namespace: signature.namespace, at: at) {
       case .success: ours = true
       case .failure: ours = false
       }
-      #expect(ours == (verify.status == 0), "\(line) for \(principal) at \(time): promptops \(ours), ssh-keygen \(verify.stderr)")
+      #expect(
+        ours == (verify.status == 0),
+        "\(line) for \(principal) at \(time): promptops \(ours), ssh-keygen \(verify.stderr)")
       if ours { accepted += 1 }
     }
     // Both verdicts occur, so agreement is not an artefact of everything failing.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -14,22 +14,28 @@ struct AttributePatternTests {
     ("", "*.txt"), ("", "prompt.txt"), ("", "*"), ("", "**"), ("", "prompts/*.txt"), ("", "/prompts/*.txt"),
     ("", "prompts/**/prompt.txt"), ("", "**/prompt-card.yml"), ("", "prompts/*/prompt.txt"), ("", "*.prompt.md"),
     ("", "a?c.txt"), ("", "[ab]*.md"), ("", "[!a]*.md"), ("", "[^a]*.md"), ("", "*.[ty]xt"), ("", "prompts/"),
-    ("", "prompts/**"), ("", "prompts"), ("", "*txt"), ("", "\\[a].txt"), ("", "[[:upper:]]*.txt"), ("", "[[:digit:]]*"),
+    ("", "prompts/**"), ("", "prompts"), ("", "*txt"), ("", "\\[a].txt"), ("", "[[:upper:]]*.txt"),
+    ("", "[[:digit:]]*"),
     ("", "**/*.yml"), ("", "prompts/**/*"), ("", "*/prompt.txt"), ("", "/prompt.txt"), ("", "deep/**/x.txt"),
     ("", "a/**/b/*.txt"), ("", "**/b/**"), ("", "*.TXT"), ("", "prompts/a/prompt.txt"), ("", "prompts/a*/prompt.txt"),
     ("", "p*/a/*"), ("", "[a-c]*.txt"), ("", "[]a]*"), ("", "[!]]*.md"), ("", "!*.md"), ("", "a/b"), ("", "/a/b/*"),
-    ("", "**/a"), ("", "a/**"), ("", "*/*/*.txt"), ("", "prompts/*"), ("", "x[[:alpha:]-]y"), ("", "\"quoted name.txt\""), ("", "a?c/a"), ("", "a[/]c/a"), ("", "a*c/a"),
+    ("", "**/a"), ("", "a/**"), ("", "*/*/*.txt"), ("", "prompts/*"), ("", "x[[:alpha:]-]y"),
+    ("", "\"quoted name.txt\""), ("", "a?c/a"), ("", "a[/]c/a"), ("", "a*c/a"),
     ("", "a/*/a"), ("", "a/**/a"), ("", "**/c/**"), ("", "a**c/a"),
-    ("prompts", "*.txt"), ("prompts", "a/*.txt"), ("prompts", "/a/prompt.txt"), ("prompts", "prompt.txt"), ("prompts", "**/*.yml"),
+    ("prompts", "*.txt"), ("prompts", "a/*.txt"), ("prompts", "/a/prompt.txt"), ("prompts", "prompt.txt"),
+    ("prompts", "**/*.yml"),
     ("prompts", "*/"), ("prompts", "a/**"), ("prompts", "b*"), ("prompts", "/b*"), ("prompts", "*/prompt.txt"),
-    ("prompts/a", "*"), ("prompts/a", "prompt.*"), ("prompts/a", "/prompt.txt"), ("prompts/a", "sub/*.txt"), ("prompts/a", "**/y.txt"),
+    ("prompts/a", "*"), ("prompts/a", "prompt.*"), ("prompts/a", "/prompt.txt"), ("prompts/a", "sub/*.txt"),
+    ("prompts/a", "**/y.txt"),
   ]
 
   static let paths = [
     "prompt.txt", "README.txt", "prompts/a/prompt.txt", "prompts/a/prompt-card.yml", "prompts/a/CHANGELOG.md",
     "prompts/b/prompt.txt", "prompts/b.prompt.md", "prompts/abc.txt", "prompts/a/sub/x.txt", "prompts/a/sub/deep/y.txt",
-    "deep/x.txt", "deep/q/r/x.txt", "a/b/c.txt", "a/x/b/c.txt", "a/b/d/e.txt", "a/b", "a/c/a", "Upper.txt", "9lives", "[a].txt",
-    "abc.txt", "adc.txt", "a/c.txt", "x.TXT", "prompts", "prompts/x", "src/app/main.py", "]x.md", "bx.md", "ax.md", "xay", "x-y",
+    "deep/x.txt", "deep/q/r/x.txt", "a/b/c.txt", "a/x/b/c.txt", "a/b/d/e.txt", "a/b", "a/c/a", "Upper.txt", "9lives",
+    "[a].txt",
+    "abc.txt", "adc.txt", "a/c.txt", "x.TXT", "prompts", "prompts/x", "src/app/main.py", "]x.md", "bx.md", "ax.md",
+    "xay", "x-y",
     "quoted name.txt", "prompts/b/deep/prompt-card.yml", "prompts/bee", "prompts/c/b.txt", "a/q/b/r/s",
   ]
 
@@ -44,14 +50,21 @@ struct AttributePatternTests {
 
     let layout = PromptLayout(Configuration())
     for (index, (folder, written)) in Self.patterns.enumerated() {
-      let file = GitAttributesFile(path: (folder.isEmpty ? "" : folder + "/") + ".gitattributes", bytes: Array("\(written) case\(index)\n".utf8), isTopLevel: folder.isEmpty)
+      let file = GitAttributesFile(
+        path: (folder.isEmpty ? "" : folder + "/") + ".gitattributes", bytes: Array("\(written) case\(index)\n".utf8),
+        isTopLevel: folder.isEmpty)
       let pattern = file.lines.first?.pattern
       for path in Self.paths {
         let git = set[path]?.contains("case\(index)") ?? false
-        #expect((pattern?.matches(file: path) ?? false) == git, "pattern \(written.debugDescription) in '\(folder)', path \(path): git says \(git)")
+        #expect(
+          (pattern?.matches(file: path) ?? false) == git,
+          "pattern \(written.debugDescription) in '\(folder)', path \(path): git says \(git)")
         // The cheap "may match a prompt file" must never say no where git matches a prompt file.
-        if git, let location = layout.location(containing: path), [location.textPath, location.cardPath, location.changelogPath].contains(path) {
-          #expect(pattern?.mayMatchPromptFiles(of: layout) == true, "pattern \(written) matches the prompt file \(path)")
+        if git, let location = layout.location(containing: path),
+          [location.textPath, location.cardPath, location.changelogPath].contains(path)
+        {
+          #expect(
+            pattern?.mayMatchPromptFiles(of: layout) == true, "pattern \(written) matches the prompt file \(path)")
         }
       }
     }
@@ -62,7 +75,9 @@ struct AttributePatternTests {
   /// Which patterns can be ruled out without listing any prompt.
   @Test func patternsThatCannotMatchPromptFiles() {
     let layout = PromptLayout(Configuration())
-    func may(_ pattern: String, in folder: String = "") -> Bool { AttributePattern(pattern, folder: folder)!.mayMatchPromptFiles(of: layout) }
+    func may(_ pattern: String, in folder: String = "") -> Bool {
+      AttributePattern(pattern, folder: folder)!.mayMatchPromptFiles(of: layout)
+    }
     #expect(may("*.txt") && may("*.md") && may("*.yml") && may("*") && may("prompts/**") && may("**/prompt.txt"))
     #expect(may("*.prompty") && may("x.prompt") && may("*.txt", in: "prompts/a") && may("[pq]rompt.txt"))
     #expect(!may("*.png") && !may("*.py") && !may("src/*.txt") && !may("prompts/") && !may("*.txt", in: "src"))
@@ -90,7 +105,9 @@ struct AttributePatternTests {
     try repo.write(".gitattributes", top + "\n")
     try repo.write("prompts/.gitattributes", nested)
     let paths = ["a.txt", "prompts/p.yml", "b.md", "c.csv", "d.json", "e.ini"]
-    let attributes = ["eol", "text", "ident", "diff", "merge", "filter", "crlfy", "nested", "late", "working-tree-encoding"]
+    let attributes = [
+      "eol", "text", "ident", "diff", "merge", "filter", "crlfy", "nested", "late", "working-tree-encoding",
+    ]
     let result = try runProcess(
       which("git")!, ["check-attr", "-z", "--stdin"] + attributes, in: repo.path, environment: repo.environment,
       input: paths.joined(separator: "\0") + "\0")
@@ -105,7 +122,9 @@ struct AttributePatternTests {
       GitAttributesFile(path: ".gitattributes", bytes: Array((top + "\n").utf8), isTopLevel: true),
       GitAttributesFile(path: "prompts/.gitattributes", bytes: Array(nested.utf8), isTopLevel: false),
     ]
-    var macros: [String: GitAttributesFile.States] = ["binary": [("diff", .unset), ("merge", .unset), ("text", .unset)]]
+    var macros: [String: GitAttributesFile.States] = [
+      "binary": [("diff", .unset), ("merge", .unset), ("text", .unset)]
+    ]
     for line in files[0].lines { if let macro = line.macro { macros[macro] = line.states } }
     for path in paths {
       var states: [String: GitAttributesFile.State] = [:]

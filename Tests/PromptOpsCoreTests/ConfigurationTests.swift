@@ -13,7 +13,8 @@ struct ConfigurationTests {
   }
 
   @Test func readsEveryKey() throws {
-    let config = try Configuration.parse("""
+    let config = try Configuration.parse(
+      """
       version: 1
       prompts:
         roots: [./llm/prompts/, shared]
@@ -38,23 +39,33 @@ struct ConfigurationTests {
     #expect(VariableScanner(pattern: config.variablePattern).variables(in: "Hi ${name}, ${ topic }") == ["name"])
   }
 
-  @Test(.timeLimit(.minutes(5)), arguments: [
-    ("prompts:\n  root: [x]\n", 2, "unknown key `prompts.root`"),
-    ("rules:\n  version-not-bumped: fatal\n", 2, "must be error, warning, info or off"),
-    ("rules:\n  no-such-rule: error\n", 2, "unknown rule `no-such-rule`"),
-    ("version: 2\n", 1, "unsupported configuration version 2"),
-    ("variables:\n  pattern: '(unclosed'\n", 2, "valid regular expression"),
-    ("prompts: [a\n", 2, "invalid YAML"),
-    ("colour: red\n", 1, "unknown key `colour`"),
-    // YAML aliases that blow a key or a value up past the bound: an error, not a cut-off reading.
-    ("? \(aliasLadder(levels: 5))\n: 1\n", 1, "a key of the configuration expands past 65536 characters (YAML aliases?)"),
-    ("evals:\n  grader:\n    id: echo\n    config: {pad: \(aliasLadder(levels: 6))}\n", 4, "its aliases expand it past 200000 values"),
-  ])
+  @Test(
+    .timeLimit(.minutes(5)),
+    arguments: [
+      ("prompts:\n  root: [x]\n", 2, "unknown key `prompts.root`"),
+      ("rules:\n  version-not-bumped: fatal\n", 2, "must be error, warning, info or off"),
+      ("rules:\n  no-such-rule: error\n", 2, "unknown rule `no-such-rule`"),
+      ("version: 2\n", 1, "unsupported configuration version 2"),
+      ("variables:\n  pattern: '(unclosed'\n", 2, "valid regular expression"),
+      ("prompts: [a\n", 2, "invalid YAML"),
+      ("colour: red\n", 1, "unknown key `colour`"),
+      // YAML aliases that blow a key or a value up past the bound: an error, not a cut-off reading.
+      (
+        "? \(aliasLadder(levels: 5))\n: 1\n", 1,
+        "a key of the configuration expands past 65536 characters (YAML aliases?)"
+      ),
+      (
+        "evals:\n  grader:\n    id: echo\n    config: {pad: \(aliasLadder(levels: 6))}\n", 4,
+        "its aliases expand it past 200000 values"
+      ),
+    ])
   func rejectsBadConfigurationWithFileAndLine(_ text: String, _ line: Int, _ fragment: String) {
     #expect {
       _ = try Configuration.parse(text)
     } throws: { error in
-      guard case .invalidConfiguration(let file, let errorLine, let message) = error as? PromptOpsError else { return false }
+      guard case .invalidConfiguration(let file, let errorLine, let message) = error as? PromptOpsError else {
+        return false
+      }
       return file == ".promptops.yml" && errorLine == line && message.contains(fragment)
     }
   }
@@ -64,6 +75,8 @@ struct ConfigurationTests {
 /// YAML that stands for 9^levels scalars.
 func aliasLadder(levels: Int) -> String {
   var items = ["&l1 [x,x,x,x,x,x,x,x,x]"]
-  for level in 2...levels { items.append("&l\(level) [" + Array(repeating: "*l\(level - 1)", count: 9).joined(separator: ",") + "]") }
+  for level in 2...levels {
+    items.append("&l\(level) [" + Array(repeating: "*l\(level - 1)", count: 9).joined(separator: ",") + "]")
+  }
   return "[" + items.joined(separator: ", ") + "]"
 }

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -28,7 +28,11 @@ struct ConstraintAndDiffTests {
     let old = PromptText("Intro\nYou must never invent prices.\nBe brief.\n")
     let new = PromptText("Intro\nBe brief.\n")
     let lost = ConstraintDiff.lostConstraints(old: old, new: new, scanner: scanner)
-    #expect(lost == [LostConstraint(oldLine: "You must never invent prices.", replacement: nil, newLineNumber: 2, lostKeywords: ["must", "never"])])
+    #expect(
+      lost == [
+        LostConstraint(
+          oldLine: "You must never invent prices.", replacement: nil, newLineNumber: 2, lostKeywords: ["must", "never"])
+      ])
   }
 
   @Test func aSofterRewriteIsWeakened() {
@@ -63,10 +67,15 @@ struct ConstraintWordsTests {
     let scanner = ConstraintScanner(keywords: keywords)
     let phrases = keywords.map { ConstraintScanner.words(of: $0) }
     var random = SplitMix64(state: 7)
-    let pieces = ["must", "not", "ever", "do", "shall", "at", "all", "times", "under", "no", "circumstances", "only", "you", "Never", "Don't", " ", ",", "."]
+    let pieces = [
+      "must", "not", "ever", "do", "shall", "at", "all", "times", "under", "no", "circumstances", "only", "you",
+      "Never", "Don't", " ", ",", ".",
+    ]
     for _ in 0..<2_000 {
-      let line = (0..<Int.random(in: 0...10, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }
-        .joined(separator: " ")
+      let line = (0..<Int.random(in: 0...10, using: &random)).map { _ in
+        pieces[Int.random(in: 0..<pieces.count, using: &random)]
+      }
+      .joined(separator: " ")
       let words = ConstraintScanner.words(of: line)
       var expected = Set<String>()
       for phrase in phrases where !phrase.isEmpty && phrase.count <= words.count {
@@ -80,11 +89,18 @@ struct ConstraintWordsTests {
 
   @Test func asciiAgreesWithUnicodeSplitting() {
     var random = SplitMix64(state: 99)
-    let pieces = ["You", " ", "MUST", "must", "not", "don't", "Don't", "\t", ",", ".", "(only)", "1st", "x'y", "'", "-", "_", "\r\n", "ALWAYS", "never"]
+    let pieces = [
+      "You", " ", "MUST", "must", "not", "don't", "Don't", "\t", ",", ".", "(only)", "1st", "x'y", "'", "-", "_",
+      "\r\n", "ALWAYS", "never",
+    ]
     for _ in 0..<2_000 {
-      let line = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined()
+      let line = (0..<Int.random(in: 0...12, using: &random)).map { _ in
+        pieces[Int.random(in: 0..<pieces.count, using: &random)]
+      }.joined()
       let unicode = line.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "'") }
-      #expect(ConstraintScanner.words(of: line).map(String.init) == unicode.map(String.init), "line: \(line.debugDescription)")
+      #expect(
+        ConstraintScanner.words(of: line).map(String.init) == unicode.map(String.init), "line: \(line.debugDescription)"
+      )
     }
   }
 }
@@ -115,7 +131,9 @@ struct ConstraintRewriteTests {
   func everyLineRewrittenFindsTheOneThatLostItsConstraint(lines: Int) {
     let (old, new) = Self.rewrite(lines: lines, dropMustAt: lines / 3)
     let lost = ConstraintDiff.lostConstraints(old: old, new: new, scanner: scanner)
-    #expect(lost.count == 1, "\(lost.prefix(3).map { ($0.oldLine.suffix(12), $0.replacement?.suffix(12) ?? "-", $0.newLineNumber) })")
+    #expect(
+      lost.count == 1,
+      "\(lost.prefix(3).map { ($0.oldLine.suffix(12), $0.replacement?.suffix(12) ?? "-", $0.newLineNumber) })")
     #expect(lost.first?.lostKeywords == ["must"])
     #expect(lost.first?.replacement?.hasPrefix("Please ") == true)
     #expect(lost.first?.newLineNumber == lines / 3 + 1)

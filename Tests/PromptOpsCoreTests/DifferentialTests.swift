@@ -1,14 +1,14 @@
 import Foundation
 import GitKit
 import PromptOpsCore
-import Testing
 import TestSupport
+import Testing
 
 /// The set of prompts a comparison reports as changed must be exactly what git itself reports
 /// (`git diff --name-status -M`, mapped to prompt folders) between the same commits.
 @Suite("differential: changed prompts agree with git diff --name-status -M")
 struct DifferentialTests {
-  @Test(arguments: [UInt64(7), 20261125])
+  @Test(arguments: [UInt64(7), 20_261_125])
   func randomizedHistoryAgreesWithGit(seed: UInt64) throws {
     var random = SplitMix64(state: seed)
     let repo = try TempRepo("differential\(seed)")
@@ -19,7 +19,8 @@ struct DifferentialTests {
       return "p\(nextID)"
     }
     func text(_ id: String, _ salt: Int) -> String {
-      (0..<12).map { "Line \($0) of \(id): keep {{var\($0 % 3)}} in mind, version \(salt)." }.joined(separator: "\n") + "\n"
+      (0..<12).map { "Line \($0) of \(id): keep {{var\($0 % 3)}} in mind, version \(salt)." }.joined(separator: "\n")
+        + "\n"
     }
     for _ in 0..<12 {
       let id = newID()
@@ -43,7 +44,8 @@ struct DifferentialTests {
           lines[Int.random(in: 0..<lines.count, using: &random)] += " edited \(round)"
           try repo.write(folder + "/prompt.txt", lines.joined(separator: "\n") + "\n")
         case 30..<40:  // edit only the card
-          try repo.write(folder + "/prompt-card.yml", try repo.read(folder + "/prompt-card.yml") + "tags: [r\(round)]\n")
+          try repo.write(
+            folder + "/prompt-card.yml", try repo.read(folder + "/prompt-card.yml") + "tags: [r\(round)]\n")
         case 40..<55:  // move the folder (between prompts/<id> and prompts/archive/<id>)
           let target = folder.hasPrefix("prompts/archive/") ? "prompts/\(id)" : "prompts/archive/\(id)"
           try moveFolder(repo, folder, target)
@@ -92,7 +94,10 @@ struct DifferentialTests {
       // and every renamed prompt kept its id.
       let renamed = Set(report.prompts.filter { $0.status == .renamed }.map { "\($0.oldPath ?? "")->\($0.path)" })
       #expect(oracle.moves.isSubset(of: renamed), "seed \(seed): git moves \(oracle.moves.subtracting(renamed))")
-      #expect(report.prompts.filter { $0.status == .renamed }.allSatisfy { ($0.oldPath! as NSString).lastPathComponent == ($0.path as NSString).lastPathComponent })
+      #expect(
+        report.prompts.filter { $0.status == .renamed }.allSatisfy {
+          ($0.oldPath! as NSString).lastPathComponent == ($0.path as NSString).lastPathComponent
+        })
     }
   }
 
@@ -104,7 +109,9 @@ struct DifferentialTests {
   }
 
   /// Prompt folders touched between two commits, according to git alone.
-  func gitChangedPromptFolders(_ repo: TempRepo, _ base: String, _ head: String) throws -> (folders: Set<String>, moves: Set<String>) {
+  func gitChangedPromptFolders(_ repo: TempRepo, _ base: String, _ head: String) throws -> (
+    folders: Set<String>, moves: Set<String>
+  ) {
     let output = try repo.git("diff", "--name-status", "-M", base, head, "--", "prompts")
     var folders = Set<String>()
     var moves = Set<String>()
@@ -116,7 +123,8 @@ struct DifferentialTests {
         ((fields[1] as NSString).deletingLastPathComponent as NSString).lastPathComponent
           == ((fields[2] as NSString).deletingLastPathComponent as NSString).lastPathComponent
       {
-        moves.insert((fields[1] as NSString).deletingLastPathComponent + "->" + (fields[2] as NSString).deletingLastPathComponent)
+        moves.insert(
+          (fields[1] as NSString).deletingLastPathComponent + "->" + (fields[2] as NSString).deletingLastPathComponent)
       }
       for path in fields.dropFirst() {
         let name = (path as NSString).lastPathComponent

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -24,7 +24,8 @@ final class CountingProvider: EvalProvider, @unchecked Sendable {
     // Later prompts answer sooner, so completion order differs from submission order.
     try await Task.sleep(nanoseconds: delay / UInt64(max(1, request.prompt.count % 7 + 1)))
     lock.withLock { inFlight -= 1 }
-    return ProviderResponse(output: "echo: " + request.prompt, tokenUsage: TokenUsage(prompt: 3, completion: 2), cost: 0.001, latencyMs: 5)
+    return ProviderResponse(
+      output: "echo: " + request.prompt, tokenUsage: TokenUsage(prompt: 3, completion: 2), cost: 0.001, latencyMs: 5)
   }
 }
 
@@ -36,15 +37,23 @@ struct EvalCoreTests {
     return test
   }
 
-  func assertion(_ type: String, _ value: JSONValue? = nil, threshold: Double? = nil, weight: Double = 1) -> EvalAssertion {
+  func assertion(_ type: String, _ value: JSONValue? = nil, threshold: Double? = nil, weight: Double = 1)
+    -> EvalAssertion
+  {
     let negated = type.hasPrefix("not-")
-    var result = EvalAssertion(type: negated ? String(type.dropFirst(4)) : type, negated: negated, value: value, threshold: threshold, line: 1)
+    var result = EvalAssertion(
+      type: negated ? String(type.dropFirst(4)) : type, negated: negated, value: value, threshold: threshold, line: 1)
     result.weight = weight
     return result
   }
 
-  func passes(_ type: String, _ value: JSONValue?, _ output: String, threshold: Double? = nil, latency: Double = 0, cost: Double? = nil) async throws -> Bool {
-    try await AssertionChecker(grader: nil).grade(test: test([assertion(type, value, threshold: threshold)]), output: output, latencyMs: latency, cost: cost).pass
+  func passes(
+    _ type: String, _ value: JSONValue?, _ output: String, threshold: Double? = nil, latency: Double = 0,
+    cost: Double? = nil
+  ) async throws -> Bool {
+    try await AssertionChecker(grader: nil).grade(
+      test: test([assertion(type, value, threshold: threshold)]), output: output, latencyMs: latency, cost: cost
+    ).pass
   }
 
   @Test func deterministicAssertionsFollowPromptfoo() async throws {
@@ -54,17 +63,30 @@ struct EvalCoreTests {
       ("contains", .string("ell"), "Hello", true), ("contains", .string("ELL"), "Hello", false),
       ("icontains", .string("ELL"), "Hello", true), ("not-contains", .string("bye"), "Hello", true),
       ("not-icontains", .string("HELLO"), "hello", false),
-      ("contains-any", .array([.string("x"), .string("ll")]), "Hello", true), ("contains-any", .string("x, y"), "Hello", false),
-      ("contains-all", .array([.string("H"), .string("o")]), "Hello", true), ("contains-all", .array([.string("H"), .string("z")]), "Hello", false),
-      ("icontains-any", .array([.string("HEL")]), "hello", true), ("icontains-all", .array([.string("HEL"), .string("LO")]), "hello", true),
+      ("contains-any", .array([.string("x"), .string("ll")]), "Hello", true),
+      ("contains-any", .string("x, y"), "Hello", false),
+      ("contains-all", .array([.string("H"), .string("o")]), "Hello", true),
+      ("contains-all", .array([.string("H"), .string("z")]), "Hello", false),
+      ("icontains-any", .array([.string("HEL")]), "hello", true),
+      ("icontains-all", .array([.string("HEL"), .string("LO")]), "hello", true),
       ("not-contains-any", .array([.string("a"), .string("b")]), "xyz", true),
       ("starts-with", .string("He"), "Hello", true), ("not-starts-with", .string("He"), "Hello", false),
       ("regex", .string("^H.l+o$"), "Hello", true), ("regex", .string("\\d{3}"), "ab12", false),
-      ("is-json", nil, "{\"a\": [1, 2]}", true), ("is-json", nil, "not json", false), ("not-is-json", nil, "plain", true),
-      ("is-json", .object(["type": .string("object"), "required": .array([.string("name")])]), "{\"name\": \"x\"}", true),
-      ("is-json", .object(["type": .string("object"), "required": .array([.string("name")])]), "{\"other\": 1}", false),
-      ("contains-json", nil, "Sure! ```json\n{\"ok\": true}\n``` done", true), ("contains-json", nil, "no braces", false),
-      ("contains-json", .object(["properties": .object(["ok": .object(["type": .string("string")])])]), "x {\"ok\": true} y", false),
+      ("is-json", nil, "{\"a\": [1, 2]}", true), ("is-json", nil, "not json", false),
+      ("not-is-json", nil, "plain", true),
+      (
+        "is-json", .object(["type": .string("object"), "required": .array([.string("name")])]), "{\"name\": \"x\"}",
+        true
+      ),
+      (
+        "is-json", .object(["type": .string("object"), "required": .array([.string("name")])]), "{\"other\": 1}", false
+      ),
+      ("contains-json", nil, "Sure! ```json\n{\"ok\": true}\n``` done", true),
+      ("contains-json", nil, "no braces", false),
+      (
+        "contains-json", .object(["properties": .object(["ok": .object(["type": .string("string")])])]),
+        "x {\"ok\": true} y", false
+      ),
       ("word-count", .integer(2), "two words", true), ("word-count", .object(["min": .integer(3)]), "two words", false),
       ("word-count", .object(["min": .integer(1), "max": .integer(2)]), "two words", true),
     ]
@@ -92,24 +114,34 @@ struct EvalCoreTests {
     let strict = try await checker.grade(test: test(assertions), output: "abc", latencyMs: 0, cost: nil)
     #expect(!strict.pass)
     #expect(strict.score == 0.75)
-    let lenient = try await checker.grade(test: test(assertions, threshold: 0.7), output: "abc", latencyMs: 0, cost: nil)
+    let lenient = try await checker.grade(
+      test: test(assertions, threshold: 0.7), output: "abc", latencyMs: 0, cost: nil)
     #expect(lenient.pass)
-    let tooHigh = try await checker.grade(test: test(assertions, threshold: 0.8), output: "abc", latencyMs: 0, cost: nil)
+    let tooHigh = try await checker.grade(
+      test: test(assertions, threshold: 0.8), output: "abc", latencyMs: 0, cost: nil)
     #expect(!tooHigh.pass)
   }
 
   @Test func templatesRenderBothSpellingsAndNameMissingVariables() throws {
-    let template = PromptTemplate(text: "Hi {{name}}, {{ place }} and {{user.city}}", variablePattern: Configuration().variablePattern)
-    #expect(try template.render(["name": .string("Ann"), "place": .integer(3), "user": .object(["city": .string("Oslo")])]) == "Hi Ann, 3 and Oslo")
-    #expect(throws: PromptTemplate.Failure.missing(["place", "user.city"])) { try template.render(["name": .string("x")]) }
+    let template = PromptTemplate(
+      text: "Hi {{name}}, {{ place }} and {{user.city}}", variablePattern: Configuration().variablePattern)
+    #expect(
+      try template.render(["name": .string("Ann"), "place": .integer(3), "user": .object(["city": .string("Oslo")])])
+        == "Hi Ann, 3 and Oslo")
+    #expect(throws: PromptTemplate.Failure.missing(["place", "user.city"])) {
+      try template.render(["name": .string("x")])
+    }
   }
 
   func units(_ count: Int, prompt: String = "p") -> [EvalUnit] {
     (0..<count).map { index in
       EvalUnit(
-        key: "\(prompt)|s|\(String(format: "%03d", index))|counting", promptID: prompt, suitePath: "s", testIndex: index,
-        test: test([assertion("contains", .string("prompt \(index)"))]), provider: ProviderSpec(id: "counting"), grader: nil,
-        renderedPrompt: "prompt \(index)" + String(repeating: "!", count: index % 5), workingDirectory: "/", providerFileHashes: [])
+        key: "\(prompt)|s|\(String(format: "%03d", index))|counting", promptID: prompt, suitePath: "s",
+        testIndex: index,
+        test: test([assertion("contains", .string("prompt \(index)"))]), provider: ProviderSpec(id: "counting"),
+        grader: nil,
+        renderedPrompt: "prompt \(index)" + String(repeating: "!", count: index % 5), workingDirectory: "/",
+        providerFileHashes: [])
     }
   }
 
@@ -138,7 +170,8 @@ struct EvalCoreTests {
     // One changed input re-runs exactly that test.
     var changed = work
     changed[4] = EvalUnit(
-      key: work[4].key, promptID: "p", suitePath: "s", testIndex: 4, test: work[4].test, provider: work[4].provider, grader: nil,
+      key: work[4].key, promptID: "p", suitePath: "s", testIndex: 4, test: work[4].test, provider: work[4].provider,
+      grader: nil,
       renderedPrompt: "prompt 4 edited", workingDirectory: "/", providerFileHashes: [])
     _ = await runner.run(changed)
     #expect(provider.calls == 13)
@@ -155,7 +188,9 @@ struct EvalCoreTests {
     func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
     let texts = ["", "plain", "quote \" and \\ back", "line\nbreak\ttab", "é 漢字 🙂", "\u{01}", #"{"pass": false}"#]
     // Long ones too: JSONEncoder writes latencies such as 100.53291702270508.
-    var numbers: [Double] = [0, 1, 0.1, 0.75, 1e-7, 123456.5, 3, 2.5e10, 0.1 + 0.2, 2.0 / 3, 100.53291702270508, -13975.357142857143]
+    var numbers: [Double] = [
+      0, 1, 0.1, 0.75, 1e-7, 123456.5, 3, 2.5e10, 0.1 + 0.2, 2.0 / 3, 100.53291702270508, -13975.357142857143,
+    ]
     for _ in 0..<40 {
       let bits = Double(bitPattern: random.next())
       if bits.isFinite { numbers.append(bits) }
@@ -163,7 +198,9 @@ struct EvalCoreTests {
     func path(_ key: String) -> String { "\(folder)/\(key.prefix(2))/\(key).answer" }
     for index in 0..<300 {
       var response = ProviderResponse(output: pick(texts), latencyMs: pick(numbers))
-      if random.next() % 2 == 0 { response.tokenUsage = TokenUsage(prompt: Int(random.next() % 900), completion: Int(random.next() % 90)) }
+      if random.next() % 2 == 0 {
+        response.tokenUsage = TokenUsage(prompt: Int(random.next() % 900), completion: Int(random.next() % 90))
+      }
       if random.next() % 2 == 0 { response.cost = pick(numbers) }
       let entryKey = String(format: "%064x", index)
       #expect(cache.load(entryKey) == .absent)
@@ -173,7 +210,8 @@ struct EvalCoreTests {
     // Another key, and the same key's entry under another name: rejected.
     #expect(EvalCache(directory: folder, secret: "another key").load(String(format: "%064x", 7)) == .rejected)
     let moved = String(format: "%064x", 9_000)
-    try FileManager.default.createDirectory(atPath: (path(moved) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: (path(moved) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: path(String(format: "%064x", 7)), toPath: path(moved))
     #expect(cache.load(moved) == .rejected)
     // Edited, damaged, or unreadable: rejected.
@@ -181,7 +219,9 @@ struct EvalCoreTests {
     cache.store(ProviderResponse(output: "Say two.", latencyMs: 1), key: damaged)
     let original = try String(contentsOfFile: path(damaged), encoding: .utf8)
     let mac = try #require(original.split(separator: "\n").dropFirst().first.map(String.init))
-    var edits = [original.replacingOccurrences(of: "Say two.", with: "Say one."), "not an entry", "", "promptops eval cache 2\n"]
+    var edits = [
+      original.replacingOccurrences(of: "Say two.", with: "Say one."), "not an entry", "", "promptops eval cache 2\n",
+    ]
     edits.append(original.replacingOccurrences(of: "promptops eval cache 2", with: "promptops eval cache 1"))
     edits.append(original.replacingOccurrences(of: mac, with: String(repeating: "0", count: 64)))
     edits.append(original.replacingOccurrences(of: "output 8\n", with: "output 9\n"))
@@ -246,29 +286,31 @@ struct EvalCoreTests {
   @Test func suitesLoadFromYAMLJSONAndCSVWithDefaultsAndWarnings() throws {
     let files: [String: String] = [
       "p/evalsuite.yml": """
-        description: x
-        providers:
-          - id: echo
-            config: {temperature: 0}
-        defaultTest:
-          vars: {tone: calm}
-          assert:
-            - type: not-contains
-              value: sorry
-        tests:
-          - ./cases/*.json
-          - ./extra.csv
-          - description: inline
-            vars: {input: hi}
-            threshold: 0.5
-            repeat: 3
-            minPass: 2
-        output: {format: markdown}
-        thresholds: {minPassRate: 0.9, minScore: 0.85}
+      description: x
+      providers:
+        - id: echo
+          config: {temperature: 0}
+      defaultTest:
+        vars: {tone: calm}
+        assert:
+          - type: not-contains
+            value: sorry
+      tests:
+        - ./cases/*.json
+        - ./extra.csv
+        - description: inline
+          vars: {input: hi}
+          threshold: 0.5
+          repeat: 3
+          minPass: 2
+      output: {format: markdown}
+      thresholds: {minPassRate: 0.9, minScore: 0.85}
 
-        """,
-      "p/cases/one.json": #"[{"name": "first", "input": "a", "assert": [{"type": "equals", "value": "b"}], "tags": ["x"]}]"#,
-      "p/cases/two.json": #"{"description": "second", "vars": {"input": "c"}, "assert": [{"type": "regex", "value": "c+"}]}"#,
+      """,
+      "p/cases/one.json":
+        #"[{"name": "first", "input": "a", "assert": [{"type": "equals", "value": "b"}], "tags": ["x"]}]"#,
+      "p/cases/two.json":
+        #"{"description": "second", "vars": {"input": "c"}, "assert": [{"type": "regex", "value": "c+"}]}"#,
       "p/extra.csv": "input,__expected1,__expected2,__description\n\"x, y\",contains: x,not-icontains: Z,csv row\n",
     ]
     let loader = SuiteLoader(
@@ -277,7 +319,8 @@ struct EvalCoreTests {
     let suite = try loader.load(path: "p/evalsuite.yml")
     #expect(suite.providers == [ProviderSpec(id: "echo", config: ["temperature": .integer(0)])])
     #expect(suite.tests.map(\.name) == ["first", "second", "csv row", "inline"])
-    #expect(suite.tests.allSatisfy { $0.vars["tone"] == .string("calm") && $0.assertions.first?.fullType == "not-contains" })
+    #expect(
+      suite.tests.allSatisfy { $0.vars["tone"] == .string("calm") && $0.assertions.first?.fullType == "not-contains" })
     #expect(suite.tests[0].vars["input"] == .string("a"))
     #expect(suite.tests[2].vars["input"] == .string("x, y"))
     #expect(suite.tests[2].assertions.map(\.fullType) == ["not-contains", "contains", "not-icontains"])
@@ -288,7 +331,10 @@ struct EvalCoreTests {
     #expect(suite.warnings.first?.message.contains("`output`") == true)
 
     let broken = SuiteLoader(
-      read: { $0 == "s.yml" ? Array("providers: [echo]\ntests:\n  - vars: {a: 1}\n    assert:\n      - type: is-yaml\n".utf8) : nil },
+      read: {
+        $0 == "s.yml"
+          ? Array("providers: [echo]\ntests:\n  - vars: {a: 1}\n    assert:\n      - type: is-yaml\n".utf8) : nil
+      },
       list: { _ in [] }, settings: EvalSettings())
     #expect(throws: SuiteProblem.self) { try broken.load(path: "s.yml") }
     do {
@@ -307,21 +353,22 @@ struct EvalCoreTests {
   @Test func optionsAndCSVColumnsItDoesNotReadAreReported() throws {
     let files: [String: String] = [
       "p/evalsuite.yml": """
-        providers: [echo]
-        options:
-          provider: echo
-          storeOutputAs: answer
-        tests:
-          - ./cases.csv
-          - vars: {a: 1}
-            options:
-              showOutput: true
+      providers: [echo]
+      options:
+        provider: echo
+        storeOutputAs: answer
+      tests:
+        - ./cases.csv
+        - vars: {a: 1}
+          options:
+            showOutput: true
 
-        """,
+      """,
       "p/cases.csv": "a,__expected,__threshold,__metric\n1,contains: 1,0.5,m\n",
       "q/evalsuite.yml": "providers: [echo]\ntests: ./cases.csv\n",
       "q/cases.csv": "a,__expected\n1,webhook: https://example.com/grade\n",
-      "r/evalsuite.yml": "providers: [echo]\ndefaultTest:\n  options:\n    transform: output.slice(0, 5)\ntests:\n  - vars: {a: 1}\n",
+      "r/evalsuite.yml":
+        "providers: [echo]\ndefaultTest:\n  options:\n    transform: output.slice(0, 5)\ntests:\n  - vars: {a: 1}\n",
       "s/evalsuite.yml": "providers: [echo]\ntests: ./cases.csv\n",
       "s/cases.csv": "a,__prefix\n1,Answer briefly:\n",
     ]
@@ -331,7 +378,9 @@ struct EvalCoreTests {
     let reported = suite.warnings.map { "\($0.file):\($0.line) \($0.message)" }
     #expect(reported.contains { $0.hasPrefix("p/evalsuite.yml:4 ") && $0.contains("`storeOutputAs`") }, "\(reported)")
     #expect(reported.contains { $0.hasPrefix("p/evalsuite.yml:9 ") && $0.contains("`showOutput`") }, "\(reported)")
-    #expect(!reported.contains { $0.contains("`__metric`") }, "`__metric` names the row's assertions, as in promptfoo: \(reported)")
+    #expect(
+      !reported.contains { $0.contains("`__metric`") },
+      "`__metric` names the row's assertions, as in promptfoo: \(reported)")
     #expect(suite.tests.first?.threshold == 0.5)
     for (path, file, line, named) in [
       ("q/evalsuite.yml", "q/cases.csv", 2, "`webhook`"), ("r/evalsuite.yml", "r/evalsuite.yml", 4, "`transform`"),
@@ -354,7 +403,9 @@ struct EvalCoreTests {
     func suite(_ tests: [EvalTest], minPassRate: Double) -> EvalSuite {
       var thresholds = EvalThresholds()
       thresholds.minPassRate = minPassRate
-      return EvalSuite(path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: tests, thresholds: thresholds, grader: nil, inputFiles: [:], warnings: [])
+      return EvalSuite(
+        path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: tests, thresholds: thresholds,
+        grader: nil, inputFiles: [:], warnings: [])
     }
     var kept = test([assertion("equals", .string("yes")), assertion("latency", threshold: 100)])
     kept.description = "kept"
@@ -362,12 +413,16 @@ struct EvalCoreTests {
     dropped.description = "dropped"
     var loosened = test([assertion("contains", .string("yes")), assertion("latency", threshold: 500)])
     loosened.description = "kept"
-    let found = SuiteWeakening.compare(base: suite([kept, dropped], minPassRate: 1), head: suite([loosened], minPassRate: 0.8)).map(\.message)
+    let found = SuiteWeakening.compare(
+      base: suite([kept, dropped], minPassRate: 1), head: suite([loosened], minPassRate: 0.8)
+    ).map(\.message)
     #expect(found.contains("thresholds.minPassRate lowered from 1.0 to 0.8"))
     #expect(found.contains { $0.contains("test 'dropped' removed") })
     #expect(found.contains { $0.contains("`equals` loosened to `contains`") })
     #expect(found.contains { $0.contains("latency threshold loosened from 100.0 to 500.0") })
-    #expect(SuiteWeakening.compare(base: suite([kept], minPassRate: 0.8), head: suite([kept, dropped], minPassRate: 0.9)).isEmpty)
+    #expect(
+      SuiteWeakening.compare(base: suite([kept], minPassRate: 0.8), head: suite([kept, dropped], minPassRate: 0.9))
+        .isEmpty)
   }
 
   /// Edited expected values are weakenings when they provably accept more; edits that cannot be
@@ -405,9 +460,14 @@ struct EvalCoreTests {
     let cold = ProviderSpec(id: "echo", config: ["temperature": .integer(0)])
     let warm = ProviderSpec(id: "echo", config: ["temperature": .integer(1)])
     func suite(_ providers: [ProviderSpec]) -> EvalSuite {
-      EvalSuite(path: "s.yml", description: nil, providers: providers, tests: [], thresholds: EvalThresholds(), grader: nil, inputFiles: [:], warnings: [])
+      EvalSuite(
+        path: "s.yml", description: nil, providers: providers, tests: [], thresholds: EvalThresholds(), grader: nil,
+        inputFiles: [:], warnings: [])
     }
-    #expect(SuiteWeakening.compare(base: suite([cold, warm]), head: suite([cold])).map(\.message) == ["provider 'echo' removed"])
+    #expect(
+      SuiteWeakening.compare(base: suite([cold, warm]), head: suite([cold])).map(\.message) == [
+        "provider 'echo' removed"
+      ])
     #expect(SuiteWeakening.compare(base: suite([cold]), head: suite([warm])).isEmpty)
   }
 
@@ -415,32 +475,48 @@ struct EvalCoreTests {
   /// weights were all 0 that now gives partial credit is weakened, one that becomes all or
   /// nothing is not. A grader kept with another config is another grader.
   @Test func weightsAndGradersWeakenWhereTheyDecide() {
-    func suite(_ weights: [Double], threshold: Double? = nil, minScore: Double = 0, grader: ProviderSpec? = nil) -> EvalSuite {
-      var scored = test(weights.enumerated().map { assertion("contains", .string("x\($0.offset)"), weight: $0.element) }, threshold: threshold)
+    func suite(_ weights: [Double], threshold: Double? = nil, minScore: Double = 0, grader: ProviderSpec? = nil)
+      -> EvalSuite
+    {
+      var scored = test(
+        weights.enumerated().map { assertion("contains", .string("x\($0.offset)"), weight: $0.element) },
+        threshold: threshold)
       scored.assertions.append(assertion("llm-rubric", .string("kind")))
       scored.assertions[scored.assertions.count - 1].weight = 0
       var thresholds = EvalThresholds()
       thresholds.minScore = minScore
       return EvalSuite(
-        path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: [scored], thresholds: thresholds, grader: grader,
+        path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: [scored], thresholds: thresholds,
+        grader: grader,
         inputFiles: [:], warnings: [])
     }
-    func messages(_ base: EvalSuite, _ head: EvalSuite) -> [String] { SuiteWeakening.compare(base: base, head: head).map(\.message) }
+    func messages(_ base: EvalSuite, _ head: EvalSuite) -> [String] {
+      SuiteWeakening.compare(base: base, head: head).map(\.message)
+    }
     #expect(messages(suite([3, 1]), suite([1, 1])).isEmpty, "no threshold, no minScore: weights decide nothing")
-    #expect(messages(suite([3, 1], minScore: 0.5), suite([1, 1], minScore: 0.5)).contains { $0.contains("the suite's minScore 0.5") })
-    #expect(messages(suite([0, 0], threshold: 0.5), suite([1, 1], threshold: 0.5)).contains { $0.contains("partial credit") })
-    #expect(messages(suite([3, 1], threshold: 0.5), suite([0, 0], threshold: 0.5)).isEmpty, "all or nothing asks more")
+    #expect(
+      messages(suite([3, 1], minScore: 0.5), suite([1, 1], minScore: 0.5)).contains {
+        $0.contains("the suite's minScore 0.5")
+      })
+    #expect(
+      messages(suite([0, 0], threshold: 0.5), suite([1, 1], threshold: 0.5)).contains { $0.contains("partial credit") })
+    #expect(
+      messages(suite([3, 1], threshold: 0.5), suite([0, 0], threshold: 0.5)).isEmpty, "all or nothing asks more")
     #expect(messages(suite([1, 1], threshold: 0.5), suite([2, 2], threshold: 0.5)).isEmpty, "the same shares")
     let cold = ProviderSpec(id: "openai:chat:judge", config: ["temperature": .integer(0)])
     var warm = cold
     warm.config["temperature"] = .integer(1)
-    #expect(messages(suite([1], grader: cold), suite([1], grader: warm)) == [
-      "the suite's grader (defaultTest.options.provider) kept 'openai:chat:judge' with another config; restore it, or land the grader change on its own"
-    ])
+    #expect(
+      messages(suite([1], grader: cold), suite([1], grader: warm)) == [
+        "the suite's grader (defaultTest.options.provider) kept 'openai:chat:judge' with another config; restore it, or land the grader change on its own"
+      ])
     var relabelled = cold
     relabelled.label = "judge"
     #expect(messages(suite([1], grader: cold), suite([1], grader: relabelled)).isEmpty)
-    #expect(messages(suite([1], grader: cold), suite([1], grader: nil)).contains { $0.contains("to none (the configured evals.grader)") })
+    #expect(
+      messages(suite([1], grader: cold), suite([1], grader: nil)).contains {
+        $0.contains("to none (the configured evals.grader)")
+      })
   }
 
   /// In a suite shared by several prompts, a test scoped to another prompt with `promptId` is
@@ -451,7 +527,9 @@ struct EvalCoreTests {
     var scoped = shared
     scoped.promptID = "other"
     func suite(_ tests: [EvalTest]) -> EvalSuite {
-      EvalSuite(path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: tests, thresholds: EvalThresholds(), grader: nil, inputFiles: [:], warnings: [])
+      EvalSuite(
+        path: "s.yml", description: nil, providers: [ProviderSpec(id: "echo")], tests: tests,
+        thresholds: EvalThresholds(), grader: nil, inputFiles: [:], warnings: [])
     }
     let found = SuiteWeakening.compare(base: suite([shared]), head: suite([scoped]), promptID: "mine").map(\.message)
     #expect(found == ["test 'shared' no longer applies to 'mine' (promptId: other)"])
@@ -465,20 +543,26 @@ struct EvalCoreTests {
         // Passes outputs that mention "refund"; the rubric and output arrive in promptfoo's chat
         // prompt, as JSON text.
         let pass = request.prompt.contains("<Output>\\nrefund policy")
-        return ProviderResponse(output: "Verdict: {\"reason\": \"checked\", \"pass\": \(pass), \"score\": \(pass ? 0.9 : 0.1)}", latencyMs: 1)
+        return ProviderResponse(
+          output: "Verdict: {\"reason\": \"checked\", \"pass\": \(pass), \"score\": \(pass ? 0.9 : 0.1)}", latencyMs: 1)
       }
     }
     struct Garbage: EvalProvider {
       let id = "garbage"
-      func complete(_ request: ProviderRequest) async throws -> ProviderResponse { ProviderResponse(output: "I think it is fine", latencyMs: 1) }
+      func complete(_ request: ProviderRequest) async throws -> ProviderResponse {
+        ProviderResponse(output: "I think it is fine", latencyMs: 1)
+      }
     }
     let rubric = test([assertion("llm-rubric", .string("Mentions the refund policy"))])
-    let good = try await AssertionChecker(grader: Grader()).grade(test: rubric, output: "refund policy is 30 days", latencyMs: 0, cost: nil)
+    let good = try await AssertionChecker(grader: Grader()).grade(
+      test: rubric, output: "refund policy is 30 days", latencyMs: 0, cost: nil)
     #expect(good.pass && good.score == 0.9)
-    let bad = try await AssertionChecker(grader: Grader()).grade(test: rubric, output: "no idea", latencyMs: 0, cost: nil)
+    let bad = try await AssertionChecker(grader: Grader()).grade(
+      test: rubric, output: "no idea", latencyMs: 0, cost: nil)
     #expect(!bad.pass)
     let negated = try await AssertionChecker(grader: Grader()).grade(
-      test: test([assertion("not-llm-rubric", .string("Mentions the refund policy"))]), output: "no idea", latencyMs: 0, cost: nil)
+      test: test([assertion("not-llm-rubric", .string("Mentions the refund policy"))]), output: "no idea", latencyMs: 0,
+      cost: nil)
     #expect(negated.pass)
     await #expect(throws: AssertionError.self) {
       _ = try await AssertionChecker(grader: Garbage()).grade(test: rubric, output: "x", latencyMs: 0, cost: nil)
@@ -494,29 +578,29 @@ struct EvalCoreTests {
   @Test func anAssertionsOwnProviderGradesItFirst() throws {
     let files = [
       "p/evalsuite.yml": """
-        providers: [echo]
-        defaultTest:
+      providers: [echo]
+      defaultTest:
+        options:
+          provider: exec:suite-grader
+      tests:
+        - description: own
+          assert:
+            - type: llm-rubric
+              value: strict
+              provider: {id: exec:assertion-grader, config: {temperature: 0}}
+            - type: not-llm-rubric
+              value: rude
+        - description: test
           options:
-            provider: exec:suite-grader
-        tests:
-          - description: own
-            assert:
-              - type: llm-rubric
-                value: strict
-                provider: {id: exec:assertion-grader, config: {temperature: 0}}
-              - type: not-llm-rubric
-                value: rude
-          - description: test
-            options:
-              provider: exec:test-grader
-            assert:
-              - type: llm-rubric
-                value: kind
-              - type: contains
-                value: x
-                provider: exec:unused
+            provider: exec:test-grader
+          assert:
+            - type: llm-rubric
+              value: kind
+            - type: contains
+              value: x
+              provider: exec:unused
 
-        """
+      """
     ]
     let loader = SuiteLoader(read: { files[$0].map { Array($0.utf8) } }, list: { _ in [] }, settings: EvalSettings())
     let suite = try loader.load(path: "p/evalsuite.yml")
@@ -526,12 +610,17 @@ struct EvalCoreTests {
         grader: test.grader ?? suite.grader, renderedPrompt: "", workingDirectory: "/", providerFileHashes: [])
     }
     let own = unit(suite.tests[0])
-    #expect(own.grader(for: own.test.assertions[0]) == ProviderSpec(id: "exec:assertion-grader", config: ["temperature": .integer(0)]))
+    #expect(
+      own.grader(for: own.test.assertions[0])
+        == ProviderSpec(id: "exec:assertion-grader", config: ["temperature": .integer(0)]))
     #expect(own.grader(for: own.test.assertions[1]) == ProviderSpec(id: "exec:suite-grader"))
     #expect(own.graders.map(\.id) == ["exec:assertion-grader", "exec:suite-grader"])
     let test = unit(suite.tests[1])
     #expect(test.graders.map(\.id) == ["exec:test-grader"], "a deterministic assertion needs no grader")
-    #expect(suite.warnings.map { "\($0.line) \($0.message)" }.contains { $0.hasPrefix("21 ") && $0.contains("`provider` has no effect on `contains`") })
+    #expect(
+      suite.warnings.map { "\($0.line) \($0.message)" }.contains {
+        $0.hasPrefix("21 ") && $0.contains("`provider` has no effect on `contains`")
+      })
   }
 
   @Test func jsonTestFilesIndentedWithTabsStillLoad() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import GitKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -11,7 +11,9 @@ struct EvalServiceTests {
   @Test func recordedResultsAreFoundByContentHashAndOldVersionsReRun() async throws {
     let repo = try TempRepo()
     try repo.writePrompt("p", text: "Refunds: {{q}}\n", version: "1.0.0", changelog: ["1.0.0"])
-    try repo.write("prompts/p/evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {q: yes}\n    assert: [{type: starts-with, value: Refunds}]\n")
+    try repo.write(
+      "prompts/p/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - vars: {q: yes}\n    assert: [{type: starts-with, value: Refunds}]\n")
     let first = try repo.commit("v1")
     try repo.writePrompt("p", text: "Returns: {{q}}\n", version: "2.0.0", changelog: ["1.0.0", "2.0.0"])
     _ = try repo.commit("v2 breaks the test")
@@ -36,7 +38,9 @@ struct EvalServiceTests {
     // git itself reads the note.
     let shown = try repo.git("notes", "--ref", "promptops", "show", first)
     #expect(shown.contains("\"sha256\":\"\(v1Hash)\""))
-    await #expect(throws: PromptOpsError.self) { try await service.evaluate(promptID: "missing", at: oldCommit, context: context) }
+    await #expect(throws: PromptOpsError.self) {
+      try await service.evaluate(promptID: "missing", at: oldCommit, context: context)
+    }
   }
 
   /// Fail, pass, fail in the same second: every change of verdict is recorded, a repeat of the
@@ -44,15 +48,25 @@ struct EvalServiceTests {
   @Test func aVerdictThatDiffersFromTheNewestRecordIsRecorded() async throws {
     let repo = try TempRepo()
     try repo.writePrompt("p", text: "Refunds: {{q}}\n", version: "1.0.0", changelog: ["1.0.0"])
-    try repo.write("prompts/p/evalsuite.yml", "providers: [echo]\ntests:\n  - vars: {q: yes}\n    assert: [{type: starts-with, value: Refunds}]\n")
+    try repo.write(
+      "prompts/p/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - vars: {q: yes}\n    assert: [{type: starts-with, value: Refunds}]\n")
     let head = try repo.commit("v1")
     let repository = try Repository.open(at: repo.path, environment: repo.environment)
     let service = EvalService(repository: repository)
     let commit = try repository.resolveCommit(head)
     let context = try GateContext.load(from: .commit(commit), in: repository)
-    let passing = try await service.evaluate(promptID: "p", at: commit, context: context, options: EvalOptions(recordNotes: false))
+    let passing = try await service.evaluate(
+      promptID: "p", at: commit, context: context, options: EvalOptions(recordNotes: false))
     #expect(passing.passed)
-    let failing = PromptEvalResult(header: passing.header, units: passing.units.map { var unit = $0; unit.passed = false; unit.score = 0; return unit })
+    let failing = PromptEvalResult(
+      header: passing.header,
+      units: passing.units.map {
+        var unit = $0
+        unit.passed = false
+        unit.score = 0
+        return unit
+      })
     #expect(!failing.passed)
 
     let second = Date(timeIntervalSince1970: 1_800_000_000)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -17,8 +17,12 @@ struct GitCommitCommandLineTests {
     var testDescription: String { arguments.joined(separator: " ") }
   }
 
-  static func git(_ arguments: String..., is expected: Reading) -> Line { Line(arguments: ["git"] + arguments, expected: expected) }
-  static func program(_ arguments: String..., is expected: Reading) -> Line { Line(arguments: arguments, expected: expected) }
+  static func git(_ arguments: String..., is expected: Reading) -> Line {
+    Line(arguments: ["git"] + arguments, expected: expected)
+  }
+  static func program(_ arguments: String..., is expected: Reading) -> Line {
+    Line(arguments: arguments, expected: expected)
+  }
 
   static let amends = Reading.commit(amends: true)
   static let doesNotAmend = Reading.commit(amends: false)
@@ -168,7 +172,9 @@ struct GitCommitCommandLineTests {
 
   /// A message is bytes, not necessarily UTF-8.
   @Test func aMessageNeedNotBeText() {
-    let line: [[UInt8]] = [Array("git".utf8), Array("commit".utf8), Array("-m".utf8), [0xff, 0xfe], Array("--amend".utf8)]
+    let line: [[UInt8]] = [
+      Array("git".utf8), Array("commit".utf8), Array("-m".utf8), [0xff, 0xfe], Array("--amend".utf8),
+    ]
     #expect(GitCommitCommandLine.read(line) == .commit(amends: true))
     #expect(GitCommitCommandLine.read(Array(line.prefix(4))) == .commit(amends: false))
   }
@@ -183,11 +189,13 @@ struct GitCommitCommandLineTests {
   @Test func theOptionTableIsTheInstalledGits() throws {
     let repo = try TempRepo("gitCommitOptionTable")
     let git = try #require(which("git"))
-    let completion = try runProcess(git, ["commit", "--git-completion-helper-all"], in: repo.path, environment: repo.environment)
+    let completion = try runProcess(
+      git, ["commit", "--git-completion-helper-all"], in: repo.path, environment: repo.environment)
     try #require(completion.status == 0, "\(completion.stderr)")
     let words = completion.stdout.split(whereSeparator: \.isWhitespace).map(String.init)
     let separator = try #require(words.firstIndex(of: "--"))
-    let gitsNames = Set(words[..<separator]), gitsNegations = Set(words[(separator + 1)...])
+    let gitsNames = Set(words[..<separator])
+    let gitsNegations = Set(words[(separator + 1)...])
     let usage = try runProcess(git, ["commit", "-h"], in: repo.path, environment: repo.environment)
     let usageText = usage.stdout + usage.stderr
     var gitsLetters: [String: String] = [:]
@@ -197,7 +205,9 @@ struct GitCommitCommandLineTests {
     }
     try #require(gitsLetters.count > 10, "no options read from `git commit -h`: \(usageText)")
 
-    var names: Set<String> = [], negations: Set<String> = [], letters: [String: String] = [:]
+    var names: Set<String> = []
+    var negations: Set<String> = []
+    var letters: [String: String] = [:]
     for option in GitCommitCommandLine.commitOptions {
       let name = String(decoding: option.long, as: UTF8.self)
       let listed = "--" + name + (option.value == .required ? "=" : "")
@@ -243,7 +253,8 @@ struct CommitInProgressTests {
 
   @Test func otherComparisonsAreNeverChanged() {
     let others: [Comparison] = [
-      .commits(base: "main", head: nil), .pullRequest(base: "main", head: "HEAD"), .wholeTree(revision: nil, staged: true),
+      .commits(base: "main", head: nil), .pullRequest(base: "main", head: "HEAD"),
+      .wholeTree(revision: nil, staged: true),
     ]
     for comparison in others {
       #expect(CommitInProgress.comparison(comparison, under: .commit(amends: true)) == comparison)

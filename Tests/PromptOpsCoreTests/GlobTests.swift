@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -39,7 +39,8 @@ struct GlobTests {
 
   @Test(arguments: [
     ("*.json", "tests.json", true), ("*.json", "a/tests.json", false), ("**/*.json", "tests.json", true),
-    ("**/*.json", "a/b/tests.json", true), ("a/**/b", "a/b", true), ("a/**/b", "a/x/y/b", true), ("a/**/b", "ab", false),
+    ("**/*.json", "a/b/tests.json", true), ("a/**/b", "a/b", true), ("a/**/b", "a/x/y/b", true),
+    ("a/**/b", "ab", false),
     ("a/**", "a/x/y", true), ("a**", "a/x", true), ("t?.csv", "t1.csv", true), ("t?.csv", "t/.csv", false),
     ("cases/[a].yaml", "cases/[a].yaml", true), ("cases/[a].yaml", "cases/a.yaml", false), ("é*/x", "éa/x", true),
     ("", "", true), ("*", "", true), ("?", "", false), ("**/", "a/", true), ("**/**/x", "x", true),
@@ -55,11 +56,16 @@ struct GlobTests {
     let pathPieces = ["a", "b", "/", ".", "ab", "["]
     var disagreements: [String] = []
     for _ in 0..<3_000 {
-      let pattern = (0..<Int(random.next() % 6)).map { _ in patternPieces[Int(random.next() % UInt64(patternPieces.count))] }.joined()
-      let path = (0..<Int(random.next() % 8)).map { _ in pathPieces[Int(random.next() % UInt64(pathPieces.count))] }.joined()
+      let pattern = (0..<Int(random.next() % 6)).map { _ in
+        patternPieces[Int(random.next() % UInt64(patternPieces.count))]
+      }.joined()
+      let path = (0..<Int(random.next() % 8)).map { _ in pathPieces[Int(random.next() % UInt64(pathPieces.count))] }
+        .joined()
       let regex = Self.oracle(pattern)
       let expected = regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
-      if Glob(pattern).matches(path) != expected { disagreements.append("\(pattern) against \(path): regex says \(expected)") }
+      if Glob(pattern).matches(path) != expected {
+        disagreements.append("\(pattern) against \(path): regex says \(expected)")
+      }
     }
     #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
   }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -21,7 +21,10 @@ struct JSONValueTests {
   }
 
   func randomString(_ random: inout SplitMix64) -> String {
-    let pieces = ["a", "Z", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}", "é", "日本", "🙂", "\u{2028}", "{", "}"]
+    let pieces = [
+      "a", "Z", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{08}", "\u{0C}", "\u{01}", "\u{1F}", "é", "日本", "🙂",
+      "\u{2028}", "{", "}",
+    ]
     return (0..<Int.random(in: 0...8, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
   }
 
@@ -32,12 +35,18 @@ struct JSONValueTests {
     case 2: return .integer(Int64.random(in: -1_000_000_000...1_000_000_000, using: &random))
     // Fractions exact in binary: JSONSerialization on Linux reads some longer decimals a unit in
     // the last place off, which is not what is under test here.
-    case 3: return .number(Double(Int.random(in: -100_000...100_000, using: &random)) + 0.25 * Double(Int.random(in: 1...3, using: &random)))
+    case 3:
+      return .number(
+        Double(Int.random(in: -100_000...100_000, using: &random)) + 0.25
+          * Double(Int.random(in: 1...3, using: &random)))
     case 4, 5: return .string(randomString(&random))
-    case 6: return .array((0..<Int.random(in: 0...4, using: &random)).map { _ in randomValue(&random, depth: depth + 1) })
+    case 6:
+      return .array((0..<Int.random(in: 0...4, using: &random)).map { _ in randomValue(&random, depth: depth + 1) })
     default:
       var object: [String: JSONValue] = [:]
-      for _ in 0..<Int.random(in: 0...4, using: &random) { object[randomString(&random)] = randomValue(&random, depth: depth + 1) }
+      for _ in 0..<Int.random(in: 0...4, using: &random) {
+        object[randomString(&random)] = randomValue(&random, depth: depth + 1)
+      }
       return .object(object)
     }
   }
@@ -59,7 +68,9 @@ struct JSONValueTests {
   /// can be a unit in the last place off; each must read as the Double its text names.
   @Test func longNumbersReadExactly() throws {
     var random = SplitMix64(state: 31)
-    var texts = ["100.53291702270508", "0.30000000000000004", "-13975.357142857143", "0.6666666666666666", "1e-7", "2.5e-300"]
+    var texts = [
+      "100.53291702270508", "0.30000000000000004", "-13975.357142857143", "0.6666666666666666", "1e-7", "2.5e-300",
+    ]
     for _ in 0..<500 {
       let value = Double(bitPattern: random.next())
       if value.isFinite { texts.append("\(value)") }
@@ -92,7 +103,10 @@ struct JSONValueTests {
       case .string(let text): return JSONValue.quoted(text, alsoEscaping: { _ in false })
       case .array(let items): return "[" + items.map(reference).joined(separator: ",") + "]"
       case .object(let members):
-        return "{" + members.keys.sorted().map { JSONValue.quoted($0, alsoEscaping: { _ in false }) + ":" + reference(members[$0]!) }.joined(separator: ",") + "}"
+        return "{"
+          + members.keys.sorted().map {
+            JSONValue.quoted($0, alsoEscaping: { _ in false }) + ":" + reference(members[$0]!)
+          }.joined(separator: ",") + "}"
       }
     }
     var random = SplitMix64(state: 23)
@@ -100,7 +114,9 @@ struct JSONValueTests {
       let value = randomValue(&random)
       #expect(value.canonicalJSONBytes == Array(reference(value).utf8), "\(reference(value))")
     }
-    #expect(JSONValue.object(["b": .number(0.5), "a": .array([.null, .bool(true), .integer(-3)])]).canonicalJSON == #"{"a":[null,true,-3],"b":0.5}"#)
+    #expect(
+      JSONValue.object(["b": .number(0.5), "a": .array([.null, .bool(true), .integer(-3)])]).canonicalJSON
+        == #"{"a":[null,true,-3],"b":0.5}"#)
   }
 
   /// Strings that need no escape are copied whole; every other takes the escaping path. The
@@ -109,7 +125,8 @@ struct JSONValueTests {
     var random = SplitMix64(state: 5)
     for _ in 0..<2_000 {
       let text = randomString(&random)
-      #expect(JSONValue.quoted(text) == JSONValue.quoted(text, alsoEscaping: { _ in false }), "\(text.debugDescription)")
+      #expect(
+        JSONValue.quoted(text) == JSONValue.quoted(text, alsoEscaping: { _ in false }), "\(text.debugDescription)")
     }
     #expect(JSONValue.quoted("plain é") == "\"plain é\"")
     #expect(JSONValue.quoted("a\"b\\c\n\u{01}") == #""a\"b\\c\n\u0001""#)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -12,8 +12,10 @@ import TestSupport
 @Suite("Nunjucks templates: rendering agrees with Jinja2, and what differs is refused or pinned")
 struct NunjucksTemplateTests {
   static let vars: [String: JSONValue] = [
-    "name": .string("ada lovelace"), "vip": .bool(true), "guest": .bool(false), "count": .integer(3), "zero": .integer(0),
-    "items": .array([.string("tea"), .string("cake"), .string("jam")]), "blank": .string(""), "spaced": .string("  padded text \n"),
+    "name": .string("ada lovelace"), "vip": .bool(true), "guest": .bool(false), "count": .integer(3),
+    "zero": .integer(0),
+    "items": .array([.string("tea"), .string("cake"), .string("jam")]), "blank": .string(""),
+    "spaced": .string("  padded text \n"),
     "user": .object(["name": .string("Grace"), "langs": .array([.string("en"), .string("fr")])]), "price": .number(2.5),
     "nothing": .null, "words": .string("hello-world and more"),
   ]
@@ -22,20 +24,31 @@ struct NunjucksTemplateTests {
   static let table: [String] = [
     "Hello {{ name }}!", "{{name}}", "{{ name | upper }}", "{{ name | capitalize }}", "{{ name|upper|lower }}",
     "{% if vip %}Dear {{ name }}{% else %}Hi{% endif %}", "{% if guest %}G{% elif vip %}V{% else %}N{% endif %}",
-"{% if not guest and vip %}yes{% endif %}", "{% if guest or zero %}x{% else %}y{% endif %}",
-    "{% for x in items %}[{{ loop.index }}:{{ x }}]{% endfor %}", "{% for x in items %}{{ loop.index0 }}{{ loop.first }}{{ loop.last }}{{ loop.length }}{{ loop.revindex }}{% endfor %}",
+    "{% if not guest and vip %}yes{% endif %}", "{% if guest or zero %}x{% else %}y{% endif %}",
+    "{% for x in items %}[{{ loop.index }}:{{ x }}]{% endfor %}",
+    "{% for x in items %}{{ loop.index0 }}{{ loop.first }}{{ loop.last }}{{ loop.length }}{{ loop.revindex }}{% endfor %}",
     "{% for x in missing %}a{% else %}none{% endfor %}", "{% for x in user.langs %}{{ x }},{% endfor %}",
-    "{{ items | join(', ') }}", "{{ items | join }}", "{{ items | length }}", "{{ name | length }}", "{{ items | first }}{{ items | last }}",
-    "{{ name | replace('a', 'A') }}", "{{ name | replace('a', '-', 1) }}", "{{ spaced | trim }}|", "{{ missing | default('friend') }}",
-    "{{ missing | d('x') }}", "{{ blank | default('empty', true) }}", "{{ blank | default('kept') }}|", "{{ user.name }}", "{{ user['name'] }}",
-    "{{ items[1] }}", "{{ count + 1 }}", "{{ count - 1 }}", "{{ count * 2 }}", "{{ count / 2 }}", "{{ count // 2 }}", "{{ count % 2 }}",
-    "{{ 'x' ~ name }}", "{{ name ~ '!' }}", "{{ price }}", "{{ count > 2 }}", "{{ count == 3 }}", "{{ name == 'ada lovelace' }}",
-    "{{ 'tea' in items }}", "{{ 'ada' in name }}", "{{ 'x' not in items }}", "{{ vip }}", "{{ nothing }}|", "{{ zero }}",
-    "a {# a comment #}b", "line\n  {%- if vip %} trimmed{% endif -%}  \n end", "{{- name -}}", "  {{- name }}  ", "{% raw %}{{ name }}{% endraw %}",
+    "{{ items | join(', ') }}", "{{ items | join }}", "{{ items | length }}", "{{ name | length }}",
+    "{{ items | first }}{{ items | last }}",
+    "{{ name | replace('a', 'A') }}", "{{ name | replace('a', '-', 1) }}", "{{ spaced | trim }}|",
+    "{{ missing | default('friend') }}",
+    "{{ missing | d('x') }}", "{{ blank | default('empty', true) }}", "{{ blank | default('kept') }}|",
+    "{{ user.name }}", "{{ user['name'] }}",
+    "{{ items[1] }}", "{{ count + 1 }}", "{{ count - 1 }}", "{{ count * 2 }}", "{{ count / 2 }}", "{{ count // 2 }}",
+    "{{ count % 2 }}",
+    "{{ 'x' ~ name }}", "{{ name ~ '!' }}", "{{ price }}", "{{ count > 2 }}", "{{ count == 3 }}",
+    "{{ name == 'ada lovelace' }}",
+    "{{ 'tea' in items }}", "{{ 'ada' in name }}", "{{ 'x' not in items }}", "{{ vip }}", "{{ nothing }}|",
+    "{{ zero }}",
+    "a {# a comment #}b", "line\n  {%- if vip %} trimmed{% endif -%}  \n end", "{{- name -}}", "  {{- name }}  ",
+    "{% raw %}{{ name }}{% endraw %}",
     "{% set greeting = 'Hi ' ~ name %}{{ greeting }}", "{% set n = count * 2 %}{{ n }}", "{{ 'yes' if vip else 'no' }}",
-    "{{ 'yes' if guest }}|", "{{ user.missing | default('none') }}", "{{ items | dump }}", "{{ user.langs | dump }}", "{{ 'a\"b' | dump }}",
-    "{{ count | dump }}", "{{ name | dump }}", "{{ [1, 2] | dump }}", "{{ {'k': 1} | dump }}", "{{ items | reverse | join('/') }}",
-    "{{ -count }}", "{{ (count + 1) * 2 }}", "{{ count is defined }}{{ missing is defined }}{{ missing is undefined }}{{ nothing is none }}",
+    "{{ 'yes' if guest }}|", "{{ user.missing | default('none') }}", "{{ items | dump }}", "{{ user.langs | dump }}",
+    "{{ 'a\"b' | dump }}",
+    "{{ count | dump }}", "{{ name | dump }}", "{{ [1, 2] | dump }}", "{{ {'k': 1} | dump }}",
+    "{{ items | reverse | join('/') }}",
+    "{{ -count }}", "{{ (count + 1) * 2 }}",
+    "{{ count is defined }}{{ missing is defined }}{{ missing is undefined }}{{ nothing is none }}",
     "{{ '%d items' }}", "{{ \"double\" }}{{ 'it\\'s' }}", "{{ true }}{{ false }}", "{{ 1.5 + 1 }}", "{{ 10 / 4 }}",
     "{% for x in items %}{% if loop.first %}{{ x | upper }}{% else %}, {{ x }}{% endif %}{% endfor %}",
     "Multi\nline {{ name }}\n{% if vip %}\nVIP\n{% endif %}\nend\n",
@@ -78,10 +91,15 @@ struct NunjucksTemplateTests {
 
   static func jinja2(_ cases: [(String, [String: JSONValue])]) throws -> [JSONValue] {
     let python = LlamaServer.pythonPath
-    try #require(FileManager.default.isExecutableFile(atPath: python), "the test venv is missing: run `sh ci/install-deps.sh --python`")
+    try #require(
+      FileManager.default.isExecutableFile(atPath: python),
+      "the test venv is missing: run `sh ci/install-deps.sh --python`")
     let input = JSONValue.array(cases.map { .array([.string($0.0), .object($0.1)]) }).canonicalJSON
-    let result = try runProcess(python, ["-c", oracle], in: FileManager.default.temporaryDirectory.path, environment: ProcessInfo.processInfo.environment, input: input)
-    try #require(result.status == 0, "jinja2 is missing from the test venv (sh ci/install-deps.sh --python): \(result.stderr)")
+    let result = try runProcess(
+      python, ["-c", oracle], in: FileManager.default.temporaryDirectory.path,
+      environment: ProcessInfo.processInfo.environment, input: input)
+    try #require(
+      result.status == 0, "jinja2 is missing from the test venv (sh ci/install-deps.sh --python): \(result.stderr)")
     let parsed = try JSONValue.parse(Data(result.stdout.utf8))
     guard case .array(let outputs) = parsed else {
       Issue.record("the oracle printed no list: \(result.stdout)")
@@ -110,12 +128,17 @@ struct NunjucksTemplateTests {
   func generatedTemplatesRenderAsJinja2RendersThem(seed: UInt64) throws {
     var random = SplitMix64(state: seed)
     let pieces = [
-      "{{ s }}", "{{ s | upper }}", "{{ s | title if false else s | lower }}", "{{ s | capitalize }}", "{{ s | trim }}", "{{ s | length }}",
-      "{{ s | replace('a', 'o') }}", "{{ s | default('d') }}", "{{ u | default('u') }}", "{% if c %}C{% else %}c{% endif %}",
-      "{% if c and s %}both{% elif s %}s{% endif %}", "{% for x in items %}<{{ x }}{{ loop.index }}>{% else %}empty{% endfor %}",
-      "{{ items | join('+') }}", "{{ items | length }}", "{{ n + 2 }}", "{{ n * 3 - 1 }}", "{{ n > 1 }}", "{{ 'p' ~ s }}",
+      "{{ s }}", "{{ s | upper }}", "{{ s | title if false else s | lower }}", "{{ s | capitalize }}", "{{ s | trim }}",
+      "{{ s | length }}",
+      "{{ s | replace('a', 'o') }}", "{{ s | default('d') }}", "{{ u | default('u') }}",
+      "{% if c %}C{% else %}c{% endif %}",
+      "{% if c and s %}both{% elif s %}s{% endif %}",
+      "{% for x in items %}<{{ x }}{{ loop.index }}>{% else %}empty{% endfor %}",
+      "{{ items | join('+') }}", "{{ items | length }}", "{{ n + 2 }}", "{{ n * 3 - 1 }}", "{{ n > 1 }}",
+      "{{ 'p' ~ s }}",
       "{%- if c %} T{% endif -%}", " {{- s }} ", "\n", "  ", "text", "{# note #}", "{% set t = s | upper %}[{{ t }}]",
-      "{{ items | dump }}", "{{ s | dump }}", "{{ 'in' if s in items else 'out' }}", "{% for x in items %}{% set y = x | upper %}{{ y }}{% endfor %}",
+      "{{ items | dump }}", "{{ s | dump }}", "{{ 'in' if s in items else 'out' }}",
+      "{% for x in items %}{% set y = x | upper %}{{ y }}{% endfor %}",
     ]
     let strings = ["", "a", "banana", " padded ", "Tea", "x y z", "ümlaut", "quote\"d", "tab\tend", "line\nbreak"]
     var cases: [(String, [String: JSONValue])] = []
@@ -125,9 +148,11 @@ struct NunjucksTemplateTests {
       let itemCount = Int.random(in: 0...3, using: &random)
       let vars: [String: JSONValue] = [
         "s": .string(strings[Int.random(in: 0..<strings.count, using: &random)]),
-        "c": [JSONValue.bool(true), .bool(false), .integer(0), .integer(2), .string(""), .string("yes")][Int.random(in: 0..<6, using: &random)],
+        "c": [JSONValue.bool(true), .bool(false), .integer(0), .integer(2), .string(""), .string("yes")][
+          Int.random(in: 0..<6, using: &random)],
         "n": .integer(Int64.random(in: -3...9, using: &random)),
-        "items": .array((0..<itemCount).map { _ in .string(strings[Int.random(in: 1..<strings.count, using: &random)]) }),
+        "items": .array(
+          (0..<itemCount).map { _ in .string(strings[Int.random(in: 1..<strings.count, using: &random)]) }),
       ]
       cases.append((template, vars))
     }
@@ -162,7 +187,8 @@ struct NunjucksTemplateTests {
 
   @Test func aSetInsideALoopAssignsTheOuterVariable() throws {
     // Nunjucks' frames (`lib/runtime.js`, `Frame.set` with `resolveUp`): Jinja2 would print 0.
-    #expect(try render("{% set total = 0 %}{% for x in items %}{% set total = total + 1 %}{% endfor %}{{ total }}") == "3")
+    #expect(
+      try render("{% set total = 0 %}{% for x in items %}{% set total = total + 1 %}{% endfor %}{{ total }}") == "3")
   }
 
   @Test func titleSplitsWordsOnSpacesOnly() throws {
@@ -174,8 +200,12 @@ struct NunjucksTemplateTests {
   }
 
   @Test func valuesPrintAsJavaScriptPrintsThem() throws {
-    let numbers: [String: JSONValue] = ["big": .number(1e21), "small": .number(1e-7), "whole": .number(3), "nothing": .null]
-    #expect(try render("{{ big }} {{ small }} {{ 0.1 + 0.2 }} {{ whole }} {{ 3.0 }} {{ nothing }}|{{ [1, [2, 3]] }}", numbers) == "1e+21 1e-7 0.30000000000000004 3 3 |1,2,3")
+    let numbers: [String: JSONValue] = [
+      "big": .number(1e21), "small": .number(1e-7), "whole": .number(3), "nothing": .null,
+    ]
+    #expect(
+      try render("{{ big }} {{ small }} {{ 0.1 + 0.2 }} {{ whole }} {{ 3.0 }} {{ nothing }}|{{ [1, [2, 3]] }}", numbers)
+        == "1e+21 1e-7 0.30000000000000004 3 3 |1,2,3")
   }
 
   // MARK: - What is refused, at its line
@@ -200,40 +230,48 @@ struct NunjucksTemplateTests {
   }
 
   @Test func anUndefinedValueThatIsPrintedIsNamedNotDropped() {
-    #expect(throws: NunjucksTemplate.Failure.missing(["who", "user.age"])) { try render("{{ who }} {{ user.age }} {{ who }}") }
-    #expect(throws: NunjucksTemplate.Failure.self) { try render("{{ user }}") }  // a mapping: Nunjucks prints [object Object]
-    #expect(throws: NunjucksTemplate.Failure.self) { try render("{{ 'a' ~ missing }}") }  // Nunjucks prints "aundefined"
+    #expect(throws: NunjucksTemplate.Failure.missing(["who", "user.age"])) {
+      try render("{{ who }} {{ user.age }} {{ who }}")
+    }
+    // A mapping: Nunjucks prints [object Object].
+    #expect(throws: NunjucksTemplate.Failure.self) { try render("{{ user }}") }
+    // Nunjucks prints "aundefined".
+    #expect(throws: NunjucksTemplate.Failure.self) { try render("{{ 'a' ~ missing }}") }
   }
 
   // MARK: - promptfoo's renderPrompt around the template
 
   @Test func aPromptWithAnUnclosedTagOnALineIsSentAsWritten() throws {
-    let template = PromptTemplate(text: "Use {{ name\n}} and {% here", variablePattern: Configuration.defaultVariablePattern)
+    let template = PromptTemplate(
+      text: "Use {{ name\n}} and {% here", variablePattern: Configuration.defaultVariablePattern)
     #expect(try template.renderPrompt(["name": .string("x")]) == "Use {{ name\n}} and {% here")
   }
 
   @Test func aJSONPromptHasItsStringsRenderedAndIsPrintedAsJSONStringifyPrintsIt() throws {
-    let raw = #"[{"role":"system","content":"Be {{ tone }}."},{"role":"user","content":"{{ question | upper }}","n":1.0}]"#
+    let raw =
+      #"[{"role":"system","content":"Be {{ tone }}."},{"role":"user","content":"{{ question | upper }}","n":1.0}]"#
     let rendered = try PromptTemplate(text: raw, variablePattern: Configuration.defaultVariablePattern)
       .renderPrompt(["tone": .string("brief \"and\" kind"), "question": .string("why?")])
-    #expect(rendered == """
-      [
-        {
-          "role": "system",
-          "content": "Be brief \\"and\\" kind."
-        },
-        {
-          "role": "user",
-          "content": "WHY?",
-          "n": 1
-        }
-      ]
-      """)
+    #expect(
+      rendered == """
+        [
+          {
+            "role": "system",
+            "content": "Be brief \\"and\\" kind."
+          },
+          {
+            "role": "user",
+            "content": "WHY?",
+            "n": 1
+          }
+        ]
+        """)
   }
 
   @Test func variablesLoseOneTrailingNewlineAndNameEachOther() throws {
     let prepared = try PromptVariables.prepare([
-      "a": .string("two\n\n"), "b": .string("see {{ c }} and {{c}}"), "c": .string("$$5 cost"), "d": .string("{{ nobody }}"),
+      "a": .string("two\n\n"), "b": .string("see {{ c }} and {{c}}"), "c": .string("$$5 cost"),
+      "d": .string("{{ nobody }}"),
     ])
     #expect(prepared["a"] == .string("two\n"))
     // One placeholder per round; `String.prototype.replace` reads `$$` in the replacement as `$`.
@@ -243,7 +281,8 @@ struct NunjucksTemplateTests {
 
   @Test func aVariableHoldingATemplateIsRenderedFirst() throws {
     let template = PromptTemplate(text: "Q: {{ question }}", variablePattern: Configuration.defaultVariablePattern)
-    #expect(try template.renderPrompt(["question": .string("{{ topic | upper }}?"), "topic": .string("tea")]) == "Q: TEA?")
+    #expect(
+      try template.renderPrompt(["question": .string("{{ topic | upper }}?"), "topic": .string("tea")]) == "Q: TEA?")
     #expect(try template.renderPrompt(["question": .string("{{ unknown }}?")]) == "Q: {{ unknown }}?")
   }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import GitKit
 import PromptOpsCore
-import Testing
 import TestSupport
+import Testing
 
 /// Long ranges read their changed prompts on several threads, one repository handle each, and
 /// run the rules side by side. The verdict must be exactly the one a single thread reaches.

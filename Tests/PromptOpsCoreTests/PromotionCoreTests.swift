@@ -1,8 +1,8 @@
 import Foundation
 import GitKit
 import PromptOpsCore
-import Testing
 import TestSupport
+import Testing
 
 /// The evidence seam from the other side: answers scripted per content hash, recording what was
 /// asked, so the tests can show which evidence promotion and rollback consult and obey.
@@ -62,7 +62,9 @@ struct PromotionCoreTests {
       gitEnvironment: repo.environment)
   }
 
-  func promote(_ repo: TempRepo, _ evidence: ScriptedEvidence, _ version: String, to environment: String) throws -> Promoter.Outcome {
+  func promote(_ repo: TempRepo, _ evidence: ScriptedEvidence, _ version: String, to environment: String) throws
+    -> Promoter.Outcome
+  {
     var request = Promoter.Request(id: "a", environment: environment, version: version)
     request.commit = true
     return try Promoter(workspace: try workspace(repo, evidence)).promote(request)
@@ -129,7 +131,8 @@ struct PromotionCoreTests {
     let lockBefore = try repo.read("promptops.lock")
     let before = evidence.evaluated.count
     #expect(throws: PromotionRefused.self) {
-      try Rollback(workspace: try workspace(repo, evidence)).rollback(.init(id: "a", environment: "prod", reason: "regression"))
+      try Rollback(workspace: try workspace(repo, evidence)).rollback(
+        .init(id: "a", environment: "prod", reason: "regression"))
     }
     #expect(evidence.evaluated.dropFirst(before).map(\.sha256) == [hashes[1], hashes[0]])
     #expect(evidence.evaluated.dropFirst(before).allSatisfy { !$0.useCache }, "rollback calls every provider again")
@@ -138,11 +141,13 @@ struct PromotionCoreTests {
     // No outcome (no suite, no runner) where evals are required: refused too (fail closed).
     evidence.current[hashes[0]] = nil
     #expect(throws: PromotionRefused.self) {
-      try Rollback(workspace: try workspace(repo, evidence)).rollback(.init(id: "a", environment: "prod", reason: "regression"))
+      try Rollback(workspace: try workspace(repo, evidence)).rollback(
+        .init(id: "a", environment: "prod", reason: "regression"))
     }
 
     evidence.current[hashes[0]] = EvalEvidence(status: .passed, summary: "4/4 passed (100%)")
-    let outcome = try Rollback(workspace: try workspace(repo, evidence)).rollback(.init(id: "a", environment: "prod", reason: "regression"))
+    let outcome = try Rollback(workspace: try workspace(repo, evidence)).rollback(
+      .init(id: "a", environment: "prod", reason: "regression"))
     #expect(outcome.from.version == "1.0.2")
     #expect(outcome.to.version == "1.0.0")
     #expect(outcome.to.sha256 == hashes[0])
@@ -157,12 +162,17 @@ struct PromotionCoreTests {
   @Test func theDefaultSourceHasNoEvidence() throws {
     let none = NoPromotionEvidence()
     #expect(try none.recordedEvals(promptID: "a", sha256: "x").status == .none)
-    #expect(try none.evaluateNow(promptID: "a", sha256: "x", commit: try #require(ObjectID(hex: String(repeating: "a", count: 40))), useCache: true).status == .none)
+    #expect(
+      try none.evaluateNow(
+        promptID: "a", sha256: "x", commit: try #require(ObjectID(hex: String(repeating: "a", count: 40))),
+        useCache: true
+      ).status == .none)
     #expect(try none.approvals(promptID: "a", version: "1.0.0", sha256: "x", environment: "prod").satisfied == false)
   }
 
   @Test func thePromotionSectionParses() throws {
-    let config = try Configuration.parse(Self.config + "  enforce_order: false\n  lock_file: release/prompts.lock\n  tag_prefix: release/\n")
+    let config = try Configuration.parse(
+      Self.config + "  enforce_order: false\n  lock_file: release/prompts.lock\n  tag_prefix: release/\n")
     let settings = config.promotion
     #expect(settings.environments.map(\.name) == ["staging", "prod"])
     #expect(settings.environment(named: "prod")?.requiresEvals == true)
@@ -192,17 +202,24 @@ struct PromotionCoreTests {
   @Test func lockFilesRoundTripAndBadOnesNameTheProblem() throws {
     var lock = LockFile()
     lock.environments["prod"] = [
-      "a": .init(version: "1.0.0", sha256: String(repeating: "a", count: 64), commit: String(repeating: "b", count: 40), path: "prompts/a/prompt.txt", promotedBy: "x", promotedAt: "2026-01-01T00:00:00Z")
+      "a": .init(
+        version: "1.0.0", sha256: String(repeating: "a", count: 64), commit: String(repeating: "b", count: 40),
+        path: "prompts/a/prompt.txt", promotedBy: "x", promotedAt: "2026-01-01T00:00:00Z")
     ]
     #expect(try LockFile.parse(try lock.encoded(), file: "promptops.lock") == lock)
     for (text, words) in [
       ("{", "not a valid lock file"),
       (#"{"lockfile_version": 2, "environments": {}}"#, "lockfile_version 2"),
       (#"{"lockfile_version": 1, "environments": {"prod": {"a": {"version": "1"}}}}"#, "missing"),
-      (#"{"lockfile_version": 1, "environments": {"prod": {"a": {"version": "1.0.0", "sha256": "short", "commit": "c", "path": "p", "promoted_by": "x", "promoted_at": "t"}}}}"#, "64-digit sha256"),
+      (
+        #"{"lockfile_version": 1, "environments": {"prod": {"a": {"version": "1.0.0", "sha256": "short", "commit": "c", "path": "p", "promoted_by": "x", "promoted_at": "t"}}}}"#,
+        "64-digit sha256"
+      ),
     ] {
       #expect(throws: PromptOpsError.self) { try LockFile.parse(Data(text.utf8), file: "promptops.lock") }
-      do { _ = try LockFile.parse(Data(text.utf8), file: "promptops.lock") } catch { #expect("\(error)".contains(words), "\(error)") }
+      do { _ = try LockFile.parse(Data(text.utf8), file: "promptops.lock") } catch {
+        #expect("\(error)".contains(words), "\(error)")
+      }
     }
   }
 }

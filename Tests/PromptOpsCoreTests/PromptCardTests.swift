@@ -32,7 +32,9 @@ struct PromptCardTests {
     #expect(parsed.model == "openai:gpt-4o")
     #expect(parsed.lines.version == 3)
     #expect(parsed.lines.changelog == 8)
-    #expect(parsed.changelog == .entries([ChangelogEntry(version: "2.1.0", line: 9), ChangelogEntry(version: "2.0.0", line: 13)]))
+    #expect(
+      parsed.changelog
+        == .entries([ChangelogEntry(version: "2.1.0", line: 9), ChangelogEntry(version: "2.0.0", line: 13)]))
   }
 
   @Test func readsTheSeedsChangelogBlock() throws {
@@ -61,15 +63,21 @@ struct PromptCardTests {
   @Test func reportsMissingRequiredFields() {
     let (card, problems) = PromptCard.parse("tags: [x]\n", file: "c.yml")
     #expect(card == nil)
-    #expect(problems.map(\.message).sorted() == [
-      "required field `description` is missing", "required field `id` is missing", "required field `version` is missing",
-    ])
+    #expect(
+      problems.map(\.message).sorted() == [
+        "required field `description` is missing", "required field `id` is missing",
+        "required field `version` is missing",
+      ])
   }
 
   @Test func reportsAnInvalidVersionAtItsLine() {
     let (card, problems) = PromptCard.parse("id: a\ndescription: d\nversion: 1.2\n", file: "c.yml")
     #expect(card == nil)
-    #expect(problems == [CardProblem(file: "c.yml", line: 3, message: "`version` '1.2' is not a SemVer 2.0.0 version (e.g. 1.2.0, v2.0.0-rc.1)")])
+    #expect(
+      problems == [
+        CardProblem(
+          file: "c.yml", line: 3, message: "`version` '1.2' is not a SemVer 2.0.0 version (e.g. 1.2.0, v2.0.0-rc.1)")
+      ])
   }
 
   @Test func rejectsDuplicateKeys() {

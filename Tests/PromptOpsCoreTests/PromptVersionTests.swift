@@ -1,17 +1,23 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
 @Suite("SemVer 2.0.0 versions and bump levels")
 struct PromptVersionTests {
-  @Test(arguments: ["1.2.3", "v1.2.3", "0.0.0", "10.20.30", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-0.3.7", "1.0.0-x.7.z.92", "1.0.0+20130313144700", "1.0.0-beta+exp.sha.5114f85", "2.1.0-rc.1"])
+  @Test(arguments: [
+    "1.2.3", "v1.2.3", "0.0.0", "10.20.30", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-0.3.7", "1.0.0-x.7.z.92",
+    "1.0.0+20130313144700", "1.0.0-beta+exp.sha.5114f85", "2.1.0-rc.1",
+  ])
   func acceptsValidVersions(_ text: String) {
     #expect(PromptVersion(text) != nil)
   }
 
-  @Test(arguments: ["1.2", "1", "01.2.3", "1.02.3", "1.2.3-01", "1.2.3-", "1.2.3+", "1.2.3.4", "v", "latest", "", "1.2.3-a..b", "V1.2.3", " v1.2 "])
+  @Test(arguments: [
+    "1.2", "1", "01.2.3", "1.02.3", "1.2.3-01", "1.2.3-", "1.2.3+", "1.2.3.4", "v", "latest", "", "1.2.3-a..b",
+    "V1.2.3", " v1.2 ",
+  ])
   func rejectsInvalidVersions(_ text: String) {
     #expect(PromptVersion(text) == nil)
   }
@@ -38,7 +44,10 @@ struct PromptVersionTests {
   @Test(arguments: [
     ["1.0.0", "2.0.0", "2.1.0", "2.1.1"],
     ["1.0.0-alpha", "1.0.0"],
-    ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0"],
+    [
+      "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1",
+      "1.0.0",
+    ],
     ["1.0.0", "1.0.1", "1.1.0", "2.0.0"],
   ])
   func followsTheSpecExamples(_ chain: [String]) throws {
@@ -77,9 +86,14 @@ struct PromptVersionTests {
   /// A differential test: thousands of generated pairs, each compared here and by the `semver`
   /// package from PyPI (an independent implementation of §11), which must agree on every one.
   @Test func agreesWithThePythonSemverPackage() throws {
-    let python = try #require(which("python3"), "python3 is not on PATH: run `sh ci/install-deps.sh --python` and put .build-tools/venv/bin first")
-    let probe = try runProcess(python, ["-c", "import semver"], in: "/", environment: ProcessInfo.processInfo.environment)
-    try #require(probe.status == 0, "the Python package semver is missing from \(python): run `sh ci/install-deps.sh --python` (\(probe.stderr))")
+    let python = try #require(
+      which("python3"),
+      "python3 is not on PATH: run `sh ci/install-deps.sh --python` and put .build-tools/venv/bin first")
+    let probe = try runProcess(
+      python, ["-c", "import semver"], in: "/", environment: ProcessInfo.processInfo.environment)
+    try #require(
+      probe.status == 0,
+      "the Python package semver is missing from \(python): run `sh ci/install-deps.sh --python` (\(probe.stderr))")
 
     let seed: UInt64 = 0x5E3_7E25
     var generator = SemVerGenerator(random: SplitMix64(state: seed))
@@ -95,7 +109,8 @@ struct PromptVersionTests {
         """,
       ], in: "/", environment: ProcessInfo.processInfo.environment, input: input)
     try #require(oracle.status == 0, "\(oracle.stderr)")
-    guard case .array(let verdicts) = try JSONValue.parse(Data(oracle.stdout.utf8)), verdicts.count == pairs.count else {
+    guard case .array(let verdicts) = try JSONValue.parse(Data(oracle.stdout.utf8)), verdicts.count == pairs.count
+    else {
       Issue.record("semver answered \(oracle.stdout.prefix(200))")
       return
     }
@@ -109,7 +124,9 @@ struct PromptVersionTests {
         && (left == right) == (order == 0) && (order != 0 || left.hashValue == right.hashValue)
       if !agrees {
         disagreements += 1
-        if disagreements <= 10 { Issue.record("seed \(seed): \(a) vs \(b): semver says \(verdict), promptops \(order)") }
+        if disagreements <= 10 {
+          Issue.record("seed \(seed): \(a) vs \(b): semver says \(verdict), promptops \(order)")
+        }
       }
       orders.insert(order)
     }
@@ -171,7 +188,10 @@ struct SemVerGenerator {
     case 0..<5: return pick(["0", "1", "2"])
     case 5..<7: return pick(["9", "10", "11"])
     case 7..<9:
-      return pick(["9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616", "99999999999999999999", "100000000000000000000"])
+      return pick([
+        "9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616",
+        "99999999999999999999", "100000000000000000000",
+      ])
     default: return String(1 + below(9)) + String((0..<(17 + below(6))).map { _ in Character(pick(["0", "1", "9"])) })
     }
   }

@@ -45,13 +45,19 @@ struct PromptfooCompatibilityTests {
       self.name = name
       folder = "\(PromptfooCompatibilityTests.corpus)/\(name)"
       let text = try String(contentsOfFile: "\(folder)/case.yml", encoding: .utf8)
-      guard case .object(let root)? = try YAMLValue.parse(text)?.jsonValue() else { throw Malformed(name, "case.yml is not a mapping") }
-      guard case .string(let source)? = root["source"], !source.isEmpty else { throw Malformed(name, "case.yml names no `source`") }
+      guard case .object(let root)? = try YAMLValue.parse(text)?.jsonValue() else {
+        throw Malformed(name, "case.yml is not a mapping")
+      }
+      guard case .string(let source)? = root["source"], !source.isEmpty else {
+        throw Malformed(name, "case.yml names no `source`")
+      }
       self.source = source
       var verdicts: [String: Bool] = [:]
       if case .object(let map)? = root["verdicts"] {
         for (test, verdict) in map {
-          guard case .string(let word) = verdict, ["pass", "fail"].contains(word) else { throw Malformed(name, "verdict of '\(test)' is not pass or fail") }
+          guard case .string(let word) = verdict, ["pass", "fail"].contains(word) else {
+            throw Malformed(name, "verdict of '\(test)' is not pass or fail")
+          }
           verdicts[test] = word == "pass"
         }
       }
@@ -67,7 +73,9 @@ struct PromptfooCompatibilityTests {
       passRate = root["passRate"]?.doubleValue
       exitStatus = root["exit"]?.doubleValue.map { Int32($0) }
       if case .object(let refusal)? = root["refusal"] {
-        guard case .string(let file)? = refusal["file"], let line = refusal["line"]?.doubleValue, case .string(let message)? = refusal["message"] else {
+        guard case .string(let file)? = refusal["file"], let line = refusal["line"]?.doubleValue,
+          case .string(let message)? = refusal["message"]
+        else {
           throw Malformed(name, "refusal needs file, line and message")
         }
         self.refusal = (file, Int(line), message)
@@ -80,8 +88,12 @@ struct PromptfooCompatibilityTests {
       default: server = nil
       }
       needs = root["needs"]?.stringValue
-      guard refusal != nil || !verdicts.isEmpty || !errors.isEmpty else { throw Malformed(name, "case.yml has neither `verdicts` nor `refusal`") }
-      guard refusal == nil || (verdicts.isEmpty && errors.isEmpty) else { throw Malformed(name, "case.yml has both `verdicts` and `refusal`") }
+      guard refusal != nil || !verdicts.isEmpty || !errors.isEmpty else {
+        throw Malformed(name, "case.yml has neither `verdicts` nor `refusal`")
+      }
+      guard refusal == nil || (verdicts.isEmpty && errors.isEmpty) else {
+        throw Malformed(name, "case.yml has both `verdicts` and `refusal`")
+      }
     }
 
     struct Malformed: Error, CustomStringConvertible {
@@ -113,9 +125,13 @@ struct PromptfooCompatibilityTests {
     #expect(cases.count >= 30, "the corpus has \(cases.count) cases")
     #expect(cases.filter { $0.refusal == nil }.count >= 20)
     for entry in cases {
-      #expect(entry.source.hasPrefix("https://www.promptfoo.dev/docs/") || entry.source.hasPrefix("promptfoo/promptfoo:"), "\(entry.name): \(entry.source)")
+      #expect(
+        entry.source.hasPrefix("https://www.promptfoo.dev/docs/") || entry.source.hasPrefix("promptfoo/promptfoo:"),
+        "\(entry.name): \(entry.source)")
       #expect(FileManager.default.fileExists(atPath: "\(entry.folder)/prompt.txt"), "\(entry.name) has no prompt.txt")
-      #expect(FileManager.default.fileExists(atPath: "\(entry.folder)/promptfooconfig.yaml"), "\(entry.name) has no promptfooconfig.yaml")
+      #expect(
+        FileManager.default.fileExists(atPath: "\(entry.folder)/promptfooconfig.yaml"),
+        "\(entry.name) has no promptfooconfig.yaml")
     }
   }
 
@@ -124,9 +140,12 @@ struct PromptfooCompatibilityTests {
     let entry = try Case(name: name)
     let id = name
     let repo = try TempRepo("compat-\(name)")
-    try repo.writePrompt(id, text: try String(contentsOfFile: "\(entry.folder)/prompt.txt", encoding: .utf8), version: "1.0.0", changelog: ["1.0.0"])
+    try repo.writePrompt(
+      id, text: try String(contentsOfFile: "\(entry.folder)/prompt.txt", encoding: .utf8), version: "1.0.0",
+      changelog: ["1.0.0"])
     for file in try entry.files where file != "prompt.txt" {
-      try repo.write(Self.repositoryPath(of: file, id: id), try String(contentsOfFile: "\(entry.folder)/\(file)", encoding: .utf8))
+      try repo.write(
+        Self.repositoryPath(of: file, id: id), try String(contentsOfFile: "\(entry.folder)/\(file)", encoding: .utf8))
     }
     _ = try repo.commit("the \(name) case")
 
@@ -152,15 +171,21 @@ struct PromptfooCompatibilityTests {
     if let refusal {
       #expect(result.status != 0, "\(name) must be refused: \(said)")
       #expect(!said.contains("PASS \(id)"), "\(said)")
-      let place = refusal.line > 0 ? "\(Self.repositoryPath(of: refusal.file, id: id)):\(refusal.line):" : Self.repositoryPath(of: refusal.file, id: id)
+      let place =
+        refusal.line > 0
+        ? "\(Self.repositoryPath(of: refusal.file, id: id)):\(refusal.line):"
+        : Self.repositoryPath(of: refusal.file, id: id)
       let line = said.split(separator: "\n").first { $0.contains(place) }
       #expect(line != nil, "\(name): no error at \(place): \(said)")
-      #expect(line?.contains(refusal.message) == true, "\(name): the error at \(place) does not say '\(refusal.message)': \(said)")
+      #expect(
+        line?.contains(refusal.message) == true,
+        "\(name): the error at \(place) does not say '\(refusal.message)': \(said)")
       return
     }
 
     let document = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any], "\(name): \(said)")
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any],
+      "\(name): \(said)")
     let results = try #require((document["results"] as? [String: Any])?["results"] as? [[String: Any]], "\(name)")
     var seen: [String: Bool] = [:]
     var erred: [String: String] = [:]
@@ -174,13 +199,22 @@ struct PromptfooCompatibilityTests {
         seen[description] = run["success"] as? Bool
       }
     }
-    #expect(Set(seen.keys) == Set(entry.verdicts.keys), "\(name): tests graded \(seen.keys.sorted()), verdicts for \(entry.verdicts.keys.sorted())")
-    #expect(Set(erred.keys) == Set(entry.errors.keys), "\(name): tests in error \(erred), expected \(entry.errors.keys.sorted())")
+    #expect(
+      Set(seen.keys) == Set(entry.verdicts.keys),
+      "\(name): tests graded \(seen.keys.sorted()), verdicts for \(entry.verdicts.keys.sorted())")
+    #expect(
+      Set(erred.keys) == Set(entry.errors.keys),
+      "\(name): tests in error \(erred), expected \(entry.errors.keys.sorted())")
     for (test, words) in entry.errors {
-      #expect(erred[test]?.contains(words) == true, "\(name) '\(test)': the error does not say '\(words)': \(erred[test] ?? "none")")
+      #expect(
+        erred[test]?.contains(words) == true,
+        "\(name) '\(test)': the error does not say '\(words)': \(erred[test] ?? "none")")
     }
     for (test, expected) in entry.verdicts {
-      #expect(seen[test] == expected, "\(name) '\(test)': promptfoo says \(expected ? "pass" : "fail"), promptops said \(String(describing: seen[test])): \(said)")
+      #expect(
+        seen[test] == expected,
+        "\(name) '\(test)': promptfoo says \(expected ? "pass" : "fail"), promptops said \(String(describing: seen[test])): \(said)"
+      )
     }
     if let passRate = entry.passRate {
       let passed = Double(seen.values.filter { $0 }.count) / Double(max(seen.count + erred.count, 1))
@@ -204,7 +238,8 @@ struct CompatibilityTableTests {
 
   static var readme: String {
     get throws {
-      let root = URL(fileURLWithPath: PromptfooCompatibilityTests.corpus).deletingLastPathComponent().deletingLastPathComponent()
+      let root = URL(fileURLWithPath: PromptfooCompatibilityTests.corpus).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
       return try String(contentsOf: root.appendingPathComponent("docs/evals.md"), encoding: .utf8)
     }
@@ -212,7 +247,9 @@ struct CompatibilityTableTests {
 
   static func rows() throws -> [Row] {
     let text = try readme
-    guard let start = text.range(of: "<!-- compatibility-table:start -->"), let end = text.range(of: "<!-- compatibility-table:end -->") else {
+    guard let start = text.range(of: "<!-- compatibility-table:start -->"),
+      let end = text.range(of: "<!-- compatibility-table:end -->")
+    else {
       return []
     }
     return text[start.upperBound..<end.lowerBound].split(separator: "\n").compactMap { line -> Row? in
@@ -230,7 +267,8 @@ struct CompatibilityTableTests {
     var refused: [(String, String)] = []
     for name in PromptfooCompatibilityTests.caseNames {
       let entry = try PromptfooCompatibilityTests.Case(name: name)
-      let text = try entry.files.map { try String(contentsOfFile: "\(entry.folder)/\($0)", encoding: .utf8) }.joined(separator: "\n")
+      let text = try entry.files.map { try String(contentsOfFile: "\(entry.folder)/\($0)", encoding: .utf8) }.joined(
+        separator: "\n")
       if let refusal = entry.refusal { refused.append((text, refusal.message)) } else { graded.append(text) }
     }
     return (graded, refused)
@@ -239,7 +277,8 @@ struct CompatibilityTableTests {
   /// Whether a suite text uses an assertion type (YAML, JSON or a CSV `__expected` prefix).
   static func uses(_ type: String, in text: String) -> Bool {
     let name = NSRegularExpression.escapedPattern(for: type)
-    let pattern = "(type:\\s*[\"']?(not-)?\(name)[\"']?(?![\\w:-])|\"type\":\\s*\"(not-)?\(name)\"|[\\n,](not-)?\(name):)"
+    let pattern =
+      "(type:\\s*[\"']?(not-)?\(name)[\"']?(?![\\w:-])|\"type\":\\s*\"(not-)?\(name)\"|[\\n,](not-)?\(name):)"
     return text.range(of: pattern, options: .regularExpression) != nil
   }
 
@@ -262,14 +301,22 @@ struct CompatibilityTableTests {
       switch row.kind {
       case "assertion":
         if row.status == "supported" {
-          #expect(AssertionCatalog.supported.contains(feature), "\(feature) is listed as supported, and promptops does not run it")
+          #expect(
+            AssertionCatalog.supported.contains(feature),
+            "\(feature) is listed as supported, and promptops does not run it")
           #expect(graded.contains { Self.uses(feature, in: $0) }, "no graded corpus case uses `\(feature)`")
         } else {
-          #expect(AssertionCatalog.refused[feature] == row.notes, "\(feature): the reason in docs/evals.md differs from the loader's")
-          let suite = "providers: [echo]\ntests:\n  - vars: {q: x}\n    assert:\n      - type: \(feature)\n        value: x\n"
-          let loader = SuiteLoader(read: { $0 == "s.yml" ? Array(suite.utf8) : nil }, list: { _ in [] }, settings: EvalSettings())
+          #expect(
+            AssertionCatalog.refused[feature] == row.notes,
+            "\(feature): the reason in docs/evals.md differs from the loader's")
+          let suite =
+            "providers: [echo]\ntests:\n  - vars: {q: x}\n    assert:\n      - type: \(feature)\n        value: x\n"
+          let loader = SuiteLoader(
+            read: { $0 == "s.yml" ? Array(suite.utf8) : nil }, list: { _ in [] }, settings: EvalSettings())
           let problem = #expect(throws: SuiteProblem.self) { try loader.load(path: "s.yml") }
-          #expect(problem?.line == 5 && problem?.message.contains(row.notes) == true, "\(feature): \(String(describing: problem))")
+          #expect(
+            problem?.line == 5 && problem?.message.contains(row.notes) == true,
+            "\(feature): \(String(describing: problem))")
         }
       case "provider":
         let id = feature.replacingOccurrences(of: "<[a-z]+>", with: "m", options: .regularExpression)
@@ -286,7 +333,9 @@ struct CompatibilityTableTests {
         if row.status == "supported" {
           #expect(graded.contains { text in words.allSatisfy(text.contains) }, "no graded corpus case uses \(feature)")
         } else {
-          #expect(refused.contains { words.allSatisfy($0.text.contains) && $0.message.contains(row.notes) }, "no corpus case refuses \(feature) saying '\(row.notes)'")
+          #expect(
+            refused.contains { words.allSatisfy($0.text.contains) && $0.message.contains(row.notes) },
+            "no corpus case refuses \(feature) saying '\(row.notes)'")
         }
       default:
         Issue.record("unknown kind \(row.kind) in the row for \(feature)")

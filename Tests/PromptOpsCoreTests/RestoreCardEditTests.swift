@@ -20,7 +20,8 @@ struct RestoreCardEditTests {
 
   @Test func aListOfEntriesGetsAnEntry() throws {
     for indent in ["  ", ""] {
-      let card = "id: a\ndescription: d\nversion: 1.0.1 # current\nchangelog:\n\(indent)- version: 1.0.1\n\(indent)  changes: Second\ntags: [x]\n"
+      let card =
+        "id: a\ndescription: d\nversion: 1.0.1 # current\nchangelog:\n\(indent)- version: 1.0.1\n\(indent)  changes: Second\ntags: [x]\n"
       let result = try #require(edited(card, form: .entries([])))
       #expect(result.version.text == "1.0.2")
       guard case .entries(let entries)? = result.changelog else {

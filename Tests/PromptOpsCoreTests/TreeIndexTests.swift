@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
 import GitKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -21,7 +21,9 @@ struct TreeIndexTests {
     }
     let items = try index.items(under: ["prompts", "more"], inCommit: try repository.resolveCommit(revision))
     index.save()
-    return (items.map { "\($0.pathText ?? "?") -> \(String(decoding: $0.data, as: UTF8.self))" }, repository.treesListed)
+    return (
+      items.map { "\($0.pathText ?? "?") -> \(String(decoding: $0.data, as: UTF8.self))" }, repository.treesListed
+    )
   }
 
   @Test(.timeLimit(.minutes(5))) func treesAreReadOnceAndKeptAcrossBasesAndRoots() throws {
@@ -31,7 +33,8 @@ struct TreeIndexTests {
       try repo.writePrompt("m\(index)", text: "M\(index)\n", version: "1.0.0", folder: "more/m\(index)")
     }
     try FileManager.default.removeItem(atPath: repo.path + "/prompts/p3/prompt.txt")
-    try FileManager.default.createSymbolicLink(atPath: repo.path + "/prompts/p3/prompt.txt", withDestinationPath: "../../shared/p3.txt")
+    try FileManager.default.createSymbolicLink(
+      atPath: repo.path + "/prompts/p3/prompt.txt", withDestinationPath: "../../shared/p3.txt")
     let first = try repo.commit()
     let expected = ["prompts/p3/prompt.txt -> ../../shared/p3.txt"]
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PromptOpsCore
 
@@ -19,7 +19,10 @@ struct VariableScannerTests {
   @Test(arguments: [1, 2, 3])
   func agreesWithTheRegularExpression(seed: UInt64) {
     var random = SplitMix64(state: seed)
-    let pieces = ["{", "{{", "}", "}}", " ", "\t", "\n", "a", "Zq", "_", "1", ".", "-", "é", "\u{00A0}", "\u{2003}", "x", "{{ ", " }}"]
+    let pieces = [
+      "{", "{{", "}", "}}", " ", "\t", "\n", "a", "Zq", "_", "1", ".", "-", "é", "\u{00A0}", "\u{2003}", "x", "{{ ",
+      " }}",
+    ]
     var fastPathUsed = 0
     for _ in 0..<3_000 {
       let length = Int.random(in: 1...24, using: &random)
@@ -27,7 +30,9 @@ struct VariableScannerTests {
       let expected = scanner.regexVariables(in: text)
       // The byte scanner, where it answers; texts with template syntax beyond `{{ name }}` are
       // the template parser's (see `templateSyntaxIsReadByTheParser`).
-      #expect((VariableScanner.defaultPatternVariables(in: text) ?? scanner.regexVariables(in: text)) == expected, "text: \(text.debugDescription)")
+      #expect(
+        (VariableScanner.defaultPatternVariables(in: text) ?? scanner.regexVariables(in: text)) == expected,
+        "text: \(text.debugDescription)")
       if VariableScanner.defaultPatternVariables(in: text) != nil { fastPathUsed += 1 }
     }
     // Most generated texts must take the byte scanner, or this test compares the regex with itself.
@@ -54,7 +59,8 @@ struct VariableScannerTests {
     func needsParser(_ text: String) -> Bool {
       var text = text
       return text.withUTF8 { bytes in
-        NunjucksTemplate.needsParser(bytes, simplePlaceholders: VariableScanner.defaultPatternMatches(in: bytes)?.count ?? 0)
+        NunjucksTemplate.needsParser(
+          bytes, simplePlaceholders: VariableScanner.defaultPatternMatches(in: bytes)?.count ?? 0)
       }
     }
     #expect(!needsParser("Hello {{name}}, about {{ topic.id }}.\nBe brief."))

@@ -17,7 +17,8 @@ struct YAMLAliasBudgetTests {
     (1...count).map { "  ? [*l4, \($0)]\n  : \(value)\n" }.joined()
   }
 
-  static let message = "invalid YAML: its aliases expand it past 200000 values (a \"billion laughs\" file?); "
+  static let message =
+    "invalid YAML: its aliases expand it past 200000 values (a \"billion laughs\" file?); "
     + "write the values out, or refer to large anchors less often"
 
   /// The ladder (`aliasLadder(levels: 4)`, on line 2) is charged 8,289 values and each key
@@ -67,9 +68,11 @@ struct YAMLAliasBudgetTests {
 
   /// Tests that each use a large anchor as `vars`, each within the bound of one value.
   @Test(.timeLimit(.minutes(5))) func suiteTestsEachUsingALargeAnchorAreRefused() {
-    let suite = "providers: [echo]\ndefaultTest:\n  vars: {pad: \(aliasLadder(levels: 4))}\ntests:\n"
+    let suite =
+      "providers: [echo]\ndefaultTest:\n  vars: {pad: \(aliasLadder(levels: 4))}\ntests:\n"
       + String(repeating: "  - vars: {v: [*l4, *l4, *l4]}\n", count: 40)
-    let loader = SuiteLoader(read: { $0 == "s.yml" ? Array(suite.utf8) : nil }, list: { _ in [] }, settings: EvalSettings())
+    let loader = SuiteLoader(
+      read: { $0 == "s.yml" ? Array(suite.utf8) : nil }, list: { _ in [] }, settings: EvalSettings())
     #expect {
       _ = try loader.load(path: "s.yml")
     } throws: { error in
@@ -89,7 +92,8 @@ struct YAMLAliasBudgetTests {
       "one.jsonl": line,
     ]
     let loader = SuiteLoader(read: { files[$0].map { Array($0.utf8) } }, list: { _ in [] }, settings: EvalSettings())
-    #expect(try loader.load(path: "one.yml").tests.count == 1, "one line (74,718 values of aliases) is within the budget")
+    #expect(
+      try loader.load(path: "one.yml").tests.count == 1, "one line (74,718 values of aliases) is within the budget")
     #expect {
       _ = try loader.load(path: "s.yml")
     } throws: { error in
@@ -101,9 +105,11 @@ struct YAMLAliasBudgetTests {
   /// Aliases of modest anchors, as teams write them (a shared assertion list), stay readable.
   @Test func ordinaryAliasesAreWithinTheBudget() throws {
     var suite = "providers: [echo]\ncommon: &common\n  - {type: not-contains, value: As an AI language model}\n"
-    suite += "  - {type: llm-rubric, value: \(String(repeating: "Answers politely and cites the policy. ", count: 40))}\ntests:\n"
+    suite +=
+      "  - {type: llm-rubric, value: \(String(repeating: "Answers politely and cites the policy. ", count: 40))}\ntests:\n"
     for index in 0..<500 { suite += "  - {vars: {q: question \(index)}, assert: *common}\n" }
-    let loader = SuiteLoader(read: { $0 == "s.yml" ? Array(suite.utf8) : nil }, list: { _ in [] }, settings: EvalSettings())
+    let loader = SuiteLoader(
+      read: { $0 == "s.yml" ? Array(suite.utf8) : nil }, list: { _ in [] }, settings: EvalSettings())
     let loaded = try loader.load(path: "s.yml")
     #expect(loaded.tests.count == 500)
     #expect(loaded.tests.allSatisfy { $0.assertions.count == 2 })

@@ -12,7 +12,7 @@ import Yams
 struct YAMLValueTests {
   @Test(arguments: [1, 2, 3, 4] as [UInt64])
   func generatedDocumentsComposeAsYamsComposesThem(seed: UInt64) {
-    var random = SplitMix64(state: seed &* 0x5DEECE66D)
+    var random = SplitMix64(state: seed &* 0x5_DEEC_E66D)
     var failures = 0
     var problems = 0
     for index in 0..<400 {
@@ -85,12 +85,17 @@ struct YAMLValueTests {
     // a1…a5 are charged 123,450 values; the first alias of a6 (111,111 more) runs out, on line 7.
     #expect(valueError?.line == 7)
     #expect(nodeError?.line == 7)
-    #expect(valueError?.message.contains("its aliases expand it past 200000 values") == true, "\(String(describing: valueError))")
+    #expect(
+      valueError?.message.contains("its aliases expand it past 200000 values") == true,
+      "\(String(describing: valueError))")
     #expect(nodeError?.message == valueError?.message)
     // Four levels (10,000 scalars) are within every bound, and read whole.
     let small = try #require(try YAMLValue.parse(ladder(4))?["a4"])
     #expect(try small.canonicalText().utf8.count == 10_000 * "lol".count + 1_111 * "[,,,,,,,,,]".count)
-    guard case .array(let items) = try small.jsonValue() else { Issue.record("a4 is a list"); return }
+    guard case .array(let items) = try small.jsonValue() else {
+      Issue.record("a4 is a list")
+      return
+    }
     #expect(items.count == 10)
     #expect(try YAMLSource.parse(ladder(4))?["a4"]?.canonicalText() == small.canonicalText())
   }
@@ -98,7 +103,8 @@ struct YAMLValueTests {
   /// A key that aliases blow up cannot be named (nor checked for duplicates): the document is
   /// refused at the key's line, by the composer and by the card reader.
   @Test(.timeLimit(.minutes(5))) func aKeyTooLargeToNameIsRefusedAtItsLine() throws {
-    let ladder = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    let ladder =
+      "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
       + "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
     do {
       _ = try YAMLValue.parse("id: a\n" + ladder + "? *e\n: 1\n", lineOffset: 2)
@@ -113,7 +119,8 @@ struct YAMLValueTests {
         + "&r [*q,*q,*q,*q,*q,*q,*q,*q,*q], &s [*r,*r,*r,*r,*r,*r,*r,*r,*r], &t [*s,*s,*s,*s,*s,*s,*s,*s,*s]] : 1}\n",
       file: "p/prompt-card.yml")
     #expect(card.problems.map(\.line) == [5], "\(card.problems)")
-    #expect(card.problems.first?.message == "a key of this `changelog` entry expands past 65536 characters (YAML aliases?)")
+    #expect(
+      card.problems.first?.message == "a key of this `changelog` entry expands past 65536 characters (YAML aliases?)")
   }
 
   /// The bounds are exact: a value of exactly the bound reads, one unit more does not.
@@ -130,13 +137,17 @@ struct YAMLValueTests {
   }
 
   /// How an unquoted scalar is typed for suites (YAML 1.2's core schema, as promptfoo reads it).
-  @Test(arguments: [
-    ("", JSONValue.null), ("~", .null), ("null", .null), ("NULL", .null), ("true", .bool(true)), ("False", .bool(false)),
-    ("yes", .string("yes")), ("42", .integer(42)), ("-3", .integer(-3)), ("+7", .integer(7)), ("0.8", .number(0.8)),
-    ("+1.5", .number(1.5)), (".5", .number(0.5)), ("1e3", .number(1000)), ("1.10", .number(1.1)), ("1.2.0", .string("1.2.0")),
-    ("2026-11-25", .string("2026-11-25")), (".inf", .string(".inf")), ("nan", .string("nan")), ("1_000", .string("1_000")),
-    ("v2", .string("v2")), ("٣", .string("٣")),
-  ] as [(String, JSONValue)])
+  @Test(
+    arguments: [
+      ("", JSONValue.null), ("~", .null), ("null", .null), ("NULL", .null), ("true", .bool(true)),
+      ("False", .bool(false)),
+      ("yes", .string("yes")), ("42", .integer(42)), ("-3", .integer(-3)), ("+7", .integer(7)), ("0.8", .number(0.8)),
+      ("+1.5", .number(1.5)), (".5", .number(0.5)), ("1e3", .number(1000)), ("1.10", .number(1.1)),
+      ("1.2.0", .string("1.2.0")),
+      ("2026-11-25", .string("2026-11-25")), (".inf", .string(".inf")), ("nan", .string("nan")),
+      ("1_000", .string("1_000")),
+      ("v2", .string("v2")), ("٣", .string("٣")),
+    ] as [(String, JSONValue)])
   func plainScalarsAreTypedAsTheCoreSchemaTypesThem(text: String, expected: JSONValue) throws {
     #expect(JSONValue(plainYAMLScalar: text) == expected)
     // Quoted, the same text stays text.
@@ -176,7 +187,9 @@ struct YAMLValueTests {
         do {
           // Both trees go through the one canonical writer; their shapes must give the same text.
           let (valueText, nodeText) = (try value.canonicalText(), try node.canonicalText())
-          guard nodeText == valueText else { return Verdict(mismatch: "canonical text '\(valueText)', Yams '\(nodeText)'") }
+          guard nodeText == valueText else {
+            return Verdict(mismatch: "canonical text '\(valueText)', Yams '\(nodeText)'")
+          }
           // Suites read typed values (`threshold: 0.8`, `value: "0.8"`) through the one reading.
           let (valueJSON, nodeJSON) = (try value.jsonValue(), try node.jsonValue())
           guard nodeJSON == valueJSON else {
@@ -186,7 +199,9 @@ struct YAMLValueTests {
           return Verdict(mismatch: "a small document \(error)")
         }
         return Verdict()
-      default: return Verdict(mismatch: "one empty document: Yams \(String(describing: node)), composed \(String(describing: value))")
+      default:
+        return Verdict(
+          mismatch: "one empty document: Yams \(String(describing: node)), composed \(String(describing: value))")
       }
     case (.failure(let expected), .failure(let actual)):
       let same = expected.line == actual.line && expected.message == actual.message
@@ -217,7 +232,11 @@ struct YAMLValueTests {
       guard expected.count == pairs.count else { return "\(path): \(pairs.count) pairs, Yams \(expected.count)" }
       for (offset, pair) in zip(expected, pairs).enumerated() {
         if let found = difference(pair.0.key, pair.1.key, path: "\(path).key\(offset)") { return found }
-        if let found = difference(pair.0.value, pair.1.value, path: "\(path).\(pair.1.key.scalarString ?? "key\(offset)")") { return found }
+        if let found = difference(
+          pair.0.value, pair.1.value, path: "\(path).\(pair.1.key.scalarString ?? "key\(offset)")")
+        {
+          return found
+        }
       }
       return nil
     default:
@@ -233,7 +252,9 @@ struct YAMLValueTests {
     switch random.next() % 3 {
     case 0: characters.remove(at: position)
     case 1: characters.insert(characters[position], at: position)
-    default: characters.insert([":", "\"", "'", "[", "{", "&", "*", " ", "\t", "-", "#", "|"][Int(random.next() % 12)], at: position)
+    default:
+      characters.insert(
+        [":", "\"", "'", "[", "{", "&", "*", " ", "\t", "-", "#", "|"][Int(random.next() % 12)], at: position)
     }
     return String(characters)
   }
@@ -246,7 +267,10 @@ private struct YAMLDocumentGenerator {
   var random: SplitMix64
   var anchors: [String] = []
 
-  private static let keys = ["id", "description", "version", "tags", "model", "changelog", "owners", "changes", "date", "name", "threshold", "value"]
+  private static let keys = [
+    "id", "description", "version", "tags", "model", "changelog", "owners", "changes", "date", "name", "threshold",
+    "value",
+  ]
   private static let plains = [
     "support-agent", "1.2.0", "v2.0.0-rc.1", "1.10", "null", "~", "yes", "Answer politely", "a b  c",
     "2026-11-25", "0x1F", "-dash", "trailing ", "é ü 漢字", "50%", "x#y",
@@ -275,8 +299,13 @@ private struct YAMLDocumentGenerator {
     case 0: return " " + pick(Self.plains)
     case 1: return " '" + pick(Self.plains).replacingOccurrences(of: "'", with: "''") + " it''s'"
     case 2: return " \"" + pick(["tab\\there", "quote \\\"x\\\"", "\\u00e9t\\u00e9", "line\\nbreak", "plain"]) + "\""
-    case 3: return " " + pick(["|", "|-", ">", ">+"]) + "\n" + inner + "first line\n" + inner + "  indented more\n" + inner + "last"
-    case 4: return " [" + (0..<Int(random.next() % 4)).map { _ in pick(Self.plains.filter { !$0.contains("#") && !$0.hasSuffix(" ") }) }.joined(separator: ", ") + "]"
+    case 3:
+      return " " + pick(["|", "|-", ">", ">+"]) + "\n" + inner + "first line\n" + inner + "  indented more\n" + inner
+        + "last"
+    case 4:
+      return " ["
+        + (0..<Int(random.next() % 4)).map { _ in pick(Self.plains.filter { !$0.contains("#") && !$0.hasSuffix(" ") }) }
+        .joined(separator: ", ") + "]"
     case 5:
       if let anchor = anchors.last, chance(50) { return " *" + anchor }
       return " {name: " + pick(["gpt-4o", "llama", "'quoted'"]) + ", temperature: 0.2}"

@@ -15,12 +15,19 @@ public final class SmallFilesystem {
 
   /// Whether tmpfs can be mounted here (root with CAP_SYS_ADMIN, no seccomp filter against it).
   public static let available: Bool = {
-    guard geteuid() == 0, let mount = which("mount") ?? (FileManager.default.isExecutableFile(atPath: "/bin/mount") ? "/bin/mount" : nil)
+    guard geteuid() == 0,
+      let mount = which("mount") ?? (FileManager.default.isExecutableFile(atPath: "/bin/mount") ? "/bin/mount" : nil)
     else { return false }
-    let probe = FileManager.default.temporaryDirectory.appendingPathComponent("promptops-mount-probe-\(UUID().uuidString)").path
-    guard (try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)) != nil else { return false }
+    let probe = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "promptops-mount-probe-\(UUID().uuidString)"
+    ).path
+    guard (try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)) != nil else {
+      return false
+    }
     defer { try? FileManager.default.removeItem(atPath: probe) }
-    guard let result = try? runProcess(mount, ["-t", "tmpfs", "-o", "size=16k", "tmpfs", probe], in: "/", environment: [:]),
+    guard
+      let result = try? runProcess(
+        mount, ["-t", "tmpfs", "-o", "size=16k", "tmpfs", probe], in: "/", environment: [:]),
       result.status == 0
     else { return false }
     _ = try? runProcess(which("umount") ?? "/bin/umount", [probe], in: "/", environment: [:])
@@ -41,10 +48,13 @@ public final class SmallFilesystem {
   /// Takes every free block, so the next write that needs one fails with ENOSPC.
   public func fill() throws {
     let filler = path + "/.filler"
-    guard let handle = FileHandle(forWritingAtPath: filler) ?? {
-      _ = FileManager.default.createFile(atPath: filler, contents: nil)
-      return FileHandle(forWritingAtPath: filler)
-    }() else { throw Failure(description: "cannot create \(filler)") }
+    guard
+      let handle = FileHandle(forWritingAtPath: filler)
+        ?? {
+          _ = FileManager.default.createFile(atPath: filler, contents: nil)
+          return FileHandle(forWritingAtPath: filler)
+        }()
+    else { throw Failure(description: "cannot create \(filler)") }
     defer { try? handle.close() }
     let block = Data(count: 4096)
     while (try? handle.write(contentsOf: block)) != nil {}

@@ -59,7 +59,8 @@ public func runProcess(
   return ProcessResult(
     status: killed ? -9 : process.terminationStatus,
     stdout: String(decoding: outData, as: UTF8.self),
-    stderr: String(decoding: errData, as: UTF8.self) + (killed ? "\n[killed: \(executable) ran past \(Int(timeout)) s]\n" : ""))
+    stderr: String(decoding: errData, as: UTF8.self)
+      + (killed ? "\n[killed: \(executable) ran past \(Int(timeout)) s]\n" : ""))
 }
 
 /// Finds a program on PATH.
@@ -202,7 +203,8 @@ public final class TempRepo {
     if !changelog.isEmpty {
       card += "changelog:\n"
       for entry in changelog {
-        card += "  - version: \(entry)\n    date: \"2026-01-01\"\n    author: dev@example.com\n    changes: Release \(entry)\n"
+        card +=
+          "  - version: \(entry)\n    date: \"2026-01-01\"\n    author: dev@example.com\n    changes: Release \(entry)\n"
       }
     }
     try write("\(dir)/prompt-card.yml", card)

@@ -1,5 +1,6 @@
 import Foundation
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// Allowed signers (the `allowed_signers` file of ssh-keygen and git): the input is the file's

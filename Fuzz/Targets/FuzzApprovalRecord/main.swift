@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// Approval records (`.promptops/approvals/…yml`, written by whoever makes the change): the

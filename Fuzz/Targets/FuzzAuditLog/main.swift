@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// The audit log (`audit/promptops-audit.jsonl`): the input is the file, read as `history` and

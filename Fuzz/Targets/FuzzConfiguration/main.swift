@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// `.promptops.yml`: the input is the file's text. A configuration that parses is also put to

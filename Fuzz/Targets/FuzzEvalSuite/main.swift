@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// Eval suites: the input is a promptfoo-style `evalsuite.yml`, loaded in both modes (builtin
@@ -25,6 +26,8 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
 }
 
 /// What a folder holds, for globs: a few test files, and one deep path, as repositories have.
-private let listing = ["tests.json", "tests.jsonl", "tests.csv", "cases/a.yaml", "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z.yaml"]
+private let listing = [
+  "tests.json", "tests.jsonl", "tests.csv", "cases/a.yaml", "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z.yaml",
+]
 
 runLibFuzzer { data, size in fuzz(data, size) }

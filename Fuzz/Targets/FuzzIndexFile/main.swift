@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import GitKit
 
 /// The git index reader: the input is an index file's bytes (`.git/index`, or a hook's

@@ -1,5 +1,6 @@
 import Foundation
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// The lock file (`promptops.lock`, pins per environment): the input is its bytes. A lock that

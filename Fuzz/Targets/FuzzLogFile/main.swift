@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// Execution log files, through `LineReader` (plain or gzip, by the magic bytes): the first
@@ -9,7 +10,8 @@ import FuzzSupport
 public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
   let input = FuzzInput(start, count)
   guard let kind = input.bytes.first else { return 0 }
-  let path = FuzzInput.scratchFile(named: kind == UInt8(ascii: "j") ? "log.json" : "log.jsonl", holding: input.bytes.dropFirst())
+  let path = FuzzInput.scratchFile(
+    named: kind == UInt8(ascii: "j") ? "log.json" : "log.jsonl", holding: input.bytes.dropFirst())
   for limit in [LogValidator.defaultMaxRecordBytes, 16] {
     for schema in LogValidator.Schema.allCases {
       var validator = LogValidator(schema: schema)

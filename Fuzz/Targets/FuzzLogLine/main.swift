@@ -1,5 +1,6 @@
 import Foundation
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// One line of an execution log: the input is the line, parsed as JSON and, when it is an

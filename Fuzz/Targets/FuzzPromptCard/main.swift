@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// Prompt cards and front matter: the input is a single-file prompt (`*.prompt.md`: front

@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// SSH signatures (`ssh-keygen -Y sign`, the `signature` of an approval record): the input is

@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import PromptOpsCore
 
 /// Test files a suite names (`tests: file://…`): the first byte picks the kind, `l` JSON Lines,

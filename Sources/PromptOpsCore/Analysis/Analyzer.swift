@@ -85,7 +85,9 @@ public final class Analyzer {
   /// The rules are independent of each other, so over a large change set they run side by side
   /// (the constraint rule alone re-reads every changed text, a quarter of a 100-commit check's
   /// rules); a small one is not worth a thread.
-  private func runRules(over changeSet: ChangeSet, context: RuleContext, configuration: Configuration) throws -> [Finding] {
+  private func runRules(over changeSet: ChangeSet, context: RuleContext, configuration: Configuration) throws
+    -> [Finding]
+  {
     let enabled = versionRules.compactMap { rule in configuration.severity(of: type(of: rule).id).map { (rule, $0) } }
     func findings(_ index: Int) -> [Finding] {
       let (rule, severity) = enabled[index]
@@ -117,12 +119,15 @@ public final class Analyzer {
     guard let severity = sides.context.configuration.severity(of: .configurationChanged) else { return nil }
     let base = sides.base.reportName.map { "the base (\($0.prefix(12)))" } ?? "the base"
     let what = after == nil ? "deletes" : (before == nil ? "adds" : "edits")
-    let judged = sides.context.configured
+    let judged =
+      sides.context.configured
       ? "is judged by the configuration of \(base)"
       : "is judged by the default configuration, since \(base) has none"
     return Finding(
       rule: .configurationChanged, severity: severity, prompt: "", file: Configuration.fileName, line: 1,
-      message: "this change \(what) \(Configuration.fileName); it \(judged), and the new configuration applies to the changes after it")
+      message:
+        "this change \(what) \(Configuration.fileName); it \(judged), and the new configuration applies to the changes after it"
+    )
   }
 
   /// Runs every rule over a comparison; with `evals`, the eval rules too, over the prompts the
@@ -152,9 +157,13 @@ public final class Analyzer {
     var notices: [String] = []
     if let evals {
       let known = changeSet.changes.compactMap(\.new)
-      let (evalFindings, run) = try EvalGate(repository: repository).evaluate(sides: sides, options: evals, known: known, timer: &timer)
+      let (evalFindings, run) = try EvalGate(repository: repository).evaluate(
+        sides: sides, options: evals, known: known, timer: &timer)
       findings += evalFindings
-      evaluated = run.map { run in run.prompts.map { result in EvalSummary(result, plan: run.plans.first { $0.promptID == result.id }) } } ?? []
+      evaluated =
+        run.map { run in
+          run.prompts.map { result in EvalSummary(result, plan: run.plans.first { $0.promptID == result.id }) }
+        } ?? []
       notices += run?.notices ?? []
     }
     findings.sort { ($0.file, $0.line, $0.rule) < ($1.file, $1.line, $1.rule) }

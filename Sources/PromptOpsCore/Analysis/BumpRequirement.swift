@@ -10,21 +10,25 @@ public struct BumpRequirement: Sendable, Equatable {
   public var reasons: [String] {
     var result: [String] = []
     if !removedVariables.isEmpty {
-      result.append("removed or renamed template variable" + (removedVariables.count > 1 ? "s " : " ")
-        + removedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + " (major)")
+      result.append(
+        "removed or renamed template variable" + (removedVariables.count > 1 ? "s " : " ")
+          + removedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + " (major)")
     }
     if !addedVariables.isEmpty {
-      result.append("added template variable" + (addedVariables.count > 1 ? "s " : " ")
-        + addedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + " (minor)")
+      result.append(
+        "added template variable" + (addedVariables.count > 1 ? "s " : " ")
+          + addedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + " (minor)")
     }
     if modelChanged { result.append("changed model (minor)") }
     if textChanged && result.isEmpty { result.append("changed text (patch)") }
     return result
   }
 
-  static let nothing = BumpRequirement(level: .none, removedVariables: [], addedVariables: [], modelChanged: false, textChanged: false)
+  static let nothing = BumpRequirement(
+    level: .none, removedVariables: [], addedVariables: [], modelChanged: false, textChanged: false)
 
-  static func of(status: PromptChange.Status, old: Prompt?, new: Prompt?, variables: VariableScanner) -> BumpRequirement {
+  static func of(status: PromptChange.Status, old: Prompt?, new: Prompt?, variables: VariableScanner) -> BumpRequirement
+  {
     guard status == .modified || status == .renamed, let old, let new else { return nothing }
     let textChanged = !old.hasSameText(as: new)
     let modelChanged = old.card != nil && new.card != nil && old.card?.model != new.card?.model
@@ -35,6 +39,8 @@ public struct BumpRequirement: Sendable, Equatable {
     let added = newVariables.subtracting(oldVariables).sorted()
     let level: BumpLevel =
       !removed.isEmpty ? .major : (!added.isEmpty || modelChanged) ? .minor : textChanged ? .patch : .none
-    return BumpRequirement(level: level, removedVariables: removed, addedVariables: added, modelChanged: modelChanged, textChanged: textChanged)
+    return BumpRequirement(
+      level: level, removedVariables: removed, addedVariables: added, modelChanged: modelChanged,
+      textChanged: textChanged)
   }
 }

@@ -39,7 +39,9 @@ struct ChangeSetBuilder {
       if let path = change.newPath { changedPaths.insert(BytePath(path)) }
       if let location = change.oldPath.flatMap(layout.location(containing:)) { locations.insert(location) }
       // A modified file has one path: its location is already known.
-      if change.newPath.map(BytePath.init) != change.oldPath.map(BytePath.init), let location = change.newPath.flatMap(layout.location(containing:)) {
+      if change.newPath.map(BytePath.init) != change.oldPath.map(BytePath.init),
+        let location = change.newPath.flatMap(layout.location(containing:))
+      {
         locations.insert(location)
       }
     }
@@ -54,17 +56,20 @@ struct ChangeSetBuilder {
     var added: [Prompt] = []
     for (location, (old, new)) in zip(sortedLocations, sides) {
       switch (old, new) {
-      case (let old?, let new?): modified.append(PromptChange(status: .modified, old: old, new: new, variables: variables))
+      case (let old?, let new?):
+        modified.append(PromptChange(status: .modified, old: old, new: new, variables: variables))
       case (let old?, nil): deleted.append(old)
       case (nil, let new?): added.append(new)
       case (nil, nil):
         // Only a file beside a prompt changed (a CHANGELOG.md in a folder that is no prompt).
-        guard changedPaths.contains(BytePath(location.textPath)) || changedPaths.contains(BytePath(location.cardPath)) else { continue }
+        guard changedPaths.contains(BytePath(location.textPath)) || changedPaths.contains(BytePath(location.cardPath))
+        else { continue }
         // The change names this prompt's files, yet neither side can be read back (the walks
         // refuse names that are not UTF-8 before this point; this stays as the last guard).
         // Never pass what could not be checked.
         throw PromptOpsError.repository(
-          "cannot read the prompt files at '\(location.path)' (a file name that is not valid UTF-8?); rename them to check this change")
+          "cannot read the prompt files at '\(location.path)' (a file name that is not valid UTF-8?); rename them to check this change"
+        )
       }
     }
 
@@ -77,7 +82,8 @@ struct ChangeSetBuilder {
     var unmatchedDeleted: [Prompt] = []
     for old in deleted {
       if let index = unmatchedAdded.firstIndex(where: { $0.id == old.id }) {
-        changes.append(PromptChange(status: .renamed, old: old, new: unmatchedAdded.remove(at: index), variables: variables))
+        changes.append(
+          PromptChange(status: .renamed, old: old, new: unmatchedAdded.remove(at: index), variables: variables))
       } else {
         unmatchedDeleted.append(old)
       }
@@ -85,7 +91,8 @@ struct ChangeSetBuilder {
     for old in unmatchedDeleted {
       let folded = PromptIDCase.folded(old.id)
       if let index = unmatchedAdded.firstIndex(where: { PromptIDCase.folded($0.id) == folded }) {
-        changes.append(PromptChange(status: .renamed, old: old, new: unmatchedAdded.remove(at: index), variables: variables))
+        changes.append(
+          PromptChange(status: .renamed, old: old, new: unmatchedAdded.remove(at: index), variables: variables))
       } else {
         changes.append(PromptChange(status: .deleted, old: old, new: nil, variables: variables))
       }
@@ -94,14 +101,18 @@ struct ChangeSetBuilder {
     changes.sort { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
 
     let others = try otherLocations(of: changes, in: head)
-    let attributeChanges = try AttributeChangeFinder(repository: repository, layout: layout).changes(from: base, to: head, pathChanges: pathChanges)
+    let attributeChanges = try AttributeChangeFinder(repository: repository, layout: layout).changes(
+      from: base, to: head, pathChanges: pathChanges)
     timer.mark("read prompts")
-    let linksWithChangedDestinations = try ChangedLinkTargets(repository: repository, layout: layout, key: indexKey(for: base))
-      .entries(from: base, to: head, changedPaths: changedPaths)
+    let linksWithChangedDestinations = try ChangedLinkTargets(
+      repository: repository, layout: layout, key: indexKey(for: base)
+    )
+    .entries(from: base, to: head, changedPaths: changedPaths)
     timer.mark("follow links")
     return (
       ChangeSet(
-        changes: changes, configuration: configuration, otherLocationsByID: others, nonRegularFolders: nonRegularFolders,
+        changes: changes, configuration: configuration, otherLocationsByID: others,
+        nonRegularFolders: nonRegularFolders,
         linksWithChangedDestinations: linksWithChangedDestinations, attributeChanges: attributeChanges),
       pathChanges.count
     )
@@ -110,7 +121,9 @@ struct ChangeSetBuilder {
   /// The key the link index is kept under, when there is a base commit to index and a key. With
   /// none, the links are found by a walk on every run: slower, never another verdict.
   private func indexKey(for base: Snapshot) -> SymmetricKey? {
-    guard case .commit = base, case .success(let key) = EvalCacheKey.resolve(environment: environment) else { return nil }
+    guard case .commit = base, case .success(let key) = EvalCacheKey.resolve(environment: environment) else {
+      return nil
+    }
     return key
   }
 
@@ -124,11 +137,13 @@ struct ChangeSetBuilder {
     let reader = SnapshotReader(repository: repository, snapshot: head)
     var result = try nonRegularRoots(in: reader)
     for change in pathChanges {
-      guard let path = change.newPath, let mode = change.newMode, mode == .symlink || mode == .gitlink, let id = change.newID,
+      guard let path = change.newPath, let mode = change.newMode, mode == .symlink || mode == .gitlink,
+        let id = change.newID,
         layout.location(containing: path) == nil, isBelowARoot(path)
       else { continue }
       if let entry = try NonRegularEntry.atFolderPlace(
-        FileEntry(path: path, id: id, mode: mode), replacing: replaced(layout.folderLocation(path)), reader: reader, layout: layout)
+        FileEntry(path: path, id: id, mode: mode), replacing: replaced(layout.folderLocation(path)), reader: reader,
+        layout: layout)
       {
         result.append(entry)
       }
@@ -156,7 +171,9 @@ struct ChangeSetBuilder {
 
   /// Strictly below a prompt root: where a prompt folder can sit.
   private func isBelowARoot(_ path: String) -> Bool {
-    layout.roots.contains { root in root.isEmpty || (path.utf8.count > root.utf8.count + 1 && path.utf8.starts(with: (root + "/").utf8)) }
+    layout.roots.contains { root in
+      root.isEmpty || (path.utf8.count > root.utf8.count + 1 && path.utf8.starts(with: (root + "/").utf8))
+    }
   }
 
   /// Reads each location on both sides. Past a few dozen prompts (a long range, a large merge)
@@ -202,7 +219,8 @@ struct ChangeSetBuilder {
   /// so a twin in another case was reported when one of the two was added.
   private func otherLocations(of changes: [PromptChange], in head: Snapshot) throws -> [String: [PromptLocation]] {
     let reader = SnapshotReader(repository: repository, snapshot: head)
-    let changedPaths = Set(changes.flatMap { [$0.old?.location.path, $0.new?.location.path].compactMap { $0.map(BytePath.init) } })
+    let changedPaths = Set(
+      changes.flatMap { [$0.old?.location.path, $0.new?.location.path].compactMap { $0.map(BytePath.init) } })
     var result: [String: [PromptLocation]] = [:]
     func add(_ candidate: PromptLocation, to key: String) throws {
       guard !changedPaths.contains(BytePath(candidate.path)), !(result[key] ?? []).contains(candidate) else { return }
@@ -235,7 +253,9 @@ struct ChangeSetBuilder {
   /// sit: subfolders by their name, single files by their name less a prompt suffix. Names are
   /// compared as bytes first: an ASCII name whose length fits no key is passed over without
   /// being copied, so a folder of thousands of prompts costs one pass over its listing.
-  private func caseVariants(of keys: Set<String>, in folder: String, of snapshot: Snapshot) throws -> [(String, PromptLocation)] {
+  private func caseVariants(of keys: Set<String>, in folder: String, of snapshot: Snapshot) throws -> [(
+    String, PromptLocation
+  )] {
     let base = folder.isEmpty ? "" : folder + "/"
     let suffixes = configuration.singleFileSuffixes.sorted { $0.utf8.count > $1.utf8.count }.map { Array($0.utf8) }
     let lengths = Set(keys.map(\.utf8.count))
@@ -244,7 +264,8 @@ struct ChangeSetBuilder {
     try repository.forEachName(inFolder: folder, in: snapshot) { name, isFolder in
       var idLength = name.count
       if !isFolder {
-        guard let suffix = suffixes.first(where: { name.count > $0.count && name.suffix($0.count).elementsEqual($0) }) else { return }
+        guard let suffix = suffixes.first(where: { name.count > $0.count && name.suffix($0.count).elementsEqual($0) })
+        else { return }
         idLength -= suffix.count
       }
       // Lowercasing ASCII keeps the length; other letters may not.
@@ -270,7 +291,9 @@ struct ChangeSetBuilder {
     let reader = PromptReader(repository: snapshotReader, layout: layout)
     var changes: [PromptChange] = []
     for location in locations.sorted() {
-      if let prompt = try reader.read(location) { changes.append(PromptChange(status: .unchanged, old: nil, new: prompt, variables: variables)) }
+      if let prompt = try reader.read(location) {
+        changes.append(PromptChange(status: .unchanged, old: nil, new: prompt, variables: variables))
+      }
     }
     changes.sort { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
     var nonRegularFolders = try nonRegularRoots(in: snapshotReader)

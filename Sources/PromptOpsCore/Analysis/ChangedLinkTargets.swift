@@ -45,7 +45,8 @@ struct ChangedLinkTargets {
       if place == .folder && before.isFile && after.isFile { continue }
       result.append(
         NonRegularEntry(
-          path: path, kind: .symlink, place: place, target: String(decoding: link.data, as: UTF8.self), promptID: promptID,
+          path: path, kind: .symlink, place: place, target: String(decoding: link.data, as: UTF8.self),
+          promptID: promptID,
           linkBlob: link.data, changedDestination: after.description))
     }
     index.save()
@@ -55,7 +56,9 @@ struct ChangedLinkTargets {
   /// Which part of a prompt a link at `path` stands in for, and that prompt's id by its place;
   /// nil for a file of a prompt folder that is no text or card (a changelog).
   private func place(of path: String) -> (NonRegularEntry.Place, String)? {
-    guard let location = layout.location(containing: path) else { return (.folder, layout.folderLocation(path).expectedID) }
+    guard let location = layout.location(containing: path) else {
+      return (.folder, layout.folderLocation(path).expectedID)
+    }
     switch location.kind {
     case .singleFile: return (.singleFile, location.expectedID)
     case .folder:
@@ -96,7 +99,8 @@ struct ChangedLinkTargets {
       case (.file(_, let old), .file(_, let new)): return old != new
       case (.folder(let old), .folder(let new)) where BytePath.equal(old, new): return try folderChanged(old)
       case (.throughFile, .throughFile): return false
-      case (.submodule(let oldPath, let old), .submodule(let newPath, let new)): return old != new || !BytePath.equal(oldPath, newPath)
+      case (.submodule(let oldPath, let old), .submodule(let newPath, let new)):
+        return old != new || !BytePath.equal(oldPath, newPath)
       case (.outside(let old), .outside(let new)): return !BytePath.equal(old, new)
       default: return true
       }

@@ -42,7 +42,9 @@ enum ConstraintDiff {
         while start < shorter && a[start] == b[start] { start += 1 }
         while start > 0 && a[start - 1] != 0x0A { start -= 1 }  // back to the start of its line
         let room = min(old.count, new.count) - start
-        while common + block <= room && memcmp(a + old.count - common - block, b + new.count - common - block, block) == 0 { common += block }
+        while common + block <= room
+          && memcmp(a + old.count - common - block, b + new.count - common - block, block) == 0
+        { common += block }
         while common < room && a[old.count - 1 - common] == b[new.count - 1 - common] { common += 1 }
       }
     }
@@ -55,7 +57,8 @@ enum ConstraintDiff {
     let oldMiddle = PromptText(String(decoding: old[start..<oldEnd], as: UTF8.self)).lines
     let newMiddle = PromptText(String(decoding: new[start..<newEnd], as: UTF8.self)).lines
     return lost(
-      oldMiddle: oldMiddle, newMiddle: newMiddle, head: head, newLineCount: lineCount(new[...], endsComplete: false), scanner: scanner,
+      oldMiddle: oldMiddle, newMiddle: newMiddle, head: head, newLineCount: lineCount(new[...], endsComplete: false),
+      scanner: scanner,
       present: { wanted in presentLines(wanted, in: new) })
   }
 
@@ -70,7 +73,8 @@ enum ConstraintDiff {
       tail += 1
     }
     return lost(
-      oldMiddle: Array(old.lines[head..<(old.lines.count - tail)]), newMiddle: Array(new.lines[head..<(new.lines.count - tail)]),
+      oldMiddle: Array(old.lines[head..<(old.lines.count - tail)]),
+      newMiddle: Array(new.lines[head..<(new.lines.count - tail)]),
       head: head, newLineCount: new.lines.count, scanner: scanner,
       present: { wanted in Set(new.lines.lazy.map(normalize).filter(wanted.contains)) })
   }
@@ -100,7 +104,10 @@ enum ConstraintDiff {
       guard let base = buffer.baseAddress else { return }
       var start = 0
       while start < buffer.count {
-        let end = memchr(base + start, 0x0A, buffer.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? buffer.count
+        let end =
+          memchr(base + start, 0x0A, buffer.count - start).map {
+            UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base
+          } ?? buffer.count
         let line = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
         let normalized = normalize(line)  // a carriage return is white space: it goes too
         if wanted.contains(normalized) { found.insert(normalized) }
@@ -159,10 +166,13 @@ enum ConstraintDiff {
         if missing.isEmpty { continue }
         lost.append(
           LostConstraint(
-            oldLine: removal.line, replacement: insertion.line, newLineNumber: insertion.offset + 1, lostKeywords: missing.sorted()))
+            oldLine: removal.line, replacement: insertion.line, newLineNumber: insertion.offset + 1,
+            lostKeywords: missing.sorted()))
       } else {
         let line = min(removal.newPosition + 1, max(newLineCount, 1))
-        lost.append(LostConstraint(oldLine: removal.line, replacement: nil, newLineNumber: line, lostKeywords: oldKeywords.sorted()))
+        lost.append(
+          LostConstraint(
+            oldLine: removal.line, replacement: nil, newLineNumber: line, lostKeywords: oldKeywords.sorted()))
       }
     }
     return lost
@@ -192,13 +202,21 @@ enum ConstraintDiff {
       for line in newMiddle { counts[line, default: 0] += 1 }
       var removed: [Line] = []
       for (offset, line) in zip(oldMiddle.indices, oldMiddle) {
-        if let count = counts[line], count > 0 { counts[line] = count - 1 } else { removed.append(Line(offset: head + offset, line: line)) }
+        if let count = counts[line], count > 0 {
+          counts[line] = count - 1
+        } else {
+          removed.append(Line(offset: head + offset, line: line))
+        }
       }
       counts = [:]
       for line in oldMiddle { counts[line, default: 0] += 1 }
       var insertions: [Line] = []
       for (offset, line) in zip(newMiddle.indices, newMiddle) {
-        if let count = counts[line], count > 0 { counts[line] = count - 1 } else { insertions.append(Line(offset: head + offset, line: line)) }
+        if let count = counts[line], count > 0 {
+          counts[line] = count - 1
+        } else {
+          insertions.append(Line(offset: head + offset, line: line))
+        }
       }
       let removals = removed.enumerated().map { rank, line in
         Removal(
@@ -243,7 +261,9 @@ enum ConstraintDiff {
       }
       let runEnd = low
       var runStart = runEnd
-      while runStart > 0 && insertions[runStart - 1].offset == (runStart == runEnd ? place : insertions[runStart].offset) - 1 {
+      while runStart > 0
+        && insertions[runStart - 1].offset == (runStart == runEnd ? place : insertions[runStart].offset) - 1
+      {
         runStart -= 1
       }
       for rank in 0..<(end - start) {

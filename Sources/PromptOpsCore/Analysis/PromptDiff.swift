@@ -45,12 +45,18 @@ extension Analyzer {
     let builder = ChangeSetBuilder(repository: repository, configuration: configuration)
     var timer = PhaseTimer()
     let (changeSet, _) = try builder.changes(from: sides.base, to: sides.head, timer: &timer)
-    if let change = changeSet.changes.first(where: { $0.id == id || $0.old?.id == id }) { return (change, configuration) }
+    if let change = changeSet.changes.first(where: { $0.id == id || $0.old?.id == id }) {
+      return (change, configuration)
+    }
     // Unchanged, or no such prompt at all: a typo must not read as "no changes".
-    for snapshot in [sides.head, sides.base] where try prompt(withID: id, in: snapshot, configuration: configuration) != nil {
+    for snapshot in [sides.head, sides.base]
+    where try prompt(withID: id, in: snapshot, configuration: configuration) != nil {
       return (nil, configuration)
     }
     throw PromptOpsError.promptNotFound(
-      id: id, detail: "in \(sides.head.reportName ?? "the empty tree") or \(sides.base.reportName ?? "the empty tree") (looked in \(configuration.roots.joined(separator: ", ")))")
+      id: id,
+      detail:
+        "in \(sides.head.reportName ?? "the empty tree") or \(sides.base.reportName ?? "the empty tree") (looked in \(configuration.roots.joined(separator: ", ")))"
+    )
   }
 }

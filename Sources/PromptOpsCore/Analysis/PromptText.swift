@@ -18,7 +18,10 @@ struct PromptText {
       var lines: [String] = []
       var start = 0
       while start < bytes.count {
-        let end = memchr(base + start, 10, bytes.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? bytes.count
+        let end =
+          memchr(base + start, 10, bytes.count - start).map {
+            UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base
+          } ?? bytes.count
         var lineEnd = end
         if lineEnd > start && base[lineEnd - 1] == 13 { lineEnd -= 1 }
         lines.append(String(decoding: UnsafeBufferPointer(start: base + start, count: lineEnd - start), as: UTF8.self))

@@ -47,7 +47,9 @@ final class TreeIndex {
   init(repository: Repository, name: String, parameters: String, key: SymmetricKey?, select: @escaping Select) {
     self.repository = repository
     self.select = select
-    store = key.map { TreeIndexStore(path: Self.path(of: name, in: repository), name: name, parameters: parameters, key: $0) }
+    store = key.map {
+      TreeIndexStore(path: Self.path(of: name, in: repository), name: name, parameters: parameters, key: $0)
+    }
     known = store?.load() ?? TreeIndexStore.Known()
   }
 
@@ -106,7 +108,8 @@ final class TreeIndex {
   /// for was not among the last ones asked. A failure to write only costs the next run its speed.
   func save() {
     guard let store, computedAny || known.readRest else { return }
-    store.save(asked: asked.map { ($0, answered[$0] ?? []) }, answered: answered, previous: known, computed: computedAny)
+    store.save(
+      asked: asked.map { ($0, answered[$0] ?? []) }, answered: answered, previous: known, computed: computedAny)
   }
 }
 
@@ -146,7 +149,9 @@ private struct TreeIndexStore {
 
     init() { rest = nil }
 
-    fileprivate init(asked: [(ObjectID, [TreeIndex.Item])], rest: @escaping () -> (UInt32, [ObjectID: (UInt32, [TreeIndex.Item])])) {
+    fileprivate init(
+      asked: [(ObjectID, [TreeIndex.Item])], rest: @escaping () -> (UInt32, [ObjectID: (UInt32, [TreeIndex.Item])])
+    ) {
       self.asked = asked
       askedByID = Dictionary(asked, uniquingKeysWith: { first, _ in first })
       self.rest = rest
@@ -167,7 +172,8 @@ private struct TreeIndexStore {
   /// The index's own key, derived from the cache's and named after the index, so a MAC of one
   /// file never verifies another.
   private var indexKey: SymmetricKey {
-    SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data("promptops tree index \(name)".utf8), using: key)))
+    SymmetricKey(
+      data: Data(HMAC<SHA256>.authenticationCode(for: Data("promptops tree index \(name)".utf8), using: key)))
   }
 
   /// Bytes read at first: the first part, unless it holds unusually many links. The second part
@@ -192,7 +198,10 @@ private struct TreeIndexStore {
     guard let asked, reader.offset + 32 <= bytes.count else { return Known() }
     let firstEnd = reader.offset
     let indexKey = self.indexKey
-    guard HMAC<SHA256>.isValidAuthenticationCode(bytes[firstEnd..<(firstEnd + 32)], authenticating: bytes[..<firstEnd], using: indexKey) else {
+    guard
+      HMAC<SHA256>.isValidAuthenticationCode(
+        bytes[firstEnd..<(firstEnd + 32)], authenticating: bytes[..<firstEnd], using: indexKey)
+    else {
       return Known()
     }
     return Known(asked: asked) {
@@ -217,7 +226,9 @@ private struct TreeIndexStore {
 
   /// Writes the trees asked for in this run first (then the ones asked before, up to
   /// `askedKept`), and every tree answered in this run or kept by a recent generation.
-  func save(asked: [(ObjectID, [TreeIndex.Item])], answered: [ObjectID: [TreeIndex.Item]], previous: Known, computed: Bool) {
+  func save(
+    asked: [(ObjectID, [TreeIndex.Item])], answered: [ObjectID: [TreeIndex.Item]], previous: Known, computed: Bool
+  ) {
     var first = asked
     for (tree, items) in previous.asked where first.count < Self.askedKept && !first.contains(where: { $0.0 == tree }) {
       first.append((tree, items))

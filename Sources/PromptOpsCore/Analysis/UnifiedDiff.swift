@@ -1,7 +1,11 @@
 /// A unified diff (`@@ -a,b +c,d @@` hunks with context) of two line lists, built on the
 /// standard library's Myers difference.
 enum UnifiedDiff {
-  private enum Operation { case same(String), removed(String), added(String) }
+  private enum Operation {
+    case same(String)
+    case removed(String)
+    case added(String)
+  }
 
   static func render(old: [String], new: [String], oldName: String, newName: String, context: Int = 3) -> String {
     let difference = new.difference(from: old)
@@ -20,11 +24,15 @@ enum UnifiedDiff {
     var j = 0
     while i < old.count || j < new.count {
       if i < old.count && removed.contains(i) {
-        script.append((.removed(old[i]), i, j)); i += 1
+        script.append((.removed(old[i]), i, j))
+        i += 1
       } else if j < new.count && inserted.contains(j) {
-        script.append((.added(new[j]), i, j)); j += 1
+        script.append((.added(new[j]), i, j))
+        j += 1
       } else if i < old.count && j < new.count {
-        script.append((.same(old[i]), i, j)); i += 1; j += 1
+        script.append((.same(old[i]), i, j))
+        i += 1
+        j += 1
       } else {
         break
       }

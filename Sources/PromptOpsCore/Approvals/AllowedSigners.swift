@@ -37,7 +37,9 @@ public struct AllowedSigners: Sendable {
         .invalidConfiguration(file: file, line: lineNumber, message: message)
       }
       var scanner = FieldScanner(line)
-      guard let principals = scanner.next(), !principals.isEmpty else { throw invalid("expected `principals [options] keytype key`") }
+      guard let principals = scanner.next(), !principals.isEmpty else {
+        throw invalid("expected `principals [options] keytype key`")
+      }
       guard var field = scanner.next() else { throw invalid("no key after the principals") }
       var namespaces: String?
       var validAfter: Date?
@@ -47,7 +49,9 @@ public struct AllowedSigners: Sendable {
           let (name, value) = Self.option(option)
           switch name.lowercased() {
           case "cert-authority":
-            throw invalid("cert-authority lines are not supported: list each reviewer's own key (ssh-ed25519, ecdsa-sha2-nistp256 or ssh-rsa)")
+            throw invalid(
+              "cert-authority lines are not supported: list each reviewer's own key (ssh-ed25519, ecdsa-sha2-nistp256 or ssh-rsa)"
+            )
           case "namespaces":
             guard let value, !value.isEmpty else { throw invalid("namespaces= needs a value") }
             namespaces = value
@@ -84,7 +88,9 @@ public struct AllowedSigners: Sendable {
         throw invalid(error.description)
       }
       entries.append(
-        Entry(principals: principals, namespaces: namespaces, validAfter: validAfter, validBefore: validBefore, key: key, line: lineNumber))
+        Entry(
+          principals: principals, namespaces: namespaces, validAfter: validAfter, validBefore: validBefore, key: key,
+          line: lineNumber))
     }
     self.entries = entries
     self.unsupportedLines = unsupported
@@ -113,7 +119,9 @@ public struct AllowedSigners: Sendable {
 
   /// Finds the line that trusts `key` for `principal` in `namespace` at `time`, as
   /// `ssh-keygen -Y verify -I principal -n namespace -Overify-time=…` does.
-  public func authorize(key: SSHPublicKey, principal: String, namespace: String, at time: Date) -> Result<Entry, Refusal> {
+  public func authorize(key: SSHPublicKey, principal: String, namespace: String, at time: Date) -> Result<
+    Entry, Refusal
+  > {
     var refusal: Refusal = .unknownKey(principal: principal, key: key.description)
     for entry in entries where entry.key == key && PatternList.matches(principal, entry.principals) {
       if let namespaces = entry.namespaces, !PatternList.matches(namespace, namespaces) {
@@ -180,7 +188,9 @@ public struct AllowedSigners: Sendable {
       utc = true
     }
     guard [8, 12, 14].contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-    func value(_ start: Int, _ length: Int) -> Int { digits[start..<start + length].reduce(0) { $0 * 10 + Int($1 - 0x30) } }
+    func value(_ start: Int, _ length: Int) -> Int {
+      digits[start..<start + length].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+    }
     guard
       let seconds = UTCTime.seconds(
         year: value(0, 4), month: value(4, 2), day: value(6, 2), hour: digits.count >= 12 ? value(8, 2) : 0,
@@ -254,8 +264,10 @@ enum PatternList {
 
   /// `*` matches any run of bytes, `?` one byte.
   static func wildcard(_ text: [UInt8], _ pattern: [UInt8]) -> Bool {
-    var t = 0, p = 0
-    var star = -1, mark = 0
+    var t = 0
+    var p = 0
+    var star = -1
+    var mark = 0
     while t < text.count {
       if p < pattern.count && (pattern[p] == UInt8(ascii: "?") || pattern[p] == text[t]) {
         t += 1

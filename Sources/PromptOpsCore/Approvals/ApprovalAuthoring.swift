@@ -21,7 +21,8 @@ public struct ApprovalAuthoring {
     public var replace: Bool
 
     public init(
-      promptID: String, version: String? = nil, environment: String, role: String, decision: ApprovalRecord.Decision = .approved,
+      promptID: String, version: String? = nil, environment: String, role: String,
+      decision: ApprovalRecord.Decision = .approved,
       notes: String = "", checks: [ApprovalRecord.ChecklistItem] = [], reviewer: String? = nil, key: String? = nil,
       staged: Bool = false, replace: Bool = false
     ) {
@@ -60,7 +61,8 @@ public struct ApprovalAuthoring {
     } else if let head = try repository.headCommit() {
       snapshot = .commit(head)
     } else {
-      throw PromptOpsError.usage("there is no commit to approve yet; commit the prompt first (or pass --staged for the index)")
+      throw PromptOpsError.usage(
+        "there is no commit to approve yet; commit the prompt first (or pass --staged for the index)")
     }
     let analyzer = Analyzer(repository: repository)
     // Records go where the committed configuration says the gate will look for them, and must
@@ -77,7 +79,8 @@ public struct ApprovalAuthoring {
     }
     if let version = request.version, version != card.version.text {
       throw PromptOpsError.usage(
-        "\(request.promptID) is version \(card.version.text) at \(place), not \(version); approve what is there, or commit the version you mean first")
+        "\(request.promptID) is version \(card.version.text) at \(place), not \(version); approve what is there, or commit the version you mean first"
+      )
     }
     for (name, value) in [("--env", request.environment), ("--role", request.role)] where !Self.isPlainName(value) {
       throw PromptOpsError.usage("\(name) '\(value)' must be a plain name (letters, digits, '.', '_', '-')")
@@ -92,7 +95,8 @@ public struct ApprovalAuthoring {
     var checklist: [ApprovalRecord.ChecklistItem: Bool] = [:]
     for item in request.checks { checklist[item] = true }
     let unsigned = ApprovalRecord(
-      promptID: card.id, version: card.version.text, sha256: sha256, environment: request.environment, reviewer: reviewer,
+      promptID: card.id, version: card.version.text, sha256: sha256, environment: request.environment,
+      reviewer: reviewer,
       role: request.role, decision: request.decision, reviewedAt: now, checklist: checklist, notes: request.notes)
 
     let folder = configuration.approvals.directory + "/" + card.id
@@ -101,19 +105,23 @@ public struct ApprovalAuthoring {
     let absolute = (workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/") + relative
     if !request.replace && FileManager.default.fileExists(atPath: absolute) {
       throw PromptOpsError.io(
-        path: relative, message: "a record of this reviewer for this version and environment exists; pass --replace to supersede it")
+        path: relative,
+        message: "a record of this reviewer for this version and environment exists; pass --replace to supersede it")
     }
 
     // A scratch folder only for a key given as text (`key::ssh-…`), which ssh-keygen reads from a file.
     var scratch: String?
     defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
-    let signer = try ApprovalSigner.resolve(key: request.key, gitSigningKey: try repository.configString("user.signingkey")) {
+    let signer = try ApprovalSigner.resolve(
+      key: request.key, gitSigningKey: try repository.configString("user.signingkey")
+    ) {
       let made = try TemporaryFolder.create(prefix: "promptops-approve")
       scratch = made
       return made
     }
     let signed = try signer.sign(unsigned)
-    try Self.requireVerifiable(signed, repository: repository, trust: try context.approvalTrust(in: repository), now: now)
+    try Self.requireVerifiable(
+      signed, repository: repository, trust: try context.approvalTrust(in: repository), now: now)
     try AtomicFile.write(Data(signed.yaml.utf8), to: absolute, replacing: request.replace)
     return Outcome(record: signed, path: relative)
   }
@@ -122,7 +130,9 @@ public struct ApprovalAuthoring {
   /// approval, or that nobody noticed did not count, helps no one. Its signature must verify
   /// against the allowed signers of HEAD's configuration, for the reviewer it names, and the
   /// reviewer must hold the role in `approvals.reviewers` (when the policy lists reviewers).
-  static func requireVerifiable(_ record: ApprovalRecord, repository: Repository, trust: ApprovalTrust, now: Date) throws {
+  static func requireVerifiable(_ record: ApprovalRecord, repository: Repository, trust: ApprovalTrust, now: Date)
+    throws
+  {
     let verifier = ApprovalVerifier(repository: repository, trust: trust, records: .empty, now: now)
     if case .failure(let problem) = verifier.checkSignature(record) {
       throw PromptOpsError.usage(
@@ -134,11 +144,15 @@ public struct ApprovalAuthoring {
       throw PromptOpsError.usage(
         roles.isEmpty
           ? "\(record.reviewer) is not among `approvals.reviewers`, so the approval would not count; it was not written"
-          : "\(record.reviewer) may approve as \(roles.joined(separator: ", ")), not as '\(record.role)'; it was not written")
+          : "\(record.reviewer) may approve as \(roles.joined(separator: ", ")), not as '\(record.role)'; it was not written"
+      )
     }
   }
 
   static func isPlainName(_ text: String) -> Bool {
-    !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
+    !text.isEmpty
+      && text.unicodeScalars.allSatisfy {
+        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0))
+      }
   }
 }

@@ -46,7 +46,9 @@ extension Analyzer {
       var paths = [subject.location.textPath, subject.location.cardPath]
       if let old = change.old?.location { paths += [old.textPath, old.cardPath] }
       // Who changed a prompt this one replaces changed this content too.
-      for former in deleted where subject.formerIDs.contains(former.id) { paths += [former.location.textPath, former.location.cardPath] }
+      for former in deleted where subject.formerIDs.contains(former.id) {
+        paths += [former.location.textPath, former.location.cardPath]
+      }
       let authors = try repository.changeIdentities(of: range, touching: Array(Set(paths)).sorted())
       findings += try verifier.verify(subject, environment: Self.mergeEnvironment, authors: authors).findings
     }

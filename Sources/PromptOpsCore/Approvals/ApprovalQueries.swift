@@ -16,7 +16,8 @@ extension ApprovalVerifier {
   ) throws -> ApprovalVerdict {
     let configuration = context.configuration
     let trust = try context.approvalTrust(in: repository)
-    let prompt = try Analyzer(repository: repository).prompt(withID: promptID, in: snapshot, configuration: configuration)
+    let prompt = try Analyzer(repository: repository).prompt(
+      withID: promptID, in: snapshot, configuration: configuration)
     let location = prompt?.location ?? PromptLayout(configuration).canonicalLocations(for: promptID)[0]
     let subject = ApprovalSubject(
       promptID: promptID, version: version, sha256: sha256, tags: prompt?.card?.tags ?? [], location: location,
@@ -42,7 +43,9 @@ public struct ApprovalAudit {
   /// Checks `ids` (or, when empty, every prompt whose policy requires approval for
   /// `environment`) as they stand in `snapshot`.
   /// An audit of one snapshot reads the policy and keys of that snapshot.
-  public static func run(repository: Repository, snapshot: Snapshot, environment: String, ids: [String], now: Date = Date()) throws -> ApprovalAudit {
+  public static func run(
+    repository: Repository, snapshot: Snapshot, environment: String, ids: [String], now: Date = Date()
+  ) throws -> ApprovalAudit {
     var timer = PhaseTimer()
     let analyzer = Analyzer(repository: repository)
     let context = try GateContext.load(from: snapshot, in: repository)
@@ -51,7 +54,8 @@ public struct ApprovalAudit {
     let verifier = ApprovalVerifier(repository: repository, trust: trust, records: snapshot, now: now)
     var prompts: [Prompt] = []
     if ids.isEmpty {
-      prompts = try ChangeSetBuilder(repository: repository, configuration: configuration).wholeTree(snapshot).changes.compactMap(\.new)
+      prompts = try ChangeSetBuilder(repository: repository, configuration: configuration).wholeTree(snapshot).changes
+        .compactMap(\.new)
         .filter { trust.policy.requirement(for: $0.id, tags: $0.card?.tags ?? [], environment: environment) != nil }
     } else {
       for id in ids {
@@ -70,15 +74,19 @@ public struct ApprovalAudit {
         findings.append(
           Finding(
             rule: .cardInvalid, prompt: prompt.id, file: prompt.location.cardPath, line: 1,
-            message: "the prompt's card or text cannot be read, so its approvals cannot be checked; run `promptops check --all`"))
+            message:
+              "the prompt's card or text cannot be read, so its approvals cannot be checked; run `promptops check --all`"
+          ))
         continue
       }
       let verdict = try verifier.verify(subject, environment: environment)
-      entries.append(Entry(promptID: subject.promptID, version: subject.version, sha256: subject.sha256, verdict: verdict))
+      entries.append(
+        Entry(promptID: subject.promptID, version: subject.version, sha256: subject.sha256, verdict: verdict))
       findings += verdict.findings
       summaries.append(
         PromptSummary(
-          id: subject.promptID, path: prompt.location.path, oldPath: nil, status: .unchanged, oldVersion: nil, newVersion: subject.version,
+          id: subject.promptID, path: prompt.location.path, oldPath: nil, status: .unchanged, oldVersion: nil,
+          newVersion: subject.version,
           requiredBump: .none, digest: prompt.textDigest, oldDigest: nil))
     }
     timer.mark("verify approvals")

@@ -55,7 +55,8 @@ public struct ApprovalRecord: Sendable, Equatable {
 
   public init(
     promptID: String, version: String, sha256: String, environment: String, reviewer: String, role: String,
-    decision: Decision, reviewedAt: Date, checklist: [ChecklistItem: Bool] = [:], notes: String = "", signature: String? = nil
+    decision: Decision, reviewedAt: Date, checklist: [ChecklistItem: Bool] = [:], notes: String = "",
+    signature: String? = nil
   ) {
     self.promptID = promptID
     self.version = version
@@ -76,7 +77,8 @@ public struct ApprovalRecord: Sendable, Equatable {
 
   /// Where each field starts in the file, for findings.
   public struct Lines: Sendable, Equatable {
-    public var promptID = 1, version = 1, sha256 = 1, environment = 1, reviewer = 1, role = 1, decision = 1, reviewedAt = 1
+    public var promptID = 1, version = 1, sha256 = 1, environment = 1, reviewer = 1, role = 1, decision = 1,
+      reviewedAt = 1
     public var signature = 1
   }
 
@@ -95,7 +97,12 @@ public struct ApprovalRecord: Sendable, Equatable {
   /// change of a value does.
   public var canonicalBytes: [UInt8] {
     var fields: [(String, String)] = [
-      ("checklist", "{" + ChecklistItem.allCases.sorted().map { "\(Self.jsonString($0.rawValue)):\(checklist[$0] == true)" }.joined(separator: ",") + "}"),
+      (
+        "checklist",
+        "{"
+          + ChecklistItem.allCases.sorted().map { "\(Self.jsonString($0.rawValue)):\(checklist[$0] == true)" }.joined(
+            separator: ",") + "}"
+      ),
       ("decision", Self.jsonString(decision.rawValue)),
       ("environment", Self.jsonString(environment)),
       ("notes", Self.jsonString(notes)),
@@ -121,7 +128,8 @@ public struct ApprovalRecord: Sendable, Equatable {
   /// `YYYY-MM-DDTHH:MM:SSZ`, UTC only: one spelling per instant, so the canonical form is unique.
   public static func parseTimestamp(_ text: String) -> Date? {
     let bytes = Array(text.utf8)
-    guard bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+    guard bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+      bytes[10] == UInt8(ascii: "T"),
       bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "Z")
     else { return nil }
     func number(_ range: Range<Int>) -> Int? {
@@ -183,13 +191,16 @@ public struct ApprovalRecord: Sendable, Equatable {
   }
 
   static let fieldNames = [
-    "prompt_id", "version", "sha256", "environment", "reviewer", "role", "decision", "reviewed_at", "checklist", "notes", "signature",
+    "prompt_id", "version", "sha256", "environment", "reviewer", "role", "decision", "reviewed_at", "checklist",
+    "notes", "signature",
   ]
 
   /// Reads a record file strictly: every field typed, no unknown keys (an unsigned extra field
   /// would look like part of the approval without being covered by the signature).
   public static func parse(_ text: String, file: String) throws(ParseError) -> ApprovalRecord {
-    func fail(_ line: Int, _ message: String) -> ParseError { ParseError(file: file, line: max(line, 1), message: message) }
+    func fail(_ line: Int, _ message: String) -> ParseError {
+      ParseError(file: file, line: max(line, 1), message: message)
+    }
     let root: Node?
     do {
       root = try YAMLSource.parse(text)
@@ -203,7 +214,9 @@ public struct ApprovalRecord: Sendable, Equatable {
         throw fail(node.line, "a key of \(what) \(error)")
       }
     }
-    guard let root, let pairs = try mappingPairs(root, "the record") else { throw fail(root?.line ?? 1, "an approval record is a mapping of fields") }
+    guard let root, let pairs = try mappingPairs(root, "the record") else {
+      throw fail(root?.line ?? 1, "an approval record is a mapping of fields")
+    }
     var values: [String: (line: Int, node: Node)] = [:]
     for (key, keyLine, value) in pairs {
       guard fieldNames.contains(key) else {
@@ -228,7 +241,8 @@ public struct ApprovalRecord: Sendable, Equatable {
     lines.version = versionLine
     let (sha256, shaLine) = try string("sha256")
     lines.sha256 = shaLine
-    guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+    guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+    else {
       throw fail(shaLine, "`sha256` must be 64 lowercase hex digits (the SHA-256 of the prompt text)")
     }
     let (environment, environmentLine) = try string("environment")
@@ -240,7 +254,10 @@ public struct ApprovalRecord: Sendable, Equatable {
     let (decisionText, decisionLine) = try string("decision")
     lines.decision = decisionLine
     guard let decision = Decision(rawValue: decisionText) else {
-      throw fail(decisionLine, "`decision` must be one of \(Decision.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(decisionText)')")
+      throw fail(
+        decisionLine,
+        "`decision` must be one of \(Decision.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(decisionText)')"
+      )
     }
     let (reviewedText, reviewedLine) = try string("reviewed_at")
     lines.reviewedAt = reviewedLine
@@ -249,10 +266,15 @@ public struct ApprovalRecord: Sendable, Equatable {
     }
     var checklist: [ChecklistItem: Bool] = [:]
     if let entry = values["checklist"] {
-      guard let items = try mappingPairs(entry.node, "`checklist`") else { throw fail(entry.line, "`checklist` must be a mapping of items to true or false") }
+      guard let items = try mappingPairs(entry.node, "`checklist`") else {
+        throw fail(entry.line, "`checklist` must be a mapping of items to true or false")
+      }
       for (key, keyLine, value) in items {
         guard let item = ChecklistItem(rawValue: key) else {
-          throw fail(keyLine, "unknown checklist item `\(key)` (known: \(ChecklistItem.allCases.map(\.rawValue).joined(separator: ", ")))")
+          throw fail(
+            keyLine,
+            "unknown checklist item `\(key)` (known: \(ChecklistItem.allCases.map(\.rawValue).joined(separator: ", ")))"
+          )
         }
         guard case .scalar(let scalar) = value, scalar.style == .plain, ["true", "false"].contains(scalar.string) else {
           throw fail(value.line, "checklist item `\(key)` must be true or false")

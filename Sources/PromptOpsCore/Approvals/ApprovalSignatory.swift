@@ -52,7 +52,9 @@ extension ApprovalSignatory {
     }
     for first in reviewers.indices {
       for second in reviewers.indices where second > first {
-        let same = signatories[reviewers[first]]!.contains { one in signatories[reviewers[second]]!.contains { one.mayBeSamePerson(as: $0) } }
+        let same = signatories[reviewers[first]]!.contains { one in
+          signatories[reviewers[second]]!.contains { one.mayBeSamePerson(as: $0) }
+        }
         if same { parent[root(second)] = root(first) }
       }
     }

@@ -16,20 +16,24 @@ public struct ApprovalSigner {
   /// The signer for `--key`, or else git's `user.signingkey` (a path, `~/…`, or a literal
   /// `key::ssh-… AAAA…` whose private half is in the agent, written for ssh-keygen into the
   /// folder `temporaryFolder` makes, asked for only then).
-  public static func resolve(key: String?, gitSigningKey: String?, temporaryFolder: () throws -> String) throws -> ApprovalSigner {
+  public static func resolve(key: String?, gitSigningKey: String?, temporaryFolder: () throws -> String) throws
+    -> ApprovalSigner
+  {
     guard let keygen = findExecutable("ssh-keygen") else {
       throw PromptOpsError.usage("ssh-keygen was not found on PATH; install OpenSSH (8.2 or later) to sign approvals")
     }
     guard let configured = key ?? gitSigningKey, !configured.isEmpty else {
       throw PromptOpsError.usage(
-        "no signing key: pass --key PATH (an SSH private key, or a public key held by ssh-agent) or set `git config user.signingkey`")
+        "no signing key: pass --key PATH (an SSH private key, or a public key held by ssh-agent) or set `git config user.signingkey`"
+      )
     }
     if configured.hasPrefix("key::") {
       let path = try temporaryFolder() + "/signing-key.pub"
       do {
         try Data((String(configured.dropFirst(5)) + "\n").utf8).write(to: URL(fileURLWithPath: path))
       } catch {
-        throw PromptOpsError.io(path: path, message: "cannot write the public key for ssh-keygen: \(error.localizedDescription)")
+        throw PromptOpsError.io(
+          path: path, message: "cannot write the public key for ssh-keygen: \(error.localizedDescription)")
       }
       return ApprovalSigner(keyPath: path, sshKeygen: keygen)
     }
@@ -39,7 +43,8 @@ public struct ApprovalSigner {
       throw PromptOpsError.usage(
         key != nil
           ? "signing key \(path) does not exist"
-          : "git's user.signingkey '\(configured)' is not an SSH key file (approvals sign with SSH keys, as git does with gpg.format ssh); pass --key PATH")
+          : "git's user.signingkey '\(configured)' is not an SSH key file (approvals sign with SSH keys, as git does with gpg.format ssh); pass --key PATH"
+      )
     }
     return ApprovalSigner(keyPath: path, sshKeygen: keygen)
   }
@@ -80,8 +85,10 @@ public struct ApprovalSigner {
     process.waitUntilExit()
     let stderr = String(decoding: errorRead.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     guard process.terminationStatus == 0 else {
-      let hint = keyPath.hasSuffix(".pub") ? " (a public key signs through ssh-agent: load its private key with ssh-add)" : ""
-      throw PromptOpsError.io(path: keyPath, message: "ssh-keygen -Y sign failed (exit \(process.terminationStatus)): \(stderr)\(hint)")
+      let hint =
+        keyPath.hasSuffix(".pub") ? " (a public key signs through ssh-agent: load its private key with ssh-add)" : ""
+      throw PromptOpsError.io(
+        path: keyPath, message: "ssh-keygen -Y sign failed (exit \(process.terminationStatus)): \(stderr)\(hint)")
     }
     if let failure = signatureRead.failure {
       throw PromptOpsError.io(path: sshKeygen, message: "cannot read the signature ssh-keygen printed: \(failure)")
@@ -89,13 +96,17 @@ public struct ApprovalSigner {
     guard !signatureRead.cut else {
       throw PromptOpsError.io(
         path: sshKeygen,
-        message: "ssh-keygen -Y sign printed more than \(Self.signatureLimit >> 10) KiB, which is no signature; nothing was signed")
+        message:
+          "ssh-keygen -Y sign printed more than \(Self.signatureLimit >> 10) KiB, which is no signature; nothing was signed"
+      )
     }
     let armored = String(decoding: signatureRead.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     do {
-      _ = try SSHSignature(armored: armored).verify(message: record.canonicalBytes, namespace: ApprovalRecord.signatureNamespace)
+      _ = try SSHSignature(armored: armored).verify(
+        message: record.canonicalBytes, namespace: ApprovalRecord.signatureNamespace)
     } catch let error as SSHSignature.ParseError {
-      throw PromptOpsError.io(path: keyPath, message: "ssh-keygen produced a signature promptops cannot read: \(error.description)")
+      throw PromptOpsError.io(
+        path: keyPath, message: "ssh-keygen produced a signature promptops cannot read: \(error.description)")
     } catch let error as SSHSignature.Failure {
       throw PromptOpsError.io(path: keyPath, message: "the new signature does not verify: \(error.description)")
     }

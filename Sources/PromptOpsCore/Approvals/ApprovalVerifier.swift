@@ -19,12 +19,17 @@ public struct ApprovalTrust: Sendable {
   /// Reads the allowed signers file the configuration names from `snapshot`. A named file that
   /// is missing or malformed stops the run (exit 2): trust must never fall back to "nobody
   /// checks".
-  public static func load(_ configuration: Configuration, from repository: Repository, snapshot: Snapshot) throws -> ApprovalTrust {
-    guard let path = configuration.approvals.allowedSigners else { return ApprovalTrust(configuration: configuration, signers: nil) }
+  public static func load(_ configuration: Configuration, from repository: Repository, snapshot: Snapshot) throws
+    -> ApprovalTrust
+  {
+    guard let path = configuration.approvals.allowedSigners else {
+      return ApprovalTrust(configuration: configuration, signers: nil)
+    }
     guard let bytes = try repository.contents(at: path, in: snapshot) else {
       throw PromptOpsError.invalidConfiguration(
         file: Configuration.fileName, line: nil,
-        message: "`approvals.allowed_signers` names \(path), which is not in \(snapshot.reportName ?? "the empty tree"); "
+        message:
+          "`approvals.allowed_signers` names \(path), which is not in \(snapshot.reportName ?? "the empty tree"); "
           + "add the file (git's allowed signers format) or remove the setting")
     }
     let signers = try AllowedSigners(String(decoding: bytes, as: UTF8.self), file: path)
@@ -73,7 +78,9 @@ public struct ApprovalSubject: Sendable {
   public let location: PromptLocation
   public let cardLine: Int
 
-  public init(promptID: String, version: String, sha256: String, tags: [String], location: PromptLocation, cardLine: Int = 1) {
+  public init(
+    promptID: String, version: String, sha256: String, tags: [String], location: PromptLocation, cardLine: Int = 1
+  ) {
     self.promptID = promptID
     self.version = version
     self.sha256 = sha256
@@ -93,7 +100,9 @@ public struct ApprovalSubject: Sendable {
   public init?(_ prompt: Prompt, baseTags: [String] = []) {
     guard let card = prompt.card, let sha256 = prompt.sha256 else { return nil }
     let tags = card.tags + baseTags.filter { !card.tags.contains($0) }
-    self.init(promptID: card.id, version: card.version.text, sha256: sha256, tags: tags, location: prompt.location, cardLine: card.lines.version)
+    self.init(
+      promptID: card.id, version: card.version.text, sha256: sha256, tags: tags, location: prompt.location,
+      cardLine: card.lines.version)
   }
 }
 
@@ -109,7 +118,9 @@ public struct ApprovalVerifier {
   /// Records dated later than this (plus a little clock skew) are refused.
   let now: Date
 
-  public init(repository: Repository, trust: ApprovalTrust, records: Snapshot, earlierRecords: [Snapshot] = [], now: Date = Date()) {
+  public init(
+    repository: Repository, trust: ApprovalTrust, records: Snapshot, earlierRecords: [Snapshot] = [], now: Date = Date()
+  ) {
     self.repository = repository
     self.trust = trust
     self.records = records
@@ -148,14 +159,17 @@ public struct ApprovalVerifier {
   /// Each reviewer's latest valid decision on this content stands. Approvals are read from
   /// `records` only, rejections also from `earlierRecords`: a rejection the change deleted still
   /// blocks until the content changes or the same reviewer approves it at the head, later.
-  public func verify(_ subject: ApprovalSubject, environment: String, authors: Set<String> = []) throws -> ApprovalVerdict {
+  public func verify(_ subject: ApprovalSubject, environment: String, authors: Set<String> = []) throws
+    -> ApprovalVerdict
+  {
     guard let requirement = subject.requirement(under: trust.policy, environment: environment) else {
       return ApprovalVerdict(requirement: nil, approvers: [], distinctApprovers: 0, findings: [])
     }
     var findings: [Finding] = []
     func report(_ rule: RuleID, _ file: String, _ line: Int, _ message: String) {
       guard let severity = trust.configuration.severity(of: rule) else { return }
-      findings.append(Finding(rule: rule, severity: severity, prompt: subject.promptID, file: file, line: line, message: message))
+      findings.append(
+        Finding(rule: rule, severity: severity, prompt: subject.promptID, file: file, line: line, message: message))
     }
     // A record for this content that failed with an error already explains why nothing counts;
     // the totals below then add no second finding saying the same.
@@ -189,7 +203,8 @@ public struct ApprovalVerifier {
     }
     // An approval the change removed approves nothing, and lifts no rejection.
     for item in removed where item.record.decision != .approved {
-      guard case .holds(let signatory) = check(item.record, of: subject, environment: environment, authors: authors) else { continue }
+      guard case .holds(let signatory) = check(item.record, of: subject, environment: environment, authors: authors)
+      else { continue }
       decisions.append(Decision(record: item.record, path: item.path, signatory: signatory, atHead: false))
     }
 
@@ -220,17 +235,20 @@ public struct ApprovalVerifier {
           : " (the record was removed in this change; a rejection stands until the content changes or \(record.reviewer) approves it later)"
         report(
           .approvalRejected, entry.path, record.lines.decision,
-          "\(record.reviewer) \(record.decision == .rejected ? "rejected" : "requested changes to") \(subject.promptID) \(subject.version)\(notes)\(removal)")
+          "\(record.reviewer) \(record.decision == .rejected ? "rejected" : "requested changes to") \(subject.promptID) \(subject.version)\(notes)\(removal)"
+        )
       }
     }
 
-    let people = ApprovalSignatory.people(signatories.filter { reviewer, _ in approvers.contains { $0.reviewer.lowercased() == reviewer } })
+    let people = ApprovalSignatory.people(
+      signatories.filter { reviewer, _ in approvers.contains { $0.reviewer.lowercased() == reviewer } })
     let cardFile = subject.location.cardPath
     if !sawCurrent && !staleExplains {
       report(
         .approvalMissing, cardFile, subject.cardLine,
         "\(subject.promptID) \(subject.version) (sha256 \(subject.sha256.prefix(12))…) needs approval for \(environment) and has none under \(folder)/; "
-          + "a reviewer runs `promptops approve \(subject.promptID) --env \(environment) --role ROLE` and commits the record")
+          + "a reviewer runs `promptops approve \(subject.promptID) --env \(environment) --role ROLE` and commits the record"
+      )
     } else if sawCurrent && !(approvers.isEmpty && currentRecordFailed) {
       let held = Set(approvers.map(\.role))
       let lacking = requirement.roles.filter { !held.contains($0) }
@@ -238,17 +256,22 @@ public struct ApprovalVerifier {
         report(
           .approvalUnauthorized, cardFile, subject.cardLine,
           "\(subject.promptID) \(subject.version) needs approval for \(environment) by role \(lacking.joined(separator: ", ")); "
-            + (approvers.isEmpty ? "no valid approval holds it" : "valid approvals hold only \(held.sorted().joined(separator: ", "))"))
+            + (approvers.isEmpty
+              ? "no valid approval holds it" : "valid approvals hold only \(held.sorted().joined(separator: ", "))"))
       }
       if people.count < requirement.minApprovals {
-        let oneKey = people.contains { $0.count > 1 } ? "; approvals signed with one key, or as emails one key is listed for, count once" : ""
+        let oneKey =
+          people.contains { $0.count > 1 }
+          ? "; approvals signed with one key, or as emails one key is listed for, count once" : ""
         report(
           .approvalInsufficient, cardFile, subject.cardLine,
           "\(subject.promptID) \(subject.version) needs \(requirement.minApprovals) distinct approvers for \(environment), has \(people.count)"
-            + (people.isEmpty ? "" : " (\(people.map { $0.joined(separator: " = ") }.joined(separator: ", "))\(oneKey))"))
+            + (people.isEmpty
+              ? "" : " (\(people.map { $0.joined(separator: " = ") }.joined(separator: ", "))\(oneKey))"))
       }
     }
-    return ApprovalVerdict(requirement: requirement, approvers: approvers, distinctApprovers: people.count, findings: findings)
+    return ApprovalVerdict(
+      requirement: requirement, approvers: approvers, distinctApprovers: people.count, findings: findings)
   }
 
   /// The record files of one prompt's folder: those at `records` (one that cannot be read is a
@@ -267,7 +290,9 @@ public struct ApprovalVerifier {
       do {
         current.append(LoadedRecord(path: file.path, record: try ApprovalRecord.parse(text, file: file.path)))
       } catch {
-        report(.approvalSignature, file.path, error.line, "the approval record cannot be read, so it cannot be verified: \(error.message)")
+        report(
+          .approvalSignature, file.path, error.line,
+          "the approval record cannot be read, so it cannot be verified: \(error.message)")
       }
     }
     var removed: [LoadedRecord] = []
@@ -275,7 +300,9 @@ public struct ApprovalVerifier {
     for snapshot in earlierRecords {
       let files: [FileEntry]
       if case .commit(let commit) = snapshot {
-        guard let tree = try repository.treeID(at: folder, inCommit: commit), listed.insert(tree).inserted else { continue }
+        guard let tree = try repository.treeID(at: folder, inCommit: commit), listed.insert(tree).inserted else {
+          continue
+        }
         files = try repository.files(inTree: tree, at: folder)
       } else {
         files = try repository.files(under: [folder], in: snapshot)
@@ -306,12 +333,16 @@ public struct ApprovalVerifier {
 
   /// Checks one record against the content, the allowed signers, the reviewers and roles of the
   /// policy, and who changed the prompt.
-  func check(_ record: ApprovalRecord, of subject: ApprovalSubject, environment: String, authors: Set<String>) -> RecordCheck {
+  func check(_ record: ApprovalRecord, of subject: ApprovalSubject, environment: String, authors: Set<String>)
+    -> RecordCheck
+  {
     guard record.environment == environment else { return .unrelated }
     if record.promptID != subject.promptID {
       return .stale(
         line: record.lines.promptID,
-        message: "this record approves prompt '\(record.promptID)', not '\(subject.promptID)': an approval does not carry over to another prompt")
+        message:
+          "this record approves prompt '\(record.promptID)', not '\(subject.promptID)': an approval does not carry over to another prompt"
+      )
     }
     let sameVersion = record.version == subject.version
     let sameContent = record.sha256 == subject.sha256
@@ -321,7 +352,9 @@ public struct ApprovalVerifier {
         sameVersion
         ? "version \(record.version) was approved with content \(record.sha256.prefix(12))…, but it is now \(subject.sha256.prefix(12))… (edited after approval)"
         : "this content was approved as version \(record.version), but it is now version \(subject.version)"
-      return .stale(line: sameVersion ? record.lines.sha256 : record.lines.version, message: what + "; approve the current content again")
+      return .stale(
+        line: sameVersion ? record.lines.sha256 : record.lines.version,
+        message: what + "; approve the current content again")
     }
     let key: SSHPublicKey?
     switch signingKey(of: record) {
@@ -330,7 +363,9 @@ public struct ApprovalVerifier {
     }
     if let allowed = trust.policy.roles(of: record.reviewer) {
       guard !allowed.isEmpty else {
-        return .refused(.approvalUnauthorized, line: record.lines.reviewer, message: "\(record.reviewer) is not among the reviewers of `approvals.reviewers`")
+        return .refused(
+          .approvalUnauthorized, line: record.lines.reviewer,
+          message: "\(record.reviewer) is not among the reviewers of `approvals.reviewers`")
       }
       guard allowed.contains(record.role) else {
         return .refused(
@@ -340,20 +375,26 @@ public struct ApprovalVerifier {
     }
     let signatory = ApprovalSignatory(reviewer: record.reviewer, key: key, signers: trust.signers)
     if let (author, principal) = signatory.match(in: authors) {
-      return .refused(.approvalSelf, line: record.lines.reviewer, message: Self.selfApproval(record.reviewer, author, principal, subject.promptID))
+      return .refused(
+        .approvalSelf, line: record.lines.reviewer,
+        message: Self.selfApproval(record.reviewer, author, principal, subject.promptID))
     }
     return .holds(signatory)
   }
 
   /// Why an approval by someone who changed the prompt does not count.
   static func selfApproval(_ reviewer: String, _ author: String, _ principal: String?, _ promptID: String) -> String {
-    let changed = "changed \(promptID) (as the author, committer or a co-author of a commit under review that changed it)"
-    guard let principal else { return "\(reviewer) \(changed), so cannot approve it; remove this record and ask another reviewer" }
+    let changed =
+      "changed \(promptID) (as the author, committer or a co-author of a commit under review that changed it)"
+    guard let principal else {
+      return "\(reviewer) \(changed), so cannot approve it; remove this record and ask another reviewer"
+    }
     if principal == author {
       return "\(reviewer) signed with a key the allowed signers file also lists for \(author), who \(changed): "
         + "one person cannot approve their own change under another email"
     }
-    return "\(reviewer) signed with a key the allowed signers file lists for the pattern \(principal), which matches \(author), "
+    return
+      "\(reviewer) signed with a key the allowed signers file lists for the pattern \(principal), which matches \(author), "
       + "who \(changed): a pattern names no one person, so the key's holder may be \(author) and cannot approve"
   }
 
@@ -369,11 +410,14 @@ public struct ApprovalVerifier {
   func signingKey(of record: ApprovalRecord) -> Result<SSHPublicKey?, SignatureProblem> {
     guard let armored = record.signature else {
       return trust.policy.requireSignatures
-        ? .failure(SignatureProblem("the record is not signed, and `approvals.require_signatures` is on; sign it with `promptops approve`"))
+        ? .failure(
+          SignatureProblem(
+            "the record is not signed, and `approvals.require_signatures` is on; sign it with `promptops approve`"))
         : .success(nil)
     }
     guard record.reviewedAt <= now.addingTimeInterval(300) else {
-      return .failure(SignatureProblem("reviewed_at \(ApprovalRecord.formatTimestamp(record.reviewedAt)) lies in the future"))
+      return .failure(
+        SignatureProblem("reviewed_at \(ApprovalRecord.formatTimestamp(record.reviewedAt)) lies in the future"))
     }
     let signature: SSHSignature
     do {
@@ -390,7 +434,9 @@ public struct ApprovalVerifier {
     guard let signers = trust.signers else {
       return .failure(SignatureProblem("no `approvals.allowed_signers` file is configured, so no key is trusted"))
     }
-    switch signers.authorize(key: key, principal: record.reviewer, namespace: signature.namespace, at: record.reviewedAt) {
+    switch signers.authorize(
+      key: key, principal: record.reviewer, namespace: signature.namespace, at: record.reviewedAt)
+    {
     case .success: return .success(key)
     case .failure(let refusal): return .failure(SignatureProblem(refusal.description + " (\(signers.file))"))
     }

@@ -49,11 +49,14 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
       switch self {
       case .unsupported(let type) where type.contains("-cert-v01@openssh.com"):
-        return "\(type) is an SSH certificate; approvals are verified against plain keys listed in allowed signers, not certificates"
+        return
+          "\(type) is an SSH certificate; approvals are verified against plain keys listed in allowed signers, not certificates"
       case .unsupported(let type):
-        return "key type \(type) is not supported: approvals are verified for ssh-ed25519, ecdsa-sha2-nistp256 and ssh-rsa keys"
+        return
+          "key type \(type) is not supported: approvals are verified for ssh-ed25519, ecdsa-sha2-nistp256 and ssh-rsa keys"
       case .tooShort(let bits):
-        return "the ssh-rsa key has \(bits) bits; approvals need RSA keys of at least \(SSHPublicKey.minimumRSABits) bits"
+        return
+          "the ssh-rsa key has \(bits) bits; approvals need RSA keys of at least \(SSHPublicKey.minimumRSABits) bits"
       case .malformed(let why): return why
       }
     }
@@ -72,7 +75,8 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
       keyBytes = key
       rsa = nil
     case Kind.ecdsaP256.rawValue:
-      guard reader.text() == "nistp256", let point = reader.string(), point.count == 65, point.first == 4, reader.isAtEnd,
+      guard reader.text() == "nistp256", let point = reader.string(), point.count == 65, point.first == 4,
+        reader.isAtEnd,
         (try? P256.Signing.PublicKey(x963Representation: point)) != nil
       else {
         throw .malformed("the ecdsa-sha2-nistp256 public key is malformed")
@@ -119,7 +123,9 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
     case .rsa:
       return false
     case .ed25519:
-      guard body.count == 64, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes) else { return false }
+      guard body.count == 64, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes) else {
+        return false
+      }
       return key.isValidSignature(body, for: data)
     case .ecdsaP256:
       // The blob holds `mpint r, mpint s`; swift-crypto wants them as two 32-byte big-endian halves.
@@ -140,10 +146,13 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
     // The signature is as long as the modulus; leading zero bytes may have been dropped.
     let width = (key.keySizeInBits + 7) / 8
     guard body.count <= width else { return false }
-    let signature = _RSA.Signing.RSASignature(rawRepresentation: [UInt8](repeating: 0, count: width - body.count) + body)
+    let signature = _RSA.Signing.RSASignature(
+      rawRepresentation: [UInt8](repeating: 0, count: width - body.count) + body)
     switch algorithm {
-    case "rsa-sha2-512": return key.isValidSignature(signature, for: SHA512.hash(data: data), padding: .insecurePKCS1v1_5)
-    case "rsa-sha2-256": return key.isValidSignature(signature, for: SHA256.hash(data: data), padding: .insecurePKCS1v1_5)
+    case "rsa-sha2-512":
+      return key.isValidSignature(signature, for: SHA512.hash(data: data), padding: .insecurePKCS1v1_5)
+    case "rsa-sha2-256":
+      return key.isValidSignature(signature, for: SHA256.hash(data: data), padding: .insecurePKCS1v1_5)
     default: return false
     }
   }

@@ -24,11 +24,14 @@ public struct SSHSignature: Sendable, Equatable {
   let signature: [UInt8]
 
   public enum ParseError: Error, Equatable, CustomStringConvertible {
-    case notArmored, badBase64, malformed(String), unsupportedVersion(UInt32)
+    case notArmored, badBase64
+    case malformed(String)
+    case unsupportedVersion(UInt32)
 
     public var description: String {
       switch self {
-      case .notArmored: return "the signature is not an armored SSH signature (\(SSHSignature.armorBegin) … \(SSHSignature.armorEnd))"
+      case .notArmored:
+        return "the signature is not an armored SSH signature (\(SSHSignature.armorBegin) … \(SSHSignature.armorEnd))"
       case .badBase64: return "the signature's armored body is not valid base64"
       case .malformed(let why): return "the signature is malformed: \(why)"
       case .unsupportedVersion(let version): return "SSHSIG version \(version) is not supported (only 1)"
@@ -38,7 +41,9 @@ public struct SSHSignature: Sendable, Equatable {
 
   /// Parses the armored text (surrounding whitespace and line breaks are ignored).
   public init(armored text: String) throws(ParseError) {
-    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+      !$0.isEmpty
+    }
     guard lines.count >= 3, lines.first == Self.armorBegin, lines.last == Self.armorEnd else { throw .notArmored }
     guard let data = Data(base64Encoded: lines.dropFirst().dropLast().joined()) else { throw .badBase64 }
     try self.init(blob: Array(data))
@@ -90,7 +95,9 @@ public struct SSHSignature: Sendable, Equatable {
         return "the signature was made for namespace '\(found)', not '\(expected)'"
       case .unsupportedHash(let name): return "hash algorithm '\(name)' is not sha256 or sha512"
       case .unsupportedKey(let why): return why
-      case .badSignature: return "the signature does not match the record's content (it was edited after signing, or signed by another key)"
+      case .badSignature:
+        return
+          "the signature does not match the record's content (it was edited after signing, or signed by another key)"
       }
     }
   }

@@ -59,7 +59,11 @@ struct AttributeChangeFinder {
       }
       for folder in folders {
         let path = folder.isEmpty ? AttributeChange.fileName : folder + "/" + AttributeChange.fileName
-        if !seen.contains(BytePath(path)), try repository.blobID(at: path, in: base) != repository.blobID(at: path, in: head) { add(path) }
+        if !seen.contains(BytePath(path)),
+          try repository.blobID(at: path, in: base) != repository.blobID(at: path, in: head)
+        {
+          add(path)
+        }
       }
     }
     guard !files.isEmpty else { return [] }
@@ -69,8 +73,10 @@ struct AttributeChangeFinder {
     var result: [AttributeChange] = []
     for path in files.sorted(by: { BytePath($0) < BytePath($1) }) {
       let isTop = path == AttributeChange.fileName
-      let old = GitAttributesFile(path: path, bytes: try repository.contents(at: path, in: base) ?? [], isTopLevel: isTop)
-      let new = GitAttributesFile(path: path, bytes: try repository.contents(at: path, in: head) ?? [], isTopLevel: isTop)
+      let old = GitAttributesFile(
+        path: path, bytes: try repository.contents(at: path, in: base) ?? [], isTopLevel: isTop)
+      let new = GitAttributesFile(
+        path: path, bytes: try repository.contents(at: path, in: head) ?? [], isTopLevel: isTop)
       result += compare(old, baseMacros, new, headMacros)
     }
     return result
@@ -82,7 +88,9 @@ struct AttributeChangeFinder {
 
   /// The macros `[attr]` lines define in a snapshot's top `.gitattributes`, after git's own.
   private func macros(in snapshot: Snapshot) throws -> [String: GitAttributesFile.States] {
-    var result: [String: GitAttributesFile.States] = ["binary": [("diff", .unset), ("merge", .unset), ("text", .unset)]]
+    var result: [String: GitAttributesFile.States] = [
+      "binary": [("diff", .unset), ("merge", .unset), ("text", .unset)]
+    ]
     guard let bytes = try repository.contents(at: AttributeChange.fileName, in: snapshot) else { return result }
     for line in GitAttributesFile(path: AttributeChange.fileName, bytes: bytes, isTopLevel: true).lines {
       if let macro = line.macro { result[macro] = line.states }
@@ -95,7 +103,9 @@ struct AttributeChangeFinder {
   static func settings(_ states: GitAttributesFile.States, macros: [String: GitAttributesFile.States]) -> [String] {
     var effective: [String: GitAttributesFile.State] = [:]
     for (name, state) in GitAttributesFile.expand(states, macros: macros) { effective[name] = state }
-    return effective.filter { AttributeChange.byteAltering.contains($0.key) }.sorted { $0.key < $1.key }.map { $0.value.written($0.key) }
+    return effective.filter { AttributeChange.byteAltering.contains($0.key) }.sorted { $0.key < $1.key }.map {
+      $0.value.written($0.key)
+    }
   }
 
   /// The lines whose byte-altering settings for their pattern are new in `new`, and the ones of
@@ -136,7 +146,8 @@ struct AttributeChangeFinder {
       reportedKeys.insert(entry.key)
       result.append(
         AttributeChange(
-          file: new.path, line: entry.line.number, kind: .sets(was: was), pattern: entry.line.pattern, macro: entry.line.macro,
+          file: new.path, line: entry.line.number, kind: .sets(was: was), pattern: entry.line.pattern,
+          macro: entry.line.macro,
           settings: entry.settings))
     }
     for entry in before where !reportedKeys.contains(entry.key) {

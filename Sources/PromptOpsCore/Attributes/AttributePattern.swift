@@ -35,7 +35,8 @@ struct AttributePattern: Sendable, Hashable {
 
   /// The number of leading bytes that are no wildcard (`*`, `?`, `[`, `\`).
   private static func simpleLength(_ bytes: ArraySlice<UInt8>) -> Int {
-    bytes.firstIndex(where: { $0 == 0x2A || $0 == 0x3F || $0 == 0x5B || $0 == 0x5C }).map { $0 - bytes.startIndex } ?? bytes.count
+    bytes.firstIndex(where: { $0 == 0x2A || $0 == 0x3F || $0 == 0x5B || $0 == 0x5C }).map { $0 - bytes.startIndex }
+      ?? bytes.count
   }
 
   /// Whether the pattern applies to the file at `path` (a repository path). Only files below
@@ -51,7 +52,9 @@ struct AttributePattern: Sendable, Hashable {
     if basenameOnly {
       let name = Array(path[((path.lastIndex(of: 0x2F) ?? -1) + 1)...])
       if literalPrefix == bytes.count { return name == bytes }
-      if endsWith { return bytes.count - 1 <= name.count && name.suffix(bytes.count - 1).elementsEqual(bytes.dropFirst()) }
+      if endsWith {
+        return bytes.count - 1 <= name.count && name.suffix(bytes.count - 1).elementsEqual(bytes.dropFirst())
+      }
       return Wildmatch.matches(bytes, name, pathname: false)
     }
     var pattern = bytes[...]
@@ -120,10 +123,13 @@ struct AttributePattern: Sendable, Hashable {
   /// non-empty id: its literal tail and the suffix must agree where they overlap. Exact for a
   /// pattern without wildcards; otherwise "yes" unless the tail rules it out.
   private static func mayMatch(_ pattern: [UInt8], nameEndingIn suffix: [UInt8]) -> Bool {
-    if simpleLength(pattern[...]) == pattern.count { return pattern.count > suffix.count && pattern.suffix(suffix.count).elementsEqual(suffix) }
+    if simpleLength(pattern[...]) == pattern.count {
+      return pattern.count > suffix.count && pattern.suffix(suffix.count).elementsEqual(suffix)
+    }
     let tailStart = (pattern.lastIndex(where: { $0 == 0x2A || $0 == 0x3F || $0 == 0x5D }) ?? -1) + 1
     let tail = pattern[tailStart...]
     if tail.contains(0x5C) { return true }  // an escaped character: not read here
-    return tail.count <= suffix.count ? suffix.suffix(tail.count).elementsEqual(tail) : tail.suffix(suffix.count).elementsEqual(suffix)
+    return tail.count <= suffix.count
+      ? suffix.suffix(tail.count).elementsEqual(tail) : tail.suffix(suffix.count).elementsEqual(suffix)
   }
 }

@@ -132,7 +132,8 @@ struct GitAttributesFile: Sendable {
   private static func isValidName(_ name: ArraySlice<UInt8>) -> Bool {
     guard let first = name.first, first != 0x2D else { return false }
     return name.allSatisfy { c in
-      (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || c == 0x2D || c == 0x5F || c == 0x2E
+      (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || c == 0x2D || c == 0x5F
+        || c == 0x2E
     }
   }
 
@@ -161,7 +162,9 @@ struct GitAttributesFile: Sendable {
         case 0x5C, 0x22: result.append(escaped)
         case 0x30...0x33:
           // Three octal digits.
-          guard position + 1 < bytes.count, (0x30...0x37).contains(bytes[position]), (0x30...0x37).contains(bytes[position + 1]) else {
+          guard position + 1 < bytes.count, (0x30...0x37).contains(bytes[position]),
+            (0x30...0x37).contains(bytes[position + 1])
+          else {
             return nil
           }
           result.append((escaped - 0x30) << 6 | (bytes[position] - 0x30) << 3 | (bytes[position + 1] - 0x30))

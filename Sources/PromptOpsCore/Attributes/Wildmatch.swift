@@ -118,7 +118,8 @@ enum Wildmatch {
               pc = 0x5B
               if tc == pc { matched = true }
             } else {
-              guard let test = characterClass(String(decoding: p[classStart..<(classStart + length)], as: UTF8.self)) else {
+              guard let test = characterClass(String(decoding: p[classStart..<(classStart + length)], as: UTF8.self))
+              else {
                 return .abortAll
               }
               if test(tc) { matched = true }

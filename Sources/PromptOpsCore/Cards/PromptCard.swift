@@ -33,7 +33,9 @@ extension PromptCard {
   /// could still be read, the card too (so version rules can run beside the complaint).
   static func parse(_ text: String, file: String, lineOffset: Int = 0) -> (card: PromptCard?, problems: [CardProblem]) {
     var problems: [CardProblem] = []
-    func problem(_ line: Int, _ message: String) { problems.append(CardProblem(file: file, line: line, message: message)) }
+    func problem(_ line: Int, _ message: String) {
+      problems.append(CardProblem(file: file, line: line, message: message))
+    }
 
     let root: YAMLValue?
     do {
@@ -45,10 +47,19 @@ extension PromptCard {
     do {
       rootPairs = try root?.stringPairs
     } catch {
-      return (nil, [CardProblem(file: file, line: (root?.line ?? 1) + lineOffset, message: "a key of the card \(error)")])
+      return (
+        nil, [CardProblem(file: file, line: (root?.line ?? 1) + lineOffset, message: "a key of the card \(error)")]
+      )
     }
     guard let root, let pairs = rootPairs else {
-      return (nil, [CardProblem(file: file, line: (root?.line ?? 1) + lineOffset, message: "the card must be a YAML mapping with id, description and version")])
+      return (
+        nil,
+        [
+          CardProblem(
+            file: file, line: (root?.line ?? 1) + lineOffset,
+            message: "the card must be a YAML mapping with id, description and version")
+        ]
+      )
     }
 
     var id: String?
@@ -80,7 +91,11 @@ extension PromptCard {
       switch key {
       case "id":
         lines.id = line
-        if let text = value.scalarText, !text.isEmpty { id = text } else { problem(line, "`id` must be a non-empty string") }
+        if let text = value.scalarText, !text.isEmpty {
+          id = text
+        } else {
+          problem(line, "`id` must be a non-empty string")
+        }
       case "description":
         if let text = value.scalarText, text.contains(where: { !$0.isWhitespace }) {
           description = text
@@ -130,7 +145,9 @@ extension PromptCard {
     if description == nil && !pairs.contains(where: { $0.key == "description" }) {
       problem(rootLine, "required field `description` is missing")
     }
-    if version == nil && !pairs.contains(where: { $0.key == "version" }) { problem(rootLine, "required field `version` is missing") }
+    if version == nil && !pairs.contains(where: { $0.key == "version" }) {
+      problem(rootLine, "required field `version` is missing")
+    }
 
     guard let id, let version else { return (nil, problems) }
     let card = PromptCard(
@@ -147,7 +164,8 @@ extension PromptCard {
       return .lines(bullets)
     }
     guard let sequence = node.sequence else {
-      problem(node.line + lineOffset, "`changelog` must be a list of {version, date, author, changes} or a block of lines")
+      problem(
+        node.line + lineOffset, "`changelog` must be a list of {version, date, author, changes} or a block of lines")
       return nil
     }
     var entries: [ChangelogEntry] = []
@@ -164,7 +182,8 @@ extension PromptCard {
         problem(line, "each `changelog` entry must be a mapping with version and changes")
         continue
       }
-      guard let versionNode = pairs.first(where: { $0.key == "version" })?.value, let text = versionNode.scalarText else {
+      guard let versionNode = pairs.first(where: { $0.key == "version" })?.value, let text = versionNode.scalarText
+      else {
         problem(line, "changelog entry is missing `version`")
         continue
       }

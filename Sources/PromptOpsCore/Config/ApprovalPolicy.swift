@@ -36,7 +36,10 @@ public struct ApprovalPolicy: Sendable, Equatable {
     public var roles: [String] = []
     public var minApprovals = 1
 
-    public init(prompts: [String]? = nil, tags: [String]? = nil, environments: [String], roles: [String] = [], minApprovals: Int = 1) {
+    public init(
+      prompts: [String]? = nil, tags: [String]? = nil, environments: [String], roles: [String] = [],
+      minApprovals: Int = 1
+    ) {
       self.prompts = prompts
       self.tags = tags
       self.environments = environments
@@ -48,7 +51,9 @@ public struct ApprovalPolicy: Sendable, Equatable {
     /// one of `tags` (if given).
     func applies(to promptID: String, tags cardTags: [String], environment: String) -> Bool {
       guard environments.contains(environment) else { return false }
-      if let prompts, !prompts.contains(where: { PatternList.wildcard(Array(promptID.utf8), Array($0.utf8)) }) { return false }
+      if let prompts, !prompts.contains(where: { PatternList.wildcard(Array(promptID.utf8), Array($0.utf8)) }) {
+        return false
+      }
       if let tags, !tags.contains(where: cardTags.contains) { return false }
       return true
     }
@@ -70,7 +75,9 @@ public struct ApprovalPolicy: Sendable, Equatable {
   /// The combined requirement of every entry that applies to any of `promptIDs` (one content
   /// known by several ids: a prompt renamed in the change).
   public func requirement(forAnyOf promptIDs: [String], tags: [String], environment: String) -> Requirement? {
-    let applicable = policies.filter { entry in promptIDs.contains { entry.applies(to: $0, tags: tags, environment: environment) } }
+    let applicable = policies.filter { entry in
+      promptIDs.contains { entry.applies(to: $0, tags: tags, environment: environment) }
+    }
     guard !applicable.isEmpty else { return nil }
     var roles: [String] = []
     for role in applicable.flatMap(\.roles) where !roles.contains(role) { roles.append(role) }
@@ -104,7 +111,9 @@ public struct ApprovalPolicy: Sendable, Equatable {
         }
         settings.reviewers = reviewers
       case "policies":
-        guard let items = value.sequence else { throw reader.invalid(value.line, "`approvals.policies` must be a list of policies") }
+        guard let items = value.sequence else {
+          throw reader.invalid(value.line, "`approvals.policies` must be a list of policies")
+        }
         settings.policies = try items.map { try parseEntry($0, reader: reader) }
       default:
         throw reader.unknownKey("approvals.\(key)", line: keyLine, known: known)
@@ -124,13 +133,17 @@ public struct ApprovalPolicy: Sendable, Equatable {
         entry.environments = try reader.strings(value, "approvals.policies[].environments")
         sawEnvironments = true
       case "roles": entry.roles = try reader.strings(value, "approvals.policies[].roles")
-      case "min_approvals": entry.minApprovals = try reader.integer(value, "approvals.policies[].min_approvals", in: 1...100)
+      case "min_approvals":
+        entry.minApprovals = try reader.integer(value, "approvals.policies[].min_approvals", in: 1...100)
       default:
-        throw reader.unknownKey("approvals.policies[].\(key)", line: keyLine, known: ["prompts", "tags", "environments", "roles", "min_approvals"])
+        throw reader.unknownKey(
+          "approvals.policies[].\(key)", line: keyLine,
+          known: ["prompts", "tags", "environments", "roles", "min_approvals"])
       }
     }
     guard sawEnvironments, !entry.environments.isEmpty else {
-      throw reader.invalid(node.line, "each `approvals.policies` entry needs `environments` (e.g. [merge]): where approval is required")
+      throw reader.invalid(
+        node.line, "each `approvals.policies` entry needs `environments` (e.g. [merge]): where approval is required")
     }
     return entry
   }

@@ -72,7 +72,10 @@ public struct ConfigReader: Sendable {
     return value
   }
 
-  func number(_ node: Node, _ key: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) throws -> Double {
+  func number(
+    _ node: Node, _ key: String,
+    in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+  ) throws -> Double {
     guard let text = node.scalarText, let value = Double(text), value.isFinite, range.contains(value) else {
       throw invalid(node.line, "`\(key)` must be a number in \(range.lowerBound)…\(range.upperBound)")
     }

@@ -69,7 +69,8 @@ public struct Configuration: Sendable, Equatable {
       switch key {
       case "version":
         guard value.scalarText == "1" else {
-          throw invalid(value.line, "unsupported configuration version \(value.scalarText ?? "?"); this promptops reads version 1")
+          throw invalid(
+            value.line, "unsupported configuration version \(value.scalarText ?? "?"); this promptops reads version 1")
         }
       case "prompts":
         for (subkey, subLine, subvalue) in try mapping(value, key) {
@@ -77,7 +78,9 @@ public struct Configuration: Sendable, Equatable {
           case "roots":
             config.roots = try strings(subvalue, "prompts.roots").map(normalizeFolder)
             if let bad = config.roots.first(where: { $0.hasPrefix("/") || $0.split(separator: "/").contains("..") }) {
-              throw invalid(subvalue.line, "`prompts.roots` holds folders inside the repository, relative to its top; '\(bad)' is not one")
+              throw invalid(
+                subvalue.line,
+                "`prompts.roots` holds folders inside the repository, relative to its top; '\(bad)' is not one")
             }
             if config.roots.isEmpty { throw invalid(subvalue.line, "`prompts.roots` needs at least one folder") }
           case "text_file": config.textFile = try string(subvalue, "prompts.text_file")
@@ -86,27 +89,38 @@ public struct Configuration: Sendable, Equatable {
           case "single_file_suffixes":
             config.singleFileSuffixes = try strings(subvalue, "prompts.single_file_suffixes")
           default:
-            throw invalid(subLine, "unknown key `prompts.\(subkey)` (known: roots, text_file, card_file, changelog_file, single_file_suffixes)")
+            throw invalid(
+              subLine,
+              "unknown key `prompts.\(subkey)` (known: roots, text_file, card_file, changelog_file, single_file_suffixes)"
+            )
           }
         }
       case "variables":
         for (subkey, subLine, subvalue) in try mapping(value, key) {
-          guard subkey == "pattern" else { throw invalid(subLine, "unknown key `variables.\(subkey)` (known: pattern)") }
+          guard subkey == "pattern" else {
+            throw invalid(subLine, "unknown key `variables.\(subkey)` (known: pattern)")
+          }
           let pattern = try string(subvalue, "variables.pattern")
           guard let regex = try? NSRegularExpression(pattern: pattern), regex.numberOfCaptureGroups >= 1 else {
-            throw invalid(subvalue.line, "`variables.pattern` must be a valid regular expression with one capture group for the name")
+            throw invalid(
+              subvalue.line,
+              "`variables.pattern` must be a valid regular expression with one capture group for the name")
           }
           config.variablePattern = pattern
         }
       case "constraints":
         for (subkey, subLine, subvalue) in try mapping(value, key) {
-          guard subkey == "keywords" else { throw invalid(subLine, "unknown key `constraints.\(subkey)` (known: keywords)") }
+          guard subkey == "keywords" else {
+            throw invalid(subLine, "unknown key `constraints.\(subkey)` (known: keywords)")
+          }
           config.constraintKeywords = try strings(subvalue, "constraints.keywords")
         }
       case "rules":
         for (ruleName, ruleLine, setting) in try mapping(value, key) {
           guard let rule = RuleID(rawValue: ruleName) else {
-            throw invalid(ruleLine, "unknown rule `\(ruleName)` (known: \(RuleID.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw invalid(
+              ruleLine, "unknown rule `\(ruleName)` (known: \(RuleID.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
           }
           let level = setting.scalarText ?? ""
           if level == "off" {
@@ -114,7 +128,8 @@ public struct Configuration: Sendable, Equatable {
           } else if let severity = Severity(rawValue: level) {
             config.severities[rule] = severity
           } else {
-            throw invalid(setting.line, "severity of `\(ruleName)` must be error, warning, info or off (got '\(level)')")
+            throw invalid(
+              setting.line, "severity of `\(ruleName)` must be error, warning, info or off (got '\(level)')")
           }
         }
       case "evals": config.evals = try EvalSettings.parse(value, reader: reader)
@@ -122,7 +137,8 @@ public struct Configuration: Sendable, Equatable {
       case "promotion": config.promotion = try PromotionSettings.parse(value, reader: reader)
       default:
         throw reader.unknownKey(
-          key, line: keyLine, known: ["version", "prompts", "variables", "constraints", "rules", "evals", "approvals", "promotion"])
+          key, line: keyLine,
+          known: ["version", "prompts", "variables", "constraints", "rules", "evals", "approvals", "promotion"])
       }
     }
     return config

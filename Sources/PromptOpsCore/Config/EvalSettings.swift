@@ -37,7 +37,10 @@ public struct EvalSettings: Sendable, Equatable {
 
   static func parse(_ node: Node, reader: ConfigReader) throws -> EvalSettings {
     var settings = EvalSettings()
-    let known = ["suite_file", "suites", "require_suite", "input_variable", "concurrency", "cache", "grader", "mode", "external_command", "external_timeout"]
+    let known = [
+      "suite_file", "suites", "require_suite", "input_variable", "concurrency", "cache", "grader", "mode",
+      "external_command", "external_timeout",
+    ]
     for (key, keyLine, value) in try reader.mapping(node, "evals") {
       switch key {
       case "suite_file": settings.suiteFile = try reader.string(value, "evals.suite_file")
@@ -47,7 +50,9 @@ public struct EvalSettings: Sendable, Equatable {
       case "cache": settings.cache = try reader.bool(value, "evals.cache")
       case "mode":
         let text = try reader.string(value, "evals.mode")
-        guard let mode = Mode(rawValue: text) else { throw reader.invalid(value.line, "`evals.mode` must be builtin or external (got '\(text)')") }
+        guard let mode = Mode(rawValue: text) else {
+          throw reader.invalid(value.line, "`evals.mode` must be builtin or external (got '\(text)')")
+        }
         settings.mode = mode
       case "external_command":
         settings.externalCommand = try reader.strings(value, "evals.external_command")
@@ -74,7 +79,9 @@ public struct EvalSettings: Sendable, Equatable {
           settings.grader = spec
         }
       case "suites":
-        guard let items = value.sequence else { throw reader.invalid(value.line, "`evals.suites` must be a list of {path, prompts}") }
+        guard let items = value.sequence else {
+          throw reader.invalid(value.line, "`evals.suites` must be a list of {path, prompts}")
+        }
         for item in items {
           var path: String?
           var prompts: [String] = []
@@ -86,7 +93,9 @@ public struct EvalSettings: Sendable, Equatable {
             }
           }
           guard let path else { throw reader.invalid(item.line, "each entry of `evals.suites` needs a `path`") }
-          guard !prompts.isEmpty else { throw reader.invalid(item.line, "`evals.suites` entry \(path) needs `prompts` (ids or globs)") }
+          guard !prompts.isEmpty else {
+            throw reader.invalid(item.line, "`evals.suites` entry \(path) needs `prompts` (ids or globs)")
+          }
           settings.suites.append(SuiteSelection(path: path, prompts: prompts, line: item.line))
         }
       default:
@@ -94,7 +103,8 @@ public struct EvalSettings: Sendable, Equatable {
       }
     }
     if settings.mode == .external && settings.externalCommand.isEmpty {
-      throw reader.invalid(node.line, "`evals.mode: external` needs `evals.external_command` (argv with {suite} and {output})")
+      throw reader.invalid(
+        node.line, "`evals.mode: external` needs `evals.external_command` (argv with {suite} and {output})")
     }
     return settings
   }

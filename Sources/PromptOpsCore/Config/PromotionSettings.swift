@@ -35,7 +35,9 @@ public struct PromotionSettings: Sendable, Equatable {
   }
 
   /// Environments in promotion order (first is the least critical).
-  public var environments: [Environment] = [Environment(name: "dev"), Environment(name: "staging"), Environment(name: "prod")]
+  public var environments: [Environment] = [
+    Environment(name: "dev"), Environment(name: "staging"), Environment(name: "prod"),
+  ]
   /// Whether a version must be pinned in the previous environment before the next one.
   public var enforceOrder = true
   /// Repository-relative path of the lock file.
@@ -70,7 +72,10 @@ public struct PromotionSettings: Sendable, Equatable {
       switch key {
       case "environments":
         guard let items = value.sequence, !items.isEmpty else {
-          throw reader.invalid(value.line, "`promotion.environments` must be a non-empty list of environment names or {name, requires_evals, requires_approval}")
+          throw reader.invalid(
+            value.line,
+            "`promotion.environments` must be a non-empty list of environment names or {name, requires_evals, requires_approval}"
+          )
         }
         var environments: [Environment] = []
         for item in items {
@@ -83,21 +88,29 @@ public struct PromotionSettings: Sendable, Equatable {
             for (field, fieldLine, fieldValue) in try reader.mapping(item, "promotion.environments[]") {
               switch field {
               case "name": name = try reader.string(fieldValue, "promotion.environments[].name")
-              case "requires_evals": parsed.requiresEvals = try reader.bool(fieldValue, "promotion.environments[].requires_evals")
-              case "requires_approval": parsed.requiresApproval = try reader.bool(fieldValue, "promotion.environments[].requires_approval")
+              case "requires_evals":
+                parsed.requiresEvals = try reader.bool(fieldValue, "promotion.environments[].requires_evals")
+              case "requires_approval":
+                parsed.requiresApproval = try reader.bool(fieldValue, "promotion.environments[].requires_approval")
               default:
-                throw reader.unknownKey("promotion.environments[].\(field)", line: fieldLine, known: ["name", "requires_evals", "requires_approval"])
+                throw reader.unknownKey(
+                  "promotion.environments[].\(field)", line: fieldLine,
+                  known: ["name", "requires_evals", "requires_approval"])
               }
             }
-            guard let name else { throw reader.invalid(item.line, "each entry of `promotion.environments` needs a `name`") }
+            guard let name else {
+              throw reader.invalid(item.line, "each entry of `promotion.environments` needs a `name`")
+            }
             parsed.name = name
             environment = parsed
           }
           guard environment.name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) != nil else {
-            throw reader.invalid(item.line, "environment name '\(environment.name)' must be letters, digits, '.', '_' or '-'")
+            throw reader.invalid(
+              item.line, "environment name '\(environment.name)' must be letters, digits, '.', '_' or '-'")
           }
           guard !environments.contains(where: { $0.name == environment.name }) else {
-            throw reader.invalid(item.line, "environment '\(environment.name)' is listed twice in `promotion.environments`")
+            throw reader.invalid(
+              item.line, "environment '\(environment.name)' is listed twice in `promotion.environments`")
           }
           environments.append(environment)
         }
@@ -108,7 +121,8 @@ public struct PromotionSettings: Sendable, Equatable {
       case "tag_prefix":
         let prefix = try reader.string(value, "promotion.tag_prefix")
         guard !prefix.hasPrefix("/"), !prefix.contains(".."), !prefix.contains(" ") else {
-          throw reader.invalid(value.line, "`promotion.tag_prefix` must be usable in a tag name (no leading '/', no '..', no spaces)")
+          throw reader.invalid(
+            value.line, "`promotion.tag_prefix` must be usable in a tag name (no leading '/', no '..', no spaces)")
         }
         settings.tagPrefix = prefix
       default:
@@ -121,7 +135,8 @@ public struct PromotionSettings: Sendable, Equatable {
   private static func relativePath(_ node: Node, _ key: String, _ reader: ConfigReader) throws -> String {
     let path = try reader.string(node, key)
     guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), !path.hasSuffix("/") else {
-      throw reader.invalid(node.line, "`\(key)` is a file inside the repository, relative to its top; '\(path)' is not one")
+      throw reader.invalid(
+        node.line, "`\(key)` is a file inside the repository, relative to its top; '\(path)' is not one")
     }
     return path
   }

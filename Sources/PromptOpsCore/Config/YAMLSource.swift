@@ -43,8 +43,8 @@ enum YAMLSource {
     case .scanner(let context, let problem, let mark, _),
       .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
-      let where_ = context.map { " (\($0.text))" } ?? ""
-      return YAMLProblem(line: mark.line + lineOffset, message: "invalid YAML: \(problem)\(where_)")
+      let contextText = context.map { " (\($0.text))" } ?? ""
+      return YAMLProblem(line: mark.line + lineOffset, message: "invalid YAML: \(problem)\(contextText)")
     case .duplicatedKeysInMapping(let duplicates, let context):
       return YAMLProblem(
         line: context.mark.line + lineOffset,

@@ -58,7 +58,9 @@ extension YAMLTree {
     case .mapping(let pairs):
       var texts: [(String, String)] = []
       texts.reserveCapacity(pairs.count)
-      for (key, value) in pairs { texts.append((try key.canonicalText(budget: &budget), try value.canonicalText(budget: &budget))) }
+      for (key, value) in pairs {
+        texts.append((try key.canonicalText(budget: &budget), try value.canonicalText(budget: &budget)))
+      }
       return "{" + texts.sorted { $0.0 < $1.0 }.map { "\($0.0):\($0.1)" }.joined(separator: ",") + "}"
     }
   }
@@ -113,11 +115,16 @@ extension JSONValue {
       return
     }
     switch text {
-    case "true", "True", "TRUE": self = .bool(true); return
-    case "false", "False", "FALSE": self = .bool(false); return
+    case "true", "True", "TRUE":
+      self = .bool(true)
+      return
+    case "false", "False", "FALSE":
+      self = .bool(false)
+      return
     default: break
     }
-    guard let first = text.utf8.first, (0x30...0x39).contains(first) || first == 0x2D || first == 0x2B || first == 0x2E else {
+    guard let first = text.utf8.first, (0x30...0x39).contains(first) || first == 0x2D || first == 0x2B || first == 0x2E
+    else {
       self = .string(text)
       return
     }

@@ -101,7 +101,9 @@ extension YAMLValue {
     }
 
     mutating func compose(_ buffer: UnsafeBufferPointer<UInt8>) throws(YAMLProblem) -> YAMLValue? {
-      guard yaml_parser_initialize(&parser) == 1 else { throw YAMLProblem(line: nil, message: "out of memory reading YAML") }
+      guard yaml_parser_initialize(&parser) == 1 else {
+        throw YAMLProblem(line: nil, message: "out of memory reading YAML")
+      }
       defer { yaml_parser_delete(&parser) }
       yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
       // libyaml reads from the pointer only; an empty text still needs a valid one.
@@ -148,7 +150,8 @@ extension YAMLValue {
       defer { yaml_event_delete(&event) }
       let line = Int(event.start_mark.line) + 1
       guard depth < Self.maximumDepth else {
-        throw YAMLProblem(line: line + lineOffset, message: "invalid YAML: nested more than \(Self.maximumDepth) levels deep")
+        throw YAMLProblem(
+          line: line + lineOffset, message: "invalid YAML: nested more than \(Self.maximumDepth) levels deep")
       }
       switch event.type {
       case YAML_SCALAR_EVENT:
@@ -244,7 +247,8 @@ extension YAMLValue {
       case YAML_SCANNER_ERROR, YAML_PARSER_ERROR:
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
         let context = parser.context.map { " (\(String(cString: $0)))" } ?? ""
-        return YAMLProblem(line: Int(parser.problem_mark.line) + 1 + lineOffset, message: "invalid YAML: \(problem)\(context)")
+        return YAMLProblem(
+          line: Int(parser.problem_mark.line) + 1 + lineOffset, message: "invalid YAML: \(problem)\(context)")
       case YAML_READER_ERROR:
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable input"
         return YAMLProblem(line: nil, message: "unreadable YAML: \(problem)")

@@ -27,9 +27,13 @@ final class AnswerBook: @unchecked Sendable {
   var tally: Tally { lock.withLock { counted } }
 
   /// The provider's answer to the request, and whether it came from the cache.
-  func answer(from provider: any EvalProvider, spec: ProviderSpec, _ request: ProviderRequest) async throws -> (ProviderResponse, cached: Bool) {
+  func answer(from provider: any EvalProvider, spec: ProviderSpec, _ request: ProviderRequest) async throws -> (
+    ProviderResponse, cached: Bool
+  ) {
     // The key is only worth its hashing when there is a cache to ask.
-    let key = cache.map { _ in unit.answerKey(provider: spec, identity: provider.cacheIdentity, request: request, repetition: repetition) }
+    let key = cache.map { _ in
+      unit.answerKey(provider: spec, identity: provider.cacheIdentity, request: request, repetition: repetition)
+    }
     if let cache, let key {
       switch cache.load(key) {
       case .answer(let response):

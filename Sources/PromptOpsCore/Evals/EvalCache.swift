@@ -28,7 +28,9 @@ public struct EvalCache: Sendable {
   }
 
   /// A cache whose key is a secret text, as `PROMPTOPS_CACHE_KEY` gives it.
-  public init(directory: String, secret: String) { self.init(directory: directory, key: EvalCacheKey.key(secret: secret)) }
+  public init(directory: String, secret: String) {
+    self.init(directory: directory, key: EvalCacheKey.key(secret: secret))
+  }
 
   /// The cache of a repository: shared by its worktrees.
   public init(gitCommonDirectory: String, key: SymmetricKey) {
@@ -90,7 +92,8 @@ public struct EvalCache: Sendable {
     let bodyStart = macStart + 65
     guard bytes.count >= bodyStart, bytes.starts(with: Self.header), bytes[bodyStart - 1] == 0x0A,
       let mac = Self.bytes(hex: bytes[macStart..<bodyStart - 1]),
-      HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: authenticated(entryKey, bytes[bodyStart...]), using: key),
+      HMAC<SHA256>.isValidAuthenticationCode(
+        mac, authenticating: authenticated(entryKey, bytes[bodyStart...]), using: key),
       let response = Self.response(bytes[bodyStart...])
     else { return .rejected }
     return .answer(response)
@@ -103,10 +106,14 @@ public struct EvalCache: Sendable {
     let output = Array(response.output.utf8)
     let cost = response.cost.map { "\($0)" } ?? "-"
     let usage = response.tokenUsage.map { "\($0.prompt) \($0.completion) \($0.total)" } ?? "-"
-    let body = Array("latencyMs \(response.latencyMs)\ncost \(cost)\ntokenUsage \(usage)\noutput \(output.count)\n".utf8) + output
+    let body =
+      Array("latencyMs \(response.latencyMs)\ncost \(cost)\ntokenUsage \(usage)\noutput \(output.count)\n".utf8)
+      + output
     let mac = HMAC<SHA256>.authenticationCode(for: authenticated(entryKey, body[...]), using: key)
     let entry = Self.header + Array(Self.hex(mac).utf8) + [0x0A] + body
-    guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return }
+    guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+      return
+    }
     let temporary = "\(folder)/.\(entryKey).\(getpid()).\(UUID().uuidString).tmp"
     guard FileManager.default.createFile(atPath: temporary, contents: Data(entry)) else { return }
     if rename(temporary, target) != 0 { unlink(temporary) }
@@ -129,7 +136,8 @@ public struct EvalCache: Sendable {
       return String(text.dropFirst(name.count + 1))
     }
     guard let latencyText = line("latencyMs"), let latency = Double(latencyText), let costText = line("cost"),
-      let usageText = line("tokenUsage"), let countText = line("output"), let count = Int(countText), rest.count == count,
+      let usageText = line("tokenUsage"), let countText = line("output"), let count = Int(countText),
+      rest.count == count,
       let output = String(bytes: rest, encoding: .utf8)
     else { return nil }
     var response = ProviderResponse(output: output, latencyMs: latency)
@@ -145,7 +153,10 @@ public struct EvalCache: Sendable {
     return response
   }
 
-  private enum FileRead { case absent, unreadable, bytes([UInt8]) }
+  private enum FileRead {
+    case absent, unreadable
+    case bytes([UInt8])
+  }
 
   private static func read(_ path: String) -> FileRead {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)

@@ -55,12 +55,16 @@ public enum EvalCacheKey {
     let text = key.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() } + "\n"
     let temporary = "\(folder)/.cache.key.\(getpid()).\(UUID().uuidString)"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { return .failure(Unavailable(description: "cannot write \(temporary): \(String(cString: strerror(errno)))")) }
+    guard descriptor >= 0 else {
+      return .failure(Unavailable(description: "cannot write \(temporary): \(String(cString: strerror(errno)))"))
+    }
     defer { unlink(temporary) }
     let bytes = Array(text.utf8)
     let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     let closed = close(descriptor)
-    guard written == bytes.count, closed == 0 else { return .failure(Unavailable(description: "cannot write \(temporary)")) }
+    guard written == bytes.count, closed == 0 else {
+      return .failure(Unavailable(description: "cannot write \(temporary)"))
+    }
     if link(temporary, path) != 0 && errno != EEXIST {
       return .failure(Unavailable(description: "cannot create \(path): \(String(cString: strerror(errno)))"))
     }
@@ -79,19 +83,31 @@ public enum EvalCacheKey {
       if errno == ENOENT { return .success(nil) }
       return .failure(Unavailable(description: "cannot read \(path): \(String(cString: strerror(errno)))"))
     }
-    guard status.st_mode & S_IFMT == S_IFREG else { return .failure(Unavailable(description: "\(path) is not a regular file")) }
-    guard status.st_uid == geteuid() else { return .failure(Unavailable(description: "\(path) belongs to another user")) }
+    guard status.st_mode & S_IFMT == S_IFREG else {
+      return .failure(Unavailable(description: "\(path) is not a regular file"))
+    }
+    guard status.st_uid == geteuid() else {
+      return .failure(Unavailable(description: "\(path) belongs to another user"))
+    }
     guard status.st_mode & 0o077 == 0 else {
       return .failure(
-        Unavailable(description: "\(path) may be read or written by others (mode \(String(status.st_mode & 0o777, radix: 8))); run chmod 600 on it"))
+        Unavailable(
+          description:
+            "\(path) may be read or written by others (mode \(String(status.st_mode & 0o777, radix: 8))); run chmod 600 on it"
+        ))
     }
-    guard let data = FileManager.default.contents(atPath: path) else { return .failure(Unavailable(description: "cannot read \(path)")) }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      return .failure(Unavailable(description: "cannot read \(path)"))
+    }
     // ASCII white space only, trimmed by hand: Foundation's trimming costs the pre-commit check
     // more than the rest of reading the key.
     func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
-    let text = String(decoding: [UInt8](data).drop(while: isSpace).reversed().drop(while: isSpace).reversed(), as: UTF8.self)
+    let text = String(
+      decoding: [UInt8](data).drop(while: isSpace).reversed().drop(while: isSpace).reversed(), as: UTF8.self)
     guard text.utf8.count == 64, let bytes = EvalCache.bytes(hex: text) else {
-      return .failure(Unavailable(description: "\(path) does not hold a cache key (64 hexadecimal digits); delete it to make a new one"))
+      return .failure(
+        Unavailable(
+          description: "\(path) does not hold a cache key (64 hexadecimal digits); delete it to make a new one"))
     }
     return .success(SymmetricKey(data: bytes))
   }

@@ -67,7 +67,9 @@ public struct EvalUnit: Sendable {
   /// (`identity`, its `cacheIdentity`), the provider files the suite names, the request's text and
   /// variables, and the repetition (each run is a sample of its own). The unit's provider and its
   /// graders are asked under such keys alike; the verdict is never part of what is stored.
-  public func answerKey(provider spec: ProviderSpec, identity: String, request: ProviderRequest, repetition: Int) -> String {
+  public func answerKey(provider spec: ProviderSpec, identity: String, request: ProviderRequest, repetition: Int)
+    -> String
+  {
     // Each part is named and its length given before it, so no two different requests read the
     // same: hashed as they come, with no document built for them.
     var hasher = SHA256()

@@ -15,7 +15,10 @@ public struct EvalPlanner {
   /// weakening check and again to plan its tests.
   private let loadedSuites = LoadedSuites()
 
-  public init(repository: Repository, configuration: Configuration, snapshot: Snapshot, environment: [String: String] = ProcessInfo.processInfo.environment) {
+  public init(
+    repository: Repository, configuration: Configuration, snapshot: Snapshot,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
     self.repository = repository
     self.configuration = configuration
     self.snapshot = snapshot
@@ -64,7 +67,9 @@ public struct EvalPlanner {
   /// Prompts with no suite are left out unless `includingWithoutSuite` (for `eval-missing`): only
   /// the prompts that will be evaluated are read, and of those only the ones not in `known`
   /// (prompts of this snapshot read already, under the same layout).
-  public func changedPrompts(since base: Snapshot, includingWithoutSuite: Bool = true, reusing known: [Prompt] = []) throws -> [Prompt] {
+  public func changedPrompts(since base: Snapshot, includingWithoutSuite: Bool = true, reusing known: [Prompt] = [])
+    throws -> [Prompt]
+  {
     let changes = try repository.changedFiles(from: base, to: snapshot, under: [])
     // By bytes, as git keeps paths apart (see `PromptLocation`).
     var paths = Set<BytePath>()
@@ -180,7 +185,9 @@ public struct EvalPlanner {
   private func promptLocation(for path: String) -> PromptLocation? {
     if let location = layout.location(containing: path) { return location }
     let folder = SuiteLoader.folder(of: path)
-    guard !folder.isEmpty, layout.roots.contains(where: { $0.isEmpty || folder.hasPrefix($0 + "/") }) else { return nil }
+    guard !folder.isEmpty, layout.roots.contains(where: { $0.isEmpty || folder.hasPrefix($0 + "/") }) else {
+      return nil
+    }
     if mayExist(folder + "/" + configuration.cardFile) || mayExist(folder + "/" + configuration.textFile) {
       return layout.folderLocation(folder)
     }
@@ -240,7 +247,9 @@ public struct EvalPlanner {
     let storedFile = prompt.location.kind == .folder ? prompt.location.cardPath : prompt.location.textPath
     if prompt.location.kind == .folder, let sha = prompt.sha256 { inputs[prompt.location.textPath] = sha }
     do {
-      if let bytes = try repository.contents(at: storedFile, in: snapshot) { inputs[storedFile] = Prompt.sha256(of: bytes) }
+      if let bytes = try repository.contents(at: storedFile, in: snapshot) {
+        inputs[storedFile] = Prompt.sha256(of: bytes)
+      }
     } catch {
       errors.append(SuiteProblem(file: storedFile, line: 1, message: "cannot be read: \(error)"))
     }
@@ -252,7 +261,8 @@ public struct EvalPlanner {
     if paths.isEmpty { thresholds.minPassRate = 1 }
     let text = prompt.text ?? ""
     if prompt.text == nil {
-      errors.append(SuiteProblem(file: prompt.location.textPath, line: 1, message: "the prompt has no text to evaluate"))
+      errors.append(
+        SuiteProblem(file: prompt.location.textPath, line: 1, message: "the prompt has no text to evaluate"))
     }
     let top = repository.workingDirectory ?? FileManager.default.currentDirectoryPath
     for path in paths {
@@ -276,14 +286,17 @@ public struct EvalPlanner {
       // Provider scripts run from the working tree: it must hold the evaluated commit's copies.
       if settings.mode == .builtin,
         let problem = WorkingTreeInputs.problem(
-          WorkingTreeInputs.differing(providerFiles.keys, in: repository, snapshot: snapshot), usedBy: "exec providers run")
+          WorkingTreeInputs.differing(providerFiles.keys, in: repository, snapshot: snapshot),
+          usedBy: "exec providers run")
       {
         errors.append(problem)
         continue
       }
       let prompts: [SuitePrompt]
       switch promptsToEvaluate(prompt, text: text, suite: suite) {
-      case .success(let found): prompts = found.prompts; warnings += found.warnings
+      case .success(let found):
+        prompts = found.prompts
+        warnings += found.warnings
       case .failure(let problem):
         errors.append(problem)
         continue
@@ -305,10 +318,14 @@ public struct EvalPlanner {
         var assertionsRendered = true
         for index in test.assertions.indices {
           do {
-            test.assertions[index] = try Self.renderingValue(of: test.assertions[index], with: test.vars, pattern: configuration.variablePattern)
+            test.assertions[index] = try Self.renderingValue(
+              of: test.assertions[index], with: test.vars, pattern: configuration.variablePattern)
           } catch {
             let assertion = test.assertions[index]
-            report(Self.problem(error, test: test, file: test.file, line: assertion.line, usedBy: "its `\(assertion.fullType)` assertion"))
+            report(
+              Self.problem(
+                error, test: test, file: test.file, line: assertion.line,
+                usedBy: "its `\(assertion.fullType)` assertion"))
             assertionsRendered = false
           }
         }
@@ -316,7 +333,8 @@ public struct EvalPlanner {
         for (promptIndex, suitePrompt) in prompts.enumerated() {
           let rendered: String
           do {
-            rendered = try PromptTemplate(text: suitePrompt.raw, variablePattern: configuration.variablePattern).renderPrompt(test.vars)
+            rendered = try PromptTemplate(text: suitePrompt.raw, variablePattern: configuration.variablePattern)
+              .renderPrompt(test.vars)
           } catch {
             let file = suitePrompt.file ?? path
             var line = suitePrompt.firstLine
@@ -332,9 +350,11 @@ public struct EvalPlanner {
             let alike = suite.providers.filter { ($0.label ?? $0.id) == name }.count > 1
             units.append(
               EvalUnit(
-                key: "\(prompt.id)|\(path)|\(testIndex)|\(name)" + (alike ? "#\(providerIndex + 1)" : "") + (prompts.count > 1 ? "|prompt \(promptIndex + 1)" : ""),
+                key: "\(prompt.id)|\(path)|\(testIndex)|\(name)" + (alike ? "#\(providerIndex + 1)" : "")
+                  + (prompts.count > 1 ? "|prompt \(promptIndex + 1)" : ""),
                 promptID: prompt.id, suitePath: path,
-                testIndex: testIndex, test: test, provider: test.provider ?? provider, grader: test.grader ?? suite.grader ?? settings.grader,
+                testIndex: testIndex, test: test, provider: test.provider ?? provider,
+                grader: test.grader ?? suite.grader ?? settings.grader,
                 renderedPrompt: rendered, workingDirectory: top + (folder.isEmpty ? "" : "/" + folder),
                 providerFileHashes: providerHashes, promptLabel: suitePrompt.label))
           }
@@ -351,14 +371,19 @@ public struct EvalPlanner {
   }
 
   /// The message for a prompt or expected value that could not be rendered for a test.
-  static func problem(_ failure: PromptTemplate.Failure, test: EvalTest, file: String, line: Int, usedBy: String) -> SuiteProblem {
+  static func problem(_ failure: PromptTemplate.Failure, test: EvalTest, file: String, line: Int, usedBy: String)
+    -> SuiteProblem
+  {
     switch failure {
     case .missing(let names):
       return SuiteProblem(
         file: test.file, line: file == test.file ? line : test.line,
-        message: "test '\(test.name)' gives no value for \(names.map { "{{\($0)}}" }.joined(separator: ", ")) used by \(usedBy)")
+        message:
+          "test '\(test.name)' gives no value for \(names.map { "{{\($0)}}" }.joined(separator: ", ")) used by \(usedBy)"
+      )
     case .invalid(let problem):
-      return SuiteProblem(file: file, line: line, message: "template: \(problem.message) (rendering it for test '\(test.name)')")
+      return SuiteProblem(
+        file: file, line: line, message: "template: \(problem.message) (rendering it for test '\(test.name)')")
     }
   }
 
@@ -366,43 +391,62 @@ public struct EvalPlanner {
   /// include the prompt's own text file (other prompts named beside it are evaluated too and
   /// count toward its pass rate, as promptfoo counts every prompt × test, with a warning), or,
   /// without that key, the prompt's text read as promptfoo reads a prompt file.
-  func promptsToEvaluate(_ prompt: Prompt, text: String, suite: EvalSuite) -> Result<(prompts: [SuitePrompt], warnings: [SuiteProblem]), SuiteProblem> {
+  func promptsToEvaluate(_ prompt: Prompt, text: String, suite: EvalSuite) -> Result<
+    (prompts: [SuitePrompt], warnings: [SuiteProblem]), SuiteProblem
+  > {
     let textPath = prompt.location.textPath
     guard let listed = suite.prompts else {
       // promptfoo trims a prompt file; a `.txt` file is also split on `---` lines.
       let parts =
         prompt.location.kind == .folder
         ? SuiteLoader.promptfooPrompts(text, path: textPath) : [(JavaScriptText.trim(text), 1)].filter { !$0.0.isEmpty }
-      guard !parts.isEmpty else { return .failure(SuiteProblem(file: textPath, line: 1, message: "the prompt is empty once trimmed, as promptfoo trims it")) }
-      return .success((parts.map { SuitePrompt(raw: $0.text, file: textPath, label: "\(textPath): \($0.text)", line: 1, firstLine: $0.line) }, []))
+      guard !parts.isEmpty else {
+        return .failure(
+          SuiteProblem(file: textPath, line: 1, message: "the prompt is empty once trimmed, as promptfoo trims it"))
+      }
+      return .success(
+        (
+          parts.map {
+            SuitePrompt(raw: $0.text, file: textPath, label: "\(textPath): \($0.text)", line: 1, firstLine: $0.line)
+          }, []
+        ))
     }
     guard prompt.location.kind == .folder else {
       return .failure(
         SuiteProblem(
           file: suite.path, line: suite.promptsLine,
-          message: "`prompts` names files, but \(prompt.id) is a single-file prompt whose file holds its card too (promptfoo would send that): leave `prompts` out to evaluate its text"))
+          message:
+            "`prompts` names files, but \(prompt.id) is a single-file prompt whose file holds its card too (promptfoo would send that): leave `prompts` out to evaluate its text"
+        ))
     }
     guard listed.contains(where: { $0.file == textPath }) else {
       let named = Set(listed.map { $0.file ?? "an inline prompt" }).sorted().joined(separator: ", ")
       return .failure(
         SuiteProblem(
           file: suite.path, line: suite.promptsLine,
-          message: "`prompts` names \(named) but not \(textPath), the prompt this suite evaluates: its results would not be \(prompt.id)'s"))
+          message:
+            "`prompts` names \(named) but not \(textPath), the prompt this suite evaluates: its results would not be \(prompt.id)'s"
+        ))
     }
-    let others = Set(listed.filter { $0.file != textPath }.map { $0.file ?? "inline prompt '\($0.label.prefix(40))'" }).sorted()
+    let others = Set(listed.filter { $0.file != textPath }.map { $0.file ?? "inline prompt '\($0.label.prefix(40))'" })
+      .sorted()
     var warnings: [SuiteProblem] = []
     if !others.isEmpty {
       warnings.append(
         SuiteProblem(
           file: suite.path, line: suite.promptsLine,
-          message: "`prompts` also names \(others.joined(separator: ", ")): evaluated with every test and counted in \(prompt.id)'s pass rate, as promptfoo counts them"))
+          message:
+            "`prompts` also names \(others.joined(separator: ", ")): evaluated with every test and counted in \(prompt.id)'s pass rate, as promptfoo counts them"
+        ))
     }
     return .success((listed, warnings))
   }
 
   /// An assertion whose text values (a string, or the strings of a list) have the test's
   /// variables filled in; mappings (JSON schemas, `equals` objects) are left as they are.
-  static func renderingValue(of assertion: EvalAssertion, with vars: [String: JSONValue], pattern: String) throws(PromptTemplate.Failure) -> EvalAssertion {
+  static func renderingValue(of assertion: EvalAssertion, with vars: [String: JSONValue], pattern: String)
+    throws(PromptTemplate.Failure) -> EvalAssertion
+  {
     func render(_ text: String) throws(PromptTemplate.Failure) -> String {
       try PromptTemplate(text: text, variablePattern: pattern).render(vars)
     }

@@ -24,7 +24,9 @@ public struct EvalShard: Sendable, Equatable, CustomStringConvertible {
 
   public init?(_ text: String) {
     let parts = text.split(separator: "/")
-    guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (1...count).contains(index) else { return nil }
+    guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1,
+      (1...count).contains(index)
+    else { return nil }
     self.index = index
     self.count = count
   }

@@ -51,7 +51,9 @@ public struct EvalRunner: Sendable {
 
   public init(
     concurrency: Int, cache: EvalCache?, environment: [String: String] = ProcessInfo.processInfo.environment,
-    makeProvider: @escaping @Sendable (ProviderSpec, ProviderEnvironment) throws -> any EvalProvider = { try ProviderFactory.make($0, environment: $1) }
+    makeProvider: @escaping @Sendable (ProviderSpec, ProviderEnvironment) throws -> any EvalProvider = {
+      try ProviderFactory.make($0, environment: $1)
+    }
   ) {
     self.concurrency = max(1, concurrency)
     self.cache = cache
@@ -77,13 +79,19 @@ public struct EvalRunner: Sendable {
   }
 
   public func run(_ units: [EvalUnit]) async -> (results: [UnitResult], statistics: Statistics) {
-    struct Job: Sendable { let unit: Int; let repetition: Int }
+    struct Job: Sendable {
+      let unit: Int
+      let repetition: Int
+    }
     var jobs: [Job] = []
     for (index, unit) in units.enumerated() {
       for repetition in 0..<unit.test.repeatCount { jobs.append(Job(unit: index, repetition: repetition)) }
     }
     // Providers are made once per spec and folder; a spec that cannot be made fails its units.
-    struct ProviderKey: Hashable { let spec: ProviderSpec; let folder: String }
+    struct ProviderKey: Hashable {
+      let spec: ProviderSpec
+      let folder: String
+    }
     var providers: [ProviderKey: Result<any EvalProvider, ProviderError>] = [:]
     func provider(_ spec: ProviderSpec, _ folder: String) -> Result<any EvalProvider, ProviderError> {
       let key = ProviderKey(spec: spec, folder: folder)
@@ -104,7 +112,9 @@ public struct EvalRunner: Sendable {
     let prepared = jobs.map { job -> (Job, Result<any EvalProvider, ProviderError>, [Grader]) in
       let unit = units[job.unit]
       // A grader that names a chat and an embedding model (promptfoo's type map) is made as two.
-      let graders = unit.graders.flatMap(\.graderParts).map { Grader(spec: $0, made: provider($0, unit.workingDirectory)) }
+      let graders = unit.graders.flatMap(\.graderParts).map {
+        Grader(spec: $0, made: provider($0, unit.workingDirectory))
+      }
       return (job, provider(unit.provider, unit.workingDirectory), graders)
     }
 
@@ -169,7 +179,8 @@ public struct EvalRunner: Sendable {
     let cached: Bool
     do {
       (response, cached) = try await book.answer(
-        from: provider, spec: unit.provider, ProviderRequest(prompt: unit.renderedPrompt, vars: unit.test.vars.mapValues(\.templateText)))
+        from: provider, spec: unit.provider,
+        ProviderRequest(prompt: unit.renderedPrompt, vars: unit.test.vars.mapValues(\.templateText)))
     } catch let error as ProviderError {
       return RunResult(output: "", latencyMs: 0, error: error.description)
     } catch {
@@ -186,7 +197,8 @@ public struct EvalRunner: Sendable {
     }
     if !unmade.isEmpty {
       return RunResult(
-        output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, error: unmade.joined(separator: "; "))
+        output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs,
+        error: unmade.joined(separator: "; "))
     }
     let ready = live
     let checker = AssertionChecker(
@@ -194,12 +206,14 @@ public struct EvalRunner: Sendable {
         text: { assertion in unit.grader(for: assertion)?.grader(for: .text).flatMap { ready[$0] } },
         embedding: { assertion in unit.grader(for: assertion)?.grader(for: .embedding).flatMap { ready[$0] } }))
     let context = AssertionContext(
-      prompt: unit.renderedPrompt, vars: unit.test.vars, providerID: unit.provider.id, providerConfig: unit.provider.config,
+      prompt: unit.renderedPrompt, vars: unit.test.vars, providerID: unit.provider.id,
+      providerConfig: unit.provider.config,
       latencyMs: response.latencyMs, cost: response.cost, folder: unit.workingDirectory, environment: environment)
     do {
       let grading = try await checker.grade(test: unit.test, output: response.output, context: context)
       return RunResult(
-        output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs, grading: grading, cached: cached)
+        output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs,
+        grading: grading, cached: cached)
     } catch {
       return RunResult(
         output: response.output, tokenUsage: response.tokenUsage, cost: response.cost, latencyMs: response.latencyMs,

@@ -50,16 +50,22 @@ public final class EvalService {
     for (commit, text) in try repository.notes(ref: Self.notesRef) {
       var commitTime: Date?
       for (line, record) in Self.records(in: text).enumerated() {
-        guard record.kind == "eval", record.sha256 == sha256, promptID == nil || record.prompt == promptID else { continue }
+        guard record.kind == "eval", record.sha256 == sha256, promptID == nil || record.prompt == promptID else {
+          continue
+        }
         var record = record
         if record.commit == nil { record.commit = commit.hex }
         // A note on a commit this clone lacks (a shallow one) still counts, ordered as oldest.
-        if commitTime == nil { commitTime = repository.commitExists(commit) ? try repository.commitInfo(commit).time : .distantPast }
+        if commitTime == nil {
+          commitTime = repository.commitExists(commit) ? try repository.commitInfo(commit).time : .distantPast
+        }
         found.append((record, commitTime ?? Date.distantPast, line))
       }
     }
     return found.sorted {
-      ($0.record.timestamp, $0.commitTime, $0.record.commit ?? "", $0.line) > ($1.record.timestamp, $1.commitTime, $1.record.commit ?? "", $1.line)
+      ($0.record.timestamp, $0.commitTime, $0.record.commit ?? "", $0.line) > (
+        $1.record.timestamp, $1.commitTime, $1.record.commit ?? "", $1.line
+      )
     }.map(\.record)
   }
 
@@ -84,15 +90,22 @@ public final class EvalService {
 
   /// Evaluates one prompt as a commit has it, now, under `context` (promotion and rollback: the
   /// release branch's configuration, the version's own text and suites).
-  public func evaluate(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()) async throws -> PromptEvalResult {
+  public func evaluate(
+    promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()
+  ) async throws -> PromptEvalResult {
     let (prompt, planner) = try locate(promptID: promptID, at: commit, context: context, options: options)
-    let run = try await evaluate([prompt], planner: planner, configuration: context.configuration, commit: commit, options: options)
-    guard let result = run.prompts.first else { throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)") }
+    let run = try await evaluate(
+      [prompt], planner: planner, configuration: context.configuration, commit: commit, options: options)
+    guard let result = run.prompts.first else {
+      throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)")
+    }
     return result
   }
 
   /// Evaluates one prompt as a commit has it, now; blocks until done (synchronous callers only).
-  public func evaluateBlocking(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()) throws -> PromptEvalResult {
+  public func evaluateBlocking(
+    promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()
+  ) throws -> PromptEvalResult {
     try evaluateRunBlocking(promptID: promptID, at: commit, context: context, options: options).result
   }
 
@@ -101,13 +114,20 @@ public final class EvalService {
     promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions = EvalOptions()
   ) throws -> (result: PromptEvalResult, notices: [String]) {
     let (prompt, planner) = try locate(promptID: promptID, at: commit, context: context, options: options)
-    let run = try evaluateBlocking([prompt], planner: planner, configuration: context.configuration, commit: commit, options: options)
-    guard let result = run.prompts.first else { throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)") }
+    let run = try evaluateBlocking(
+      [prompt], planner: planner, configuration: context.configuration, commit: commit, options: options)
+    guard let result = run.prompts.first else {
+      throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)")
+    }
     return (result, run.notices)
   }
 
-  private func locate(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions) throws -> (Prompt, EvalPlanner) {
-    let planner = EvalPlanner(repository: repository, configuration: context.configuration, snapshot: .commit(commit), environment: options.environment)
+  private func locate(promptID: String, at commit: ObjectID, context: GateContext, options: EvalOptions) throws -> (
+    Prompt, EvalPlanner
+  ) {
+    let planner = EvalPlanner(
+      repository: repository, configuration: context.configuration, snapshot: .commit(commit),
+      environment: options.environment)
     guard let prompt = try planner.prompt(id: promptID) else {
       throw PromptOpsError.promptNotFound(id: promptID, detail: "at commit \(commit.hex)")
     }
@@ -127,14 +147,17 @@ public final class EvalService {
 
   /// `promptops eval`: selects prompts at `revision` (default HEAD), evaluates them and records
   /// the results. Returns the run and warnings about prompts left out.
-  public func evaluate(_ selection: Selection, at revision: String?, options: EvalOptions) throws -> (run: EvalRun, warnings: [String]) {
+  public func evaluate(_ selection: Selection, at revision: String?, options: EvalOptions) throws -> (
+    run: EvalRun, warnings: [String]
+  ) {
     let head = try repository.resolveCommit(revision ?? "HEAD")
     let context: GateContext
     var base: Snapshot?
     if case .changed(let baseRevision) = selection {
       let target = try repository.resolveCommit(baseRevision)
       guard let mergeBase = try repository.mergeBase(target, head) else {
-        throw PromptOpsError.repository("'\(baseRevision)' and '\(revision ?? "HEAD")' share no history; cannot find what changed")
+        throw PromptOpsError.repository(
+          "'\(baseRevision)' and '\(revision ?? "HEAD")' share no history; cannot find what changed")
       }
       base = .commit(mergeBase)
       context = try GateContext.load(from: .commit(mergeBase), in: repository)
@@ -142,13 +165,16 @@ public final class EvalService {
       context = try GateContext.load(from: .commit(head), in: repository)
     }
     let configuration = context.configuration
-    let planner = EvalPlanner(repository: repository, configuration: configuration, snapshot: .commit(head), environment: options.environment)
+    let planner = EvalPlanner(
+      repository: repository, configuration: configuration, snapshot: .commit(head), environment: options.environment)
     var prompts: [Prompt]
     switch selection {
     case .changed: prompts = try planner.changedPrompts(since: base ?? .empty)
     case .ids(let ids):
       prompts = try ids.map { id in
-        guard let prompt = try planner.prompt(id: id) else { throw PromptOpsError.promptNotFound(id: id, detail: "at \(revision ?? "HEAD")") }
+        guard let prompt = try planner.prompt(id: id) else {
+          throw PromptOpsError.promptNotFound(id: id, detail: "at \(revision ?? "HEAD")")
+        }
         return prompt
       }
     case .all: prompts = try planner.allPrompts()
@@ -157,18 +183,22 @@ public final class EvalService {
     let withoutSuite = prompts.filter { planner.suitePaths(for: $0).isEmpty }
     if case .ids = selection, let first = withoutSuite.first {
       throw PromptOpsError.usage(
-        "prompt '\(first.id)' has no eval suite (add \(first.location.path)/\(configuration.evals.suiteFile) or select it in evals.suites)")
+        "prompt '\(first.id)' has no eval suite (add \(first.location.path)/\(configuration.evals.suiteFile) or select it in evals.suites)"
+      )
     }
     if case .changed = selection, !withoutSuite.isEmpty {
       warnings.append("no eval suite for: " + withoutSuite.map(\.id).joined(separator: ", "))
     }
     prompts = prompts.filter { !planner.suitePaths(for: $0).isEmpty }
-    let run = try evaluateBlocking(prompts, planner: planner, configuration: configuration, commit: head, options: options)
+    let run = try evaluateBlocking(
+      prompts, planner: planner, configuration: configuration, commit: head, options: options)
     return (run, warnings)
   }
 
   /// Plans, runs and (unless sharded or told not to) records the evaluation of some prompts.
-  public func evaluate(_ prompts: [Prompt], planner: EvalPlanner, configuration: Configuration, commit: ObjectID?, options: EvalOptions) async throws -> EvalRun {
+  public func evaluate(
+    _ prompts: [Prompt], planner: EvalPlanner, configuration: Configuration, commit: ObjectID?, options: EvalOptions
+  ) async throws -> EvalRun {
     let plans = prompts.map(planner.plan)
     let run: EvalRun
     if let runner = runner(configuration: configuration, options: options) {
@@ -180,7 +210,9 @@ public final class EvalService {
   }
 
   /// The blocking form of `evaluate(_:planner:configuration:commit:options:)`, for synchronous callers.
-  public func evaluateBlocking(_ prompts: [Prompt], planner: EvalPlanner, configuration: Configuration, commit: ObjectID?, options: EvalOptions) throws -> EvalRun {
+  public func evaluateBlocking(
+    _ prompts: [Prompt], planner: EvalPlanner, configuration: Configuration, commit: ObjectID?, options: EvalOptions
+  ) throws -> EvalRun {
     let plans = prompts.map(planner.plan)
     let run: EvalRun
     if let runner = runner(configuration: configuration, options: options) {
@@ -199,12 +231,15 @@ public final class EvalService {
     let cache =
       options.useCache && configuration.evals.cache
       ? EvalCache.forRepository(gitCommonDirectory: repository.commonDirectory, environment: options.environment) : nil
-    var runner = EvalRunner(concurrency: options.concurrency ?? configuration.evals.concurrency, cache: cache, environment: options.environment)
+    var runner = EvalRunner(
+      concurrency: options.concurrency ?? configuration.evals.concurrency, cache: cache,
+      environment: options.environment)
     runner.progress = options.progress
     return runner
   }
 
-  private func externalRun(_ plans: [PromptEvalPlan], configuration: Configuration, commit: ObjectID?) throws -> EvalRun {
+  private func externalRun(_ plans: [PromptEvalPlan], configuration: Configuration, commit: ObjectID?) throws -> EvalRun
+  {
     let repository = self.repository
     let snapshot: Snapshot = commit.map { .commit($0) } ?? .index
     return try ExternalEval(
@@ -224,13 +259,16 @@ public final class EvalService {
     } catch {
       run.notices.append(
         "the results were not recorded as a git note on \(commit.hex.prefix(12)) (\(Self.notesRef)): \(error); "
-          + "the verdicts stand (the notes are history, not evidence); once that is fixed, `promptops eval` records them")
+          + "the verdicts stand (the notes are history, not evidence); once that is fixed, `promptops eval` records them"
+      )
     }
     return run
   }
 
   /// Runs planned units (no repository access).
-  public static func run(_ plans: [PromptEvalPlan], runner: EvalRunner, shard: EvalShard?, commit: String?) async -> EvalRun {
+  public static func run(_ plans: [PromptEvalPlan], runner: EvalRunner, shard: EvalShard?, commit: String?) async
+    -> EvalRun
+  {
     let allUnits = plans.flatMap(\.units)
     let units = shard.map { $0.select(allUnits) } ?? allUnits
     let (results, statistics) = await runner.run(units)
@@ -238,7 +276,8 @@ public final class EvalService {
     for result in results { byPrompt[result.unit.promptID, default: []].append(result) }
     let prompts = plans.map { PromptEvalResult(plan: $0, results: byPrompt[$0.promptID] ?? []) }
     return EvalRun(
-      commit: commit, shard: shard, plans: plans, unitResults: results, prompts: prompts, statistics: statistics, timestamp: Date())
+      commit: commit, shard: shard, plans: plans, unitResults: results, prompts: prompts, statistics: statistics,
+      timestamp: Date())
   }
 
   /// Appends one note line per evaluated prompt to the commit's note, in one note commit.
@@ -251,7 +290,9 @@ public final class EvalService {
   /// (`NotesReferenceLock`) and is removed.
   @discardableResult
   public func record(_ prompts: [PromptEvalResult], on commit: ObjectID, timestamp: Date = Date()) throws -> [String] {
-    let records = prompts.filter { !$0.header.suites.isEmpty }.map { $0.noteRecord(commit: commit.hex, timestamp: timestamp) }
+    let records = prompts.filter { !$0.header.suites.isEmpty }.map {
+      $0.noteRecord(commit: commit.hex, timestamp: timestamp)
+    }
     guard !records.isEmpty else { return [] }
     var notices: [String] = []
     try withNotesLock {
@@ -260,12 +301,17 @@ public final class EvalService {
       // verdict (a rerun served from the cache) says nothing new. One that differs is recorded
       // even when an older record said the same: after fail, pass, a new fail must be the newest.
       let new = records.filter { record in
-        let earlier = existing.enumerated().filter { $0.element.prompt == record.prompt && $0.element.inputsSHA256 == record.inputsSHA256 }
-        guard let newest = earlier.max(by: { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }) else { return true }
+        let earlier = existing.enumerated().filter {
+          $0.element.prompt == record.prompt && $0.element.inputsSHA256 == record.inputsSHA256
+        }
+        guard let newest = earlier.max(by: { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) })
+        else { return true }
         return !newest.element.hasSameVerdict(as: record)
       }
       guard !new.isEmpty else { return }
-      if let removed = try NotesReferenceLock.clearLeftBehind(ref: Self.notesRef, in: repository) { notices.append(removed) }
+      if let removed = try NotesReferenceLock.clearLeftBehind(ref: Self.notesRef, in: repository) {
+        notices.append(removed)
+      }
       // One note commit for the whole run, however many prompts it evaluated.
       do {
         try repository.appendNoteLines(new.map(\.jsonLine), on: commit, ref: Self.notesRef)
@@ -277,11 +323,14 @@ public final class EvalService {
   }
 
   private func withNotesLock(_ body: () throws -> Void) throws {
-    let folder = (repository.commonDirectory.hasSuffix("/") ? repository.commonDirectory : repository.commonDirectory + "/") + "promptops"
+    let folder =
+      (repository.commonDirectory.hasSuffix("/") ? repository.commonDirectory : repository.commonDirectory + "/")
+      + "promptops"
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
-      throw PromptOpsError.io(path: folder, message: "cannot create the folder of the notes lock: \(error.localizedDescription)")
+      throw PromptOpsError.io(
+        path: folder, message: "cannot create the folder of the notes lock: \(error.localizedDescription)")
     }
     try FileMutex(path: folder + "/notes.lock", purpose: "the eval notes lock").withLock(body)
   }

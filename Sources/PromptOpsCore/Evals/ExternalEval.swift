@@ -18,7 +18,9 @@ struct ExternalEval {
   func run(_ plans: [PromptEvalPlan], commit: String?) throws -> EvalRun {
     // Where the command writes its results: a temporary folder that cannot be made is the
     // machine's problem, not the prompts' (exit 2, naming TMPDIR), found before anything runs.
-    guard plans.contains(where: { !$0.suitePaths.isEmpty }) else { return try runSuites(plans, commit: commit, scratch: "") }
+    guard plans.contains(where: { !$0.suitePaths.isEmpty }) else {
+      return try runSuites(plans, commit: commit, scratch: "")
+    }
     return try TemporaryFolder.with(prefix: "promptops-eval") { try runSuites(plans, commit: commit, scratch: $0) }
   }
 
@@ -40,12 +42,16 @@ struct ExternalEval {
           runs += 1
           let results = try runCommand(suite: suite, plan: plan, output: scratch + "/results-\(runs).json")
           for (index, result) in results.enumerated() {
-            let name = result["testCase"]?["description"]?.stringValue ?? result["description"]?.stringValue ?? "\(suite) test \(index + 1)"
+            let name =
+              result["testCase"]?["description"]?.stringValue ?? result["description"]?.stringValue
+              ?? "\(suite) test \(index + 1)"
             let error = result["error"]?.stringValue
             verdicts.append(
               UnitVerdict(
-                key: "\(plan.promptID)|\(suite)|\(index)", testName: name, passed: error == nil && result["success"] == .bool(true),
-                score: result["score"]?.doubleValue ?? (result["success"] == .bool(true) ? 1 : 0), error: error.map { "\(name): \($0)" }))
+                key: "\(plan.promptID)|\(suite)|\(index)", testName: name,
+                passed: error == nil && result["success"] == .bool(true),
+                score: result["score"]?.doubleValue ?? (result["success"] == .bool(true) ? 1 : 0),
+                error: error.map { "\(name): \($0)" }))
           }
           unitCount += results.count
         } catch {
@@ -55,7 +61,9 @@ struct ExternalEval {
       header.unitCount = unitCount
       prompts.append(PromptEvalResult(header: header, units: verdicts))
     }
-    return EvalRun(commit: commit, shard: nil, plans: plans, unitResults: [], prompts: prompts, statistics: .init(), timestamp: Date())
+    return EvalRun(
+      commit: commit, shard: nil, plans: plans, unitResults: [], prompts: prompts, statistics: .init(),
+      timestamp: Date())
   }
 
   private func runCommand(suite: String, plan: PromptEvalPlan, output: String) throws -> [JSONValue] {
@@ -75,24 +83,30 @@ struct ExternalEval {
       outcome = try ChildProcess.run(
         executable: executable.contains("/") ? executable : "/usr/bin/env",
         arguments: executable.contains("/") ? Array(argv.dropFirst()) : argv,
-        environment: ProcessInfo.processInfo.environment, workingDirectory: workingDirectory, input: nil, timeout: timeout)
+        environment: ProcessInfo.processInfo.environment, workingDirectory: workingDirectory, input: nil,
+        timeout: timeout)
     } catch {
       throw ExternalEvalError("cannot run \(executable): \(error)")
     }
-    let detail = String(decoding: outcome.stderr.suffix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let detail = String(decoding: outcome.stderr.suffix(500), as: UTF8.self).trimmingCharacters(
+      in: .whitespacesAndNewlines)
     let ending: String
     switch outcome.termination {
     case .timedOut:
       throw ExternalEvalError(
-        "\(argv.joined(separator: " ")) did not finish within \(Self.seconds(timeout)) (evals.external_timeout) and was stopped\(detail.isEmpty ? "" : ": \(detail)")")
+        "\(argv.joined(separator: " ")) did not finish within \(Self.seconds(timeout)) (evals.external_timeout) and was stopped\(detail.isEmpty ? "" : ": \(detail)")"
+      )
     case .exited(let code): ending = "exited \(code)"
     case .signalled(let signal): ending = "was killed by signal \(signal)"
     case .outputTooLarge: ending = "printed too much"  // Not asked for: its output is not read.
     }
     guard let data = try Self.readResults(output) else {
-      throw ExternalEvalError("\(argv.joined(separator: " ")) \(ending) without writing results\(detail.isEmpty ? "" : ": \(detail)")")
+      throw ExternalEvalError(
+        "\(argv.joined(separator: " ")) \(ending) without writing results\(detail.isEmpty ? "" : ": \(detail)")")
     }
-    guard let document = try? JSONValue.parse(data) else { throw ExternalEvalError("the eval command's output is not JSON") }
+    guard let document = try? JSONValue.parse(data) else {
+      throw ExternalEvalError("the eval command's output is not JSON")
+    }
     if case .array(let results)? = document["results"]?["results"] { return results }
     if case .array(let results)? = document["results"] { return results }
     throw ExternalEvalError("the eval command's output has no promptfoo `results`")

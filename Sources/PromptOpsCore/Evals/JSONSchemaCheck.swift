@@ -38,13 +38,15 @@ enum JSONSchemaCheck {
 
   /// `followed`: the references already checked, so a recursive schema (`{"$ref": "#"}` under
   /// `items`) is checked once, not forever.
-  private static func validate(_ schema: JSONValue, root: JSONValue, at path: String, followed: inout Set<String>, depth: Int = 0) throws {
+  private static func validate(
+    _ schema: JSONValue, root: JSONValue, at path: String, followed: inout Set<String>, depth: Int = 0
+  ) throws {
     guard depth < 64 else { throw Unsupported(description: "\(path): the schema nests too deep") }
     func invalid(_ key: String, _ expected: String) -> Unsupported {
       Unsupported(description: "\(path).\(key) must be \(expected)")
     }
-    func inner(_ value: JSONValue, _ where_: String) throws {
-      try validate(value, root: root, at: "\(path).\(where_)", followed: &followed, depth: depth + 1)
+    func inner(_ value: JSONValue, _ location: String) throws {
+      try validate(value, root: root, at: "\(path).\(location)", followed: &followed, depth: depth + 1)
     }
     switch schema {
     case .bool: return
@@ -86,9 +88,13 @@ enum JSONSchemaCheck {
             try inner(schema, "\(key).\(name)")
           }
         case "required":
-          guard case .array(let names) = value, names.allSatisfy({ $0.stringValue != nil }) else { throw invalid(key, "a list of property names") }
+          guard case .array(let names) = value, names.allSatisfy({ $0.stringValue != nil }) else {
+            throw invalid(key, "a list of property names")
+          }
         case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties":
-          guard let number = value.doubleValue, number >= 0, number == number.rounded() else { throw invalid(key, "a whole number, 0 or more") }
+          guard let number = value.doubleValue, number >= 0, number == number.rounded() else {
+            throw invalid(key, "a whole number, 0 or more")
+          }
         case "minimum", "maximum":
           guard value.doubleValue != nil else { throw invalid(key, "a number") }
         case "exclusiveMinimum", "exclusiveMaximum":
@@ -105,10 +111,17 @@ enum JSONSchemaCheck {
           }
         case "$ref":
           // Only pointers into this schema ("#", "#/$defs/x"), to a schema, which is checked too.
-          guard let text = value.stringValue, text == "#" || text.hasPrefix("#/"), let target = resolve(text, in: root), target.isSchema else {
-            throw Unsupported(description: "\(path).$ref \(value.templateText) does not point to a schema inside this one (only #, #/definitions/… and #/$defs/… do)")
+          guard let text = value.stringValue, text == "#" || text.hasPrefix("#/"), let target = resolve(text, in: root),
+            target.isSchema
+          else {
+            throw Unsupported(
+              description:
+                "\(path).$ref \(value.templateText) does not point to a schema inside this one (only #, #/definitions/… and #/$defs/… do)"
+            )
           }
-          if followed.insert(text).inserted { try validate(target, root: root, at: text, followed: &followed, depth: depth + 1) }
+          if followed.insert(text).inserted {
+            try validate(target, root: root, at: text, followed: &followed, depth: depth + 1)
+          }
         default:
           break  // `const` takes any value; annotations constrain nothing
         }
@@ -129,13 +142,15 @@ enum JSONSchemaCheck {
     return problems(value, schema: schema, root: schema, path: "$", depth: 0, refStandsAlone: refStandsAlone)
   }
 
-  private static func problems(_ value: JSONValue, schema: JSONValue, root: JSONValue, path: String, depth: Int, refStandsAlone: Bool) -> [String] {
+  private static func problems(
+    _ value: JSONValue, schema: JSONValue, root: JSONValue, path: String, depth: Int, refStandsAlone: Bool
+  ) -> [String] {
     if case .bool(let accepts) = schema { return accepts ? [] : ["\(path) is not allowed"] }
     guard case .object(let rules) = schema else { return [] }
     // A reference cycle that never reaches a value (`{"$ref": "#"}`) would recurse forever.
     guard depth < 64 else { return ["\(path): the schema's references nest too deep"] }
-    func check(_ inner: JSONValue, _ item: JSONValue = value, at where_: String = path) -> [String] {
-      Self.problems(item, schema: inner, root: root, path: where_, depth: depth + 1, refStandsAlone: refStandsAlone)
+    func check(_ inner: JSONValue, _ item: JSONValue = value, at location: String = path) -> [String] {
+      Self.problems(item, schema: inner, root: root, path: location, depth: depth + 1, refStandsAlone: refStandsAlone)
     }
     var problems: [String] = []
     if let reference = rules["$ref"]?.stringValue, let target = resolve(reference, in: root) {
@@ -153,7 +168,9 @@ enum JSONSchemaCheck {
         return problems + ["\(path) is \(value.typeName), expected \(allowed.joined(separator: " or "))"]
       }
     }
-    if case .array(let options)? = rules["enum"], !options.contains(where: { same(value, $0) }) { problems.append("\(path) is not one of the allowed values") }
+    if case .array(let options)? = rules["enum"], !options.contains(where: { same(value, $0) }) {
+      problems.append("\(path) is not one of the allowed values")
+    }
     if let constant = rules["const"], !same(constant, value) { problems.append("\(path) is not the required constant") }
     if case .array(let schemas)? = rules["allOf"] {
       for inner in schemas { problems += check(inner) }
@@ -163,7 +180,9 @@ enum JSONSchemaCheck {
     }
     if case .array(let schemas)? = rules["oneOf"] {
       let matching = schemas.filter { check($0).isEmpty }.count
-      if matching != 1 { problems.append("\(path) matches \(matching) of oneOf's \(schemas.count) schemas, not exactly one") }
+      if matching != 1 {
+        problems.append("\(path) matches \(matching) of oneOf's \(schemas.count) schemas, not exactly one")
+      }
     }
     if let inner = rules["not"], check(inner).isEmpty { problems.append("\(path) matches the schema under `not`") }
     if let condition = rules["if"] {
@@ -176,10 +195,16 @@ enum JSONSchemaCheck {
     switch value {
     case .object(let object):
       if case .array(let required)? = rules["required"] {
-        for key in required.compactMap(\.stringValue) where object[key] == nil { problems.append("\(path).\(key) is required") }
+        for key in required.compactMap(\.stringValue) where object[key] == nil {
+          problems.append("\(path).\(key) is required")
+        }
       }
-      if let low = rules["minProperties"]?.doubleValue, Double(object.count) < low { problems.append("\(path) has fewer than \(wholeNumber(low)) properties") }
-      if let high = rules["maxProperties"]?.doubleValue, Double(object.count) > high { problems.append("\(path) has more than \(wholeNumber(high)) properties") }
+      if let low = rules["minProperties"]?.doubleValue, Double(object.count) < low {
+        problems.append("\(path) has fewer than \(wholeNumber(low)) properties")
+      }
+      if let high = rules["maxProperties"]?.doubleValue, Double(object.count) > high {
+        problems.append("\(path) has more than \(wholeNumber(high)) properties")
+      }
       let properties: [String: JSONValue]
       if case .object(let declared)? = rules["properties"] { properties = declared } else { properties = [:] }
       var patterns: [(NSRegularExpression, JSONValue)] = []
@@ -194,7 +219,8 @@ enum JSONSchemaCheck {
           matched = true
           problems += check(rule, item, at: "\(path).\(key)")
         }
-        for (regex, rule) in patterns where regex.firstMatch(in: key, range: NSRange(key.startIndex..., in: key)) != nil {
+        for (regex, rule) in patterns where regex.firstMatch(in: key, range: NSRange(key.startIndex..., in: key)) != nil
+        {
           matched = true
           problems += check(rule, item, at: "\(path).\(key)")
         }
@@ -210,7 +236,11 @@ enum JSONSchemaCheck {
       // `prefixItems` (2020-12) or an array under `items` (drafts 4–2019) fix the first items;
       // a schema under `items` then covers the rest (2020-12) or every item (older drafts).
       var positional: [JSONValue] = []
-      if case .array(let list)? = rules["prefixItems"] { positional = list } else if case .array(let list)? = rules["items"] { positional = list }
+      if case .array(let list)? = rules["prefixItems"] {
+        positional = list
+      } else if case .array(let list)? = rules["items"] {
+        positional = list
+      }
       for (index, item) in items.enumerated() {
         if index < positional.count {
           problems += check(positional[index], item, at: "\(path)[\(index)]")
@@ -218,8 +248,12 @@ enum JSONSchemaCheck {
           problems += check(rule, item, at: "\(path)[\(index)]")
         }
       }
-      if let low = rules["minItems"]?.doubleValue, Double(items.count) < low { problems.append("\(path) has fewer than \(wholeNumber(low)) items") }
-      if let high = rules["maxItems"]?.doubleValue, Double(items.count) > high { problems.append("\(path) has more than \(wholeNumber(high)) items") }
+      if let low = rules["minItems"]?.doubleValue, Double(items.count) < low {
+        problems.append("\(path) has fewer than \(wholeNumber(low)) items")
+      }
+      if let high = rules["maxItems"]?.doubleValue, Double(items.count) > high {
+        problems.append("\(path) has more than \(wholeNumber(high)) items")
+      }
       if case .bool(true)? = rules["uniqueItems"] {
         for index in items.indices where items[..<index].contains(where: { same($0, items[index]) }) {
           problems.append("\(path)[\(index)] repeats an earlier item")
@@ -228,8 +262,12 @@ enum JSONSchemaCheck {
       }
     case .string(let text):
       let length = text.unicodeScalars.count
-      if let low = rules["minLength"]?.doubleValue, Double(length) < low { problems.append("\(path) is shorter than \(wholeNumber(low))") }
-      if let high = rules["maxLength"]?.doubleValue, Double(length) > high { problems.append("\(path) is longer than \(wholeNumber(high))") }
+      if let low = rules["minLength"]?.doubleValue, Double(length) < low {
+        problems.append("\(path) is shorter than \(wholeNumber(low))")
+      }
+      if let high = rules["maxLength"]?.doubleValue, Double(length) > high {
+        problems.append("\(path) is longer than \(wholeNumber(high))")
+      }
       if let pattern = rules["pattern"]?.stringValue, let regex = try? NSRegularExpression(pattern: pattern),
         regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
       {
@@ -252,11 +290,17 @@ enum JSONSchemaCheck {
           problems.append("\(path) is above \(format(high))")
         }
       }
-      if let low = rules["exclusiveMinimum"]?.doubleValue, number <= low { problems.append("\(path) is not above \(format(low))") }
-      if let high = rules["exclusiveMaximum"]?.doubleValue, number >= high { problems.append("\(path) is not below \(format(high))") }
+      if let low = rules["exclusiveMinimum"]?.doubleValue, number <= low {
+        problems.append("\(path) is not above \(format(low))")
+      }
+      if let high = rules["exclusiveMaximum"]?.doubleValue, number >= high {
+        problems.append("\(path) is not below \(format(high))")
+      }
       if let divisor = rules["multipleOf"]?.doubleValue, divisor > 0 {
         let quotient = number / divisor
-        if abs(quotient - quotient.rounded()) > 1e-9 * max(1, abs(quotient)) { problems.append("\(path) is not a multiple of \(format(divisor))") }
+        if abs(quotient - quotient.rounded()) > 1e-9 * max(1, abs(quotient)) {
+          problems.append("\(path) is not a multiple of \(format(divisor))")
+        }
       }
     default: break
     }
@@ -295,9 +339,11 @@ enum JSONSchemaCheck {
   /// Equality as JSON Schema's `enum`, `const` and `uniqueItems` see it: 1 and 1.0 are equal.
   private static func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
     switch (a, b) {
-    case (.integer, .number), (.number, .integer), (.integer, .integer), (.number, .number): return a.doubleValue == b.doubleValue
+    case (.integer, .number), (.number, .integer), (.integer, .integer), (.number, .number):
+      return a.doubleValue == b.doubleValue
     case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy(same)
-    case (.object(let x), .object(let y)): return x.count == y.count && x.allSatisfy { key, item in y[key].map { same(item, $0) } ?? false }
+    case (.object(let x), .object(let y)):
+      return x.count == y.count && x.allSatisfy { key, item in y[key].map { same(item, $0) } ?? false }
     default: return a == b
     }
   }

@@ -32,7 +32,8 @@ enum NotesReferenceLock {
     guard unlink(path) == 0 || errno == ENOENT else {
       throw PromptOpsError.io(
         path: path,
-        message: "a lock on \(ref) left by a git or promptops process that was killed while writing it; it cannot be removed "
+        message:
+          "a lock on \(ref) left by a git or promptops process that was killed while writing it; it cannot be removed "
           + "(\(String(cString: strerror(errno)))): remove it with `rm '\(path)'` and run again")
     }
     return "removed \(path), left by a run that was killed while recording eval notes "
@@ -45,7 +46,8 @@ enum NotesReferenceLock {
     let path = repository.referenceLockPath(ref)
     return PromptOpsError.io(
       path: path,
-      message: "\(ref) is locked by another writer (\(error.message)); run again in a moment, or, if no git process is running in this "
+      message:
+        "\(ref) is locked by another writer (\(error.message)); run again in a moment, or, if no git process is running in this "
         + "repository, remove the lock with `rm '\(path)'`")
   }
 }

@@ -25,7 +25,8 @@ public struct PromptEvalHeader: Sendable, Codable, Equatable {
     thresholds = plan.thresholds
     unitCount = plan.units.count
     errors = plan.errors.map(\.description)
-    inputsSHA256 = Prompt.sha256(of: Array(plan.inputs.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)\n" }.joined().utf8))
+    inputsSHA256 = Prompt.sha256(
+      of: Array(plan.inputs.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)\n" }.joined().utf8))
   }
 }
 
@@ -98,13 +99,17 @@ public struct PromptEvalResult: Sendable, Equatable {
     } else if header.unitCount == 0 && header.errors.isEmpty {
       errors.append("\(header.suites.joined(separator: ", ")): no tests apply to prompt '\(header.id)'")
     } else if units.count < header.unitCount {
-      errors.append("results for \(header.unitCount - units.count) of \(header.unitCount) tests are missing (a shard output not merged?)")
+      errors.append(
+        "results for \(header.unitCount - units.count) of \(header.unitCount) tests are missing (a shard output not merged?)"
+      )
     }
     self.errors = errors
     let total = max(header.unitCount, units.count)
     passRate = total == 0 ? 0 : Double(units.filter(\.passed).count) / Double(total)
     score = total == 0 ? 0 : units.reduce(0) { $0 + $1.score } / Double(total)
-    passed = !header.suites.isEmpty && errors.isEmpty && passRate >= header.thresholds.minPassRate - 1e-9 && score >= header.thresholds.minScore - 1e-9
+    passed =
+      !header.suites.isEmpty && errors.isEmpty && passRate >= header.thresholds.minPassRate - 1e-9
+      && score >= header.thresholds.minScore - 1e-9
   }
 
   init(plan: PromptEvalPlan, results: [UnitResult]) {
@@ -112,7 +117,9 @@ public struct PromptEvalResult: Sendable, Equatable {
       header: PromptEvalHeader(plan: plan),
       units: results.map { result in
         UnitVerdict(
-          key: result.unit.key, testName: result.unit.test.name + (result.unit.provider.id == "echo" ? "" : " [\(result.unit.provider.label ?? result.unit.provider.id)]"),
+          key: result.unit.key,
+          testName: result.unit.test.name
+            + (result.unit.provider.id == "echo" ? "" : " [\(result.unit.provider.label ?? result.unit.provider.id)]"),
           passed: result.passed, score: result.score, error: result.runs.compactMap(\.error).first,
           failure: result.passed ? nil : AssertionFailure.first(in: result.runs))
       })
@@ -122,8 +129,11 @@ public struct PromptEvalResult: Sendable, Equatable {
   public func noteRecord(commit: String?, timestamp: Date) -> EvalNoteRecord {
     EvalNoteRecord(
       kind: "eval", prompt: header.id, version: header.version, sha256: header.sha256, commit: commit, passed: passed,
-      passRate: passRate, score: score, minPassRate: header.thresholds.minPassRate, minScore: header.thresholds.minScore,
-      tests: .init(total: max(header.unitCount, units.count), passed: units.filter(\.passed).count, failed: failedTests.count, errors: erroredUnits),
+      passRate: passRate, score: score, minPassRate: header.thresholds.minPassRate,
+      minScore: header.thresholds.minScore,
+      tests: .init(
+        total: max(header.unitCount, units.count), passed: units.filter(\.passed).count, failed: failedTests.count,
+        errors: erroredUnits),
       failedTests: failedTests, errors: errors, suites: header.suites, inputsSHA256: header.inputsSHA256,
       timestamp: UTCTime.rfc3339(timestamp))
   }

@@ -52,7 +52,10 @@ public struct PromptTemplate: Sendable {
       do {
         template = try NunjucksTemplate(text)
       } catch {
-        throw .invalid(TemplateError(line: error.line, message: "the value of `\(name)` (a template, as promptfoo renders it): \(error.message)"))
+        throw .invalid(
+          TemplateError(
+            line: error.line, message: "the value of `\(name)` (a template, as promptfoo renders it): \(error.message)")
+        )
       }
       // A value that names variables the test does not give stays as it is (promptfoo's
       // `referencesUndefinedVariables`).
@@ -150,7 +153,9 @@ public enum PromptVariables {
     // `\{\{\s*(\w+)\s*\}\}`, the first match.
     func firstPlaceholder(_ text: String) -> (range: Range<String.Index>, name: String)? {
       let scalars = text.unicodeScalars
-      func isWord(_ c: Unicode.Scalar) -> Bool { c.isASCII && (c == "_" || c.properties.isAlphabetic || ("0"..."9").contains(c)) }
+      func isWord(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII && (c == "_" || c.properties.isAlphabetic || ("0"..."9").contains(c))
+      }
       var search = scalars.startIndex
       while let open = text.range(of: "{{", range: search..<text.endIndex) {
         var index = open.upperBound
@@ -172,11 +177,19 @@ public enum PromptVariables {
     for _ in 0..<5 {
       var changed = false
       for name in names {
-        guard case .string(let text) = vars[name], let (range, other) = firstPlaceholder(text), let value = vars[other] else { continue }
+        guard case .string(let text) = vars[name], let (range, other) = firstPlaceholder(text), let value = vars[other]
+        else { continue }
         guard let replacement = JavaScriptText.string(TemplateValue(value)) else {
-          throw TemplateError(line: 1, message: "variable `\(name)` names `{{\(other)}}`, a mapping, which promptfoo would insert as [object Object]")
+          throw TemplateError(
+            line: 1,
+            message:
+              "variable `\(name)` names `{{\(other)}}`, a mapping, which promptfoo would insert as [object Object]")
         }
-        vars[name] = .string(text[..<range.lowerBound] + expandReplacement(replacement, matched: String(text[range]), before: String(text[..<range.lowerBound]), after: String(text[range.upperBound...])) + text[range.upperBound...])
+        vars[name] = .string(
+          text[..<range.lowerBound]
+            + expandReplacement(
+              replacement, matched: String(text[range]), before: String(text[..<range.lowerBound]),
+              after: String(text[range.upperBound...])) + text[range.upperBound...])
         changed = true
       }
       if !changed { break }

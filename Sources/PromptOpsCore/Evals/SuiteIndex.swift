@@ -32,6 +32,8 @@ struct SuiteIndex {
     }
     let suites = try index.items(under: roots, inCommit: commit)
     index.save()
-    return suites.map { FileEntry(path: String(decoding: $0.path, as: UTF8.self), id: $0.id) }.sorted { $0.path < $1.path }
+    return suites.map { FileEntry(path: String(decoding: $0.path, as: UTF8.self), id: $0.id) }.sorted {
+      $0.path < $1.path
+    }
   }
 }

@@ -15,10 +15,12 @@ struct SuiteLoader {
   static var assertionTypes: Set<String> { AssertionCatalog.supported }
   /// Suite keys promptfoo defines that promptops reads.
   static let suiteKeys: Set<String> = [
-    "description", "prompts", "providers", "tests", "scenarios", "defaultTest", "thresholds", "options", "repeat", "minPass",
+    "description", "prompts", "providers", "tests", "scenarios", "defaultTest", "thresholds", "options", "repeat",
+    "minPass",
   ]
   static let testKeys: Set<String> = [
-    "description", "name", "vars", "input", "assert", "threshold", "options", "repeat", "minPass", "metadata", "tags", "promptId",
+    "description", "name", "vars", "input", "assert", "threshold", "options", "repeat", "minPass", "metadata", "tags",
+    "promptId",
     "provider",
   ]
 
@@ -30,11 +32,14 @@ struct SuiteLoader {
     let aliasBudget = inputs.aliasBudget
     let root = try parse(bytes, file: path, aliasBudget: aliasBudget)
     guard let root, let pairs = try mapping(root, file: path) else {
-      throw SuiteProblem(file: path, line: root?.line ?? 1, message: "a suite must be a mapping of keys (description, prompts, providers, tests, …)")
+      throw SuiteProblem(
+        file: path, line: root?.line ?? 1,
+        message: "a suite must be a mapping of keys (description, prompts, providers, tests, …)")
     }
     let folder = Self.folder(of: path)
     var suite = EvalSuite(
-      path: path, description: nil, providers: [], tests: [], thresholds: EvalThresholds(), grader: nil, inputFiles: [:], warnings: [])
+      path: path, description: nil, providers: [], tests: [], thresholds: EvalThresholds(), grader: nil,
+      inputFiles: [:], warnings: [])
     var testsNode: YAMLValue?
     var scenariosNode: YAMLValue?
     var defaultTest: YAMLValue?
@@ -61,11 +66,16 @@ struct SuiteLoader {
             suite.thresholds.minScore = try fraction(subvalue, "thresholds.minScore", file: path)
             suite.thresholds.minScoreLine = subLine
           default:
-            suite.warnings.append(SuiteProblem(file: path, line: subLine, message: "unknown key `thresholds.\(subkey)` is ignored (known: minPassRate, minScore)"))
+            suite.warnings.append(
+              SuiteProblem(
+                file: path, line: subLine,
+                message: "unknown key `thresholds.\(subkey)` is ignored (known: minPassRate, minScore)"))
           }
         }
       case "options":
-        if let (grader, line) = try options(value, "options", file: path, folder: folder, warnings: &suite.warnings, inputs: &inputs) {
+        if let (grader, line) = try options(
+          value, "options", file: path, folder: folder, warnings: &suite.warnings, inputs: &inputs)
+        {
           suite.grader = grader
           suite.graderLine = line
         }
@@ -73,15 +83,24 @@ struct SuiteLoader {
       case "minPass": suiteRepeat.minPass = try count(value, "minPass", file: path)
       default:
         suite.warnings.append(
-          SuiteProblem(file: path, line: keyLine, message: "key `\(key)` is not used by promptops and has no effect (read: \(Self.suiteKeys.sorted().joined(separator: ", ")))"))
+          SuiteProblem(
+            file: path, line: keyLine,
+            message:
+              "key `\(key)` is not used by promptops and has no effect (read: \(Self.suiteKeys.sorted().joined(separator: ", ")))"
+          ))
       }
     }
-    guard !suite.providers.isEmpty else { throw SuiteProblem(file: path, line: root.line, message: "the suite names no `providers`") }
+    guard !suite.providers.isEmpty else {
+      throw SuiteProblem(file: path, line: root.line, message: "the suite names no `providers`")
+    }
 
     var base = EvalTest(description: nil, vars: [:], assertions: [], file: path, line: defaultTest?.line ?? 1)
     base.repeatCount = suiteRepeat.count
     base.minPass = suiteRepeat.minPass
-    if let defaultTest { base = try test(defaultTest, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs) }
+    if let defaultTest {
+      base = try test(
+        defaultTest, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs)
+    }
     if suite.grader == nil {
       suite.grader = base.grader
       suite.graderLine = base.graderLine
@@ -99,14 +118,19 @@ struct SuiteLoader {
       for entry in entries {
         if let reference = entry.scalarText {
           for file in try files(matching: reference, folder: folder, from: path, line: entry.line) {
-            written += try tests(inFile: file, defaults: base, aliasBudget: aliasBudget, warnings: &suite.warnings, inputs: &inputs)
+            written += try tests(
+              inFile: file, defaults: base, aliasBudget: aliasBudget, warnings: &suite.warnings, inputs: &inputs)
           }
         } else {
-          written.append(try test(entry, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs))
+          written.append(
+            try test(entry, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs))
         }
       }
     }
-    if let scenariosNode { written += try scenarioTests(scenariosNode, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs) }
+    if let scenariosNode {
+      written += try scenarioTests(
+        scenariosNode, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs)
+    }
     // promptfoo's `generateVarCombinations` (`src/evaluator.ts`): a list of texts, or a
     // `file://` glob, in a test's vars makes one test per value (the cartesian product over
     // such vars); `file://` vars are then read (`renderPrompt`, `src/evaluatorHelpers.ts`).
@@ -119,34 +143,46 @@ struct SuiteLoader {
   // MARK: - Tests
 
   private func tests(
-    inFile file: String, defaults: EvalTest, aliasBudget: YAMLAliasBudget, warnings: inout [SuiteProblem], inputs: inout SuiteInputs
+    inFile file: String, defaults: EvalTest, aliasBudget: YAMLAliasBudget, warnings: inout [SuiteProblem],
+    inputs: inout SuiteInputs
   ) throws -> [EvalTest] {
     guard let bytes = try read(file) else { throw SuiteProblem(file: file, line: 1, message: "test file not found") }
     inputs.files[file] = Prompt.sha256(of: bytes)
     let folder = Self.folder(of: file)
-    if file.lowercased().hasSuffix(".csv") { return try csvTests(bytes, file: file, defaults: defaults, warnings: &warnings) }
+    if file.lowercased().hasSuffix(".csv") {
+      return try csvTests(bytes, file: file, defaults: defaults, warnings: &warnings)
+    }
     if file.lowercased().hasSuffix(".jsonl") {
       // Each line is a document of its own, composed alone: its lines (the test's, its
       // assertions', its problems') are moved down to where the line sits in the file.
       var tests: [EvalTest] = []
-      for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+      for (index, line) in String(decoding: bytes, as: UTF8.self).split(
+        separator: "\n", omittingEmptySubsequences: false
+      ).enumerated()
       where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-        guard let node = try parse(Array(line.utf8), file: file, lineOffset: index, aliasBudget: aliasBudget) else { continue }
+        guard let node = try parse(Array(line.utf8), file: file, lineOffset: index, aliasBudget: aliasBudget) else {
+          continue
+        }
         let warningsBefore = warnings.count
         do {
-          var test = try test(node, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs)
+          var test = try test(
+            node, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs)
           if test.file == file {
             test.line += index
             if test.graderLine > 0 { test.graderLine += index }
           }
           // The test's own assertions follow the defaults (which keep their suite's lines).
-          for position in test.assertions.indices.dropFirst(defaults.assertions.count) { test.assertions[position].line += index }
+          for position in test.assertions.indices.dropFirst(defaults.assertions.count) {
+            test.assertions[position].line += index
+          }
           tests.append(test)
         } catch var problem as SuiteProblem where problem.file == file {
           problem.line += index
           throw problem
         }
-        for position in warnings.indices.dropFirst(warningsBefore) where warnings[position].file == file { warnings[position].line += index }
+        for position in warnings.indices.dropFirst(warningsBefore) where warnings[position].file == file {
+          warnings[position].line += index
+        }
       }
       return tests
     }
@@ -154,11 +190,14 @@ struct SuiteLoader {
     if let root = try parse(bytes, file: file, aliasBudget: aliasBudget) {
       nodes = root.sequence ?? [root]
     }
-    return try nodes.map { try test($0, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs) }
+    return try nodes.map {
+      try test($0, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs)
+    }
   }
 
   private func test(
-    _ node: YAMLValue, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout SuiteInputs
+    _ node: YAMLValue, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem],
+    inputs: inout SuiteInputs
   ) throws -> EvalTest {
     var test = defaults
     test.file = file
@@ -171,16 +210,23 @@ struct SuiteLoader {
       case "description", "name": test.description = value.scalarText
       case "vars":
         guard case .object(let vars) = try json(value, "`vars`", file: file) else {
-          throw SuiteProblem(file: file, line: value.line, message: "`vars` must be a mapping of variable names to values")
+          throw SuiteProblem(
+            file: file, line: value.line, message: "`vars` must be a mapping of variable names to values")
         }
         test.vars.merge(vars) { $1 }
       case "input": test.vars[settings.inputVariable] = try json(value, "`input`", file: file)
       case "assert":
-        guard let items = value.sequence else { throw SuiteProblem(file: file, line: value.line, message: "`assert` must be a list of assertions") }
-        test.assertions += try items.map { try assertion($0, file: file, folder: folder, warnings: &warnings, inputs: &inputs) }
+        guard let items = value.sequence else {
+          throw SuiteProblem(file: file, line: value.line, message: "`assert` must be a list of assertions")
+        }
+        test.assertions += try items.map {
+          try assertion($0, file: file, folder: folder, warnings: &warnings, inputs: &inputs)
+        }
       case "threshold": test.threshold = try fraction(value, "threshold", file: file)
       case "options":
-        if let (grader, line) = try options(value, "test options", file: file, folder: folder, warnings: &warnings, inputs: &inputs) {
+        if let (grader, line) = try options(
+          value, "test options", file: file, folder: folder, warnings: &warnings, inputs: &inputs)
+        {
           test.grader = grader
           test.graderLine = line
         }
@@ -190,7 +236,12 @@ struct SuiteLoader {
       case "provider": test.provider = try provider(value, file: file, folder: folder, inputs: &inputs)
       case "metadata", "tags": break
       default:
-        warnings.append(SuiteProblem(file: file, line: keyLine, message: "test key `\(key)` is not used by promptops and has no effect (read: \(Self.testKeys.sorted().joined(separator: ", ")))"))
+        warnings.append(
+          SuiteProblem(
+            file: file, line: keyLine,
+            message:
+              "test key `\(key)` is not used by promptops and has no effect (read: \(Self.testKeys.sorted().joined(separator: ", ")))"
+          ))
       }
     }
     return test
@@ -200,12 +251,17 @@ struct SuiteLoader {
 
   /// File extensions promptfoo's `maybeFilePath` (`src/prompts/utils.ts`) takes as a path.
   static let promptFileExtensions = [
-    ".txt", ".json", ".jsonl", ".yaml", ".yml", ".md", ".j2", ".csv", ".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".py",
+    ".txt", ".json", ".jsonl", ".yaml", ".yml", ".md", ".j2", ".csv", ".js", ".cjs", ".mjs", ".ts", ".cts", ".mts",
+    ".py",
   ]
 
   /// Whether promptfoo reads a prompt string as a file path (`maybeFilePath`).
   static func isPromptPath(_ text: String) -> Bool {
-    if text.contains("\n") || text.contains("portkey://") || text.contains("langfuse://") || text.contains("helicone://") { return false }
+    if text.contains("\n") || text.contains("portkey://") || text.contains("langfuse://")
+      || text.contains("helicone://")
+    {
+      return false
+    }
     if text.hasPrefix("file://") { return true }
     let tokens = text.split(separator: ":", omittingEmptySubsequences: false)
     let lastTokens = tokens.suffix(2)
@@ -220,13 +276,19 @@ struct SuiteLoader {
   /// (relative to the suite, globs allowed), a `.txt` file split on `---` lines with each part
   /// trimmed, a `.json` file of chat messages. Other kinds (scripts, `.md`, `.j2`, `exec:`,
   /// integrations) are refused: promptops would send something else than promptfoo does.
-  private func prompts(_ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs) throws -> [SuitePrompt] {
+  private func prompts(_ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs) throws
+    -> [SuitePrompt]
+  {
     var result: [SuitePrompt] = []
     if node.mapping != nil, node.sequence == nil {
-      throw SuiteProblem(file: file, line: node.line, message: "`prompts` as a mapping of files to labels is promptfoo's deprecated form; write a list")
+      throw SuiteProblem(
+        file: file, line: node.line,
+        message: "`prompts` as a mapping of files to labels is promptfoo's deprecated form; write a list")
     }
     let entries = node.sequence ?? [node]
-    guard !entries.isEmpty else { throw SuiteProblem(file: file, line: node.line, message: "`prompts` names no prompt") }
+    guard !entries.isEmpty else {
+      throw SuiteProblem(file: file, line: node.line, message: "`prompts` names no prompt")
+    }
     for entry in entries {
       var raw: String
       var label: String?
@@ -241,24 +303,35 @@ struct SuiteLoader {
           case "id": id = value.scalarString
           case "label": label = value.scalarString
           case "config", "function":
-            throw SuiteProblem(file: file, line: keyLine, message: "prompt key `\(key)` changes what is sent, and promptops does not apply it")
+            throw SuiteProblem(
+              file: file, line: keyLine,
+              message: "prompt key `\(key)` changes what is sent, and promptops does not apply it")
           default:
-            throw SuiteProblem(file: file, line: keyLine, message: "prompt key `\(key)` is not supported (known: raw, id, label)")
+            throw SuiteProblem(
+              file: file, line: keyLine, message: "prompt key `\(key)` is not supported (known: raw, id, label)")
           }
         }
-        guard let text = rawValue ?? id else { throw SuiteProblem(file: file, line: entry.line, message: "a prompt needs `raw` (or `id`)") }
+        guard let text = rawValue ?? id else {
+          throw SuiteProblem(file: file, line: entry.line, message: "a prompt needs `raw` (or `id`)")
+        }
         raw = text
       }
       if raw.hasPrefix("exec:") {
-        throw SuiteProblem(file: file, line: entry.line, message: "`exec:` prompts (a program that writes the prompt) are not run by promptops")
+        throw SuiteProblem(
+          file: file, line: entry.line,
+          message: "`exec:` prompts (a program that writes the prompt) are not run by promptops")
       }
       guard Self.isPromptPath(raw) else {
         result.append(SuitePrompt(raw: raw, file: nil, label: label ?? raw, line: entry.line, firstLine: entry.line))
         continue
       }
       var pattern = raw.hasPrefix("file://") ? String(raw.dropFirst(7)) : raw
-      if let colon = pattern.lastIndex(of: ":"), !pattern[pattern.index(after: colon)...].contains("/"), pattern[..<colon].contains(".") {
-        throw SuiteProblem(file: file, line: entry.line, message: "prompt '\(raw)' names a function in a file; promptops does not run prompt functions")
+      if let colon = pattern.lastIndex(of: ":"), !pattern[pattern.index(after: colon)...].contains("/"),
+        pattern[..<colon].contains(".")
+      {
+        throw SuiteProblem(
+          file: file, line: entry.line,
+          message: "prompt '\(raw)' names a function in a file; promptops does not run prompt functions")
       }
       if pattern.hasPrefix("./") { pattern.removeFirst(2) }
       let paths = try files(matching: pattern, folder: folder, from: file, line: entry.line, what: "prompt")
@@ -267,14 +340,20 @@ struct SuiteLoader {
         guard lowered.hasSuffix(".txt") || lowered.hasSuffix(".json") else {
           throw SuiteProblem(
             file: file, line: entry.line,
-            message: "prompt file \(path): promptops reads `.txt` files (split on `---` lines) and `.json` chat prompts; promptfoo's processor for this kind is not run")
+            message:
+              "prompt file \(path): promptops reads `.txt` files (split on `---` lines) and `.json` chat prompts; promptfoo's processor for this kind is not run"
+          )
         }
-        guard let bytes = try read(path) else { throw SuiteProblem(file: file, line: entry.line, message: "prompt file \(path) not found") }
+        guard let bytes = try read(path) else {
+          throw SuiteProblem(file: file, line: entry.line, message: "prompt file \(path) not found")
+        }
         inputs.files[path] = Prompt.sha256(of: bytes)
         let text = String(decoding: bytes, as: UTF8.self)
         for (prompt, firstLine) in Self.promptfooPrompts(text, path: path) {
           result.append(
-            SuitePrompt(raw: prompt, file: path, label: label.map { "\($0): \(path)" } ?? "\(path): \(prompt)", line: entry.line, firstLine: firstLine))
+            SuitePrompt(
+              raw: prompt, file: path, label: label.map { "\($0): \(path)" } ?? "\(path): \(prompt)", line: entry.line,
+              firstLine: firstLine))
         }
       }
     }
@@ -319,35 +398,49 @@ struct SuiteLoader {
   /// each entry of its `config` with each of its `tests` (or one empty test), merged as
   /// `{...defaultTest, ...config, ...test}` with vars merged and the config's assertions first.
   private func scenarioTests(
-    _ node: YAMLValue, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem], inputs: inout SuiteInputs
+    _ node: YAMLValue, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem],
+    inputs: inout SuiteInputs
   ) throws -> [EvalTest] {
-    guard let scenarios = node.sequence else { throw SuiteProblem(file: file, line: node.line, message: "`scenarios` must be a list") }
+    guard let scenarios = node.sequence else {
+      throw SuiteProblem(file: file, line: node.line, message: "`scenarios` must be a list")
+    }
     var result: [EvalTest] = []
     for scenario in scenarios {
       guard scenario.scalarText == nil else {
-        throw SuiteProblem(file: file, line: scenario.line, message: "scenarios loaded from files are not supported; write them in the suite")
+        throw SuiteProblem(
+          file: file, line: scenario.line,
+          message: "scenarios loaded from files are not supported; write them in the suite")
       }
       var configs: [YAMLValue] = []
       var tests: [YAMLValue]?
       for (key, keyLine, value) in try mapping(scenario, "a scenario", file: file) {
         switch key {
         case "config":
-          guard let items = value.sequence else { throw SuiteProblem(file: file, line: value.line, message: "scenario `config` must be a list") }
+          guard let items = value.sequence else {
+            throw SuiteProblem(file: file, line: value.line, message: "scenario `config` must be a list")
+          }
           configs = items
         case "tests":
           guard let items = value.sequence, items.allSatisfy({ $0.scalarText == nil }) else {
-            throw SuiteProblem(file: file, line: value.line, message: "scenario `tests` must be a list of tests written in the suite")
+            throw SuiteProblem(
+              file: file, line: value.line, message: "scenario `tests` must be a list of tests written in the suite")
           }
           tests = items
         case "description": break
         default:
-          warnings.append(SuiteProblem(file: file, line: keyLine, message: "scenario key `\(key)` is not used by promptops and has no effect (read: description, config, tests)"))
+          warnings.append(
+            SuiteProblem(
+              file: file, line: keyLine,
+              message:
+                "scenario key `\(key)` is not used by promptops and has no effect (read: description, config, tests)"))
         }
       }
       for config in configs {
-        let withConfig = try test(config, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs)
+        let withConfig = try test(
+          config, file: file, folder: folder, defaults: defaults, warnings: &warnings, inputs: &inputs)
         for entry in tests ?? [] {
-          var merged = try test(entry, file: file, folder: folder, defaults: withConfig, warnings: &warnings, inputs: &inputs)
+          var merged = try test(
+            entry, file: file, folder: folder, defaults: withConfig, warnings: &warnings, inputs: &inputs)
           if merged.description == nil { merged.description = withConfig.description }
           if merged.promptID == nil { merged.promptID = withConfig.promptID }
           result.append(merged)
@@ -369,14 +462,19 @@ struct SuiteLoader {
       switch value {
       case .string(let text) where text.hasPrefix("file://"):
         let pattern = String(text.dropFirst(7))
-        values = try files(matching: pattern, folder: suiteFolder, from: test.file, line: test.line, what: "file for variable `\(name)`")
-          .map { JSONValue.string("file://" + $0) }
-      case .array(let items) where items.first.map({ if case .string = $0 { return true } else { return false } }) ?? false:
+        values = try files(
+          matching: pattern, folder: suiteFolder, from: test.file, line: test.line, what: "file for variable `\(name)`"
+        )
+        .map { JSONValue.string("file://" + $0) }
+      case .array(let items)
+      where items.first.map({ if case .string = $0 { return true } else { return false } }) ?? false:
         values = items
       default:
         values = [value]
       }
-      combinations = combinations.flatMap { combination in values.map { item in combination.merging([name: item]) { $1 } } }
+      combinations = combinations.flatMap { combination in
+        values.map { item in combination.merging([name: item]) { $1 } }
+      }
     }
     var result: [EvalTest] = []
     for combination in combinations {
@@ -395,11 +493,18 @@ struct SuiteLoader {
 
   private func varFile(_ path: String, name: String, test: EvalTest, inputs: inout SuiteInputs) throws -> String {
     let lowered = path.lowercased()
-    let scripted = [".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".py", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg", ".mp3", ".wav", ".mp4"]
+    let scripted = [
+      ".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".py", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp",
+      ".svg", ".mp3", ".wav", ".mp4",
+    ]
     if let kind = scripted.first(where: { lowered.hasSuffix($0) }) {
-      throw SuiteProblem(file: test.file, line: test.line, message: "variable `\(name)` reads a `\(kind)` file, which promptfoo runs or converts; promptops does not")
+      throw SuiteProblem(
+        file: test.file, line: test.line,
+        message: "variable `\(name)` reads a `\(kind)` file, which promptfoo runs or converts; promptops does not")
     }
-    guard let bytes = try read(path) else { throw SuiteProblem(file: test.file, line: test.line, message: "variable `\(name)`: file \(path) not found") }
+    guard let bytes = try read(path) else {
+      throw SuiteProblem(file: test.file, line: test.line, message: "variable `\(name)`: file \(path) not found")
+    }
     inputs.files[path] = Prompt.sha256(of: bytes)
     let text = String(decoding: bytes, as: UTF8.self)
     if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
@@ -424,7 +529,8 @@ struct SuiteLoader {
   /// other options are refused (see `optionsThatChangeWhatIsChecked`) or reported as having no
   /// effect, never silently dropped.
   private func options(
-    _ node: YAMLValue, _ what: String, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout SuiteInputs
+    _ node: YAMLValue, _ what: String, file: String, folder: String, warnings: inout [SuiteProblem],
+    inputs: inout SuiteInputs
   ) throws -> (ProviderSpec, line: Int)? {
     var grader: (ProviderSpec, line: Int)?
     for (key, keyLine, value) in try mapping(node, "`options`", file: file) {
@@ -433,17 +539,22 @@ struct SuiteLoader {
       } else if settings.mode == .external {
         continue
       } else if Self.optionsThatChangeWhatIsChecked.contains(key) {
-        throw SuiteProblem(file: file, line: keyLine, message: "\(what) key `\(key)` changes what is checked, and promptops does not run it")
+        throw SuiteProblem(
+          file: file, line: keyLine,
+          message: "\(what) key `\(key)` changes what is checked, and promptops does not run it")
       } else {
         warnings.append(
-          SuiteProblem(file: file, line: keyLine, message: "\(what) key `\(key)` is not used by promptops and has no effect (read: provider)"))
+          SuiteProblem(
+            file: file, line: keyLine,
+            message: "\(what) key `\(key)` is not used by promptops and has no effect (read: provider)"))
       }
     }
     return grader
   }
 
   private func assertion(
-    _ node: YAMLValue, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout SuiteInputs, inSet: Bool = false
+    _ node: YAMLValue, file: String, folder: String, warnings: inout [SuiteProblem], inputs: inout SuiteInputs,
+    inSet: Bool = false
   ) throws -> EvalAssertion {
     var rawType: String?
     var providerLine = 0
@@ -467,10 +578,15 @@ struct SuiteLoader {
         providerLine = keyLine
       default:
         throw SuiteProblem(
-          file: file, line: keyLine, message: "assertion key `\(key)` is not supported (known: type, value, threshold, weight, metric, provider, assert, config)")
+          file: file, line: keyLine,
+          message:
+            "assertion key `\(key)` is not supported (known: type, value, threshold, weight, metric, provider, assert, config)"
+        )
       }
     }
-    guard var type = rawType else { throw SuiteProblem(file: file, line: node.line, message: "assertion without a `type`") }
+    guard var type = rawType else {
+      throw SuiteProblem(file: file, line: node.line, message: "assertion without a `type`")
+    }
     if type.hasPrefix("not-") {
       result.negated = true
       type.removeFirst(4)
@@ -483,11 +599,15 @@ struct SuiteLoader {
       throw SuiteProblem(file: file, line: node.line, message: refusal)
     }
     if type == "assert-set" {
-      guard !inSet || external else { throw SuiteProblem(file: file, line: node.line, message: "an `assert-set` cannot hold another `assert-set`") }
+      guard !inSet || external else {
+        throw SuiteProblem(file: file, line: node.line, message: "an `assert-set` cannot hold another `assert-set`")
+      }
       guard let items = childrenNode?.sequence, !items.isEmpty else {
         throw SuiteProblem(file: file, line: node.line, message: "`assert-set` needs an `assert` list of assertions")
       }
-      result.children = try items.map { try assertion($0, file: file, folder: folder, warnings: &warnings, inputs: &inputs, inSet: true) }
+      result.children = try items.map {
+        try assertion($0, file: file, folder: folder, warnings: &warnings, inputs: &inputs, inSet: true)
+      }
     } else if childrenNode != nil, !external {
       throw SuiteProblem(file: file, line: node.line, message: "only `assert-set` takes an `assert` list")
     }
@@ -495,13 +615,22 @@ struct SuiteLoader {
       warnings.append(
         SuiteProblem(
           file: file, line: providerLine,
-          message: "assertion key `provider` has no effect on `\(result.fullType)`: only model-graded assertions (\(AssertionCatalog.needsGrader.sorted().joined(separator: ", "))) have a grader"))
+          message:
+            "assertion key `provider` has no effect on `\(result.fullType)`: only model-graded assertions (\(AssertionCatalog.needsGrader.sorted().joined(separator: ", "))) have a grader"
+        ))
     }
-    guard result.weight >= 0 else { throw SuiteProblem(file: file, line: node.line, message: "assertion `weight` must not be negative") }
+    guard result.weight >= 0 else {
+      throw SuiteProblem(file: file, line: node.line, message: "assertion `weight` must not be negative")
+    }
     guard !external else { return result }
     if !result.config.isEmpty && AssertionCatalog.scripts[type] == nil {
       // promptfoo hands `config` to script assertions only; anywhere else it changes nothing.
-      warnings.append(SuiteProblem(file: file, line: node.line, message: "assertion key `config` has no effect on `\(result.fullType)`: only python and javascript assertions read it"))
+      warnings.append(
+        SuiteProblem(
+          file: file, line: node.line,
+          message:
+            "assertion key `config` has no effect on `\(result.fullType)`: only python and javascript assertions read it"
+        ))
     }
     if type == "is-json" || type == "contains-json", let schema = result.value {
       do {
@@ -513,42 +642,64 @@ struct SuiteLoader {
     if case .string(let text)? = result.value, text.hasPrefix("file://") {
       guard AssertionCatalog.scripts[type] != nil else {
         // promptfoo would load the value from the file; read as text it would check something else.
-        throw SuiteProblem(file: file, line: node.line, message: "`\(result.fullType)` values loaded from files (`\(text)`) are not supported; write the value in the suite")
+        throw SuiteProblem(
+          file: file, line: node.line,
+          message:
+            "`\(result.fullType)` values loaded from files (`\(text)`) are not supported; write the value in the suite")
       }
       let reference = ScriptAssertion.fileReference(text, language: type)
-      let isPath = type == "python" ? reference.path.hasSuffix(".py") : [".js", ".cjs", ".mjs"].contains(where: reference.path.hasSuffix)
+      let isPath =
+        type == "python"
+        ? reference.path.hasSuffix(".py") : [".js", ".cjs", ".mjs"].contains(where: reference.path.hasSuffix)
       guard isPath else {
-        throw SuiteProblem(file: file, line: node.line, message: "a \(type) assertion file must end in \(type == "python" ? ".py" : ".js, .cjs or .mjs"), not `\(reference.path)`")
+        throw SuiteProblem(
+          file: file, line: node.line,
+          message:
+            "a \(type) assertion file must end in \(type == "python" ? ".py" : ".js, .cjs or .mjs"), not `\(reference.path)`"
+        )
       }
       guard !reference.path.hasPrefix("/"), let path = Self.resolve(reference.path, folder: folder) else {
-        throw SuiteProblem(file: file, line: node.line, message: "the \(type) file `\(reference.path)` is outside the repository")
+        throw SuiteProblem(
+          file: file, line: node.line, message: "the \(type) file `\(reference.path)` is outside the repository")
       }
-      guard let bytes = try read(path) else { throw SuiteProblem(file: file, line: node.line, message: "the \(type) file `\(path)` does not exist") }
+      guard let bytes = try read(path) else {
+        throw SuiteProblem(file: file, line: node.line, message: "the \(type) file `\(path)` does not exist")
+      }
       // The script decides the verdict: an input like a provider script (hashed, and run only
       // when the working tree holds the evaluated commit's copy).
       let sha = Prompt.sha256(of: bytes)
       inputs.files[path] = sha
       inputs.providerFiles[path] = sha
     } else if AssertionCatalog.scripts[type] != nil, result.value?.stringValue == nil {
-      throw SuiteProblem(file: file, line: node.line, message: "a \(type) assertion needs code or `file://…` as its value")
+      throw SuiteProblem(
+        file: file, line: node.line, message: "a \(type) assertion needs code or `file://…` as its value")
     }
     return result
   }
 
   /// promptfoo's CSV tests: a header of variable names; `__expected` columns hold assertions
   /// (`contains: x`, `regex: x`, …, or a plain value meaning `equals`), `__description` names the test.
-  private func csvTests(_ bytes: [UInt8], file: String, defaults: EvalTest, warnings: inout [SuiteProblem]) throws -> [EvalTest] {
+  private func csvTests(_ bytes: [UInt8], file: String, defaults: EvalTest, warnings: inout [SuiteProblem]) throws
+    -> [EvalTest]
+  {
     let rows = CSV.parse(String(decoding: bytes, as: UTF8.self))
     guard let header = rows.first?.fields else { return [] }
     for column in header
-    where column.hasPrefix("__") && !column.hasPrefix("__expected") && column != "__description" && column != "__threshold" && column != "__metric" {
+    where column.hasPrefix("__") && !column.hasPrefix("__expected") && column != "__description"
+      && column != "__threshold" && column != "__metric"
+    {
       guard settings.mode != .external else { break }
       if column == "__prefix" || column == "__suffix" {
-        throw SuiteProblem(file: file, line: rows[0].line, message: "CSV column `\(column)` changes the prompt, and promptops does not apply it")
+        throw SuiteProblem(
+          file: file, line: rows[0].line,
+          message: "CSV column `\(column)` changes the prompt, and promptops does not apply it")
       }
       warnings.append(
         SuiteProblem(
-          file: file, line: rows[0].line, message: "CSV column `\(column)` is not used by promptops and has no effect (read: __expected…, __description, __threshold, __metric)"))
+          file: file, line: rows[0].line,
+          message:
+            "CSV column `\(column)` is not used by promptops and has no effect (read: __expected…, __description, __threshold, __metric)"
+        ))
     }
     var result: [EvalTest] = []
     for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
@@ -571,7 +722,8 @@ struct SuiteLoader {
         } else if column == "__threshold" {
           guard !value.isEmpty else { continue }
           guard let threshold = Double(value), (0...1).contains(threshold) else {
-            throw SuiteProblem(file: file, line: row.line, message: "`__threshold` must be a number from 0 to 1, not '\(value)'")
+            throw SuiteProblem(
+              file: file, line: row.line, message: "`__threshold` must be a number from 0 to 1, not '\(value)'")
           }
           // promptfoo drops a threshold of 0 (`...(threshold ? { threshold } : {})`).
           if threshold != 0 { test.threshold = threshold }
@@ -600,13 +752,22 @@ struct SuiteLoader {
   private func csvAssertion(_ text: String, file: String, line: Int) throws -> EvalAssertion {
     func made(_ type: String, _ value: JSONValue?, threshold: Double? = nil) -> EvalAssertion {
       let negated = type.hasPrefix("not-")
-      return EvalAssertion(type: negated ? String(type.dropFirst(4)) : type, negated: negated, value: value, threshold: threshold, line: line)
+      return EvalAssertion(
+        type: negated ? String(type.dropFirst(4)) : type, negated: negated, value: value, threshold: threshold,
+        line: line)
     }
     for legacy in ["javascript:", "fn:", "eval:", "python:"] where text.hasPrefix(legacy) {
-      throw SuiteProblem(file: file, line: line, message: "`__expected` assertion `\(legacy.dropLast())` runs code, and promptops does not run it")
+      throw SuiteProblem(
+        file: file, line: line,
+        message: "`__expected` assertion `\(legacy.dropLast())` runs code, and promptops does not run it")
     }
-    if text.hasPrefix("file://") && [".py", ".js", ".ts", ".py:", ".js:", ".ts:"].contains(where: { text.hasSuffix($0) || text.contains($0 + ":") || text.contains($0) }) {
-      throw SuiteProblem(file: file, line: line, message: "`__expected` names a script assertion, and promptops does not run it")
+    if text.hasPrefix("file://")
+      && [".py", ".js", ".ts", ".py:", ".js:", ".ts:"].contains(where: {
+        text.hasSuffix($0) || text.contains($0 + ":") || text.contains($0)
+      })
+    {
+      throw SuiteProblem(
+        file: file, line: line, message: "`__expected` names a script assertion, and promptops does not run it")
     }
     if text.hasPrefix("grade:") { return made("llm-rubric", .string(String(text.dropFirst(6)))) }
     if text.hasPrefix("llm-rubric:") { return made("llm-rubric", .string(String(text.dropFirst(11)))) }
@@ -619,11 +780,14 @@ struct SuiteLoader {
     var threshold: Double?
     var value: String?
     var tail = rest[typeEnd...]
-    var matches = Self.assertionTypes.contains(type) || Self.promptfooOnlyAssertionTypes.contains(type) || Self.otherPromptfooAssertionTypes.contains(type)
+    var matches =
+      Self.assertionTypes.contains(type) || Self.promptfooOnlyAssertionTypes.contains(type)
+      || Self.otherPromptfooAssertionTypes.contains(type)
     if matches, tail.hasPrefix("(") {
       if let close = tail.firstIndex(of: ")"), let number = Double(tail[tail.index(after: tail.startIndex)..<close]),
         tail[tail.index(after: tail.startIndex)..<close].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-        !tail[tail.index(after: tail.startIndex)..<close].hasPrefix("."), !tail[tail.index(after: tail.startIndex)..<close].hasSuffix(".")
+        !tail[tail.index(after: tail.startIndex)..<close].hasPrefix("."),
+        !tail[tail.index(after: tail.startIndex)..<close].hasSuffix(".")
       {
         threshold = number
         tail = tail[tail.index(after: close)...]
@@ -641,11 +805,18 @@ struct SuiteLoader {
     guard matches else { return made("equals", .string(text)) }
     let fullType = (negated ? "not-" : "") + type
     guard Self.assertionTypes.contains(type) || settings.mode == .external else {
-      throw SuiteProblem(file: file, line: line, message: "`__expected` assertion `\(fullType)` is a promptfoo assertion promptops does not run")
+      throw SuiteProblem(
+        file: file, line: line,
+        message: "`__expected` assertion `\(fullType)` is a promptfoo assertion promptops does not run")
     }
     switch type {
     case "contains-all", "contains-any", "icontains-all", "icontains-any":
-      return made(fullType, .array((value ?? "").split(separator: ",", omittingEmptySubsequences: false).map { .string(JavaScriptText.trim(String($0))) }))
+      return made(
+        fullType,
+        .array(
+          (value ?? "").split(separator: ",", omittingEmptySubsequences: false).map {
+            .string(JavaScriptText.trim(String($0)))
+          }))
     case "levenshtein", "starts-with", "latency", "cost":
       return made(fullType, value.map(JSONValue.string), threshold: (threshold ?? 0) == 0 ? 0.75 : threshold)
     default:
@@ -656,7 +827,8 @@ struct SuiteLoader {
   /// promptfoo assertion types neither run by promptops nor listed above; as a CSV `__expected`
   /// prefix they are refused, never read as `equals`.
   static let otherPromptfooAssertionTypes: Set<String> = [
-    "is-html", "contains-html", "is-valid-function-call", "max-score", "assert-set", "guardrails", "pi", "search-rubric",
+    "is-html", "contains-html", "is-valid-function-call", "max-score", "assert-set", "guardrails", "pi",
+    "search-rubric",
     "conversation-relevance", "tool-call-f1", "trajectory:goal-success", "word-count", "skill-used", "not-regex",
   ]
 
@@ -665,18 +837,22 @@ struct SuiteLoader {
   /// A provider: the model under test (`providers:`), or, `asGrader`, a grader (`options.provider`
   /// or an assertion's `provider`), which may name a chat and an embedding model at once
   /// (`{text: …, embedding: …}`, promptfoo's provider type map).
-  private func provider(_ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs, asGrader: Bool = false) throws -> ProviderSpec {
+  private func provider(
+    _ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs, asGrader: Bool = false
+  ) throws -> ProviderSpec {
     if asGrader, let pairs = try mapping(node, file: file), !pairs.isEmpty,
       pairs.allSatisfy({ GraderRole.mapKeys.contains($0.key) })
     {
       var roles: [String: JSONValue] = [:]
       for (key, keyLine, value) in pairs {
         guard let role = GraderRole(rawValue: key) else {
-          throw SuiteProblem(file: file, line: keyLine, message: "a `\(key)` grader is not supported (known: text, embedding)")
+          throw SuiteProblem(
+            file: file, line: keyLine, message: "a `\(key)` grader is not supported (known: text, embedding)")
         }
         let spec = try provider(value, file: file, folder: folder, inputs: &inputs, asGrader: true)
         guard spec.id != ProviderSpec.rolesID else {
-          throw SuiteProblem(file: file, line: value.line, message: "a grader's `\(key)` must name one provider, not another map")
+          throw SuiteProblem(
+            file: file, line: value.line, message: "a grader's `\(key)` must name one provider, not another map")
         }
         roles[role.rawValue] = spec.json
       }
@@ -691,12 +867,16 @@ struct SuiteLoader {
       throw SuiteProblem(file: file, line: node.line, message: error.description)
     }
     if kind.isEmbedding && !asGrader {
-      throw SuiteProblem(file: file, line: node.line, message: "provider \(spec.id): an embedding model cannot answer prompts; it can only grade (`similar`)")
+      throw SuiteProblem(
+        file: file, line: node.line,
+        message: "provider \(spec.id): an embedding model cannot answer prompts; it can only grade (`similar`)")
     }
     return spec
   }
 
-  private func providerSpec(_ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs) throws -> ProviderSpec {
+  private func providerSpec(_ node: YAMLValue, file: String, folder: String, inputs: inout SuiteInputs) throws
+    -> ProviderSpec
+  {
     var spec: ProviderSpec
     if let id = node.scalarText {
       spec = ProviderSpec(id: id)
@@ -705,7 +885,9 @@ struct SuiteLoader {
       if pairs.count == 1, pairs[0].key != "id", pairs[0].value.mapping != nil {
         // promptfoo's short form: `- openai:gpt-4: {config: …}`
         spec = ProviderSpec(id: pairs[0].key)
-        if case .object(let object) = try json(pairs[0].value, "provider `\(pairs[0].key)`", file: file), case .object(let config)? = object["config"] {
+        if case .object(let object) = try json(pairs[0].value, "provider `\(pairs[0].key)`", file: file),
+          case .object(let config)? = object["config"]
+        {
           spec.config = config
         }
       } else {
@@ -720,7 +902,8 @@ struct SuiteLoader {
             }
             spec.config = config
           default:
-            throw SuiteProblem(file: file, line: keyLine, message: "provider key `\(key)` is not supported (known: id, label, config)")
+            throw SuiteProblem(
+              file: file, line: keyLine, message: "provider key `\(key)` is not supported (known: id, label, config)")
           }
         }
       }
@@ -759,17 +942,22 @@ struct SuiteLoader {
 
   // MARK: - Files
 
-  private func files(matching reference: String, folder: String, from file: String, line: Int, what: String = "test file") throws -> [String] {
+  private func files(
+    matching reference: String, folder: String, from file: String, line: Int, what: String = "test file"
+  ) throws -> [String] {
     var pattern = reference
     if pattern.hasPrefix("file://") { pattern.removeFirst(7) }
     guard let resolved = Self.resolve(pattern, folder: folder) else {
       throw SuiteProblem(file: file, line: line, message: "\(what) '\(reference)' points outside the repository")
     }
     guard resolved.contains(where: { "*?[".contains($0) }) else { return [resolved] }
-    let fixed = resolved.split(separator: "/").prefix { !$0.contains(where: { "*?[".contains($0) }) }.joined(separator: "/")
+    let fixed = resolved.split(separator: "/").prefix { !$0.contains(where: { "*?[".contains($0) }) }.joined(
+      separator: "/")
     let matcher = Glob(resolved)
     let matches = try list(fixed).filter(matcher.matches).sorted()
-    guard !matches.isEmpty else { throw SuiteProblem(file: file, line: line, message: "no \(what)s match '\(reference)'") }
+    guard !matches.isEmpty else {
+      throw SuiteProblem(file: file, line: line, message: "no \(what)s match '\(reference)'")
+    }
     return matches
   }
 
@@ -815,15 +1003,19 @@ struct SuiteLoader {
   // MARK: - Values
 
   /// `lineOffset`: lines before `bytes` in the file (a JSONL line is parsed on its own).
-  private func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0, aliasBudget: YAMLAliasBudget) throws -> YAMLValue? {
+  private func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0, aliasBudget: YAMLAliasBudget) throws
+    -> YAMLValue?
+  {
     do {
-      return try YAMLValue.parse(String(decoding: bytes, as: UTF8.self), lineOffset: lineOffset, aliasBudget: aliasBudget)
+      return try YAMLValue.parse(
+        String(decoding: bytes, as: UTF8.self), lineOffset: lineOffset, aliasBudget: aliasBudget)
     } catch {
       // JSON that YAML 1.1 rejects (tab indentation, some escapes): read it as JSON, then as one
       // compact line, which YAML reads (line numbers are lost, values are not).
       if let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
         let compact = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]),
-        let node = try? YAMLValue.parse(String(decoding: compact, as: UTF8.self), lineOffset: lineOffset, aliasBudget: aliasBudget)
+        let node = try? YAMLValue.parse(
+          String(decoding: compact, as: UTF8.self), lineOffset: lineOffset, aliasBudget: aliasBudget)
       {
         return node
       }
@@ -831,8 +1023,12 @@ struct SuiteLoader {
     }
   }
 
-  private func mapping(_ node: YAMLValue, _ what: String, file: String) throws -> [(key: String, keyLine: Int, value: YAMLValue)] {
-    guard let pairs = try mapping(node, file: file) else { throw SuiteProblem(file: file, line: node.line, message: "\(what) must be a mapping") }
+  private func mapping(_ node: YAMLValue, _ what: String, file: String) throws -> [(
+    key: String, keyLine: Int, value: YAMLValue
+  )] {
+    guard let pairs = try mapping(node, file: file) else {
+      throw SuiteProblem(file: file, line: node.line, message: "\(what) must be a mapping")
+    }
     return pairs
   }
 
@@ -864,7 +1060,9 @@ struct SuiteLoader {
 
   private func fraction(_ node: YAMLValue, _ key: String, file: String) throws -> Double {
     let value = try number(node, key, file: file)
-    guard (0...1).contains(value) else { throw SuiteProblem(file: file, line: node.line, message: "`\(key)` must be between 0 and 1 (got \(value))") }
+    guard (0...1).contains(value) else {
+      throw SuiteProblem(file: file, line: node.line, message: "`\(key)` must be between 0 and 1 (got \(value))")
+    }
     return value
   }
 
@@ -958,7 +1156,10 @@ struct Glob {
 
 /// RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line breaks.
 enum CSV {
-  struct Row { var fields: [String]; var line: Int }
+  struct Row {
+    var fields: [String]
+    var line: Int
+  }
 
   static func parse(_ text: String) -> [Row] {
     var rows: [Row] = []
@@ -970,14 +1171,22 @@ enum CSV {
     var iterator = Array(text.unicodeScalars).makeIterator()
     var pending: Unicode.Scalar? = nil
     func next() -> Unicode.Scalar? {
-      if let value = pending { pending = nil; return value }
+      if let value = pending {
+        pending = nil
+        return value
+      }
       return iterator.next()
     }
     while let char = next() {
       if inQuotes {
         if char == "\"" {
           if let following = next() {
-            if following == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = following }
+            if following == "\"" {
+              field.unicodeScalars.append("\"")
+            } else {
+              inQuotes = false
+              pending = following
+            }
           } else {
             inQuotes = false
           }

@@ -14,12 +14,18 @@ public enum SuiteWeakening {
   public static func compare(base: EvalSuite, head: EvalSuite, promptID: String? = nil) -> [Weakening] {
     var found: [Weakening] = []
     func applies(_ test: EvalTest) -> Bool { promptID == nil || test.promptID == nil || test.promptID == promptID }
-    func report(_ line: Int, _ message: String) { found.append(Weakening(file: head.path, line: max(line, 1), message: message)) }
+    func report(_ line: Int, _ message: String) {
+      found.append(Weakening(file: head.path, line: max(line, 1), message: message))
+    }
     if head.thresholds.minPassRate < base.thresholds.minPassRate {
-      report(head.thresholds.minPassRateLine, "thresholds.minPassRate lowered from \(base.thresholds.minPassRate) to \(head.thresholds.minPassRate)")
+      report(
+        head.thresholds.minPassRateLine,
+        "thresholds.minPassRate lowered from \(base.thresholds.minPassRate) to \(head.thresholds.minPassRate)")
     }
     if head.thresholds.minScore < base.thresholds.minScore {
-      report(head.thresholds.minScoreLine, "thresholds.minScore lowered from \(base.thresholds.minScore) to \(head.thresholds.minScore)")
+      report(
+        head.thresholds.minScoreLine,
+        "thresholds.minScore lowered from \(base.thresholds.minScore) to \(head.thresholds.minScore)")
     }
     // Every prompt `prompts:` names counts in the pass rate (as promptfoo counts prompt × test):
     // a prompt added beside the one under change, passing its tests, dilutes that one's failures.
@@ -39,9 +45,13 @@ public enum SuiteWeakening {
     // A provider is its name and its config: one model at two temperatures is two providers.
     var remainingProviders = head.providers
     for provider in base.providers {
-      if let kept = remainingProviders.firstIndex(where: { $0.label == provider.label && $0.id == provider.id && $0.config == provider.config }) {
+      if let kept = remainingProviders.firstIndex(where: {
+        $0.label == provider.label && $0.id == provider.id && $0.config == provider.config
+      }) {
         remainingProviders.remove(at: kept)
-      } else if let kept = remainingProviders.firstIndex(where: { ($0.label ?? $0.id) == (provider.label ?? provider.id) }) {
+      } else if let kept = remainingProviders.firstIndex(where: {
+        ($0.label ?? $0.id) == (provider.label ?? provider.id)
+      }) {
         // The same provider with another config: an edit, unless it now runs another program
         // (an `exec:` command or its `basePath` changed), which decides what the tests see.
         let new = remainingProviders.remove(at: kept)
@@ -64,7 +74,8 @@ public enum SuiteWeakening {
       found.append(
         Weakening(
           file: path, line: 1,
-          message: "provider script \(path), run by \(head.path), changed: it decides what the tests see or how they are graded; "
+          message:
+            "provider script \(path), run by \(head.path), changed: it decides what the tests see or how they are graded; "
             + "restore it, or land the script change on its own"))
     }
     var graderReported = Set<String>()
@@ -75,28 +86,39 @@ public enum SuiteWeakening {
     for baseTest in base.tests where applies(baseTest) {
       guard let index = unmatched.firstIndex(where: { identity($0) == identity(baseTest) }) else {
         if let promptID, let scoped = head.tests.first(where: { identity($0) == identity(baseTest) && !applies($0) }) {
-          report(scoped.line, "test '\(baseTest.name)' no longer applies to '\(promptID)' (promptId: \(scoped.promptID ?? ""))")
+          report(
+            scoped.line,
+            "test '\(baseTest.name)' no longer applies to '\(promptID)' (promptId: \(scoped.promptID ?? ""))")
         } else {
-          report(1, "test '\(baseTest.name)' removed (\(baseTest.assertions.count) assertion\(baseTest.assertions.count == 1 ? "" : "s"))")
+          report(
+            1,
+            "test '\(baseTest.name)' removed (\(baseTest.assertions.count) assertion\(baseTest.assertions.count == 1 ? "" : "s"))"
+          )
         }
         continue
       }
       let headTest = unmatched.remove(at: index)
-      let where_ = headTest.line
+      let testLine = headTest.line
       let name = headTest.name
       if let old = baseTest.threshold, let new = headTest.threshold, new < old {
-        report(where_, "test '\(name)': threshold lowered from \(old) to \(new)")
+        report(testLine, "test '\(name)': threshold lowered from \(old) to \(new)")
       } else if baseTest.threshold == nil, let new = headTest.threshold, new < 1 {
-        report(where_, "test '\(name)': threshold \(new) added (before, every assertion had to pass)")
+        report(testLine, "test '\(name)': threshold \(new) added (before, every assertion had to pass)")
       }
       if headTest.provider != baseTest.provider {
         report(
-          where_,
+          testLine,
           "test '\(name)': its own provider is now \(headTest.provider.map { "'\($0.id)'" } ?? "none (the suite's)") instead of "
-            + "\(baseTest.provider.map { "'\($0.id)'" } ?? "the suite's providers"); another provider answering decides what the test sees")
+            + "\(baseTest.provider.map { "'\($0.id)'" } ?? "the suite's providers"); another provider answering decides what the test sees"
+        )
       }
-      if Double(headTest.requiredPasses) / Double(headTest.repeatCount) < Double(baseTest.requiredPasses) / Double(baseTest.repeatCount) {
-        report(where_, "test '\(name)': minPass lowered from \(baseTest.requiredPasses)/\(baseTest.repeatCount) to \(headTest.requiredPasses)/\(headTest.repeatCount)")
+      if Double(headTest.requiredPasses) / Double(headTest.repeatCount) < Double(baseTest.requiredPasses)
+        / Double(baseTest.repeatCount)
+      {
+        report(
+          testLine,
+          "test '\(name)': minPass lowered from \(baseTest.requiredPasses)/\(baseTest.repeatCount) to \(headTest.requiredPasses)/\(headTest.repeatCount)"
+        )
       }
       var remaining = headTest.assertions
       // Assertions kept (as they were, loosened or edited), for the weights.
@@ -111,20 +133,27 @@ public enum SuiteWeakening {
         let fix = "; restore it, or land the grader change on its own"
         if !sameGrader(old.provider, new.provider) {
           reportGrader(new.line, "test '\(name)': the grader of `\(new.summary)` \(graderChange(before, after))\(fix)")
-        } else if (baseTest.graderLine != 0 || headTest.graderLine != 0) && !sameGrader(baseTest.grader, headTest.grader) {
+        } else if (baseTest.graderLine != 0 || headTest.graderLine != 0)
+          && !sameGrader(baseTest.grader, headTest.grader)
+        {
           reportGrader(
             headTest.graderLine != 0 ? headTest.graderLine : headTest.line,
             "test '\(name)': its grader (options.provider) \(graderChange(before, after))\(fix)")
         } else {
-          reportGrader(head.graderLine, "the suite's grader (defaultTest.options.provider) \(graderChange(before, after))\(fix)")
+          reportGrader(
+            head.graderLine, "the suite's grader (defaultTest.options.provider) \(graderChange(before, after))\(fix)")
         }
       }
       for assertion in baseTest.assertions {
-        if let same = remaining.firstIndex(where: { $0.type == assertion.type && $0.negated == assertion.negated && $0.value == assertion.value }) {
+        if let same = remaining.firstIndex(where: {
+          $0.type == assertion.type && $0.negated == assertion.negated && $0.value == assertion.value
+        }) {
           let new = remaining.remove(at: same)
           kept.append((assertion, new))
           compareGraders(assertion, new)
-          if let loosened = loosenedThreshold(old: assertion, new: new) { report(new.line, "test '\(name)': \(assertion.fullType) \(loosened)") }
+          if let loosened = loosenedThreshold(old: assertion, new: new) {
+            report(new.line, "test '\(name)': \(assertion.fullType) \(loosened)")
+          }
           // An assert-set's own assertions decide its verdict: any change to them (one removed,
           // loosened, reweighted or regraded) is reported, as it could weaken the set.
           if assertion.type == "assert-set", assertion.children.map(\.unplaced) != new.children.map(\.unplaced) {
@@ -132,10 +161,16 @@ public enum SuiteWeakening {
           }
           continue
         }
-        if !assertion.negated, let looser = remaining.firstIndex(where: { !$0.negated && $0.value == assertion.value && looserTypes(of: assertion.type).contains($0.type) }) {
+        if !assertion.negated,
+          let looser = remaining.firstIndex(where: {
+            !$0.negated && $0.value == assertion.value && looserTypes(of: assertion.type).contains($0.type)
+          })
+        {
           let new = remaining.remove(at: looser)
           kept.append((assertion, new))
-          report(new.line, "test '\(name)': `\(assertion.type)` loosened to `\(new.type)` for \(assertion.value?.templateText ?? "")")
+          report(
+            new.line,
+            "test '\(name)': `\(assertion.type)` loosened to `\(new.type)` for \(assertion.value?.templateText ?? "")")
           continue
         }
         if let edited = remaining.firstIndex(where: { $0.type == assertion.type && $0.negated == assertion.negated }) {
@@ -144,15 +179,20 @@ public enum SuiteWeakening {
           kept.append((assertion, new))
           compareGraders(assertion, new)
           if assertion.type == "word-count", widens(old: assertion.value, new: new.value) {
-            report(new.line, "test '\(name)': word-count bounds widened from \(assertion.value?.templateText ?? "") to \(new.value?.templateText ?? "")")
+            report(
+              new.line,
+              "test '\(name)': word-count bounds widened from \(assertion.value?.templateText ?? "") to \(new.value?.templateText ?? "")"
+            )
           } else if acceptsMore(old: assertion, new: new) {
             report(new.line, "test '\(name)': `\(assertion.summary)` loosened to `\(new.summary)`")
           }
           continue
         }
-        report(where_, "test '\(name)': assertion `\(assertion.summary)` removed")
+        report(testLine, "test '\(name)': assertion `\(assertion.summary)` removed")
       }
-      if let diluted = dilutedWeights(baseTest: baseTest, headTest: headTest, kept: kept, added: remaining, minScore: head.thresholds.minScore) {
+      if let diluted = dilutedWeights(
+        baseTest: baseTest, headTest: headTest, kept: kept, added: remaining, minScore: head.thresholds.minScore)
+      {
         report(diluted.line, "test '\(name)': \(diluted.message)")
       }
     }
@@ -169,7 +209,9 @@ public enum SuiteWeakening {
 
   /// Two graders are the same when they are the same model with the same config (a label names
   /// it for people only).
-  private static func sameGrader(_ a: ProviderSpec?, _ b: ProviderSpec?) -> Bool { a?.id == b?.id && a?.config == b?.config }
+  private static func sameGrader(_ a: ProviderSpec?, _ b: ProviderSpec?) -> Bool {
+    a?.id == b?.id && a?.config == b?.config
+  }
 
   private static func graderChange(_ before: ProviderSpec?, _ after: ProviderSpec?) -> String {
     func name(_ spec: ProviderSpec?) -> String { spec.map { "'\($0.id)'" } ?? "none (the configured evals.grader)" }
@@ -188,9 +230,12 @@ public enum SuiteWeakening {
   /// line of the change that did it (a lowered weight, else a raised one, else an added
   /// assertion) and what to say.
   private static func dilutedWeights(
-    baseTest: EvalTest, headTest: EvalTest, kept: [(old: EvalAssertion, new: EvalAssertion)], added: [EvalAssertion], minScore: Double
+    baseTest: EvalTest, headTest: EvalTest, kept: [(old: EvalAssertion, new: EvalAssertion)], added: [EvalAssertion],
+    minScore: Double
   ) -> (line: Int, message: String)? {
-    guard let bar = headTest.threshold.map({ "its threshold \(format($0))" }) ?? (minScore > 0 ? "the suite's minScore \(format(minScore))" : nil)
+    guard
+      let bar = headTest.threshold.map({ "its threshold \(format($0))" })
+        ?? (minScore > 0 ? "the suite's minScore \(format(minScore))" : nil)
     else { return nil }
     let baseTotal = baseTest.assertions.reduce(0) { $0 + $1.weight }
     let headTotal = headTest.assertions.reduce(0) { $0 + $1.weight }
@@ -199,12 +244,20 @@ public enum SuiteWeakening {
     let raised = kept.first { $0.new.weight > $0.old.weight }
     let line = lowered?.new.line ?? raised?.new.line ?? added.first?.line ?? headTest.line
     var causes: [String] = []
-    if let lowered { causes.append("`\(lowered.new.summary)` weight lowered from \(format(lowered.old.weight)) to \(format(lowered.new.weight))") }
-    if let raised { causes.append("`\(raised.new.summary)` weight raised from \(format(raised.old.weight)) to \(format(raised.new.weight))") }
+    if let lowered {
+      causes.append(
+        "`\(lowered.new.summary)` weight lowered from \(format(lowered.old.weight)) to \(format(lowered.new.weight))")
+    }
+    if let raised {
+      causes.append(
+        "`\(raised.new.summary)` weight raised from \(format(raised.old.weight)) to \(format(raised.new.weight))")
+    }
     if !added.isEmpty { causes.append("\(added.count) assertion\(added.count == 1 ? "" : "s") added") }
     let fix = "restore the weights, or land the change to them on its own"
     guard baseTotal > 0 else {
-      return (line, "weights now give partial credit toward \(bar) (before, all were 0: every assertion had to pass); \(fix)")
+      return (
+        line, "weights now give partial credit toward \(bar) (before, all were 0: every assertion had to pass); \(fix)"
+      )
     }
     let shrunk = kept.filter { $0.new.weight / headTotal < $0.old.weight / baseTotal - 1e-9 }
     guard let first = shrunk.first else { return nil }
@@ -225,11 +278,15 @@ public enum SuiteWeakening {
   /// with a new answer, a new regex) cannot be ranked and are left alone.
   private static func acceptsMore(old: EvalAssertion, new: EvalAssertion) -> Bool {
     guard old.type == new.type, old.negated == new.negated, old.value != new.value else { return false }
-    if old.type == "is-json" || old.type == "contains-json" { return !old.negated && old.value != nil && new.value == nil }
+    if old.type == "is-json" || old.type == "contains-json" {
+      return !old.negated && old.value != nil && new.value == nil
+    }
     // Both values as text, or both as sets of texts, folded where the type ignores case.
     let caseless = ["icontains", "icontains-any", "icontains-all"].contains(old.type)
     func fold(_ text: String) -> String { caseless ? text.lowercased() : text }
-    func text(_ value: JSONValue?) -> String? { value.flatMap { if case .string(let text) = $0 { return fold(text) } else { return nil } } }
+    func text(_ value: JSONValue?) -> String? {
+      value.flatMap { if case .string(let text) = $0 { return fold(text) } else { return nil } }
+    }
     func items(_ value: JSONValue?) -> Set<String>? {
       guard case .array(let values)? = value else { return nil }
       let texts = values.compactMap(\.stringValue)

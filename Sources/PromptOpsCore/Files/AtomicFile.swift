@@ -22,7 +22,8 @@ enum AtomicFile {
       }
     } else {
       guard link(temporary, path) == 0 else {
-        let reason = errno == EEXIST ? "the file exists; pass --replace to supersede it" : String(cString: strerror(errno))
+        let reason =
+          errno == EEXIST ? "the file exists; pass --replace to supersede it" : String(cString: strerror(errno))
         throw PromptOpsError.io(path: path, message: reason)
       }
     }

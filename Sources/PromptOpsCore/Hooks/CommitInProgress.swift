@@ -71,7 +71,9 @@ public enum CommitInProgress {
     /// The fourth field of `/proc/<pid>/stat`, after the command name in parentheses (which may
     /// itself hold spaces and parentheses, hence the last `)`).
     static func parentID(of pid: pid_t) -> pid_t? {
-      guard let bytes = contents(of: "/proc/\(pid)/stat"), let nameEnd = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+      guard let bytes = contents(of: "/proc/\(pid)/stat"), let nameEnd = bytes.lastIndex(of: UInt8(ascii: ")")) else {
+        return nil
+      }
       let fields = bytes[(nameEnd + 1)...].split(separator: UInt8(ascii: " "))
       guard fields.count > 1 else { return nil }
       return pid_t(String(decoding: fields[1], as: UTF8.self))

@@ -47,7 +47,9 @@ public enum GitCommitCommandLine {
 
   /// Global options that take the next argument as their value.
   private static let globalOptionsWithValue: Set<[UInt8]> = Set(
-    ["--git-dir", "--namespace", "--work-tree", "--super-prefix", "-c", "--config-env", "--shallow-file", "-C"].map { Array($0.utf8) })
+    ["--git-dir", "--namespace", "--work-tree", "--super-prefix", "-c", "--config-env", "--shallow-file", "-C"].map {
+      Array($0.utf8)
+    })
   /// Global options that stand alone.
   private static let globalFlags: Set<[UInt8]> = Set(
     [
@@ -56,7 +58,9 @@ public enum GitCommitCommandLine {
     ].map { Array($0.utf8) })
   /// Global options whose value is attached.
   private static let globalOptionsWithAttachedValue: [[UInt8]] =
-    ["--git-dir=", "--namespace=", "--work-tree=", "--super-prefix=", "--config-env=", "--exec-path="].map { Array($0.utf8) }
+    ["--git-dir=", "--namespace=", "--work-tree=", "--super-prefix=", "--config-env=", "--exec-path="].map {
+      Array($0.utf8)
+    }
   /// Words git turns into a command of their own (`help`, `version`) instead of options.
   private static let commandWords: Set<[UInt8]> = Set(["--help", "-h", "--version", "-v"].map { Array($0.utf8) })
 
@@ -178,7 +182,9 @@ public enum GitCommitCommandLine {
         }
         let name = argument[2...]
         if name.isEmpty || name.elementsEqual("end-of-options".utf8) { break }  // the rest are pathspecs
-        if ["help-all", "help", "git-completion-helper", "git-completion-helper-all"].contains(where: { name.elementsEqual($0.utf8) }) {
+        if ["help-all", "help", "git-completion-helper", "git-completion-helper-all"].contains(where: {
+          name.elementsEqual($0.utf8)
+        }) {
           throw Refused()
         }
         try readLongOption(name, &cursor)

@@ -50,10 +50,12 @@ public struct HookInstaller {
       } else if chain {
         let previous = path + HookScripts.chainedSuffix
         guard !fileManager.fileExists(atPath: previous) else {
-          throw PromptOpsError.io(path: previous, message: "a chained hook is already kept here; remove it or use --force")
+          throw PromptOpsError.io(
+            path: previous, message: "a chained hook is already kept here; remove it or use --force")
         }
         do { try fileManager.moveItem(atPath: path, toPath: previous) } catch {
-          throw PromptOpsError.io(path: path, message: "cannot move the existing hook aside: \(error.localizedDescription)")
+          throw PromptOpsError.io(
+            path: path, message: "cannot move the existing hook aside: \(error.localizedDescription)")
         }
         outcome = .chained(path: path, previous: previous)
       } else if force {
@@ -61,7 +63,9 @@ public struct HookInstaller {
       } else {
         throw PromptOpsError.io(
           path: path,
-          message: "a \(kind.rawValue) hook that is not promptops's already exists; keep it and run it first with --chain, or replace it with --force")
+          message:
+            "a \(kind.rawValue) hook that is not promptops's already exists; keep it and run it first with --chain, or replace it with --force"
+        )
       }
     }
     let script = HookScripts.script(kind, defaultBinary: binary)

@@ -119,13 +119,27 @@ extension JSONValue {
     out.append(0x22)
     for byte in utf8 {
       switch byte {
-      case 0x22: out.append(0x5C); out.append(0x22)
-      case 0x5C: out.append(0x5C); out.append(0x5C)
-      case 0x0A: out.append(0x5C); out.append(0x6E)
-      case 0x0D: out.append(0x5C); out.append(0x72)
-      case 0x09: out.append(0x5C); out.append(0x74)
-      case 0x08: out.append(0x5C); out.append(0x62)
-      case 0x0C: out.append(0x5C); out.append(0x66)
+      case 0x22:
+        out.append(0x5C)
+        out.append(0x22)
+      case 0x5C:
+        out.append(0x5C)
+        out.append(0x5C)
+      case 0x0A:
+        out.append(0x5C)
+        out.append(0x6E)
+      case 0x0D:
+        out.append(0x5C)
+        out.append(0x72)
+      case 0x09:
+        out.append(0x5C)
+        out.append(0x74)
+      case 0x08:
+        out.append(0x5C)
+        out.append(0x62)
+      case 0x0C:
+        out.append(0x5C)
+        out.append(0x66)
       case ..<0x20:
         let hex: StaticString = "0123456789abcdef"
         out += [0x5C, 0x75, 0x30, 0x30, hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0x0F)]]

@@ -116,7 +116,8 @@ final class LineReader {
     case nil: return nil
     case .text(let bytes): return bytes
     case .tooLong(let bytes):
-      throw PromptOpsError.io(path: path, message: "a line of \(bytes) bytes is longer than the \(maxLineBytes) bytes a record may have")
+      throw PromptOpsError.io(
+        path: path, message: "a line of \(bytes) bytes is longer than the \(maxLineBytes) bytes a record may have")
     }
   }
 

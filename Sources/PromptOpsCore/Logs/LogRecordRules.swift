@@ -89,36 +89,44 @@ enum LogRecordRules {
       object("inputs", require("inputs"))
       object("outputs", require("outputs"))
       optional("duration_ms", { count($0, $1) }, nullable: true)
-      optional("retrieved_docs", { field, value in
-        guard case .array(let items) = value else { return fail(field, "expected an array, got \(value.typeName)") }
-        for (index, item) in items.enumerated() { string("\(field)/\(index)", item) }
-      }, nullable: true)
-      optional("eval_results", { field, value in
-        guard case .object(let results) = value else { return fail(field, "expected an object, got \(value.typeName)") }
-        if let pass = results["pass"], case .bool = pass {} else if let pass = results["pass"] {
-          fail(field + "/pass", "expected a boolean, got \(pass.typeName)")
-        }
-        if let score = results["score"] {
-          switch score {
-          case .null, .integer, .number: break
-          default: fail(field + "/score", "expected a number, got \(score.typeName)")
+      optional(
+        "retrieved_docs",
+        { field, value in
+          guard case .array(let items) = value else { return fail(field, "expected an array, got \(value.typeName)") }
+          for (index, item) in items.enumerated() { string("\(field)/\(index)", item) }
+        }, nullable: true)
+      optional(
+        "eval_results",
+        { field, value in
+          guard case .object(let results) = value else {
+            return fail(field, "expected an object, got \(value.typeName)")
           }
-        }
-        if let tags = results["tags"] {
-          switch tags {
-          case .null: break
-          case .array(let items): for (index, item) in items.enumerated() { string("\(field)/tags/\(index)", item) }
-          default: fail(field + "/tags", "expected an array, got \(tags.typeName)")
+          if let pass = results["pass"], case .bool = pass {
+          } else if let pass = results["pass"] {
+            fail(field + "/pass", "expected a boolean, got \(pass.typeName)")
           }
-        }
-        if let criteria = results["criteria"] {
-          switch criteria {
-          case .null: break
-          case .object(let items): for (key, item) in items.sorted(by: { $0.key < $1.key }) { string("\(field)/criteria/\(key)", item) }
-          default: fail(field + "/criteria", "expected an object, got \(criteria.typeName)")
+          if let score = results["score"] {
+            switch score {
+            case .null, .integer, .number: break
+            default: fail(field + "/score", "expected a number, got \(score.typeName)")
+            }
           }
-        }
-      }, nullable: true)
+          if let tags = results["tags"] {
+            switch tags {
+            case .null: break
+            case .array(let items): for (index, item) in items.enumerated() { string("\(field)/tags/\(index)", item) }
+            default: fail(field + "/tags", "expected an array, got \(tags.typeName)")
+            }
+          }
+          if let criteria = results["criteria"] {
+            switch criteria {
+            case .null: break
+            case .object(let items):
+              for (key, item) in items.sorted(by: { $0.key < $1.key }) { string("\(field)/criteria/\(key)", item) }
+            default: fail(field + "/criteria", "expected an object, got \(criteria.typeName)")
+            }
+          }
+        }, nullable: true)
     case .agentTrace:
       string("prompt_id", require("prompt_id"), nonEmpty: true)
       timestamp("timestamp", require("timestamp"))
@@ -184,7 +192,9 @@ enum RFC3339 {
     else { return nil }
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    guard (1...12).contains(month), (1...days[month - 1]).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
+    guard (1...12).contains(month), (1...days[month - 1]).contains(day), hour < 24, minute < 60, second <= 60 else {
+      return nil
+    }
     var index = 19
     var fraction = 0.0
     if index < b.count && b[index] == 46 {  // fraction

@@ -27,10 +27,19 @@ public struct LogReport: Sendable, Encodable {
     public var evalPassRate: Double? { evalTotal == 0 ? nil : Double(evalPassed) / Double(evalTotal) }
 
     enum CodingKeys: String, CodingKey {
-      case promptID = "prompt_id", versionHash = "version_hash", versions, environments, calls
-      case tokensInput = "tokens_input", tokensOutput = "tokens_output", costUSD = "cost_usd"
-      case latencyP50Ms = "latency_p50_ms", latencyP95Ms = "latency_p95_ms", evalPassRate = "eval_pass_rate"
-      case errors, firstSeen = "first_seen", lastSeen = "last_seen", known
+      case promptID = "prompt_id"
+      case versionHash = "version_hash"
+      case versions, environments, calls
+      case tokensInput = "tokens_input"
+      case tokensOutput = "tokens_output"
+      case costUSD = "cost_usd"
+      case latencyP50Ms = "latency_p50_ms"
+      case latencyP95Ms = "latency_p95_ms"
+      case evalPassRate = "eval_pass_rate"
+      case errors
+      case firstSeen = "first_seen"
+      case lastSeen = "last_seen"
+      case known
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -69,7 +78,13 @@ public struct LogReport: Sendable, Encodable {
     public var severity: String { "error" }
 
     enum CodingKeys: String, CodingKey {
-      case rule, severity, promptID = "prompt_id", versionHash = "version_hash", environment, calls, firstSeen = "first_seen", lastSeen = "last_seen", message
+      case rule, severity
+      case promptID = "prompt_id"
+      case versionHash = "version_hash"
+      case environment, calls
+      case firstSeen = "first_seen"
+      case lastSeen = "last_seen"
+      case message
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -127,7 +142,8 @@ public struct LogReport: Sendable, Encodable {
     /// Every call of a text, valid prompt log or not: what drift is judged on.
     var sightings: [String: (promptID: String, hash: String, calls: Int, first: String?, last: String?)] = [:]
     /// (id, hash, environment) of records whose text was never pinned in their environment.
-    var unpinned: [String: (promptID: String, hash: String, environment: String, calls: Int, first: String?, last: String?)] = [:]
+    var unpinned:
+      [String: (promptID: String, hash: String, environment: String, calls: Int, first: String?, last: String?)] = [:]
     var durations: [String: [Int32]] = [:]
     var report = LogReport()
     func earlier(_ a: String?, _ b: String?) -> String? {
@@ -204,18 +220,24 @@ public struct LogReport: Sendable, Encodable {
         } else if case .object(let outputs)? = record["outputs"], let error = outputs["error"], error != .null {
           entry.errors += 1
         }
-        if case .string(let version)? = record["version"], !entry.versions.contains(version) { entry.versions.append(version) }
+        if case .string(let version)? = record["version"], !entry.versions.contains(version) {
+          entry.versions.append(version)
+        }
         if let environment, !entry.environments.contains(environment) { entry.environments.append(environment) }
         entry.firstSeen = earlier(entry.firstSeen, timestamp)
         entry.lastSeen = later(entry.lastSeen, timestamp)
         stats[key] = entry
       }
     }
-    func isKnown(_ promptID: String, _ hash: String) -> Bool { known.map { $0.byHash[hash]?.contains { $0.promptID == promptID } ?? false } ?? true }
+    func isKnown(_ promptID: String, _ hash: String) -> Bool {
+      known.map { $0.byHash[hash]?.contains { $0.promptID == promptID } ?? false } ?? true
+    }
     for (key, var entry) in stats {
       let sorted = (durations[key] ?? []).sorted()
       if !sorted.isEmpty {
-        func percentile(_ p: Double) -> Int { Int(sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)]) }
+        func percentile(_ p: Double) -> Int {
+          Int(sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)])
+        }
         entry.latencyP50Ms = percentile(0.50)
         entry.latencyP95Ms = percentile(0.95)
       }
@@ -224,14 +246,17 @@ public struct LogReport: Sendable, Encodable {
       entry.known = isKnown(entry.promptID, entry.versionHash)
       stats[key] = entry
     }
-    report.versions = stats.values.sorted { ($0.promptID, $0.firstSeen ?? "", $0.versionHash) < ($1.promptID, $1.firstSeen ?? "", $1.versionHash) }
+    report.versions = stats.values.sorted {
+      ($0.promptID, $0.firstSeen ?? "", $0.versionHash) < ($1.promptID, $1.firstSeen ?? "", $1.versionHash)
+    }
     report.drift = sightings.values.filter { !isKnown($0.promptID, $0.hash) }
       .sorted { ($0.promptID, $0.first ?? "", $0.hash) < ($1.promptID, $1.first ?? "", $1.hash) }
       .map { sighting in
         Drift(
           rule: "log-unknown-hash", promptID: sighting.promptID, versionHash: sighting.hash, calls: sighting.calls,
           firstSeen: sighting.first, lastSeen: sighting.last,
-          message: "\(sighting.calls) call\(sighting.calls == 1 ? "" : "s") of '\(sighting.promptID)' ran a text (sha256 \(sighting.hash.prefix(12))…) that no version in the repository holds"
+          message:
+            "\(sighting.calls) call\(sighting.calls == 1 ? "" : "s") of '\(sighting.promptID)' ran a text (sha256 \(sighting.hash.prefix(12))…) that no version in the repository holds"
             + (sighting.first.map { ", from \($0)" } ?? "") + (sighting.last.map { " to \($0)" } ?? ""))
       }
     // A text no version holds is already log-unknown-hash; unpinned is about known versions.
@@ -244,7 +269,8 @@ public struct LogReport: Sendable, Encodable {
         var finding = Drift(
           rule: "log-unpinned-hash", promptID: drift.promptID, versionHash: drift.hash, calls: drift.calls,
           firstSeen: drift.first, lastSeen: drift.last,
-          message: "\(drift.calls) call\(drift.calls == 1 ? "" : "s") of '\(drift.promptID)' in \(drift.environment) ran \(label) (sha256 \(drift.hash.prefix(12))…) that was never pinned in \(drift.environment)"
+          message:
+            "\(drift.calls) call\(drift.calls == 1 ? "" : "s") of '\(drift.promptID)' in \(drift.environment) ran \(label) (sha256 \(drift.hash.prefix(12))…) that was never pinned in \(drift.environment)"
             + (drift.first.map { ", from \($0)" } ?? "") + (drift.last.map { " to \($0)" } ?? ""))
         finding.environment = drift.environment
         return finding

@@ -64,7 +64,10 @@ public struct LogValidator {
       while let line = try reader.next() {
         lines += 1
         guard case .text(let text) = line, bytes.count + text.count < maxRecordBytes else {
-          return invalid(lines, "the document is larger than \(maxRecordBytes) bytes; write the records as JSON Lines (one per line) instead")
+          return invalid(
+            lines,
+            "the document is larger than \(maxRecordBytes) bytes; write the records as JSON Lines (one per line) instead"
+          )
         }
         if lines > 1 { bytes.append(0x0A) }
         bytes.append(contentsOf: text)
@@ -72,7 +75,9 @@ public struct LogValidator {
       guard let text = String(validating: bytes, as: UTF8.self) else {
         return invalid(firstInvalidUTF8Line(bytes), "not valid UTF-8")
       }
-      guard text.contains(where: { !$0.isWhitespace }) else { return invalid(1, "the file is empty: a .json log holds one record or an array of records") }
+      guard text.contains(where: { !$0.isWhitespace }) else {
+        return invalid(1, "the file is empty: a .json log holds one record or an array of records")
+      }
       let document: JSONValue
       do {
         document = try JSONValue.parse(Data(text.utf8))
@@ -81,7 +86,9 @@ public struct LogValidator {
       }
       switch document {
       case .array(let items):
-        for (index, item) in items.enumerated() { check(item, file: path, line: 1, prefix: "\(index)/", summary: &summary, report: report) }
+        for (index, item) in items.enumerated() {
+          check(item, file: path, line: 1, prefix: "\(index)/", summary: &summary, report: report)
+        }
       default:
         check(document, file: path, line: 1, prefix: "", summary: &summary, report: report)
       }
@@ -115,12 +122,16 @@ public struct LogValidator {
   }
 
   private func check(
-    _ value: JSONValue, file: String, line: Int, prefix: String, summary: inout LogValidationSummary, report: (LogIssue) -> Void
+    _ value: JSONValue, file: String, line: Int, prefix: String, summary: inout LogValidationSummary,
+    report: (LogIssue) -> Void
   ) {
     summary.records += 1
     guard case .object(let record) = value else {
       summary.invalidRecords += 1
-      return report(LogIssue(file: file, line: line, field: prefix.isEmpty ? nil : String(prefix.dropLast()), message: "expected a JSON object, got \(value.typeName)"))
+      return report(
+        LogIssue(
+          file: file, line: line, field: prefix.isEmpty ? nil : String(prefix.dropLast()),
+          message: "expected a JSON object, got \(value.typeName)"))
     }
     let kind: LogRecordRules.Kind
     switch schema {
@@ -132,7 +143,9 @@ public struct LogValidator {
     let violations = LogRecordRules.check(record, as: kind)
     if !violations.isEmpty { summary.invalidRecords += 1 }
     for violation in violations {
-      report(LogIssue(file: file, line: line, field: prefix + violation.field, message: "\(kind.rawValue): \(violation.message)"))
+      report(
+        LogIssue(
+          file: file, line: line, field: prefix + violation.field, message: "\(kind.rawValue): \(violation.message)"))
     }
   }
 

@@ -57,7 +57,8 @@ public struct AuditLog: Sendable {
 
     enum CodingKeys: String, CodingKey {
       case event, at, by, environment, from, to, reason, evals, approvers, revalidation
-      case promptID = "prompt_id", restoredAs = "restored_as"
+      case promptID = "prompt_id"
+      case restoredAs = "restored_as"
     }
   }
 
@@ -83,7 +84,8 @@ public struct AuditLog: Sendable {
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
-      throw PromptOpsError.io(path: displayPath, message: "cannot create the audit log's folder: \(error.localizedDescription)")
+      throw PromptOpsError.io(
+        path: displayPath, message: "cannot create the audit log's folder: \(error.localizedDescription)")
     }
     var created = true
     var descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -92,7 +94,8 @@ public struct AuditLog: Sendable {
       descriptor = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
     }
     guard descriptor >= 0 else {
-      throw PromptOpsError.io(path: displayPath, message: "cannot open the audit log: \(String(cString: strerror(errno)))")
+      throw PromptOpsError.io(
+        path: displayPath, message: "cannot open the audit log: \(String(cString: strerror(errno)))")
     }
     defer { close(descriptor) }
     var status = stat()
@@ -110,7 +113,8 @@ public struct AuditLog: Sendable {
       let complete = Self.completeLength(of: existing)
       if complete < existing.count {
         guard ftruncate(descriptor, off_t(complete)) == 0 else {
-          throw PromptOpsError.io(path: displayPath, message: "cannot remove an unfinished last line: \(String(cString: strerror(errno)))")
+          throw PromptOpsError.io(
+            path: displayPath, message: "cannot remove an unfinished last line: \(String(cString: strerror(errno)))")
         }
         length = off_t(complete)
       } else {
@@ -121,7 +125,8 @@ public struct AuditLog: Sendable {
     do {
       try AtomicFile.writeAll(line, to: descriptor, display: displayPath)
       guard fsync(descriptor) == 0 else {
-        throw PromptOpsError.io(path: displayPath, message: "cannot flush the audit log to disk: \(String(cString: strerror(errno)))")
+        throw PromptOpsError.io(
+          path: displayPath, message: "cannot flush the audit log to disk: \(String(cString: strerror(errno)))")
       }
       if created { AtomicFile.syncFolder(folder) }
     } catch {
@@ -136,7 +141,8 @@ public struct AuditLog: Sendable {
   public func takeBack(_ appended: Appended) throws {
     if appended.created {
       guard unlink(path) == 0 || errno == ENOENT else {
-        throw PromptOpsError.io(path: displayPath, message: "cannot remove the event just appended: \(String(cString: strerror(errno)))")
+        throw PromptOpsError.io(
+          path: displayPath, message: "cannot remove the event just appended: \(String(cString: strerror(errno)))")
       }
       return
     }
@@ -180,6 +186,7 @@ public struct AuditLog: Sendable {
   static func completeLength(of data: Data) -> Int {
     guard let last = data.last, last != 0x0A else { return data.count }
     let start = data.lastIndex(of: 0x0A).map { $0 + 1 } ?? data.startIndex
-    return (try? JSONDecoder().decode(Event.self, from: Data(data[start...]))) == nil ? start - data.startIndex : data.count
+    return (try? JSONDecoder().decode(Event.self, from: Data(data[start...]))) == nil
+      ? start - data.startIndex : data.count
   }
 }

@@ -21,7 +21,8 @@ public struct LockFile: Codable, Sendable, Equatable {
   public init() {}
 
   enum CodingKeys: String, CodingKey {
-    case lockfileVersion = "lockfile_version", environments
+    case lockfileVersion = "lockfile_version"
+    case environments
   }
 
   /// One prompt pinned in one environment.
@@ -40,7 +41,10 @@ public struct LockFile: Codable, Sendable, Equatable {
     /// Set when this pin was made by `promptops rollback`.
     public var rollback: RollbackRecord?
 
-    public init(version: String, sha256: String, commit: String, path: String, promotedBy: String, promotedAt: String, rollback: RollbackRecord? = nil) {
+    public init(
+      version: String, sha256: String, commit: String, path: String, promotedBy: String, promotedAt: String,
+      rollback: RollbackRecord? = nil
+    ) {
       self.version = version
       self.sha256 = sha256
       self.commit = commit
@@ -52,7 +56,8 @@ public struct LockFile: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
       case version, sha256, commit, path, rollback
-      case promotedBy = "promoted_by", promotedAt = "promoted_at"
+      case promotedBy = "promoted_by"
+      case promotedAt = "promoted_at"
     }
   }
 
@@ -71,7 +76,9 @@ public struct LockFile: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-      case fromVersion = "from_version", fromSha256 = "from_sha256", reason, revalidation
+      case fromVersion = "from_version"
+      case fromSha256 = "from_sha256"
+      case reason, revalidation
     }
   }
 
@@ -85,7 +92,8 @@ public struct LockFile: Codable, Sendable, Equatable {
     } catch let DecodingError.dataCorrupted(context) {
       throw PromptOpsError.io(path: file, message: "not a valid lock file: \(describe(context))")
     } catch let DecodingError.keyNotFound(key, context) {
-      throw PromptOpsError.io(path: file, message: "not a valid lock file: `\(key.stringValue)` is missing at \(path(context))")
+      throw PromptOpsError.io(
+        path: file, message: "not a valid lock file: `\(key.stringValue)` is missing at \(path(context))")
     } catch let DecodingError.typeMismatch(_, context) {
       throw PromptOpsError.io(path: file, message: "not a valid lock file: \(describe(context))")
     } catch let DecodingError.valueNotFound(_, context) {
@@ -94,13 +102,21 @@ public struct LockFile: Codable, Sendable, Equatable {
       throw PromptOpsError.io(path: file, message: "not a valid lock file: \(error)")
     }
     guard lock.lockfileVersion == formatVersion else {
-      throw PromptOpsError.io(path: file, message: "lockfile_version \(lock.lockfileVersion) is not supported; this promptops reads version \(formatVersion)")
+      throw PromptOpsError.io(
+        path: file,
+        message:
+          "lockfile_version \(lock.lockfileVersion) is not supported; this promptops reads version \(formatVersion)")
     }
     for (environment, pins) in lock.environments {
-      for (id, pin) in pins where pin.sha256.range(of: "^[0-9a-f]{64}$", options: .regularExpression) == nil
+      for (id, pin) in pins
+      where pin.sha256.range(of: "^[0-9a-f]{64}$", options: .regularExpression) == nil
         || pin.commit.range(of: "^[0-9a-f]{40}$", options: .regularExpression) == nil
       {
-        throw PromptOpsError.io(path: file, message: "not a valid lock file: the pin of '\(id)' in '\(environment)' needs a 64-digit sha256 and a 40-digit commit id")
+        throw PromptOpsError.io(
+          path: file,
+          message:
+            "not a valid lock file: the pin of '\(id)' in '\(environment)' needs a 64-digit sha256 and a 40-digit commit id"
+        )
       }
     }
     return lock

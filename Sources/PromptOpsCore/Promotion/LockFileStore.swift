@@ -60,7 +60,8 @@ public struct LockFileStore: Sendable {
   func restore(_ data: Data?) throws {
     if let data { return try write(bytes: data) }
     guard unlink(path) == 0 || errno == ENOENT else {
-      throw PromptOpsError.io(path: displayPath, message: "cannot remove the lock file: \(String(cString: strerror(errno)))")
+      throw PromptOpsError.io(
+        path: displayPath, message: "cannot remove the lock file: \(String(cString: strerror(errno)))")
     }
     AtomicFile.syncFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path)
   }
@@ -71,12 +72,14 @@ public struct LockFileStore: Sendable {
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
-      throw PromptOpsError.io(path: displayPath, message: "cannot create the lock file's folder: \(error.localizedDescription)")
+      throw PromptOpsError.io(
+        path: displayPath, message: "cannot create the lock file's folder: \(error.localizedDescription)")
     }
     let prefix = "." + url.lastPathComponent + "."
     // Only the holder of the exclusive lock writes temporary files, so any other one left here
     // belongs to a writer that died before its rename.
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
       unlink(folder + "/" + name)
     }
     let temporary = folder + "/" + prefix + "\(getpid()).tmp"

@@ -24,23 +24,30 @@ final class PinProvenance {
 
   /// Why `pin` (of `id` in `environment`, on `commit`) was not made by a promotion; empty when
   /// everything a promotion leaves behind agrees with it. `tag` is its version's release tag.
-  func problems(of pin: LockFile.Pin, id: String, environment: String, tag: AnnotatedTag?, tagName: String, commit: ObjectID) throws -> [String] {
+  func problems(
+    of pin: LockFile.Pin, id: String, environment: String, tag: AnnotatedTag?, tagName: String, commit: ObjectID
+  ) throws -> [String] {
     var problems: [String] = []
     let notPromoted = "no promotion made this pin"
     if let tag {
       let recorded = ReleaseTagMessage.parse(tag.message)
       if tag.commit != commit {
-        problems.append("its release tag \(tagName) is on commit \(tag.commit.hex.prefix(12)), not the pinned commit; \(notPromoted)")
+        problems.append(
+          "its release tag \(tagName) is on commit \(tag.commit.hex.prefix(12)), not the pinned commit; \(notPromoted)")
       } else if recorded?.id != id || recorded?.sha256 != pin.sha256 {
         problems.append(
-          "its release tag \(tagName) records " + (recorded.map { "\($0.id) with sha256 \($0.sha256)" } ?? "no promptops release message")
+          "its release tag \(tagName) records "
+            + (recorded.map { "\($0.id) with sha256 \($0.sha256)" } ?? "no promptops release message")
             + ", not the pinned sha256; \(notPromoted)")
       }
     } else {
-      problems.append("it has no release tag \(tagName), which every promotion creates; \(notPromoted) (promote the version to pin it)")
+      problems.append(
+        "it has no release tag \(tagName), which every promotion creates; \(notPromoted) (promote the version to pin it)"
+      )
     }
     if let previous = workspace.settings.predecessor(of: environment) {
-      let pinnedBefore = try lock.pin(id, in: previous.name)?.sha256 == pin.sha256
+      let pinnedBefore =
+        try lock.pin(id, in: previous.name)?.sha256 == pin.sha256
         || lockHistory().hasPinned(id, sha256: pin.sha256, in: previous.name)
       if !pinnedBefore {
         problems.append(
@@ -49,7 +56,9 @@ final class PinProvenance {
       }
     }
     if try !hasEvent(for: pin, id: id, environment: environment) {
-      problems.append("no promote or rollback event in \(workspace.settings.auditLog) pinned this content in \(environment); \(notPromoted)")
+      problems.append(
+        "no promote or rollback event in \(workspace.settings.auditLog) pinned this content in \(environment); \(notPromoted)"
+      )
     }
     return problems
   }
@@ -73,9 +82,10 @@ final class PinProvenance {
     if workingEvents?.contains(where: matches) == true { return true }
     if committedEvents == nil {
       let path = workspace.settings.auditLog
-      committedEvents = try workspace.repository.contents(at: path, in: .commit(workspace.head)).map {
-        try AuditLog.events(in: Data($0), displayPath: "HEAD:\(path)")
-      } ?? []
+      committedEvents =
+        try workspace.repository.contents(at: path, in: .commit(workspace.head)).map {
+          try AuditLog.events(in: Data($0), displayPath: "HEAD:\(path)")
+        } ?? []
     }
     return committedEvents?.contains(where: matches) == true
   }

@@ -22,7 +22,9 @@ public struct PinVerifier {
     public var passed: Bool { !findings.contains { $0.severity == .error } }
 
     enum CodingKeys: String, CodingKey {
-      case passed, findings, environments, pinsChecked = "pins_checked", tagsChecked = "tags_checked"
+      case passed, findings, environments
+      case pinsChecked = "pins_checked"
+      case tagsChecked = "tags_checked"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -40,7 +42,8 @@ public struct PinVerifier {
     if let environment { _ = try workspace.environment(environment) }
     let repository = workspace.repository
     let lockPath = workspace.settings.lockFile
-    let lockText = FileManager.default.contents(atPath: workspace.lockStore.path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    let lockText =
+      FileManager.default.contents(atPath: workspace.lockStore.path).map { String(decoding: $0, as: UTF8.self) } ?? ""
     let lock = try workspace.lockStore.read()
     var report = Report()
     var timelines: [String: PromptTimeline] = [:]
@@ -52,7 +55,10 @@ public struct PinVerifier {
         report.pinsChecked += 1
         let line = Self.line(of: id, inEnvironment: name, of: lockText)
         func mismatch(_ message: String) {
-          report.findings.append(Finding(rule: .pinMismatch, prompt: id, file: lockPath, line: line, message: "\(name): \(id) \(pin.version): \(message)"))
+          report.findings.append(
+            Finding(
+              rule: .pinMismatch, prompt: id, file: lockPath, line: line,
+              message: "\(name): \(id) \(pin.version): \(message)"))
         }
         guard let commit = ObjectID(hex: pin.commit), repository.commitExists(commit) else {
           mismatch("the pinned commit \(pin.commit) is not in this repository (fetch it, or promote again)")
@@ -63,33 +69,46 @@ public struct PinVerifier {
           continue
         }
         if actual != pin.sha256 {
-          mismatch("the content of \(pin.path) at commit \(pin.commit.prefix(12)) has sha256 \(actual), but the pin records \(pin.sha256)")
+          mismatch(
+            "the content of \(pin.path) at commit \(pin.commit.prefix(12)) has sha256 \(actual), but the pin records \(pin.sha256)"
+          )
           continue
         }
-        let prompt = try PromptFinder.find(textPath: pin.path, in: .commit(commit), repository: repository, layout: workspace.layout)
-        guard let card = prompt?.card, card.id == id, PromptVersion(card.version.text) == PromptVersion(pin.version) else {
-          mismatch("the card at commit \(pin.commit.prefix(12)) says \(prompt?.card.map { "\($0.id) \($0.version.text)" } ?? "nothing readable"), not \(id) \(pin.version)")
+        let prompt = try PromptFinder.find(
+          textPath: pin.path, in: .commit(commit), repository: repository, layout: workspace.layout)
+        guard let card = prompt?.card, card.id == id, PromptVersion(card.version.text) == PromptVersion(pin.version)
+        else {
+          mismatch(
+            "the card at commit \(pin.commit.prefix(12)) says \(prompt?.card.map { "\($0.id) \($0.version.text)" } ?? "nothing readable"), not \(id) \(pin.version)"
+          )
           continue
         }
         if timelines[id] == nil {
-          timelines[id] = try PromptTimeline(id: id, repository: repository, layout: workspace.layout, from: workspace.head)
+          timelines[id] = try PromptTimeline(
+            id: id, repository: repository, layout: workspace.layout, from: workspace.head)
         }
         guard let released = timelines[id]?.version(pin.version) else {
           mismatch("version \(pin.version) is not in the card history reachable from HEAD")
           continue
         }
         if released.sha256 != pin.sha256 {
-          mismatch("version \(pin.version) in the card history has sha256 \(released.sha256), not the pinned \(pin.sha256)")
+          mismatch(
+            "version \(pin.version) in the card history has sha256 \(released.sha256), not the pinned \(pin.sha256)")
           continue
         }
         let tagName = workspace.settings.tagName(id: id, version: pin.version)
         let tag = try repository.tag(named: tagName)
         if let tag, tag.commit != commit {
-          report.findings.append(Finding(
-            rule: .tagMismatch, prompt: id, file: lockPath, line: line,
-            message: "\(name): tag \(tagName) points to commit \(tag.commit.hex.prefix(12)), but the pin is commit \(pin.commit.prefix(12))"))
+          report.findings.append(
+            Finding(
+              rule: .tagMismatch, prompt: id, file: lockPath, line: line,
+              message:
+                "\(name): tag \(tagName) points to commit \(tag.commit.hex.prefix(12)), but the pin is commit \(pin.commit.prefix(12))"
+            ))
         }
-        for problem in try provenance.problems(of: pin, id: id, environment: name, tag: tag, tagName: tagName, commit: commit) {
+        for problem in try provenance.problems(
+          of: pin, id: id, environment: name, tag: tag, tagName: tagName, commit: commit)
+        {
           mismatch(problem)
         }
       }
@@ -100,23 +119,31 @@ public struct PinVerifier {
       report.tagsChecked += 1
       let file = "refs/tags/" + name
       guard let recorded = ReleaseTagMessage.parse(tag.message) else {
-        report.findings.append(Finding(
-          rule: .tagMismatch, prompt: name, file: file, line: 1,
-          message: "\(name) is \(tag.tagObject == nil ? "a lightweight tag" : "an annotated tag") without a promptops release message (id, version, sha256, path); the \(workspace.settings.tagPrefix) prefix is reserved for release tags"))
+        report.findings.append(
+          Finding(
+            rule: .tagMismatch, prompt: name, file: file, line: 1,
+            message:
+              "\(name) is \(tag.tagObject == nil ? "a lightweight tag" : "an annotated tag") without a promptops release message (id, version, sha256, path); the \(workspace.settings.tagPrefix) prefix is reserved for release tags"
+          ))
         continue
       }
       if name != workspace.settings.tagName(id: recorded.id, version: recorded.version) {
-        report.findings.append(Finding(
-          rule: .tagMismatch, prompt: recorded.id, file: file, line: 1,
-          message: "\(name) records \(recorded.id) \(recorded.version), whose tag would be \(workspace.settings.tagName(id: recorded.id, version: recorded.version))"))
+        report.findings.append(
+          Finding(
+            rule: .tagMismatch, prompt: recorded.id, file: file, line: 1,
+            message:
+              "\(name) records \(recorded.id) \(recorded.version), whose tag would be \(workspace.settings.tagName(id: recorded.id, version: recorded.version))"
+          ))
         continue
       }
       let actual = try workspace.contentHash(path: recorded.path, commit: tag.commit)
       if actual != recorded.sha256 {
-        report.findings.append(Finding(
-          rule: .tagMismatch, prompt: recorded.id, file: file, line: 1,
-          message: "\(name) records sha256 \(recorded.sha256) for \(recorded.path), but the tagged commit \(tag.commit.hex.prefix(12)) holds "
-            + (actual.map { "sha256 \($0)" } ?? "no such file")))
+        report.findings.append(
+          Finding(
+            rule: .tagMismatch, prompt: recorded.id, file: file, line: 1,
+            message:
+              "\(name) records sha256 \(recorded.sha256) for \(recorded.path), but the tagged commit \(tag.commit.hex.prefix(12)) holds "
+              + (actual.map { "sha256 \($0)" } ?? "no such file")))
       }
     }
     return report
@@ -125,7 +152,9 @@ public struct PinVerifier {
   /// The 1-based line of `"id":` inside the environment's block of the lock file's text.
   static func line(of id: String, inEnvironment environment: String, of text: String) -> Int {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\"\(environment)\"") }) else { return 1 }
+    guard
+      let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\"\(environment)\"") })
+    else { return 1 }
     for index in start..<lines.count where lines[index].trimmingCharacters(in: .whitespaces).hasPrefix("\"\(id)\"") {
       return index + 1
     }
@@ -139,7 +168,8 @@ public struct PinVerifier {
       out += "\(finding.file):\(finding.line): \(finding.severity.rawValue)[\(finding.rule)] \(finding.message)\n"
     }
     let verdict = report.passed ? "verified" : "failed"
-    out += "\(verdict): \(report.pinsChecked) pin\(report.pinsChecked == 1 ? "" : "s") in \(report.environments.count) environment\(report.environments.count == 1 ? "" : "s"), "
+    out +=
+      "\(verdict): \(report.pinsChecked) pin\(report.pinsChecked == 1 ? "" : "s") in \(report.environments.count) environment\(report.environments.count == 1 ? "" : "s"), "
       + "\(report.tagsChecked) release tag\(report.tagsChecked == 1 ? "" : "s"), \(report.findings.count) mismatch\(report.findings.count == 1 ? "" : "es")\n"
     return out
   }

@@ -70,8 +70,13 @@ public struct Promoter {
       }
       target = found
     } else {
-      guard let prompt = try PromptFinder.find(request.id, in: .commit(start), repository: repository, layout: workspace.layout) else {
-        throw PromptOpsError.promptNotFound(id: request.id, detail: "at \(request.revision ?? "HEAD") (looked in \(workspace.layout.roots.joined(separator: ", ")))")
+      guard
+        let prompt = try PromptFinder.find(
+          request.id, in: .commit(start), repository: repository, layout: workspace.layout)
+      else {
+        throw PromptOpsError.promptNotFound(
+          id: request.id,
+          detail: "at \(request.revision ?? "HEAD") (looked in \(workspace.layout.roots.joined(separator: ", ")))")
       }
       try Self.requireValidCard(prompt)
       guard let version = prompt.card?.version.text, let found = timeline.version(version) else {
@@ -98,10 +103,13 @@ public struct Promoter {
     var event = AuditLog.Event(
       event: .promote, at: at, by: by, environment: environment.name, promptID: request.id, from: nil,
       to: .init(version: pin.version, sha256: pin.sha256, commit: pin.commit))
-    let commit = request.commit
+    let commit =
+      request.commit
       ? ReleaseWriter.Commit(
         paths: [workspace.settings.lockFile, workspace.settings.auditLog],
-        message: "Promote \(request.id) \(target.version) to \(environment.name)\n\nsha256: \(target.sha256)\ntag: \(tagName)\n")
+        message:
+          "Promote \(request.id) \(target.version) to \(environment.name)\n\nsha256: \(target.sha256)\ntag: \(tagName)\n"
+      )
       : nil
     let writer = ReleaseWriter(workspace: workspace)
 
@@ -111,13 +119,15 @@ public struct Promoter {
       return Outcome(
         pin: current, previous: nil, tag: tagName, tagCreated: false,
         evals: EvalEvidence(
-          status: .none, summary: "not run again: \(request.id) \(target.version) was already pinned in \(environment.name)"),
+          status: .none,
+          summary: "not run again: \(request.id) \(target.version) was already pinned in \(environment.name)"),
         approvers: done.approvers ?? [], warnings: [], result: .alreadyInPlace(done))
     }
 
     // Notes and the lock are pushable state anyone can write: where the environment requires
     // evals they are run now, as the version's commit has them, and that run decides.
-    let requirements = ReleaseRequirements(workspace: workspace, environment: environment, lock: try workspace.lockStore.read())
+    let requirements = ReleaseRequirements(
+      workspace: workspace, environment: environment, lock: try workspace.lockStore.read())
     var refusals: [String] = []
     var warnings: [String] = []
     let evals: EvalEvidence
@@ -133,10 +143,12 @@ public struct Promoter {
       if recorded.status == .failed {
         warnings.append(
           "the newest eval result recorded for \(request.id) \(target.version) failed (\(recorded.summary)); recorded notes are not "
-            + "verified and \(environment.name) does not require evals, so it does not decide: run `promptops eval \(request.id)` to see")
+            + "verified and \(environment.name) does not require evals, so it does not decide: run `promptops eval \(request.id)` to see"
+        )
       }
     }
-    let (approvers, approvalRefusal) = try requirements.approvals(id: request.id, version: target.version, sha256: target.sha256)
+    let (approvers, approvalRefusal) = try requirements.approvals(
+      id: request.id, version: target.version, sha256: target.sha256)
     if let approvalRefusal { refusals.append(approvalRefusal) }
     if let orderRefusal = try requirements.order(id: request.id, version: target.version, sha256: target.sha256) {
       refusals.append(orderRefusal)
@@ -146,7 +158,8 @@ public struct Promoter {
     let message = ReleaseTagMessage(
       id: request.id, version: target.version, sha256: target.sha256, path: target.prompt.location.textPath,
       evals: evals.summary, approvers: approvers)
-    let tag = try workspace.ensureTag(message, commit: target.commit, sign: request.sign, signingKey: request.signingKey)
+    let tag = try workspace.ensureTag(
+      message, commit: target.commit, sign: request.sign, signingKey: request.signingKey)
 
     // Stamped when pinned, not when the checks (evals may take minutes) began.
     pin.promotedAt = ReleaseWorkspace.now()
@@ -156,7 +169,8 @@ public struct Promoter {
     var previous: LockFile.Pin?
     let (result, placed) = try writer.apply(.init(pin: pin, event: event), commit: commit) { previous = $0 }
     return Outcome(
-      pin: placed, previous: previous, tag: tag.name, tagCreated: tag.created, evals: evals, approvers: approvers, warnings: warnings,
+      pin: placed, previous: previous, tag: tag.name, tagCreated: tag.created, evals: evals, approvers: approvers,
+      warnings: warnings,
       result: result)
   }
 
@@ -164,6 +178,8 @@ public struct Promoter {
   static func requireValidCard(_ prompt: Prompt) throws {
     guard prompt.card == nil || !prompt.problems.isEmpty else { return }
     let problems = prompt.problems.map { "[\(RuleID.cardInvalid.rawValue)] \($0.file):\($0.line): \($0.message)" }
-    throw PromotionRefused(reasons: problems.isEmpty ? ["[\(RuleID.cardInvalid.rawValue)] \(prompt.location.cardPath): no readable card"] : problems)
+    throw PromotionRefused(
+      reasons: problems.isEmpty
+        ? ["[\(RuleID.cardInvalid.rawValue)] \(prompt.location.cardPath): no readable card"] : problems)
   }
 }

@@ -81,8 +81,12 @@ public struct NoPromotionEvidence: PromotionEvidence {
     EvalEvidence(status: .none, summary: "no eval results available (this promptops has no eval record source)")
   }
 
-  public func approvals(promptID: String, version: String, sha256: String, environment: String) throws -> ApprovalEvidence {
-    ApprovalEvidence(approvers: [], findings: ["no approval records available (this promptops has no approval source)"], available: false)
+  public func approvals(promptID: String, version: String, sha256: String, environment: String) throws
+    -> ApprovalEvidence
+  {
+    ApprovalEvidence(
+      approvers: [], findings: ["no approval records available (this promptops has no approval source)"],
+      available: false)
   }
 }
 

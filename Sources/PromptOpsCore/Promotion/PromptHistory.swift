@@ -76,7 +76,8 @@ public struct PromptHistory: Sendable, Encodable {
     let repository = workspace.repository
     let timeline = try PromptTimeline(id: id, repository: repository, layout: workspace.layout, from: workspace.head)
     guard !timeline.versions.isEmpty else {
-      throw PromptOpsError.promptNotFound(id: id, detail: "in the history of HEAD (looked in \(workspace.layout.roots.joined(separator: ", ")))")
+      throw PromptOpsError.promptNotFound(
+        id: id, detail: "in the history of HEAD (looked in \(workspace.layout.roots.joined(separator: ", ")))")
     }
     let lock = try workspace.lockStore.read()
     let lockHistory = try LockHistory(repository: repository, lockPath: workspace.settings.lockFile)
@@ -97,9 +98,11 @@ public struct PromptHistory: Sendable, Encodable {
       let recorded = try workspace.evidence.recordedEvals(promptID: id, sha256: sha)
       var approvals: [Approval] = []
       for environment in workspace.settings.environments {
-        let found = try workspace.evidence.approvals(promptID: id, version: version.version, sha256: sha, environment: environment.name)
+        let found = try workspace.evidence.approvals(
+          promptID: id, version: version.version, sha256: sha, environment: environment.name)
         if found.available || environment.requiresApproval {
-          approvals.append(Approval(environment: environment.name, approvers: found.approvers, findings: found.findings))
+          approvals.append(
+            Approval(environment: environment.name, approvers: found.approvers, findings: found.findings))
         }
       }
       var promotions = Set<Promotion>()
@@ -116,33 +119,39 @@ public struct PromptHistory: Sendable, Encodable {
       }
       var rollbacks: [RollbackEntry] = []
       var seenRollbacks = Set<String>()
-      for event in events where event.event == .rollback
+      for event in events
+      where event.event == .rollback
         && (same(event.to.version, event.to.sha256) || event.from.map({ same($0.version, $0.sha256) }) ?? false
           || event.restoredAs.map({ PromptVersion($0) == PromptVersion(version.version) }) ?? false)
       {
         seenRollbacks.insert(event.environment + event.at)
-        rollbacks.append(RollbackEntry(
-          environment: event.environment, at: event.at, by: event.by, from: event.from?.version ?? "?", to: event.to.version,
-          reason: event.reason ?? "", revalidation: event.revalidation, restoredAs: event.restoredAs))
+        rollbacks.append(
+          RollbackEntry(
+            environment: event.environment, at: event.at, by: event.by, from: event.from?.version ?? "?",
+            to: event.to.version,
+            reason: event.reason ?? "", revalidation: event.revalidation, restoredAs: event.restoredAs))
       }
       for (environment, pin) in pins where same(pin.version, pin.sha256) {
         guard let record = pin.rollback, !seenRollbacks.contains(environment + pin.promotedAt) else { continue }
         seenRollbacks.insert(environment + pin.promotedAt)
-        rollbacks.append(RollbackEntry(
-          environment: environment, at: pin.promotedAt, by: pin.promotedBy, from: record.fromVersion, to: pin.version,
-          reason: record.reason, revalidation: record.revalidation, restoredAs: nil))
+        rollbacks.append(
+          RollbackEntry(
+            environment: environment, at: pin.promotedAt, by: pin.promotedBy, from: record.fromVersion, to: pin.version,
+            reason: record.reason, revalidation: record.revalidation, restoredAs: nil))
       }
       let pinnedIn = lock.environments.filter { $0.value[id].map { same($0.version, $0.sha256) } ?? false }.map(\.key)
       let environmentOrder = workspace.settings.environments.map(\.name)
       func rank(_ name: String) -> Int { environmentOrder.firstIndex(of: name) ?? Int.max }
-      entries.append(Entry(
-        version: version.version, commit: version.commit.hex, author: "\(info.authorName) <\(info.authorEmail)>",
-        date: Self.format(info.time), subject: info.summary,
-        changelog: Self.changelogLines(of: version.prompt, version: version.version, repository: repository, commit: version.commit),
-        sha256: sha, evals: Evals(status: recorded.status.rawValue, summary: recorded.summary), approvals: approvals,
-        promotions: promotions.sorted { ($0.at, rank($0.environment)) < ($1.at, rank($1.environment)) },
-        rollbacks: rollbacks.sorted { $0.at < $1.at },
-        pinnedIn: pinnedIn.sorted { rank($0) < rank($1) }))
+      entries.append(
+        Entry(
+          version: version.version, commit: version.commit.hex, author: "\(info.authorName) <\(info.authorEmail)>",
+          date: Self.format(info.time), subject: info.summary,
+          changelog: Self.changelogLines(
+            of: version.prompt, version: version.version, repository: repository, commit: version.commit),
+          sha256: sha, evals: Evals(status: recorded.status.rawValue, summary: recorded.summary), approvals: approvals,
+          promotions: promotions.sorted { ($0.at, rank($0.environment)) < ($1.at, rank($1.environment)) },
+          rollbacks: rollbacks.sorted { $0.at < $1.at },
+          pinnedIn: pinnedIn.sorted { rank($0) < rank($1) }))
     }
     versions = entries
   }
@@ -163,7 +172,9 @@ public struct PromptHistory: Sendable, Encodable {
           continue
         }
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        if inSection, !trimmed.isEmpty { lines.append(trimmed.hasPrefix("- ") ? String(trimmed.dropFirst(2)) : trimmed) }
+        if inSection, !trimmed.isEmpty {
+          lines.append(trimmed.hasPrefix("- ") ? String(trimmed.dropFirst(2)) : trimmed)
+        }
       }
       return lines
     }
@@ -179,7 +190,9 @@ public struct PromptHistory: Sendable, Encodable {
     switch changelog {
     case .sequence(let items):
       for item in items {
-        guard let itemVersion = item["version"]?.string, PromptVersion(itemVersion) == PromptVersion(version) else { continue }
+        guard let itemVersion = item["version"]?.string, PromptVersion(itemVersion) == PromptVersion(version) else {
+          continue
+        }
         switch item["changes"] {
         case .scalar(let scalar)?: return [scalar.string]
         case .sequence(let changes)?: return changes.compactMap(\.string)
@@ -214,30 +227,45 @@ public struct PromptHistory: Sendable, Encodable {
         for line in entry.changelog { out += "  changelog \(line)\n" }
         out += "  evals     recorded (unverified) \(entry.evals.status): \(entry.evals.summary)\n"
         for approval in entry.approvals {
-          out += "  approval  \(approval.environment): "
+          out +=
+            "  approval  \(approval.environment): "
             + (approval.approvers.isEmpty ? "none" : approval.approvers.joined(separator: ", "))
             + (approval.findings.isEmpty ? "" : " (\(approval.findings.joined(separator: "; ")))") + "\n"
         }
-        for promotion in entry.promotions { out += "  promoted  \(promotion.environment) at \(promotion.at) by \(promotion.by)\n" }
+        for promotion in entry.promotions {
+          out += "  promoted  \(promotion.environment) at \(promotion.at) by \(promotion.by)\n"
+        }
         for rollback in entry.rollbacks {
-          out += "  rollback  \(rollback.environment) \(rollback.from) → \(rollback.to) at \(rollback.at) by \(rollback.by): \(rollback.reason)"
-            + (rollback.revalidation.map { " (revalidation \($0))" } ?? "") + (rollback.restoredAs.map { ", restored as \($0)" } ?? "") + "\n"
+          out +=
+            "  rollback  \(rollback.environment) \(rollback.from) → \(rollback.to) at \(rollback.at) by \(rollback.by): \(rollback.reason)"
+            + (rollback.revalidation.map { " (revalidation \($0))" } ?? "")
+            + (rollback.restoredAs.map { ", restored as \($0)" } ?? "") + "\n"
         }
         if !entry.pinnedIn.isEmpty { out += "  pinned    \(entry.pinnedIn.joined(separator: ", "))\n" }
       }
       return out
     case .markdown:
-      func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
-      var out = "## History of `\(id)`\n\n| version | commit | author | date | changelog | sha256 | evals | approvals | promotions | rollbacks | pinned in |\n"
+      func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+      }
+      var out =
+        "## History of `\(id)`\n\n| version | commit | author | date | changelog | sha256 | evals | approvals | promotions | rollbacks | pinned in |\n"
       out += "|---|---|---|---|---|---|---|---|---|---|---|\n"
       for entry in versions.reversed() {
-        let approvals = entry.approvals.map { "\($0.environment): \($0.approvers.isEmpty ? "none" : $0.approvers.joined(separator: ", "))" }
+        let approvals = entry.approvals.map {
+          "\($0.environment): \($0.approvers.isEmpty ? "none" : $0.approvers.joined(separator: ", "))"
+        }
         let promotions = entry.promotions.map { "\($0.environment) \($0.at) by \($0.by)" }
-        let rollbacks = entry.rollbacks.map { "\($0.environment) \($0.from) → \($0.to) \($0.at) by \($0.by): \($0.reason)" }
+        let rollbacks = entry.rollbacks.map {
+          "\($0.environment) \($0.from) → \($0.to) \($0.at) by \($0.by): \($0.reason)"
+        }
         let cells = [
-          entry.version, "`\(entry.commit.prefix(12))`", entry.author, entry.date, entry.changelog.joined(separator: "; "),
-          "`\(entry.sha256.prefix(12))`", "recorded (unverified) \(entry.evals.status): \(entry.evals.summary)", approvals.joined(separator: "<br>"),
-          promotions.joined(separator: "<br>"), rollbacks.joined(separator: "<br>"), entry.pinnedIn.joined(separator: ", "),
+          entry.version, "`\(entry.commit.prefix(12))`", entry.author, entry.date,
+          entry.changelog.joined(separator: "; "),
+          "`\(entry.sha256.prefix(12))`", "recorded (unverified) \(entry.evals.status): \(entry.evals.summary)",
+          approvals.joined(separator: "<br>"),
+          promotions.joined(separator: "<br>"), rollbacks.joined(separator: "<br>"),
+          entry.pinnedIn.joined(separator: ", "),
         ]
         out += "| " + cells.map(cell).joined(separator: " | ") + " |\n"
       }

@@ -46,7 +46,9 @@ public struct PromptTimeline {
     let commits = try repository.commitsChanging(paths.sorted(), from: start)
     var result: [Version] = []
     for commit in commits.reversed() {
-      guard let prompt = try PromptFinder.find(id, at: locations, in: .commit(commit), repository: repository, layout: layout),
+      guard
+        let prompt = try PromptFinder.find(
+          id, at: locations, in: .commit(commit), repository: repository, layout: layout),
         let version = prompt.card?.version.text, let sha = prompt.sha256
       else { continue }
       if let index = result.firstIndex(where: { $0.version == version }) {
@@ -64,13 +66,19 @@ public struct PromptTimeline {
 public enum PromptFinder {
   /// Looks at the reference places first (`<root>/<id>/`, `<root>/<id>.prompt.md`, …), and only
   /// then walks the prompt roots for a deeper folder or file named after the id.
-  public static func find(_ id: String, in snapshot: Snapshot, repository: Repository, layout: PromptLayout) throws -> Prompt? {
-    if let prompt = try find(id, at: layout.canonicalLocations(for: id), in: snapshot, repository: repository, layout: layout) {
+  public static func find(_ id: String, in snapshot: Snapshot, repository: Repository, layout: PromptLayout) throws
+    -> Prompt?
+  {
+    if let prompt = try find(
+      id, at: layout.canonicalLocations(for: id), in: snapshot, repository: repository, layout: layout)
+    {
       return prompt
     }
     var candidates: [PromptLocation] = []
     for file in try repository.files(under: layout.roots, in: snapshot) {
-      if let location = layout.location(containing: file.path), location.expectedID == id, !candidates.contains(location) {
+      if let location = layout.location(containing: file.path), location.expectedID == id,
+        !candidates.contains(location)
+      {
         candidates.append(location)
       }
     }
@@ -78,7 +86,9 @@ public enum PromptFinder {
   }
 
   /// The first of `locations` that holds the prompt `id` in `snapshot`.
-  static func find(_ id: String, at locations: [PromptLocation], in snapshot: Snapshot, repository: Repository, layout: PromptLayout) throws -> Prompt? {
+  static func find(
+    _ id: String, at locations: [PromptLocation], in snapshot: Snapshot, repository: Repository, layout: PromptLayout
+  ) throws -> Prompt? {
     let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
     for location in locations {
       if let prompt = try reader.read(location), prompt.card?.id ?? location.expectedID == id { return prompt }
@@ -87,8 +97,11 @@ public enum PromptFinder {
   }
 
   /// The prompt whose text lives at `textPath` in `snapshot`.
-  public static func find(textPath: String, in snapshot: Snapshot, repository: Repository, layout: PromptLayout) throws -> Prompt? {
+  public static func find(textPath: String, in snapshot: Snapshot, repository: Repository, layout: PromptLayout) throws
+    -> Prompt?
+  {
     guard let location = layout.location(containing: textPath) else { return nil }
-    return try PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout).read(location)
+    return try PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
+      .read(location)
   }
 }

@@ -30,11 +30,15 @@ final class ReleaseRequirements {
   /// count. Nothing is asked where the environment does not require approval.
   func approvals(id: String, version: String, sha256: String) throws -> (approvers: [String], refusal: String?) {
     guard environment.requiresApproval else { return ([], nil) }
-    let approvals = try workspace.evidence.approvals(promptID: id, version: version, sha256: sha256, environment: environment.name)
+    let approvals = try workspace.evidence.approvals(
+      promptID: id, version: version, sha256: sha256, environment: environment.name)
     if approvals.satisfied { return (approvals.approvers, nil) }
     let why = approvals.findings.isEmpty ? "no verified approval" : approvals.findings.joined(separator: "; ")
-    return ([], "[\(RuleID.approvalMissing.rawValue)] \(environment.name) requires an approval of exactly this content "
-      + "(promotion.environments: requires_approval): \(why)")
+    return (
+      [],
+      "[\(RuleID.approvalMissing.rawValue)] \(environment.name) requires an approval of exactly this content "
+        + "(promotion.environments: requires_approval): \(why)"
+    )
   }
 
   /// With `enforce_order`, why this content cannot be pinned yet: it was never pinned in the
@@ -56,16 +60,23 @@ final class ReleaseRequirements {
   /// The version's evals, run now as its commit has them under HEAD's configuration, and why they
   /// refuse it: a failure always refuses; no outcome (no suite, no runner) refuses where the
   /// environment requires evals.
-  func evals(id: String, version: String, sha256: String, commit: ObjectID, useCache: Bool) throws -> (evidence: EvalEvidence, refusal: String?) {
+  func evals(id: String, version: String, sha256: String, commit: ObjectID, useCache: Bool) throws -> (
+    evidence: EvalEvidence, refusal: String?
+  ) {
     let evidence = try workspace.evidence.evaluateNow(promptID: id, sha256: sha256, commit: commit, useCache: useCache)
     switch evidence.status {
     case .passed:
       return (evidence, nil)
     case .failed:
-      return (evidence, "[\(RuleID.evalFailed.rawValue)] the evals of \(id) \(version), run now, failed: \(evidence.summary)")
+      return (
+        evidence, "[\(RuleID.evalFailed.rawValue)] the evals of \(id) \(version), run now, failed: \(evidence.summary)"
+      )
     case .none where environment.requiresEvals:
-      return (evidence, "[\(RuleID.evalMissing.rawValue)] \(environment.name) requires passing evals (promotion.environments: requires_evals), "
-        + "and those of \(id) \(version) could not be run: \(evidence.summary)")
+      return (
+        evidence,
+        "[\(RuleID.evalMissing.rawValue)] \(environment.name) requires passing evals (promotion.environments: requires_evals), "
+          + "and those of \(id) \(version) could not be run: \(evidence.summary)"
+      )
     case .none:
       return (evidence, nil)
     }

@@ -41,13 +41,17 @@ public struct ReleaseTagMessage: Sendable, Equatable {
       if line.hasPrefix("-----BEGIN ") { break }
       guard let colon = line.firstIndex(of: ":") else { continue }
       let key = String(line[..<colon])
-      guard ["id", "version", "sha256", "path", "evals", "approvers"].contains(key), fields[key] == nil else { continue }
+      guard ["id", "version", "sha256", "path", "evals", "approvers"].contains(key), fields[key] == nil else {
+        continue
+      }
       fields[key] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
     }
-    guard let id = fields["id"], let version = fields["version"], let sha = fields["sha256"], let path = fields["path"] else {
+    guard let id = fields["id"], let version = fields["version"], let sha = fields["sha256"], let path = fields["path"]
+    else {
       return nil
     }
     let approvers = fields["approvers"].map { $0 == "none" ? [] : $0.components(separatedBy: ", ") } ?? []
-    return ReleaseTagMessage(id: id, version: version, sha256: sha, path: path, evals: fields["evals"] ?? "", approvers: approvers)
+    return ReleaseTagMessage(
+      id: id, version: version, sha256: sha, path: path, evals: fields["evals"] ?? "", approvers: approvers)
   }
 }

@@ -24,11 +24,14 @@ public final class ReleaseWorkspace {
   /// The environment the git program runs with (nil: this process's).
   public let gitEnvironment: [String: String]?
 
-  public init(repository: Repository, evidence: (any PromotionEvidence)? = nil, gitEnvironment: [String: String]? = nil) throws {
+  public init(repository: Repository, evidence: (any PromotionEvidence)? = nil, gitEnvironment: [String: String]? = nil)
+    throws
+  {
     self.repository = repository
     self.gitEnvironment = gitEnvironment
     guard let top = repository.workingDirectory else {
-      throw PromptOpsError.repository("promotion reads and writes the lock file in a working tree; this repository is bare")
+      throw PromptOpsError.repository(
+        "promotion reads and writes the lock file in a working tree; this repository is bare")
     }
     workingDirectory = top.hasSuffix("/") ? String(top.dropLast()) : top
     guard let head = try repository.headCommit() else {
@@ -50,12 +53,15 @@ public final class ReleaseWorkspace {
   public func environment(_ name: String) throws -> PromotionSettings.Environment {
     guard let environment = settings.environment(named: name) else {
       throw PromptOpsError.usage(
-        "unknown environment '\(name)' (configured: \(settings.environments.map(\.name).joined(separator: ", ")); see `promotion.environments` in .promptops.yml)")
+        "unknown environment '\(name)' (configured: \(settings.environments.map(\.name).joined(separator: ", ")); see `promotion.environments` in .promptops.yml)"
+      )
     }
     return environment
   }
 
-  public func git() throws -> GitCommandLine { try GitCommandLine(directory: workingDirectory, environment: gitEnvironment) }
+  public func git() throws -> GitCommandLine {
+    try GitCommandLine(directory: workingDirectory, environment: gitEnvironment)
+  }
 
   /// The current time, RFC 3339 in UTC, to the second.
   public static func now() -> String {
@@ -83,7 +89,9 @@ public final class ReleaseWorkspace {
   /// Makes sure the release tag of a version exists on its commit: an existing tag with the
   /// same commit and content hash is fine; anything else is refused (`tag-mismatch`).
   /// Returns whether the tag was created now.
-  func ensureTag(_ message: ReleaseTagMessage, commit: ObjectID, sign: Bool, signingKey: String?) throws -> (name: String, created: Bool) {
+  func ensureTag(_ message: ReleaseTagMessage, commit: ObjectID, sign: Bool, signingKey: String?) throws -> (
+    name: String, created: Bool
+  ) {
     let name = settings.tagName(id: message.id, version: message.version)
     func compare(_ existing: AnnotatedTag) throws {
       let recorded = ReleaseTagMessage.parse(existing.message)

@@ -55,7 +55,8 @@ public struct ReleaseWriter {
   /// content, and for a rollback the same reason (a rollback with another reason is another
   /// decision, one that goes further back).
   static func records(_ event: AuditLog.Event, sameAs change: Change) -> Bool {
-    event.event == change.event.event && event.to == change.event.to && (event.event == .promote || event.reason == change.event.reason)
+    event.event == change.event.event && event.to == change.event.to
+      && (event.event == .promote || event.reason == change.event.reason)
   }
 
   /// Where `change` stands, given the pin in place and the audit log's events.
@@ -79,7 +80,9 @@ public struct ReleaseWriter {
   func finishIfInPlace(_ change: Change, commit: Commit?) throws -> (event: AuditLog.Event, pin: LockFile.Pin)? {
     try workspace.lockStore.withExclusiveLock {
       let current = try workspace.lockStore.read().pin(change.event.promptID, in: change.event.environment)
-      guard let current, case .inPlace(let event) = Self.standing(of: change, current: current, events: try workspace.auditLog.read()) else {
+      guard let current,
+        case .inPlace(let event) = Self.standing(of: change, current: current, events: try workspace.auditLog.read())
+      else {
         return nil
       }
       try commitIfPending(commit)
@@ -90,7 +93,9 @@ public struct ReleaseWriter {
   /// Makes `change` (see the type's documentation for the order), after `check` accepted the pin
   /// in place under the lock; the event's `from` is that pin. Returns how it went and the pin now
   /// in place.
-  func apply(_ change: Change, commit: Commit?, check: (LockFile.Pin?) throws -> Void = { _ in }) throws -> (Result, LockFile.Pin) {
+  func apply(_ change: Change, commit: Commit?, check: (LockFile.Pin?) throws -> Void = { _ in }) throws -> (
+    Result, LockFile.Pin
+  ) {
     let store = workspace.lockStore
     let environment = change.event.environment
     let id = change.event.promptID
@@ -161,7 +166,8 @@ public struct ReleaseWriter {
       } catch {
         return PromptOpsError.io(
           path: workspace.settings.lockFile,
-          message: "\(failure); and the lock file could not be put back (\(error)): it holds the new pin and the audit log its "
+          message:
+            "\(failure); and the lock file could not be put back (\(error)): it holds the new pin and the audit log its "
             + "event; restore both with `git checkout -- \(workspace.settings.lockFile) \(workspace.settings.auditLog)` "
             + "if they were committed before")
       }
@@ -172,11 +178,13 @@ public struct ReleaseWriter {
       } catch {
         return PromptOpsError.io(
           path: workspace.settings.auditLog,
-          message: "\(failure); the lock file is as it was, but the event just appended could not be taken back (\(error)); "
+          message:
+            "\(failure); the lock file is as it was, but the event just appended could not be taken back (\(error)); "
             + "it records a change that did not happen: remove its last line")
       }
     }
     return PromptOpsError.repository(
-      "\(failure)\nnothing was released: \(workspace.settings.lockFile) and \(workspace.settings.auditLog) are as they were")
+      "\(failure)\nnothing was released: \(workspace.settings.lockFile) and \(workspace.settings.auditLog) are as they were"
+    )
   }
 }

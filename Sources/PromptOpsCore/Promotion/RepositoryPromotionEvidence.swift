@@ -23,7 +23,8 @@ struct RepositoryPromotionEvidence: PromotionEvidence {
         status: .failed, summary: "the content evaluated at \(commit.hex.prefix(12)) is not the content being released")
     }
     return EvalEvidence(
-      status: result.passed ? .passed : .failed, summary: Self.summary(result.noteRecord(commit: commit.hex, timestamp: Date())),
+      status: result.passed ? .passed : .failed,
+      summary: Self.summary(result.noteRecord(commit: commit.hex, timestamp: Date())),
       notices: notices)
   }
 
@@ -31,13 +32,15 @@ struct RepositoryPromotionEvidence: PromotionEvidence {
   func recordedEvals(promptID: String, sha256: String) throws -> EvalEvidence {
     let records = try EvalService(repository: repository).recordedResults(sha256: sha256, promptID: promptID)
     guard let record = records.first else {
-      return EvalEvidence(status: .none, summary: "no eval results recorded for this content (run `promptops eval \(promptID)`)")
+      return EvalEvidence(
+        status: .none, summary: "no eval results recorded for this content (run `promptops eval \(promptID)`)")
     }
     return EvalEvidence(status: record.passed ? .passed : .failed, summary: Self.summary(record))
   }
 
   static func summary(_ record: EvalNoteRecord) -> String {
-    var text = "\(record.tests.passed)/\(record.tests.total) passed (\(Int((record.passRate * 100).rounded()))%), "
+    var text =
+      "\(record.tests.passed)/\(record.tests.total) passed (\(Int((record.passRate * 100).rounded()))%), "
       + "score \(String(format: "%.2f", record.score))"
     if !record.failedTests.isEmpty { text += "; failed: " + record.failedTests.prefix(3).joined(separator: ", ") }
     if !record.errors.isEmpty { text += "; errors: " + record.errors.prefix(2).joined(separator: "; ") }
@@ -61,7 +64,8 @@ struct RepositoryPromotionEvidence: PromotionEvidence {
   /// changed the prompt's files while the card still said `version`. A release of one's own
   /// change needs someone else's approval, as its merge did.
   func changeAuthors(promptID: String, version: String, from head: ObjectID) throws -> Set<String> {
-    let timeline = try PromptTimeline(id: promptID, repository: repository, layout: PromptLayout(context.configuration), from: head)
+    let timeline = try PromptTimeline(
+      id: promptID, repository: repository, layout: PromptLayout(context.configuration), from: head)
     guard let found = timeline.version(version) else { return [] }
     let location = found.prompt.location
     return try repository.changeIdentities(

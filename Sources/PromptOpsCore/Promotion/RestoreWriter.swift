@@ -27,14 +27,20 @@ public struct RestoredVersion: Sendable, Equatable {
 struct RestoreWriter {
   let workspace: ReleaseWorkspace
 
-  func restore(id: String, targetVersion: String, targetCommit: ObjectID, reason: String, author: String) throws -> RestoredVersion {
+  func restore(id: String, targetVersion: String, targetCommit: ObjectID, reason: String, author: String) throws
+    -> RestoredVersion
+  {
     let repository = workspace.repository
-    guard let current = try PromptFinder.find(id, in: .commit(workspace.head), repository: repository, layout: workspace.layout),
+    guard
+      let current = try PromptFinder.find(
+        id, in: .commit(workspace.head), repository: repository, layout: workspace.layout),
       let currentCard = current.card
     else {
       throw PromptOpsError.promptNotFound(id: id, detail: "at HEAD, so there is nothing to restore into")
     }
-    guard let target = try PromptFinder.find(id, in: .commit(targetCommit), repository: repository, layout: workspace.layout),
+    guard
+      let target = try PromptFinder.find(
+        id, in: .commit(targetCommit), repository: repository, layout: workspace.layout),
       let targetText = try workspace.textBytes(of: target, at: targetCommit)
     else {
       throw PromptOpsError.promptNotFound(id: id, detail: "at commit \(targetCommit.hex.prefix(12))")
@@ -55,15 +61,20 @@ struct RestoreWriter {
       }
       var card = CardEditor(String(decoding: cardBytes, as: UTF8.self))
       card.setVersion(version)
-      if case .none = currentCard.changelog, let markdown = current.changelogMarkdown, let path = current.location.changelogPath {
-        writes.append((path, Data(CardEditor.addingMarkdownEntry(markdown, version: version, date: date, line: entry).utf8)))
+      if case .none = currentCard.changelog, let markdown = current.changelogMarkdown,
+        let path = current.location.changelogPath
+      {
+        writes.append(
+          (path, Data(CardEditor.addingMarkdownEntry(markdown, version: version, date: date, line: entry).utf8)))
       } else {
         card.addChangelogEntry(currentCard.changelog, version: version, date: date, author: email, line: entry)
       }
       writes.append((current.location.textPath, Data(targetText)))
       writes.append((current.location.cardPath, Data(card.text.utf8)))
     case .singleFile:
-      guard let bytes = try repository.contents(at: current.location.textPath, in: .commit(workspace.head)), let front = FrontMatter(bytes) else {
+      guard let bytes = try repository.contents(at: current.location.textPath, in: .commit(workspace.head)),
+        let front = FrontMatter(bytes)
+      else {
         throw PromptOpsError.promptNotFound(id: id, detail: "front matter at HEAD")
       }
       var card = CardEditor(front.yaml)
@@ -78,11 +89,16 @@ struct RestoreWriter {
     // run again after it was stopped); anything else is someone's uncommitted work.
     let top = workspace.workingDirectory + "/"
     var originals: [String: Data?] = [:]
-    for path in [current.location.textPath, current.location.cardPath] + (current.location.changelogPath.map { [$0] } ?? []) {
+    for path in [current.location.textPath, current.location.cardPath]
+      + (current.location.changelogPath.map { [$0] } ?? [])
+    {
       let onDisk = FileManager.default.contents(atPath: top + path)
       let planned = writes.first { $0.path == path }?.data
-      if let onDisk, onDisk != planned, [UInt8](onDisk) != (try repository.contents(at: path, in: .commit(workspace.head))) {
-        throw PromptOpsError.repository("\(path) has uncommitted changes; commit or stash them before `rollback --restore`")
+      if let onDisk, onDisk != planned,
+        [UInt8](onDisk) != (try repository.contents(at: path, in: .commit(workspace.head)))
+      {
+        throw PromptOpsError.repository(
+          "\(path) has uncommitted changes; commit or stash them before `rollback --restore`")
       }
       if planned != nil { originals[path] = .some(onDisk) }
     }
@@ -137,18 +153,24 @@ struct CardEditor {
   mutating func addChangelogEntry(_ form: Changelog?, version: String, date: String, author: String, line: String) {
     guard let start = lines.firstIndex(where: { $0.hasPrefix("changelog:") }) else {
       lines += [
-        "changelog:", "  - version: \(Self.quoted(version))", "    date: \(Self.quoted(date))", "    author: \(Self.quoted(author))",
+        "changelog:", "  - version: \(Self.quoted(version))", "    date: \(Self.quoted(date))",
+        "    author: \(Self.quoted(author))",
         "    changes: \(Self.quoted(line))",
       ]
       return
     }
     // The block ends at the next top-level key (or the end).
     var end = start + 1
-    while end < lines.count, lines[end].isEmpty || lines[end].first == " " || lines[end].first == "\t" || lines[end].first == "-" || lines[end].first == "#" {
+    while end < lines.count,
+      lines[end].isEmpty || lines[end].first == " " || lines[end].first == "\t" || lines[end].first == "-"
+        || lines[end].first == "#"
+    {
       end += 1
     }
     var lastContent = start
-    for index in (start + 1)..<end where !lines[index].trimmingCharacters(in: .whitespaces).isEmpty { lastContent = index }
+    for index in (start + 1)..<end where !lines[index].trimmingCharacters(in: .whitespaces).isEmpty {
+      lastContent = index
+    }
     let body = lines[(start + 1)..<end].first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     let indent = body.map { String($0.prefix { $0 == " " || $0 == "\t" }) } ?? "  "
     switch form {

@@ -50,26 +50,35 @@ public struct Rollback {
   }
 
   public func rollback(_ request: Request) throws -> Outcome {
-    let reason = request.reason.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+    let reason = request.reason.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(
+      in: .whitespaces)
     guard !reason.isEmpty else { throw PromptOpsError.usage("--reason must say why (it goes into the audit log)") }
     let environment = try workspace.environment(request.environment)
     let repository = workspace.repository
     let lock = try workspace.lockStore.read()
     guard let current = lock.pin(request.id, in: environment.name) else {
-      throw PromotionRefused(reasons: ["\(request.id) is not pinned in \(environment.name); there is nothing to roll back"])
+      throw PromotionRefused(reasons: [
+        "\(request.id) is not pinned in \(environment.name); there is nothing to roll back"
+      ])
     }
     let writer = ReleaseWriter(workspace: workspace)
-    if let done = try finishIfInPlace(request, reason: reason, environment: environment.name, current: current, writer: writer) {
+    if let done = try finishIfInPlace(
+      request, reason: reason, environment: environment.name, current: current, writer: writer)
+    {
       return done
     }
-    let timeline = try PromptTimeline(id: request.id, repository: repository, layout: workspace.layout, from: workspace.head)
+    let timeline = try PromptTimeline(
+      id: request.id, repository: repository, layout: workspace.layout, from: workspace.head)
 
     // A version goes back in only on evals run now, past the cache: recorded notes are pushable
     // state anyone can write, and the question is whether it passes against today's models.
     let requirements = ReleaseRequirements(workspace: workspace, environment: environment, lock: lock)
     var warnings: [String] = []
-    func revalidate(_ version: String, _ sha256: String, _ commit: ObjectID) throws -> (evidence: EvalEvidence, refusal: String?) {
-      let (run, refusal) = try requirements.evals(id: request.id, version: version, sha256: sha256, commit: commit, useCache: false)
+    func revalidate(_ version: String, _ sha256: String, _ commit: ObjectID) throws -> (
+      evidence: EvalEvidence, refusal: String?
+    ) {
+      let (run, refusal) = try requirements.evals(
+        id: request.id, version: version, sha256: sha256, commit: commit, useCache: false)
       warnings += run.notices
       return (EvalEvidence(status: run.status, summary: "re-run now: " + run.summary), refusal)
     }
@@ -91,9 +100,13 @@ public struct Rollback {
     if let wanted = request.version {
       guard let found = timeline.version(wanted) else {
         throw PromptOpsError.promptNotFound(
-          id: request.id, detail: "at version \(wanted) in the history of HEAD (versions: \(timeline.versions.map(\.version).joined(separator: ", ")))")
+          id: request.id,
+          detail:
+            "at version \(wanted) in the history of HEAD (versions: \(timeline.versions.map(\.version).joined(separator: ", ")))"
+        )
       }
-      target = Target(version: found.version, sha256: found.sha256, commit: found.commit, path: found.prompt.location.textPath)
+      target = Target(
+        version: found.version, sha256: found.sha256, commit: found.commit, path: found.prompt.location.textPath)
       if target.sha256 == current.sha256 {
         throw PromotionRefused(reasons: [
           "\(request.id) \(target.version) has the same content as the current pin \(current.version) in \(environment.name); nothing to roll back"
@@ -106,7 +119,9 @@ public struct Rollback {
         ])
       }
       var reasons: [String] = []
-      let pinnedBefore = earlierPins.contains { $0.sha256 == target.sha256 && PromptVersion($0.version) == PromptVersion(target.version) }
+      let pinnedBefore = earlierPins.contains {
+        $0.sha256 == target.sha256 && PromptVersion($0.version) == PromptVersion(target.version)
+      }
       if !pinnedBefore {
         reasons.append(
           "\(request.id) \(target.version) was never pinned in \(environment.name) (in the committed history of \(workspace.settings.lockFile)); "
@@ -127,10 +142,13 @@ public struct Rollback {
           skipped.append("\(pin.version): the current pin rolled back from it")
           continue
         }
-        guard let commit = ObjectID(hex: pin.commit), try workspace.contentHash(path: pin.path, commit: commit) == pin.sha256,
+        guard let commit = ObjectID(hex: pin.commit),
+          try workspace.contentHash(path: pin.path, commit: commit) == pin.sha256,
           timeline.version(pin.version)?.sha256 == pin.sha256
         else {
-          skipped.append("\(pin.version): [\(RuleID.pinMismatch.rawValue)] its pinned content is not that version's in the history of HEAD")
+          skipped.append(
+            "\(pin.version): [\(RuleID.pinMismatch.rawValue)] its pinned content is not that version's in the history of HEAD"
+          )
           continue
         }
         let checked = try approvalsAndOrder(pin.version, pin.sha256)
@@ -143,13 +161,17 @@ public struct Rollback {
           skipped.append("\(pin.version): \(refusal)")
           continue
         }
-        chosen = (Target(version: pin.version, sha256: pin.sha256, commit: commit, path: pin.path), evidence, checked.approvers)
+        chosen = (
+          Target(version: pin.version, sha256: pin.sha256, commit: commit, path: pin.path), evidence, checked.approvers
+        )
         break
       }
       guard let chosen else {
         throw PromotionRefused(reasons: [
           "no earlier pin of \(request.id) in \(environment.name) is known good in the committed history of \(workspace.settings.lockFile)"
-            + (skipped.isEmpty ? " (commit the lock file after each promotion, or name a version with --to)" : ": " + skipped.joined(separator: "; "))
+            + (skipped.isEmpty
+              ? " (commit the lock file after each promotion, or name a version with --to)"
+              : ": " + skipped.joined(separator: "; "))
         ])
       }
       target = chosen.target
@@ -167,8 +189,10 @@ public struct Rollback {
     let by = try git.committerIdentity()
     let at = ReleaseWorkspace.now()
     let pin = LockFile.Pin(
-      version: target.version, sha256: target.sha256, commit: target.commit.hex, path: target.path, promotedBy: by, promotedAt: at,
-      rollback: .init(fromVersion: current.version, fromSha256: current.sha256, reason: reason, revalidation: revalidationText))
+      version: target.version, sha256: target.sha256, commit: target.commit.hex, path: target.path, promotedBy: by,
+      promotedAt: at,
+      rollback: .init(
+        fromVersion: current.version, fromSha256: current.sha256, reason: reason, revalidation: revalidationText))
 
     var event = AuditLog.Event(
       event: .rollback, at: at, by: by, environment: environment.name, promptID: request.id,
@@ -179,14 +203,18 @@ public struct Rollback {
     if !approvers.isEmpty { event.approvers = approvers }
 
     let restorer = RestoreWriter(workspace: workspace)
-    let restored = request.restore
-      ? try restorer.restore(id: request.id, targetVersion: target.version, targetCommit: target.commit, reason: reason, author: by)
+    let restored =
+      request.restore
+      ? try restorer.restore(
+        id: request.id, targetVersion: target.version, targetCommit: target.commit, reason: reason, author: by)
       : nil
     event.restoredAs = restored?.version
-    let commit = request.commit
+    let commit =
+      request.commit
       ? ReleaseWriter.Commit(
         paths: [workspace.settings.lockFile, workspace.settings.auditLog] + (restored?.files ?? []),
-        message: "Roll back \(request.id) in \(environment.name) from \(current.version) to \(target.version)\n\n\(reason)\n")
+        message:
+          "Roll back \(request.id) in \(environment.name) from \(current.version) to \(target.version)\n\n\(reason)\n")
       : nil
     let result: ReleaseWriter.Result
     let placed: LockFile.Pin
@@ -204,14 +232,16 @@ public struct Rollback {
           try restorer.undo(restored)
         } catch let undoing {
           throw PromptOpsError.repository(
-            "\(error)\nand the restored files could not be put back (\(undoing)): `git checkout -- \(restored.files.joined(separator: " "))`")
+            "\(error)\nand the restored files could not be put back (\(undoing)): `git checkout -- \(restored.files.joined(separator: " "))`"
+          )
         }
       }
       throw error
     }
     let from = AuditLog.Event.Ref(version: current.version, sha256: current.sha256, commit: current.commit)
     return Outcome(
-      from: from, to: placed, revalidation: revalidation, skipped: skipped, restored: restored, result: result, warnings: warnings)
+      from: from, to: placed, revalidation: revalidation, skipped: skipped, restored: restored, result: result,
+      warnings: warnings)
   }
 
   /// The same rollback already in place (pin and event: a retry of one that succeeded, or that
@@ -224,24 +254,32 @@ public struct Rollback {
     else { return nil }
     let to = AuditLog.Event.Ref(version: current.version, sha256: current.sha256, commit: current.commit)
     var event = AuditLog.Event(
-      event: .rollback, at: current.promotedAt, by: current.promotedBy, environment: environment, promptID: request.id, from: nil, to: to)
+      event: .rollback, at: current.promotedAt, by: current.promotedBy, environment: environment, promptID: request.id,
+      from: nil, to: to)
     event.reason = reason
     var paths = [workspace.settings.lockFile, workspace.settings.auditLog]
     if request.restore,
-      let prompt = try PromptFinder.find(request.id, in: .commit(workspace.head), repository: workspace.repository, layout: workspace.layout)
+      let prompt = try PromptFinder.find(
+        request.id, in: .commit(workspace.head), repository: workspace.repository, layout: workspace.layout)
     {
       let location = prompt.location
       paths += ([location.textPath, location.cardPath] + (location.changelogPath.map { [$0] } ?? []))
         .filter { FileManager.default.fileExists(atPath: workspace.workingDirectory + "/" + $0) }
     }
-    let commit = request.commit
+    let commit =
+      request.commit
       ? ReleaseWriter.Commit(
-        paths: paths, message: "Roll back \(request.id) in \(environment) from \(record.fromVersion) to \(current.version)\n\n\(reason)\n")
+        paths: paths,
+        message:
+          "Roll back \(request.id) in \(environment) from \(record.fromVersion) to \(current.version)\n\n\(reason)\n")
       : nil
-    guard let (done, pin) = try writer.finishIfInPlace(.init(pin: current, event: event), commit: commit) else { return nil }
+    guard let (done, pin) = try writer.finishIfInPlace(.init(pin: current, event: event), commit: commit) else {
+      return nil
+    }
     return Outcome(
       from: done.from ?? .init(version: record.fromVersion, sha256: record.fromSha256, commit: ""), to: pin,
-      revalidation: EvalEvidence(status: .none, summary: "not run again: the rollback was already in place"), skipped: [],
+      revalidation: EvalEvidence(status: .none, summary: "not run again: the rollback was already in place"),
+      skipped: [],
       restored: done.restoredAs.map { RestoredVersion(version: $0, files: []) }, result: .alreadyInPlace(done))
   }
 

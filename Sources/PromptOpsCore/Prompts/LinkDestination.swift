@@ -25,8 +25,12 @@ enum LinkDestination: Equatable {
 
   /// Where the link at `linkPath`, whose stored target is `target`, leads in `snapshot`. Costs a
   /// lookup per component of the path followed, and a blob per further link met.
-  static func of(linkAt linkPath: [UInt8], target: [UInt8], in snapshot: Snapshot, repository: Repository) throws -> LinkDestination {
-    guard let linkPath = String(validating: linkPath, as: UTF8.self), let target = String(validating: target, as: UTF8.self) else {
+  static func of(linkAt linkPath: [UInt8], target: [UInt8], in snapshot: Snapshot, repository: Repository) throws
+    -> LinkDestination
+  {
+    guard let linkPath = String(validating: linkPath, as: UTF8.self),
+      let target = String(validating: target, as: UTF8.self)
+    else {
       return .unfollowable
     }
     if target.hasPrefix("/") { return .outside(path: target) }
@@ -50,7 +54,9 @@ enum LinkDestination: Equatable {
       switch entry.mode {
       case .symlink:
         hops += 1
-        guard hops <= maximumHops, let next = String(validating: try repository.blob(entry.id), as: UTF8.self) else { return .unfollowable }
+        guard hops <= maximumHops, let next = String(validating: try repository.blob(entry.id), as: UTF8.self) else {
+          return .unfollowable
+        }
         if next.hasPrefix("/") { return .outside(path: ([next] + pending.reversed()).joined(separator: "/")) }
         pending += components(of: next).reversed()
       case .gitlink:
@@ -70,7 +76,8 @@ enum LinkDestination: Equatable {
   /// The repository path a report names for it.
   var description: String {
     switch self {
-    case .file(let path, _), .folder(let path), .throughFile(let path): return path.isEmpty ? "the top of the repository" : path
+    case .file(let path, _), .folder(let path), .throughFile(let path):
+      return path.isEmpty ? "the top of the repository" : path
     case .submodule(let path, _): return "the submodule at \(path)"
     case .outside(let path): return "\(path), outside the repository"
     case .unfollowable: return "a chain of links promptops cannot follow"

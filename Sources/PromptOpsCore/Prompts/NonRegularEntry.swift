@@ -37,7 +37,8 @@ public struct NonRegularEntry: Sendable, Hashable {
   public let changedDestination: String?
 
   init(
-    path: String, kind: Kind, place: Place, target: String, promptID: String, linkBlob: [UInt8], changedDestination: String? = nil
+    path: String, kind: Kind, place: Place, target: String, promptID: String, linkBlob: [UInt8],
+    changedDestination: String? = nil
   ) {
     self.path = path
     self.kind = kind
@@ -50,14 +51,17 @@ public struct NonRegularEntry: Sendable, Hashable {
 
   /// The entry at a prompt's text, card or single file, when it is a link or a submodule; for a
   /// link, reads its target's name (one small blob).
-  static func at(_ entry: FileEntry, place: Place, promptID: String, reader: SnapshotReader) throws -> NonRegularEntry? {
+  static func at(_ entry: FileEntry, place: Place, promptID: String, reader: SnapshotReader) throws -> NonRegularEntry?
+  {
     switch entry.mode {
     case .symlink:
       let blob = try reader.blob(entry.id)
       return NonRegularEntry(
-        path: entry.path, kind: .symlink, place: place, target: String(decoding: blob, as: UTF8.self), promptID: promptID, linkBlob: blob)
+        path: entry.path, kind: .symlink, place: place, target: String(decoding: blob, as: UTF8.self),
+        promptID: promptID, linkBlob: blob)
     case .gitlink:
-      return NonRegularEntry(path: entry.path, kind: .submodule, place: place, target: entry.id.hex, promptID: promptID, linkBlob: [])
+      return NonRegularEntry(
+        path: entry.path, kind: .submodule, place: place, target: entry.id.hex, promptID: promptID, linkBlob: [])
     case .regular, .executable, .tree:
       return nil
     }
@@ -71,12 +75,16 @@ public struct NonRegularEntry: Sendable, Hashable {
   /// leaves the repository, is missing, or is itself a link cannot be told apart from a folder
   /// and counts as one. `replacing` is the prompt the other side of the comparison had at this
   /// path, if any: its folder was replaced, whatever the target is.
-  static func atFolderPlace(_ entry: FileEntry, replacing: Prompt?, reader: SnapshotReader, layout: PromptLayout) throws -> NonRegularEntry? {
+  static func atFolderPlace(_ entry: FileEntry, replacing: Prompt?, reader: SnapshotReader, layout: PromptLayout) throws
+    -> NonRegularEntry?
+  {
     guard entry.mode == .symlink || entry.mode == .gitlink else { return nil }
     let promptID = replacing?.id ?? layout.folderLocation(entry.path).expectedID
     guard let found = try at(entry, place: .folder, promptID: promptID, reader: reader) else { return nil }
     if replacing != nil || entry.mode == .gitlink { return found }
-    guard let target = resolve(found.target, from: entry.path), !target.isEmpty, let resolved = try reader.fileEntry(at: target) else {
+    guard let target = resolve(found.target, from: entry.path), !target.isEmpty,
+      let resolved = try reader.fileEntry(at: target)
+    else {
       return found
     }
     return resolved.mode.isRegularFile ? nil : found

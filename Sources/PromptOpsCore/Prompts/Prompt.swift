@@ -118,9 +118,12 @@ public struct PromptReader {
     switch location.kind {
     case .singleFile:
       guard let entry = try repository.fileEntry(at: location.textPath) else { return nil }
-      if let nonRegular = try NonRegularEntry.at(entry, place: .singleFile, promptID: location.expectedID, reader: repository) {
+      if let nonRegular = try NonRegularEntry.at(
+        entry, place: .singleFile, promptID: location.expectedID, reader: repository)
+      {
         return Prompt(
-          location: location, textBytes: nonRegular.kind == .symlink ? nonRegular.linkBlob : nil, textStartLine: 1, card: nil,
+          location: location, textBytes: nonRegular.kind == .symlink ? nonRegular.linkBlob : nil, textStartLine: 1,
+          card: nil,
           problems: [], changelogMarkdown: nil, nonRegularFiles: [nonRegular])
       }
       let bytes = try repository.blob(entry.id)
@@ -128,13 +131,19 @@ public struct PromptReader {
         return Prompt(
           location: location, textBytes: bytes, textStartLine: 1,
           card: nil,
-          problems: [CardProblem(file: location.cardPath, line: 1, message: "no YAML front matter: the file must start with a `---` line, the card, and a closing `---` line")],
+          problems: [
+            CardProblem(
+              file: location.cardPath, line: 1,
+              message: "no YAML front matter: the file must start with a `---` line, the card, and a closing `---` line"
+            )
+          ],
           changelogMarkdown: nil)
       }
       let parsed = PromptCard.parse(front.yaml, file: location.cardPath, lineOffset: front.yamlLineOffset)
       return Prompt(
         location: location, textBytes: Array(front.body),
-        textStartLine: front.bodyStartLine, card: parsed.card, problems: parsed.problems + idProblems(parsed.card, location),
+        textStartLine: front.bodyStartLine, card: parsed.card,
+        problems: parsed.problems + idProblems(parsed.card, location),
         changelogMarkdown: nil)
     case .folder:
       let textEntry = try repository.fileEntry(at: location.textPath)
@@ -143,7 +152,8 @@ public struct PromptReader {
       var nonRegular: [NonRegularEntry] = []
       var textBytes: [UInt8]?
       if let textEntry {
-        if let link = try NonRegularEntry.at(textEntry, place: .text, promptID: location.expectedID, reader: repository) {
+        if let link = try NonRegularEntry.at(textEntry, place: .text, promptID: location.expectedID, reader: repository)
+        {
           nonRegular.append(link)
           textBytes = link.kind == .symlink ? link.linkBlob : nil
         } else {
@@ -152,7 +162,8 @@ public struct PromptReader {
       }
       var cardBytes: [UInt8]?
       if let cardEntry {
-        if let link = try NonRegularEntry.at(cardEntry, place: .card, promptID: location.expectedID, reader: repository) {
+        if let link = try NonRegularEntry.at(cardEntry, place: .card, promptID: location.expectedID, reader: repository)
+        {
           nonRegular.append(link)
         } else {
           cardBytes = try repository.blob(cardEntry.id)
@@ -165,10 +176,16 @@ public struct PromptReader {
         card = parsed.card
         problems += parsed.problems + idProblems(parsed.card, location)
       } else if cardEntry == nil {
-        problems.append(CardProblem(file: location.cardPath, line: 1, message: "the prompt has no card: add \(location.cardPath) with id, description and version"))
+        problems.append(
+          CardProblem(
+            file: location.cardPath, line: 1,
+            message: "the prompt has no card: add \(location.cardPath) with id, description and version"))
       }
       if textEntry == nil {
-        problems.append(CardProblem(file: location.textPath, line: 1, message: "the card has no prompt text beside it: add \(location.textPath)"))
+        problems.append(
+          CardProblem(
+            file: location.textPath, line: 1, message: "the card has no prompt text beside it: add \(location.textPath)"
+          ))
       }
       let changelog = try location.changelogPath.flatMap { try repository.contents(at: $0) }
       return Prompt(
@@ -180,6 +197,10 @@ public struct PromptReader {
   private func idProblems(_ card: PromptCard?, _ location: PromptLocation) -> [CardProblem] {
     guard let card, card.id != location.expectedID else { return [] }
     let what = location.kind == .folder ? "folder" : "file"
-    return [CardProblem(file: location.cardPath, line: card.lines.id, message: "id '\(card.id)' does not match its \(what) name '\(location.expectedID)': rename one so they agree")]
+    return [
+      CardProblem(
+        file: location.cardPath, line: card.lines.id,
+        message: "id '\(card.id)' does not match its \(what) name '\(location.expectedID)': rename one so they agree")
+    ]
   }
 }

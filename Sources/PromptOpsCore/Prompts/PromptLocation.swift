@@ -21,7 +21,8 @@ public struct PromptLocation: Sendable, Hashable, Comparable {
   /// pass by reading the other.
   public static func == (lhs: PromptLocation, rhs: PromptLocation) -> Bool {
     lhs.kind == rhs.kind && BytePath.equal(lhs.path, rhs.path) && BytePath.equal(lhs.textPath, rhs.textPath)
-      && BytePath.equal(lhs.cardPath, rhs.cardPath) && lhs.changelogPath.map(BytePath.init) == rhs.changelogPath.map(BytePath.init)
+      && BytePath.equal(lhs.cardPath, rhs.cardPath)
+      && lhs.changelogPath.map(BytePath.init) == rhs.changelogPath.map(BytePath.init)
       && BytePath.equal(lhs.expectedID, rhs.expectedID)
   }
 
@@ -47,7 +48,8 @@ public struct PromptLayout: Sendable {
   /// names and variable pattern), so a prompt read under one stands for the other.
   public func readsPromptsLike(_ other: PromptLayout) -> Bool {
     let (a, b) = (configuration, other.configuration)
-    return a.roots == b.roots && a.textFile == b.textFile && a.cardFile == b.cardFile && a.changelogFile == b.changelogFile
+    return a.roots == b.roots && a.textFile == b.textFile && a.cardFile == b.cardFile
+      && a.changelogFile == b.changelogFile
       && a.singleFileSuffixes == b.singleFileSuffixes && a.variablePattern == b.variablePattern
   }
 
@@ -56,7 +58,9 @@ public struct PromptLayout: Sendable {
   public func location(containing path: String) -> PromptLocation? {
     // Paths are compared as bytes: as Characters, "/" followed by a combining mark is not a "/".
     let bytes = Array(path.utf8)
-    guard let root = roots.first(where: { $0.isEmpty || bytes.starts(with: Array(($0 + "/").utf8)) }) else { return nil }
+    guard let root = roots.first(where: { $0.isEmpty || bytes.starts(with: Array(($0 + "/").utf8)) }) else {
+      return nil
+    }
     let slash = bytes.lastIndex(of: 0x2F)
     let name = String(decoding: slash.map { bytes[($0 + 1)...] } ?? bytes[...], as: UTF8.self)
     let folder = String(decoding: slash.map { bytes[..<$0] } ?? [], as: UTF8.self)
@@ -94,7 +98,8 @@ public struct PromptLayout: Sendable {
       for suffix in configuration.singleFileSuffixes {
         let file = base + id + suffix
         result.append(
-          PromptLocation(kind: .singleFile, path: file, textPath: file, cardPath: file, changelogPath: nil, expectedID: id))
+          PromptLocation(
+            kind: .singleFile, path: file, textPath: file, cardPath: file, changelogPath: nil, expectedID: id))
       }
     }
     return result

@@ -37,14 +37,17 @@ public struct GitHubReporter: Reporter {
       }
       shown[finding.severity] = count + 1
       let title = "promptops \(finding.rule) (\(finding.prompt))"
-      out += "::\(Self.command(finding.severity)) file=\(Self.escapeProperty(finding.file)),line=\(finding.line),"
+      out +=
+        "::\(Self.command(finding.severity)) file=\(Self.escapeProperty(finding.file)),line=\(finding.line),"
         + "title=\(Self.escapeProperty(title))::\(Self.escapeData(finding.message))\n"
     }
     if hidden > 0 {
-      out += "promptops: \(hidden) more finding\(hidden == 1 ? "" : "s") not annotated (GitHub shows \(Self.limitPerLevel) per level); all are in the step summary\n"
+      out +=
+        "promptops: \(hidden) more finding\(hidden == 1 ? "" : "s") not annotated (GitHub shows \(Self.limitPerLevel) per level); all are in the step summary\n"
     }
     let errors = report.count(.error)
-    out += report.passed
+    out +=
+      report.passed
       ? "promptops: passed, \(report.prompts.count) prompt\(report.prompts.count == 1 ? "" : "s") checked, \(report.count(.warning)) warning(s)\n"
       : "promptops: failed, \(errors) error\(errors == 1 ? "" : "s") in \(report.prompts.count) prompt\(report.prompts.count == 1 ? "" : "s")\n"
     return out

@@ -12,7 +12,8 @@ public struct MarkdownReporter: Reporter {
   public func render(_ report: GateReport) -> String {
     var out = report.passed ? "## ✅ promptops: passed\n\n" : "## ❌ promptops: failed\n\n"
     out += "\(report.count(.error)) error(s), \(report.count(.warning)) warning(s), \(report.count(.info)) note(s) "
-    out += "in \(report.prompts.count) prompt(s); `\(report.base.map { String($0.prefix(12)) } ?? "empty tree")` → `\(report.head == "index" ? "index" : String(report.head.prefix(12)))`\n\n"
+    out +=
+      "in \(report.prompts.count) prompt(s); `\(report.base.map { String($0.prefix(12)) } ?? "empty tree")` → `\(report.head == "index" ? "index" : String(report.head.prefix(12)))`\n\n"
     if !report.prompts.isEmpty {
       out += "| prompt | version | required bump | status |\n|---|---|---|---|\n"
       for prompt in report.prompts {
@@ -23,7 +24,8 @@ public struct MarkdownReporter: Reporter {
         case (let old?, nil): version = old
         default: version = "—"
         }
-        out += "| `\(Self.cell(prompt.id))` | \(Self.cell(version)) | \(prompt.requiredBump.rawValue) | \(prompt.status.rawValue) |\n"
+        out +=
+          "| `\(Self.cell(prompt.id))` | \(Self.cell(version)) | \(prompt.requiredBump.rawValue) | \(prompt.status.rawValue) |\n"
       }
       out += "\n"
     }
@@ -31,7 +33,8 @@ public struct MarkdownReporter: Reporter {
       out += "| evaluated prompt | tests passed | pass rate (min) | score (min) | verdict |\n|---|---|---|---|---|\n"
       for summary in report.evals {
         let verdict = !summary.errors.isEmpty ? "❌ could not run" : summary.passed ? "✅ passed" : "❌ failed"
-        out += "| `\(Self.cell(summary.id))` | \(summary.testsPassed)/\(summary.tests) | "
+        out +=
+          "| `\(Self.cell(summary.id))` | \(summary.testsPassed)/\(summary.tests) | "
           + String(format: "%.0f%% (%.0f%%)", summary.passRate * 100, summary.minPassRate * 100) + " | "
           + String(format: "%.2f (%.2f)", summary.score, summary.minScore) + " | \(verdict) |\n"
       }
@@ -50,11 +53,13 @@ public struct MarkdownReporter: Reporter {
       var section = "### `\(prompt)`\n\n"
       for finding in report.findings where finding.prompt == prompt {
         let icon = finding.severity == .error ? "❌" : finding.severity == .warning ? "⚠️" : "ℹ️"
-        section += "- \(icon) **\(finding.rule)** `\(finding.file):\(finding.line)` — \(finding.message.replacingOccurrences(of: "\n", with: " "))\n"
+        section +=
+          "- \(icon) **\(finding.rule)** `\(finding.file):\(finding.line)` — \(finding.message.replacingOccurrences(of: "\n", with: " "))\n"
       }
       section += "\n"
       if out.utf8.count + section.utf8.count > Self.byteLimit - 200 {
-        out += "_… more findings omitted to stay under GitHub's 1 MiB summary limit; see the job log or the SARIF file._\n"
+        out +=
+          "_… more findings omitted to stay under GitHub's 1 MiB summary limit; see the job log or the SARIF file._\n"
         return out
       }
       out += section

@@ -72,7 +72,8 @@ public struct SARIFReporter: Reporter {
             "base": report.base as Any, "head": report.head, "passed": report.passed,
             "evals": report.evals.map { summary -> [String: Any] in
               [
-                "id": summary.id, "version": summary.version as Any, "passed": summary.passed, "passRate": summary.passRate,
+                "id": summary.id, "version": summary.version as Any, "passed": summary.passed,
+                "passRate": summary.passRate,
                 "score": summary.score, "minPassRate": summary.minPassRate, "minScore": summary.minScore,
                 "tests": summary.tests, "testsPassed": summary.testsPassed, "summary": summary.line,
               ]
@@ -81,7 +82,9 @@ public struct SARIFReporter: Reporter {
         ]
       ],
     ]
-    guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    guard
+      let data = try? JSONSerialization.data(
+        withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     else { return "{}" }
     return String(decoding: data, as: UTF8.self) + "\n"
   }

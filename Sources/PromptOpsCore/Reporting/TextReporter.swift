@@ -38,7 +38,9 @@ public struct TextReporter: Reporter {
       }
     }
     for summary in report.evals {
-      let verdict = !summary.errors.isEmpty ? paint("error", "1;31") : summary.passed ? paint("passed", "1;32") : paint("failed", "1;31")
+      let verdict =
+        !summary.errors.isEmpty
+        ? paint("error", "1;31") : summary.passed ? paint("passed", "1;32") : paint("failed", "1;31")
       out += "  evals     \(summary.id)  \(verdict): \(summary.line)\n"
       for failed in summary.failures {
         out += "    ✗ \(failed.name)" + (failed.failure.map { ": \($0.summary)" } ?? "") + "\n"
@@ -47,10 +49,12 @@ public struct TextReporter: Reporter {
     let errors = report.count(.error)
     let warnings = report.count(.warning)
     let noun = report.prompts.count == 1 ? "prompt" : "prompts"
-    var summary = "\(report.prompts.count) \(noun) checked, \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+    var summary =
+      "\(report.prompts.count) \(noun) checked, \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
     let infos = report.count(.info)
     if infos > 0 { summary += ", \(infos) note\(infos == 1 ? "" : "s")" }
-    summary += " (\(report.base.map { String($0.prefix(12)) } ?? "empty tree") → \(report.head == "index" ? "index" : String(report.head.prefix(12))))"
+    summary +=
+      " (\(report.base.map { String($0.prefix(12)) } ?? "empty tree") → \(report.head == "index" ? "index" : String(report.head.prefix(12))))"
     out += report.passed ? paint("passed: ", "1;32") + summary + "\n" : paint("failed: ", "1;31") + summary + "\n"
     return out
   }

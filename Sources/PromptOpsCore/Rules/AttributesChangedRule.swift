@@ -14,25 +14,29 @@ struct AttributesChangedRule: Rule {
   func check(_ changeSet: ChangeSet, _ context: RuleContext) -> [Finding] {
     changeSet.attributeChanges.map { change in
       let settings = change.settings.map { "`\($0)`" }.joined(separator: " ")
-      let fix = "exclude prompt files from the pattern, or make the change on its own and renormalize (git add --renormalize), "
+      let fix =
+        "exclude prompt files from the pattern, or make the change on its own and renormalize (git add --renormalize), "
         + "bumping every prompt whose stored text changes"
       guard let pattern = change.pattern else {
         let macro = "`\(change.macro ?? "")`"
         let what: String
         switch change.kind {
-        case .sets(let was?): what = "redefines the macro \(macro) as \(settings) (was \(was.map { "`\($0)`" }.joined(separator: " ")))"
+        case .sets(let was?):
+          what = "redefines the macro \(macro) as \(settings) (was \(was.map { "`\($0)`" }.joined(separator: " ")))"
         case .sets(nil): what = "defines the macro \(macro) as \(settings)"
         case .removes: what = "removes the macro \(macro), which set \(settings)"
         }
         return Finding(
           rule: Self.id, prompt: "[attr]" + (change.macro ?? ""), file: change.file, line: change.line,
-          message: "line \(change.line) \(what): this changes the bytes git checks out or stores for every file a pattern "
+          message:
+            "line \(change.line) \(what): this changes the bytes git checks out or stores for every file a pattern "
             + "using the macro matches, prompt files among them; \(fix)")
       }
       let subject = "`\(pattern.text)`"
       let what: String
       switch change.kind {
-      case .sets(let was?): what = "changes \(subject) to \(settings) (was \(was.map { "`\($0)`" }.joined(separator: " ")))"
+      case .sets(let was?):
+        what = "changes \(subject) to \(settings) (was \(was.map { "`\($0)`" }.joined(separator: " ")))"
       case .sets(nil): what = "sets \(settings) for \(subject)"
       case .removes: what = "removes \(settings) for \(subject)"
       }
@@ -47,8 +51,10 @@ struct AttributesChangedRule: Rule {
         ? "it may match prompt files, though none of the prompts this change touches"
         : "it matches the changed prompt\(matched.count == 1 ? "" : "s") \(matched.joined(separator: ", "))"
       return Finding(
-        rule: Self.id, prompt: matched.isEmpty ? pattern.text : matched.joined(separator: ", "), file: change.file, line: change.line,
-        message: "line \(change.line) \(what): this changes the bytes git checks out or stores for the files it matches, and "
+        rule: Self.id, prompt: matched.isEmpty ? pattern.text : matched.joined(separator: ", "), file: change.file,
+        line: change.line,
+        message:
+          "line \(change.line) \(what): this changes the bytes git checks out or stores for the files it matches, and "
           + "\(touched); \(fix)")
     }
   }

@@ -11,7 +11,8 @@ struct BumpTooSmallRule: Rule {
       return Finding(
         rule: Self.id, prompt: change.id, file: change.location.cardPath, line: cards.new.lines.version,
         message: "\(cards.old.version) → \(cards.new.version) is a \(actual.rawValue) bump, but the change needs "
-          + "\(requirement.level.rawValue): \(requirement.reasons.joined(separator: "; ")); use \(cards.old.version.bumped(requirement.level))")
+          + "\(requirement.level.rawValue): \(requirement.reasons.joined(separator: "; ")); use \(cards.old.version.bumped(requirement.level))"
+      )
     }
   }
 }

@@ -12,8 +12,11 @@ struct ChangelogMissingRule: Rule {
         guard change.versionChanged else { return nil }
       }
       if hasEntry(for: card.version, in: new, previous: change.old?.card) { return nil }
-      let forms = "add a `changelog` entry with `version: \(card.version.normalized)`"
-        + (card.changelog.map { if case .lines = $0 { return ", a new line to the `changelog: |` block" } else { return "" } } ?? "")
+      let forms =
+        "add a `changelog` entry with `version: \(card.version.normalized)`"
+        + (card.changelog.map {
+          if case .lines = $0 { return ", a new line to the `changelog: |` block" } else { return "" }
+        } ?? "")
         + (new.location.changelogPath.map { ", or a `## [\(card.version.normalized)]` section in \($0)" } ?? "")
       return Finding(
         rule: Self.id, prompt: change.id, file: new.location.cardPath, line: card.lines.changelog ?? card.lines.version,

@@ -8,13 +8,16 @@ struct ConstraintRemovedRule: Rule {
       guard change.status == .modified || change.status == .renamed, let old = change.old, let new = change.new,
         !old.hasSameText(as: new)
       else { return [] }
-      let lost = ConstraintDiff.lostConstraints(old: old.textBytes ?? [], new: new.textBytes ?? [], scanner: context.constraints)
+      let lost = ConstraintDiff.lostConstraints(
+        old: old.textBytes ?? [], new: new.textBytes ?? [], scanner: context.constraints)
       return lost.map { item in
         let message: String
         if let replacement = item.replacement {
-          message = "constraint weakened: \"\(item.oldLine.trimmed.excerpt())\" became \"\(replacement.trimmed.excerpt())\" (lost: \(item.lostKeywords.joined(separator: ", "))); restore it or confirm the change is intended"
+          message =
+            "constraint weakened: \"\(item.oldLine.trimmed.excerpt())\" became \"\(replacement.trimmed.excerpt())\" (lost: \(item.lostKeywords.joined(separator: ", "))); restore it or confirm the change is intended"
         } else {
-          message = "constraint removed: \"\(item.oldLine.trimmed.excerpt())\"; restore it or confirm the removal is intended"
+          message =
+            "constraint removed: \"\(item.oldLine.trimmed.excerpt())\"; restore it or confirm the removal is intended"
         }
         return Finding(
           rule: Self.id, prompt: change.id, file: new.location.textPath,

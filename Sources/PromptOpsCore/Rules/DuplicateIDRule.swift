@@ -22,7 +22,8 @@ struct DuplicateIDRule: Rule {
           Finding(
             rule: Self.id, prompt: id, file: change.location.cardPath, line: change.new?.card?.lines.id ?? 1,
             message: "id '\(id)' is also used by \(elsewhere.joined(separator: ", "))"
-              + (inOtherCase ? " (ids that differ only by case are one id: their files collide on macOS and Windows checkouts)" : "")
+              + (inOtherCase
+                ? " (ids that differ only by case are one id: their files collide on macOS and Windows checkouts)" : "")
               + "; give each prompt its own id"))
       }
     }

@@ -14,7 +14,9 @@ struct PromptDeletedRule: Rule {
       if replaced.contains(where: { $0 == path || path.starts(with: $0 + [0x2F]) }) { return nil }
       return Finding(
         rule: Self.id, prompt: change.id, file: old.location.cardPath, line: 1,
-        message: "prompt '\(change.id)' (version \(old.card?.version.text ?? "unknown")) was deleted; make sure nothing loads it any more")
+        message:
+          "prompt '\(change.id)' (version \(old.card?.version.text ?? "unknown")) was deleted; make sure nothing loads it any more"
+      )
     }
   }
 }

@@ -46,17 +46,23 @@ struct PromptNotRegularFileRule: Rule {
     case .singleFile:
       (place, replacement) = ("the prompt file of '\(prompt)'", "a regular file holding the card and the prompt")
     case .folder:
-      (place, replacement) = ("a place where prompt folders belong", "a regular folder holding the prompt files (or move it out of the prompt roots)")
+      (place, replacement) = (
+        "a place where prompt folders belong",
+        "a regular folder holding the prompt files (or move it out of the prompt roots)"
+      )
     }
     let reason: String
     switch (entry.kind, entry.changedDestination) {
     case (.symlink, let destination?):
-      reason = "this change alters what it leads to (\(destination)), and promptops versions and hashes prompt files as git stores "
+      reason =
+        "this change alters what it leads to (\(destination)), and promptops versions and hashes prompt files as git stores "
         + "them and cannot follow links, so the edit would pass unchecked"
     case (.symlink, nil):
-      reason = "promptops versions and hashes prompt files as git stores them and cannot follow links, so an edit of the target would pass unchecked"
+      reason =
+        "promptops versions and hashes prompt files as git stores them and cannot follow links, so an edit of the target would pass unchecked"
     case (.submodule, _):
-      reason = "promptops versions and hashes prompt files as git stores them and cannot look into other repositories, so their edits would pass unchecked"
+      reason =
+        "promptops versions and hashes prompt files as git stores them and cannot look into other repositories, so their edits would pass unchecked"
     }
     return Finding(
       rule: Self.id, prompt: prompt, file: entry.path, line: 1,

@@ -71,17 +71,21 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
     case .promptNotRegularFile:
       return RuleInfo(
         defaultSeverity: .error,
-        summary: "A prompt's text, card or folder is a symbolic link or a submodule (reported when the change adds or alters it, "
+        summary:
+          "A prompt's text, card or folder is a symbolic link or a submodule (reported when the change adds or alters it, "
           + "or alters what an existing link leads to, such as its target outside the roots)",
-        rationale: "promptops versions and hashes prompt files as git stores them; it cannot follow a link or look into "
+        rationale:
+          "promptops versions and hashes prompt files as git stores them; it cannot follow a link or look into "
           + "another repository, so the content behind one would change with no bump, eval or review.",
-        fix: "Replace the link or submodule with a regular file or folder holding the prompt (or move a folder that holds "
+        fix:
+          "Replace the link or submodule with a regular file or folder holding the prompt (or move a folder that holds "
           + "no prompts out of the prompt roots).")
     case .duplicateID:
       return RuleInfo(
         defaultSeverity: .error,
         summary: "Two prompts share an id, or ids that differ only by case",
-        rationale: "Prompts are tracked, pinned and approved by id; ids that differ only by case name one folder or file "
+        rationale:
+          "Prompts are tracked, pinned and approved by id; ids that differ only by case name one folder or file "
           + "on a macOS or Windows checkout.",
         fix: "Give one of the prompts a different id (and rename its folder or file to match).")
     case .constraintRemoved:
@@ -108,9 +112,11 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
       return RuleInfo(
         defaultSeverity: .warning,
         summary: "A .gitattributes change alters how prompt files are checked out or stored",
-        rationale: "`eol`, `text`, `crlf`, `ident`, `filter` and `working-tree-encoding` decide the bytes a checkout writes "
+        rationale:
+          "`eol`, `text`, `crlf`, `ident`, `filter` and `working-tree-encoding` decide the bytes a checkout writes "
           + "and `git add` stores, so the prompt an application loads can change with no change to its blob, version or hash.",
-        fix: "Exclude prompt files from the pattern, or make the change on its own and renormalize (`git add --renormalize`), "
+        fix:
+          "Exclude prompt files from the pattern, or make the change on its own and renormalize (`git add --renormalize`), "
           + "bumping every prompt whose stored text changes.")
     case .evalFailed:
       return RuleInfo(
@@ -187,7 +193,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         defaultSeverity: .error,
         summary: "The reviewer approved their own change",
         rationale: "A review means a second person looked at the change.",
-        fix: "Ask someone who did not author, commit or co-author a change to this prompt in the range, under any email "
+        fix:
+          "Ask someone who did not author, commit or co-author a change to this prompt in the range, under any email "
           + "their key is listed for, to approve.")
     case .approvalInsufficient:
       return RuleInfo(

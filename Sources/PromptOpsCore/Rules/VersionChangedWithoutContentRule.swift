@@ -4,10 +4,13 @@ struct VersionChangedWithoutContentRule: Rule {
 
   func check(_ changeSet: ChangeSet, _ context: RuleContext) -> [Finding] {
     changeSet.changes.compactMap { change in
-      guard let cards = change.comparableCards, cards.new.version > cards.old.version, !change.contentChanged else { return nil }
+      guard let cards = change.comparableCards, cards.new.version > cards.old.version, !change.contentChanged else {
+        return nil
+      }
       return Finding(
         rule: Self.id, prompt: change.id, file: change.location.cardPath, line: cards.new.lines.version,
-        message: "version went from \(cards.old.version) to \(cards.new.version) but the prompt text and model are unchanged")
+        message:
+          "version went from \(cards.old.version) to \(cards.new.version) but the prompt text and model are unchanged")
     }
   }
 }

@@ -4,7 +4,9 @@ struct VersionNotBumpedRule: Rule {
 
   func check(_ changeSet: ChangeSet, _ context: RuleContext) -> [Finding] {
     changeSet.changes.compactMap { change in
-      guard let cards = change.comparableCards, change.contentChanged, cards.new.version == cards.old.version else { return nil }
+      guard let cards = change.comparableCards, change.contentChanged, cards.new.version == cards.old.version else {
+        return nil
+      }
       let requirement = change.requirement
       let level = max(requirement.level, .patch)
       let why = requirement.reasons.joined(separator: "; ")

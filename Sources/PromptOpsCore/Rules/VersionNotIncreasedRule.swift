@@ -13,7 +13,9 @@ struct VersionNotIncreasedRule: Rule {
       let relation = new == old ? "has the same precedence as" : "is lower than"
       return Finding(
         rule: Self.id, prompt: change.id, file: change.location.cardPath, line: cards.new.lines.version,
-        message: "version \(new) \(relation) the base version \(old); versions only move forward: use \(old.bumped(max(change.requirement.level, .patch))) or higher")
+        message:
+          "version \(new) \(relation) the base version \(old); versions only move forward: use \(old.bumped(max(change.requirement.level, .patch))) or higher"
+      )
     }
   }
 }

@@ -15,7 +15,8 @@ public enum Scaffold {
     if !force {
       let existing = files.map(\.path).filter { fileManager.fileExists(atPath: directory + "/" + $0) }
       if !existing.isEmpty {
-        throw PromptOpsError.io(path: existing.joined(separator: ", "), message: "already exists; not overwritten (use --force to replace)")
+        throw PromptOpsError.io(
+          path: existing.joined(separator: ", "), message: "already exists; not overwritten (use --force to replace)")
       }
     }
     var written: [String] = []

@@ -183,7 +183,8 @@ enum ChildProcess {
     } else {
       termination = .signalled(status & 0x7f)
     }
-    return ChildProcessOutcome(termination: termination, stdout: stdout, stderr: stderr, stdoutCut: stdoutCut, stderrCut: stderrCut)
+    return ChildProcessOutcome(
+      termination: termination, stdout: stdout, stderr: stderr, stdoutCut: stdoutCut, stderrCut: stderrCut)
   }
 
   // MARK: - libc plumbing

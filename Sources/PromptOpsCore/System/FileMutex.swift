@@ -50,11 +50,14 @@ public struct FileMutex: Sendable {
         throw PromptOpsError.io(
           path: path,
           message: "\(purpose) is held by \(who), and was not released within \(Int(timeout.rounded())) s "
-            + "(\(Self.timeoutVariable)); if that process is hung, stop it\(pid.map { " (`kill \($0)`)" } ?? "") and run this again")
+            + "(\(Self.timeoutVariable)); if that process is hung, stop it\(pid.map { " (`kill \($0)`)" } ?? "") and run this again"
+        )
       }
       if !told && waited >= 1 {
         told = true
-        Self.waitNotice?("waiting for \(purpose) (\(path)), held by \(holder(descriptor).who); giving up after \(Int(timeout.rounded())) s")
+        Self.waitNotice?(
+          "waiting for \(purpose) (\(path)), held by \(holder(descriptor).who); giving up after \(Int(timeout.rounded())) s"
+        )
       }
       usleep(50_000)
     }
@@ -74,9 +77,13 @@ public struct FileMutex: Sendable {
       guard let equals = line.firstIndex(of: "=") else { continue }
       fields[String(line[..<equals])] = String(line[line.index(after: equals)...])
     }
-    guard let pidText = fields["pid"], let pid = Int32(pidText) else { return ("another process (it did not say which)", nil) }
+    guard let pidText = fields["pid"], let pid = Int32(pidText) else {
+      return ("another process (it did not say which)", nil)
+    }
     let alive = kill(pid, 0) == 0 || errno == EPERM
-    let who = "process \(pid)" + (fields["command"].map { " (`\($0)`" + (fields["since"].map { ", since \($0)" } ?? "") + ")" } ?? "")
+    let who =
+      "process \(pid)"
+      + (fields["command"].map { " (`\($0)`" + (fields["since"].map { ", since \($0)" } ?? "") + ")" } ?? "")
       + (alive ? "" : ", which has exited: a process it started may hold the lock still")
     return (who, alive ? pid : nil)
   }
@@ -85,7 +92,8 @@ public struct FileMutex: Sendable {
   private func recordHolder(_ descriptor: Int32) {
     let arguments = CommandLine.arguments
     let name = arguments.first.map { ($0 as NSString).lastPathComponent } ?? "promptops"
-    let command = ([name] + arguments.dropFirst()).joined(separator: " ").split(whereSeparator: \.isNewline).joined(separator: " ")
+    let command = ([name] + arguments.dropFirst()).joined(separator: " ").split(whereSeparator: \.isNewline).joined(
+      separator: " ")
     let text = "pid=\(getpid())\ncommand=\(command.prefix(300))\nsince=\(UTCTime.rfc3339(Date()))\n"
     _ = ftruncate(descriptor, 0)
     _ = Array(text.utf8).withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }

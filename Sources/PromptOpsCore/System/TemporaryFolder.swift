@@ -17,14 +17,19 @@ enum TemporaryFolder {
   }
 
   /// Creates a new folder (mode 0700) in the temporary folder and returns its path.
-  static func create(prefix: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+  static func create(prefix: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    -> String
+  {
     let named = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 }
     let base = named ?? "/tmp"
     let source = named == nil ? "the temporary folder /tmp (TMPDIR is not set)" : "TMPDIR=\(base)"
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: base, isDirectory: &isFolder) else {
       throw PromptOpsError.io(
-        path: source, message: "no such folder; promptops keeps scratch files in the temporary folder: create it, or set TMPDIR to a folder that exists")
+        path: source,
+        message:
+          "no such folder; promptops keeps scratch files in the temporary folder: create it, or set TMPDIR to a folder that exists"
+      )
     }
     guard isFolder.boolValue else {
       throw PromptOpsError.io(path: source, message: "not a folder; set TMPDIR to the folder scratch files go in")
@@ -32,7 +37,9 @@ enum TemporaryFolder {
     var template = Array(((base.hasSuffix("/") ? base : base + "/") + prefix + "-XXXXXX").utf8CString)
     guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
       throw PromptOpsError.io(
-        path: source, message: "cannot create a scratch folder in it: \(String(cString: strerror(errno))); set TMPDIR to a writable folder")
+        path: source,
+        message:
+          "cannot create a scratch folder in it: \(String(cString: strerror(errno))); set TMPDIR to a writable folder")
     }
     return String(cString: made)
   }

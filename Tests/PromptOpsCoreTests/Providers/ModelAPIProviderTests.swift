@@ -11,14 +11,17 @@ struct ModelAPIProviderTests {
   static let key = "sk-loopback-7d2e91c4"
 
   func make(_ id: String, config: [String: JSONValue] = [:], variables: [String: String]) throws -> any EvalProvider {
-    try ProviderFactory.make(ProviderSpec(id: id, config: config), environment: ProviderEnvironment(variables: variables, workingDirectory: "/"))
+    try ProviderFactory.make(
+      ProviderSpec(id: id, config: config),
+      environment: ProviderEnvironment(variables: variables, workingDirectory: "/"))
   }
 
   @Test(.timeLimit(.minutes(5)))
   func anthropicSendsTheSystemApartWithItsHeadersAndReadsContentBlocks() async throws {
     let server = try LoopbackOpenAIServer(["--require-key", Self.key])
     let model = try make(
-      "anthropic:messages:echo/claude", variables: ["ANTHROPIC_BASE_URL": server.rootURL, "ANTHROPIC_API_KEY": Self.key])
+      "anthropic:messages:echo/claude",
+      variables: ["ANTHROPIC_BASE_URL": server.rootURL, "ANTHROPIC_API_KEY": Self.key])
     let prompt = #"[{"role":"system","content":"Be brief."},{"role":"user","content":"Name a colour"}]"#
     let response = try await model.complete(ProviderRequest(prompt: prompt))
     #expect(response.output == "Name a colour")
@@ -41,10 +44,13 @@ struct ModelAPIProviderTests {
   func anthropicReadsItsEnvironmentDefaultsAndAWrongKeyNeverShows() async throws {
     let server = try LoopbackOpenAIServer(["--require-key", Self.key])
     let variables = [
-      "ANTHROPIC_BASE_URL": server.rootURL, "ANTHROPIC_API_KEY": "sk-wrong-0000", "ANTHROPIC_MAX_TOKENS": "77", "ANTHROPIC_TEMPERATURE": "0.5",
+      "ANTHROPIC_BASE_URL": server.rootURL, "ANTHROPIC_API_KEY": "sk-wrong-0000", "ANTHROPIC_MAX_TOKENS": "77",
+      "ANTHROPIC_TEMPERATURE": "0.5",
     ]
     let model = try make("anthropic:messages:echo", config: ["maxRetries": .integer(0)], variables: variables)
-    let error = await #expect(throws: ProviderError.self) { _ = try await model.complete(ProviderRequest(prompt: "hi")) }
+    let error = await #expect(throws: ProviderError.self) {
+      _ = try await model.complete(ProviderRequest(prompt: "hi"))
+    }
     #expect(error?.message.contains("HTTP 401") == true, "\(String(describing: error))")
     #expect(error?.message.contains("ANTHROPIC_API_KEY") == true)
     #expect(error?.description.contains("sk-wrong-0000") == false)
@@ -80,26 +86,35 @@ struct ModelAPIProviderTests {
 
   @Test func azureBuildsItsURLFromTheHostAsPromptfooDoes() throws {
     let fromHost = try make("azure:chat:gpt4o", variables: ["AZURE_OPENAI_API_HOST": "https://myres.openai.azure.com/"])
-    #expect((fromHost as? ModelAPIProvider)?.endpoint.absoluteString
-      == "https://myres.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21")
-    let fromConfig = try make("azure:chat:gpt4o", config: ["apiHost": .string("other.openai.azure.com")], variables: ["AZURE_API_HOST": "ignored.example"])
+    #expect(
+      (fromHost as? ModelAPIProvider)?.endpoint.absoluteString
+        == "https://myres.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21")
+    let fromConfig = try make(
+      "azure:chat:gpt4o", config: ["apiHost": .string("other.openai.azure.com")],
+      variables: ["AZURE_API_HOST": "ignored.example"])
     #expect((fromConfig as? ModelAPIProvider)?.endpoint.host == "other.openai.azure.com")
     let error = #expect(throws: ProviderError.self) { _ = try make("azure:chat:gpt4o", variables: [:]) }
     #expect(error?.message.contains("AZURE_OPENAI_API_HOST") == true)
-    #expect(throws: ProviderError.self) { _ = try make("azure:chat:gpt4o", config: ["apiKey": .string("inline")], variables: ["AZURE_API_HOST": "h"]) }
+    #expect(throws: ProviderError.self) {
+      _ = try make("azure:chat:gpt4o", config: ["apiKey": .string("inline")], variables: ["AZURE_API_HOST": "h"])
+    }
   }
 
   @Test(.timeLimit(.minutes(5)))
   func embeddingModelsAnswerWithTheirVector() async throws {
     let server = try LoopbackOpenAIServer(["--require-key", Self.key])
-    let openai = try make("openai:embedding:text-embedding-3-small", variables: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": Self.key])
-    let vector = try JSONValue.parse(Data(try await openai.complete(ProviderRequest(prompt: "the cat sat")).output.utf8))
+    let openai = try make(
+      "openai:embedding:text-embedding-3-small",
+      variables: ["OPENAI_BASE_URL": server.baseURL, "OPENAI_API_KEY": Self.key])
+    let vector = try JSONValue.parse(
+      Data(try await openai.complete(ProviderRequest(prompt: "the cat sat")).output.utf8))
     guard case .array(let numbers) = vector else { throw ProviderError(providerID: "test", message: "not an array") }
     #expect(numbers.count == 64)
     #expect(try server.requests().last?["input"] as? String == "the cat sat")
     #expect(try server.exchanges().last?["path"] as? String == "/v1/embeddings")
 
-    let azure = try make("azure:embedding:vectors", variables: ["AZURE_API_BASE_URL": server.rootURL, "AZURE_API_KEY": Self.key])
+    let azure = try make(
+      "azure:embedding:vectors", variables: ["AZURE_API_BASE_URL": server.rootURL, "AZURE_API_KEY": Self.key])
     #expect(try await azure.complete(ProviderRequest(prompt: "the cat sat")).output == vector.canonicalJSON)
     #expect(try server.exchanges().last?["path"] as? String == "/openai/deployments/vectors/embeddings")
   }

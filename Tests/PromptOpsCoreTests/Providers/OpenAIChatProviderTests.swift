@@ -260,7 +260,10 @@ struct OpenAIChatProviderTests {
     #expect(error?.message.contains("sk-inline") == false)
   }
 
-  @Test(arguments: ["openai:completion:davinci", "openai:chat:", "anthropic:completion:claude-2", "azure:assistant:x", "vertex:gemini", "exec:"])
+  @Test(arguments: [
+    "openai:completion:davinci", "openai:chat:", "anthropic:completion:claude-2", "azure:assistant:x", "vertex:gemini",
+    "exec:",
+  ])
   func unsupportedProviderIDsAreRefused(id: String) {
     #expect(throws: ProviderError.self) {
       _ = try ProviderFactory.make(

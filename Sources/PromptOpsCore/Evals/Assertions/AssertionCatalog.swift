@@ -83,7 +83,8 @@ public enum AssertionCatalog {
   /// inversion (or its releases disagree on it), so no verdict could be promptfoo's.
   public static let negationRefused: [String: String] = [
     "python": "promptfoo's python assertion ignores `not-`; return the inverted verdict from the script",
-    "javascript": "promptfoo inverts only boolean results of a javascript assertion; return the inverted verdict instead",
+    "javascript":
+      "promptfoo inverts only boolean results of a javascript assertion; return the inverted verdict instead",
     "model-graded-closedqa": "promptfoo's handler ignores `not-`; state the criterion the other way round",
     "factuality": "promptfoo's handler ignores `not-`",
     "model-graded-factuality": "promptfoo's handler ignores `not-`",
@@ -99,10 +100,15 @@ public enum AssertionCatalog {
 
   /// Why a type (without `not-`) cannot be read, or nil when promptops runs it.
   static func refusal(of type: String, negated: Bool) -> String? {
-    if let reason = refused[type] { return "assertion type `\(negated ? "not-" : "")\(type)` is not supported: \(reason)" }
-    if type.hasPrefix("promptfoo:redteam:") { return "assertion type `\(type)` is not supported: red-team graders are not run" }
+    if let reason = refused[type] {
+      return "assertion type `\(negated ? "not-" : "")\(type)` is not supported: \(reason)"
+    }
+    if type.hasPrefix("promptfoo:redteam:") {
+      return "assertion type `\(type)` is not supported: red-team graders are not run"
+    }
     guard supported.contains(type) else {
-      return "unknown assertion type `\(negated ? "not-" : "")\(type)` (supported: \(supported.sorted().joined(separator: ", ")))"
+      return
+        "unknown assertion type `\(negated ? "not-" : "")\(type)` (supported: \(supported.sorted().joined(separator: ", ")))"
     }
     if negated, let reason = negationRefused[type] { return "`not-\(type)` is not supported: \(reason)" }
     return nil

@@ -35,7 +35,8 @@ public struct AssertionContext: Sendable {
   public var environment: [String: String]
 
   public init(
-    prompt: String = "", vars: [String: JSONValue] = [:], providerID: String = "echo", providerConfig: [String: JSONValue] = [:],
+    prompt: String = "", vars: [String: JSONValue] = [:], providerID: String = "echo",
+    providerConfig: [String: JSONValue] = [:],
     latencyMs: Double = 0, cost: Double? = nil, folder: String = FileManager.default.currentDirectoryPath,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
@@ -58,7 +59,9 @@ struct Verdict {
   var reason: String
   var inverted = false
 
-  static func binary(_ pass: Bool, _ reason: String) -> Verdict { Verdict(pass: pass, score: pass ? 1 : 0, reason: reason) }
+  static func binary(_ pass: Bool, _ reason: String) -> Verdict {
+    Verdict(pass: pass, score: pass ? 1 : 0, reason: reason)
+  }
 }
 
 /// The models that grade an assertion: a chat model for model-graded types, an embedding model
@@ -86,7 +89,8 @@ struct AssertionChecker {
   init(grader: (any EvalProvider)?) { graders = AssertionGraders(text: { _ in grader }, embedding: { _ in nil }) }
 
   func grade(test: EvalTest, output: String, latencyMs: Double, cost: Double?) async throws -> GradingOutcome {
-    try await grade(test: test, output: output, context: AssertionContext(vars: test.vars, latencyMs: latencyMs, cost: cost))
+    try await grade(
+      test: test, output: output, context: AssertionContext(vars: test.vars, latencyMs: latencyMs, cost: cost))
   }
 
   func grade(test: EvalTest, output: String, context: AssertionContext) async throws -> GradingOutcome {
@@ -95,13 +99,18 @@ struct AssertionChecker {
 
   /// promptfoo's `AssertionsResult`: weighted mean score; passes when nothing failed, or, with a
   /// threshold (promptfoo tests it for truth, so 0 means none), when the mean reaches it.
-  private func combine(_ assertions: [EvalAssertion], threshold: Double?, output: String, context: AssertionContext) async throws -> GradingOutcome {
-    guard !assertions.isEmpty else { return GradingOutcome(pass: true, score: 1, reason: "no assertions", components: []) }
+  private func combine(_ assertions: [EvalAssertion], threshold: Double?, output: String, context: AssertionContext)
+    async throws -> GradingOutcome
+  {
+    guard !assertions.isEmpty else {
+      return GradingOutcome(pass: true, score: 1, reason: "no assertions", components: [])
+    }
     var components: [AssertionOutcome] = []
     for assertion in assertions {
       var verdict: Verdict
       if assertion.type == "assert-set" {
-        let set = try await combine(assertion.children, threshold: assertion.threshold, output: output, context: context)
+        let set = try await combine(
+          assertion.children, threshold: assertion.threshold, output: output, context: context)
         verdict = Verdict(pass: set.pass, score: set.score, reason: set.reason)
       } else {
         verdict = try await check(assertion, output: output, context: context)
@@ -114,7 +123,8 @@ struct AssertionChecker {
       }
       components.append(
         AssertionOutcome(
-          pass: verdict.pass, score: verdict.score, reason: verdict.reason, type: assertion.fullType, value: assertion.value,
+          pass: verdict.pass, score: verdict.score, reason: verdict.reason, type: assertion.fullType,
+          value: assertion.value,
           weight: assertion.weight, metric: assertion.metric))
     }
     let totalWeight = components.reduce(0) { $0 + $1.weight }
@@ -125,22 +135,26 @@ struct AssertionChecker {
       return GradingOutcome(pass: pass, score: score, reason: reason, components: components)
     }
     let failed = components.last(where: { !$0.pass })
-    return GradingOutcome(pass: failed == nil, score: score, reason: failed?.reason ?? "all assertions passed", components: components)
+    return GradingOutcome(
+      pass: failed == nil, score: score, reason: failed?.reason ?? "all assertions passed", components: components)
   }
 
   private func check(_ assertion: EvalAssertion, output: String, context: AssertionContext) async throws -> Verdict {
     switch assertion.type {
     case "python", "javascript":
       return try await ScriptAssertion(assertion: assertion, context: context).check(output: output)
-    case "llm-rubric", "model-graded-closedqa", "factuality", "model-graded-factuality", "g-eval", "context-faithfulness", "context-recall",
+    case "llm-rubric", "model-graded-closedqa", "factuality", "model-graded-factuality", "g-eval",
+      "context-faithfulness", "context-recall",
       "context-relevance":
       guard let grader = graders.text(assertion) else { throw AssertionError(noGrader(assertion)) }
-      return try await ModelGradedAssertion(assertion: assertion, grader: grader, context: context).check(output: output)
+      return try await ModelGradedAssertion(assertion: assertion, grader: grader, context: context).check(
+        output: output)
     case "similar", "answer-relevance":
       guard let embedder = graders.embedding(assertion) else { throw AssertionError(noGrader(assertion)) }
       let grader = assertion.type == "answer-relevance" ? graders.text(assertion) : nil
       if assertion.type == "answer-relevance" && grader == nil { throw AssertionError(noGrader(assertion)) }
-      return try await EmbeddingAssertion(assertion: assertion, embedder: embedder, grader: grader, context: context).check(output: output)
+      return try await EmbeddingAssertion(assertion: assertion, embedder: embedder, grader: grader, context: context)
+        .check(output: output)
     default:
       return try DeterministicAssertion(assertion: assertion, context: context).check(output: output)
     }

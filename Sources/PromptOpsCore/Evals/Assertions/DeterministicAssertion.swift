@@ -11,13 +11,19 @@ struct DeterministicAssertion {
     let text = value?.templateText ?? ""
     switch assertion.type {
     case "equals":
-      if let value, case .object = value { return .binary(JSONText.parse(output) == value, "output equals the expected JSON") }
-      if let value, case .array = value { return .binary(JSONText.parse(output) == value, "output equals the expected JSON") }
-      return .binary(output == text, output == text ? "output equals \(quoted(text))" : "expected output to equal \(quoted(text))")
+      if let value, case .object = value {
+        return .binary(JSONText.parse(output) == value, "output equals the expected JSON")
+      }
+      if let value, case .array = value {
+        return .binary(JSONText.parse(output) == value, "output equals the expected JSON")
+      }
+      return .binary(
+        output == text, output == text ? "output equals \(quoted(text))" : "expected output to equal \(quoted(text))")
     case "contains":
       return .binary(output.contains(text), "expected output to contain \(quoted(text))")
     case "icontains":
-      return .binary(output.lowercased().contains(text.lowercased()), "expected output to contain \(quoted(text)) (any case)")
+      return .binary(
+        output.lowercased().contains(text.lowercased()), "expected output to contain \(quoted(text)) (any case)")
     case "starts-with":
       return .binary(output.hasPrefix(text), "expected output to start with \(quoted(text))")
     case "ends-with":
@@ -27,12 +33,17 @@ struct DeterministicAssertion {
       let needles = try Self.list(value).map { folded ? $0.lowercased() : $0 }
       let haystack = folded ? output.lowercased() : output
       if assertion.type.hasSuffix("any") {
-        return .binary(needles.contains(where: haystack.contains), "expected output to contain one of \(needles.map(quoted).joined(separator: ", "))")
+        return .binary(
+          needles.contains(where: haystack.contains),
+          "expected output to contain one of \(needles.map(quoted).joined(separator: ", "))")
       }
       let missing = needles.filter { !haystack.contains($0) }
-      return .binary(missing.isEmpty, "expected output to contain all of; missing \(missing.map(quoted).joined(separator: ", "))")
+      return .binary(
+        missing.isEmpty, "expected output to contain all of; missing \(missing.map(quoted).joined(separator: ", "))")
     case "regex":
-      guard let regex = try? NSRegularExpression(pattern: text) else { throw AssertionError("invalid regular expression \(quoted(text))") }
+      guard let regex = try? NSRegularExpression(pattern: text) else {
+        throw AssertionError("invalid regular expression \(quoted(text))")
+      }
       let found = regex.firstMatch(in: output, range: NSRange(output.startIndex..., in: output)) != nil
       return .binary(found, "expected output to match /\(text)/")
     case "is-json":
@@ -52,44 +63,57 @@ struct DeterministicAssertion {
       return .binary(Double(distance) <= limit, "Levenshtein distance \(distance) (limit \(format(limit)))")
     case "word-count":
       let words = output.split(whereSeparator: { $0.isWhitespace }).count
-      if let exact = value?.doubleValue { return .binary(Double(words) == exact, "\(words) words (expected \(format(exact)))") }
+      if let exact = value?.doubleValue {
+        return .binary(Double(words) == exact, "\(words) words (expected \(format(exact)))")
+      }
       let low = value?["min"]?.doubleValue
       let high = value?["max"]?.doubleValue
-      guard low != nil || high != nil else { throw AssertionError("word-count needs a number or {min, max} as its value") }
+      guard low != nil || high != nil else {
+        throw AssertionError("word-count needs a number or {min, max} as its value")
+      }
       let pass = (low.map { Double(words) >= $0 } ?? true) && (high.map { Double(words) <= $0 } ?? true)
       return .binary(pass, "\(words) words (bounds \(low.map(format) ?? "-")…\(high.map(format) ?? "-"))")
     case "latency":
       // promptfoo's latency.ts: the threshold in ms; without one, only a named metric.
       guard let limit = assertion.threshold else { return try metricOnly(context.latencyMs, "latency") }
-      return .binary(context.latencyMs <= limit, "latency \(Int(context.latencyMs.rounded())) ms (limit \(format(limit)) ms)")
+      return .binary(
+        context.latencyMs <= limit, "latency \(Int(context.latencyMs.rounded())) ms (limit \(format(limit)) ms)")
     case "cost":
       // promptfoo's cost.ts: a provider that reports no cost cannot be checked.
       guard let cost = context.cost else {
-        throw AssertionError("cost: the provider reported no cost (give it prices in its config: `cost`, `inputCost`, `outputCost`)")
+        throw AssertionError(
+          "cost: the provider reported no cost (give it prices in its config: `cost`, `inputCost`, `outputCost`)")
       }
       guard let limit = assertion.threshold else { return try metricOnly(cost, "cost") }
       return .binary(cost <= limit, "cost \(cost) (limit \(limit))")
     case "is-refusal":
       return refusal(output)
     case "rouge-n":
-      guard case .string(let reference)? = value else { throw AssertionError("rouge-n needs a string value (the reference text)") }
+      guard case .string(let reference)? = value else {
+        throw AssertionError("rouge-n needs a string value (the reference text)")
+      }
       // promptfoo: `assertion.threshold || 0.75`, so a threshold of 0 means the default.
       let threshold = assertion.threshold.flatMap { $0 == 0 ? nil : $0 } ?? 0.75
       let score = try OverlapMetrics.rougeN(candidate: output, reference: reference)
       let pass = score >= threshold
       return Verdict(
         pass: pass, score: score,
-        reason: "ROUGE-N score \(String(format: "%.2f", score)) is \(pass ? "greater than or equal to" : "less than") threshold \(format(threshold))")
+        reason:
+          "ROUGE-N score \(String(format: "%.2f", score)) is \(pass ? "greater than or equal to" : "less than") threshold \(format(threshold))"
+      )
     case "bleu":
       let references: [String]
       switch value {
       case .string(let reference)?: references = [reference]
-      case .array(let items)? where !items.isEmpty && items.allSatisfy({ $0.stringValue != nil }): references = items.compactMap(\.stringValue)
+      case .array(let items)? where !items.isEmpty && items.allSatisfy({ $0.stringValue != nil }):
+        references = items.compactMap(\.stringValue)
       default: throw AssertionError("bleu needs a string or a list of strings as its value")
       }
       let threshold = assertion.threshold ?? 0.5
       let score = try OverlapMetrics.bleu(candidate: output, references: references)
-      return Verdict(pass: score >= threshold, score: score, reason: "BLEU score \(String(format: "%.2f", score)) (threshold \(format(threshold)))")
+      return Verdict(
+        pass: score >= threshold, score: score,
+        reason: "BLEU score \(String(format: "%.2f", score)) (threshold \(format(threshold)))")
     case "is-valid-openai-tools-call":
       return try ToolCallCheck(context: context).tools(output)
     case "is-valid-openai-function-call":
@@ -105,7 +129,8 @@ struct DeterministicAssertion {
     guard assertion.metric != nil, !assertion.negated else {
       throw AssertionError("\(type) needs a `threshold` (or a `metric` to record the number under)")
     }
-    return Verdict(pass: true, score: value, reason: "\(type) recorded as metric \(assertion.metric ?? "")", inverted: true)
+    return Verdict(
+      pass: true, score: value, reason: "\(type) recorded as metric \(assertion.metric ?? "")", inverted: true)
   }
 
   /// promptfoo's `is-refusal` (`src/assertions/refusal.ts`): an empty answer counts as a refusal
@@ -113,18 +138,23 @@ struct DeterministicAssertion {
   private func refusal(_ output: String) -> Verdict {
     if output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
       let pass = !assertion.negated
-      return Verdict(pass: pass, score: 0, reason: pass ? "empty response treated as refusal" : "expected output to not be a refusal", inverted: true)
+      return Verdict(
+        pass: pass, score: 0,
+        reason: pass ? "empty response treated as refusal" : "expected output to not be a refusal", inverted: true)
     }
     let pass = RefusalDetector.isBasicRefusal(output) != assertion.negated
     return Verdict(
-      pass: pass, score: pass ? 1 : 0, reason: pass ? "assertion passed" : "expected output to \(assertion.negated ? "not " : "")be a refusal",
+      pass: pass, score: pass ? 1 : 0,
+      reason: pass ? "assertion passed" : "expected output to \(assertion.negated ? "not " : "")be a refusal",
       inverted: true)
   }
 
   private func schemaVerdict(_ value: JSONValue, schema: JSONValue?, what: String) throws -> Verdict {
     guard let schema else { return .binary(true, "\(what) is JSON") }
     let problems = try Self.schemaProblems(value, schema: schema)
-    return problems.isEmpty ? .binary(true, "\(what) matches the schema") : .binary(false, "\(what) does not match the schema: \(problems.prefix(3).joined(separator: "; "))")
+    return problems.isEmpty
+      ? .binary(true, "\(what) matches the schema")
+      : .binary(false, "\(what) does not match the schema: \(problems.prefix(3).joined(separator: "; "))")
   }
 
   /// A schema that cannot be checked is an error of the test, never a verdict either way.
@@ -161,7 +191,9 @@ struct DeterministicAssertion {
         index += 1
         while index < characters.count {
           let character = characters[index]
-          if character == "\\", index + 1 < characters.count, characters[index + 1] == "\"" || characters[index + 1] == "\\" {
+          if character == "\\", index + 1 < characters.count,
+            characters[index + 1] == "\"" || characters[index + 1] == "\\"
+          {
             field.append(characters[index + 1])
             index += 2
           } else if character == "\"", index + 1 < characters.count, characters[index + 1] == "\"" {
@@ -207,7 +239,10 @@ enum JSONText {
     var found: [JSONValue] = []
     var start = 0
     while start < scalars.count {
-      guard scalars[start] == UInt8(ascii: "{") || (!objectsOnly && scalars[start] == UInt8(ascii: "[")) else { start += 1; continue }
+      guard scalars[start] == UInt8(ascii: "{") || (!objectsOnly && scalars[start] == UInt8(ascii: "[")) else {
+        start += 1
+        continue
+      }
       var depth = 0
       var inString = false
       var escaped = false
@@ -215,7 +250,13 @@ enum JSONText {
       for index in start..<scalars.count {
         let byte = scalars[index]
         if inString {
-          if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+          if escaped {
+            escaped = false
+          } else if byte == UInt8(ascii: "\\") {
+            escaped = true
+          } else if byte == UInt8(ascii: "\"") {
+            inString = false
+          }
           continue
         }
         switch byte {

@@ -23,13 +23,17 @@ struct EmbeddingAssertion {
       throw AssertionError("\(assertion.type): \(embedder.id) gave no embedding")
     }
     return try items.map { item in
-      guard let number = item.doubleValue, number.isFinite else { throw AssertionError("\(assertion.type): \(embedder.id) gave an embedding that is not numbers") }
+      guard let number = item.doubleValue, number.isFinite else {
+        throw AssertionError("\(assertion.type): \(embedder.id) gave an embedding that is not numbers")
+      }
       return number
     }
   }
 
   static func cosine(_ a: [Double], _ b: [Double]) throws -> Double {
-    guard a.count == b.count else { throw AssertionError("embeddings of different lengths (\(a.count) and \(b.count)) cannot be compared") }
+    guard a.count == b.count else {
+      throw AssertionError("embeddings of different lengths (\(a.count) and \(b.count)) cannot be compared")
+    }
     let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
     let magnitudes = (a.reduce(0) { $0 + $1 * $1 }).squareRoot() * (b.reduce(0) { $0 + $1 * $1 }).squareRoot()
     guard magnitudes > 0 else { throw AssertionError("an embedding of length zero has no direction to compare") }
@@ -44,7 +48,8 @@ struct EmbeddingAssertion {
     let expected: [String]
     switch assertion.value {
     case .string(let text)?: expected = [text]
-    case .array(let items)? where !items.isEmpty && items.allSatisfy({ $0.stringValue != nil }): expected = items.compactMap(\.stringValue)
+    case .array(let items)? where !items.isEmpty && items.allSatisfy({ $0.stringValue != nil }):
+      expected = items.compactMap(\.stringValue)
     default: throw AssertionError("similar needs a string or a non-empty list of strings as its value")
     }
     let threshold = assertion.threshold ?? 0.75
@@ -54,7 +59,9 @@ struct EmbeddingAssertion {
       let pass = inverse ? similarity <= threshold + Double.ulpOfOne : similarity >= threshold - Double.ulpOfOne
       let above = "Similarity \(String(format: "%.2f", similarity)) is greater than threshold \(threshold)"
       let below = "Similarity \(String(format: "%.2f", similarity)) is less than threshold \(threshold)"
-      return Verdict(pass: pass, score: inverse ? 1 - similarity : similarity, reason: pass == inverse ? below : above, inverted: true)
+      return Verdict(
+        pass: pass, score: inverse ? 1 - similarity : similarity, reason: pass == inverse ? below : above,
+        inverted: true)
     }
     if inverse {
       var closest: Verdict?
@@ -71,7 +78,8 @@ struct EmbeddingAssertion {
       if result.pass || expected.count == 1 { return result }
       best = max(best, result.score)
     }
-    return Verdict(pass: false, score: best, reason: "None of the provided values met the similarity threshold", inverted: true)
+    return Verdict(
+      pass: false, score: best, reason: "None of the provided values met the similarity threshold", inverted: true)
   }
 
   // MARK: - answer-relevance
@@ -82,7 +90,8 @@ struct EmbeddingAssertion {
     guard let grader else { throw AssertionError("answer-relevance needs a chat grader") }
     let input = context.vars["query"]?.stringValue ?? context.prompt
     let threshold = assertion.threshold ?? 0.7
-    let prompt = GradingPrompts.render(GradingPrompts.answerRelevancyGenerate, ["answer": .text(GradingPrompts.templateValue(ofOutput: output))])
+    let prompt = GradingPrompts.render(
+      GradingPrompts.answerRelevancyGenerate, ["answer": .text(GradingPrompts.templateValue(ofOutput: output))])
     var questions: [String] = []
     for _ in 0..<3 {
       let answer = try await grader.complete(ProviderRequest(prompt: prompt)).output
@@ -96,6 +105,7 @@ struct EmbeddingAssertion {
     let pass = similarity >= threshold - Double.ulpOfOne
     return Verdict(
       pass: pass, score: similarity,
-      reason: "Relevance \(String(format: "%.2f", similarity)) is \(pass ? "greater" : "less") than threshold \(threshold)")
+      reason:
+        "Relevance \(String(format: "%.2f", similarity)) is \(pass ? "greater" : "less") than threshold \(threshold)")
   }
 }

@@ -307,11 +307,15 @@ enum GradingPrompts {
   /// Nunjucks' rendering of the variables these prompts use: `{{ name }}`, and
   /// `{{ name|join("…") }}` for lists; a variable with no value renders as nothing.
   static func render(_ template: String, _ values: [String: Value]) -> String {
-    let pattern = try! NSRegularExpression(pattern: "\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(?:\\|\\s*join\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*\\)\\s*)?\\}\\}")
+    let pattern = try! NSRegularExpression(
+      pattern:
+        "\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(?:\\|\\s*join\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*\\)\\s*)?\\}\\}")
     var result = ""
     var last = template.startIndex
     for match in pattern.matches(in: template, range: NSRange(template.startIndex..., in: template)) {
-      guard let whole = Range(match.range, in: template), let nameRange = Range(match.range(at: 1), in: template) else { continue }
+      guard let whole = Range(match.range, in: template), let nameRange = Range(match.range(at: 1), in: template) else {
+        continue
+      }
       result += template[last..<whole.lowerBound]
       let separator = Range(match.range(at: 2), in: template).map { unescape(String(template[$0])) }
       switch values[String(template[nameRange])] {
@@ -364,7 +368,13 @@ enum GradingPrompts {
     for character in json {
       if inString {
         out.append(character)
-        if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+        if escaped {
+          escaped = false
+        } else if character == "\\" {
+          escaped = true
+        } else if character == "\"" {
+          inString = false
+        }
       } else if character == "\"" {
         inString = true
         out.append(character)

@@ -49,7 +49,8 @@ struct ModelGradedAssertion {
 
   private func rubric(_ output: String) async throws -> Verdict {
     let prompt = GradingPrompts.render(
-      GradingPrompts.llmRubric, values(["output": .text(GradingPrompts.templateValue(ofOutput: output)), "rubric": .text(value)]))
+      GradingPrompts.llmRubric,
+      values(["output": .text(GradingPrompts.templateValue(ofOutput: output)), "rubric": .text(value)]))
     let answer = try await ask(prompt)
     guard let parsed = JSONText.embeddedObjects(in: answer).first else {
       throw AssertionError("llm-rubric: the grader's answer holds no JSON object: \(quoted(answer))")
@@ -77,9 +78,12 @@ struct ModelGradedAssertion {
     default: score = pass ? 1 : 0
     }
     if let threshold = assertion.threshold { pass = pass && score >= threshold }
-    let reason = parsed["reason"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? (pass ? "grading passed" : "score \(score) below threshold")
+    let reason =
+      parsed["reason"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+      ?? (pass ? "grading passed" : "score \(score) below threshold")
     if assertion.negated {
-      return Verdict(pass: !pass, score: min(1, max(0, 1 - (score.isFinite ? score : 0))), reason: reason, inverted: true)
+      return Verdict(
+        pass: !pass, score: min(1, max(0, 1 - (score.isFinite ? score : 0))), reason: reason, inverted: true)
     }
     return Verdict(pass: pass, score: score, reason: reason)
   }
@@ -89,7 +93,10 @@ struct ModelGradedAssertion {
   private func closedQA(_ output: String) async throws -> Verdict {
     let prompt = GradingPrompts.render(
       GradingPrompts.closedQA,
-      values(["input": .text(context.prompt), "criteria": .text(value), "completion": .text(GradingPrompts.templateValue(ofOutput: output))]))
+      values([
+        "input": .text(context.prompt), "criteria": .text(value),
+        "completion": .text(GradingPrompts.templateValue(ofOutput: output)),
+      ]))
     let answer = try await ask(prompt)
     let trimmed = answer.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
     if trimmed.hasSuffix("Y") { return .binary(true, "The submission meets the criterion:\n\(answer)") }
@@ -110,13 +117,18 @@ struct ModelGradedAssertion {
   private func factuality(_ output: String) async throws -> Verdict {
     let prompt = GradingPrompts.render(
       GradingPrompts.factuality,
-      values(["input": .text(context.prompt), "ideal": .text(value), "completion": .text(GradingPrompts.templateValue(ofOutput: output))]))
+      values([
+        "input": .text(context.prompt), "ideal": .text(value),
+        "completion": .text(GradingPrompts.templateValue(ofOutput: output)),
+      ]))
     let answer = try await ask(prompt)
     let option: String
     var reason: String
     if let object = JSONText.embeddedObjects(in: answer).first, case .string(let category)? = object["category"] {
       option = category.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
-      guard option.count == 1, "ABCDE".contains(option) else { throw AssertionError("factuality: invalid category value: \(quoted(option))") }
+      guard option.count == 1, "ABCDE".contains(option) else {
+        throw AssertionError("factuality: invalid category value: \(quoted(option))")
+      }
       reason = object["reason"]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
       if reason.isEmpty { reason = "Category \(option): \(Self.categories[option] ?? "")" }
     } else {
@@ -144,7 +156,8 @@ struct ModelGradedAssertion {
     let criteria: [String]
     switch assertion.value {
     case .string(let text)?: criteria = [text]
-    case .array(let items)? where items.allSatisfy({ $0.stringValue != nil }): criteria = items.compactMap(\.stringValue)
+    case .array(let items)? where items.allSatisfy({ $0.stringValue != nil }):
+      criteria = items.compactMap(\.stringValue)
     default: throw AssertionError("g-eval needs a string or a list of strings as its value")
     }
     guard !context.prompt.isEmpty else { throw AssertionError("g-eval: no source text to estimate the reply against") }
@@ -152,7 +165,8 @@ struct ModelGradedAssertion {
     var reasons: [String] = []
     for criterion in criteria {
       let stepsAnswer = try await ask(GradingPrompts.render(GradingPrompts.gEvalSteps, ["criteria": .text(criterion)]))
-      guard let stepsText = Self.firstMatch(#"\{"steps".+\}"#, in: stepsAnswer), case .array(let stepItems)? = (try? JSONValue.parse(Data(stepsText.utf8)))?["steps"]
+      guard let stepsText = Self.firstMatch(#"\{"steps".+\}"#, in: stepsAnswer),
+        case .array(let stepItems)? = (try? JSONValue.parse(Data(stepsText.utf8)))?["steps"]
       else {
         throw AssertionError("g-eval: the grader's evaluation steps are not in JSON format: \(quoted(stepsAnswer))")
       }
@@ -163,9 +177,12 @@ struct ModelGradedAssertion {
           GradingPrompts.gEvalEvaluate,
           [
             "criteria": .text(criterion), "steps": .text(steps.joined(separator: "\n- ")), "maxScore": .text("10"),
-            "input": .text(GradingPrompts.templateValue(ofOutput: context.prompt)), "output": .text(GradingPrompts.templateValue(ofOutput: output)),
+            "input": .text(GradingPrompts.templateValue(ofOutput: context.prompt)),
+            "output": .text(GradingPrompts.templateValue(ofOutput: output)),
           ]))
-      guard let resultText = Self.firstMatch(#"\{.+\}"#, in: evaluation), let result = try? JSONValue.parse(Data(resultText.utf8)) else {
+      guard let resultText = Self.firstMatch(#"\{.+\}"#, in: evaluation),
+        let result = try? JSONValue.parse(Data(resultText.utf8))
+      else {
         throw AssertionError("g-eval: the grader's evaluation is not in JSON format: \(quoted(evaluation))")
       }
       guard let raw = result["score"]?.doubleValue, raw.isFinite else {
@@ -181,7 +198,8 @@ struct ModelGradedAssertion {
   /// The first match of a JavaScript expression without flags (`.` stops at line breaks).
   static func firstMatch(_ pattern: String, in text: String) -> String? {
     guard let regex = try? NSRegularExpression(pattern: pattern),
-      let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), let range = Range(match.range, in: text)
+      let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+      let range = Range(match.range, in: text)
     else { return nil }
     return String(text[range])
   }
@@ -198,23 +216,33 @@ struct ModelGradedAssertion {
     let threshold = assertion.threshold ?? 0
     let statementsAnswer = try await ask(
       GradingPrompts.render(
-        GradingPrompts.contextFaithfulnessLongform, values(["question": .text(query), "answer": .text(GradingPrompts.templateValue(ofOutput: output))])))
+        GradingPrompts.contextFaithfulnessLongform,
+        values(["question": .text(query), "answer": .text(GradingPrompts.templateValue(ofOutput: output))])))
     let statements = Self.sentences(statementsAnswer)
-    guard !statements.isEmpty else { throw AssertionError("context-faithfulness: the grader made no statements from the answer") }
+    guard !statements.isEmpty else {
+      throw AssertionError("context-faithfulness: the grader made no statements from the answer")
+    }
     let verdictAnswer = try await ask(
-      GradingPrompts.render(GradingPrompts.contextFaithfulnessNLI, values(["context": .text(contextText), "statements": .list(statements)])))
+      GradingPrompts.render(
+        GradingPrompts.contextFaithfulnessNLI, values(["context": .text(contextText), "statements": .list(statements)]))
+    )
     let marker = "final verdict for each statement in order:"
     var verdicts = verdictAnswer.lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
     let unfaithful: Int
     if let range = verdicts.range(of: marker) {
       verdicts = String(verdicts[range.upperBound...])
-      unfaithful = verdicts.components(separatedBy: ".").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && !$0.contains("yes") }.count
+      unfaithful =
+        verdicts.components(separatedBy: ".").filter {
+          !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && !$0.contains("yes")
+        }.count
     } else {
       unfaithful = verdicts.components(separatedBy: "verdict: no").count - 1
     }
     let score = 1 - Double(unfaithful) / Double(statements.count)
     let pass = score >= threshold - Double.ulpOfOne
-    return Verdict(pass: pass, score: score, reason: "Faithfulness \(String(format: "%.2f", score)) is \(pass ? ">=" : "<") \(threshold)")
+    return Verdict(
+      pass: pass, score: score,
+      reason: "Faithfulness \(String(format: "%.2f", score)) is \(pass ? ">=" : "<") \(threshold)")
   }
 
   // MARK: - context-recall, context-relevance
@@ -232,15 +260,20 @@ struct ModelGradedAssertion {
   /// How much of the expected answer (the value) the context supports: the share of the
   /// grader's classified sentences marked `[Attributed]` (default threshold 0).
   private func contextRecall() async throws -> Verdict {
-    guard case .string(let groundTruth)? = assertion.value else { throw AssertionError("context-recall needs a string value (the expected answer)") }
+    guard case .string(let groundTruth)? = assertion.value else {
+      throw AssertionError("context-recall needs a string value (the expected answer)")
+    }
     let threshold = assertion.threshold ?? 0
     let retrieved = try retrievedContext(fallback: context.prompt)
-    let answer = try await ask(GradingPrompts.render(GradingPrompts.contextRecall, values(["context": .text(retrieved), "groundTruth": .text(groundTruth)])))
+    let answer = try await ask(
+      GradingPrompts.render(
+        GradingPrompts.contextRecall, values(["context": .text(retrieved), "groundTruth": .text(groundTruth)])))
     let sentences = Self.sentences(answer)
     let attributed = sentences.filter { $0.contains("[Attributed]") }.count
     let score = sentences.isEmpty ? 0 : Double(attributed) / Double(sentences.count)
     let pass = score >= threshold - Double.ulpOfOne
-    return Verdict(pass: pass, score: score, reason: "Recall \(String(format: "%.2f", score)) is \(pass ? ">=" : "<") \(threshold)")
+    return Verdict(
+      pass: pass, score: score, reason: "Recall \(String(format: "%.2f", score)) is \(pass ? ">=" : "<") \(threshold)")
   }
 
   /// How much of the context the query needs: the sentences the grader extracts, over the
@@ -251,12 +284,15 @@ struct ModelGradedAssertion {
     }
     let threshold = assertion.threshold ?? 0
     let retrieved = try retrievedContext(fallback: nil)
-    let answer = try await ask(GradingPrompts.render(GradingPrompts.contextRelevance, ["context": .text(retrieved), "query": .text(query)]))
+    let answer = try await ask(
+      GradingPrompts.render(GradingPrompts.contextRelevance, ["context": .text(retrieved), "query": .text(query)]))
     let contextSentences = Self.sentences(retrieved).count
     let extracted = answer.contains("Insufficient Information") ? 0 : Self.sentences(answer).count
     let score = contextSentences > 0 ? Double(extracted) / Double(contextSentences) : 0
     let pass = score >= threshold - Double.ulpOfOne
-    return Verdict(pass: pass, score: score, reason: "Relevance \(String(format: "%.2f", score)) is \(pass ? ">=" : "<") \(threshold)")
+    return Verdict(
+      pass: pass, score: score,
+      reason: "Relevance \(String(format: "%.2f", score)) is \(pass ? ">=" : "<") \(threshold)")
   }
 
   /// promptfoo's `splitIntoSentences`: the non-blank lines.

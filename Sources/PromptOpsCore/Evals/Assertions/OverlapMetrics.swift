@@ -21,7 +21,9 @@ enum OverlapMetrics {
   /// zero precision smoothed to 1e-7, equal weights, and the brevity penalty against the
   /// reference whose length is closest (the first such, as `reduce` keeps it).
   static func bleu(candidate: String, references: [String]) throws -> Double {
-    guard !candidate.isEmpty, !references.isEmpty else { throw AssertionError("bleu: the output and the references must not be empty") }
+    guard !candidate.isEmpty, !references.isEmpty else {
+      throw AssertionError("bleu: the output and the references must not be empty")
+    }
     func words(_ text: String) -> [String] {
       // JavaScript's `trim().split(/\s+/)`: an empty text is one empty word.
       let parts = text.lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init)
@@ -34,7 +36,8 @@ enum OverlapMetrics {
     let candidateWords = words(candidate)
     let referenceWords = references.map(words)
     var closest = referenceWords[0].count
-    for length in referenceWords.dropFirst().map(\.count) where abs(length - candidateWords.count) < abs(closest - candidateWords.count) {
+    for length in referenceWords.dropFirst().map(\.count)
+    where abs(length - candidateWords.count) < abs(closest - candidateWords.count) {
       closest = length
     }
     var logSum = 0.0
@@ -58,7 +61,9 @@ enum OverlapMetrics {
 
 /// The Penn Treebank tokenizer of the `js-rouge` package (`treeBankTokenize`), rule for rule.
 enum TreebankTokenizer {
-  private static func replace(_ text: String, _ pattern: String, _ template: String, caseInsensitive: Bool = false, first: Bool = false) -> String {
+  private static func replace(
+    _ text: String, _ pattern: String, _ template: String, caseInsensitive: Bool = false, first: Bool = false
+  ) -> String {
     let regex = try! NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
     let range = NSRange(text.startIndex..., in: text)
     if first {

@@ -19,7 +19,9 @@ struct ScriptAssertion {
   var language: String { assertion.type }
 
   func check(output: String) async throws -> Verdict {
-    guard case .string(let source)? = assertion.value else { throw AssertionError("\(language) needs a string value (code or file://…)") }
+    guard case .string(let source)? = assertion.value else {
+      throw AssertionError("\(language) needs a string value (code or file://…)")
+    }
     let interpreter = AssertionCatalog.scripts[language] ?? language
     guard let executable = Self.locate(interpreter, path: context.environment["PATH"]) else {
       throw AssertionError("\(language) assertions need `\(interpreter)` on PATH, and it is not there")
@@ -27,7 +29,8 @@ struct ScriptAssertion {
     var request: [String: JSONValue] = [
       "output": .string(output),
       "context": .object([
-        "prompt": .string(context.prompt), "vars": .object(context.vars), "test": .object(["vars": .object(context.vars)]),
+        "prompt": .string(context.prompt), "vars": .object(context.vars),
+        "test": .object(["vars": .object(context.vars)]),
         "config": .object(assertion.config),
       ]),
     ]
@@ -50,16 +53,19 @@ struct ScriptAssertion {
         do {
           continuation.resume(
             returning: try ChildProcess.run(
-              executable: executable, arguments: arguments, environment: environment, workingDirectory: folder, input: input,
+              executable: executable, arguments: arguments, environment: environment, workingDirectory: folder,
+              input: input,
               timeout: Self.timeoutSeconds))
         } catch {
-          continuation.resume(throwing: AssertionError("\(language) assertion could not start \(interpreter): \(error)"))
+          continuation.resume(
+            throwing: AssertionError("\(language) assertion could not start \(interpreter): \(error)"))
         }
       }
     }
     let stderr = ExecProvider.tail(of: outcome.stderr)
     guard outcome.termination == .exited(0) else {
-      throw AssertionError("\(language) assertion failed (\(outcome.termination)): \(stderr.isEmpty ? "no error output" : stderr)")
+      throw AssertionError(
+        "\(language) assertion failed (\(outcome.termination)): \(stderr.isEmpty ? "no error output" : stderr)")
     }
     guard case .object(let answer)? = try? JSONValue.parse(outcome.stdout), let result = answer["result"] else {
       throw AssertionError("\(language) assertion returned a value that is not JSON: \(stderr)")
@@ -73,14 +79,20 @@ struct ScriptAssertion {
     func number(_ score: Double) -> Verdict {
       var pass = threshold.flatMap { $0 == 0 ? nil : $0 }.map { score >= $0 } ?? (score > 0)
       if language == "python", let threshold, score < threshold { pass = false }
-      return Verdict(pass: pass, score: score, reason: pass ? "assertion passed" : "\(language) returned score \(score)")
+      return Verdict(
+        pass: pass, score: score, reason: pass ? "assertion passed" : "\(language) returned score \(score)")
     }
     func gradingResult(_ value: JSONValue, applyThreshold: Bool) throws -> Verdict {
-      guard case .bool(let pass)? = value["pass"], let score = value["score"].flatMap(Self.number), case .string(let reason)? = value["reason"] else {
-        throw AssertionError("\(language) assertion must return a boolean, a number, or {pass, score, reason}; got \(quoted(value.canonicalJSON))")
+      guard case .bool(let pass)? = value["pass"], let score = value["score"].flatMap(Self.number),
+        case .string(let reason)? = value["reason"]
+      else {
+        throw AssertionError(
+          "\(language) assertion must return a boolean, a number, or {pass, score, reason}; got \(quoted(value.canonicalJSON))"
+        )
       }
       if applyThreshold, let threshold, threshold != 0, score < threshold {
-        return Verdict(pass: false, score: score, reason: "\(language) score \(score) is less than threshold \(threshold)")
+        return Verdict(
+          pass: false, score: score, reason: "\(language) score \(score) is less than threshold \(threshold)")
       }
       return Verdict(pass: pass, score: score, reason: reason)
     }
@@ -92,13 +104,20 @@ struct ScriptAssertion {
       if text.lowercased() == "true" { return .binary(true, "assertion passed") }
       if text.lowercased() == "false" { return .binary(false, "python returned false") }
       if text.hasPrefix("{") {
-        guard let parsed = try? JSONValue.parse(Data(text.utf8)) else { throw AssertionError("python assertion returned invalid JSON: \(quoted(text))") }
+        guard let parsed = try? JSONValue.parse(Data(text.utf8)) else {
+          throw AssertionError("python assertion returned invalid JSON: \(quoted(text))")
+        }
         return try gradingResult(parsed, applyThreshold: false)
       }
-      guard let score = Self.parseFloat(text) else { throw AssertionError("python assertion must return a boolean, a number, or {pass, score, reason}; got \(quoted(text))") }
+      guard let score = Self.parseFloat(text) else {
+        throw AssertionError(
+          "python assertion must return a boolean, a number, or {pass, score, reason}; got \(quoted(text))")
+      }
       return number(score)
     default:
-      throw AssertionError("\(language) assertion must return a boolean, a number, or {pass, score, reason}; got \(quoted(result.canonicalJSON))")
+      throw AssertionError(
+        "\(language) assertion must return a boolean, a number, or {pass, score, reason}; got \(quoted(result.canonicalJSON))"
+      )
     }
   }
 
@@ -113,10 +132,14 @@ struct ScriptAssertion {
   /// JavaScript's `parseFloat`: the longest number at the start (after whitespace), else nil.
   static func parseFloat(_ text: String) -> Double? {
     let trimmed = text.drop(while: { $0.isWhitespace })
-    guard let match = trimmed.range(of: "^[+-]?(Infinity|([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?)", options: .regularExpression) else { return nil }
+    guard
+      let match = trimmed.range(
+        of: "^[+-]?(Infinity|([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?)", options: .regularExpression)
+    else { return nil }
     let literal = trimmed[match]
     if literal.hasSuffix("Infinity") { return literal.hasPrefix("-") ? -.infinity : .infinity }
-    return Double(literal) ?? Double(literal.replacingOccurrences(of: "e", with: "").replacingOccurrences(of: "E", with: ""))
+    return Double(literal)
+      ?? Double(literal.replacingOccurrences(of: "e", with: "").replacingOccurrences(of: "E", with: ""))
   }
 
   /// `file://path[:function]`; Python's function defaults to `get_assert`.

@@ -12,7 +12,9 @@ import Foundation
 struct ToolCallCheck {
   let context: AssertionContext
 
-  private var speaksToolCalls: Bool { context.providerID.hasPrefix("openai:") || context.providerID.hasPrefix("azure:") }
+  private var speaksToolCalls: Bool {
+    context.providerID.hasPrefix("openai:") || context.providerID.hasPrefix("azure:")
+  }
 
   func tools(_ output: String) throws -> Verdict {
     var calls = speaksToolCalls ? JSONText.parse(output) : nil
@@ -23,11 +25,14 @@ struct ToolCallCheck {
       return .binary(false, "OpenAI did not return a valid-looking tools response: \(quoted(output))")
     }
     guard case .array(let tools)? = context.providerConfig["tools"] else {
-      throw AssertionError("is-valid-openai-tools-call: the provider's config has no `tools` list to check the calls against")
+      throw AssertionError(
+        "is-valid-openai-tools-call: the provider's config has no `tools` list to check the calls against")
     }
     let functions = tools.compactMap { $0["function"] }
     for item in items {
-      if let problem = try problem(in: item["function"] ?? .null, functions: functions) { return .binary(false, problem) }
+      if let problem = try problem(in: item["function"] ?? .null, functions: functions) {
+        return .binary(false, problem)
+      }
     }
     return .binary(true, "assertion passed")
   }
@@ -39,7 +44,8 @@ struct ToolCallCheck {
       return .binary(false, "OpenAI did not return a valid-looking function call: \(quoted(output))")
     }
     guard case .array(let functions)? = context.providerConfig["functions"] else {
-      throw AssertionError("is-valid-openai-function-call: the provider's config has no `functions` list to check the call against")
+      throw AssertionError(
+        "is-valid-openai-function-call: the provider's config has no `functions` list to check the call against")
     }
     if let problem = try problem(in: call, functions: functions) { return .binary(false, problem) }
     return .binary(true, "assertion passed")
@@ -50,15 +56,19 @@ struct ToolCallCheck {
     guard case .string(let name)? = call["name"], case .string(let arguments)? = call["arguments"] else {
       return "OpenAI did not return a valid-looking function call: \(call.canonicalJSON)"
     }
-    guard let parsed = try? JSONValue.parse(Data(arguments.utf8)) else { return "arguments of \(name) are not valid JSON: \(quoted(arguments))" }
+    guard let parsed = try? JSONValue.parse(Data(arguments.utf8)) else {
+      return "arguments of \(name) are not valid JSON: \(quoted(arguments))"
+    }
     guard let function = functions.first(where: { $0["name"] == .string(name) }) else {
       return "Called \"\(name)\", but there is no function with that name"
     }
     guard let schema = function["parameters"] else { return nil }
     if schema.canonicalJSON.contains("{{") {
-      throw AssertionError("the parameters of function \(name) hold template variables, which promptops does not render")
+      throw AssertionError(
+        "the parameters of function \(name) hold template variables, which promptops does not render")
     }
     let problems = try DeterministicAssertion.schemaProblems(parsed, schema: schema)
-    return problems.isEmpty ? nil : "Call to \"\(name)\" does not match schema: \(problems.prefix(3).joined(separator: "; "))"
+    return problems.isEmpty
+      ? nil : "Call to \"\(name)\" does not match schema: \(problems.prefix(3).joined(separator: "; "))"
   }
 }

@@ -150,7 +150,11 @@ struct TemplateRenderer {
           continue
         }
         guard let text = JavaScriptText.string(value) else {
-          throw TemplateError(line: line, message: "`{{ \(source) }}` prints a mapping, which Nunjucks sends as the text [object Object]; print it with `| dump` or name its keys")
+          throw TemplateError(
+            line: line,
+            message:
+              "`{{ \(source) }}` prints a mapping, which Nunjucks sends as the text [object Object]; print it with `| dump` or name its keys"
+          )
         }
         output += text
       case .conditional(let branches, let otherwise):
@@ -168,7 +172,9 @@ struct TemplateRenderer {
         case .array(let values):
           if names.count == 2 {
             items = values.map { value in
-              if case .array(let pair) = value { return [pair.first ?? .undefined, pair.count > 1 ? pair[1] : .undefined] }
+              if case .array(let pair) = value {
+                return [pair.first ?? .undefined, pair.count > 1 ? pair[1] : .undefined]
+              }
               return [.undefined, .undefined]
             }
           } else {
@@ -176,10 +182,15 @@ struct TemplateRenderer {
           }
         case .object(let members):
           guard names.count == 2 else {
-            throw TemplateError(line: line, message: "a loop over a mapping needs two names: `{% for key, value in … %}`")
+            throw TemplateError(
+              line: line, message: "a loop over a mapping needs two names: `{% for key, value in … %}`")
           }
           guard members.count <= 1 else {
-            throw TemplateError(line: line, message: "a loop over a mapping of more than one key: promptops does not keep the key order Nunjucks would follow")
+            throw TemplateError(
+              line: line,
+              message:
+                "a loop over a mapping of more than one key: promptops does not keep the key order Nunjucks would follow"
+            )
           }
           items = members.map { [.string($0.key), $0.value] }
         default:
@@ -190,8 +201,10 @@ struct TemplateRenderer {
           for (name, value) in zip(names, values) { frames[frames.count - 1][name] = value }
           frames[frames.count - 1]["loop"] = .object([
             "index": .number(Double(position + 1)), "index0": .number(Double(position)),
-            "revindex": .number(Double(items.count - position)), "revindex0": .number(Double(items.count - position - 1)),
-            "first": .bool(position == 0), "last": .bool(position == items.count - 1), "length": .number(Double(items.count)),
+            "revindex": .number(Double(items.count - position)),
+            "revindex0": .number(Double(items.count - position - 1)),
+            "first": .bool(position == 0), "last": .bool(position == items.count - 1),
+            "length": .number(Double(items.count)),
           ])
           try render(body)
         }
@@ -284,30 +297,44 @@ struct TemplateRenderer {
       let trimmed = JavaScriptText.trim(text)
       if trimmed.isEmpty { return 0 }
       return Double(trimmed) ?? .nan
-    case .undefined: throw TemplateError(line: line, message: "`\(what)` with an undefined value (JavaScript computes NaN)")
+    case .undefined:
+      throw TemplateError(line: line, message: "`\(what)` with an undefined value (JavaScript computes NaN)")
     case .array, .object: throw TemplateError(line: line, message: "`\(what)` with a list or mapping is not supported")
     }
   }
 
   func text(_ value: TemplateValue, line: Int, what: String) throws(TemplateError) -> String {
-    if value.isUndefined { throw TemplateError(line: line, message: "`\(what)` with an undefined value (Nunjucks writes the word undefined)") }
+    if value.isUndefined {
+      throw TemplateError(line: line, message: "`\(what)` with an undefined value (Nunjucks writes the word undefined)")
+    }
     if value == .null { return "null" }
-    guard let text = JavaScriptText.string(value) else { throw TemplateError(line: line, message: "`\(what)` with a mapping (Nunjucks writes [object Object])") }
+    guard let text = JavaScriptText.string(value) else {
+      throw TemplateError(line: line, message: "`\(what)` with a mapping (Nunjucks writes [object Object])")
+    }
     return text
   }
 
-  func binary(_ op: String, _ left: TemplateValue, _ right: TemplateValue, line: Int) throws(TemplateError) -> TemplateValue {
+  func binary(_ op: String, _ left: TemplateValue, _ right: TemplateValue, line: Int) throws(TemplateError)
+    -> TemplateValue
+  {
     switch op {
     case "~": return .string(try text(left, line: line, what: "~") + text(right, line: line, what: "~"))
     case "+":
-      if case .string = left { return .string(try text(left, line: line, what: "+") + text(right, line: line, what: "+")) }
-      if case .string = right { return .string(try text(left, line: line, what: "+") + text(right, line: line, what: "+")) }
+      if case .string = left {
+        return .string(try text(left, line: line, what: "+") + text(right, line: line, what: "+"))
+      }
+      if case .string = right {
+        return .string(try text(left, line: line, what: "+") + text(right, line: line, what: "+"))
+      }
       return .number(try number(left, line: line, what: op) + number(right, line: line, what: op))
     case "-": return .number(try number(left, line: line, what: op) - number(right, line: line, what: op))
     case "*": return .number(try number(left, line: line, what: op) * number(right, line: line, what: op))
     case "/": return .number(try number(left, line: line, what: op) / number(right, line: line, what: op))
-    case "//": return .number((try number(left, line: line, what: op) / number(right, line: line, what: op)).rounded(.down))
-    case "%": return .number(try number(left, line: line, what: op).truncatingRemainder(dividingBy: number(right, line: line, what: op)))
+    case "//":
+      return .number((try number(left, line: line, what: op) / number(right, line: line, what: op)).rounded(.down))
+    case "%":
+      return .number(
+        try number(left, line: line, what: op).truncatingRemainder(dividingBy: number(right, line: line, what: op)))
     case "==", "!=":
       return .bool(try looselyEqual(left, right, line: line) == (op == "=="))
     case "===", "!==":
@@ -347,7 +374,8 @@ struct TemplateRenderer {
   func strictlyEqual(_ a: TemplateValue, _ b: TemplateValue, line: Int) throws(TemplateError) -> Bool {
     switch (a, b) {
     case (.array, _), (.object, _), (_, .array), (_, .object):
-      throw TemplateError(line: line, message: "comparing lists or mappings (JavaScript compares their identity, not their content)")
+      throw TemplateError(
+        line: line, message: "comparing lists or mappings (JavaScript compares their identity, not their content)")
     case (.number(let x), .number(let y)): return x == y
     default: return a == b
     }
@@ -359,7 +387,8 @@ struct TemplateRenderer {
     case (.undefined, .undefined), (.null, .null), (.undefined, .null), (.null, .undefined): return true
     case (.undefined, _), (.null, _), (_, .undefined), (_, .null): return false
     case (.array, _), (.object, _), (_, .array), (_, .object):
-      throw TemplateError(line: line, message: "comparing lists or mappings (JavaScript compares their identity, not their content)")
+      throw TemplateError(
+        line: line, message: "comparing lists or mappings (JavaScript compares their identity, not their content)")
     case (.string(let x), .string(let y)): return x == y
     case (.bool(let x), .bool(let y)): return x == y
     default:

@@ -39,7 +39,8 @@ indirect enum OrderedJSON: Equatable {
     case .number(let number): self = .number(number)
     case .string(let text): self = .string(text)
     case .array(let items): self = .array(items.map(OrderedJSON.init))
-    case .object(let members): self = OrderedJSON.keyed(members.sorted { $0.key < $1.key }.map { ($0.key, OrderedJSON($0.value)) })
+    case .object(let members):
+      self = OrderedJSON.keyed(members.sorted { $0.key < $1.key }.map { ($0.key, OrderedJSON($0.value)) })
     }
   }
 
@@ -70,7 +71,8 @@ indirect enum OrderedJSON: Equatable {
     case .number(let number): return .number(number)
     case .string(let text): return .string(text)
     case .array(let items): return .array(items.map(\.jsonValue))
-    case .object(let members): return .object(Dictionary(members.map { ($0.key, $0.value.jsonValue) }, uniquingKeysWith: { $1 }))
+    case .object(let members):
+      return .object(Dictionary(members.map { ($0.key, $0.value.jsonValue) }, uniquingKeysWith: { $1 }))
     }
   }
 
@@ -85,11 +87,15 @@ indirect enum OrderedJSON: Equatable {
     case .string(let text): return JSONValue.quoted(text)
     case .array(let items):
       if items.isEmpty { return "[]" }
-      return "[" + items.map { pad + $0.stringify(indent: indent, depth: depth + 1) }.joined(separator: ",") + closePad + "]"
+      return "[" + items.map { pad + $0.stringify(indent: indent, depth: depth + 1) }.joined(separator: ",") + closePad
+        + "]"
     case .object(let members):
       if members.isEmpty { return "{}" }
       return "{"
-        + members.map { pad + JSONValue.quoted($0.key) + (indent > 0 ? ": " : ":") + $0.value.stringify(indent: indent, depth: depth + 1) }
+        + members.map {
+          pad + JSONValue.quoted($0.key) + (indent > 0 ? ": " : ":")
+            + $0.value.stringify(indent: indent, depth: depth + 1)
+        }
         .joined(separator: ",") + closePad + "}"
     }
   }
@@ -120,7 +126,9 @@ indirect enum OrderedJSON: Equatable {
 
     mutating func literal(_ word: String) -> Bool {
       let word = Array(word.unicodeScalars)
-      guard index + word.count <= scalars.count, Array(scalars[index..<(index + word.count)]) == word else { return false }
+      guard index + word.count <= scalars.count, Array(scalars[index..<(index + word.count)]) == word else {
+        return false
+      }
       index += word.count
       return true
     }
@@ -136,22 +144,34 @@ indirect enum OrderedJSON: Equatable {
         index += 1
         skipSpace()
         var items: [OrderedJSON] = []
-        if index < scalars.count, scalars[index] == "]" { index += 1; return .array(items) }
+        if index < scalars.count, scalars[index] == "]" {
+          index += 1
+          return .array(items)
+        }
         while true {
           skipSpace()
           guard let item = value(depth: depth + 1) else { return nil }
           items.append(item)
           skipSpace()
           guard index < scalars.count else { return nil }
-          if scalars[index] == "," { index += 1; continue }
-          if scalars[index] == "]" { index += 1; return .array(items) }
+          if scalars[index] == "," {
+            index += 1
+            continue
+          }
+          if scalars[index] == "]" {
+            index += 1
+            return .array(items)
+          }
           return nil
         }
       case "{":
         index += 1
         skipSpace()
         var pairs: [(String, OrderedJSON)] = []
-        if index < scalars.count, scalars[index] == "}" { index += 1; return .object([]) }
+        if index < scalars.count, scalars[index] == "}" {
+          index += 1
+          return .object([])
+        }
         while true {
           skipSpace()
           guard index < scalars.count, scalars[index] == "\"", let key = string() else { return nil }
@@ -163,8 +183,14 @@ indirect enum OrderedJSON: Equatable {
           pairs.append((key, item))
           skipSpace()
           guard index < scalars.count else { return nil }
-          if scalars[index] == "," { index += 1; continue }
-          if scalars[index] == "}" { index += 1; return OrderedJSON.keyed(pairs) }
+          if scalars[index] == "," {
+            index += 1
+            continue
+          }
+          if scalars[index] == "}" {
+            index += 1
+            return OrderedJSON.keyed(pairs)
+          }
           return nil
         }
       default: return number()
@@ -216,7 +242,9 @@ indirect enum OrderedJSON: Equatable {
           case "r": units.append(0x0D)
           case "t": units.append(0x09)
           case "u":
-            guard index + 4 <= scalars.count, let unit = UInt16(String(String.UnicodeScalarView(scalars[index..<(index + 4)])), radix: 16) else { return nil }
+            guard index + 4 <= scalars.count,
+              let unit = UInt16(String(String.UnicodeScalarView(scalars[index..<(index + 4)])), radix: 16)
+            else { return nil }
             units.append(unit)
             index += 4
           default: return nil

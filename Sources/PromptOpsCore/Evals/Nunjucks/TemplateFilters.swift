@@ -4,15 +4,19 @@ import Foundation
 /// Jinja2 does, where they differ: see docs/evals.md, "Templates").
 enum TemplateFilters {
   static let names: Set<String> = [
-    "default", "d", "dump", "join", "trim", "length", "replace", "upper", "lower", "capitalize", "title", "first", "last",
+    "default", "d", "dump", "join", "trim", "length", "replace", "upper", "lower", "capitalize", "title", "first",
+    "last",
     "safe", "int", "float", "abs", "reverse",
   ]
 
-  static func apply(_ name: String, _ input: TemplateValue, _ arguments: [TemplateValue], line: Int) throws(TemplateError) -> TemplateValue {
+  static func apply(_ name: String, _ input: TemplateValue, _ arguments: [TemplateValue], line: Int)
+    throws(TemplateError) -> TemplateValue
+  {
     func argument(_ index: Int) -> TemplateValue { index < arguments.count ? arguments[index] : .undefined }
     func text(_ value: TemplateValue) throws(TemplateError) -> String {
       guard let text = JavaScriptText.string(value) else {
-        throw TemplateError(line: line, message: "filter `\(name)` got a mapping, which Nunjucks turns into the text [object Object]")
+        throw TemplateError(
+          line: line, message: "filter `\(name)` got a mapping, which Nunjucks turns into the text [object Object]")
       }
       return text
     }
@@ -32,14 +36,25 @@ enum TemplateFilters {
     case "dump":
       var indent = 0
       if case .number(let spaces) = argument(0) { indent = max(0, min(10, Int(spaces))) }
-      if case .string = argument(0) { throw TemplateError(line: line, message: "`dump` with a string indent is not supported") }
+      if case .string = argument(0) {
+        throw TemplateError(line: line, message: "`dump` with a string indent is not supported")
+      }
       guard let json = JavaScriptText.json(input, indent: indent) else {
-        throw TemplateError(line: line, message: "`dump` of a mapping with more than one key: promptops does not keep the key order JSON.stringify would print")
+        throw TemplateError(
+          line: line,
+          message:
+            "`dump` of a mapping with more than one key: promptops does not keep the key order JSON.stringify would print"
+        )
       }
       return json.map(TemplateValue.string) ?? .undefined
     case "join":
       guard case .array(var items) = input else { return input }
-      if case .string(let attribute) = argument(1) { items = items.map { item in if case .object(let m) = item { return m[attribute] ?? .undefined }; return .undefined } }
+      if case .string(let attribute) = argument(1) {
+        items = items.map { item in
+          if case .object(let m) = item { return m[attribute] ?? .undefined }
+          return .undefined
+        }
+      }
       var parts: [String] = []
       for item in items { parts.append(try text(item)) }
       return .string(parts.joined(separator: argument(0).isUndefined ? "" : try text(argument(0))))
@@ -89,7 +104,9 @@ enum TemplateFilters {
       if name == "int" { value = value.rounded(.towardZero) }
       return .number(value)
     case "abs":
-      guard case .number(let value) = input else { throw TemplateError(line: line, message: "filter `abs` needs a number") }
+      guard case .number(let value) = input else {
+        throw TemplateError(line: line, message: "filter `abs` needs a number")
+      }
       return .number(abs(value))
     case "reverse":
       switch input {
@@ -114,13 +131,17 @@ enum TemplateFilters {
       end += 1
       while end < scalars.count && ("0"..."9").contains(scalars[end]) { end += 1 }
     }
-    guard end > digitsStart, end > digitsStart + (end > digitsStart && scalars[digitsStart] == "." ? 1 : 0) else { return nil }
+    guard end > digitsStart, end > digitsStart + (end > digitsStart && scalars[digitsStart] == "." ? 1 : 0) else {
+      return nil
+    }
     return Double(String(String.UnicodeScalarView(scalars[0..<end])))
   }
 
   /// Nunjucks' `replace(str, old, new, maxCount)` for text: every occurrence (or the first
   /// `maxCount`), and an empty `old` puts `new` between every character and around them.
-  private static func replace(_ input: TemplateValue, _ old: TemplateValue, _ new: TemplateValue, _ maxCount: TemplateValue, line: Int) throws(TemplateError) -> TemplateValue {
+  private static func replace(
+    _ input: TemplateValue, _ old: TemplateValue, _ new: TemplateValue, _ maxCount: TemplateValue, line: Int
+  ) throws(TemplateError) -> TemplateValue {
     let oldText: String
     switch old {
     case .string(let text): oldText = text
@@ -139,7 +160,8 @@ enum TemplateFilters {
     var limit = -1
     if case .number(let number) = maxCount { limit = Int(number) }
     if oldText.isEmpty {
-      return .string(replacement + source.unicodeScalars.map { String($0) }.joined(separator: replacement) + replacement)
+      return .string(
+        replacement + source.unicodeScalars.map { String($0) }.joined(separator: replacement) + replacement)
     }
     if limit == 0 { return .string(source) }
     var result = ""

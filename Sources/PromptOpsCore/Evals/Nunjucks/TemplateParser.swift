@@ -78,7 +78,11 @@ struct TemplateParser {
       let startLine = line
       if scalars[i + 1] == "#" {
         if i + 2 < count && scalars[i + 2] == "-" {
-          throw TemplateError(line: line, message: "`{#-` (white space control on a comment) is not rendered alike by Nunjucks and Jinja2; write `{#` and trim the text by hand")
+          throw TemplateError(
+            line: line,
+            message:
+              "`{#-` (white space control on a comment) is not rendered alike by Nunjucks and Jinja2; write `{#` and trim the text by hand"
+          )
         }
         // A comment ends the text before it: white space control next to it strips only the
         // text on its own side, as in Nunjucks and Jinja2.
@@ -88,7 +92,9 @@ struct TemplateParser {
           if scalars[j] == "\n" { line += 1 }
           j += 1
         }
-        guard j + 1 < count else { throw TemplateError(line: startLine, message: "comment `{#` is never closed with `#}`") }
+        guard j + 1 < count else {
+          throw TemplateError(line: startLine, message: "comment `{#` is never closed with `#}`")
+        }
         i = j + 2
         continue
       }
@@ -105,8 +111,15 @@ struct TemplateParser {
       var closed = false
       while j < count {
         let c = scalars[j]
-        if c == "\n" { line += 1; j += 1; continue }
-        if JavaScriptText.isSpace(c) { j += 1; continue }
+        if c == "\n" {
+          line += 1
+          j += 1
+          continue
+        }
+        if JavaScriptText.isSpace(c) {
+          j += 1
+          continue
+        }
         if c == "\"" || c == "'" {
           let (string, next, newlines) = try readString(scalars, from: j, line: line)
           tokens.append((.string(string), line))
@@ -129,7 +142,9 @@ struct TemplateParser {
         }
         if c.properties.isAlphabetic || c == "_" {
           var k = j
-          while k < count && (scalars[k].properties.isAlphabetic || scalars[k] == "_" || ("0"..."9").contains(scalars[k])) { k += 1 }
+          while k < count
+            && (scalars[k].properties.isAlphabetic || scalars[k] == "_" || ("0"..."9").contains(scalars[k]))
+          { k += 1 }
           tokens.append((.name(String(String.UnicodeScalarView(scalars[j..<k]))), line))
           j = k
           continue
@@ -147,19 +162,26 @@ struct TemplateParser {
           continue
         }
         var matched: String?
-        for symbol in ["===", "!==", "==", "!=", "<=", ">=", "//", "**", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", "~", "+", "-", "*", "/", "%", "<", ">", "="]
+        for symbol in [
+          "===", "!==", "==", "!=", "<=", ">=", "//", "**", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", "~", "+",
+          "-", "*", "/", "%", "<", ">", "=",
+        ]
         where starts(symbol, at: j) {
           matched = symbol
           break
         }
         guard let symbol = matched else {
-          throw TemplateError(line: line, message: "unexpected character `\(Character(c))` in `\(isOutput ? "{{" : "{%")` … `\(isOutput ? "}}" : "%}")`")
+          throw TemplateError(
+            line: line,
+            message:
+              "unexpected character `\(Character(c))` in `\(isOutput ? "{{" : "{%")` … `\(isOutput ? "}}" : "%}")`")
         }
         tokens.append((.symbol(symbol), line))
         j += symbol.unicodeScalars.count
       }
       guard closed else {
-        throw TemplateError(line: startLine, message: "`\(isOutput ? "{{" : "{%")` is never closed with `\(isOutput ? "}}" : "%}")`")
+        throw TemplateError(
+          line: startLine, message: "`\(isOutput ? "{{" : "{%")` is never closed with `\(isOutput ? "}}" : "%}")`")
       }
       let source = JavaScriptText.trim(String(String.UnicodeScalarView(scalars[sourceStart..<sourceEnd])))
       i = j
@@ -184,7 +206,11 @@ struct TemplateParser {
                 // The raw text is never stripped at its start by the `raw` tag's own `-%}` alone
                 // in Jinja2; Nunjucks does strip it. Refused rather than guessed.
                 if stripNextLeading || strip {
-                  throw TemplateError(line: startLine, message: "white space control inside `{% raw %}` … `{% endraw %}` is not rendered alike by Nunjucks and Jinja2")
+                  throw TemplateError(
+                    line: startLine,
+                    message:
+                      "white space control inside `{% raw %}` … `{% endraw %}` is not rendered alike by Nunjucks and Jinja2"
+                  )
                 }
                 flushText(stripTrailing: false)
                 for scalar in scalars[k..<(n + 2)] where scalar == "\n" { line += 1 }
@@ -199,7 +225,9 @@ struct TemplateParser {
           rawText.append(scalars[k])
           k += 1
         }
-        guard found else { throw TemplateError(line: startLine, message: "`{% raw %}` is never closed with `{% endraw %}`") }
+        guard found else {
+          throw TemplateError(line: startLine, message: "`{% raw %}` is never closed with `{% endraw %}`")
+        }
         continue
       }
       chunks.append(.tag(Tag(tokens: tokens, line: startLine, isOutput: isOutput, source: source)))
@@ -210,7 +238,9 @@ struct TemplateParser {
 
   /// A quoted string as Nunjucks' lexer reads it: `\` escapes the next character (`\n` is a
   /// newline, `\t` a tab, `\\` and quotes themselves), everything else is kept.
-  private static func readString(_ scalars: [Unicode.Scalar], from start: Int, line: Int) throws(TemplateError) -> (String, Int, Int) {
+  private static func readString(_ scalars: [Unicode.Scalar], from start: Int, line: Int) throws(TemplateError) -> (
+    String, Int, Int
+  ) {
     let quote = scalars[start]
     var out = String.UnicodeScalarView()
     var j = start + 1
@@ -226,7 +256,9 @@ struct TemplateParser {
         case "r": out.append("\r")
         case "\\", "\"", "'": out.append(next)
         default:
-          throw TemplateError(line: line + newlines, message: "escape `\\\(Character(next))` in a string is read differently by Nunjucks and Jinja2")
+          throw TemplateError(
+            line: line + newlines,
+            message: "escape `\\\(Character(next))` in a string is read differently by Nunjucks and Jinja2")
         }
         j += 2
         continue
@@ -253,7 +285,9 @@ struct TemplateParser {
   }
 
   /// Nodes up to one of the `until` tags (returned with its name), or to the end (nil).
-  private mutating func parseBody(until: Set<String>) throws(TemplateError) -> ([TemplateNode], (keyword: String, tag: Tag, line: Int)?) {
+  private mutating func parseBody(until: Set<String>) throws(TemplateError) -> (
+    [TemplateNode], (keyword: String, tag: Tag, line: Int)?
+  ) {
     var nodes: [TemplateNode] = []
     while position < chunks.count {
       let chunk = chunks[position]
@@ -290,7 +324,9 @@ struct TemplateParser {
       while true {
         let (body, end) = try parseBody(until: ["elif", "elseif", "else", "endif"])
         branches.append((condition, body))
-        guard let end else { throw TemplateError(line: tag.line, message: "`{% if %}` is never closed with `{% endif %}`") }
+        guard let end else {
+          throw TemplateError(line: tag.line, message: "`{% if %}` is never closed with `{% endif %}`")
+        }
         var endCursor = ExpressionCursor(tokens: Array(end.tag.tokens.dropFirst()), line: end.line)
         switch end.keyword {
         case "elif", "elseif":
@@ -300,7 +336,10 @@ struct TemplateParser {
         case "else":
           try endCursor.expectEnd()
           let (elseBody, elseEnd) = try parseBody(until: ["endif"])
-          guard elseEnd?.keyword == "endif" else { throw TemplateError(line: end.line, message: "`{% else %}` of `{% if %}` is never closed with `{% endif %}`") }
+          guard elseEnd?.keyword == "endif" else {
+            throw TemplateError(
+              line: end.line, message: "`{% else %}` of `{% if %}` is never closed with `{% endif %}`")
+          }
           otherwise = elseBody
         case "endif":
           try endCursor.expectEnd()
@@ -313,13 +352,19 @@ struct TemplateParser {
     case "for":
       var names: [String] = []
       repeat {
-        guard case .name(let name) = try cursor.next() else { throw TemplateError(line: tag.line, message: "`{% for %}` needs a loop variable name") }
+        guard case .name(let name) = try cursor.next() else {
+          throw TemplateError(line: tag.line, message: "`{% for %}` needs a loop variable name")
+        }
         names.append(name)
       } while cursor.skip(.symbol(","))
-      guard names.count <= 2 else { throw TemplateError(line: tag.line, message: "`{% for %}` takes one loop variable, or two for a mapping") }
+      guard names.count <= 2 else {
+        throw TemplateError(line: tag.line, message: "`{% for %}` takes one loop variable, or two for a mapping")
+      }
       guard cursor.skip(.name("in")) else { throw TemplateError(line: tag.line, message: "`{% for %}` needs `in`") }
       let source = try cursor.parseExpression()
-      if cursor.peek == .name("recursive") { throw TemplateError(line: tag.line, message: "recursive loops are not supported") }
+      if cursor.peek == .name("recursive") {
+        throw TemplateError(line: tag.line, message: "recursive loops are not supported")
+      }
       try cursor.expectEnd()
       let (body, end) = try parseBody(until: ["else", "endfor"])
       var otherwise: [TemplateNode] = []
@@ -327,22 +372,32 @@ struct TemplateParser {
       case "endfor": break
       case "else":
         let (elseBody, elseEnd) = try parseBody(until: ["endfor"])
-        guard elseEnd?.keyword == "endfor" else { throw TemplateError(line: tag.line, message: "`{% for %}` is never closed with `{% endfor %}`") }
+        guard elseEnd?.keyword == "endfor" else {
+          throw TemplateError(line: tag.line, message: "`{% for %}` is never closed with `{% endfor %}`")
+        }
         otherwise = elseBody
       default:
-        throw TemplateError(line: end?.line ?? tag.line, message: "`{% for %}` (line \(tag.line)) is never closed with `{% endfor %}`")
+        throw TemplateError(
+          line: end?.line ?? tag.line, message: "`{% for %}` (line \(tag.line)) is never closed with `{% endfor %}`")
       }
       return .loop(names: names, source: source, body: body, otherwise: otherwise, line: tag.line)
     case "set":
-      guard case .name(let name) = try cursor.next() else { throw TemplateError(line: tag.line, message: "`{% set %}` needs a variable name") }
+      guard case .name(let name) = try cursor.next() else {
+        throw TemplateError(line: tag.line, message: "`{% set %}` needs a variable name")
+      }
       guard cursor.skip(.symbol("=")) else {
-        throw TemplateError(line: tag.line, message: "`{% set \(name) %}` … `{% endset %}` blocks and `set a, b = …` are not supported; write `{% set \(name) = value %}`")
+        throw TemplateError(
+          line: tag.line,
+          message:
+            "`{% set \(name) %}` … `{% endset %}` blocks and `set a, b = …` are not supported; write `{% set \(name) = value %}`"
+        )
       }
       let value = try cursor.parseExpression()
       try cursor.expectEnd()
       return .assignment(name: name, value: value, line: tag.line)
     default:
-      throw TemplateError(line: tag.line, message: "`{% \(keyword) %}` is not rendered by promptops (supported: \(Self.supportedTags))")
+      throw TemplateError(
+        line: tag.line, message: "`{% \(keyword) %}` is not rendered by promptops (supported: \(Self.supportedTags))")
     }
   }
 }
@@ -436,9 +491,12 @@ struct ExpressionCursor {
     let lineHere = currentLine
     guard skip(.name("is")) else { return left }
     let negated = skip(.name("not"))
-    guard case .name(let test) = try next() else { throw TemplateError(line: lineHere, message: "`is` needs a test name") }
+    guard case .name(let test) = try next() else {
+      throw TemplateError(line: lineHere, message: "`is` needs a test name")
+    }
     guard Self.supportedTests.contains(test) else {
-      throw TemplateError(line: lineHere, message: "test `is \(test)` is not supported (supported: defined, undefined, none, null)")
+      throw TemplateError(
+        line: lineHere, message: "test `is \(test)` is not supported (supported: defined, undefined, none, null)")
     }
     if peek == .symbol("(") { throw TemplateError(line: lineHere, message: "tests with arguments are not supported") }
     return .test(left, name: test, negated: negated, line: lineHere)
@@ -522,13 +580,21 @@ struct ExpressionCursor {
     var node = input
     while skip(.symbol("|")) {
       let lineHere = currentLine
-      guard case .name(var name) = try next() else { throw TemplateError(line: lineHere, message: "`|` needs a filter name") }
+      guard case .name(var name) = try next() else {
+        throw TemplateError(line: lineHere, message: "`|` needs a filter name")
+      }
       while skip(.symbol(".")) {
-        guard case .name(let part) = try next() else { throw TemplateError(line: lineHere, message: "`|` needs a filter name") }
+        guard case .name(let part) = try next() else {
+          throw TemplateError(line: lineHere, message: "`|` needs a filter name")
+        }
         name += "." + part
       }
       guard TemplateFilters.names.contains(name) else {
-        throw TemplateError(line: lineHere, message: "filter `\(name)` is not rendered by promptops (supported: \(TemplateFilters.names.sorted().joined(separator: ", ")))")
+        throw TemplateError(
+          line: lineHere,
+          message:
+            "filter `\(name)` is not rendered by promptops (supported: \(TemplateFilters.names.sorted().joined(separator: ", ")))"
+        )
       }
       var arguments: [TemplateExpression] = []
       if skip(.symbol("(")) {
@@ -539,7 +605,9 @@ struct ExpressionCursor {
             }
             arguments.append(try parseExpression())
           } while skip(.symbol(","))
-          guard skip(.symbol(")")) else { throw TemplateError(line: lineHere, message: "filter `\(name)(` is never closed with `)`") }
+          guard skip(.symbol(")")) else {
+            throw TemplateError(line: lineHere, message: "filter `\(name)(` is never closed with `)`")
+          }
         }
       }
       node = .filter(name: name, input: node, arguments: arguments, line: lineHere)
@@ -584,7 +652,9 @@ struct ExpressionCursor {
           case .name(let name): key = name
           default: throw TemplateError(line: lineHere, message: "a mapping key must be a name or a string")
           }
-          guard skip(.symbol(":")) else { throw TemplateError(line: lineHere, message: "a mapping needs `:` after its key") }
+          guard skip(.symbol(":")) else {
+            throw TemplateError(line: lineHere, message: "a mapping needs `:` after its key")
+          }
           members.append((key, try parseExpression()))
         } while skip(.symbol(","))
         guard skip(.symbol("}")) else { throw TemplateError(line: lineHere, message: "`{` is never closed with `}`") }
@@ -598,7 +668,8 @@ struct ExpressionCursor {
       if skip(.symbol(".")) {
         switch try next() {
         case .name(let key): node = .attribute(node, key)
-        case .number(let number) where number == number.rounded() && number >= 0: node = .index(node, .literal(.number(number)))
+        case .number(let number) where number == number.rounded() && number >= 0:
+          node = .index(node, .literal(.number(number)))
         case let token: throw TemplateError(line: lineHere, message: "unexpected \(describe(token)) after `.`")
         }
       } else if skip(.symbol("[")) {

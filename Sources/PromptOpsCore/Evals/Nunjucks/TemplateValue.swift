@@ -76,7 +76,8 @@ enum JavaScriptText {
       exponent = Int(description[description.index(after: e)...]) ?? 0
     }
     var digits = mantissa.replacingOccurrences(of: ".", with: "")
-    var pointPosition = mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count
+    var pointPosition =
+      mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count
     // Leading zeros (0.00123) move the point; trailing zeros are not significant.
     while digits.hasPrefix("0") && digits.count > 1 {
       digits.removeFirst()

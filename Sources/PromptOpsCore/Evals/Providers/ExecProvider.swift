@@ -81,7 +81,8 @@ struct ExecProvider: EvalProvider {
     case .outputTooLarge:
       throw ProviderError(
         providerID: id,
-        message: "printed more than \(ChildProcess.outputLimit >> 20) MiB on stdout, the most an answer may be; the process group was "
+        message:
+          "printed more than \(ChildProcess.outputLimit >> 20) MiB on stdout, the most an answer may be; the process group was "
           + "killed and the answer is not graded")
     case .signalled(let signal):
       throw ProviderError(
@@ -93,7 +94,8 @@ struct ExecProvider: EvalProvider {
     case .exited where outcome.stdoutCut:
       // Only a program that ended at the very moment it passed the limit gets here.
       throw ProviderError(
-        providerID: id, message: "printed more than \(ChildProcess.outputLimit >> 20) MiB on stdout; the answer is not graded")
+        providerID: id,
+        message: "printed more than \(ChildProcess.outputLimit >> 20) MiB on stdout; the answer is not graded")
     case .exited:
       // promptfoo's `scriptCompletion.ts`: `stripText(stdout.trim())`, white space trimmed at
       // both ends (JavaScript's `trim`), then ANSI escape sequences removed.
@@ -199,7 +201,9 @@ struct ExecProvider: EvalProvider {
   }
 
   static func json(_ value: JSONValue) -> String {
-    guard let data = try? JSONSerialization.data(withJSONObject: value.foundationObject, options: [.sortedKeys, .fragmentsAllowed])
+    guard
+      let data = try? JSONSerialization.data(
+        withJSONObject: value.foundationObject, options: [.sortedKeys, .fragmentsAllowed])
     else {
       return "{}"
     }

@@ -77,12 +77,14 @@ enum HTTPTransport {
         if let body = request.body {
           return body.withUnsafeBytes { bytes in
             promptops_http_exchange(
-              request.method, request.url.absoluteString, headers.baseAddress, headers.count, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+              request.method, request.url.absoluteString, headers.baseAddress, headers.count,
+              bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
               bytes.count, milliseconds, maxBody, &answer)
           }
         }
         return promptops_http_exchange(
-          request.method, request.url.absoluteString, headers.baseAddress, headers.count, nil, 0, milliseconds, maxBody, &answer)
+          request.method, request.url.absoluteString, headers.baseAddress, headers.count, nil, 0, milliseconds, maxBody,
+          &answer)
       }
     }
     defer { promptops_http_answer_free(&answer) }
@@ -90,7 +92,10 @@ enum HTTPTransport {
     switch Int(outcome) {
     case Int(PROMPTOPS_HTTP_OK):
       let body = answer.body.map { Data(bytes: $0, count: answer.body_length) } ?? Data()
-      let headerText = answer.headers.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: answer.headers_length), as: UTF8.self) } ?? ""
+      let headerText =
+        answer.headers.map {
+          String(decoding: UnsafeRawBufferPointer(start: $0, count: answer.headers_length), as: UTF8.self)
+        } ?? ""
       return .success(Answer(status: answer.status, headers: parseHeaders(headerText), body: body))
     case Int(PROMPTOPS_HTTP_TIMED_OUT):
       return .failure(.timedOut)

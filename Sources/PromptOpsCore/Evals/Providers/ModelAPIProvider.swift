@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// A model behind an HTTP API, in one of the dialects promptfoo's providers speak:
 ///
 /// - `openai:chat:<model>` (or promptfoo's shorthand `openai:<model>`): OpenAI's chat completions
@@ -129,7 +128,8 @@ struct ModelAPIProvider: EvalProvider {
         "config `apiKey` would put the key into cache keys and results; set \(defaultKeyVariables[0]), or name another variable with `apiKeyEnvar`"
       )
     }
-    let bodyKeys = api.isEmbedding ? Self.embeddingBodyKeys : api.isAnthropic ? Self.anthropicBodyKeys : Self.openAIBodyKeys
+    let bodyKeys =
+      api.isEmbedding ? Self.embeddingBodyKeys : api.isAnthropic ? Self.anthropicBodyKeys : Self.openAIBodyKeys
     var known = bodyKeys.union(Self.settingKeys).union(ProviderPricing.keys)
     if !api.isAzure { known.remove("apiVersion") }
     if api.isAnthropic { known.remove("organization") }
@@ -150,15 +150,19 @@ struct ModelAPIProvider: EvalProvider {
       }
       url = URL(string: Self.trimmingSlash(base) + (api.isEmbedding ? "/embeddings" : "/chat/completions"))
     case .azureChat(let deployment), .azureEmbedding(let deployment):
-      if let configured = try config.string("apiBaseUrl") ?? variable("AZURE_API_BASE_URL") ?? variable("AZURE_OPENAI_API_BASE_URL")
+      if let configured = try config.string("apiBaseUrl") ?? variable("AZURE_API_BASE_URL") ?? variable(
+        "AZURE_OPENAI_API_BASE_URL")
         ?? variable("AZURE_OPENAI_BASE_URL")
       {
         base = configured
-      } else if let host = try config.string("apiHost") ?? variable("AZURE_API_HOST") ?? variable("AZURE_OPENAI_API_HOST") {
+      } else if let host = try config.string("apiHost") ?? variable("AZURE_API_HOST")
+        ?? variable("AZURE_OPENAI_API_HOST")
+      {
         let bare = host.replacingOccurrences(of: "^https?://", with: "", options: .regularExpression)
         base = "https://" + Self.trimmingSlash(bare)
       } else {
-        throw config.error("no Azure endpoint: set config `apiHost` (or AZURE_API_HOST / AZURE_OPENAI_API_HOST), or `apiBaseUrl`")
+        throw config.error(
+          "no Azure endpoint: set config `apiHost` (or AZURE_API_HOST / AZURE_OPENAI_API_HOST), or `apiBaseUrl`")
       }
       let version = try config.string("apiVersion") ?? Self.defaultAzureAPIVersion
       let path = api.isEmbedding ? "embeddings" : "chat/completions"
@@ -204,11 +208,15 @@ struct ModelAPIProvider: EvalProvider {
     for key in bodyKeys { if let value = spec.config[key], value != .null { body[key] = value } }
     if api.isAnthropic {
       if body["max_tokens"] == nil {
-        guard let tokens = Int(variable("ANTHROPIC_MAX_TOKENS") ?? "1024") else { throw config.error("ANTHROPIC_MAX_TOKENS is not a whole number") }
+        guard let tokens = Int(variable("ANTHROPIC_MAX_TOKENS") ?? "1024") else {
+          throw config.error("ANTHROPIC_MAX_TOKENS is not a whole number")
+        }
         body["max_tokens"] = .integer(Int64(tokens))
       }
       if body["temperature"] == nil {
-        guard let temperature = Double(variable("ANTHROPIC_TEMPERATURE") ?? "0") else { throw config.error("ANTHROPIC_TEMPERATURE is not a number") }
+        guard let temperature = Double(variable("ANTHROPIC_TEMPERATURE") ?? "0") else {
+          throw config.error("ANTHROPIC_TEMPERATURE is not a number")
+        }
         body["temperature"] = .number(temperature)
       }
     }
@@ -297,7 +305,8 @@ struct ModelAPIProvider: EvalProvider {
         throw fail(
           part == "headers"
             ? "the answer's headers are larger than 1 MiB; the answer was not read"
-            : "the answer is larger than \(HTTPTransport.maxBody >> 20) MiB, the most promptops reads; it was not read or graded")
+            : "the answer is larger than \(HTTPTransport.maxBody >> 20) MiB, the most promptops reads; it was not read or graded"
+        )
       }
       guard attempt < retryPolicy.maxRetries else {
         throw fail(tries == 1 ? problem : "\(problem) (gave up after \(tries) attempts)")
@@ -382,11 +391,13 @@ struct ModelAPIProvider: EvalProvider {
       // Calls, not text: the JSON promptfoo takes for the output.
       if let calls = message["tool_calls"], case .array = calls {
         let usage = Self.usage(in: root["usage"])
-        return ProviderResponse(output: calls.canonicalJSON, tokenUsage: usage, cost: usage.flatMap(pricing.cost(of:)), latencyMs: latencyMs)
+        return ProviderResponse(
+          output: calls.canonicalJSON, tokenUsage: usage, cost: usage.flatMap(pricing.cost(of:)), latencyMs: latencyMs)
       }
       if let call = message["function_call"], case .object = call {
         let usage = Self.usage(in: root["usage"])
-        return ProviderResponse(output: call.canonicalJSON, tokenUsage: usage, cost: usage.flatMap(pricing.cost(of:)), latencyMs: latencyMs)
+        return ProviderResponse(
+          output: call.canonicalJSON, tokenUsage: usage, cost: usage.flatMap(pricing.cost(of:)), latencyMs: latencyMs)
       }
       throw fail("the answer's choices[0].message has no text `content`")
     }
@@ -397,12 +408,18 @@ struct ModelAPIProvider: EvalProvider {
 
   /// Anthropic's answer: the text of its `content` blocks (joined by blank lines, as promptfoo
   /// joins them), or its tool calls as JSON when it made some.
-  private func parseAnthropic(_ root: [String: JSONValue], answer: HTTPTransport.Answer, latencyMs: Double) throws -> ProviderResponse {
+  private func parseAnthropic(_ root: [String: JSONValue], answer: HTTPTransport.Answer, latencyMs: Double) throws
+    -> ProviderResponse
+  {
     guard case .array(let blocks)? = root["content"] else {
-      if case .object(let error)? = root["error"], case .string(let message)? = error["message"] { throw fail("the answer is an error: \(message)") }
+      if case .object(let error)? = root["error"], case .string(let message)? = error["message"] {
+        throw fail("the answer is an error: \(message)")
+      }
       throw fail("the answer has no `content` array: \(excerpt(answer.body))")
     }
-    let texts = blocks.compactMap { block -> String? in block["type"] == .string("text") ? block["text"]?.stringValue : nil }
+    let texts = blocks.compactMap { block -> String? in
+      block["type"] == .string("text") ? block["text"]?.stringValue : nil
+    }
     let calls = blocks.filter { $0["type"] == .string("tool_use") }
     let output: String
     if !texts.isEmpty {
@@ -413,22 +430,30 @@ struct ModelAPIProvider: EvalProvider {
       throw fail("the answer has no text content")
     }
     var usage: TokenUsage?
-    if case .integer(let input)? = root["usage"]?["input_tokens"], case .integer(let produced)? = root["usage"]?["output_tokens"], input >= 0, produced >= 0 {
+    if case .integer(let input)? = root["usage"]?["input_tokens"],
+      case .integer(let produced)? = root["usage"]?["output_tokens"], input >= 0, produced >= 0
+    {
       usage = TokenUsage(prompt: Int(input), completion: Int(produced))
     }
-    return ProviderResponse(output: output, tokenUsage: usage, cost: usage.flatMap(pricing.cost(of:)), latencyMs: latencyMs)
+    return ProviderResponse(
+      output: output, tokenUsage: usage, cost: usage.flatMap(pricing.cost(of:)), latencyMs: latencyMs)
   }
 
   /// An embeddings answer: `data[0].embedding`, given as JSON text.
-  private func parseEmbedding(_ root: [String: JSONValue], answer: HTTPTransport.Answer, latencyMs: Double) throws -> ProviderResponse {
-    guard case .array(let data)? = root["data"], let first = data.first, case .array(let vector)? = first["embedding"], !vector.isEmpty,
+  private func parseEmbedding(_ root: [String: JSONValue], answer: HTTPTransport.Answer, latencyMs: Double) throws
+    -> ProviderResponse
+  {
+    guard case .array(let data)? = root["data"], let first = data.first, case .array(let vector)? = first["embedding"],
+      !vector.isEmpty,
       vector.allSatisfy({ $0.doubleValue != nil })
     else {
       if let detail = Self.errorDetail(answer.body) { throw fail("the answer is an error: \(detail)") }
       throw fail("the answer has no `data[0].embedding` vector: \(excerpt(answer.body))")
     }
     let usage = Self.usage(in: root["usage"])
-    return ProviderResponse(output: JSONValue.array(vector).canonicalJSON, tokenUsage: usage, cost: usage.flatMap(pricing.cost(of:)), latencyMs: latencyMs)
+    return ProviderResponse(
+      output: JSONValue.array(vector).canonicalJSON, tokenUsage: usage, cost: usage.flatMap(pricing.cost(of:)),
+      latencyMs: latencyMs)
   }
 
   static func usage(in value: JSONValue?) -> TokenUsage? {

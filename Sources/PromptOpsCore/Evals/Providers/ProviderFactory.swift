@@ -16,7 +16,8 @@ public enum ProviderFactory {
     switch try ProviderKind.of(spec.id) {
     case .echo: return EchoProvider()
     case .exec(let command): return try ExecProvider(spec: spec, command: command, environment: environment)
-    case .model(let api, let model): return try ModelAPIProvider(spec: spec, model: model, api: api, environment: environment)
+    case .model(let api, let model):
+      return try ModelAPIProvider(spec: spec, model: model, api: api, environment: environment)
     }
   }
 }
@@ -27,7 +28,8 @@ enum ProviderKind: Equatable {
   case exec(command: String)
   case model(ModelAPIProvider.API, model: String)
 
-  static let known = "echo, exec:<command>, openai:chat:<model>, openai:embedding:<model>, azure:chat:<deployment>, "
+  static let known =
+    "echo, exec:<command>, openai:chat:<model>, openai:embedding:<model>, azure:chat:<deployment>, "
     + "azure:embedding:<deployment>, anthropic:messages:<model>"
 
   var isEmbedding: Bool {
@@ -46,11 +48,16 @@ enum ProviderKind: Equatable {
     }
     if id.hasPrefix("openai:") {
       let rest = id.dropFirst("openai:".count)
-      if rest.hasPrefix("chat:") { return .model(.openAIChat, model: try named(rest.dropFirst(5), "model", "openai:chat:<model>")) }
-      for prefix in ["embedding:", "embeddings:"] where rest.hasPrefix(prefix) {
-        return .model(.openAIEmbedding, model: try named(rest.dropFirst(prefix.count), "model", "openai:embedding:<model>"))
+      if rest.hasPrefix("chat:") {
+        return .model(.openAIChat, model: try named(rest.dropFirst(5), "model", "openai:chat:<model>"))
       }
-      if let kind = ["completion", "assistant", "responses", "image", "realtime", "moderation", "transcription"].first(where: { rest.hasPrefix($0 + ":") }) {
+      for prefix in ["embedding:", "embeddings:"] where rest.hasPrefix(prefix) {
+        return .model(
+          .openAIEmbedding, model: try named(rest.dropFirst(prefix.count), "model", "openai:embedding:<model>"))
+      }
+      if let kind = ["completion", "assistant", "responses", "image", "realtime", "moderation", "transcription"].first(
+        where: { rest.hasPrefix($0 + ":") })
+      {
         throw refuse("OpenAI `\(kind)` models are not supported; use `openai:chat:<model>`")
       }
       return .model(.openAIChat, model: try named(rest, "model", "openai:chat:<model>"))
@@ -65,12 +72,16 @@ enum ProviderKind: Equatable {
         let deployment = try named(rest.dropFirst(prefix.count), "deployment", "azure:embedding:<deployment>")
         return .model(.azureEmbedding(deployment: deployment), model: deployment)
       }
-      throw refuse("Azure `\(rest.prefix(while: { $0 != ":" }))` deployments are not supported; use `azure:chat:<deployment>`")
+      throw refuse(
+        "Azure `\(rest.prefix(while: { $0 != ":" }))` deployments are not supported; use `azure:chat:<deployment>`")
     }
     if id.hasPrefix("anthropic:") {
       let rest = id.dropFirst("anthropic:".count)
-      if rest.hasPrefix("messages:") { return .model(.anthropicMessages, model: try named(rest.dropFirst(9), "model", "anthropic:messages:<model>")) }
-      throw refuse("Anthropic `\(rest.prefix(while: { $0 != ":" }))` models are not supported; use `anthropic:messages:<model>`")
+      if rest.hasPrefix("messages:") {
+        return .model(.anthropicMessages, model: try named(rest.dropFirst(9), "model", "anthropic:messages:<model>"))
+      }
+      throw refuse(
+        "Anthropic `\(rest.prefix(while: { $0 != ":" }))` models are not supported; use `anthropic:messages:<model>`")
     }
     throw refuse("unknown provider (known: \(known))")
   }
