@@ -31,6 +31,11 @@ let package = Package(
     .target(name: "CLibgit2Startup"),
     // The commit the executable was built from, for `--version` (the executable only).
     .target(name: "CBuildInfo"),
+    // libyaml's event parser, which cards, suites and configuration are composed from (YAMLValue:
+    // line numbers, alias budgets, duplicate keys). The copy Yams 6.2.2 bundles, built as a target
+    // of our own with every global symbol prefixed `promptops_` (include/promptops_yaml_symbols.h),
+    // so it links beside Yams' copy and nothing here reads Yams' internal CYaml target.
+    .target(name: "CLibYAML", exclude: ["LICENSE"], cSettings: [.define("YAML_DECLARE_STATIC")]),
     // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
     .target(name: "GitKit", dependencies: ["CLibgit2"]),
     // The domain: cards, versions, change sets, rules. Knows nothing of the command line.
@@ -40,6 +45,7 @@ let package = Package(
         "GitKit",
         "CZlib",
         "CLibcurl",
+        "CLibYAML",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "CryptoExtras", package: "swift-crypto"),

@@ -1,4 +1,4 @@
-import CYaml
+import CLibYAML
 
 /// How much YAML aliases may add to what one reading composes: a document, or every document a
 /// suite load reads (the suite, its test files, each line of a JSON Lines file).
@@ -42,17 +42,17 @@ final class YAMLAliasBudget {
     guard bytes.contains(UInt8(ascii: "*")) else { return }  // no alias, nothing to charge
     bytes.append(0)
     var parser = yaml_parser_t()
-    guard yaml_parser_initialize(&parser) == 1 else { return }
-    defer { yaml_parser_delete(&parser) }
+    guard promptops_yaml_parser_initialize(&parser) == 1 else { return }
+    defer { promptops_yaml_parser_delete(&parser) }
     let budget = YAMLAliasBudget()
     var tally = AliasTally()
     try bytes.withUnsafeBufferPointer { buffer throws(YAMLProblem) in
-      yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count - 1)
-      yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+      promptops_yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count - 1)
+      promptops_yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
       while true {
         var event = yaml_event_t()
-        guard yaml_parser_parse(&parser, &event) == 1 else { return }
-        defer { yaml_event_delete(&event) }
+        guard promptops_yaml_parser_parse(&parser, &event) == 1 else { return }
+        defer { promptops_yaml_event_delete(&event) }
         let line = Int(event.start_mark.line) + 1 + lineOffset
         switch event.type {
         case YAML_STREAM_END_EVENT:

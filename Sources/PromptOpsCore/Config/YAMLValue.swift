@@ -1,4 +1,4 @@
-import CYaml
+import CLibYAML
 
 /// A YAML document composed straight from libyaml's events: scalars as text, sequences, and
 /// mappings in file order, each with its 1-based line.
@@ -101,32 +101,32 @@ extension YAMLValue {
     }
 
     mutating func compose(_ buffer: UnsafeBufferPointer<UInt8>) throws(YAMLProblem) -> YAMLValue? {
-      guard yaml_parser_initialize(&parser) == 1 else {
+      guard promptops_yaml_parser_initialize(&parser) == 1 else {
         throw YAMLProblem(line: nil, message: "out of memory reading YAML")
       }
-      defer { yaml_parser_delete(&parser) }
-      yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+      defer { promptops_yaml_parser_delete(&parser) }
+      promptops_yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
       // libyaml reads from the pointer only; an empty text still needs a valid one.
       let empty: [UInt8] = [0]
       if buffer.isEmpty {
-        empty.withUnsafeBufferPointer { yaml_parser_set_input_string(&parser, $0.baseAddress, 0) }
+        empty.withUnsafeBufferPointer { promptops_yaml_parser_set_input_string(&parser, $0.baseAddress, 0) }
       } else {
-        yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+        promptops_yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
       }
 
       var event = try next()  // stream start
-      yaml_event_delete(&event)
+      promptops_yaml_event_delete(&event)
       event = try next()
       if event.type == YAML_STREAM_END_EVENT {
-        yaml_event_delete(&event)
+        promptops_yaml_event_delete(&event)
         return nil
       }
-      yaml_event_delete(&event)  // document start
+      promptops_yaml_event_delete(&event)  // document start
       let root = try value(from: next(), depth: 0)
       event = try next()  // document end
-      yaml_event_delete(&event)
+      promptops_yaml_event_delete(&event)
       event = try next()
-      defer { yaml_event_delete(&event) }
+      defer { promptops_yaml_event_delete(&event) }
       if event.type != YAML_STREAM_END_EVENT {
         throw YAMLProblem(
           line: Int(event.start_mark.line) + 1 + lineOffset,
@@ -137,7 +137,7 @@ extension YAMLValue {
 
     private mutating func next() throws(YAMLProblem) -> yaml_event_t {
       var event = yaml_event_t()
-      guard yaml_parser_parse(&parser, &event) == 1 else { throw problem() }
+      guard promptops_yaml_parser_parse(&parser, &event) == 1 else { throw problem() }
       return event
     }
 
@@ -147,7 +147,7 @@ extension YAMLValue {
     /// Composes the value that starts with `event`, consuming (and freeing) its events.
     private mutating func value(from event: yaml_event_t, depth: Int) throws(YAMLProblem) -> YAMLValue {
       var event = event
-      defer { yaml_event_delete(&event) }
+      defer { promptops_yaml_event_delete(&event) }
       let line = Int(event.start_mark.line) + 1
       guard depth < Self.maximumDepth else {
         throw YAMLProblem(
@@ -168,7 +168,7 @@ extension YAMLValue {
           let item = try next()
           if item.type == YAML_SEQUENCE_END_EVENT {
             var end = item
-            yaml_event_delete(&end)
+            promptops_yaml_event_delete(&end)
             break
           }
           items.append(try value(from: item, depth: depth + 1))
@@ -184,7 +184,7 @@ extension YAMLValue {
           let keyEvent = try next()
           if keyEvent.type == YAML_MAPPING_END_EVENT {
             var end = keyEvent
-            yaml_event_delete(&end)
+            promptops_yaml_event_delete(&end)
             break
           }
           let key = try value(from: keyEvent, depth: depth + 1)
