@@ -164,7 +164,9 @@ struct PromotionFailureTests {
     process.executableURL = URL(fileURLWithPath: try promptopsBinary())
     process.arguments = ["promote", "b", "--env", "dev"]
     process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
-    process.environment = repo.environment.merging(["PROMPTOPS_LOCK_WRITE_PAUSE_MS": "30000"]) { $1 }
+    process.environment = repo.environment.merging(
+      try RenamePause.environment(suffix: "/promptops.lock", milliseconds: 30000)
+    ) { $1 }
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()

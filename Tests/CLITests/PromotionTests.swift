@@ -310,7 +310,8 @@ struct PromotionTests {
     process.arguments = ["promote", "b", "--env", "dev"]
     process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
     var environment = repo.environment
-    environment["PROMPTOPS_LOCK_WRITE_PAUSE_MS"] = "30000"
+    // The writer stops before renaming its temporary file onto the lock (an LD_PRELOAD library).
+    environment.merge(try RenamePause.environment(suffix: "/promptops.lock", milliseconds: 30000)) { $1 }
     process.environment = environment
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
@@ -345,7 +346,7 @@ struct PromotionTests {
     try repo.commit()
     var environment = repo.environment
     // Each writer holds the lock for a while, so the two runs overlap.
-    environment["PROMPTOPS_LOCK_WRITE_PAUSE_MS"] = "700"
+    environment.merge(try RenamePause.environment(suffix: "/promptops.lock", milliseconds: 700)) { $1 }
     let binary = try promptopsBinary()
     let directory = repo.path
     let overlapping = environment

@@ -14,10 +14,6 @@ public struct LockFileStore: Sendable {
   /// The file `flock` is taken on (inside the git directory, so it never shows as untracked).
   public let mutexPath: String
 
-  /// For tests only: milliseconds to wait between writing the temporary file and renaming it,
-  /// so a test can kill a promotion in the middle of the write.
-  public static let pauseVariable = "PROMPTOPS_LOCK_WRITE_PAUSE_MS"
-
   public init(path: String, displayPath: String, mutexPath: String) {
     self.path = path
     self.displayPath = displayPath
@@ -88,9 +84,6 @@ public struct LockFileStore: Sendable {
     } catch {
       unlink(temporary)
       throw error
-    }
-    if let pause = ProcessInfo.processInfo.environment[Self.pauseVariable].flatMap(Int.init), pause > 0 {
-      usleep(UInt32(min(pause, 60_000)) * 1000)
     }
     guard rename(temporary, path) == 0 else {
       let reason = String(cString: strerror(errno))
