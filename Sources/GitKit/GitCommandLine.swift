@@ -26,14 +26,7 @@ public struct GitCommandLine: Sendable {
     }
   }
 
-  private static func find() -> String? {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    for folder in path.split(separator: ":") {
-      let candidate = "\(folder)/git"
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    return nil
-  }
+  private static func find() -> String? { ExecutableSearch.find("git") }
 
   /// Runs `git arguments…` with `input` on its standard input (none when nil); returns standard
   /// output, or throws with git's own message.

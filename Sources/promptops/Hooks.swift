@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GitKit
 import PromptOpsCore
 
 extension HookScripts.Kind: ExpressibleByArgument {}
@@ -62,11 +63,7 @@ extension PromptOps {
         }
         let named = CommandLine.arguments[0]
         if named.contains("/") { return URL(fileURLWithPath: named).standardizedFileURL.path }
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-        where folder.hasPrefix("/") {
-          let candidate = folder + "/" + named
-          if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
+        if let found = ExecutableSearch.find(named) { return found }
         throw PromptOpsError.io(
           path: named,
           message: "cannot tell where this promptops is installed; run it by its full path to install the hooks")

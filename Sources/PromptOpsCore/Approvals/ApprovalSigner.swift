@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 
 /// Signs approval records with the reviewer's SSH key through `ssh-keygen -Y sign`, the same
 /// tool and key git uses for SSH-signed commits (so agents, passphrases and hardware keys work
@@ -119,11 +120,6 @@ public struct ApprovalSigner {
   /// ed25519 and a few for RSA.
   static let signatureLimit = 1 << 20
 
-  static func findExecutable(_ name: String) -> String? {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
-      return "\(folder)/\(name)"
-    }
-    return nil
-  }
+  static func findExecutable(_ name: String) -> String? { ExecutableSearch.find(name) }
+
 }
