@@ -36,13 +36,17 @@ let package = Package(
     // of our own with every global symbol prefixed `promptops_` (include/promptops_yaml_symbols.h),
     // so it links beside Yams' copy and nothing here reads Yams' internal CYaml target.
     .target(name: "CLibYAML", exclude: ["LICENSE"], cSettings: [.define("YAML_DECLARE_STATIC")]),
+    // The one way promptops runs other programs (git, ssh-keygen, eval providers and scripts):
+    // posix_spawn with close-on-exec pipes, bounded output and a deadline.
+    .target(name: "Spawn"),
     // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
-    .target(name: "GitKit", dependencies: ["CLibgit2"]),
+    .target(name: "GitKit", dependencies: ["CLibgit2", "Spawn"]),
     // The domain: cards, versions, change sets, rules. Knows nothing of the command line.
     .target(
       name: "PromptOpsCore",
       dependencies: [
         "GitKit",
+        "Spawn",
         "CZlib",
         "CLibcurl",
         "CLibYAML",

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// Runs the `git` program for the few operations whose faithful implementation is git's own:
 /// signing tags the way `gpg.format`, `user.signingkey` and `tag.gpgSign` say, committing with
@@ -30,47 +31,41 @@ public struct GitCommandLine: Sendable {
 
   /// Runs `git arguments…` with `input` on its standard input (none when nil); returns standard
   /// output, or throws with git's own message.
+  ///
+  /// git stays in promptops' process group, in the terminal's foreground: a signing key's
+  /// passphrase or a hook may ask the person at it. It has a day before it is stopped, and
+  /// 16 MiB of output per stream, far past anything the commands promptops runs print.
   @discardableResult
   public func run(_ arguments: [String], input: Data? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    if let environment { process.environment = environment }
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    let inputPipe = input.map { _ in Pipe() }
-    process.standardInput = inputPipe ?? FileHandle.nullDevice
-    try process.run()
-    if let input, let inputPipe {
-      // A separate writer, so a git that prints before it reads cannot deadlock us.
-      let writer = inputPipe.fileHandleForWriting
-      DispatchQueue.global().async {
-        try? writer.write(contentsOf: input)
-        try? writer.close()
+    let outcome: ChildProcessOutcome
+    do {
+      outcome = try ChildProcess.run(
+        executable: executable, arguments: arguments, environment: environment ?? ProcessInfo.processInfo.environment,
+        workingDirectory: directory, input: input, timeout: 86_400, ownProcessGroup: false)
+    } catch {
+      throw GitError(
+        kind: .other, function: "git " + (arguments.first ?? ""), message: "cannot run \(executable): \(error)")
+    }
+    let command = "git \(arguments.prefix(2).joined(separator: " "))"
+    guard case .exited(0) = outcome.termination else {
+      let message = String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      let status: String
+      switch outcome.termination {
+      case .exited(let code): status = "exit \(code)"
+      case .signalled(let signal): status = "killed by signal \(signal)"
+      case .timedOut: status = "no answer within a day"
+      case .outputTooLarge: status = "printed too much"
       }
-    }
-    nonisolated(unsafe) var errorData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      errorData = errors.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      let message = String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
       throw GitError(
         kind: .other, function: "git " + (arguments.first ?? ""),
-        message:
-          "git \(arguments.prefix(2).joined(separator: " ")) failed: \(message.isEmpty ? "exit \(process.terminationStatus)" : message)"
-      )
+        message: "\(command) failed: \(message.isEmpty ? status : message)")
     }
-    return String(decoding: outputData, as: UTF8.self)
+    guard !outcome.stdoutCut else {
+      throw GitError(
+        kind: .other, function: "git " + (arguments.first ?? ""),
+        message: "\(command) printed more than \(ChildProcess.outputLimit >> 20) MiB")
+    }
+    return String(decoding: outcome.stdout, as: UTF8.self)
   }
 
   /// The committer identity git would use now (`Name <email>`), honouring the configuration

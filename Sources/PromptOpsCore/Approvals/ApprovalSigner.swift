@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import Spawn
 
 /// Signs approval records with the reviewer's SSH key through `ssh-keygen -Y sign`, the same
 /// tool and key git uses for SSH-signed commits (so agents, passphrases and hardware keys work
@@ -53,55 +54,38 @@ public struct ApprovalSigner {
   /// Signs the record's canonical bytes and returns it with the armored signature, checked
   /// in-process before it is returned.
   public func sign(_ record: ApprovalRecord) throws -> ApprovalRecord {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: sshKeygen)
-    process.arguments = ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", keyPath]
-    let input = Pipe()
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = errors
+    // ssh-keygen stays in the terminal's foreground: an encrypted key asks for its passphrase
+    // there. An hour is past any person typing one.
+    let outcome: ChildProcessOutcome
     do {
-      try process.run()
+      outcome = try ChildProcess.run(
+        executable: sshKeygen, arguments: ["-Y", "sign", "-n", ApprovalRecord.signatureNamespace, "-f", keyPath],
+        environment: ProcessInfo.processInfo.environment, workingDirectory: FileManager.default.currentDirectoryPath,
+        input: Data(record.canonicalBytes), timeout: 3600, outputLimit: Self.signatureLimit, ownProcessGroup: false)
     } catch {
-      throw PromptOpsError.io(path: sshKeygen, message: "cannot run: \(error.localizedDescription)")
+      throw PromptOpsError.io(path: sshKeygen, message: "cannot run: \(error)")
     }
-    // Read stderr on the side so a chatty ssh-keygen never blocks on a full pipe; both streams
-    // are bounded (a signature is a few hundred bytes).
-    nonisolated(unsafe) var errorRead = BoundedRead.Result(data: Data(), cut: false, failure: nil)
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      errorRead = BoundedRead.toEnd(errors.fileHandleForReading, limit: 64 << 10)
-      group.leave()
-    }
-    // ssh-keygen may exit before reading (a bad key): the write must fail softly, not with
-    // SIGPIPE, so its own message is what the user sees.
-    signal(SIGPIPE, SIG_IGN)
-    try? input.fileHandleForWriting.write(contentsOf: Data(record.canonicalBytes))
-    try? input.fileHandleForWriting.close()
-    let signatureRead = BoundedRead.toEnd(output.fileHandleForReading, limit: Self.signatureLimit)
-    group.wait()
-    process.waitUntilExit()
-    let stderr = String(decoding: errorRead.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard process.terminationStatus == 0 else {
+    let stderr = String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard case .exited(0) = outcome.termination else {
       let hint =
         keyPath.hasSuffix(".pub") ? " (a public key signs through ssh-agent: load its private key with ssh-add)" : ""
-      throw PromptOpsError.io(
-        path: keyPath, message: "ssh-keygen -Y sign failed (exit \(process.terminationStatus)): \(stderr)\(hint)")
+      let status: String
+      switch outcome.termination {
+      case .exited(let code): status = "exit \(code)"
+      case .signalled(let signal): status = "killed by signal \(signal)"
+      case .timedOut: status = "no signature within an hour"
+      case .outputTooLarge: status = "printed too much"
+      }
+      throw PromptOpsError.io(path: keyPath, message: "ssh-keygen -Y sign failed (\(status)): \(stderr)\(hint)")
     }
-    if let failure = signatureRead.failure {
-      throw PromptOpsError.io(path: sshKeygen, message: "cannot read the signature ssh-keygen printed: \(failure)")
-    }
-    guard !signatureRead.cut else {
+    guard !outcome.stdoutCut else {
       throw PromptOpsError.io(
         path: sshKeygen,
         message:
           "ssh-keygen -Y sign printed more than \(Self.signatureLimit >> 10) KiB, which is no signature; nothing was signed"
       )
     }
-    let armored = String(decoding: signatureRead.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let armored = String(decoding: outcome.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     do {
       _ = try SSHSignature(armored: armored).verify(
         message: record.canonicalBytes, namespace: ApprovalRecord.signatureNamespace)

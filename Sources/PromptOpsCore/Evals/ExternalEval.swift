@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// `evals.mode: external`: runs the team's own eval command (promptfoo, usually) once per suite
 /// of each prompt, and reads its JSON results.

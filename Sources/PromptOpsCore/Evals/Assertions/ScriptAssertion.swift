@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// promptfoo's `python` and `javascript` assertions (`src/assertions/python.ts`,
 /// `src/assertions/javascript.ts`): a `file://script.py[:function]` (default function

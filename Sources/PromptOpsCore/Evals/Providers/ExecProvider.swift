@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// `exec:<command …>`: runs a program per test and takes what it prints as the model's answer.
 ///

@@ -7,8 +7,8 @@ import Foundation
 #endif
 
 /// How a child process ended, with everything it printed.
-struct ChildProcessOutcome: Sendable {
-  enum Termination: Sendable, Equatable {
+public struct ChildProcessOutcome: Sendable {
+  public enum Termination: Sendable, Equatable {
     case exited(Int32)
     case signalled(Int32)
     /// Still running at the deadline: its whole process group was killed.
@@ -18,18 +18,18 @@ struct ChildProcessOutcome: Sendable {
     case outputTooLarge
   }
 
-  var termination: Termination
-  var stdout: Data
-  var stderr: Data
+  public var termination: Termination
+  public var stdout: Data
+  public var stderr: Data
   /// Standard output went past the limit: `stdout` holds only its first part.
-  var stdoutCut = false
+  public var stdoutCut = false
   /// Standard error went past the limit: `stderr` holds only its first part.
-  var stderrCut = false
+  public var stderrCut = false
 }
 
 /// Why a child process could not be started.
-struct ChildProcessLaunchFailure: Error, CustomStringConvertible {
-  var description: String
+public struct ChildProcessLaunchFailure: Error, CustomStringConvertible {
+  public var description: String
 }
 
 /// Runs one program without a shell, in its own process group, so a timeout can kill it and
@@ -39,20 +39,27 @@ struct ChildProcessLaunchFailure: Error, CustomStringConvertible {
 /// process group, and keep our pipe ends from leaking into children spawned concurrently by other
 /// threads (which would keep pipes open and hang readers). So this spawns with `posix_spawn`,
 /// `POSIX_SPAWN_SETPGROUP` and close-on-exec pipes.
-enum ChildProcess {
+public enum ChildProcess {
   /// Output beyond this many bytes per stream is not kept, so a runaway program cannot exhaust
   /// memory; the outcome says when a stream was cut (`stdoutCut`, `stderrCut`), so that no
   /// caller takes a cut stream for the whole.
-  static let outputLimit = 16 << 20
+  public static let outputLimit = 16 << 20
 
   /// Blocks the calling thread until the program ends or `timeout` seconds pass.
+  ///
+  /// With `ownProcessGroup` (the default) the child leads a process group of its own, which a
+  /// timeout kills whole. Without it the child stays in ours, in the terminal's foreground, for
+  /// programs that may ask the person at it (ssh-keygen's passphrase, a signing agent's prompt
+  /// for git): a background group reading the terminal would be stopped. A timeout then kills the
+  /// child alone.
   ///
   /// With `stopPastOutputLimit` (for a caller that needs all of standard output, such as an
   /// answer to grade), output past `outputLimit` ends the run at once: the process group is
   /// killed and the outcome is `.outputTooLarge`. Without it, the rest is read and dropped.
-  static func run(
+  public static func run(
     executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
-    input: Data?, timeout: Double, outputLimit: Int = ChildProcess.outputLimit, stopPastOutputLimit: Bool = false
+    input: Data?, timeout: Double, outputLimit: Int = ChildProcess.outputLimit, stopPastOutputLimit: Bool = false,
+    ownProcessGroup: Bool = true
   ) throws -> ChildProcessOutcome {
     ignoreSIGPIPE
     let stdinPipe = input == nil ? nil : try makePipe()
@@ -70,7 +77,7 @@ enum ChildProcess {
         pid = try spawn(
           executable: executable, arguments: arguments, environment: environment,
           workingDirectory: workingDirectory, stdin: stdinPipe?.read, stdout: stdoutPipe.write,
-          stderr: stderrPipe.write)
+          stderr: stderrPipe.write, ownProcessGroup: ownProcessGroup)
       } catch {
         if let stdinPipe { close(stdinPipe.write) }
         throw error
@@ -100,7 +107,7 @@ enum ChildProcess {
     var tooLarge = false
     func killGroup() {
       if !killed {
-        kill(-pid, SIGKILL)
+        kill(ownProcessGroup ? -pid : pid, SIGKILL)
         killed = true
       }
     }
@@ -234,7 +241,7 @@ enum ChildProcess {
 
   private static func spawn(
     executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
-    stdin: Int32?, stdout: Int32, stderr: Int32
+    stdin: Int32?, stdout: Int32, stderr: Int32, ownProcessGroup: Bool
   ) throws -> pid_t {
     #if canImport(Glibc)
       var actions = posix_spawn_file_actions_t()
@@ -280,9 +287,10 @@ enum ChildProcess {
     #endif
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
+    let groupFlag = ownProcessGroup ? Int32(POSIX_SPAWN_SETPGROUP) : 0
     posix_spawnattr_setflags(
-      &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | platformFlags))
-    posix_spawnattr_setpgroup(&attributes, 0)
+      &attributes, Int16(groupFlag | Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK) | platformFlags))
+    if ownProcessGroup { posix_spawnattr_setpgroup(&attributes, 0) }
     // The child starts with default signal handling (our ignored SIGPIPE must not leak into it)
     // and an empty signal mask.
     var defaultSignals = sigset_t()
