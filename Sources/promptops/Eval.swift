@@ -228,12 +228,10 @@ struct EvalOutputOptions: ParsableArguments {
     var stdout = render(reporting.format)
     if reporting.format != .text, stdout.last != UInt8(ascii: "\n") { stdout.append(UInt8(ascii: "\n")) }
     FileHandle.standardOutput.write(stdout)
-    var files: [(String, Data)] = ((try? reporting.outputTargets()) ?? []).map { ($0.path, render($0.format)) }
-    if let junit { files.append((junit, render(.junit))) }
-    if let log, let logText = logText() { files.append((log, Data(logText.utf8))) }
-    var written = true
-    for (path, data) in files where !writeReportFile(data, to: path) { written = false }
-    return written
+    var extra: [(path: String, data: Data)] = []
+    if let junit { extra.append((junit, render(.junit))) }
+    if let log, let logText = logText() { extra.append((log, Data(logText.utf8))) }
+    return reporting.writeOutputs(render, extra: extra)
   }
 }
 

@@ -61,18 +61,27 @@ struct ReportOptions<Format: ReportFormatChoice>: ParsableArguments {
 
   func outputTargets() throws -> [(format: Format, path: String)] { try Format.outputTargets(output) }
 
-  /// Writes the report in each `--output` format, rendering each format once; false (after
-  /// saying why on standard error) when a file could not be written. Call it after the verdict
-  /// is printed: a file that cannot be written must never hide it.
-  func writeOutputs(_ render: (Format) -> String) -> Bool {
-    guard let targets = try? outputTargets() else { return false }
+  /// Writes the report in each `--output` format, rendering each format once, and then `extra`
+  /// files a command adds of its own (`eval --junit`, `--log`); false (after saying why on
+  /// standard error) when a file could not be written. Call it after the verdict is printed: a
+  /// file that cannot be written must never hide it.
+  func writeOutputs(_ render: (Format) -> Data, extra: [(path: String, data: Data)] = []) -> Bool {
+    let targets: [(format: Format, path: String)]
+    do {
+      targets = try outputTargets()
+    } catch {
+      // `validate()` refused these already; should that ever be bypassed, say so, never skip.
+      printError("promptops: error: \(error)")
+      return false
+    }
     var rendered: [String: Data] = [:]
     var written = true
     for (format, path) in targets {
-      let data = rendered[format.rawValue] ?? Data(render(format).utf8)
+      let data = rendered[format.rawValue] ?? render(format)
       rendered[format.rawValue] = data
       if !writeReportFile(data, to: path) { written = false }
     }
+    for (path, data) in extra where !writeReportFile(data, to: path) { written = false }
     return written
   }
 }

@@ -101,7 +101,7 @@ extension PromptOps {
         } else {
           print(Self.verdict(summary))
         }
-        let written = reporting.writeOutputs(document)
+        let written = reporting.writeOutputs { Data(document($0).utf8) }
         if reporting.verbose {
           let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
           printError(
@@ -132,7 +132,7 @@ extension PromptOps {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data =
           (try? encoder.encode(Document(valid: summary.invalidRecords == 0, summary: summary, issues: issues)))
-          ?? Data("{}".utf8)
+          ?? Data(#"{"valid": false}"#.utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
       }
     }
@@ -185,7 +185,7 @@ extension PromptOps {
             maxRecordBytes: maxRecordBytes)
         }
         FileHandle.standardOutput.write(Data(LogReportRenderer.render(report, as: reporting.format).utf8))
-        let written = reporting.writeOutputs { LogReportRenderer.render(report, as: $0) }
+        let written = reporting.writeOutputs { Data(LogReportRenderer.render(report, as: $0).utf8) }
         if reporting.verbose {
           let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
           printError(

@@ -75,7 +75,7 @@ public struct LogReport: Sendable, Encodable {
     public let lastSeen: String?
     public let message: String
     /// Drift is an error: `logs report` exits 1 when there is any, and every format says so.
-    public var severity: String { "error" }
+    public let severity = "error"
 
     enum CodingKeys: String, CodingKey {
       case rule, severity
@@ -87,18 +87,6 @@ public struct LogReport: Sendable, Encodable {
       case message
     }
 
-    public func encode(to encoder: Encoder) throws {
-      var c = encoder.container(keyedBy: CodingKeys.self)
-      try c.encode(rule, forKey: .rule)
-      try c.encode(severity, forKey: .severity)
-      try c.encode(promptID, forKey: .promptID)
-      try c.encode(versionHash, forKey: .versionHash)
-      try c.encodeIfPresent(environment, forKey: .environment)
-      try c.encode(calls, forKey: .calls)
-      try c.encodeIfPresent(firstSeen, forKey: .firstSeen)
-      try c.encodeIfPresent(lastSeen, forKey: .lastSeen)
-      try c.encode(message, forKey: .message)
-    }
   }
 
   public var versions: [VersionStats] = []

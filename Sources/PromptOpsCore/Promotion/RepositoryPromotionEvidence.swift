@@ -9,6 +9,9 @@ struct RepositoryPromotionEvidence: PromotionEvidence {
   let repository: Repository
   /// HEAD's: the policy, keys and eval settings releases are judged by.
   let context: GateContext
+  /// Each prompt's timeline from HEAD, walked once: `history` asks for the approvals of every
+  /// version in every environment, and a rollback for several candidates.
+  private let timelines = TimelineCache()
 
   /// Runs the prompt's suites now, as `commit` has them, under HEAD's configuration; the
   /// evaluation records its outcome as a note on `commit`.
@@ -64,11 +67,26 @@ struct RepositoryPromotionEvidence: PromotionEvidence {
   /// changed the prompt's files while the card still said `version`. A release of one's own
   /// change needs someone else's approval, as its merge did.
   func changeAuthors(promptID: String, version: String, from head: ObjectID) throws -> Set<String> {
-    let timeline = try PromptTimeline(
-      id: promptID, repository: repository, layout: PromptLayout(context.configuration), from: head)
+    let timeline = try timelines.timeline(of: promptID, from: head) {
+      try PromptTimeline(id: promptID, repository: repository, layout: PromptLayout(context.configuration), from: head)
+    }
     guard let found = timeline.version(version) else { return [] }
     let location = found.prompt.location
     return try repository.changeIdentities(
       of: [found.commit] + found.laterCommits, touching: Array(Set([location.textPath, location.cardPath])).sorted())
+  }
+}
+
+/// Timelines by prompt id and starting commit, for one command's evidence.
+private final class TimelineCache: @unchecked Sendable {
+  private var timelines: [String: PromptTimeline] = [:]
+  private let lock = NSLock()
+
+  func timeline(of id: String, from head: ObjectID, _ make: () throws -> PromptTimeline) throws -> PromptTimeline {
+    let key = id + "@" + head.hex
+    if let known = lock.withLock({ timelines[key] }) { return known }
+    let made = try make()
+    lock.withLock { timelines[key] = made }
+    return made
   }
 }
