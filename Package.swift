@@ -6,8 +6,7 @@ let package = Package(
   // macOS 15: the code validates UTF-8 with String(validating:as:), new in macOS 15.
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "promptops", targets: ["promptops"]),
-    .library(name: "PromptOpsCore", targets: ["PromptOpsCore"]),
+    .executable(name: "promptops", targets: ["promptops"])
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,24 +40,73 @@ let package = Package(
     .target(name: "Spawn"),
     // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
     .target(name: "GitKit", dependencies: ["CLibgit2", "Spawn"]),
-    // The domain: cards, versions, change sets, rules. Knows nothing of the command line.
+    // The feature targets below know nothing of the command line; each sees only the targets
+    // under it, so the compiler keeps every arrow one way (docs/architecture.md draws them).
+    //
+    // Model and configuration: findings and errors, cards, prompts and their layout,
+    // `.promptops.yml` and the YAML it is read with, gitattributes, JSON values, atomic files.
     .target(
-      name: "PromptOpsCore",
+      name: "PromptModel",
       dependencies: [
-        "GitKit",
-        "Spawn",
-        "CZlib",
-        "CLibcurl",
-        "CLibYAML",
-        .product(name: "Yams", package: "Yams"),
+        "GitKit", "CLibYAML", .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    // The Nunjucks subset prompts and suites are rendered with (docs/evals.md lists it).
+    .target(name: "PromptTemplates", dependencies: ["PromptModel"]),
+    // What a comparison changed: its sides, the change set with every changed prompt read on
+    // both sides, constraint and variable scanning, and the report the gate and audits print.
+    .target(
+      name: "PromptChanges",
+      dependencies: ["PromptModel", "PromptTemplates", "GitKit", .product(name: "Crypto", package: "swift-crypto")]
+    ),
+    // The version and changelog rules, each a pure function of a change set.
+    .target(name: "PromptRules", dependencies: ["PromptModel", "PromptChanges"]),
+    // Eval suites, providers, assertions, templates, the cache and the eval gate.
+    .target(
+      name: "PromptEvals",
+      dependencies: [
+        "PromptModel", "PromptTemplates", "PromptChanges", "GitKit", "Spawn", "CLibcurl",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    // Approval records, SSH signatures, allowed signers and the verifier.
+    .target(
+      name: "PromptApprovals",
+      dependencies: [
+        "PromptModel", "PromptChanges", "GitKit", "Spawn", .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "CryptoExtras", package: "swift-crypto"),
+      ]
+    ),
+    // Promotion, pins, release tags, the audit log, history and rollback.
+    .target(
+      name: "PromptRelease",
+      dependencies: [
+        "PromptModel", "PromptChanges", "PromptApprovals", "PromptEvals", "GitKit",
+        .product(name: "Yams", package: "Yams"),
+      ]
+    ),
+    // Execution-log validation and reports.
+    .target(name: "PromptLogs", dependencies: ["PromptModel", "PromptRelease", "GitKit", "CZlib"]),
+    // The gate that orchestrates the rules, approvals and evals over a comparison; hooks; `init`.
+    .target(
+      name: "PromptGate",
+      dependencies: ["PromptModel", "PromptChanges", "PromptRules", "PromptEvals", "PromptApprovals", "GitKit"]
+    ),
+    // One reporter per output format, for gate reports, eval runs and log reports.
+    .target(
+      name: "PromptReporting",
+      dependencies: [
+        "PromptModel", "PromptChanges", "PromptEvals", "PromptLogs",
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
     .executableTarget(
       name: "promptops",
       dependencies: [
-        "PromptOpsCore",
+        "PromptModel", "PromptTemplates", "PromptChanges", "PromptRules", "PromptEvals", "PromptApprovals",
+        "PromptRelease", "PromptLogs", "PromptGate", "PromptReporting",
         "GitKit",
         "CLibgit2Startup",
         "CBuildInfo",
@@ -68,16 +116,20 @@ let package = Package(
     .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
     .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
     .testTarget(
-      name: "PromptOpsCoreTests",
+      name: "FeatureTests",
       dependencies: [
-        "PromptOpsCore", "GitKit", "TestSupport", .product(name: "Yams", package: "Yams"),
+        "PromptModel", "PromptTemplates", "PromptChanges", "PromptRules", "PromptEvals", "PromptApprovals",
+        "PromptRelease", "PromptLogs", "PromptGate", "PromptReporting",
+        "GitKit", "Spawn", "TestSupport", .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     // Unit tests of the executable's own parts (the hook command lines it reads itself).
     .testTarget(
       name: "CommandLineTests",
-      dependencies: ["promptops", "PromptOpsCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: [
+        "promptops", "PromptModel", "PromptGate", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
     ),
   ]
 )
@@ -87,26 +139,26 @@ let package = Package(
 // a plain `swift build` must neither need that nor spend time on them. `make fuzz` and
 // `make fuzz-smoke` build and run them; see Fuzz/README.md.
 if Context.environment["PROMPTOPS_FUZZ"] == "1" {
-  let fuzzTargets: [(name: String, module: String)] = [
-    ("FuzzIndexFile", "GitKit"),
-    ("FuzzPromptCard", "PromptOpsCore"),
-    ("FuzzConfiguration", "PromptOpsCore"),
-    ("FuzzEvalSuite", "PromptOpsCore"),
-    ("FuzzTestFile", "PromptOpsCore"),
-    ("FuzzApprovalRecord", "PromptOpsCore"),
-    ("FuzzAllowedSigners", "PromptOpsCore"),
-    ("FuzzSSHSignature", "PromptOpsCore"),
-    ("FuzzLockFile", "PromptOpsCore"),
-    ("FuzzAuditLog", "PromptOpsCore"),
-    ("FuzzLogLine", "PromptOpsCore"),
-    ("FuzzLogFile", "PromptOpsCore"),
+  let fuzzTargets: [(name: String, modules: [String])] = [
+    ("FuzzIndexFile", ["GitKit"]),
+    ("FuzzPromptCard", ["PromptModel", "PromptChanges"]),
+    ("FuzzConfiguration", ["PromptModel", "PromptChanges"]),
+    ("FuzzEvalSuite", ["PromptModel", "PromptEvals"]),
+    ("FuzzTestFile", ["PromptModel", "PromptEvals"]),
+    ("FuzzApprovalRecord", ["PromptApprovals"]),
+    ("FuzzAllowedSigners", ["PromptApprovals"]),
+    ("FuzzSSHSignature", ["PromptApprovals"]),
+    ("FuzzLockFile", ["PromptRelease"]),
+    ("FuzzAuditLog", ["PromptRelease"]),
+    ("FuzzLogLine", ["PromptModel", "PromptLogs"]),
+    ("FuzzLogFile", ["PromptLogs"]),
   ]
   package.targets.append(.target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
   package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/Support"))
-  for (name, module) in fuzzTargets {
+  for (name, modules) in fuzzTargets {
     package.targets.append(
       .executableTarget(
-        name: name, dependencies: [.target(name: module), "FuzzSupport"], path: "Fuzz/Targets/\(name)"))
+        name: name, dependencies: modules.map { .target(name: $0) } + ["FuzzSupport"], path: "Fuzz/Targets/\(name)"))
     package.products.append(.executable(name: name, targets: [name]))
   }
 }

@@ -25,7 +25,7 @@ case "$os" in darwin) os=macos ;; esac
 arch=$(uname -m)
 case "$arch" in aarch64) arch=arm64 ;; amd64) arch=x86_64 ;; esac
 
-version=$(sed -n 's/^public let promptOpsVersion = "\(.*\)"$/\1/p' Sources/PromptOpsCore/Reporting/SARIFReporter.swift)
+version=$(sed -n 's/^public let promptOpsVersion = "\(.*\)"$/\1/p' Sources/PromptModel/ProductVersion.swift)
 [ -n "$version" ] || { echo "dist.sh: promptOpsVersion not found in the sources" >&2; exit 1; }
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 

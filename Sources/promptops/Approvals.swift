@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import GitKit
-import PromptOpsCore
+import PromptApprovals
+import PromptGate
+import PromptModel
 
 extension PromptOps {
   struct Approvals: ParsableCommand {

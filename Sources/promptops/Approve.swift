@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitKit
-import PromptOpsCore
+import PromptApprovals
 
 extension ApprovalRecord.Decision: ExpressibleByArgument {}
 extension ApprovalRecord.ChecklistItem: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import PromptOpsCore
+import PromptChanges
+import PromptGate
 
 extension PromptOps {
   struct Check: ParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import GitKit
-import PromptOpsCore
+import PromptEvals
+import PromptModel
+import PromptReporting
 
 extension PromptOps {
   struct Eval: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import PromptOpsCore
+import PromptEvals
+import PromptGate
 
 extension PromptOps {
   struct Gate: ParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import GitKit
-import PromptOpsCore
+import PromptChanges
+import PromptModel
+import PromptReporting
 
 extension ReportFormat: ReportFormatChoice {
   static let fileNames = ".sarif, .xml for JUnit, .json, .md, .txt"

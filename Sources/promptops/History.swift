@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PromptOpsCore
+import PromptRelease
 
 extension PromptHistory.Format: ExpressibleByArgument {}
 

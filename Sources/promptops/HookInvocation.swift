@@ -1,5 +1,5 @@
 import ArgumentParser
-import PromptOpsCore
+import PromptChanges
 
 /// The command lines the installed hooks run, recognised before ArgumentParser.
 ///

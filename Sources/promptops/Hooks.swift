@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import GitKit
-import PromptOpsCore
+import PromptGate
+import PromptModel
 
 extension HookScripts.Kind: ExpressibleByArgument {}
 

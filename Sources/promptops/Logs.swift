@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import GitKit
-import PromptOpsCore
+import PromptLogs
+import PromptRelease
+import PromptReporting
 
 extension LogValidator.Schema: ExpressibleByArgument {}
 extension LogReportRenderer.Format: ReportFormatChoice {

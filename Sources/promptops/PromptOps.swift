@@ -2,7 +2,9 @@ import ArgumentParser
 import CBuildInfo
 import CLibgit2Startup
 import GitKit
-import PromptOpsCore
+import PromptEvals
+import PromptModel
+import PromptRelease
 
 @main
 struct PromptOps: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PromptOpsCore
+import PromptRelease
 
 extension PromptOps {
   struct Rollback: ParsableCommand {
@@ -54,10 +54,10 @@ extension PromptOps {
       let outcome = try evaluating {
         try refusing {
           let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
-          var request = PromptOpsCore.Rollback.Request(id: id, environment: env, version: to, reason: reason)
+          var request = PromptRelease.Rollback.Request(id: id, environment: env, version: to, reason: reason)
           request.restore = restore
           request.commit = commit
-          return try PromptOpsCore.Rollback(workspace: workspace).rollback(request)
+          return try PromptRelease.Rollback(workspace: workspace).rollback(request)
         }
       }
       for warning in outcome.warnings { printError("promptops: warning: \(warning)") }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PromptOpsCore
+import PromptModel
 
 extension PromptOps {
   struct Rules: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitKit
-import PromptOpsCore
+import PromptRelease
 
 extension PromptOps {
   struct Show: ParsableCommand {

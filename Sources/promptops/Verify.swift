@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import PromptOpsCore
+import PromptRelease
+import PromptReporting
 
 extension PromptOps {
   struct Verify: ParsableCommand {

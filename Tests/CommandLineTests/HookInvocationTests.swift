@@ -1,5 +1,5 @@
 import ArgumentParser
-import PromptOpsCore
+import PromptModel
 import Testing
 
 @testable import promptops

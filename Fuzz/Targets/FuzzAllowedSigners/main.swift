@@ -1,7 +1,7 @@
 import Foundation
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptApprovals
 
 /// Allowed signers (the `allowed_signers` file of ssh-keygen and git): the input is the file's
 /// text, read in a zone with daylight saving time (local `valid-after` times). Every key it

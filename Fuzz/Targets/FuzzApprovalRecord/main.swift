@@ -1,6 +1,6 @@
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptApprovals
 
 /// Approval records (`.promptops/approvals/…yml`, written by whoever makes the change): the
 /// input is the record's text. A record that parses is also put through what verification

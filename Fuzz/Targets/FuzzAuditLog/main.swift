@@ -1,6 +1,6 @@
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptRelease
 
 /// The audit log (`audit/promptops-audit.jsonl`): the input is the file, read as `history` and
 /// promotion read it, from a file.

@@ -1,6 +1,7 @@
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptChanges
+@testable import PromptModel
 
 /// `.promptops.yml`: the input is the file's text. A configuration that parses is also put to
 /// the uses its values are checked for (the variable pattern, severities).

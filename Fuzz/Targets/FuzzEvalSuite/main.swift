@@ -1,6 +1,7 @@
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptEvals
+@testable import PromptModel
 
 /// Eval suites: the input is a promptfoo-style `evalsuite.yml`, loaded in both modes (builtin
 /// refuses what it cannot run; external reads more). Every file the suite names (test files,

@@ -1,7 +1,7 @@
 import Foundation
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptRelease
 
 /// The lock file (`promptops.lock`, pins per environment): the input is its bytes. A lock that
 /// parses must survive being written back as `promote` writes it and read again unchanged.

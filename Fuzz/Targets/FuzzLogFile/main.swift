@@ -1,6 +1,6 @@
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptLogs
 
 /// Execution log files, through `LineReader` (plain or gzip, by the magic bytes): the first
 /// byte picks the name, `j` a `.json` document, anything else `.jsonl`; the rest is the file.

@@ -1,7 +1,8 @@
 import Foundation
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptLogs
+@testable import PromptModel
 
 /// One line of an execution log: the input is the line, parsed as JSON and, when it is an
 /// object, held to both record schemas (prompt log and agent trace); read whole as an RFC 3339

@@ -1,6 +1,7 @@
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptChanges
+@testable import PromptModel
 
 /// Prompt cards and front matter: the input is a single-file prompt (`*.prompt.md`: front
 /// matter, then the text) and, read whole, a `prompt-card.yml`. The body goes through what every

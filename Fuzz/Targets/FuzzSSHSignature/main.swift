@@ -1,6 +1,6 @@
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptApprovals
 
 /// SSH signatures (`ssh-keygen -Y sign`, the `signature` of an approval record): the input is
 /// the armored text, and read as the raw SSHSIG blob and as a public key blob too. A signature

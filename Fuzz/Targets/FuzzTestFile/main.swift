@@ -1,6 +1,7 @@
 import FuzzSupport
 
-@testable import PromptOpsCore
+@testable import PromptEvals
+@testable import PromptModel
 
 /// Test files a suite names (`tests: file://…`): the first byte picks the kind, `l` JSON Lines,
 /// `c` CSV, `y` YAML, anything else JSON; the rest is the file, loaded through a suite that

@@ -1,0 +1,304 @@
+import Foundation
+import PromptModel
+
+/// The assertions promptops checks from the output alone (and the provider's latency, cost and
+/// config), each as promptfoo's handler in `src/assertions/<type>.ts` does.
+struct DeterministicAssertion {
+  let assertion: EvalAssertion
+  let context: AssertionContext
+
+  func check(output: String) throws -> Verdict {
+    let value = assertion.value
+    let text = value?.templateText ?? ""
+    switch assertion.type {
+    case "equals":
+      if let value, case .object = value {
+        return .binary(JSONText.parse(output) == value, "output equals the expected JSON")
+      }
+      if let value, case .array = value {
+        return .binary(JSONText.parse(output) == value, "output equals the expected JSON")
+      }
+      return .binary(
+        output == text, output == text ? "output equals \(quoted(text))" : "expected output to equal \(quoted(text))")
+    case "contains":
+      return .binary(output.contains(text), "expected output to contain \(quoted(text))")
+    case "icontains":
+      return .binary(
+        output.lowercased().contains(text.lowercased()), "expected output to contain \(quoted(text)) (any case)")
+    case "starts-with":
+      return .binary(output.hasPrefix(text), "expected output to start with \(quoted(text))")
+    case "ends-with":
+      return .binary(output.hasSuffix(text), "expected output to end with \(quoted(text))")
+    case "contains-any", "contains-all", "icontains-any", "icontains-all":
+      let folded = assertion.type.hasPrefix("i")
+      let needles = try Self.list(value).map { folded ? $0.lowercased() : $0 }
+      let haystack = folded ? output.lowercased() : output
+      if assertion.type.hasSuffix("any") {
+        return .binary(
+          needles.contains(where: haystack.contains),
+          "expected output to contain one of \(needles.map(quoted).joined(separator: ", "))")
+      }
+      let missing = needles.filter { !haystack.contains($0) }
+      return .binary(
+        missing.isEmpty, "expected output to contain all of; missing \(missing.map(quoted).joined(separator: ", "))")
+    case "regex":
+      guard let regex = try? NSRegularExpression(pattern: text) else {
+        throw AssertionError("invalid regular expression \(quoted(text))")
+      }
+      let found = regex.firstMatch(in: output, range: NSRange(output.startIndex..., in: output)) != nil
+      return .binary(found, "expected output to match /\(text)/")
+    case "is-json":
+      guard let parsed = JSONText.parse(output) else { return .binary(false, "expected output to be JSON") }
+      return try schemaVerdict(parsed, schema: value, what: "output")
+    case "contains-json":
+      let candidates = JSONText.embeddedValues(in: output)
+      guard !candidates.isEmpty else { return .binary(false, "expected output to contain JSON") }
+      guard let schema = value else { return .binary(true, "output contains JSON") }
+      for candidate in candidates where try Self.schemaProblems(candidate, schema: schema).isEmpty {
+        return .binary(true, "output contains JSON matching the schema")
+      }
+      return try schemaVerdict(candidates[0], schema: schema, what: "JSON in output")
+    case "levenshtein":
+      let limit = assertion.threshold ?? 5
+      let distance = Levenshtein.distance(output, text)
+      return .binary(Double(distance) <= limit, "Levenshtein distance \(distance) (limit \(format(limit)))")
+    case "word-count":
+      let words = output.split(whereSeparator: { $0.isWhitespace }).count
+      if let exact = value?.doubleValue {
+        return .binary(Double(words) == exact, "\(words) words (expected \(format(exact)))")
+      }
+      let low = value?["min"]?.doubleValue
+      let high = value?["max"]?.doubleValue
+      guard low != nil || high != nil else {
+        throw AssertionError("word-count needs a number or {min, max} as its value")
+      }
+      let pass = (low.map { Double(words) >= $0 } ?? true) && (high.map { Double(words) <= $0 } ?? true)
+      return .binary(pass, "\(words) words (bounds \(low.map(format) ?? "-")…\(high.map(format) ?? "-"))")
+    case "latency":
+      // promptfoo's latency.ts: the threshold in ms; without one, only a named metric.
+      guard let limit = assertion.threshold else { return try metricOnly(context.latencyMs, "latency") }
+      return .binary(
+        context.latencyMs <= limit, "latency \(Int(context.latencyMs.rounded())) ms (limit \(format(limit)) ms)")
+    case "cost":
+      // promptfoo's cost.ts: a provider that reports no cost cannot be checked.
+      guard let cost = context.cost else {
+        throw AssertionError(
+          "cost: the provider reported no cost (give it prices in its config: `cost`, `inputCost`, `outputCost`)")
+      }
+      guard let limit = assertion.threshold else { return try metricOnly(cost, "cost") }
+      return .binary(cost <= limit, "cost \(cost) (limit \(limit))")
+    case "is-refusal":
+      return refusal(output)
+    case "rouge-n":
+      guard case .string(let reference)? = value else {
+        throw AssertionError("rouge-n needs a string value (the reference text)")
+      }
+      // promptfoo: `assertion.threshold || 0.75`, so a threshold of 0 means the default.
+      let threshold = assertion.threshold.flatMap { $0 == 0 ? nil : $0 } ?? 0.75
+      let score = try OverlapMetrics.rougeN(candidate: output, reference: reference)
+      let pass = score >= threshold
+      return Verdict(
+        pass: pass, score: score,
+        reason:
+          "ROUGE-N score \(String(format: "%.2f", score)) is \(pass ? "greater than or equal to" : "less than") threshold \(format(threshold))"
+      )
+    case "bleu":
+      let references: [String]
+      switch value {
+      case .string(let reference)?: references = [reference]
+      case .array(let items)? where !items.isEmpty && items.allSatisfy({ $0.stringValue != nil }):
+        references = items.compactMap(\.stringValue)
+      default: throw AssertionError("bleu needs a string or a list of strings as its value")
+      }
+      let threshold = assertion.threshold ?? 0.5
+      let score = try OverlapMetrics.bleu(candidate: output, references: references)
+      return Verdict(
+        pass: score >= threshold, score: score,
+        reason: "BLEU score \(String(format: "%.2f", score)) (threshold \(format(threshold)))")
+    case "is-valid-openai-tools-call":
+      return try ToolCallCheck(context: context).tools(output)
+    case "is-valid-openai-function-call":
+      return try ToolCallCheck(context: context).function(output)
+    default:
+      throw AssertionError("unsupported assertion type \(assertion.type)")
+    }
+  }
+
+  /// A latency or cost assertion without a threshold records its number as a named metric and
+  /// passes; without a `metric` either it checks nothing, and promptfoo refuses it.
+  private func metricOnly(_ value: Double, _ type: String) throws -> Verdict {
+    guard assertion.metric != nil, !assertion.negated else {
+      throw AssertionError("\(type) needs a `threshold` (or a `metric` to record the number under)")
+    }
+    return Verdict(
+      pass: true, score: value, reason: "\(type) recorded as metric \(assertion.metric ?? "")", inverted: true)
+  }
+
+  /// promptfoo's `is-refusal` (`src/assertions/refusal.ts`): an empty answer counts as a refusal
+  /// with score 0 either way; otherwise `isBasicRefusal`.
+  private func refusal(_ output: String) -> Verdict {
+    if output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      let pass = !assertion.negated
+      return Verdict(
+        pass: pass, score: 0,
+        reason: pass ? "empty response treated as refusal" : "expected output to not be a refusal", inverted: true)
+    }
+    let pass = RefusalDetector.isBasicRefusal(output) != assertion.negated
+    return Verdict(
+      pass: pass, score: pass ? 1 : 0,
+      reason: pass ? "assertion passed" : "expected output to \(assertion.negated ? "not " : "")be a refusal",
+      inverted: true)
+  }
+
+  private func schemaVerdict(_ value: JSONValue, schema: JSONValue?, what: String) throws -> Verdict {
+    guard let schema else { return .binary(true, "\(what) is JSON") }
+    let problems = try Self.schemaProblems(value, schema: schema)
+    return problems.isEmpty
+      ? .binary(true, "\(what) matches the schema")
+      : .binary(false, "\(what) does not match the schema: \(problems.prefix(3).joined(separator: "; "))")
+  }
+
+  /// A schema that cannot be checked is an error of the test, never a verdict either way.
+  static func schemaProblems(_ value: JSONValue, schema: JSONValue) throws -> [String] {
+    do {
+      return try JSONSchemaCheck.problems(value, schema: schema)
+    } catch let unsupported as JSONSchemaCheck.Unsupported {
+      throw AssertionError(unsupported.description)
+    }
+  }
+
+  static func list(_ value: JSONValue?) throws -> [String] {
+    switch value {
+    case .array(let items)?: return items.map(\.templateText)
+    case .string(let text)?: return try commaSeparated(text)
+    case let other?: return [other.templateText]
+    case nil: return []
+    }
+  }
+
+  /// promptfoo's `parseCommaSeparatedValues` (`src/util/parseCommaSeparatedValues.ts`): fields
+  /// split at commas and trimmed, empty ones skipped; a field in double quotes keeps its commas
+  /// and spaces (`\"`, `\\` and `""` escape inside it); an unterminated quote is an error.
+  static func commaSeparated(_ text: String) throws -> [String] {
+    let characters = Array(text)
+    var fields: [String] = []
+    var index = 0
+    while index < characters.count {
+      while index < characters.count && (characters[index].isWhitespace || characters[index] == ",") { index += 1 }
+      guard index < characters.count else { break }
+      if characters[index] == "\"" {
+        var field = ""
+        var terminated = false
+        index += 1
+        while index < characters.count {
+          let character = characters[index]
+          if character == "\\", index + 1 < characters.count,
+            characters[index + 1] == "\"" || characters[index + 1] == "\\"
+          {
+            field.append(characters[index + 1])
+            index += 2
+          } else if character == "\"", index + 1 < characters.count, characters[index + 1] == "\"" {
+            field.append("\"")
+            index += 2
+          } else if character == "\"" {
+            index += 1
+            terminated = true
+            break
+          } else {
+            field.append(character)
+            index += 1
+          }
+        }
+        guard terminated else { throw AssertionError("unterminated quoted field in the value \(quoted(text))") }
+        while index < characters.count && characters[index].isWhitespace { index += 1 }
+        guard index >= characters.count || characters[index] == "," else {
+          throw AssertionError("expected a comma after a quoted field in the value \(quoted(text))")
+        }
+        fields.append(field)
+      } else {
+        let start = index
+        while index < characters.count && characters[index] != "," { index += 1 }
+        fields.append(String(characters[start..<index]).trimmingCharacters(in: .whitespacesAndNewlines))
+      }
+    }
+    return fields
+  }
+
+  private func format(_ value: Double) -> String { String(format: "%g", value) }
+}
+
+enum JSONText {
+  static func parse(_ text: String) -> JSONValue? {
+    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !trimmed.isEmpty else { return nil }
+    return try? JSONValue.parse(Data(trimmed.utf8))
+  }
+
+  /// JSON objects and arrays inside free text (a model that wraps JSON in prose or a code fence).
+  static func embeddedValues(in text: String, objectsOnly: Bool = false) -> [JSONValue] {
+    let scalars = Array(text.utf8)
+    var found: [JSONValue] = []
+    var start = 0
+    while start < scalars.count {
+      guard scalars[start] == UInt8(ascii: "{") || (!objectsOnly && scalars[start] == UInt8(ascii: "[")) else {
+        start += 1
+        continue
+      }
+      var depth = 0
+      var inString = false
+      var escaped = false
+      var end: Int?
+      for index in start..<scalars.count {
+        let byte = scalars[index]
+        if inString {
+          if escaped {
+            escaped = false
+          } else if byte == UInt8(ascii: "\\") {
+            escaped = true
+          } else if byte == UInt8(ascii: "\"") {
+            inString = false
+          }
+          continue
+        }
+        switch byte {
+        case UInt8(ascii: "\""): inString = true
+        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+          depth -= 1
+          if depth == 0 { end = index }
+        default: break
+        }
+        if end != nil { break }
+      }
+      if let end, let value = try? JSONValue.parse(Data(scalars[start...end])) {
+        found.append(value)
+        start = end + 1
+      } else {
+        start += 1
+      }
+    }
+    return found
+  }
+
+  /// The JSON objects in free text, in order (promptfoo's `extractJsonObjects`).
+  static func embeddedObjects(in text: String) -> [JSONValue] { embeddedValues(in: text, objectsOnly: true) }
+}
+
+enum Levenshtein {
+  static func distance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.unicodeScalars)
+    let b = Array(b.unicodeScalars)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = Array(repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+      current[0] = i
+      for j in 1...b.count {
+        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      swap(&previous, &current)
+    }
+    return previous[b.count]
+  }
+}

@@ -1,0 +1,262 @@
+import CLibYAML
+
+/// A YAML document composed straight from libyaml's events: scalars as text, sequences, and
+/// mappings in file order, each with its 1-based line.
+///
+/// Cards and eval suites are the YAML on the gate's hot path: two cards per changed prompt,
+/// hundreds in a 100-commit range, and a suite of hundreds of tests before the first request of
+/// an eval. Composing them into Yams nodes cost about six times libyaml's own scanning
+/// (tags and resolvers on every scalar, keys hashed as nodes for the duplicate check), so they
+/// are composed here instead, from the same libyaml Yams bundles. Configuration still reads
+/// YAML through `YAMLSource`, and a test holds this composer to Yams' trees and errors.
+package struct YAMLValue: Sendable {
+  enum Content: Sendable {
+    /// `plain` tells an unquoted `null` or `~` (no value) from a quoted one (text).
+    case scalar(String, plain: Bool)
+    case sequence([YAMLValue])
+    case mapping([(key: YAMLValue, value: YAMLValue)])
+  }
+
+  let content: Content
+  /// 1-based line in the composed text (without any line offset).
+  package let line: Int
+
+  /// Composes a single-document YAML text; nil for an empty document. `lineOffset` shifts the
+  /// line of a reported problem, for YAML that starts below the top of its file (front matter).
+  /// `aliasBudget` is what its aliases may add, shared by documents read together (a suite's).
+  package static func parse(
+    _ text: String, lineOffset: Int = 0, aliasBudget: YAMLAliasBudget = YAMLAliasBudget()
+  ) throws(YAMLProblem) -> YAMLValue? {
+    var bytes = Array(text.utf8)
+    // A UTF-8 byte order mark, as some editors write it, is not part of the document.
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    var composer = Composer(lineOffset: lineOffset, aliasBudget: aliasBudget)
+    return try bytes.withUnsafeBufferPointer { buffer throws(YAMLProblem) in
+      try composer.compose(buffer)
+    }
+  }
+}
+
+// MARK: - Reading a composed value
+
+extension YAMLValue {
+  package var mapping: [(key: YAMLValue, value: YAMLValue)]? {
+    if case .mapping(let pairs) = content { return pairs }
+    return nil
+  }
+
+  package var sequence: [YAMLValue]? {
+    if case .sequence(let items) = content { return items }
+    return nil
+  }
+
+  /// Key/value pairs of a mapping, with keys as text, in file order (a key that is itself a
+  /// collection is named by its canonical text, which has a bound).
+  package var stringPairs: [(key: String, keyLine: Int, value: YAMLValue)]? {
+    get throws(YAMLExpansionLimit) {
+      guard let pairs = mapping else { return nil }
+      var result: [(key: String, keyLine: Int, value: YAMLValue)] = []
+      result.reserveCapacity(pairs.count)
+      for (key, value) in pairs {
+        let name = if let text = key.scalarString { text } else { try key.canonicalText() }
+        result.append((key: name, keyLine: key.line, value: value))
+      }
+      return result
+    }
+  }
+
+  /// The value of a mapping's key written as `key`; nil when there is none or this is no mapping.
+  subscript(key: String) -> YAMLValue? {
+    mapping?.first { $0.key.scalarString == key }?.value
+  }
+
+  /// A scalar's text, whatever it says.
+  package var scalarString: String? {
+    if case .scalar(let text, _) = content { return text }
+    return nil
+  }
+
+  /// A scalar's text; nil for mappings, sequences and YAML null.
+  package var scalarText: String? {
+    guard case .scalar(let text, let plain) = content else { return nil }
+    return plain && YAMLSource.isNull(text) ? nil : text
+  }
+}
+
+// MARK: - Composing from libyaml events
+
+extension YAMLValue {
+  /// Turns libyaml's event stream into one `YAMLValue`, resolving aliases to their anchors.
+  private struct Composer {
+    let lineOffset: Int
+    let aliasBudget: YAMLAliasBudget
+    var parser = yaml_parser_t()
+    var anchors: [String: YAMLValue] = [:]
+    /// The sizes of anchored values, which their aliases are charged.
+    var tally = AliasTally()
+
+    init(lineOffset: Int, aliasBudget: YAMLAliasBudget) {
+      self.lineOffset = lineOffset
+      self.aliasBudget = aliasBudget
+    }
+
+    mutating func compose(_ buffer: UnsafeBufferPointer<UInt8>) throws(YAMLProblem) -> YAMLValue? {
+      guard promptops_yaml_parser_initialize(&parser) == 1 else {
+        throw YAMLProblem(line: nil, message: "out of memory reading YAML")
+      }
+      defer { promptops_yaml_parser_delete(&parser) }
+      promptops_yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+      // libyaml reads from the pointer only; an empty text still needs a valid one.
+      let empty: [UInt8] = [0]
+      if buffer.isEmpty {
+        empty.withUnsafeBufferPointer { promptops_yaml_parser_set_input_string(&parser, $0.baseAddress, 0) }
+      } else {
+        promptops_yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+      }
+
+      var event = try next()  // stream start
+      promptops_yaml_event_delete(&event)
+      event = try next()
+      if event.type == YAML_STREAM_END_EVENT {
+        promptops_yaml_event_delete(&event)
+        return nil
+      }
+      promptops_yaml_event_delete(&event)  // document start
+      let root = try value(from: next(), depth: 0)
+      event = try next()  // document end
+      promptops_yaml_event_delete(&event)
+      event = try next()
+      defer { promptops_yaml_event_delete(&event) }
+      if event.type != YAML_STREAM_END_EVENT {
+        throw YAMLProblem(
+          line: Int(event.start_mark.line) + 1 + lineOffset,
+          message: "invalid YAML: but found another document (expected a single document in the stream)")
+      }
+      return root
+    }
+
+    private mutating func next() throws(YAMLProblem) -> yaml_event_t {
+      var event = yaml_event_t()
+      guard promptops_yaml_parser_parse(&parser, &event) == 1 else { throw problem() }
+      return event
+    }
+
+    /// Deeper than any card; a hostile `[[[[…` stops here instead of overflowing the stack.
+    static let maximumDepth = 256
+
+    /// Composes the value that starts with `event`, consuming (and freeing) its events.
+    private mutating func value(from event: yaml_event_t, depth: Int) throws(YAMLProblem) -> YAMLValue {
+      var event = event
+      defer { promptops_yaml_event_delete(&event) }
+      let line = Int(event.start_mark.line) + 1
+      guard depth < Self.maximumDepth else {
+        throw YAMLProblem(
+          line: line + lineOffset, message: "invalid YAML: nested more than \(Self.maximumDepth) levels deep")
+      }
+      switch event.type {
+      case YAML_SCALAR_EVENT:
+        let scalar = event.data.scalar
+        let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+        let value = YAMLValue(content: .scalar(text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), line: line)
+        tally.scalar(bytes: scalar.length, anchor: scalar.anchor)
+        register(scalar.anchor, value)
+        return value
+      case YAML_SEQUENCE_START_EVENT:
+        tally.open(anchor: event.data.sequence_start.anchor)
+        var items: [YAMLValue] = []
+        while true {
+          let item = try next()
+          if item.type == YAML_SEQUENCE_END_EVENT {
+            var end = item
+            promptops_yaml_event_delete(&end)
+            break
+          }
+          items.append(try value(from: item, depth: depth + 1))
+        }
+        tally.close()
+        let value = YAMLValue(content: .sequence(items), line: line)
+        register(event.data.sequence_start.anchor, value)
+        return value
+      case YAML_MAPPING_START_EVENT:
+        tally.open(anchor: event.data.mapping_start.anchor)
+        var pairs: [(key: YAMLValue, value: YAMLValue)] = []
+        while true {
+          let keyEvent = try next()
+          if keyEvent.type == YAML_MAPPING_END_EVENT {
+            var end = keyEvent
+            promptops_yaml_event_delete(&end)
+            break
+          }
+          let key = try value(from: keyEvent, depth: depth + 1)
+          pairs.append((key, try value(from: next(), depth: depth + 1)))
+        }
+        tally.close()
+        try checkDuplicates(pairs)
+        let value = YAMLValue(content: .mapping(pairs), line: line)
+        register(event.data.mapping_start.anchor, value)
+        return value
+      case YAML_ALIAS_EVENT:
+        let name = String(cString: event.data.alias.anchor)
+        guard let anchored = anchors[name] else {
+          throw YAMLProblem(line: line + lineOffset, message: "invalid YAML: found undefined alias")
+        }
+        try aliasBudget.charge(tally.alias(event.data.alias.anchor), line: line + lineOffset)
+        return anchored
+      default:
+        throw YAMLProblem(line: line + lineOffset, message: "invalid YAML: unexpected event")
+      }
+    }
+
+    private mutating func register(_ anchor: UnsafeMutablePointer<yaml_char_t>?, _ value: YAMLValue) {
+      guard let anchor else { return }
+      anchors[String(cString: anchor)] = value
+    }
+
+    /// Keys must be unique; the complaint names them in order, at the first one's first line.
+    private func checkDuplicates(_ pairs: [(key: YAMLValue, value: YAMLValue)]) throws(YAMLProblem) {
+      guard pairs.count > 1 else { return }
+      var keys: [String] = []
+      keys.reserveCapacity(pairs.count)
+      for (key, _) in pairs {
+        do {
+          let name = if let text = key.scalarString { text } else { try key.canonicalText() }
+          keys.append(name)
+        } catch {
+          throw YAMLProblem(line: key.line + lineOffset, message: "invalid YAML: a key \(error)")
+        }
+      }
+      // Cards have a handful of keys: comparing each with the ones before it beats hashing.
+      let anyRepeated =
+        keys.count <= 32
+        ? keys.indices.contains { index in keys[..<index].contains(keys[index]) }
+        : Set(keys).count != keys.count
+      guard anyRepeated else { return }
+      var firstLine: [String: Int] = [:]
+      var duplicated: Set<String> = []
+      for (text, pair) in zip(keys, pairs) {
+        if firstLine[text] == nil { firstLine[text] = pair.key.line } else { duplicated.insert(text) }
+      }
+      guard let first = duplicated.min() else { return }
+      throw YAMLProblem(
+        line: (firstLine[first] ?? 1) + lineOffset,
+        message: "invalid YAML: duplicate key \(duplicated.sorted().map { "'\($0)'" }.joined(separator: ", "))")
+    }
+
+    private func problem() -> YAMLProblem {
+      switch parser.error {
+      case YAML_SCANNER_ERROR, YAML_PARSER_ERROR:
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        let context = parser.context.map { " (\(String(cString: $0)))" } ?? ""
+        return YAMLProblem(
+          line: Int(parser.problem_mark.line) + 1 + lineOffset, message: "invalid YAML: \(problem)\(context)")
+      case YAML_READER_ERROR:
+        let problem = parser.problem.map { String(cString: $0) } ?? "unreadable input"
+        return YAMLProblem(line: nil, message: "unreadable YAML: \(problem)")
+      case YAML_MEMORY_ERROR:
+        return YAMLProblem(line: nil, message: "out of memory reading YAML")
+      default:
+        return YAMLProblem(line: nil, message: "invalid YAML")
+      }
+    }
+  }
+}

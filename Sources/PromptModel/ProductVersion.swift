@@ -1,0 +1,2 @@
+/// The version reported in SARIF and `--version`.
+public let promptOpsVersion = "0.1.0"
