@@ -176,9 +176,7 @@ public struct EvalNoteRecord: Sendable, Codable, Equatable {
   }
 
   public var jsonLine: String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    String(decoding: (try? JSONWriter.line(self)) ?? Data(), as: UTF8.self)
   }
 }
 

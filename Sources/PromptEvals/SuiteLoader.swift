@@ -1014,10 +1014,9 @@ struct SuiteLoader {
     } catch {
       // JSON that YAML 1.1 rejects (tab indentation, some escapes): read it as JSON, then as one
       // compact line, which YAML reads (line numbers are lost, values are not).
-      if let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]),
-        let compact = try? JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]),
-        let node = try? YAMLValue.parse(
-          String(decoding: compact, as: UTF8.self), lineOffset: lineOffset, aliasBudget: aliasBudget)
+      // Either step failing leaves YAML's own error, with its line, as the one reported.
+      if let value = try? JSONValue.parse(Data(bytes)),
+        let node = try? YAMLValue.parse(value.canonicalJSON, lineOffset: lineOffset, aliasBudget: aliasBudget)
       {
         return node
       }

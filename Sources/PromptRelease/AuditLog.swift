@@ -77,9 +77,7 @@ public struct AuditLog: Sendable {
   /// Callers hold the promotion lock, the only writer of the log.
   @discardableResult
   public func append(_ event: Event) throws -> Appended {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    var line = try encoder.encode(event)
+    var line = try JSONWriter.line(event)
     line.append(0x0A)
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
     do {

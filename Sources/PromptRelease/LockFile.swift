@@ -125,9 +125,7 @@ public struct LockFile: Codable, Sendable, Equatable {
 
   /// The canonical text: sorted keys, two-space indentation, a final newline.
   public func encoded() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    var data = try encoder.encode(self)
+    var data = try JSONWriter.pretty(self)
     data.append(0x0A)
     return data
   }

@@ -216,9 +216,7 @@ public struct PromptHistory: Sendable, Encodable {
   public func render(_ format: Format) -> String {
     switch format {
     case .json:
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      return ((try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
+      return ((try? JSONWriter.pretty(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
     case .text:
       var out = "\(id): \(versions.count) version\(versions.count == 1 ? "" : "s")\n"
       for entry in versions.reversed() {

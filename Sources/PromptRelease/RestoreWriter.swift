@@ -199,11 +199,13 @@ struct CardEditor {
     return lines.joined(separator: "\n")
   }
 
-  /// A YAML double-quoted scalar (JSON string syntax is valid YAML).
+  /// A YAML double-quoted scalar: JSON's string escapes (JSON string syntax is valid YAML), and
+  /// `\uXXXX` for what libyaml refuses raw (DEL, the C1 controls, U+FEFF, U+FFFE, U+FFFF) or
+  /// reads as a line break and folds (NEL, U+2028, U+2029).
   static func quoted(_ text: String) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    let data = (try? encoder.encode(text)) ?? Data("\"\"".utf8)
-    return String(decoding: data, as: UTF8.self)
+    JSONValue.quoted(text) { code in
+      (0x7F...0x9F).contains(code) || code == 0x2028 || code == 0x2029 || code == 0xFEFF
+        || code >= 0xFFFE && code <= 0xFFFF
+    }
   }
 }

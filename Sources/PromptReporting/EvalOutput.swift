@@ -82,9 +82,8 @@ public enum EvalOutput {
           ]))
       }
     }
-    let encoder = JSONEncoder()
     let headers: [JSONValue] = run.prompts.map { prompt in
-      (try? JSONValue.parse(encoder.encode(prompt.header))) ?? .null
+      (try? JSONValue.parse(JSONWriter.line(prompt.header))) ?? .null
     }
     return .object([
       "evalId": .string(
@@ -116,11 +115,7 @@ public enum EvalOutput {
     ])
   }
 
-  public static func render(_ value: JSONValue) -> Data {
-    (try? JSONSerialization.data(
-      withJSONObject: value.foundationObject, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
-      ?? Data()
-  }
+  public static func render(_ value: JSONValue) -> Data { value.prettyJSON }
 
   // MARK: - Merge
 
@@ -197,7 +192,6 @@ public enum EvalOutput {
     let prompts = headers.values.sorted { $0.id < $1.id }.map {
       PromptEvalResult(header: $0, units: verdicts[$0.id] ?? [])
     }
-    let encoder = JSONEncoder()
     let document = JSONValue.object([
       "evalId": .string("promptops-\(commit ?? "worktree")-merged"),
       "results": .object([
@@ -211,7 +205,7 @@ public enum EvalOutput {
       ]),
       "promptops": .object([
         "commit": commit.map(JSONValue.string) ?? .null, "shard": .null,
-        "prompts": .array(prompts.map { (try? JSONValue.parse(encoder.encode($0.header))) ?? .null }),
+        "prompts": .array(prompts.map { (try? JSONValue.parse(JSONWriter.line($0.header))) ?? .null }),
         "verdicts": .array(
           prompts.map {
             .object([

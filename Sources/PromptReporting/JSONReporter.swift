@@ -44,10 +44,7 @@ public struct JSONReporter: Reporter {
         errors: report.count(.error), warnings: report.count(.warning), infos: report.count(.info),
         statistics: report.statistics),
       evals: report.evals)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    guard let data = try? encoder.encode(document) else { return "{\"passed\": false}" }
+    guard let data = try? JSONWriter.pretty(document, snakeCaseKeys: true) else { return "{\"passed\": false}" }
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 }

@@ -31,9 +31,7 @@ public enum LogReportRenderer {
   public static func render(_ report: LogReport, as format: Format) -> String {
     switch format {
     case .json:
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      return (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
+      return (try? JSONWriter.pretty(report)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
     case .text:
       let table = [header] + rows(report)
       let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }

@@ -27,67 +27,45 @@ public struct SARIFReporter: Reporter {
   public func render(_ report: GateReport) -> String {
     let rules = RuleID.allCases
     let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.rawValue, $0) })
-    let driverRules: [[String: Any]] = rules.map { rule in
-      [
-        "id": rule.rawValue,
-        "name": rule.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
-        "shortDescription": ["text": rule.info.summary],
-        "fullDescription": ["text": rule.info.summary + ". " + rule.info.rationale],
-        "help": ["text": rule.info.fix, "markdown": "**How to fix:** " + rule.info.fix],
-        "defaultConfiguration": ["level": Self.level(rule.info.defaultSeverity)],
-      ]
+    let driverRules = rules.map { rule in
+      SARIFLog.Rule(
+        id: rule.rawValue,
+        name: rule.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+        shortDescription: .init(text: rule.info.summary),
+        fullDescription: .init(text: rule.info.summary + ". " + rule.info.rationale),
+        help: .init(text: rule.info.fix, markdown: "**How to fix:** " + rule.info.fix),
+        defaultConfiguration: .init(level: Self.level(rule.info.defaultSeverity)))
     }
-    let results: [[String: Any]] = report.findings.map { finding in
-      var result: [String: Any] = [
-        "ruleId": finding.rule,
-        "level": Self.level(finding.severity),
-        "message": ["text": finding.message],
-        "locations": [
-          [
-            "physicalLocation": [
-              "artifactLocation": ["uri": finding.file, "uriBaseId": "%SRCROOT%"],
-              "region": ["startLine": finding.line],
-            ]
-          ]
+    let results = report.findings.map { finding in
+      SARIFLog.Result(
+        ruleId: finding.rule, ruleIndex: ruleIndex[finding.rule], level: Self.level(finding.severity),
+        message: .init(text: finding.message),
+        locations: [
+          .init(
+            physicalLocation: .init(
+              artifactLocation: .init(uri: finding.file, uriBaseId: "%SRCROOT%"), region: .init(startLine: finding.line)
+            ))
         ],
-        "partialFingerprints": ["promptopsFinding/v1": Self.fingerprint(finding)],
-        "properties": ["prompt": finding.prompt],
-      ]
-      if let index = ruleIndex[finding.rule] { result["ruleIndex"] = index }
-      return result
+        partialFingerprints: ["promptopsFinding/v1": Self.fingerprint(finding)],
+        properties: .init(prompt: finding.prompt))
     }
-    let document: [String: Any] = [
-      "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-      "version": "2.1.0",
-      "runs": [
-        [
-          "tool": [
-            "driver": [
-              "name": "promptops",
-              "semanticVersion": promptOpsVersion,
-              "rules": driverRules,
-            ]
-          ],
-          "originalUriBaseIds": ["%SRCROOT%": ["description": ["text": "The repository root."]]],
-          "results": results,
-          "properties": [
-            "base": report.base as Any, "head": report.head, "passed": report.passed,
-            "evals": report.evals.map { summary -> [String: Any] in
-              [
-                "id": summary.id, "version": summary.version as Any, "passed": summary.passed,
-                "passRate": summary.passRate,
-                "score": summary.score, "minPassRate": summary.minPassRate, "minScore": summary.minScore,
-                "tests": summary.tests, "testsPassed": summary.testsPassed, "summary": summary.line,
-              ]
-            },
-          ],
-        ]
-      ],
-    ]
-    guard
-      let data = try? JSONSerialization.data(
-        withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    else { return "{}" }
+    let evals = report.evals.map { summary in
+      SARIFLog.EvalProperties(
+        id: summary.id, version: summary.version, passed: summary.passed, passRate: summary.passRate,
+        score: summary.score, minPassRate: summary.minPassRate, minScore: summary.minScore, tests: summary.tests,
+        testsPassed: summary.testsPassed, summary: summary.line)
+    }
+    let log = SARIFLog(
+      runs: [
+        .init(
+          tool: .init(driver: .init(name: "promptops", semanticVersion: promptOpsVersion, rules: driverRules)),
+          originalUriBaseIds: ["%SRCROOT%": .init(description: .init(text: "The repository root."))],
+          results: results,
+          properties: .init(base: report.base, head: report.head, passed: report.passed, evals: evals))
+      ])
+    // A report that cannot be written (a score JSON cannot hold) is an empty log, which code
+    // scanning rejects loudly; the gate's verdict and exit code do not depend on it.
+    guard let data = try? JSONWriter.pretty(log) else { return "{}\n" }
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 }

@@ -203,13 +203,5 @@ struct ExecProvider: EvalProvider {
     throw config.error("executable \(program) not found on PATH")
   }
 
-  static func json(_ value: JSONValue) -> String {
-    guard
-      let data = try? JSONSerialization.data(
-        withJSONObject: value.foundationObject, options: [.sortedKeys, .fragmentsAllowed])
-    else {
-      return "{}"
-    }
-    return String(decoding: data, as: UTF8.self)
-  }
+  static func json(_ value: JSONValue) -> String { value.canonicalJSON }
 }
