@@ -26,7 +26,11 @@ let package = Package(
     // The system's libcurl, loaded by `eval` (at launch, on a second thread) or by the first HTTP
     // request of the gate's evals; never linked.
     .target(name: "CLibcurl"),
-    // Keeps libgit2's start-up from loading the system CA bundle (the executable only).
+    // A link-time override, the executable only: it defines mbedtls_x509_crt_parse_file and
+    // _parse_path, so the dynamic linker binds a mbedTLS-built libgit2's calls (Debian's) to these,
+    // and git_libgit2_init no longer parses the whole CA bundle (9 ms) on every hook. libgit2
+    // reads local repositories only here. LinkTimeTests asks the dynamic loader where the calls bind.
+    // It also tunes glibc's malloc thresholds for a short-lived process.
     .target(name: "CLibgit2Startup"),
     // The commit the executable was built from, for `--version` (the executable only).
     .target(name: "CBuildInfo"),
@@ -35,9 +39,13 @@ let package = Package(
     // of our own with every global symbol prefixed `promptops_` (include/promptops_yaml_symbols.h),
     // so it links beside Yams' copy and nothing here reads Yams' internal CYaml target.
     .target(name: "CLibYAML", exclude: ["LICENSE"], cSettings: [.define("YAML_DECLARE_STATIC")]),
+    // glibc's GNU extensions Spawn calls (pipe2, posix_spawn_file_actions_addchdir_np and
+    // _addclosefrom_np), which Swift's Glibc module hides behind _GNU_SOURCE: linked, so a C
+    // library without them fails the link instead of a spawn skipping a step. Empty elsewhere.
+    .target(name: "CSpawnSupport"),
     // The one way promptops runs other programs (git, ssh-keygen, eval providers and scripts):
     // posix_spawn with close-on-exec pipes, bounded output and a deadline.
-    .target(name: "Spawn"),
+    .target(name: "Spawn", dependencies: [.target(name: "CSpawnSupport", condition: .when(platforms: [.linux]))]),
     // Owns every libgit2 pointer; everything above it sees Swift values and Swift errors.
     .target(name: "GitKit", dependencies: ["CLibgit2", "Spawn"]),
     // The feature targets below know nothing of the command line; each sees only the targets
@@ -90,6 +98,8 @@ let package = Package(
     // Execution-log validation and reports.
     .target(name: "PromptLogs", dependencies: ["PromptModel", "PromptRelease", "GitKit", "CZlib"]),
     // The gate that orchestrates the rules, approvals and evals over a comparison; hooks; `init`.
+    // On Linux the hook reads /proc/<pid>/cmdline and /proc/<pid>/stat of its parent and
+    // grandparent to read the `git commit` it runs under as git does (AmendDetectionTests).
     .target(
       name: "PromptGate",
       dependencies: ["PromptModel", "PromptChanges", "PromptRules", "PromptEvals", "PromptApprovals", "GitKit"]
@@ -102,6 +112,9 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
+    // The executable: options, requests, printing. On Linux the Swift runtime reads its command
+    // line from /proc/self/cmdline, and without /proc it refuses with exit 2 rather than see no
+    // arguments and pass a commit (PortableBinaryTests.runsInAMinimalDebianRoot).
     .executableTarget(
       name: "promptops",
       dependencies: [

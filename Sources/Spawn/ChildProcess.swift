@@ -1,6 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
+  import CSpawnSupport
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
@@ -201,31 +202,10 @@ public enum ChildProcess {
     signal(SIGPIPE, SIG_IGN)
   }()
 
-  #if canImport(Glibc)
-    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-    private typealias AddChdir = @convention(c) (UnsafeMutableRawPointer, UnsafePointer<CChar>) -> Int32
-    private typealias AddClosefrom = @convention(c) (UnsafeMutableRawPointer, Int32) -> Int32
-
-    /// glibc's GNU extensions, which the Swift Glibc module does not import (they sit behind
-    /// `_GNU_SOURCE`): `pipe2`, `posix_spawn_file_actions_addchdir_np` (glibc 2.29) and
-    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34, used when present).
-    private static let pipe2Function: Pipe2? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2")
-      .map { unsafeBitCast($0, to: Pipe2.self) }
-    private static let addChdirFunction: AddChdir? = dlsym(
-      UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np"
-    ).map { unsafeBitCast($0, to: AddChdir.self) }
-    private static let addClosefromFunction: AddClosefrom? = dlsym(
-      UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"
-    ).map { unsafeBitCast($0, to: AddClosefrom.self) }
-  #endif
-
   private static func makePipe() throws -> (read: Int32, write: Int32) {
     var fds: [Int32] = [-1, -1]
     #if canImport(Glibc)
-      guard let pipe2Function else {
-        throw ChildProcessLaunchFailure(description: "this C library has no pipe2")
-      }
-      guard pipe2Function(&fds, O_CLOEXEC) == 0 else {
+      guard promptops_pipe_cloexec(&fds) == 0 else {
         throw ChildProcessLaunchFailure(description: "cannot create a pipe: \(String(cString: strerror(errno)))")
       }
     #else
@@ -261,16 +241,10 @@ public enum ChildProcess {
     // inherited write end keeps a reader waiting, an inherited script keeps "Text file busy".
     // (Darwin: POSIX_SPAWN_CLOEXEC_DEFAULT below does the same.)
     #if canImport(Glibc)
-      if let addClosefromFunction {
-        _ = withUnsafeMutablePointer(to: &actions) { addClosefromFunction(UnsafeMutableRawPointer($0), 3) }
+      guard promptops_spawn_add_closefrom(&actions, 3) == 0 else {
+        throw ChildProcessLaunchFailure(description: "cannot close inherited descriptors in the child")
       }
-      guard let addChdirFunction else {
-        throw ChildProcessLaunchFailure(
-          description: "this C library cannot set a child's working directory (glibc 2.29 or later is needed)")
-      }
-      let chdirResult = withUnsafeMutablePointer(to: &actions) {
-        addChdirFunction(UnsafeMutableRawPointer($0), workingDirectory)
-      }
+      let chdirResult = promptops_spawn_add_chdir(&actions, workingDirectory)
     #else
       let chdirResult = posix_spawn_file_actions_addchdir_np(&actions, workingDirectory)
     #endif
