@@ -131,7 +131,8 @@ public struct EvalPlanner {
       let touchedSelections = settings.suites.filter { touched($0.path) }
       if !touchedSelections.isEmpty {
         for prompt in try allPrompts() where found[prompt.location] == nil {
-          if touchedSelections.contains(where: { $0.prompts.contains(where: { Glob($0).matches(prompt.id) }) }) {
+          if touchedSelections.contains(where: { $0.prompts.contains(where: { PromptIDGlob.matches(prompt.id, $0) }) })
+          {
             found[prompt.location] = prompt
           }
         }
@@ -233,7 +234,7 @@ public struct EvalPlanner {
     var paths: [String] = []
     let beside = besideSuitePath(for: location)
     if mayExist(beside) { paths.append(beside) }
-    for selection in settings.suites where selection.prompts.contains(where: { Glob($0).matches(id) }) {
+    for selection in settings.suites where selection.prompts.contains(where: { PromptIDGlob.matches(id, $0) }) {
       if !paths.contains(selection.path) { paths.append(selection.path) }
     }
     return paths

@@ -51,7 +51,7 @@ public struct ApprovalPolicy: Sendable, Equatable {
     /// one of `tags` (if given).
     func applies(to promptID: String, tags cardTags: [String], environment: String) -> Bool {
       guard environments.contains(environment) else { return false }
-      if let prompts, !prompts.contains(where: { PatternList.wildcard(Array(promptID.utf8), Array($0.utf8)) }) {
+      if let prompts, !prompts.contains(where: { PromptIDGlob.matches(promptID, $0) }) {
         return false
       }
       if let tags, !tags.contains(where: cardTags.contains) { return false }
