@@ -10,6 +10,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // Tests only: the oracle the YAML composer (PromptModel's YAMLValue) is held to.
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
   ],
@@ -56,7 +57,7 @@ let package = Package(
     .target(
       name: "PromptModel",
       dependencies: [
-        "GitKit", "CLibYAML", .product(name: "Yams", package: "Yams"),
+        "GitKit", "CLibYAML",
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
@@ -82,7 +83,7 @@ let package = Package(
     .target(
       name: "PromptApprovals",
       dependencies: [
-        "PromptModel", "PromptChanges", "GitKit", "Spawn", .product(name: "Yams", package: "Yams"),
+        "PromptModel", "PromptChanges", "GitKit", "Spawn",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "CryptoExtras", package: "swift-crypto"),
       ]
@@ -92,7 +93,6 @@ let package = Package(
       name: "PromptRelease",
       dependencies: [
         "PromptModel", "PromptChanges", "PromptApprovals", "PromptEvals", "GitKit",
-        .product(name: "Yams", package: "Yams"),
       ]
     ),
     // Execution-log validation and reports.
@@ -133,7 +133,7 @@ let package = Package(
       dependencies: [
         "PromptModel", "PromptTemplates", "PromptChanges", "PromptRules", "PromptEvals", "PromptApprovals",
         "PromptRelease", "PromptLogs", "PromptGate", "PromptReporting",
-        "GitKit", "Spawn", "TestSupport", .product(name: "Yams", package: "Yams"),
+        "GitKit", "Spawn", "CLibYAML", "TestSupport", .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

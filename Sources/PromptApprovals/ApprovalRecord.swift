@@ -1,6 +1,5 @@
 import Foundation
 import PromptModel
-import Yams
 
 /// One reviewer's signed decision about one prompt's exact content for one environment: a YAML
 /// file under `approvals/<id>/`.
@@ -202,13 +201,15 @@ public struct ApprovalRecord: Sendable, Equatable {
     func fail(_ line: Int, _ message: String) -> ParseError {
       ParseError(file: file, line: max(line, 1), message: message)
     }
-    let root: Node?
+    let root: YAMLValue?
     do {
-      root = try YAMLSource.parse(text)
+      root = try YAMLValue.parse(text)
     } catch {
       throw fail(error.line ?? 1, error.message)
     }
-    func mappingPairs(_ node: Node, _ what: String) throws(ParseError) -> [(key: String, keyLine: Int, value: Node)]? {
+    func mappingPairs(_ node: YAMLValue, _ what: String) throws(ParseError) -> [(
+      key: String, keyLine: Int, value: YAMLValue
+    )]? {
       do {
         return try node.stringPairs
       } catch {
@@ -218,7 +219,7 @@ public struct ApprovalRecord: Sendable, Equatable {
     guard let root, let pairs = try mappingPairs(root, "the record") else {
       throw fail(root?.line ?? 1, "an approval record is a mapping of fields")
     }
-    var values: [String: (line: Int, node: Node)] = [:]
+    var values: [String: (line: Int, node: YAMLValue)] = [:]
     for (key, keyLine, value) in pairs {
       guard fieldNames.contains(key) else {
         throw fail(keyLine, "unknown field `\(key)` (known: \(fieldNames.joined(separator: ", ")))")
@@ -227,8 +228,8 @@ public struct ApprovalRecord: Sendable, Equatable {
     }
     func optionalString(_ key: String) throws(ParseError) -> (String, Int)? {
       guard let entry = values[key] else { return nil }
-      guard case .scalar(let scalar) = entry.node else { throw fail(entry.line, "`\(key)` must be a string") }
-      return (scalar.string, entry.line)
+      guard let text = entry.node.scalarString else { throw fail(entry.line, "`\(key)` must be a string") }
+      return (text, entry.line)
     }
     func string(_ key: String) throws(ParseError) -> (String, Int) {
       guard let (text, line) = try optionalString(key) else { throw fail(1, "missing field `\(key)`") }
@@ -277,10 +278,10 @@ public struct ApprovalRecord: Sendable, Equatable {
             "unknown checklist item `\(key)` (known: \(ChecklistItem.allCases.map(\.rawValue).joined(separator: ", ")))"
           )
         }
-        guard case .scalar(let scalar) = value, scalar.style == .plain, ["true", "false"].contains(scalar.string) else {
+        guard let text = value.scalarString, value.isPlainScalar, ["true", "false"].contains(text) else {
           throw fail(value.line, "checklist item `\(key)` must be true or false")
         }
-        checklist[item] = scalar.string == "true"
+        checklist[item] = text == "true"
       }
     }
     let notes = try optionalString("notes")?.0 ?? ""

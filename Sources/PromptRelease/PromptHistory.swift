@@ -1,7 +1,6 @@
 import Foundation
 import GitKit
 import PromptModel
-import Yams
 
 /// `promptops history`: a prompt's whole trail from git. Who changed it and why, did it pass,
 /// who approved, where it ran, and what was rolled back.
@@ -187,26 +186,22 @@ public struct PromptHistory: Sendable, Encodable {
     } else {
       yaml = String(decoding: cardBytes, as: UTF8.self)
     }
-    guard let root = try? YAMLSource.parse(yaml), let changelog = root["changelog"] else { return [] }
-    switch changelog {
-    case .sequence(let items):
+    guard let root = try? YAMLValue.parse(yaml), let changelog = root["changelog"] else { return [] }
+    if let items = changelog.sequence {
       for item in items {
-        guard let itemVersion = item["version"]?.string, PromptVersion(itemVersion) == PromptVersion(version) else {
+        guard let itemVersion = item["version"]?.scalarString, PromptVersion(itemVersion) == PromptVersion(version)
+        else {
           continue
         }
-        switch item["changes"] {
-        case .scalar(let scalar)?: return [scalar.string]
-        case .sequence(let changes)?: return changes.compactMap(\.string)
-        default: return []
-        }
+        guard let changes = item["changes"] else { return [] }
+        if let text = changes.scalarString { return [text] }
+        return changes.sequence?.compactMap(\.scalarString) ?? []
       }
       return []
-    case .scalar(let block):
-      return block.string.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        .filter { !$0.isEmpty && $0.contains(version) }
-    default:
-      return []
     }
+    guard let block = changelog.scalarString else { return [] }
+    return block.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty && $0.contains(version) }
   }
 
   // MARK: - Rendering

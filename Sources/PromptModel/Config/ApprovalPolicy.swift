@@ -1,5 +1,3 @@
-import Yams
-
 /// The `approvals:` section of `.promptops.yml`. Which prompts need signed human approval, from whom, before merge or promotion.
 ///
 ///     approvals:
@@ -90,7 +88,7 @@ public struct ApprovalPolicy: Sendable, Equatable {
     return reviewers.first { $0.key.lowercased() == reviewer.lowercased() }?.value ?? []
   }
 
-  static func parse(_ node: Node, reader: ConfigReader) throws -> ApprovalPolicy {
+  static func parse(_ node: YAMLValue, reader: ConfigReader) throws -> ApprovalPolicy {
     var settings = ApprovalPolicy()
     let known = ["directory", "allowed_signers", "require_signatures", "reviewers", "policies"]
     for (key, keyLine, value) in try reader.mapping(node, "approvals") {
@@ -122,7 +120,7 @@ public struct ApprovalPolicy: Sendable, Equatable {
     return settings
   }
 
-  private static func parseEntry(_ node: Node, reader: ConfigReader) throws -> Entry {
+  private static func parseEntry(_ node: YAMLValue, reader: ConfigReader) throws -> Entry {
     var entry = Entry(environments: [])
     var sawEnvironments = false
     for (key, keyLine, value) in try reader.mapping(node, "approvals.policies[]") {
@@ -148,7 +146,7 @@ public struct ApprovalPolicy: Sendable, Equatable {
     return entry
   }
 
-  private static func repositoryPath(_ node: Node, _ key: String, reader: ConfigReader) throws -> String {
+  private static func repositoryPath(_ node: YAMLValue, _ key: String, reader: ConfigReader) throws -> String {
     var path = try reader.string(node, key)
     while path.hasPrefix("./") { path.removeFirst(2) }
     while path.hasSuffix("/") { path.removeLast() }

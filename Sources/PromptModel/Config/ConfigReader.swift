@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Reads typed values out of a `.promptops.yml` node tree, turning every mismatch into an
 /// error that names the file, the line and the key.
@@ -15,13 +14,13 @@ public struct ConfigReader: Sendable {
     .invalidConfiguration(file: file, line: line, message: message)
   }
 
-  func mapping(_ node: Node, _ key: String) throws -> [(key: String, keyLine: Int, value: Node)] {
+  func mapping(_ node: YAMLValue, _ key: String) throws -> [(key: String, keyLine: Int, value: YAMLValue)] {
     guard let pairs = try pairs(node, "`\(key)`") else { throw invalid(node.line, "`\(key)` must be a mapping") }
     return pairs
   }
 
   /// The pairs of a mapping, nil for any other node; a key that YAML aliases blow up is an error.
-  func pairs(_ node: Node, _ what: String) throws -> [(key: String, keyLine: Int, value: Node)]? {
+  func pairs(_ node: YAMLValue, _ what: String) throws -> [(key: String, keyLine: Int, value: YAMLValue)]? {
     do {
       return try node.stringPairs
     } catch {
@@ -30,7 +29,7 @@ public struct ConfigReader: Sendable {
   }
 
   /// A value as JSON; past its bound an error at its line, never a `null` in its place.
-  func json(_ node: Node, _ key: String) throws -> JSONValue {
+  func json(_ node: YAMLValue, _ key: String) throws -> JSONValue {
     do {
       return try node.jsonValue()
     } catch {
@@ -38,7 +37,7 @@ public struct ConfigReader: Sendable {
     }
   }
 
-  func string(_ node: Node, _ key: String) throws -> String {
+  func string(_ node: YAMLValue, _ key: String) throws -> String {
     guard let text = node.scalarText, !text.isEmpty else {
       throw invalid(node.line, "`\(key)` must be a non-empty string")
     }
@@ -46,7 +45,7 @@ public struct ConfigReader: Sendable {
   }
 
   /// A list of strings; a single string stands for a list of one.
-  func strings(_ node: Node, _ key: String) throws -> [String] {
+  func strings(_ node: YAMLValue, _ key: String) throws -> [String] {
     if let single = node.scalarText { return [single] }
     guard let sequence = node.sequence else { throw invalid(node.line, "`\(key)` must be a list of strings") }
     return try sequence.map { item in
@@ -57,7 +56,7 @@ public struct ConfigReader: Sendable {
     }
   }
 
-  func bool(_ node: Node, _ key: String) throws -> Bool {
+  func bool(_ node: YAMLValue, _ key: String) throws -> Bool {
     switch node.scalarText {
     case "true", "True", "TRUE", "yes", "on": return true
     case "false", "False", "FALSE", "no", "off": return false
@@ -65,7 +64,7 @@ public struct ConfigReader: Sendable {
     }
   }
 
-  func integer(_ node: Node, _ key: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
+  func integer(_ node: YAMLValue, _ key: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
     guard let text = node.scalarText, let value = Int(text), range.contains(value) else {
       throw invalid(node.line, "`\(key)` must be a whole number in \(range.lowerBound)…\(range.upperBound)")
     }
@@ -73,7 +72,7 @@ public struct ConfigReader: Sendable {
   }
 
   func number(
-    _ node: Node, _ key: String,
+    _ node: YAMLValue, _ key: String,
     in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
   ) throws -> Double {
     guard let text = node.scalarText, let value = Double(text), value.isFinite, range.contains(value) else {

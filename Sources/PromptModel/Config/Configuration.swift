@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// `.promptops.yml`: where prompts live and how strictly each rule is enforced.
 ///
@@ -48,9 +47,9 @@ public struct Configuration: Sendable, Equatable {
   public static func parse(_ text: String, file: String = fileName) throws -> Configuration {
     let reader = ConfigReader(file: file)
     func invalid(_ line: Int?, _ message: String) -> PromptOpsError { reader.invalid(line, message) }
-    let root: Node?
+    let root: YAMLValue?
     do {
-      root = try YAMLSource.parse(text)
+      root = try YAMLValue.parse(text)
     } catch {
       throw invalid(error.line, error.message)
     }
@@ -59,9 +58,9 @@ public struct Configuration: Sendable, Equatable {
     guard let pairs = try reader.pairs(root, "the configuration") else {
       throw invalid(root.line, "expected a mapping of settings at the top level")
     }
-    func strings(_ node: Node, _ key: String) throws -> [String] { try reader.strings(node, key) }
-    func string(_ node: Node, _ key: String) throws -> String { try reader.string(node, key) }
-    func mapping(_ node: Node, _ key: String) throws -> [(key: String, keyLine: Int, value: Node)] {
+    func strings(_ node: YAMLValue, _ key: String) throws -> [String] { try reader.strings(node, key) }
+    func string(_ node: YAMLValue, _ key: String) throws -> String { try reader.string(node, key) }
+    func mapping(_ node: YAMLValue, _ key: String) throws -> [(key: String, keyLine: Int, value: YAMLValue)] {
       try reader.mapping(node, key)
     }
 

@@ -1,5 +1,3 @@
-import Yams
-
 /// The `evals:` section of `.promptops.yml`. How evals run: suites, providers, concurrency, cache and thresholds.
 public struct EvalSettings: Sendable, Equatable {
   /// The suite file beside a folder prompt (the reference layout's `evalsuite.yml`).
@@ -35,7 +33,7 @@ public struct EvalSettings: Sendable, Equatable {
 
   public init() {}
 
-  static func parse(_ node: Node, reader: ConfigReader) throws -> EvalSettings {
+  static func parse(_ node: YAMLValue, reader: ConfigReader) throws -> EvalSettings {
     var settings = EvalSettings()
     let known = [
       "suite_file", "suites", "require_suite", "input_variable", "concurrency", "cache", "grader", "mode",

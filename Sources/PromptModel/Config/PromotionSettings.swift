@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// The `promotion:` section of `.promptops.yml`. Environments, their promotion order, and the lock file that pins what runs where.
 ///
@@ -65,7 +64,7 @@ public struct PromotionSettings: Sendable, Equatable {
     return "\(tagPrefix)\(id)/v\(bare)"
   }
 
-  static func parse(_ node: Node, reader: ConfigReader) throws -> PromotionSettings {
+  static func parse(_ node: YAMLValue, reader: ConfigReader) throws -> PromotionSettings {
     var settings = PromotionSettings()
     let known = ["environments", "enforce_order", "lock_file", "audit_log", "tag_prefix"]
     for (key, keyLine, value) in try reader.mapping(node, "promotion") {
@@ -132,7 +131,7 @@ public struct PromotionSettings: Sendable, Equatable {
     return settings
   }
 
-  private static func relativePath(_ node: Node, _ key: String, _ reader: ConfigReader) throws -> String {
+  private static func relativePath(_ node: YAMLValue, _ key: String, _ reader: ConfigReader) throws -> String {
     let path = try reader.string(node, key)
     guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), !path.hasSuffix("/") else {
       throw reader.invalid(

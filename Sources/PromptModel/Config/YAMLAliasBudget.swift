@@ -33,46 +33,6 @@ package final class YAMLAliasBudget {
           + "write the values out, or refer to large anchors less often")
     }
   }
-
-  /// Charges the aliases of `text` before Yams composes it (configuration, approval records):
-  /// Yams resolves aliases by copying and hashes each mapping key in full, so a key that names a
-  /// large anchor costs its whole expansion. Syntax errors are left for Yams to report.
-  static func check(yaml text: String, lineOffset: Int = 0) throws(YAMLProblem) {
-    var bytes = Array(text.utf8)
-    guard bytes.contains(UInt8(ascii: "*")) else { return }  // no alias, nothing to charge
-    bytes.append(0)
-    var parser = yaml_parser_t()
-    guard promptops_yaml_parser_initialize(&parser) == 1 else { return }
-    defer { promptops_yaml_parser_delete(&parser) }
-    let budget = YAMLAliasBudget()
-    var tally = AliasTally()
-    try bytes.withUnsafeBufferPointer { buffer throws(YAMLProblem) in
-      promptops_yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count - 1)
-      promptops_yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-      while true {
-        var event = yaml_event_t()
-        guard promptops_yaml_parser_parse(&parser, &event) == 1 else { return }
-        defer { promptops_yaml_event_delete(&event) }
-        let line = Int(event.start_mark.line) + 1 + lineOffset
-        switch event.type {
-        case YAML_STREAM_END_EVENT:
-          return
-        case YAML_SCALAR_EVENT:
-          tally.scalar(bytes: event.data.scalar.length, anchor: event.data.scalar.anchor)
-        case YAML_SEQUENCE_START_EVENT:
-          tally.open(anchor: event.data.sequence_start.anchor)
-        case YAML_MAPPING_START_EVENT:
-          tally.open(anchor: event.data.mapping_start.anchor)
-        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-          tally.close()
-        case YAML_ALIAS_EVENT:
-          try budget.charge(tally.alias(event.data.alias.anchor), line: line)
-        default:
-          continue
-        }
-      }
-    }
-  }
 }
 
 /// The sizes of a document's anchored values as libyaml's events go by: `size` counts every

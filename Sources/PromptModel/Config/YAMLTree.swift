@@ -1,7 +1,5 @@
-import Yams
-
 /// A composed YAML document, whichever parser built it: the libyaml event composer's
-/// `YAMLValue` (cards, suites) and Yams' `Node` (configuration) share one canonical-text writer
+/// `YAMLValue` (every YAML file promptops reads) and, in the tests, Yams' `Node` share one canonical-text writer
 /// and one typed reading, and with them one bound against alias bombs.
 package protocol YAMLTree {
   var shape: YAMLTreeShape<Self> { get }
@@ -110,7 +108,7 @@ extension JSONValue {
   /// An unquoted YAML scalar typed by the core schema: null, booleans, integers, finite numbers;
   /// anything else is text.
   init(plainYAMLScalar text: String) {
-    if YAMLSource.isNull(text) {
+    if isYAMLNull(text) {
       self = .null
       return
     }
@@ -144,17 +142,6 @@ extension YAMLValue: YAMLTree {
     case .scalar(let text, let plain): .scalar(text, plain: plain)
     case .sequence(let items): .sequence(items)
     case .mapping(let pairs): .mapping(pairs)
-    }
-  }
-}
-
-extension Node: YAMLTree {
-  package var shape: YAMLTreeShape<Node> {
-    switch self {
-    case .scalar(let scalar): .scalar(scalar.string, plain: scalar.style == .plain)
-    case .sequence(let sequence): .sequence(Array(sequence))
-    case .mapping(let mapping): .mapping(mapping.map { (key: $0.key, value: $0.value) })
-    case .alias: .scalar("*alias", plain: false)
     }
   }
 }

@@ -7,8 +7,9 @@ import CLibYAML
 /// hundreds in a 100-commit range, and a suite of hundreds of tests before the first request of
 /// an eval. Composing them into Yams nodes cost about six times libyaml's own scanning
 /// (tags and resolvers on every scalar, keys hashed as nodes for the duplicate check), so they
-/// are composed here instead, from the same libyaml Yams bundles. Configuration still reads
-/// YAML through `YAMLSource`, and a test holds this composer to Yams' trees and errors.
+/// are composed here instead, from the same libyaml Yams bundles; configuration and approval
+/// records are read the same way, so promptops has one YAML reader, and a test holds it to
+/// Yams' trees and errors (`YAMLValueTests`, with Yams as a test dependency only).
 package struct YAMLValue: Sendable {
   enum Content: Sendable {
     /// `plain` tells an unquoted `null` or `~` (no value) from a quoted one (text).
@@ -66,7 +67,7 @@ extension YAMLValue {
   }
 
   /// The value of a mapping's key written as `key`; nil when there is none or this is no mapping.
-  subscript(key: String) -> YAMLValue? {
+  package subscript(key: String) -> YAMLValue? {
     mapping?.first { $0.key.scalarString == key }?.value
   }
 
@@ -76,10 +77,16 @@ extension YAMLValue {
     return nil
   }
 
+  /// Whether this is a scalar written without quotes (where `true` is a boolean, not text).
+  package var isPlainScalar: Bool {
+    if case .scalar(_, let plain) = content { return plain }
+    return false
+  }
+
   /// A scalar's text; nil for mappings, sequences and YAML null.
   package var scalarText: String? {
     guard case .scalar(let text, let plain) = content else { return nil }
-    return plain && YAMLSource.isNull(text) ? nil : text
+    return plain && isYAMLNull(text) ? nil : text
   }
 }
 
