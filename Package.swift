@@ -12,6 +12,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    // The eval providers' HTTP client; SwiftNIO and NIOSSL (which it is built on) are named too,
+    // because the transport reads their error types to put a failure into words.
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
   ],
   targets: [
     // The only module that sees libgit2's C API: libgit2 1.5 to 1.9 (shim.h). `make dist` points
@@ -23,9 +28,6 @@ let package = Package(
     ),
     // zlib (Debian's zlib1g-dev, which libgit2-dev brings), for gzip-compressed log files.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    // The system's libcurl, loaded by `eval` (at launch, on a second thread) or by the first HTTP
-    // request of the gate's evals; never linked.
-    .target(name: "CLibcurl"),
     // Keeps libgit2's start-up from loading the system CA bundle (the executable only).
     .target(name: "CLibgit2Startup"),
     // The commit the executable was built from, for `--version` (the executable only).
@@ -66,8 +68,11 @@ let package = Package(
     .target(
       name: "PromptEvals",
       dependencies: [
-        "PromptModel", "PromptTemplates", "PromptChanges", "GitKit", "Spawn", "CLibcurl",
+        "PromptModel", "PromptTemplates", "PromptChanges", "GitKit", "Spawn",
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]
     ),
     // Approval records, SSH signatures, allowed signers and the verifier.
@@ -122,6 +127,7 @@ let package = Package(
         "PromptRelease", "PromptLogs", "PromptGate", "PromptReporting",
         "GitKit", "Spawn", "TestSupport", .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     // Unit tests of the executable's own parts (the hook command lines it reads itself).
