@@ -13,6 +13,11 @@ let package = Package(
     // Tests only: the oracle the YAML composer (PromptModel's YAMLValue) is held to.
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    // The eval providers' HTTP client; SwiftNIO and NIOSSL (which it is built on) are named too,
+    // because the transport reads their error types to put a failure into words.
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
   ],
   targets: [
     // The only module that sees libgit2's C API: libgit2 1.5 to 1.9 (shim.h). `make dist` points
@@ -24,9 +29,6 @@ let package = Package(
     ),
     // zlib (Debian's zlib1g-dev, which libgit2-dev brings), for gzip-compressed log files.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    // The system's libcurl, loaded by `eval` (at launch, on a second thread) or by the first HTTP
-    // request of the gate's evals; never linked.
-    .target(name: "CLibcurl"),
     // A link-time override, the executable only: it defines mbedtls_x509_crt_parse_file and
     // _parse_path, so the dynamic linker binds a mbedTLS-built libgit2's calls (Debian's) to these,
     // and git_libgit2_init no longer parses the whole CA bundle (9 ms) on every hook. libgit2
@@ -75,8 +77,11 @@ let package = Package(
     .target(
       name: "PromptEvals",
       dependencies: [
-        "PromptModel", "PromptTemplates", "PromptChanges", "GitKit", "Spawn", "CLibcurl",
+        "PromptModel", "PromptTemplates", "PromptChanges", "GitKit", "Spawn",
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]
     ),
     // Approval records, SSH signatures, allowed signers and the verifier.
@@ -135,6 +140,7 @@ let package = Package(
         "PromptRelease", "PromptLogs", "PromptGate", "PromptReporting",
         "GitKit", "Spawn", "CLibYAML", "TestSupport", .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     // Unit tests of the executable's own parts (the hook command lines it reads itself).

@@ -7,7 +7,7 @@
 # and beside it the archive's .sha256 (sha256sum's format), and prints the archive's path. libgit2
 # comes from ci/build-libgit2.sh (static, no network transports; LIBGIT2_SOURCE is passed on to
 # it), and on Linux the Swift standard library and Foundation are linked statically, so the binary
-# needs only the C library (HTTP eval providers load the system's libcurl when they run). macOS
+# needs only the C library (HTTP eval providers use the HTTP client and TLS linked in). macOS
 # links the Swift runtime of the system (macOS 13 and later ship it). The version is the one
 # the sources declare; the commit is HEAD's, or "unknown" outside git.
 #

@@ -33,10 +33,6 @@ public final class EvalService {
 
   public init(repository: Repository) { self.repository = repository }
 
-  /// For a command about to run evals: starts loading the HTTP client in the background, so the
-  /// first request to a model does not wait for it. Harmless when no provider speaks HTTP.
-  public static func preloadHTTPClient() { HTTPTransport.preloadInBackground() }
-
   // MARK: - Recorded results
 
   /// Every recorded evaluation of the prompt content with this hash (optionally of one prompt

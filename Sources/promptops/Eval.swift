@@ -12,12 +12,6 @@ extension PromptOps {
       abstract: "Run the eval suites of prompts at a commit, cached by content, and record the results.",
       subcommands: [Run.self, Merge.self],
       defaultSubcommand: Run.self)
-
-    /// Whether a command line runs evals (`eval`, `eval run`, not `eval merge`), read before
-    /// ArgumentParser so the HTTP client can load while the rest of the start-up happens.
-    static func mayCallProviders(_ arguments: [String]) -> Bool {
-      arguments.first == "eval" && arguments.dropFirst().first != Merge.configuration.commandName
-    }
   }
 }
 

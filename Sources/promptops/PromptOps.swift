@@ -31,7 +31,6 @@ struct PromptOps: ParsableCommand {
       exit()
     }
     HookInvocation.runIfRecognised(arguments)
-    if Eval.mayCallProviders(arguments) { EvalService.preloadHTTPClient() }
     FileMutex.waitNotice = { printError("promptops: \($0)") }
     main(nil)
   }

@@ -352,7 +352,7 @@ struct EvalLoopbackTests {
     let server = try LoopbackOpenAIServer()
     let repo = try TempRepo("connections")
     try repo.writePrompt("a", text: "Say {{word}}.\n", version: "1.0.0", changelog: ["1.0.0"])
-    // Beyond libcurl's default cache of 5 connections: every one must still be reused.
+    // Beyond the client's default pool of 8 connections a host: every one must still be reused.
     let tests = (1...64).map { "  - vars: {word: w\($0)}\n    assert: [{type: contains, value: w\($0)}]\n" }.joined()
     try repo.write(
       "prompts/a/evalsuite.yml",
@@ -366,5 +366,35 @@ struct EvalLoopbackTests {
     // The count includes this call's own connection.
     let used = try server.connectionCount() - before - 1
     #expect(used >= 1 && used <= 20, "64 requests at concurrency 16 opened \(used) connections")
+  }
+
+  /// `http_proxy` sends the requests through the proxy it names (a `CONNECT` tunnel to the
+  /// server), and `no_proxy` exempts the server from it, as libcurl reads them.
+  @Test(.timeLimit(.minutes(5)))
+  func requestsGoThroughTheProxyTheEnvironmentNamesUnlessNoProxyListsTheHost() async throws {
+    let server = try LoopbackOpenAIServer()
+    let proxy = try LoopbackOpenAIServer()
+    let repo = try repository(server: server)
+    let target = "127.0.0.1:\(server.port)"
+    func tunnels() throws -> Int { (try proxy.stats()["tunnels"] as? [String: Any])?[target] as? Int ?? 0 }
+    let proxied = environment.merging(["http_proxy": "http://127.0.0.1:\(proxy.port)", "no_proxy": ""]) { $1 }
+    let through = try await repo.promptopsAsync("eval", "--no-cache", "--no-note", environment: proxied)
+    #expect(through.status == 0, "\(through.stdout)\(through.stderr)")
+    #expect(try server.requestCount() == 6)
+    let tunnelled = try tunnels()
+    let proxyStats = try proxy.stats()
+    #expect(tunnelled >= 1, "\(proxyStats)")
+    #expect(try proxy.requestCount() == 0, "the proxy only tunnels")
+
+    let exempt = proxied.merging(["no_proxy": "localhost,127.0.0.1"]) { $1 }
+    let direct = try await repo.promptopsAsync("eval", "--no-cache", "--no-note", environment: exempt)
+    #expect(direct.status == 0, "\(direct.stdout)\(direct.stderr)")
+    #expect(try server.requestCount() == 12)
+    #expect(try tunnels() == tunnelled, "no_proxy lists the server, yet the proxy was used")
+    let unusable = environment.merging(["http_proxy": "socks4://127.0.0.1:\(proxy.port)", "no_proxy": ""]) { $1 }
+    let refused = try await repo.promptopsAsync("eval", "--no-cache", "--no-note", environment: unusable)
+    #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+    #expect(refused.stdout.contains("socks4:// proxies are not supported"), "\(refused.stdout)")
+    #expect(try server.requestCount() == 12, "no request bypassed the proxy the environment named")
   }
 }

@@ -29,6 +29,16 @@ struct PortableBinaryTests {
     }
   }
 
+  /// HTTP eval providers speak through the HTTP client and TLS linked into the binary: it names no
+  /// libcurl to load at run time, so a machine without one still runs HTTP evals.
+  @Test(.timeLimit(.minutes(5)))
+  func needsNoSystemHTTPLibrary() throws {
+    let binary = try Data(contentsOf: URL(fileURLWithPath: try PortableBinary.path()))
+    for name in ["libcurl.so", "libcurl-gnutls", "curl_easy_perform"] {
+      #expect(binary.range(of: Data(name.utf8)) == nil, "the binary names \(name)")
+    }
+  }
+
   /// With nothing on the loader's path, in a repository of its own: the version rules hold, and
   /// `--version` names the libgit2 linked into it and the commit it was built from.
   @Test(.timeLimit(.minutes(5)))

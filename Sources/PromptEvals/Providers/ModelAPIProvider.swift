@@ -305,7 +305,7 @@ struct ModelAPIProvider: EvalProvider {
         // Not retried: a server that sends this much once will again, and each try costs.
         throw fail(
           part == "headers"
-            ? "the answer's headers are larger than 1 MiB; the answer was not read"
+            ? "the answer's headers are larger than \(HTTPTransport.maxHeaders >> 10) KiB; the answer was not read"
             : "the answer is larger than \(HTTPTransport.maxBody >> 20) MiB, the most promptops reads; it was not read or graded"
         )
       }

@@ -45,6 +45,9 @@ Endpoints:
        required, comes in the `api-key` header.
   POST /v1/messages: Anthropic's Messages API (`x-api-key`, `anthropic-version` required);
        `system` and `messages` (string or text-block content) in, `content` blocks out.
+  CONNECT host:port: a proxy's tunnel (as HTTP clients open one through `https_proxy`): the
+       connection is joined to host:port, which must be on loopback; /stats counts the tunnels
+       by target under `tunnels`.
   GET  /exchanges: for every request to a model endpoint, oldest first: path, query, which
        auth header came (`authorization`, `api-key`, `x-api-key`; never its value) and the
        `anthropic-version` header.
@@ -67,6 +70,8 @@ tag, e.g. `429x2/test-17`, so each test has its own counters), else by --script:
                connection closes: an answer cut off in the middle.
   stall        read the request and never answer (the connection stays open).
   trickle      200 headers, then the body one byte per second.
+  garbage      a line that is not HTTP, then the connection closes.
+  header-twice succeed as echo, with the header `X-Loopback` sent twice: `first`, then `second`.
   huge<MiB>    a well-formed answer whose content is <MiB> mebibytes of `a` (huge alone: 50).
   leak-key     401 whose error message repeats the Authorization header it got, verbatim (a
                careless gateway), so clients can prove they scrub keys from their errors.
@@ -88,7 +93,9 @@ import hashlib
 import json
 import os
 import re
+import select
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -120,6 +127,7 @@ class State:
             self.failures_sent = {}
             self.recorded = []
             self.exchanges = []
+            self.tunnels = {}
 
     def count(self, path, model):
         with self.lock:
@@ -166,7 +174,12 @@ class State:
                 "byPath": dict(self.by_path),
                 "byModel": dict(self.by_model),
                 "byStatus": dict(self.by_status),
+                "tunnels": dict(self.tunnels),
             }
+
+    def count_tunnel(self, target):
+        with self.lock:
+            self.tunnels[target] = self.tunnels.get(target, 0) + 1
 
 
 def content_text(content):
@@ -211,7 +224,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
+        for name, value in headers.items() if isinstance(headers, dict) else headers or []:
             self.send_header(name, value)
         # The whole answer is built before the wait and leaves in one write when it ends: with
         # dozens of requests in flight, building it after the wait (under Python's global lock)
@@ -294,6 +307,40 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"object": "list", "data": [{"id": "loopback", "object": "model"}]})
         else:
             self.send_error_json(404, "no route " + path, "invalid_request_error")
+
+    def do_CONNECT(self):
+        host, _, port = self.path.rpartition(":")
+        if host.strip("[]") not in ("127.0.0.1", "localhost", "::1") or not port.isdigit():
+            self.send_error_json(403, "this proxy tunnels to loopback only", "invalid_request_error")
+            return
+        try:
+            upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=10)
+        except OSError as error:
+            self.send_error_json(502, "cannot reach %s: %s" % (self.path, error))
+            return
+        self.state.count_tunnel(self.path)
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        upstream.settimeout(None)
+        client = self.connection
+        client.settimeout(None)
+        try:
+            sockets = [client, upstream]
+            while True:
+                readable, _, _ = select.select(sockets, [], [], 60)
+                if not readable:
+                    return
+                for source in readable:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    (upstream if source is client else client).sendall(data)
+        except OSError:
+            pass
+        finally:
+            upstream.close()
 
     def do_DELETE(self):
         if self.path.split("?", 1)[0] == "/stats":
@@ -451,6 +498,18 @@ class Handler(BaseHTTPRequestHandler):
             received = self.headers.get("Authorization") or "(none)"
             self.send_error_json(401, "Incorrect API key provided: " + received, "invalid_request_error")
             return
+        if behaviour == "garbage":
+            self.wait_latency()
+            self.close_connection = True
+            self.wfile.write(b"this is not HTTP\r\n\r\n")
+            self.wfile.flush()
+            self.connection.shutdown(2)
+            return
+        if behaviour == "header-twice":
+            answer = self.answer_for("echo", messages, prompt)
+            headers = [("X-Loopback", "first"), ("X-Loopback", "second")]
+            self.send_body(200, self.answer_body(model, answer, prompt_tokens), headers=headers)
+            return
         if behaviour == "drop":
             self.wait_latency()
             self.close_connection = True
@@ -541,7 +600,7 @@ class Handler(BaseHTTPRequestHandler):
 BEHAVIOURS = (
     "echo", "canned", "malformed", "not-json", "no-usage", "no-choices", "no-content", "drop", "leak-key",
     "grade-pass", "grade-fail", "rules", "tool-call", "function-call",
-    "cut", "stall", "trickle",
+    "cut", "stall", "trickle", "garbage", "header-twice",
 )
 
 
