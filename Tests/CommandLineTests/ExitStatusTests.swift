@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import GitKit
+import PromptApprovals
 import PromptModel
 import PromptRelease
 import Testing
 
+@testable import PromptTemplates
 @testable import Spawn
 @testable import promptops
 
@@ -25,6 +27,10 @@ struct ExitStatusTests {
     ("PromptModel: prompt not found", PromptOpsError.promptNotFound(id: "a", detail: "at HEAD"), 2),
     ("PromptModel: io", PromptOpsError.io(path: "p", message: "cannot read"), 2),
     ("PromptModel: usage", PromptOpsError.usage("no commit yet"), 64),
+    ("PromptTemplates: TemplateError", TemplateError(line: 2, message: "unknown filter"), 2),
+    ("PromptTemplates: TemplateError, missing", TemplateError.missing(["who"]), 2),
+    ("PromptApprovals: ApprovalError", ApprovalError.record(file: "r.yml", line: 3, message: "m"), 2),
+    ("PromptApprovals: ApprovalError, signature", ApprovalError.badSignature, 2),
     ("PromptRelease: PromotionRefused", PromotionRefused(reasons: ["no approval"]), 1),
     ("executable: violations", ReportedFailure.violations, 1),
     ("executable: no verdict", ReportedFailure.couldNotEvaluate, 2),
