@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import GitKit
 import PromptApprovals
-import PromptModel
 import PromptRelease
 import Testing
 
+@testable import PromptEvals
+@testable import PromptModel
 @testable import PromptTemplates
 @testable import Spawn
 @testable import promptops
@@ -27,6 +28,11 @@ struct ExitStatusTests {
     ("PromptModel: prompt not found", PromptOpsError.promptNotFound(id: "a", detail: "at HEAD"), 2),
     ("PromptModel: io", PromptOpsError.io(path: "p", message: "cannot read"), 2),
     ("PromptModel: usage", PromptOpsError.usage("no commit yet"), 64),
+    ("PromptModel: YAMLProblem", YAMLProblem(line: 4, message: "duplicate key"), 2),
+    ("PromptModel: YAMLExpansionLimit", YAMLExpansionLimit.jsonValue, 2),
+    ("PromptModel: cache key unavailable", EvalCacheKey.Unavailable(description: "no HOME"), 2),
+    ("PromptEvals: SuiteProblem", SuiteProblem(file: "evals/a.yml", line: 2, message: "m"), 2),
+    ("PromptEvals: ProviderError", ProviderError(providerID: "echo", message: "timed out"), 2),
     ("PromptTemplates: TemplateError", TemplateError(line: 2, message: "unknown filter"), 2),
     ("PromptTemplates: TemplateError, missing", TemplateError.missing(["who"]), 2),
     ("PromptApprovals: ApprovalError", ApprovalError.record(file: "r.yml", line: 3, message: "m"), 2),
