@@ -143,11 +143,13 @@ let package = Package(
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
-    // Unit tests of the executable's own parts (the hook command lines it reads itself).
+    // Unit tests of the executable's own parts (the hook command lines it reads itself, the exit
+    // status of every target's error).
     .testTarget(
       name: "CommandLineTests",
       dependencies: [
-        "promptops", "PromptModel", "PromptGate", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "promptops", "PromptModel", "PromptGate", "GitKit", "Spawn", "PromptTemplates", "PromptEvals",
+        "PromptApprovals", "PromptRelease", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
   ]

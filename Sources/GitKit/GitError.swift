@@ -1,10 +1,11 @@
 import CLibgit2
+import Foundation
 
 /// A libgit2 failure, turned into a message a user can act on.
 ///
 /// libgit2's own strings name internals ("unsupported mandatory extension: 'link'"); the known traps
 /// are recognised here, once, so every caller reports them the same way.
-public struct GitError: Error, CustomStringConvertible, Sendable {
+public struct GitError: LocalizedError, CustomStringConvertible, Sendable {
   public enum Kind: Sendable, Equatable {
     case notFound
     case ambiguous
@@ -35,6 +36,15 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
   }
 
   public var description: String { message }
+
+  public var errorDescription: String? { message }
+
+  /// The messages of the other kinds carry their remedy (safe.directory, --no-split-index, a
+  /// full fetch) where they are made; a lock's owner is the one thing libgit2 cannot tell.
+  public var recoverySuggestion: String? {
+    guard kind == .locked else { return nil }
+    return "another git process holds the lock; if none is running, it was left by one that was stopped: remove it"
+  }
 
   /// Builds the error for a failed libgit2 call from its return code and `git_error_last()`.
   ///

@@ -77,7 +77,7 @@ public struct AllowedSigners: Sendable {
       let key: SSHPublicKey
       do {
         key = try SSHPublicKey(type: field, base64: base64)
-      } catch .unsupported(let type) {
+      } catch .unsupportedKeyType(let type) {
         // The same file often serves git's commit signing with RSA or hardware keys: such a
         // line is kept out of approvals (never trusted), not a reason to stop the gate.
         unsupported.append((lineNumber, type))
@@ -97,33 +97,12 @@ public struct AllowedSigners: Sendable {
     self.unsupportedLines = unsupported
   }
 
-  /// Why no line trusts a key for a principal, namespace and time.
-  public enum Refusal: Error, Equatable, CustomStringConvertible {
-    case unknownKey(principal: String, key: String)
-    case namespaceNotAllowed(principal: String, namespace: String, line: Int)
-    case notYetValid(principal: String, line: Int)
-    case expired(principal: String, line: Int)
-
-    public var description: String {
-      switch self {
-      case .unknownKey(let principal, let key):
-        return "the key \(key) is not listed for \(principal) in the allowed signers file"
-      case .namespaceNotAllowed(let principal, let namespace, let line):
-        return "the allowed signers line \(line) for \(principal) does not allow namespace '\(namespace)'"
-      case .notYetValid(let principal, let line):
-        return "the key of \(principal) (allowed signers line \(line)) was not yet valid at reviewed_at"
-      case .expired(let principal, let line):
-        return "the key of \(principal) (allowed signers line \(line)) had expired at reviewed_at (valid-before)"
-      }
-    }
-  }
-
   /// Finds the line that trusts `key` for `principal` in `namespace` at `time`, as
   /// `ssh-keygen -Y verify -I principal -n namespace -Overify-time=…` does.
   public func authorize(key: SSHPublicKey, principal: String, namespace: String, at time: Date) -> Result<
-    Entry, Refusal
+    Entry, ApprovalError
   > {
-    var refusal: Refusal = .unknownKey(principal: principal, key: key.description)
+    var refusal: ApprovalError = .unknownKey(principal: principal, key: key.description)
     for entry in entries where entry.key == key && PatternList.matches(principal, entry.principals) {
       if let namespaces = entry.namespaces, !PatternList.matches(namespace, namespaces) {
         refusal = .namespaceNotAllowed(principal: principal, namespace: namespace, line: entry.line)

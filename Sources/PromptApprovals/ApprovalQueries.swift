@@ -42,6 +42,17 @@ public struct ApprovalAudit {
   public let entries: [Entry]
   public let report: GateReport
 
+  /// The audit `approvals verify` asks for: the records at `revision` (HEAD when nil), read
+  /// against that commit's own policy and keys. A repository with no commit yet has no records
+  /// to verify, which is a usage error, not an empty pass.
+  public static func run(
+    repository: Repository, revision: String?, environment: String, ids: [String], now: Date = Date()
+  ) throws -> ApprovalAudit {
+    let commit = try revision.map { try repository.resolveCommit($0) } ?? repository.headCommit()
+    guard let commit else { throw PromptOpsError.usage("there is no commit yet to verify approvals in") }
+    return try run(repository: repository, snapshot: .commit(commit), environment: environment, ids: ids, now: now)
+  }
+
   /// Checks `ids` (or, when empty, every prompt whose policy requires approval for
   /// `environment`) as they stand in `snapshot`.
   /// An audit of one snapshot reads the policy and keys of that snapshot.

@@ -182,14 +182,6 @@ public struct ApprovalRecord: Sendable, Equatable {
     }
   }
 
-  /// A record file could not be read; the message names the line.
-  public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let file: String
-    public let line: Int
-    public let message: String
-    public var description: String { "\(file):\(line): \(message)" }
-  }
-
   static let fieldNames = [
     "prompt_id", "version", "sha256", "environment", "reviewer", "role", "decision", "reviewed_at", "checklist",
     "notes", "signature",
@@ -197,9 +189,9 @@ public struct ApprovalRecord: Sendable, Equatable {
 
   /// Reads a record file strictly: every field typed, no unknown keys (an unsigned extra field
   /// would look like part of the approval without being covered by the signature).
-  public static func parse(_ text: String, file: String) throws(ParseError) -> ApprovalRecord {
-    func fail(_ line: Int, _ message: String) -> ParseError {
-      ParseError(file: file, line: max(line, 1), message: message)
+  public static func parse(_ text: String, file: String) throws(ApprovalError) -> ApprovalRecord {
+    func fail(_ line: Int, _ message: String) -> ApprovalError {
+      .record(file: file, line: max(line, 1), message: message)
     }
     let root: YAMLValue?
     do {
@@ -207,7 +199,7 @@ public struct ApprovalRecord: Sendable, Equatable {
     } catch {
       throw fail(error.line ?? 1, error.message)
     }
-    func mappingPairs(_ node: YAMLValue, _ what: String) throws(ParseError) -> [(
+    func mappingPairs(_ node: YAMLValue, _ what: String) throws(ApprovalError) -> [(
       key: String, keyLine: Int, value: YAMLValue
     )]? {
       do {
@@ -226,12 +218,12 @@ public struct ApprovalRecord: Sendable, Equatable {
       }
       values[key] = (keyLine, value)
     }
-    func optionalString(_ key: String) throws(ParseError) -> (String, Int)? {
+    func optionalString(_ key: String) throws(ApprovalError) -> (String, Int)? {
       guard let entry = values[key] else { return nil }
       guard let text = entry.node.scalarString else { throw fail(entry.line, "`\(key)` must be a string") }
       return (text, entry.line)
     }
-    func string(_ key: String) throws(ParseError) -> (String, Int) {
+    func string(_ key: String) throws(ApprovalError) -> (String, Int) {
       guard let (text, line) = try optionalString(key) else { throw fail(1, "missing field `\(key)`") }
       guard !text.isEmpty else { throw fail(line, "`\(key)` must not be empty") }
       return (text, line)

@@ -87,13 +87,16 @@ public struct ApprovalSigner {
       )
     }
     let armored = String(decoding: outcome.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let signature: SSHSignature
     do {
-      _ = try SSHSignature(armored: armored).verify(
-        message: record.canonicalBytes, namespace: ApprovalRecord.signatureNamespace)
-    } catch let error as SSHSignature.ParseError {
+      signature = try SSHSignature(armored: armored)
+    } catch {
       throw PromptOpsError.io(
         path: keyPath, message: "ssh-keygen produced a signature promptops cannot read: \(error.description)")
-    } catch let error as SSHSignature.Failure {
+    }
+    do {
+      _ = try signature.verify(message: record.canonicalBytes, namespace: ApprovalRecord.signatureNamespace)
+    } catch {
       throw PromptOpsError.io(path: keyPath, message: "the new signature does not verify: \(error.description)")
     }
     var signed = record

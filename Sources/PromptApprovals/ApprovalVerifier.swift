@@ -298,9 +298,10 @@ public struct ApprovalVerifier {
       do {
         current.append(LoadedRecord(path: file.path, record: try ApprovalRecord.parse(text, file: file.path)))
       } catch {
+        guard case .record(_, let line, let message) = error else { throw error }
         report(
-          .approvalSignature, file.path, error.line,
-          "the approval record cannot be read, so it cannot be verified: \(error.message)")
+          .approvalSignature, file.path, line,
+          "the approval record cannot be read, so it cannot be verified: \(message)")
       }
     }
     var removed: [LoadedRecord] = []
@@ -410,48 +411,46 @@ public struct ApprovalVerifier {
   /// its `reviewed_at`: the key fingerprint when it holds, nil for an unsigned record the policy
   /// accepts, or why it fails. This is the verdict `ssh-keygen -Y verify -I reviewer -n
   /// promptops-approval -Overify-time=reviewed_at` gives on the record's canonical bytes.
-  public func checkSignature(_ record: ApprovalRecord) -> Result<String?, SignatureProblem> {
+  public func checkSignature(_ record: ApprovalRecord) -> Result<String?, ApprovalError> {
     signingKey(of: record).map { $0.map { "SHA256:" + $0.fingerprint } }
   }
 
   /// `checkSignature`, giving the key that signed.
-  func signingKey(of record: ApprovalRecord) -> Result<SSHPublicKey?, SignatureProblem> {
+  func signingKey(of record: ApprovalRecord) -> Result<SSHPublicKey?, ApprovalError> {
     guard let armored = record.signature else {
       return trust.policy.requireSignatures
         ? .failure(
-          SignatureProblem(
+          ApprovalError.signatureRejected(
             "the record is not signed, and `approvals.require_signatures` is on; sign it with `promptops approve`"))
         : .success(nil)
     }
     guard record.reviewedAt <= now.addingTimeInterval(300) else {
       return .failure(
-        SignatureProblem("reviewed_at \(ApprovalRecord.formatTimestamp(record.reviewedAt)) lies in the future"))
+        ApprovalError.signatureRejected(
+          "reviewed_at \(ApprovalRecord.formatTimestamp(record.reviewedAt)) lies in the future"))
     }
     let signature: SSHSignature
     do {
       signature = try SSHSignature(armored: armored)
     } catch {
-      return .failure(SignatureProblem(error.description))
+      return .failure(error)
     }
     let key: SSHPublicKey
     do {
       key = try signature.verify(message: record.canonicalBytes, namespace: ApprovalRecord.signatureNamespace)
     } catch {
-      return .failure(SignatureProblem(error.description))
+      return .failure(error)
     }
     guard let signers = trust.signers else {
-      return .failure(SignatureProblem("no `approvals.allowed_signers` file is configured, so no key is trusted"))
+      return .failure(
+        ApprovalError.signatureRejected("no `approvals.allowed_signers` file is configured, so no key is trusted"))
     }
     switch signers.authorize(
       key: key, principal: record.reviewer, namespace: signature.namespace, at: record.reviewedAt)
     {
     case .success: return .success(key)
-    case .failure(let refusal): return .failure(SignatureProblem(refusal.description + " (\(signers.file))"))
+    case .failure(let refusal):
+      return .failure(ApprovalError.signatureRejected(refusal.description + " (\(signers.file))"))
     }
-  }
-
-  public struct SignatureProblem: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
   }
 }

@@ -40,36 +40,14 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
     return text
   }
 
-  public enum ParseError: Error, Equatable, CustomStringConvertible {
-    case unsupported(String)
-    /// An RSA key below the minimum size: never trusted, like an unsupported type.
-    case tooShort(bits: Int)
-    case malformed(String)
-
-    public var description: String {
-      switch self {
-      case .unsupported(let type) where type.contains("-cert-v01@openssh.com"):
-        return
-          "\(type) is an SSH certificate; approvals are verified against plain keys listed in allowed signers, not certificates"
-      case .unsupported(let type):
-        return
-          "key type \(type) is not supported: approvals are verified for ssh-ed25519, ecdsa-sha2-nistp256 and ssh-rsa keys"
-      case .tooShort(let bits):
-        return
-          "the ssh-rsa key has \(bits) bits; approvals need RSA keys of at least \(SSHPublicKey.minimumRSABits) bits"
-      case .malformed(let why): return why
-      }
-    }
-  }
-
   /// Decodes a key blob.
-  public init(blob: [UInt8]) throws(ParseError) {
+  public init(blob: [UInt8]) throws(ApprovalError) {
     var reader = SSHWireReader(blob)
-    guard let type = reader.text() else { throw .malformed("the public key is truncated") }
+    guard let type = reader.text() else { throw .keyMalformed("the public key is truncated") }
     switch type {
     case Kind.ed25519.rawValue:
       guard let key = reader.string(), key.count == 32, reader.isAtEnd else {
-        throw .malformed("the ssh-ed25519 public key is malformed")
+        throw .keyMalformed("the ssh-ed25519 public key is malformed")
       }
       kind = .ed25519
       keyBytes = key
@@ -79,7 +57,7 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
         reader.isAtEnd,
         (try? P256.Signing.PublicKey(x963Representation: point)) != nil
       else {
-        throw .malformed("the ecdsa-sha2-nistp256 public key is malformed")
+        throw .keyMalformed("the ecdsa-sha2-nistp256 public key is malformed")
       }
       kind = .ecdsaP256
       keyBytes = point
@@ -88,28 +66,28 @@ public struct SSHPublicKey: Sendable, Equatable, CustomStringConvertible {
       guard let e = reader.string(), let n = reader.string(), reader.isAtEnd,
         let exponent = Self.unsigned(e), let modulus = Self.unsigned(n)
       else {
-        throw .malformed("the ssh-rsa public key is malformed")
+        throw .keyMalformed("the ssh-rsa public key is malformed")
       }
       let bits = modulus.first.map { (modulus.count - 1) * 8 + (8 - $0.leadingZeroBitCount) } ?? 0
       guard bits >= Self.minimumRSABits else { throw .tooShort(bits: bits) }
       guard (try? _RSA.Signing.PublicKey(n: modulus, e: exponent)) != nil else {
-        throw .malformed("the ssh-rsa public key is malformed")
+        throw .keyMalformed("the ssh-rsa public key is malformed")
       }
       kind = .rsa
       keyBytes = []
       rsa = RSAParameters(exponent: exponent, modulus: modulus)
     default:
-      throw .unsupported(type)
+      throw .unsupportedKeyType(type)
     }
     self.blob = blob
   }
 
   /// Decodes the `type base64` pair of an `allowed_signers` or `.pub` line.
-  public init(type: String, base64: String) throws(ParseError) {
-    guard let data = Data(base64Encoded: base64) else { throw .malformed("the key is not valid base64") }
+  public init(type: String, base64: String) throws(ApprovalError) {
+    guard let data = Data(base64Encoded: base64) else { throw .keyMalformed("the key is not valid base64") }
     try self.init(blob: Array(data))
     guard kind.rawValue == type else {
-      throw .malformed("the key is labelled \(type) but holds a \(kind.rawValue) key")
+      throw .keyMalformed("the key is labelled \(type) but holds a \(kind.rawValue) key")
     }
   }
 

@@ -23,24 +23,8 @@ public struct SSHSignature: Sendable, Equatable {
   public let hashAlgorithm: String
   let signature: [UInt8]
 
-  public enum ParseError: Error, Equatable, CustomStringConvertible {
-    case notArmored, badBase64
-    case malformed(String)
-    case unsupportedVersion(UInt32)
-
-    public var description: String {
-      switch self {
-      case .notArmored:
-        return "the signature is not an armored SSH signature (\(SSHSignature.armorBegin) … \(SSHSignature.armorEnd))"
-      case .badBase64: return "the signature's armored body is not valid base64"
-      case .malformed(let why): return "the signature is malformed: \(why)"
-      case .unsupportedVersion(let version): return "SSHSIG version \(version) is not supported (only 1)"
-      }
-    }
-  }
-
   /// Parses the armored text (surrounding whitespace and line breaks are ignored).
-  public init(armored text: String) throws(ParseError) {
+  public init(armored text: String) throws(ApprovalError) {
     let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
       !$0.isEmpty
     }
@@ -49,15 +33,15 @@ public struct SSHSignature: Sendable, Equatable {
     try self.init(blob: Array(data))
   }
 
-  public init(blob: [UInt8]) throws(ParseError) {
+  public init(blob: [UInt8]) throws(ApprovalError) {
     var reader = SSHWireReader(blob)
-    guard reader.raw(6) == Self.magic else { throw .malformed("no SSHSIG magic") }
-    guard let version = reader.uint32() else { throw .malformed("truncated") }
+    guard reader.raw(6) == Self.magic else { throw .signatureMalformed("no SSHSIG magic") }
+    guard let version = reader.uint32() else { throw .signatureMalformed("truncated") }
     guard version == 1 else { throw .unsupportedVersion(version) }
     guard let publicKey = reader.string(), let namespace = reader.text(), let reserved = reader.string(),
       let hashAlgorithm = reader.text(), let signature = reader.string()
-    else { throw .malformed("truncated") }
-    guard reader.isAtEnd else { throw .malformed("trailing bytes after the signature") }
+    else { throw .signatureMalformed("truncated") }
+    guard reader.isAtEnd else { throw .signatureMalformed("trailing bytes after the signature") }
     self.publicKeyBlob = publicKey
     self.namespace = namespace
     self.reserved = reserved
@@ -82,29 +66,9 @@ public struct SSHSignature: Sendable, Equatable {
     return writer.bytes
   }
 
-  /// Why a signature does not hold, in words for a finding.
-  public enum Failure: Error, Equatable, CustomStringConvertible {
-    case wrongNamespace(found: String, expected: String)
-    case unsupportedHash(String)
-    case unsupportedKey(String)
-    case badSignature
-
-    public var description: String {
-      switch self {
-      case .wrongNamespace(let found, let expected):
-        return "the signature was made for namespace '\(found)', not '\(expected)'"
-      case .unsupportedHash(let name): return "hash algorithm '\(name)' is not sha256 or sha512"
-      case .unsupportedKey(let why): return why
-      case .badSignature:
-        return
-          "the signature does not match the record's content (it was edited after signing, or signed by another key)"
-      }
-    }
-  }
-
   /// Checks the signature over `message` for `namespace` with the key embedded in the blob, and
   /// returns that key. Whether the key is trusted is the allowed signers' question, not this one's.
-  public func verify(message: [UInt8], namespace expected: String) throws(Failure) -> SSHPublicKey {
+  public func verify(message: [UInt8], namespace expected: String) throws(ApprovalError) -> SSHPublicKey {
     guard namespace == expected else { throw .wrongNamespace(found: namespace, expected: expected) }
     let key: SSHPublicKey
     do {

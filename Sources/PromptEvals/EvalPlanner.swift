@@ -375,7 +375,7 @@ public struct EvalPlanner {
   }
 
   /// The message for a prompt or expected value that could not be rendered for a test.
-  static func problem(_ failure: PromptTemplate.Failure, test: EvalTest, file: String, line: Int, usedBy: String)
+  static func problem(_ failure: TemplateError, test: EvalTest, file: String, line: Int, usedBy: String)
     -> SuiteProblem
   {
     switch failure {
@@ -449,9 +449,9 @@ public struct EvalPlanner {
   /// An assertion whose text values (a string, or the strings of a list) have the test's
   /// variables filled in; mappings (JSON schemas, `equals` objects) are left as they are.
   static func renderingValue(of assertion: EvalAssertion, with vars: [String: JSONValue], pattern: String)
-    throws(PromptTemplate.Failure) -> EvalAssertion
+    throws(TemplateError) -> EvalAssertion
   {
-    func render(_ text: String) throws(PromptTemplate.Failure) -> String {
+    func render(_ text: String) throws(TemplateError) -> String {
       try PromptTemplate(text: text, variablePattern: pattern).render(vars)
     }
     var result = assertion

@@ -18,20 +18,12 @@ public struct PromptTemplate: Sendable {
     self.pattern = variablePattern
   }
 
-  public typealias Failure = NunjucksTemplate.Failure
-
   /// The text rendered once with `vars` (an expected value, a chat message's content).
-  public func render(_ vars: [String: JSONValue]) throws(Failure) -> String {
+  public func render(_ vars: [String: JSONValue]) throws(TemplateError) -> String {
     guard pattern == Configuration.defaultVariablePattern else { return try renderByPattern(vars) }
     // Text with no template syntax renders as itself.
     guard text.utf8.contains(0x7B) else { return text }
-    let template: NunjucksTemplate
-    do {
-      template = try NunjucksTemplate(text)
-    } catch {
-      throw .invalid(error)
-    }
-    return try template.render(vars)
+    return try NunjucksTemplate(text).render(vars)
   }
 
   /// promptfoo's `renderPrompt` (`src/evaluatorHelpers.ts`) for a prompt whose variables have
@@ -39,10 +31,10 @@ public struct PromptTemplate: Sendable {
   /// rendered and is printed again as `JSON.stringify(…, null, 2)`; any other prompt is rendered
   /// whole, after the variables' own values are rendered as templates, and a prompt with an
   /// unclosed `{{`, `{%` or `{#` on a line is sent as it is written (`autoWrapRawIfPartialNunjucks`).
-  public func renderPrompt(_ vars: [String: JSONValue]) throws(Failure) -> String {
+  public func renderPrompt(_ vars: [String: JSONValue]) throws(TemplateError) -> String {
     guard pattern == Configuration.defaultVariablePattern else { return try renderByPattern(vars) }
     if let json = OrderedJSON.parse(text) {
-      let rendered = try json.mapStrings { (string: String) throws(Failure) -> String in
+      let rendered = try json.mapStrings { (string: String) throws(TemplateError) -> String in
         try PromptTemplate(text: string, variablePattern: pattern).render(vars)
       }
       return rendered.stringify(indent: 2)
@@ -54,10 +46,10 @@ public struct PromptTemplate: Sendable {
       do {
         template = try NunjucksTemplate(text)
       } catch {
-        throw .invalid(
-          TemplateError(
-            line: error.line, message: "the value of `\(name)` (a template, as promptfoo renders it): \(error.message)")
-        )
+        guard case .invalid(let problem) = error else { throw error }
+        throw TemplateError(
+          line: problem.line,
+          message: "the value of `\(name)` (a template, as promptfoo renders it): \(problem.message)")
       }
       // A value that names variables the test does not give stays as it is (promptfoo's
       // `referencesUndefinedVariables`).
@@ -107,7 +99,7 @@ public struct PromptTemplate: Sendable {
   }
 
   /// A configured pattern: each match's capture group 1 names a variable.
-  private func renderByPattern(_ vars: [String: JSONValue]) throws(Failure) -> String {
+  private func renderByPattern(_ vars: [String: JSONValue]) throws(TemplateError) -> String {
     guard let regex = try? NSRegularExpression(pattern: pattern), regex.numberOfCaptureGroups >= 1 else { return text }
     let source = text as NSString
     var out = ""

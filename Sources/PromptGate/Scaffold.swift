@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 import PromptModel
 
 /// The files `promptops init` writes: a commented configuration and one example prompt.
@@ -8,6 +9,16 @@ public enum Scaffold {
     ("prompts/example/prompt.txt", examplePrompt),
     ("prompts/example/prompt-card.yml", exampleCard),
   ]
+
+  /// Writes the scaffold at the top of the repository's working tree; a bare repository has
+  /// none to write to.
+  public static func write(into repository: Repository, force: Bool) throws -> [String] {
+    guard let top = repository.workingDirectory else {
+      throw PromptOpsError.repository(
+        "\(repository.gitDirectory) is a bare repository: there is no working tree to write to")
+    }
+    return try write(into: top, force: force)
+  }
 
   /// Writes the scaffold below `directory`. Existing files are never overwritten unless `force`;
   /// every target is checked before the first is written, so a refusal leaves nothing behind.

@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 import PromptModel
 import PromptRelease
 
@@ -115,6 +116,20 @@ public struct LogReport: Sendable, Encodable {
         self.since = seconds
       }
     }
+  }
+
+  /// Nothing in the files could be judged: no record named its prompt and text, though lines
+  /// were read. No drift then is no clean bill, and `logs report` must not pass.
+  public var judgedNothing: Bool { readable == 0 && skipped > 0 }
+
+  /// The report `logs report` prints: the records of `files` judged against every version the
+  /// repository's history holds and against its lock file's pins.
+  public static func build(
+    files: [String], filter: Filter, repository: Repository, maxRecordBytes: Int = LogValidator.defaultMaxRecordBytes
+  ) throws -> LogReport {
+    let known = try KnownPromptVersions(repository: repository)
+    let pinned = try PinnedVersions.load(repository: repository)
+    return try build(files: files, filter: filter, known: known, pinned: pinned, maxRecordBytes: maxRecordBytes)
   }
 
   /// Reads the log files (streaming) and aggregates prompt-log records; records that are not

@@ -121,11 +121,16 @@ public final class ReleaseWorkspace {
   }
 }
 
-/// A promotion or rollback that the evidence or the rules do not allow. Exit status 1.
-public struct PromotionRefused: Error, CustomStringConvertible, Equatable {
+/// A promotion or rollback that the evidence or the rules do not allow: refused, exit 1, as a
+/// gate violation is; one line per reason, each saying what is missing.
+public struct PromotionRefused: Error, CustomStringConvertible, Equatable, ClassifiedFailure {
   public let reasons: [String]
 
   public init(reasons: [String]) { self.reasons = reasons }
 
   public var description: String { reasons.joined(separator: "\n") }
+
+  public var errorDescription: String? { description }
+
+  public var failureKind: FailureKind { .refused }
 }

@@ -15,20 +15,10 @@ public struct NunjucksTemplate: Sendable {
     nodes = try TemplateParser.parse(text)
   }
 
-  /// Why a template could not be rendered: values it prints are undefined, or a construct that
-  /// only fails with these values (a list compared with `==`, a mapping printed).
-  public enum Failure: Error, Sendable, Equatable {
-    case missing([String])
-    case invalid(TemplateError)
-  }
-
-  public func render(_ vars: [String: JSONValue]) throws(Failure) -> String {
+  /// The text with `vars`; `TemplateError.missing` when values it prints are undefined.
+  public func render(_ vars: [String: JSONValue]) throws(TemplateError) -> String {
     var renderer = TemplateRenderer(context: vars.mapValues(TemplateValue.init))
-    do {
-      try renderer.render(nodes)
-    } catch {
-      throw .invalid(error)
-    }
+    try renderer.render(nodes)
     if !renderer.missing.isEmpty { throw .missing(renderer.missing) }
     return renderer.output
   }

@@ -1,3 +1,6 @@
+import Foundation
+import PromptModel
+
 /// The parsed form of a Nunjucks template: the subset promptops renders exactly as Nunjucks does
 /// (with `autoescape: false`, as promptfoo configures it in `src/util/templates.ts`).
 indirect enum TemplateNode: Sendable {
@@ -43,15 +46,48 @@ indirect enum TemplateExpression: Sendable {
   }
 }
 
-/// A template that promptops cannot render as Nunjucks would, at a line of it (1 = its first).
-public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var line: Int
-  public var message: String
-
-  package init(line: Int, message: String) {
-    self.line = line
-    self.message = message
+/// PromptTemplates' error: a template that promptops cannot render as Nunjucks would. The
+/// suite that uses the template places it in its file (a test, a prompt) for the message.
+public enum TemplateError: Error, Sendable, Equatable, CustomStringConvertible, ClassifiedFailure {
+  /// What goes wrong at a line of the template (1 = its first).
+  public struct Invalid: Sendable, Equatable {
+    public var line: Int
+    public var message: String
   }
 
-  public var description: String { "line \(line): \(message)" }
+  /// A construct promptops does not render, or one that fails only with these values (a list
+  /// compared with `==`, a mapping printed).
+  case invalid(Invalid)
+  /// Values the template prints are undefined: Nunjucks would print nothing where the author
+  /// meant a value.
+  case missing([String])
+
+  package init(line: Int, message: String) {
+    self = .invalid(Invalid(line: line, message: message))
+  }
+
+  /// What is wrong, without the line: for messages that place the template themselves.
+  public var message: String {
+    switch self {
+    case .invalid(let problem): return problem.message
+    case .missing: return description
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .invalid(let problem): return "line \(problem.line): \(problem.message)"
+    case .missing(let names): return "no value for " + names.map { "{{\($0)}}" }.joined(separator: ", ")
+    }
+  }
+
+  public var errorDescription: String? { description }
+
+  public var recoverySuggestion: String? {
+    guard case .missing = self else { return nil }
+    return "give the test a value for each (`vars:`), or a default in the template (`{{ name | default('') }}`)"
+  }
+
+  /// A prompt that cannot be rendered cannot be evaluated.
+  public var failureKind: FailureKind { .couldNotEvaluate }
 }

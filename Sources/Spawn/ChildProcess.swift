@@ -28,9 +28,13 @@ public struct ChildProcessOutcome: Sendable {
   public var stderrCut = false
 }
 
-/// Why a child process could not be started.
-public struct ChildProcessLaunchFailure: Error, CustomStringConvertible {
+/// Spawn's error: why a child process could not be started. Each caller turns it into its own
+/// target's error (a provider that cannot run, git that cannot be started), so it names no exit
+/// class; one that reached the executable unwrapped would exit 2, as no verdict was reached.
+public struct ChildProcessLaunchFailure: LocalizedError, CustomStringConvertible {
   public var description: String
+
+  public var errorDescription: String? { description }
 }
 
 /// Runs one program without a shell, in its own process group, so a timeout can kill it and

@@ -35,12 +35,8 @@ extension PromptOps {
       @OptionGroup var options: GlobalOptions
 
       func run() throws {
-        let audit = try evaluating {
-          let repository = try options.openRepository()
-          let commit = try revision.map { try repository.resolveCommit($0) } ?? repository.headCommit()
-          guard let commit else { throw PromptOpsError.usage("there is no commit yet to verify approvals in") }
-          return try ApprovalAudit.run(repository: repository, snapshot: .commit(commit), environment: env, ids: ids)
-        }
+        let repository = try options.openRepository()
+        let audit = try ApprovalAudit.run(repository: repository, revision: revision, environment: env, ids: ids)
         if options.format == .text {
           var lines = ""
           for entry in audit.entries {

@@ -62,14 +62,12 @@ extension PromptOps {
     var directory: String?
 
     func run() throws {
-      let outcome = try evaluating {
-        let repository = try openRepository(directory)
-        return try ApprovalAuthoring(repository: repository).approve(
-          .init(
-            promptID: id, version: version, environment: env, role: role, decision: decision,
-            notes: note.joined(separator: "\n"),
-            checks: check, reviewer: reviewer, key: key, staged: staged, replace: replace))
-      }
+      let repository = try openRepository(directory)
+      let outcome = try ApprovalAuthoring(repository: repository).approve(
+        .init(
+          promptID: id, version: version, environment: env, role: role, decision: decision,
+          notes: note.joined(separator: "\n"),
+          checks: check, reviewer: reviewer, key: key, staged: staged, replace: replace))
       let record = outcome.record
       print("\(record.decision.rawValue): \(record.promptID) \(record.version) for \(record.environment)")
       print("  sha256:   \(record.sha256)")

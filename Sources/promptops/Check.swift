@@ -83,9 +83,7 @@ extension PromptOps {
     /// check made under `git commit` is measured as git's own command line says (`--amend` or not).
     static func run(_ comparison: Comparison, directory: String?, settings: ReportSettings) throws {
       let comparison = CommitInProgress.comparison(for: comparison)
-      let report = try evaluating {
-        try Analyzer(repository: try openRepository(directory)).analyze(comparison)
-      }
+      let report = try Analyzer(repository: try openRepository(directory)).analyze(comparison)
       try finish(report, settings: settings)
     }
   }

@@ -30,11 +30,9 @@ extension PromptOps {
     }
 
     func run() throws {
-      let (change, configuration) = try evaluating {
-        let repository = try options.openRepository()
-        let comparison: Comparison = base.map { .commits(base: $0, head: head) } ?? .staged
-        return try Analyzer(repository: repository).change(of: id, in: comparison)
-      }
+      let repository = try options.openRepository()
+      let comparison: Comparison = base.map { .commits(base: $0, head: head) } ?? .staged
+      let (change, configuration) = try Analyzer(repository: repository).change(of: id, in: comparison)
       guard let change else {
         print("\(id): no changes")
         return

@@ -80,17 +80,19 @@ extension PromptOps.Eval {
     func run() throws {
       let started = DispatchTime.now()
       let meter = (progress ?? (isatty(STDERR_FILENO) == 1)) ? ProgressLine(started: started) : nil
-      let (run, warnings) = try evaluating { () throws -> (EvalRun, [String]) in
-        let repository = try openRepository(directory)
-        let selection: EvalService.Selection =
-          if changed, let base { .changed(base: base) } else if ids.isEmpty { .all } else { .ids(ids) }
-        var options = EvalOptions(
-          concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
-        if let meter { options.progress = { meter.show($0) } }
+      let selection: EvalService.Selection =
+        if changed, let base { .changed(base: base) } else if ids.isEmpty { .all } else { .ids(ids) }
+      var options = EvalOptions(
+        concurrency: concurrency, useCache: !noCache, shard: shard.flatMap(EvalShard.init), recordNotes: !noNote)
+      if let meter { options.progress = { meter.show($0) } }
+      let evaluated: (run: EvalRun, warnings: [String])
+      do {
+        // The progress line is cleared before anything else is printed, an error included.
         defer { meter?.finish() }
-        let (run, warnings) = try EvalService(repository: repository).evaluate(selection, at: rev, options: options)
-        return (run, warnings)
+        evaluated = try EvalService(repository: try openRepository(directory)).evaluate(
+          selection, at: rev, options: options)
       }
+      let (run, warnings) = evaluated
       for warning in warnings { printError("promptops: warning: \(warning)") }
       for plan in run.plans {
         for warning in plan.warnings { printError("\(warning.file):\(warning.line): warning: \(warning.message)") }
@@ -112,8 +114,8 @@ extension PromptOps.Eval {
             + String(format: "%.3f s", seconds(since: started)))
       }
       for notice in run.notices { printError("promptops: warning: \(notice)") }
-      if !run.prompts.allSatisfy(\.passed) { throw ExitCode(1) }
-      if !written { throw ExitCode(2) }
+      if !run.prompts.allSatisfy(\.passed) { throw ReportedFailure.violations }
+      if !written { throw ReportedFailure.couldNotEvaluate }
     }
   }
 
@@ -139,39 +141,18 @@ extension PromptOps.Eval {
     var directory: String?
 
     func run() throws {
-      let (prompts, document, notices) = try evaluating { () throws -> ([PromptEvalResult], JSONValue, [String]) in
-        try enterDirectory(directory)
-        let documents = try files.map { file -> (name: String, value: JSONValue) in
-          guard let data = FileManager.default.contents(atPath: file) else {
-            throw PromptOpsError.io(path: file, message: "cannot read the file")
-          }
-          do {
-            return (file, try JSONValue.parse(data))
-          } catch {
-            throw PromptOpsError.io(path: file, message: "not JSON: \(error.localizedDescription)")
-          }
-        }
-        let merged = try EvalOutput.merge(documents)
-        var notices: [String] = []
-        if !noNote, let commit = merged.commit {
-          // The note is history: not being able to write it is said, never hidden, and never
-          // stands in for the verdict.
-          do {
-            let repository = try Repository.open(at: FileManager.default.currentDirectoryPath)
-            notices = try EvalService(repository: repository).record(
-              merged.prompts, on: try repository.resolveCommit(commit))
-          } catch {
-            notices.append(
-              "the merged results were not recorded as a git note on \(commit.prefix(12)): \(error); the verdicts stand"
-            )
-          }
-        }
-        return (merged.prompts, merged.document, notices)
+      try enterDirectory(directory)
+      let merged = try EvalOutput.merge(try ShardMerge.readOutputs(files))
+      var notices: [String] = []
+      if !noNote, let commit = merged.commit {
+        notices = ShardMerge.record(
+          merged.prompts, commit: commit, repositoryAt: FileManager.default.currentDirectoryPath)
       }
+      let (prompts, document) = (merged.prompts, merged.document)
       let written = outputs.report(prompts: prompts, document: document, text: verdictText(prompts), log: { nil })
       for notice in notices { printError("promptops: warning: \(notice)") }
-      if !prompts.allSatisfy(\.passed) { throw ExitCode(1) }
-      if !written { throw ExitCode(2) }
+      if !prompts.allSatisfy(\.passed) { throw ReportedFailure.violations }
+      if !written { throw ReportedFailure.couldNotEvaluate }
     }
   }
 }

@@ -23,10 +23,9 @@ extension PromptOps {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-      let report = try evaluating {
-        let repository = try options.openRepository()
-        return try Analyzer(repository: repository).analyze(.pullRequest(base: base, head: head), evals: EvalOptions())
-      }
+      let repository = try options.openRepository()
+      let report = try Analyzer(repository: repository).analyze(
+        .pullRequest(base: base, head: head), evals: EvalOptions())
       try finish(report, options: options)
     }
   }

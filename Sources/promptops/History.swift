@@ -20,10 +20,8 @@ extension PromptOps {
     var directory: String?
 
     func run() throws {
-      let history = try evaluating {
-        let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
-        return try PromptHistory(id: id, workspace: workspace)
-      }
+      let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
+      let history = try PromptHistory(id: id, workspace: workspace)
       FileHandle.standardOutput.write(Data(history.render(format).utf8))
     }
   }

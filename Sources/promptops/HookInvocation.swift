@@ -55,7 +55,7 @@ enum HookInvocation {
     do {
       try PromptOps.Check.run(comparison, directory: nil, settings: settings)
     } catch {
-      PromptOps.exit(withError: error)
+      PromptOps.fail(error)
     }
     PromptOps.exit()
   }

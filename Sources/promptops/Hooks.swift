@@ -38,13 +38,11 @@ extension PromptOps {
       }
 
       func run() throws {
-        let absolute = try Self.runningBinary()
-        let outcomes = try evaluating {
-          let installer = HookInstaller(repository: try options.openRepository())
-          var kinds: [HookScripts.Kind] = [.preCommit]
-          if prePush { kinds.append(.prePush) }
-          return try kinds.map { try installer.install($0, binary: absolute, force: force, chain: chain) }
-        }
+        let absolute = try HookInstaller.runningBinary()
+        let installer = HookInstaller(repository: try options.openRepository())
+        var kinds: [HookScripts.Kind] = [.preCommit]
+        if prePush { kinds.append(.prePush) }
+        let outcomes = try kinds.map { try installer.install($0, binary: absolute, force: force, chain: chain) }
         for outcome in outcomes {
           switch outcome {
           case .installed(let path): print("installed \(path)")
@@ -53,21 +51,6 @@ extension PromptOps {
           case .replacedForeign(let path): print("replaced \(path)")
           }
         }
-      }
-
-      /// The absolute path of this program, which the hooks fall back to when promptops is not on
-      /// the PATH a commit runs with. Asked of the system (`/proc/self/exe`), not derived from
-      /// `argv[0]`: a program found on PATH is started as plain `promptops`, which names no folder.
-      static func runningBinary() throws -> String {
-        if let path = Bundle.main.executablePath, path.hasPrefix("/") {
-          return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        }
-        let named = CommandLine.arguments[0]
-        if named.contains("/") { return URL(fileURLWithPath: named).standardizedFileURL.path }
-        if let found = ExecutableSearch.find(named) { return found }
-        throw PromptOpsError.io(
-          path: named,
-          message: "cannot tell where this promptops is installed; run it by its full path to install the hooks")
       }
     }
 

@@ -16,14 +16,7 @@ extension PromptOps {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-      let written = try evaluating {
-        let repository = try options.openRepository()
-        guard let top = repository.workingDirectory else {
-          throw PromptOpsError.repository(
-            "\(repository.gitDirectory) is a bare repository: there is no working tree to write to")
-        }
-        return try Scaffold.write(into: top, force: force)
-      }
+      let written = try Scaffold.write(into: try options.openRepository(), force: force)
       for path in written { print("wrote \(path)") }
       print(
         "next: git add \(written.joined(separator: " ")) && git commit, then `promptops hooks` or `promptops check`")

@@ -83,13 +83,11 @@ extension PromptOps {
         // Issues are kept only for what needs them all (JSON, or a file); text on standard
         // output streams, so a log of a million bad records never sits in memory for it.
         let keepIssues = format == .json || !reporting.output.isEmpty
-        try evaluating {
-          try enterDirectory(directory)
-          for file in files {
-            try validator.validate(file: file, summary: &summary) { issue in
-              if keepIssues { issues.append(issue) }
-              if format == .text { print(Self.line(issue)) }
-            }
+        try enterDirectory(directory)
+        for file in files {
+          try validator.validate(file: file, summary: &summary) { issue in
+            if keepIssues { issues.append(issue) }
+            if format == .text { print(Self.line(issue)) }
           }
         }
         let document = { (format: LogValidationFormat) -> String in
@@ -110,8 +108,8 @@ extension PromptOps {
             "promptops: \(summary.records) records in \(summary.files) files read in \(String(format: "%.3f", seconds)) s"
               + (seconds > 0 ? " (\(Int(Double(summary.records) / seconds)) records/s)" : ""))
         }
-        if summary.invalidRecords > 0 { throw ExitCode(1) }
-        if !written { throw ExitCode(2) }
+        if summary.invalidRecords > 0 { throw ReportedFailure.violations }
+        if !written { throw ReportedFailure.couldNotEvaluate }
       }
 
       static func line(_ issue: LogIssue) -> String {
@@ -178,14 +176,9 @@ extension PromptOps {
 
       func run() throws {
         let started = DispatchTime.now()
-        let report = try evaluating {
-          let repository = try openRepository(directory)
-          let known = try KnownPromptVersions(repository: repository)
-          let pinned = try PinnedVersions.load(repository: repository)
-          return try LogReport.build(
-            files: files, filter: try LogReport.Filter(environment: env, since: since), known: known, pinned: pinned,
-            maxRecordBytes: maxRecordBytes)
-        }
+        let report = try LogReport.build(
+          files: files, filter: try LogReport.Filter(environment: env, since: since),
+          repository: try openRepository(directory), maxRecordBytes: maxRecordBytes)
         FileHandle.standardOutput.write(Data(LogReportRenderer.render(report, as: reporting.format).utf8))
         let written = reporting.writeOutputs { Data(LogReportRenderer.render(report, as: $0).utf8) }
         if reporting.verbose {
@@ -195,15 +188,15 @@ extension PromptOps {
               + "\(report.versions.count) prompt versions, \(report.drift.count) drift findings, \(String(format: "%.3f", seconds)) s"
           )
         }
-        if !report.drift.isEmpty { throw ExitCode(1) }
+        if !report.drift.isEmpty { throw ReportedFailure.violations }
         // Nothing read is no clean bill: say so, and do not pass.
-        if report.readable == 0 && report.skipped > 0 {
+        if report.judgedNothing {
           printError(
             "promptops: error: none of the \(report.skipped) records names a prompt_id and version_hash, so nothing could be judged; `promptops logs validate` names why"
           )
-          throw ExitCode(2)
+          throw ReportedFailure.couldNotEvaluate
         }
-        if !written { throw ExitCode(2) }
+        if !written { throw ReportedFailure.couldNotEvaluate }
       }
     }
   }

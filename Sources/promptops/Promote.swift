@@ -51,16 +51,12 @@ extension PromptOps {
     }
 
     func run() throws {
-      let outcome = try evaluating {
-        try refusing {
-          let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
-          var request = Promoter.Request(id: id, environment: env, version: version, revision: at)
-          request.sign = sign || signingKey != nil
-          request.signingKey = signingKey
-          request.commit = commit
-          return try Promoter(workspace: workspace).promote(request)
-        }
-      }
+      let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
+      var request = Promoter.Request(id: id, environment: env, version: version, revision: at)
+      request.sign = sign || signingKey != nil
+      request.signingKey = signingKey
+      request.commit = commit
+      let outcome = try Promoter(workspace: workspace).promote(request)
       let pin = outcome.pin
       for warning in outcome.warnings { printError("promptops: warning: \(warning)") }
       if case .alreadyInPlace = outcome.result {
@@ -87,15 +83,5 @@ extension PromptOps {
       if !outcome.approvers.isEmpty { print("  approvers: \(outcome.approvers.joined(separator: ", "))") }
       if !commit { print("  commit the lock file and audit log to make the pin part of history") }
     }
-  }
-}
-
-/// Runs a release command body; a refusal prints its reasons and exits 1.
-func refusing<T>(_ body: () throws -> T) throws -> T {
-  do {
-    return try body()
-  } catch let refused as PromotionRefused {
-    for reason in refused.reasons { printError("promptops: refused: \(reason)") }
-    throw ExitCode(1)
   }
 }

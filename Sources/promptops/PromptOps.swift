@@ -19,7 +19,7 @@ struct PromptOps: ParsableCommand {
     // every commit. Refuse instead.
     if CommandLine.arguments.isEmpty {
       printError("promptops: error: cannot read the command line (is /proc mounted?)")
-      exit(withError: ExitCode(2))
+      fail(ReportedFailure.couldNotEvaluate)
     }
     let arguments = Array(CommandLine.arguments.dropFirst())
     // `--version` is the root's alone, so it is read here. Declared as
@@ -32,7 +32,29 @@ struct PromptOps: ParsableCommand {
     }
     HookInvocation.runIfRecognised(arguments)
     FileMutex.waitNotice = { printError("promptops: \($0)") }
-    main(nil)
+    // Parsing is ArgumentParser's to end (help, usage errors, exit 64), and so is its own `help`
+    // command, which runs like ours; every other failure is ours, so that each one reaches
+    // `exitStatus(for:)`.
+    var command: any ParsableCommand
+    do {
+      command = try parseAsRoot(nil)
+    } catch {
+      exit(withError: error)
+    }
+    do {
+      try command.run()
+    } catch {
+      if isArgumentParsers(error) { exit(withError: error) }
+      fail(error)
+    }
+    exit()
+  }
+
+  /// Whether ArgumentParser raised the error (a help request, a completion script, a
+  /// `ValidationError`), by the module that declares its type: its help request is of a type it
+  /// does not publish.
+  static func isArgumentParsers(_ error: any Error) -> Bool {
+    String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
   }
 
   /// Every command names itself (`commandName:`): otherwise ArgumentParser derives each name

@@ -51,15 +51,11 @@ extension PromptOps {
     }
 
     func run() throws {
-      let outcome = try evaluating {
-        try refusing {
-          let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
-          var request = PromptRelease.Rollback.Request(id: id, environment: env, version: to, reason: reason)
-          request.restore = restore
-          request.commit = commit
-          return try PromptRelease.Rollback(workspace: workspace).rollback(request)
-        }
-      }
+      let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
+      var request = PromptRelease.Rollback.Request(id: id, environment: env, version: to, reason: reason)
+      request.restore = restore
+      request.commit = commit
+      let outcome = try PromptRelease.Rollback(workspace: workspace).rollback(request)
       for warning in outcome.warnings { printError("promptops: warning: \(warning)") }
       if case .alreadyInPlace(let event) = outcome.result {
         print(

@@ -27,12 +27,8 @@ extension PromptOps {
     var directory: String?
 
     func run() throws {
-      let pinned = try evaluating {
-        try refusing {
-          let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
-          return try PinnedText.read(id: id, environment: env, workspace: workspace)
-        }
-      }
+      let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
+      let pinned = try PinnedText.read(id: id, environment: env, workspace: workspace)
       var output = Data()
       if !raw {
         output.append(

@@ -33,10 +33,8 @@ extension PromptOps {
     }
 
     func run() throws {
-      let report = try evaluating {
-        let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
-        return try PinVerifier(workspace: workspace).verify(environment: env)
-      }
+      let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
+      let report = try PinVerifier(workspace: workspace).verify(environment: env)
       if format == .json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -44,7 +42,7 @@ extension PromptOps {
       } else {
         FileHandle.standardOutput.write(Data(PinVerifier.renderText(report).utf8))
       }
-      if !report.passed { throw ExitCode(1) }
+      if !report.passed { throw ReportedFailure.violations }
     }
   }
 }

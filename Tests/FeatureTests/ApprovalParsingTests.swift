@@ -42,18 +42,17 @@ struct ApprovalParsingTests {
     #expect(
       try signers.authorize(key: key, principal: "bob@example.com", namespace: "promptops-approval", at: lastMinute)
         .get().line == 4)
-    #expect(throws: AllowedSigners.Refusal.notYetValid(principal: "bob@example.com", line: 4)) {
+    #expect(throws: ApprovalError.notYetValid(principal: "bob@example.com", line: 4)) {
       try signers.authorize(key: key, principal: "bob@example.com", namespace: "promptops-approval", at: before).get()
     }
-    #expect(throws: AllowedSigners.Refusal.expired(principal: "bob@example.com", line: 4)) {
+    #expect(throws: ApprovalError.expired(principal: "bob@example.com", line: 4)) {
       try signers.authorize(key: key, principal: "bob@example.com", namespace: "promptops-approval", at: after).get()
     }
-    #expect(throws: AllowedSigners.Refusal.namespaceNotAllowed(principal: "bob@example.com", namespace: "git", line: 4))
-    {
+    #expect(throws: ApprovalError.namespaceNotAllowed(principal: "bob@example.com", namespace: "git", line: 4)) {
       try signers.authorize(key: key, principal: "bob@example.com", namespace: "git", at: inside).get()
     }
     // The negated pattern vetoes, whatever else matches.
-    #expect(throws: AllowedSigners.Refusal.self) {
+    #expect(throws: ApprovalError.self) {
       try signers.authorize(key: key, principal: "mallory@example.com", namespace: "promptops-approval", at: inside)
         .get()
     }
@@ -166,9 +165,9 @@ struct ApprovalParsingTests {
       (record.yaml.replacingOccurrences(of: "evals_passed: true", with: "evals_passed: yes"), "true or false"),
       (record.yaml.replacingOccurrences(of: "role: \"owner\"\n", with: ""), "missing field `role`"),
     ] {
-      #expect(throws: ApprovalRecord.ParseError.self) { try ApprovalRecord.parse(text, file: "r.yml") }
+      #expect(throws: ApprovalError.self) { try ApprovalRecord.parse(text, file: "r.yml") }
       do { _ = try ApprovalRecord.parse(text, file: "r.yml") } catch {
-        #expect(error.message.contains(words), "\(error)")
+        #expect(error.description.contains(words), "\(error)")
       }
     }
   }

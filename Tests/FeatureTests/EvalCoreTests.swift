@@ -1,4 +1,5 @@
 import Foundation
+import PromptTemplates
 import TestSupport
 import Testing
 
@@ -129,7 +130,7 @@ struct EvalCoreTests {
     #expect(
       try template.render(["name": .string("Ann"), "place": .integer(3), "user": .object(["city": .string("Oslo")])])
         == "Hi Ann, 3 and Oslo")
-    #expect(throws: PromptTemplate.Failure.missing(["place", "user.city"])) {
+    #expect(throws: TemplateError.missing(["place", "user.city"])) {
       try template.render(["name": .string("x")])
     }
   }

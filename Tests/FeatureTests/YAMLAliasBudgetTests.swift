@@ -52,9 +52,8 @@ struct YAMLAliasBudgetTests {
         : true
 
       """ + Self.aliasKeys(300, value: "true")
-    let error = #expect(throws: ApprovalRecord.ParseError.self) { try ApprovalRecord.parse(text, file: "r.yml") }
-    #expect(error?.line == 8 + Self.firstKeyPastTheBudget)
-    #expect(error?.message == Self.message)
+    let error = #expect(throws: ApprovalError.self) { try ApprovalRecord.parse(text, file: "r.yml") }
+    #expect(error == .record(file: "r.yml", line: 8 + Self.firstKeyPastTheBudget, message: Self.message))
   }
 
   /// The composer behind cards and suites: many keys, each within the bound a key may expand to.

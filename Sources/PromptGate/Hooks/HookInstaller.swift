@@ -16,6 +16,21 @@ public struct HookInstaller {
 
   public init(repository: Repository) { self.repository = repository }
 
+  /// The absolute path of this program, which the hooks fall back to when promptops is not on
+  /// the PATH a commit runs with. Asked of the system (`/proc/self/exe`), not derived from
+  /// `argv[0]`: a program found on PATH is started as plain `promptops`, which names no folder.
+  public static func runningBinary() throws -> String {
+    if let path = Bundle.main.executablePath, path.hasPrefix("/") {
+      return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    }
+    let named = CommandLine.arguments[0]
+    if named.contains("/") { return URL(fileURLWithPath: named).standardizedFileURL.path }
+    if let found = ExecutableSearch.find(named) { return found }
+    throw PromptOpsError.io(
+      path: named,
+      message: "cannot tell where this promptops is installed; run it by its full path to install the hooks")
+  }
+
   /// The folder git runs hooks from.
   public func hooksDirectory() throws -> String {
     if let configured = try repository.configString("core.hooksPath"), !configured.isEmpty {
