@@ -38,6 +38,43 @@ public struct PromptDiff: Sendable {
     oldSha256 = change.old?.sha256
     newSha256 = change.new?.sha256
   }
+
+  /// `promptops diff`: versions and bump, why, variables, lost constraints, hashes, then the diff.
+  public var textReport: String {
+    var out = "\(id) (\(status.rawValue)): \(oldVersion ?? "none") → \(newVersion ?? "none")"
+    if let actual = actualBump { out += actual == .none ? "  [no bump]" : "  [\(actual.rawValue) bump]" }
+    out += "\nrequired bump: \(requirement.level.rawValue)"
+    if !requirement.reasons.isEmpty { out += " — " + requirement.reasons.joined(separator: "; ") }
+    out += "\n"
+    if !requirement.addedVariables.isEmpty {
+      out += "variables added: " + requirement.addedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + "\n"
+    }
+    if !requirement.removedVariables.isEmpty {
+      out +=
+        "variables removed: " + requirement.removedVariables.map { "{{\($0)}}" }.joined(separator: ", ") + "\n"
+    }
+    for lost in lostConstraints { out += "constraint lost: \(lost)\n" }
+    if let old = oldSha256, let new = newSha256, old != new {
+      out += "sha256: \(old.prefix(12)) → \(new.prefix(12))\n"
+    }
+    if !textDiff.isEmpty { out += "\n" + textDiff }
+    return out
+  }
+
+  /// `promptops diff --format json`: snake-case keys, null for a side or bump that does not exist.
+  public var jsonDocument: JSONValue {
+    func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+    return .object([
+      "id": .string(id), "status": .string(status.rawValue),
+      "old_version": text(oldVersion), "new_version": text(newVersion),
+      "required_bump": .string(requirement.level.rawValue), "actual_bump": text(actualBump?.rawValue),
+      "variables_added": strings(requirement.addedVariables),
+      "variables_removed": strings(requirement.removedVariables),
+      "model_changed": .bool(requirement.modelChanged), "constraints_lost": strings(lostConstraints),
+      "old_sha256": text(oldSha256), "new_sha256": text(newSha256), "diff": .string(textDiff),
+    ])
+  }
 }
 
 extension Analyzer {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GitKit
 import PromptLogs
+import PromptModel
 import PromptRelease
 import PromptReporting
 
@@ -128,10 +129,8 @@ extension PromptOps {
           let summary: LogValidationSummary
           let issues: [LogIssue]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data =
-          (try? encoder.encode(Document(valid: summary.invalidRecords == 0, summary: summary, issues: issues)))
+          (try? JSONWriter.pretty(Document(valid: summary.invalidRecords == 0, summary: summary, issues: issues)))
           ?? Data(#"{"valid": false}"#.utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
       }

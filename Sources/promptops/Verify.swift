@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PromptModel
 import PromptRelease
 import PromptReporting
 
@@ -36,9 +37,7 @@ extension PromptOps {
       let workspace = try ReleaseWorkspace(repository: try openRepository(directory))
       let report = try PinVerifier(workspace: workspace).verify(environment: env)
       if format == .json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        print(String(decoding: try JSONWriter.pretty(report), as: UTF8.self))
       } else {
         FileHandle.standardOutput.write(Data(PinVerifier.renderText(report).utf8))
       }

@@ -115,6 +115,24 @@ struct CommandLineTests {
     #expect(result.stdout.contains("\n-Hello {{name}}.\n"))
     #expect(result.stdout.contains("\n+Hello {{customer}}.\n"))
     #expect(result.stdout.contains("\n Answer briefly.\n"))
+    func json(_ id: String) throws -> [String: Any] {
+      let output = try repo.promptops("diff", id, "--format", "json").stdout
+      return try #require(JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
+    }
+    let changed = try json("a")
+    #expect(changed["required_bump"] as? String == "major" && changed["actual_bump"] as? String == "none")
+    #expect(changed["variables_removed"] as? [String] == ["name"], "\(changed)")
+    #expect(changed["constraints_lost"] as? [String] == ["You must be polite."], "\(changed)")
+    #expect(changed["old_version"] as? String == "1.0.0" && changed["new_version"] as? String == "1.0.0")
+    #expect(changed["old_sha256"] as? String != changed["new_sha256"] as? String, "\(changed)")
+    #expect((changed["diff"] as? String)?.contains("\n+Hello {{customer}}.\n") == true, "\(changed)")
+    try repo.writePrompt("b", text: "New.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.stage()
+    let added = try json("b")
+    #expect(added["status"] as? String == "added" && added["new_version"] as? String == "1.0.0", "\(added)")
+    for key in ["old_version", "actual_bump", "old_sha256"] {
+      #expect(added[key] is NSNull, "\(key) of an added prompt is null: \(added)")
+    }
     let unknown = try repo.promptops("diff", "zzz")
     #expect(unknown.status == 2, "an unknown id is an error, not 'no changes'")
     #expect(unknown.stderr.contains("no prompt with id 'zzz'"), "\(unknown.stderr)")

@@ -132,3 +132,18 @@ struct JSONValueTests {
     #expect(JSONValue.quoted("a\"b\\c\n\u{01}") == #""a\"b\\c\n\u0001""#)
   }
 }
+
+extension JSONValue {
+  /// The value as Foundation objects, for the JSONSerialization oracle.
+  fileprivate var foundationObject: Any {
+    switch self {
+    case .null: return NSNull()
+    case .bool(let value): return value
+    case .integer(let value): return value
+    case .number(let value): return value.isFinite ? value : NSNull()
+    case .string(let text): return text
+    case .array(let items): return items.map(\.foundationObject)
+    case .object(let object): return object.mapValues(\.foundationObject)
+    }
+  }
+}

@@ -74,19 +74,6 @@ extension JSONValue {
       out.append(0x7D)
     }
   }
-
-  /// The value as Foundation objects, for JSONSerialization.
-  public var foundationObject: Any {
-    switch self {
-    case .null: return NSNull()
-    case .bool(let value): return value
-    case .integer(let value): return value
-    case .number(let value): return value.isFinite ? value : NSNull()
-    case .string(let text): return text
-    case .array(let items): return items.map(\.foundationObject)
-    case .object(let object): return object.mapValues(\.foundationObject)
-    }
-  }
 }
 
 extension JSONValue: Codable {
