@@ -1,7 +1,8 @@
 import Foundation
 
-/// Finds a program on `PATH` the one way promptops does everywhere (git, ssh-keygen, itself):
-/// absolute folders only, in order, the first executable file wins. A relative entry (`.`, or
+/// Finds a program on `PATH` the one way promptops does everywhere (git, ssh-keygen, itself, the
+/// interpreters of script assertions): absolute folders only, in order, the first executable file
+/// wins. A relative entry (`.`, or
 /// an empty one, which a shell reads as the current folder) is skipped: a repository under review
 /// must not be able to place a `git` or `ssh-keygen` of its own where promptops would run it.
 public enum ExecutableSearch {

@@ -22,6 +22,36 @@ struct AssertionFamilyTests {
       test: test, output: output, context: AssertionContext(prompt: prompt))
   }
 
+  /// A script assertion's interpreter is found as promptfoo's own programs are (`ExecutableSearch`:
+  /// absolute folders only). A relative `PATH` entry would be read against the folder promptops
+  /// runs in, the repository under review, which could then bring a `python3` that passes
+  /// everything.
+  @Test(.timeLimit(.minutes(5))) func aRelativePathEntryCannotSupplyTheInterpreter() async throws {
+    let folder = NSTemporaryDirectory() + "promptops-relative-path-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let impostor = folder + "/bin/python3"
+    try "#!/bin/sh\ncat >/dev/null\necho '{\"result\": true}'\n".write(
+      toFile: impostor, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: impostor)
+    // The same folder, once as a path relative to where this process runs and once absolute.
+    let here = FileManager.default.currentDirectoryPath.split(separator: "/")
+    let relative = Array(repeating: "..", count: here.count).joined(separator: "/") + folder + "/bin"
+    let test = EvalTest(
+      description: "t", vars: [:], assertions: [assertion("python", .string("False"))], file: "s.yml", line: 1)
+    func grade(path: String) async throws -> GradingOutcome {
+      try await AssertionChecker(grader: nil).grade(
+        test: test, output: "x", context: AssertionContext(prompt: "Q?", environment: ["PATH": path]))
+    }
+    #expect(try await grade(path: folder + "/bin").pass, "the absolute entry runs the stand-in, which passes")
+    do {
+      let outcome = try await grade(path: relative)
+      Issue.record("the relative entry \(relative) supplied the interpreter: \(outcome)")
+    } catch {
+      #expect("\(error)".contains("need `python3` on PATH"), "\(error)")
+    }
+  }
+
   @Test func rougeAndBleuGivePromptfoosScores() throws {
     let reference = "The quick brown fox jumps over the lazy dog"
     #expect(

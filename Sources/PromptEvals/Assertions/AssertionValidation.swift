@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 import PromptModel
 
 /// What must hold before a prompt's evals spend anything: every model-graded assertion has a
@@ -22,7 +23,7 @@ enum AssertionValidation {
     for unit in units {
       for assertion in unit.test.assertions.flatMap(\.leaves) {
         if let interpreter = AssertionCatalog.scripts[assertion.type],
-          ScriptAssertion.locate(interpreter, path: environment["PATH"]) == nil
+          ExecutableSearch.find(interpreter, path: environment["PATH"]) == nil
         {
           report(unit, assertion, "needs `\(interpreter)` on PATH, and it is not there")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 import PromptModel
 import Spawn
 
@@ -6,7 +7,8 @@ import Spawn
 /// `src/assertions/javascript.ts`): a `file://script.py[:function]` (default function
 /// `get_assert`) or `file://script.js[:function]` (its exported function), or inline code, called
 /// as `f(output, context)`. Python runs with `python3`, JavaScript with `node`, both looked up
-/// on `PATH`; the context is `{prompt, vars, test: {vars}, config}`.
+/// on `PATH` by `ExecutableSearch` (absolute folders only); the context is `{prompt, vars, test:
+/// {vars}, config}`.
 ///
 /// The result is read as promptfoo reads it: a boolean passes or fails; a number is the score
 /// and passes above 0 (or at the assertion's `threshold`); an object with `pass`, `score` and
@@ -25,7 +27,7 @@ struct ScriptAssertion {
       throw AssertionError("\(language) needs a string value (code or file://…)")
     }
     let interpreter = AssertionCatalog.scripts[language] ?? language
-    guard let executable = Self.locate(interpreter, path: context.environment["PATH"]) else {
+    guard let executable = ExecutableSearch.find(interpreter, path: context.environment["PATH"]) else {
       throw AssertionError("\(language) assertions need `\(interpreter)` on PATH, and it is not there")
     }
     var request: [String: JSONValue] = [
@@ -222,20 +224,6 @@ struct ScriptAssertion {
       answer(JSON.stringify({ result: result === undefined ? null : result }));
     })().catch((error) => { process.stderr.write(String((error && error.stack) || error)); process.exit(1); });
     """
-
-  /// An interpreter on `PATH`, as `execvp` would find it.
-  static func locate(_ program: String, path: String?) -> String? {
-    for folder in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") where !folder.isEmpty {
-      let candidate = "\(folder)/\(program)"
-      var isFolder: ObjCBool = false
-      if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue,
-        FileManager.default.isExecutableFile(atPath: candidate)
-      {
-        return candidate
-      }
-    }
-    return nil
-  }
 }
 
 extension String {
