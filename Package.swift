@@ -12,6 +12,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     // Tests only: the oracle the YAML composer (PromptModel's YAMLValue) is held to.
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    // Tests only: the oracle ChildProcess (Spawn) is held to.
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     // The eval providers' HTTP client; SwiftNIO and NIOSSL (which it is built on) are named too,
     // because the transport reads their error types to put a failure into words.
@@ -133,6 +135,8 @@ let package = Package(
     ),
     .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
     .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
+    .testTarget(
+      name: "SpawnTests", dependencies: ["Spawn", .product(name: "Subprocess", package: "swift-subprocess")]),
     .testTarget(
       name: "FeatureTests",
       dependencies: [
