@@ -2,9 +2,9 @@ import Foundation
 
 /// Finds a program on `PATH` the one way promptops does everywhere (git, ssh-keygen, itself, the
 /// interpreters of script assertions): absolute folders only, in order, the first executable file
-/// wins. A relative entry (`.`, or
-/// an empty one, which a shell reads as the current folder) is skipped: a repository under review
-/// must not be able to place a `git` or `ssh-keygen` of its own where promptops would run it.
+/// wins. A relative entry (`.`, or an empty one, which a shell reads as the current folder) is
+/// skipped: a repository under review must not be able to place a `git`, `ssh-keygen` or `python3`
+/// of its own where promptops would run it.
 public enum ExecutableSearch {
   /// The path of `name` on `path` (this process's `PATH`, or `/usr/bin:/bin` when it has none).
   public static func find(_ name: String, path: String? = nil) -> String? {
