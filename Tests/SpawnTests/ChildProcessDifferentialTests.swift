@@ -67,7 +67,9 @@ struct ChildProcessDifferentialTests {
   }
 
   func oracle(_ test: Case) async throws -> Outcome {
-    let environment = Environment.custom(test.environment.map { Array("\($0.key)=\($0.value)".utf8) })
+    // By names and values: 1.0.2's raw-bytes form hands each entry to strdup without the final NUL.
+    let environment = Environment.custom(
+      Dictionary(uniqueKeysWithValues: test.environment.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
     let arguments = Arguments(["-c", test.script, "sh"] + test.arguments)
     let result =
       if let input = test.input {
