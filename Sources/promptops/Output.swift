@@ -61,20 +61,21 @@ func writeReportFile(_ data: Data, to path: String) -> Bool {
   }
 }
 
-/// Appends to the GitHub step summary file; a summary that cannot be written is a warning, not
-/// a reason to hide the verdict.
+/// Appends to the GitHub step summary file; a summary that cannot be written (no such folder, a
+/// full disk) is a warning, not a reason to hide the verdict or change its exit status.
+/// `FileHandle.write(_:)` would stop the process on a failed write, so the throwing calls are used.
 func appendStepSummary(_ markdown: String, to path: String) {
-  guard
-    let handle = FileHandle(forWritingAtPath: path)
-      ?? {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        return FileHandle(forWritingAtPath: path)
-      }()
-  else {
-    printError("promptops: warning: cannot write the step summary \(path)")
-    return
+  do {
+    if !FileManager.default.fileExists(atPath: path) {
+      _ = FileManager.default.createFile(atPath: path, contents: nil)
+    }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    // Closing after a failed write has nothing left to report.
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data((markdown + "\n").utf8))
+  } catch {
+    let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    printError("promptops: warning: cannot write the step summary \(path): \(reason)")
   }
-  defer { try? handle.close() }
-  _ = try? handle.seekToEnd()
-  handle.write(Data((markdown + "\n").utf8))
 }

@@ -144,6 +144,20 @@ struct ReportFormatTests {
     #expect(written.components(separatedBy: "**version-not-bumped**").count - 1 == 12)
   }
 
+  /// A step summary that cannot be written (a full disk: `/dev/full` opens and refuses every
+  /// write) is a warning; the verdict and its exit status stand.
+  @Test func aStepSummaryThatCannotBeWrittenLeavesTheVerdict() throws {
+    let repo = try failingRepository()
+    let failing = try repo.promptops("check", "--format", "github", environment: ["GITHUB_STEP_SUMMARY": "/dev/full"])
+    #expect(failing.status == 1, "\(failing.stderr)")
+    #expect(failing.stdout.contains("::error "), "\(failing.stdout)")
+    #expect(failing.stderr.contains("promptops: warning: cannot write the step summary /dev/full"), "\(failing.stderr)")
+    try repo.git("reset", "-q", "--hard")
+    let passing = try repo.promptops("check", "--format", "github", environment: ["GITHUB_STEP_SUMMARY": "/dev/full"])
+    #expect(passing.status == 0, "\(passing.stderr)")
+    #expect(passing.stderr.contains("cannot write the step summary"), "\(passing.stderr)")
+  }
+
   @Test func markdownIsAPullRequestComment() throws {
     let repo = try failingRepository()
     let result = try repo.promptops("check", "--format", "markdown")
