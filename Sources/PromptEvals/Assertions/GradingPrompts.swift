@@ -402,22 +402,7 @@ enum GradingPrompts {
     }
   }
 
-  /// JavaScript's `JSON.stringify` of a string.
-  static func jsString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\u{08}": out += "\\b"
-      case "\u{0C}": out += "\\f"
-      case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
-  }
+  /// JavaScript's `JSON.stringify` of a string: the same escapes as every other JSON text here
+  /// (a Swift string holds no lone surrogate, the one case where the two could differ).
+  static func jsString(_ text: String) -> String { JSONValue.quoted(text) }
 }
