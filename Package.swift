@@ -127,7 +127,7 @@ let package = Package(
       dependencies: [
         "PromptModel", "PromptTemplates", "PromptChanges", "PromptRules", "PromptEvals", "PromptApprovals",
         "PromptRelease", "PromptLogs", "PromptGate", "PromptReporting",
-        "GitKit",
+        "GitKit", "Spawn",
         "CLibgit2Startup",
         "CBuildInfo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),

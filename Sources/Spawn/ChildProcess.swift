@@ -286,7 +286,8 @@ public enum ChildProcess {
     posix_spawnattr_setsigmask(&attributes, &emptyMask)
 
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    // The process's own secrets stay with it, whatever environment the caller built.
+    let envp = WithheldEnvironment.removing(from: environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
       argv.forEach { free($0) }
       envp.forEach { free($0) }

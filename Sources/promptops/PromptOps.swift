@@ -5,6 +5,7 @@ import GitKit
 import PromptEvals
 import PromptModel
 import PromptRelease
+import Spawn
 
 @main
 struct PromptOps: ParsableCommand {
@@ -12,6 +13,7 @@ struct PromptOps: ParsableCommand {
   static let startupOverrides = promptops_libgit2_startup_linked()
 
   static func main() {
+    WithheldEnvironment.concealOriginals()
     promptops_tune_allocator()
     // On Linux the Swift runtime reads the command line from /proc/self/cmdline. Where /proc is
     // not mounted (a bare chroot or build sandbox) it sees no arguments at all, not even the

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 
 @testable import PromptEvals
@@ -20,6 +21,14 @@ struct EvalCacheKeyTests {
     let key = String(repeating: "ab", count: 32)
     writer.store(ProviderResponse(output: "answer", latencyMs: 1), key: key)
     return EvalCache(directory: folder, key: try EvalCacheKey.resolve(environment: second).get()).load(key)
+  }
+
+  /// The variable the key is read from is the one no child process is given (CacheKeySecrecyTests
+  /// shows a suite's programs cannot read it).
+  @Test func theSecretsVariableIsWithheldFromChildren() {
+    #expect(WithheldEnvironment.names.contains(EvalCacheKey.environmentVariable))
+    let given = WithheldEnvironment.removing(from: [EvalCacheKey.environmentVariable: "s", "PATH": "/usr/bin"])
+    #expect(given == ["PATH": "/usr/bin"])
   }
 
   @Test func theKeyFileIsMadeOnceForItsOwnerAndTheSecretWinsOverIt() throws {
