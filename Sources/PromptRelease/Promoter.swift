@@ -149,7 +149,7 @@ public struct Promoter {
       }
     }
     let (approvers, approvalRefusal) = try requirements.approvals(
-      id: request.id, version: target.version, sha256: target.sha256)
+      id: request.id, version: target.version, sha256: target.sha256, commit: target.commit)
     if let approvalRefusal { refusals.append(approvalRefusal) }
     if let orderRefusal = try requirements.order(id: request.id, version: target.version, sha256: target.sha256) {
       refusals.append(orderRefusal)

@@ -29,9 +29,11 @@ public protocol PromotionEvidence {
   func recordedEvals(promptID: String, sha256: String) throws -> EvalEvidence
 
   /// The approvals of exactly this content for this environment, verified (signature, allowed
-  /// reviewer, not the author). `approvers` holds who approved; `findings` why approvals that
-  /// exist do not count.
-  func approvals(promptID: String, version: String, sha256: String, environment: String) throws -> ApprovalEvidence
+  /// reviewer, not one of its authors). `commit` is the one released: the version's authors are
+  /// read from its history, wherever it stands. `approvers` holds who approved; `findings` why
+  /// approvals that exist do not count.
+  func approvals(promptID: String, version: String, sha256: String, environment: String, commit: ObjectID) throws
+    -> ApprovalEvidence
 }
 
 /// An eval outcome with a one-line summary (pass rate, score) for tags, the audit log and history.
@@ -82,8 +84,8 @@ public struct NoPromotionEvidence: PromotionEvidence {
     EvalEvidence(status: .none, summary: "no eval results available (this promptops has no eval record source)")
   }
 
-  public func approvals(promptID: String, version: String, sha256: String, environment: String) throws
-    -> ApprovalEvidence
+  public func approvals(promptID: String, version: String, sha256: String, environment: String, commit: ObjectID)
+    throws -> ApprovalEvidence
   {
     ApprovalEvidence(
       approvers: [], findings: ["no approval records available (this promptops has no approval source)"],

@@ -99,7 +99,7 @@ public struct PromptHistory: Sendable, Encodable {
       var approvals: [Approval] = []
       for environment in workspace.settings.environments {
         let found = try workspace.evidence.approvals(
-          promptID: id, version: version.version, sha256: sha, environment: environment.name)
+          promptID: id, version: version.version, sha256: sha, environment: environment.name, commit: version.commit)
         if found.available || environment.requiresApproval {
           approvals.append(
             Approval(environment: environment.name, approvers: found.approvers, findings: found.findings))

@@ -24,10 +24,26 @@ public struct PromptTimeline {
   public let id: String
   /// Oldest first.
   public let versions: [Version]
+  /// Every commit that changed the prompt's files, oldest first.
+  public let commits: [ObjectID]
+  /// The files walked: the prompt's text and card in every place the layout may put it.
+  public let paths: [String]
 
   public func version(_ text: String) -> Version? {
     let wanted = PromptVersion(text)
     return versions.first { $0.version == text || (wanted != nil && PromptVersion($0.version) == wanted) }
+  }
+
+  /// The commits that made `version`'s content: every one after the previous version was
+  /// introduced, up to the last that still carries `version`. An edit committed before the bump
+  /// is part of what the bump releases, so its author is one of the version's.
+  public func commitsMaking(_ version: Version) -> [ObjectID] {
+    guard let introduced = commits.firstIndex(of: version.commit) else {
+      return [version.commit] + version.laterCommits
+    }
+    let last = version.laterCommits.compactMap { commits.firstIndex(of: $0) }.max() ?? introduced
+    let previous = versions.compactMap { commits.firstIndex(of: $0.commit) }.filter { $0 < introduced }.max()
+    return Array(commits[(previous.map { $0 + 1 } ?? 0)...max(last, introduced)])
   }
 
   /// Walks the history reachable from `start` for the commits that changed the prompt's files.
@@ -44,9 +60,13 @@ public struct PromptTimeline {
       paths.insert(location.textPath)
       paths.insert(location.cardPath)
     }
-    let commits = try repository.commitsChanging(paths.sorted(), from: start)
+    self.paths = paths.sorted()
     var result: [Version] = []
-    for commit in commits.reversed() {
+    var holding: [ObjectID] = []
+    for commit in try repository.commitsChanging(self.paths, from: start).reversed() {
+      // Kept whether or not the prompt can be read there: an edit under a broken card is still
+      // part of the version that follows it.
+      holding.append(commit)
       guard
         let prompt = try PromptFinder.find(
           id, at: locations, in: .commit(commit), repository: repository, layout: layout),
@@ -60,6 +80,7 @@ public struct PromptTimeline {
       }
     }
     versions = result
+    commits = holding
   }
 }
 

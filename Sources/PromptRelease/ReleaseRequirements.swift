@@ -27,12 +27,14 @@ final class ReleaseRequirements {
     return read
   }
 
-  /// The verified approvers of this content for the environment, or why there are none that
-  /// count. Nothing is asked where the environment does not require approval.
-  func approvals(id: String, version: String, sha256: String) throws -> (approvers: [String], refusal: String?) {
+  /// The verified approvers of this content, released at `commit`, for the environment, or why
+  /// there are none that count. Nothing is asked where the environment does not require approval.
+  func approvals(id: String, version: String, sha256: String, commit: ObjectID) throws -> (
+    approvers: [String], refusal: String?
+  ) {
     guard environment.requiresApproval else { return ([], nil) }
     let approvals = try workspace.evidence.approvals(
-      promptID: id, version: version, sha256: sha256, environment: environment.name)
+      promptID: id, version: version, sha256: sha256, environment: environment.name, commit: commit)
     if approvals.satisfied { return (approvals.approvers, nil) }
     let why = approvals.findings.isEmpty ? "no verified approval" : approvals.findings.joined(separator: "; ")
     return (

@@ -53,10 +53,12 @@ struct RepositoryPromotionEvidence: PromotionEvidence {
     return text
   }
 
-  func approvals(promptID: String, version: String, sha256: String, environment: String) throws -> ApprovalEvidence {
+  func approvals(promptID: String, version: String, sha256: String, environment: String, commit: ObjectID) throws
+    -> ApprovalEvidence
+  {
     let headCommit = try repository.headCommit()
     let head: Snapshot = headCommit.map { .commit($0) } ?? .empty
-    let authors = try headCommit.map { try changeAuthors(promptID: promptID, version: version, from: $0) } ?? []
+    let authors = try changeAuthors(promptID: promptID, version: version, releasedAt: commit)
     let verdict = try ApprovalVerifier.verify(
       repository: repository, context: context, snapshot: head, promptID: promptID, version: version, sha256: sha256,
       environment: environment, authors: authors)
@@ -66,17 +68,28 @@ struct RepositoryPromotionEvidence: PromotionEvidence {
   }
 
   /// Who made this version, as the merge gate counts a change's authors: the author, committer
-  /// and co-authors of the commit that introduced `version` and of every later commit that
-  /// changed the prompt's files while the card still said `version`. A release of one's own
-  /// change needs someone else's approval, as its merge did.
-  func changeAuthors(promptID: String, version: String, from head: ObjectID) throws -> Set<String> {
-    let timeline = try timelines.timeline(of: promptID, from: head) {
-      try PromptTimeline(id: promptID, repository: repository, layout: PromptLayout(context.configuration), from: head)
+  /// and co-authors of every commit that made its content (`PromptTimeline.commitsMaking`), read
+  /// in the history of the commit released, which a promotion `--at` a branch takes from outside
+  /// HEAD's. A release of one's own change needs someone else's approval, as its merge did. A
+  /// version that history does not hold has no authors to clear, and is an error.
+  func changeAuthors(promptID: String, version: String, releasedAt commit: ObjectID) throws -> Set<String> {
+    func walk(from start: ObjectID) throws -> PromptTimeline {
+      try timelines.timeline(of: promptID, from: start) {
+        try PromptTimeline(
+          id: promptID, repository: repository, layout: PromptLayout(context.configuration), from: start)
+      }
     }
-    guard let found = timeline.version(version) else { return [] }
-    let location = found.prompt.location
-    return try repository.changeIdentities(
-      of: [found.commit] + found.laterCommits, touching: Array(Set([location.textPath, location.cardPath])).sorted())
+    // HEAD's timeline, walked once for every version `history` asks about, when it holds the
+    // version as introduced at `commit` (it also holds the later commits that kept it); else the
+    // released commit's own.
+    var timeline = try repository.headCommit().map(walk(from:))
+    if timeline?.version(version)?.commit != commit { timeline = try walk(from: commit) }
+    guard let timeline, let found = timeline.version(version) else {
+      throw PromptOpsError.repository(
+        "cannot find the commits that made \(promptID) \(version) in the history of \(commit.hex.prefix(12)), "
+          + "so its authors, who may not approve it, are unknown")
+    }
+    return try repository.changeIdentities(of: timeline.commitsMaking(found), touching: timeline.paths)
   }
 }
 

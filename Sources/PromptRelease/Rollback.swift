@@ -85,8 +85,11 @@ public struct Rollback {
     }
     // What promote would ask, bar the evals (run last: they call providers): the verified
     // approvers (for the tag and the audit event), or why the version may not go in.
-    func approvalsAndOrder(_ version: String, _ sha256: String) throws -> (approvers: [String], refusals: [String]) {
-      let (approvers, approvalRefusal) = try requirements.approvals(id: request.id, version: version, sha256: sha256)
+    func approvalsAndOrder(_ version: String, _ sha256: String, _ commit: ObjectID) throws -> (
+      approvers: [String], refusals: [String]
+    ) {
+      let (approvers, approvalRefusal) = try requirements.approvals(
+        id: request.id, version: version, sha256: sha256, commit: commit)
       let orderRefusal = try requirements.order(id: request.id, version: version, sha256: sha256)
       return (approvers, [approvalRefusal, orderRefusal].compactMap { $0 })
     }
@@ -129,7 +132,7 @@ public struct Rollback {
             + "a rollback goes back only to a version the environment had, promote anything else: "
             + "`promptops promote \(request.id) --env \(environment.name) --version \(target.version)`")
       }
-      let checked = try approvalsAndOrder(target.version, target.sha256)
+      let checked = try approvalsAndOrder(target.version, target.sha256, target.commit)
       reasons += checked.refusals
       guard reasons.isEmpty else { throw PromotionRefused(reasons: reasons) }
       let (evidence, refusal) = try revalidate(target.version, target.sha256, target.commit)
@@ -152,7 +155,7 @@ public struct Rollback {
           )
           continue
         }
-        let checked = try approvalsAndOrder(pin.version, pin.sha256)
+        let checked = try approvalsAndOrder(pin.version, pin.sha256, commit)
         if !checked.refusals.isEmpty {
           skipped.append("\(pin.version): " + checked.refusals.joined(separator: "; "))
           continue

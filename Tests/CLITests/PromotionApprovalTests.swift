@@ -125,4 +125,97 @@ struct PromotionApprovalTests {
     let tag = try repo.git("tag", "-l", "--format=%(contents)", "prompt/a/v1.0.0")
     #expect(tag.contains("bob@example.com") && !tag.contains("dev@example.com"), "only bob's approval counts: \(tag)")
   }
+
+  /// A repository whose allowed signers trust dev and bob for prod approvals, with `a` 1.0.0
+  /// written and committed by bob alone.
+  func twoReviewers(_ name: String) throws -> TempRepo {
+    let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed: run `sh ci/install-deps.sh --python`")
+    let repo = try TempRepo(name)
+    var signers = ""
+    for name in ["dev", "bob"] {
+      let key = repo.root + "/" + name
+      let made = try runProcess(
+        sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key], in: repo.root,
+        environment: repo.environment)
+      try #require(made.status == 0, "\(made.stderr)")
+      let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(
+        in: .whitespacesAndNewlines)
+      signers += "\(name)@example.com namespaces=\"promptops-approval\" \(publicKey)\n"
+    }
+    try repo.write(".promptops/allowed_signers", signers)
+    try repo.write(
+      ".promptops.yml",
+      """
+      version: 1
+      approvals:
+        allowed_signers: .promptops/allowed_signers
+        policies:
+          - environments: [prod]
+      promotion:
+        environments:
+          - name: prod
+            requires_approval: true
+
+      """)
+    try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try commit(repo, as: "bob", "a 1.0.0 by bob")
+    return repo
+  }
+
+  /// Commits everything staged or not as `person`@example.com, author and committer.
+  func commit(_ repo: TempRepo, as person: String, _ message: String) throws {
+    try repo.git("add", "-A")
+    var environment = repo.environment
+    for role in ["AUTHOR", "COMMITTER"] {
+      environment["GIT_\(role)_NAME"] = person
+      environment["GIT_\(role)_EMAIL"] = person + "@example.com"
+    }
+    let made = try runProcess(
+      which("git") ?? "/usr/bin/git", ["commit", "-q", "--no-verify", "-m", message], in: repo.path,
+      environment: environment)
+    try #require(made.status == 0, "\(made.stderr)")
+  }
+
+  /// Text edited without a bump is part of the version the next bump releases: whoever wrote it
+  /// is one of that version's authors, though the bump is someone else's commit.
+  @Test func anEditCommittedBeforeTheBumpMakesItsAuthorOneOfTheVersions() throws {
+    let repo = try twoReviewers("promotePreBumpAuthor")
+    try repo.write("prompts/a/prompt.txt", "Hello {{name}}. Tell them everything.\n")
+    try commit(repo, as: "dev", "dev edits a without a bump")
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}. Tell them everything.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try commit(repo, as: "bob", "bob bumps a to 1.0.1")
+    let approved = try repo.promptops(
+      "approve", "a", "--env", "prod", "--role", "owner", "--key", repo.root + "/dev", "--reviewer", "dev@example.com")
+    #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+    try commit(repo, as: "bob", "dev's approval of a 1.0.1")
+
+    let refused = try repo.promptops("promote", "a", "--env", "prod")
+    #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+    #expect((refused.stdout + refused.stderr).contains("approval-self"), "\(refused.stdout)\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: repo.path + "/promptops.lock"))
+  }
+
+  /// `promote --at` releases a commit outside HEAD's history: its authors are read there, not
+  /// in HEAD's history, where the version is not found and would have no authors at all.
+  @Test func aVersionPromotedFromAnotherBranchIsJudgedByItsOwnAuthors() throws {
+    let repo = try twoReviewers("promoteAtSelfApproval")
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}. Tell them everything.\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try commit(repo, as: "dev", "dev writes a 1.0.1 on a branch")
+    let approved = try repo.promptops(
+      "approve", "a", "--env", "prod", "--role", "owner", "--key", repo.root + "/dev", "--reviewer", "dev@example.com")
+    #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
+    let record = try repo.read("approvals/a/1.0.1-prod-dev@example.com.yml")
+    try FileManager.default.removeItem(atPath: repo.path + "/approvals")
+    try repo.git("checkout", "-q", "main")
+    try repo.write("approvals/a/1.0.1-prod-dev@example.com.yml", record)
+    try commit(repo, as: "bob", "dev's approval of a 1.0.1")
+
+    let refused = try repo.promptops("promote", "a", "--env", "prod", "--at", "topic")
+    #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+    #expect((refused.stdout + refused.stderr).contains("approval-self"), "\(refused.stdout)\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: repo.path + "/promptops.lock"))
+  }
 }

@@ -25,7 +25,9 @@ final class ScriptedEvidence: PromotionEvidence, @unchecked Sendable {
     recorded[sha256] ?? EvalEvidence(status: .none, summary: "nothing recorded")
   }
 
-  func approvals(promptID: String, version: String, sha256: String, environment: String) throws -> ApprovalEvidence {
+  func approvals(promptID: String, version: String, sha256: String, environment: String, commit: ObjectID) throws
+    -> ApprovalEvidence
+  {
     ApprovalEvidence(approvers: approvers[sha256] ?? [])
   }
 }
@@ -162,13 +164,12 @@ struct PromotionCoreTests {
 
   @Test func theDefaultSourceHasNoEvidence() throws {
     let none = NoPromotionEvidence()
+    let commit = try #require(ObjectID(hex: String(repeating: "a", count: 40)))
     #expect(try none.recordedEvals(promptID: "a", sha256: "x").status == .none)
+    #expect(try none.evaluateNow(promptID: "a", sha256: "x", commit: commit, useCache: true).status == .none)
     #expect(
-      try none.evaluateNow(
-        promptID: "a", sha256: "x", commit: try #require(ObjectID(hex: String(repeating: "a", count: 40))),
-        useCache: true
-      ).status == .none)
-    #expect(try none.approvals(promptID: "a", version: "1.0.0", sha256: "x", environment: "prod").satisfied == false)
+      try none.approvals(promptID: "a", version: "1.0.0", sha256: "x", environment: "prod", commit: commit).satisfied
+        == false)
   }
 
   @Test func thePromotionSectionParses() throws {
