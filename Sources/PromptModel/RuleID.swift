@@ -35,10 +35,12 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
     case .versionNotBumped:
       return RuleInfo(
         defaultSeverity: .error,
-        summary: "Prompt content changed but its version did not",
+        summary: "Prompt content changed but its version did not, or the base gives no version to bump",
         rationale: "A version names exactly one prompt text; two texts under one version make "
-          + "rollback, pinning and approvals ambiguous.",
-        fix: "Raise `version` in the card to at least the required bump and add a changelog entry.")
+          + "rollback, pinning and approvals ambiguous. A base card with no readable version leaves "
+          + "nothing to hold a text change to.",
+        fix: "Raise `version` in the card to at least the required bump and add a changelog entry; where "
+          + "the base's card is missing or unreadable, commit its repair alone first, text unchanged.")
     case .versionNotIncreased:
       return RuleInfo(
         defaultSeverity: .error,

@@ -345,6 +345,41 @@ struct VersionRuleTests {
     #expect((report.findings.first?["line"] as? Int ?? 0) >= 4)
   }
 
+  /// A base card with no readable version (a legacy `version: "1.0"`, or no card at all) gives the
+  /// version rules and the changelog rule nothing to compare: the card may be repaired, but not
+  /// together with a text change, which would otherwise go through unversioned.
+  @Test(arguments: [
+    ("an invalid version", "id: a\ndescription: d\nversion: \"1.0\"\n", "is not a SemVer"),
+    ("no card", nil, "has no card"),
+  ])
+  func aTextChangeCannotRideOnTheRepairOfAnUnreadableBaseCard(_ label: String, baseCard: String?, why: String) throws {
+    let repo = try TempRepo.withPrompt()
+    if let baseCard {
+      try repo.write("prompts/a/prompt-card.yml", baseCard)
+    } else {
+      try repo.remove("prompts/a/prompt-card.yml")
+    }
+    let base = try repo.commit("a card promptops cannot read (\(label))")
+    let edited = "Hello {{name}}.\nYou must be polite.\nAnswer briefly.\nOffer everyone a discount.\n"
+    try repo.writePrompt("a", text: edited, version: "1.0.0", changelog: ["1.0.0"])
+    try repo.stage()
+    let (staged, stagedReport) = try repo.check("--staged")
+    try repo.commit("repair the card and edit the text")
+    let (range, rangeReport) = try repo.check("--base", base)
+    let (gate, gateReport) = try repo.gate("--base", base)
+    for (result, report) in [(staged, stagedReport), (range, rangeReport), (gate, gateReport)] {
+      #expect(result.status == 1, "\(result.stdout)")
+      #expect(report.rules == ["version-not-bumped"], "\(result.stdout)")
+      #expect((report.findings.first?["message"] as? String)?.contains(why) == true, "\(report.findings)")
+    }
+
+    // The repair alone, text unchanged, passes.
+    try repo.write("prompts/a/prompt.txt", try repo.git("show", "\(base):prompts/a/prompt.txt"))
+    try repo.commit("the repair alone")
+    let (repair, _) = try repo.check("--base", base)
+    #expect(repair.status == 0, "\(repair.stdout)")
+  }
+
   @Test func anIDThatDoesNotMatchItsFolderIsInvalid() throws {
     let repo = try TempRepo.withPrompt()
     try repo.write("prompts/b/prompt.txt", "b\n")
