@@ -43,7 +43,29 @@ public struct ComparisonSides: Sendable {
         throw PromptOpsError.repository(
           "'\(baseRevision)' and '\(headRevision ?? "HEAD")' share no history; cannot find what the change is")
       }
-      self = try judged(.commit(mergeBase), .commit(head))
+      // The change is what the head did since the merge base; it is judged by the target as it
+      // stands, which the change will merge under. Its keys, policy and rules are the newest
+      // trusted ones: a branch forked before a rule was tightened or a key withdrawn does not keep
+      // the old ones. Its layout must be the merge base's too, or the two sides would be read
+      // with another layout than they were written for: a configuration that changed since the
+      // fork stops the run.
+      if mergeBase != target {
+        let atFork = try repository.blobID(at: Configuration.fileName, in: .commit(mergeBase))
+        let atTarget = try repository.blobID(at: Configuration.fileName, in: .commit(target))
+        if atFork != atTarget {
+          throw PromptOpsError.repository(
+            "\(Configuration.fileName) changed on '\(baseRevision)' (\(target.hex.prefix(12))) since this change forked from "
+              + "it (\(mergeBase.hex.prefix(12))), so the change cannot be judged by the configuration it would merge "
+              + "under; merge or rebase '\(baseRevision)' into it and run again")
+        }
+      }
+      let context = try GateContext.load(from: .commit(target), in: repository)
+      if mergeBase != target {
+        try Self.requireNoPromptChangedOnBothSides(
+          mergeBase: mergeBase, target: target, head: head, targetName: baseRevision, layout: context.layout,
+          in: repository)
+      }
+      self = ComparisonSides(base: .commit(mergeBase), head: .commit(head), context: context)
     case .wholeTree(let revision, let staged):
       let head: Snapshot
       if staged {
@@ -58,6 +80,34 @@ public struct ComparisonSides: Sendable {
       // An audit of one tree has no base: the tree is read by its own configuration.
       self = ComparisonSides(base: .empty, head: head, context: try GateContext.load(from: head, in: repository))
     }
+  }
+
+  /// A prompt the target changed since the fork, and the change changed too, would merge onto a
+  /// version the change was never compared with: two branches that each bump 1.0.0 to 1.0.1 with
+  /// other texts both pass against the fork point and merge cleanly into a third text under
+  /// 1.0.1. Such a change must take the target in first.
+  private static func requireNoPromptChangedOnBothSides(
+    mergeBase: ObjectID, target: ObjectID, head: ObjectID, targetName: String, layout: PromptLayout,
+    in repository: Repository
+  ) throws {
+    func prompts(changedIn commit: ObjectID) throws -> Set<PromptLocation> {
+      var found = Set<PromptLocation>()
+      for change in try repository.changedFiles(from: .commit(mergeBase), to: .commit(commit), under: layout.roots) {
+        for path in [change.oldPath, change.newPath].compactMap({ $0 }) {
+          if let location = layout.location(containing: path) { found.insert(location) }
+        }
+      }
+      return found
+    }
+    let onTarget = try prompts(changedIn: target)
+    guard !onTarget.isEmpty else { return }
+    let both = try prompts(changedIn: head).intersection(onTarget)
+    guard !both.isEmpty else { return }
+    let names = both.map(\.expectedID).sorted().joined(separator: ", ")
+    throw PromptOpsError.repository(
+      "'\(targetName)' changed \(names) since this change forked from it (\(mergeBase.hex.prefix(12))), and so does "
+        + "the change: it would merge onto versions it was not compared with; merge or rebase '\(targetName)' into it "
+        + "and run again")
   }
 
   /// A shallow clone stops at a graft libgit2 cannot walk past: a merge base or an old base

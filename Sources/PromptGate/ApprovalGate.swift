@@ -42,7 +42,10 @@ extension Analyzer {
     // The pull request's commits, walked once for every prompt that needs approval: who changed
     // it, and the records the base and each commit held (a rejection deleted since still stands).
     let range = try repository.commits(reachableFrom: head, notFrom: base)
-    let earlier = (base.map { [Snapshot.commit($0)] } ?? []) + range.filter { $0 != head }.map { Snapshot.commit($0) }
+    var earlier = (base.map { [Snapshot.commit($0)] } ?? []) + range.filter { $0 != head }.map { Snapshot.commit($0) }
+    // The target as it stands, when the change forked from it earlier: a rejection recorded there
+    // since stands too.
+    if case .commit(let target) = sides.context.source, target != base { earlier.append(.commit(target)) }
     let verifier = ApprovalVerifier(repository: repository, trust: trust, records: sides.head, earlierRecords: earlier)
     var findings: [Finding] = []
     for (change, subject) in subjects {

@@ -211,7 +211,9 @@ struct CIWorkflowTests {
           gitlab = yaml.safe_load(open(path))
           job = gitlab["prompt-gate"]
           assert job["variables"]["GIT_DEPTH"] == "0"
-          assert any("$CI_MERGE_REQUEST_DIFF_BASE_SHA" in line and "promptops-junit.xml" in line for line in job["script"])
+          # The target branch as it stands, fetched, not the fork point.
+          assert any(line.startswith("git fetch") and "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" in line for line in job["script"])
+          assert any("origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" in line and "promptops-junit.xml" in line for line in job["script"])
           assert job["artifacts"]["reports"]["junit"] == "promptops-junit.xml"
           assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
           before = job.get("before_script") or gitlab[job["extends"]]["before_script"]
