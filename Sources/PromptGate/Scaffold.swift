@@ -47,7 +47,7 @@ public enum Scaffold {
 
   static let configuration = """
     # promptops configuration. Every key is optional: the values below are the defaults.
-    # Reference: docs/configuration.md; schema: schemas/promptops-config.schema.json
+    # Reference: docs/configuration.md and schemas/promptops-config.schema.json in promptops' repository.
     version: 1
 
     prompts:

@@ -19,7 +19,8 @@ extension PromptOps {
       let written = try Scaffold.write(into: try options.openRepository(), force: force)
       for path in written { print("wrote \(path)") }
       print(
-        "next: git add \(written.joined(separator: " ")) && git commit, then `promptops hooks` or `promptops check`")
+        "next: git add \(written.joined(separator: " ")) && git commit, then `promptops hooks install` or `promptops check`"
+      )
     }
   }
 }

@@ -21,8 +21,8 @@ extension LogReportRenderer.Format: ReportFormatChoice {
   }
 }
 
-/// What `logs validate` prints and writes.
-enum LogValidationFormat: String, ReportFormatChoice {
+/// Text or JSON: what `logs validate` prints and writes, and what `verify` prints.
+enum TextOrJSONFormat: String, ReportFormatChoice {
   case text, json
 
   static let fileNames = ".json, .txt"
@@ -60,7 +60,7 @@ extension PromptOps {
       @Option(help: "Schema: auto (records with agent_trace are agent runs), prompt-log, agent-trace.")
       var schema: LogValidator.Schema = .auto
 
-      @OptionGroup var reporting: ReportOptions<LogValidationFormat>
+      @OptionGroup var reporting: ReportOptions<TextOrJSONFormat>
 
       @Option(
         help: ArgumentHelp(
@@ -91,7 +91,7 @@ extension PromptOps {
             if format == .text { print(Self.line(issue)) }
           }
         }
-        let document = { (format: LogValidationFormat) -> String in
+        let document = { (format: TextOrJSONFormat) -> String in
           switch format {
           case .json: Self.json(summary: summary, issues: issues)
           case .text: issues.map { Self.line($0) + "\n" }.joined() + Self.verdict(summary) + "\n"

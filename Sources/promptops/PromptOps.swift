@@ -66,8 +66,9 @@ struct PromptOps: ParsableCommand {
     commandName: "promptops",
     abstract: "Versioned, reviewed, reversible LLM prompts: a git-native pre-commit hook and CI gate.",
     discussion: """
-      Exit codes: 0 passed, 1 the gate found violations, 2 could not evaluate (configuration, \
-      repository or infrastructure error), 64 command-line usage error.
+      Exit codes: 0 passed, 1 the gate found violations (an eval whose provider could not answer \
+      is one: eval-error), 2 could not evaluate (configuration, repository or infrastructure \
+      error), 64 command-line usage error.
 
       `promptops --version` prints the version, the libgit2 it runs with and the commit it was \
       built from.

@@ -24,14 +24,10 @@ extension PromptOps {
     var env: String?
 
     @Option(help: "Output format: text or json.")
-    var format: ReportFormat = .text
+    var format: TextOrJSONFormat = .text
 
     @Option(name: .customShort("C"), help: ArgumentHelp("Run as if started in <dir>.", valueName: "dir"))
     var directory: String?
-
-    func validate() throws {
-      guard format == .text || format == .json else { throw ValidationError("verify prints text or json") }
-    }
 
     func run() throws {
       let workspace = try ReleaseWorkspace(repository: try openRepository(directory))

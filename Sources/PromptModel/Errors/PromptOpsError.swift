@@ -33,7 +33,7 @@ public enum PromptOpsError: Error, CustomStringConvertible, Equatable, Classifie
   public var recoverySuggestion: String? {
     switch self {
     case .invalidConfiguration(let file, _, _) where file.hasSuffix(".promptops.yml"):
-      return "docs/configuration.md describes every key and its values"
+      return "promptops' documentation, docs/configuration.md in its repository, describes every key and its values"
     case .invalidConfiguration, .repository, .usage, .promptNotFound, .io:
       return nil
     }
