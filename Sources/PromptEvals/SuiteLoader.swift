@@ -730,11 +730,17 @@ struct SuiteLoader {
             "assertion key `config` has no effect on `\(result.fullType)`: only python and javascript assertions read it"
         ))
     }
-    if type == "is-json" || type == "contains-json", let schema = result.value {
+    if type == "is-json" || type == "contains-json", let value = result.value,
+      value.stringValue.map({ !$0.contains("{{") && !$0.contains("{%") && !$0.hasPrefix("file://") }) ?? true
+    {
+      // A schema given as text is read as promptfoo's `yaml.load` reads it; one holding a
+      // template is read once rendered, when the test runs.
       do {
-        try JSONSchemaCheck.validate(schema)
+        if let schema = try DeterministicAssertion.schema(value) { try JSONSchemaCheck.validate(schema) }
       } catch let unsupported as JSONSchemaCheck.Unsupported {
         throw SuiteProblem(file: file, line: node.line, message: "\(result.fullType): \(unsupported.description)")
+      } catch {
+        throw SuiteProblem(file: file, line: node.line, message: "\(result.fullType): \(error)")
       }
     }
     if case .string(let text)? = result.value, text.hasPrefix("file://") {

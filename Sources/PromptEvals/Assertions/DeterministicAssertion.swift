@@ -49,11 +49,14 @@ struct DeterministicAssertion {
       return .binary(found, "expected output to match /\(text)/")
     case "is-json":
       guard let parsed = JSONText.parse(output) else { return .binary(false, "expected output to be JSON") }
-      return try schemaVerdict(parsed, schema: value, what: "output")
+      return try schemaVerdict(parsed, schema: Self.schema(value), what: "output")
     case "contains-json":
-      let candidates = JSONText.embeddedValues(in: output)
+      // promptfoo's `handleContainsJson` (`src/assertions/json.ts`) looks only at the objects
+      // `extractJsonObjects` finds: a JSON array, or a number, never satisfies it.
+      let candidates = JSONText.embeddedObjects(in: output)
+      let schema = try Self.schema(value)
       guard !candidates.isEmpty else { return .binary(false, "expected output to contain JSON") }
-      guard let schema = value else { return .binary(true, "output contains JSON") }
+      guard let schema else { return .binary(true, "output contains JSON") }
       for candidate in candidates where try Self.schemaProblems(candidate, schema: schema).isEmpty {
         return .binary(true, "output contains JSON matching the schema")
       }
@@ -158,6 +161,27 @@ struct DeterministicAssertion {
       : .binary(false, "\(what) does not match the schema: \(problems.prefix(3).joined(separator: "; "))")
   }
 
+  /// The JSON Schema of `is-json` or `contains-json` (`getJsonSchemaValidator`,
+  /// `src/assertions/json.ts`): none for no value or an empty text; a text is read as YAML
+  /// (`yaml.load`, of which JSON is a part), and must give a mapping or a boolean.
+  static func schema(_ value: JSONValue?) throws -> JSONValue? {
+    guard case .string(let text)? = value else { return value }
+    guard !text.isEmpty else { return nil }
+    let parsed: JSONValue
+    do {
+      guard let node = try YAMLValue.parse(text) else { throw AssertionError("its schema text is empty YAML") }
+      parsed = try node.jsonValue()
+    } catch let error as AssertionError {
+      throw error
+    } catch {
+      throw AssertionError("invalid JSON schema: \(error)")
+    }
+    switch parsed {
+    case .object, .bool: return parsed
+    default: throw AssertionError("invalid JSON schema: the value must be a mapping or a boolean, not \(quoted(text))")
+    }
+  }
+
   /// A schema that cannot be checked is an error of the test, never a verdict either way.
   static func schemaProblems(_ value: JSONValue, schema: JSONValue) throws -> [String] {
     do {
@@ -234,54 +258,107 @@ enum JSONText {
     return try? JSONValue.parse(Data(trimmed.utf8))
   }
 
-  /// JSON objects and arrays inside free text (a model that wraps JSON in prose or a code fence).
-  static func embeddedValues(in text: String, objectsOnly: Bool = false) -> [JSONValue] {
-    let scalars = Array(text.utf8)
+  /// The JSON objects in free text, in order: promptfoo's `extractJsonObjects`
+  /// (`src/util/json.ts`). From each `{`, the shortest text that `yaml.load` (JSON being YAML)
+  /// reads as a mapping, once `//` comments are made `#` comments (`convertSlashCommentsToHash`),
+  /// is an object, and the scan goes on after it; so `{name: "Bob"}` and JSON with comments are
+  /// objects, and arrays are not looked at. Such a text ends at a `}`, so only those ends are
+  /// tried: every one within 4,096 UTF-16 units of its `{`, and further on (promptfoo tries up to
+  /// 100,000) the ones where the braces and brackets outside double quotes balance, which keeps
+  /// a long answer from costing a parse per brace.
+  static func embeddedObjects(in text: String) -> [JSONValue] {
+    let units = Array(text.utf16)
+    let open = UInt16(UInt8(ascii: "{"))
+    let close = UInt16(UInt8(ascii: "}"))
+    let maxLength = 100_000
+    let exhaustive = 4_096
     var found: [JSONValue] = []
     var start = 0
-    while start < scalars.count {
-      guard scalars[start] == UInt8(ascii: "{") || (!objectsOnly && scalars[start] == UInt8(ascii: "[")) else {
-        start += 1
-        continue
-      }
+    while start < units.count {
+      defer { start += 1 }
+      guard units[start] == open else { continue }
       var depth = 0
       var inString = false
       var escaped = false
-      var end: Int?
-      for index in start..<scalars.count {
-        let byte = scalars[index]
+      for end in start..<min(start + maxLength, units.count) {
+        let unit = units[end]
         if inString {
           if escaped {
             escaped = false
-          } else if byte == UInt8(ascii: "\\") {
+          } else if unit == UInt16(UInt8(ascii: "\\")) {
             escaped = true
-          } else if byte == UInt8(ascii: "\"") {
+          } else if unit == UInt16(UInt8(ascii: "\"")) {
             inString = false
           }
-          continue
-        }
-        switch byte {
-        case UInt8(ascii: "\""): inString = true
-        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        } else if unit == UInt16(UInt8(ascii: "\"")) {
+          inString = true
+        } else if unit == open || unit == UInt16(UInt8(ascii: "[")) {
+          depth += 1
+        } else if unit == close || unit == UInt16(UInt8(ascii: "]")) {
           depth -= 1
-          if depth == 0 { end = index }
-        default: break
         }
-        if end != nil { break }
-      }
-      if let end, let value = try? JSONValue.parse(Data(scalars[start...end])) {
-        found.append(value)
-        start = end + 1
-      } else {
-        start += 1
+        guard unit == close, end - start < exhaustive || depth == 0 else { continue }
+        let candidate = convertSlashCommentsToHash(String(decoding: units[start...end], as: UTF16.self))
+        if let node = try? YAMLValue.parse(candidate), node.mapping != nil, let value = try? node.jsonValue() {
+          found.append(value)
+          start = end
+          break
+        }
       }
     }
     return found
   }
 
-  /// The JSON objects in free text, in order (promptfoo's `extractJsonObjects`).
-  static func embeddedObjects(in text: String) -> [JSONValue] { embeddedValues(in: text, objectsOnly: true) }
+  /// promptfoo's `convertSlashCommentsToHash` (`src/util/json.ts`): on each line, outside quotes,
+  /// a run of `/` from `//` on becomes half as many `#`; a `'` after a letter (an apostrophe)
+  /// opens no quote, and one before a letter (or at the end of the line) closes none.
+  static func convertSlashCommentsToHash(_ text: String) -> String {
+    func isLetter(_ unit: UInt16?) -> Bool {
+      // `/[a-zA-Z]/.test(undefined)` tests the text "undefined": true.
+      guard let unit else { return true }
+      return (0x41...0x5A).contains(unit) || (0x61...0x7A).contains(unit)
+    }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+      let units = Array(line.utf16)
+      var result: [UInt16] = []
+      var state = 0  // 0 normal, 1 single quote, 2 double quote
+      var index = 0
+      while index < units.count {
+        let unit = units[index]
+        let next: UInt16? = index + 1 < units.count ? units[index + 1] : nil
+        let previous: UInt16? = index > 0 ? units[index - 1] : nil
+        switch state {
+        case 0:
+          if unit == UInt16(UInt8(ascii: "'")) && !(previous.map { isLetter($0) } ?? false) {
+            state = 1
+            result.append(unit)
+          } else if unit == UInt16(UInt8(ascii: "\"")) {
+            state = 2
+            result.append(unit)
+          } else if unit == UInt16(UInt8(ascii: "/")) && next == UInt16(UInt8(ascii: "/")) {
+            var slashes = 2
+            while index + slashes < units.count && units[index + slashes] == UInt16(UInt8(ascii: "/")) { slashes += 1 }
+            result += Array(repeating: UInt16(UInt8(ascii: "#")), count: slashes / 2)
+            result += units[(index + slashes)...]
+            return String(decoding: result, as: UTF16.self)
+          } else {
+            result.append(unit)
+          }
+        case 1:
+          result.append(unit)
+          if unit == UInt16(UInt8(ascii: "'")) && previous != UInt16(UInt8(ascii: "\\")) && !isLetter(next) {
+            state = 0
+          }
+        default:
+          result.append(unit)
+          if unit == UInt16(UInt8(ascii: "\"")) && previous != UInt16(UInt8(ascii: "\\")) { state = 0 }
+        }
+        index += 1
+      }
+      return String(decoding: result, as: UTF16.self)
+    }
+    return lines.joined(separator: "\n")
+  }
 }
 
 enum Levenshtein {
