@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import PromptEvals
@@ -47,5 +48,73 @@ struct AssertionFidelityTests {
     #expect(try await grade(assertion("contains-json", .string(#"{"type": "object"}"#)), "x {a: 1}").pass)
     #expect(try await grade(assertion("is-json", .string("")), "[]").pass, "an empty text is no schema")
     await #expect(throws: AssertionError.self) { _ = try await grade(assertion("is-json", .string("3")), "{}") }
+  }
+
+  /// Runs `script` under node with `input` (JSON) on standard input; what it prints is JSON.
+  /// Node is the oracle: `ci/install-deps.sh` installs it.
+  static func node(_ script: String, input: JSONValue) throws -> JSONValue {
+    guard let node = which("node") else {
+      throw OracleMissing(description: "node is not on PATH: run ci/install-deps.sh, which installs it")
+    }
+    let result = try runProcess(
+      node, ["-e", script], in: NSTemporaryDirectory(), environment: ["PATH": "/usr/bin:/bin"],
+      input: input.canonicalJSON)
+    guard result.status == 0 else { throw OracleMissing(description: "node failed: \(result.stderr)") }
+    return try JSONValue.parse(Data(result.stdout.utf8))
+  }
+
+  struct OracleMissing: Error, CustomStringConvertible { let description: String }
+
+  /// Texts where UTF-16 code units, Unicode scalars, grapheme clusters and canonical equivalence
+  /// part ways, and where lowercasing is more than one scalar to one.
+  static let corpus = [
+    "", "a", "👍", "👍🏽 Great", "🏽", "café", "cafe\u{301}", "CAFE\u{301}", "e\u{301}", "\u{e9}", "É", "E\u{301}",
+    "👨\u{200D}👩\u{200D}👧", "👨", "\u{200D}", "👩\u{200D}👧", "🇫🇷", "🇫", "🇷", "İstanbul", "i\u{307}", "I", "ı", "i",
+    "ß", "SS", "ss", "ẞ", "ΟΔΟΣ", "ΟΔΟΣ.", "Σ", "σ", "ς", "ΑΣ'Α", "ﬁ", "FI", "Ǆ", "ǅ", "ǆ", "a\u{308}", "ä", "Ä",
+    "\u{212A}", "k", "Ω", "\u{2126}", "ω", "Ⅻ", "ⅻ", "𐐀", "𐐨", "Straße", "STRASSE", "ǰ", "J\u{30C}",
+  ]
+
+  /// promptfoo's text assertions are JavaScript string operations; each agrees with node on
+  /// every pair of the corpus.
+  @Test func textComparisonsAgreeWithNode() throws {
+    let pairs = Self.corpus.flatMap { a in Self.corpus.map { b in JSONValue.array([.string(a), .string(b)]) } }
+    let answers = try Self.node(
+      """
+      const pairs = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+      console.log(JSON.stringify(pairs.map(([a, b]) => [a === b, a.includes(b), a.startsWith(b), a.endsWith(b),
+        a.toLowerCase().includes(b.toLowerCase()), a.toLowerCase()])));
+      """, input: .array(pairs))
+    guard case .array(let rows) = answers, rows.count == pairs.count else {
+      Issue.record("node answered \(answers)")
+      return
+    }
+    for (pair, row) in zip(pairs, rows) {
+      guard case .array(let items) = pair, case .string(let a) = items[0], case .string(let b) = items[1] else {
+        continue
+      }
+      let mine: JSONValue = .array([
+        .bool(JavaScriptString.equals(a, b)), .bool(JavaScriptString.includes(a, b)),
+        .bool(JavaScriptString.startsWith(a, b)), .bool(JavaScriptString.endsWith(a, b)),
+        .bool(JavaScriptString.includes(JavaScriptString.toLowerCase(a), JavaScriptString.toLowerCase(b))),
+        .string(JavaScriptString.toLowerCase(a)),
+      ])
+      #expect(mine == row, "\(a.debugDescription) vs \(b.debugDescription): node \(row), promptops \(mine)")
+    }
+  }
+
+  /// The assertions use those operations (the verdicts node gives for promptfoo's handlers).
+  @Test func textAssertionsCompareCodeUnits() async throws {
+    for (type, value, output, pass) in [
+      ("contains", JSONValue.string("👍"), "👍🏽 Great", true), ("not-contains", .string("👍"), "👍🏽 Great", false),
+      ("contains-all", .array([.string("👍"), .string("ok")]), "👍🏽 ok", true),
+      ("contains-any", .array([.string("👨")]), "👨\u{200D}👩\u{200D}👧", true),
+      ("starts-with", .string("cafe"), "cafe\u{301} au lait", true), ("ends-with", .string("e"), "cafe\u{301}", false),
+      ("icontains", .string("cafe"), "CAFE\u{301}", true), ("equals", .string("cafe\u{301}"), "caf\u{e9}", false),
+      ("not-equals", .string("cafe\u{301}"), "caf\u{e9}", true), ("icontains", .string("i\u{307}"), "İ", true),
+      ("icontains-all", .array([.string("ς")]), "ΟΔΟΣ", true), ("icontains-any", .array([.string("ss")]), "ß", false),
+    ] {
+      let outcome = try await grade(assertion(type, value), output)
+      #expect(outcome.pass == pass, "\(type) \(value) on \(output.debugDescription)")
+    }
   }
 }

@@ -18,27 +18,30 @@ struct DeterministicAssertion {
       if let value, case .array = value {
         return .binary(JSONText.parse(output) == value, "output equals the expected JSON")
       }
-      return .binary(
-        output == text, output == text ? "output equals \(quoted(text))" : "expected output to equal \(quoted(text))")
+      // Text is compared as promptfoo compares JavaScript strings: by UTF-16 code units, with no
+      // normalization (see `JavaScriptString`).
+      let equal = JavaScriptString.equals(output, text)
+      return .binary(equal, equal ? "output equals \(quoted(text))" : "expected output to equal \(quoted(text))")
     case "contains":
-      return .binary(output.contains(text), "expected output to contain \(quoted(text))")
+      return .binary(JavaScriptString.includes(output, text), "expected output to contain \(quoted(text))")
     case "icontains":
       return .binary(
-        output.lowercased().contains(text.lowercased()), "expected output to contain \(quoted(text)) (any case)")
+        JavaScriptString.includes(JavaScriptString.toLowerCase(output), JavaScriptString.toLowerCase(text)),
+        "expected output to contain \(quoted(text)) (any case)")
     case "starts-with":
-      return .binary(output.hasPrefix(text), "expected output to start with \(quoted(text))")
+      return .binary(JavaScriptString.startsWith(output, text), "expected output to start with \(quoted(text))")
     case "ends-with":
-      return .binary(output.hasSuffix(text), "expected output to end with \(quoted(text))")
+      return .binary(JavaScriptString.endsWith(output, text), "expected output to end with \(quoted(text))")
     case "contains-any", "contains-all", "icontains-any", "icontains-all":
       let folded = assertion.type.hasPrefix("i")
-      let needles = try Self.list(value).map { folded ? $0.lowercased() : $0 }
-      let haystack = folded ? output.lowercased() : output
+      let needles = try Self.list(value).map { folded ? JavaScriptString.toLowerCase($0) : $0 }
+      let haystack = folded ? JavaScriptString.toLowerCase(output) : output
       if assertion.type.hasSuffix("any") {
         return .binary(
-          needles.contains(where: haystack.contains),
+          needles.contains { JavaScriptString.includes(haystack, $0) },
           "expected output to contain one of \(needles.map(quoted).joined(separator: ", "))")
       }
-      let missing = needles.filter { !haystack.contains($0) }
+      let missing = needles.filter { !JavaScriptString.includes(haystack, $0) }
       return .binary(
         missing.isEmpty, "expected output to contain all of; missing \(missing.map(quoted).joined(separator: ", "))")
     case "regex":
