@@ -117,4 +117,12 @@ struct AssertionFidelityTests {
       #expect(outcome.pass == pass, "\(type) \(value) on \(output.debugDescription)")
     }
   }
+
+  /// fastest-levenshtein counts UTF-16 code units (`"ab😀😀😀".length` is 8).
+  @Test func levenshteinCountsCodeUnits() async throws {
+    #expect(!(try await grade(assertion("levenshtein", .string("ab"), threshold: 3), "ab😀😀😀")).pass)
+    #expect(try await grade(assertion("levenshtein", .string("ab"), threshold: 6), "ab😀😀😀").pass)
+    #expect(Levenshtein.distance("cafe\u{301}", "caf\u{e9}") == 2)
+    #expect(Levenshtein.distance("👍🏽", "👍") == 2)
+  }
 }

@@ -364,10 +364,13 @@ enum JSONText {
   }
 }
 
+/// promptfoo's `levenshtein` (`src/assertions/levenshtein.ts`) measures with fastest-levenshtein
+/// on JavaScript strings, whose elements are UTF-16 code units: an emoji outside the Basic
+/// Multilingual Plane counts as two edits, a letter with a combining accent as two.
 enum Levenshtein {
   static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.unicodeScalars)
-    let b = Array(b.unicodeScalars)
+    let a = Array(a.utf16)
+    let b = Array(b.utf16)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var previous = Array(0...b.count)
