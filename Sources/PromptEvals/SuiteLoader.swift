@@ -923,10 +923,12 @@ struct SuiteLoader {
     }
     switch type {
     case "contains-all", "contains-any", "icontains-all", "icontains-any":
+      // `value ? value.split(',').map((s) => s.trim()) : value`: no value is an error when run.
+      guard let value, !value.isEmpty else { return made(fullType, nil) }
       return made(
         fullType,
         .array(
-          (value ?? "").split(separator: ",", omittingEmptySubsequences: false).map {
+          value.split(separator: ",", omittingEmptySubsequences: false).map {
             .string(JavaScriptText.trim(String($0)))
           }))
     case "levenshtein", "starts-with", "latency", "cost":

@@ -125,4 +125,22 @@ struct AssertionFidelityTests {
     #expect(Levenshtein.distance("cafe\u{301}", "caf\u{e9}") == 2)
     #expect(Levenshtein.distance("👍🏽", "👍") == 2)
   }
+
+  /// promptfoo's handlers throw on a value they cannot compare: the test is an error, and a
+  /// `not-` form of it never passes.
+  @Test func valuesPromptfooRefusesAreErrors() async throws {
+    for (type, value) in [
+      ("not-contains", JSONValue.string("")), ("contains", .string("")), ("icontains", nil),
+      ("not-icontains", .bool(true)),
+      ("starts-with", .string("")), ("starts-with", .integer(42)), ("not-ends-with", .string("")),
+      ("ends-with", nil), ("not-contains-any", .string("")), ("contains-all", nil), ("contains-all", .integer(5)),
+      ("not-icontains-all", .object([:])),
+    ] {
+      await #expect(throws: AssertionError.self, "\(type) \(String(describing: value))") {
+        _ = try await grade(assertion(type, value), "42 is the answer")
+      }
+    }
+    #expect(try await grade(assertion("contains", .integer(42)), "42 is the answer").pass, "a number is its text")
+    #expect(try await grade(assertion("contains-all", .array([])), "x").pass, "an empty list is a value")
+  }
 }

@@ -23,18 +23,22 @@ struct DeterministicAssertion {
       let equal = JavaScriptString.equals(output, text)
       return .binary(equal, equal ? "output equals \(quoted(text))" : "expected output to equal \(quoted(text))")
     case "contains":
+      let text = try containsValue()
       return .binary(JavaScriptString.includes(output, text), "expected output to contain \(quoted(text))")
     case "icontains":
+      let text = try containsValue()
       return .binary(
         JavaScriptString.includes(JavaScriptString.toLowerCase(output), JavaScriptString.toLowerCase(text)),
         "expected output to contain \(quoted(text)) (any case)")
     case "starts-with":
+      let text = try stringValue()
       return .binary(JavaScriptString.startsWith(output, text), "expected output to start with \(quoted(text))")
     case "ends-with":
+      let text = try stringValue()
       return .binary(JavaScriptString.endsWith(output, text), "expected output to end with \(quoted(text))")
     case "contains-any", "contains-all", "icontains-any", "icontains-all":
       let folded = assertion.type.hasPrefix("i")
-      let needles = try Self.list(value).map { folded ? JavaScriptString.toLowerCase($0) : $0 }
+      let needles = try listValue().map { folded ? JavaScriptString.toLowerCase($0) : $0 }
       let haystack = folded ? JavaScriptString.toLowerCase(output) : output
       if assertion.type.hasSuffix("any") {
         return .binary(
@@ -194,12 +198,37 @@ struct DeterministicAssertion {
     }
   }
 
-  static func list(_ value: JSONValue?) throws -> [String] {
-    switch value {
+  // promptfoo's handlers check their value and throw when it is not of the kind they compare
+  // (`invariant` in `src/assertions/contains.ts`, `startsWith.ts`, `endsWith.ts`): the test is
+  // then an error, never a verdict. An expected text that renders empty is such a value, and a
+  // `not-contains` of it must not pass.
+
+  /// `contains` and `icontains` (`isContainsValue`): a text that is not empty, or a number.
+  private func containsValue() throws -> String {
+    switch assertion.value {
+    case .string(let text)? where !text.isEmpty: return text
+    case .integer?, .number?: return assertion.value?.templateText ?? ""
+    default: throw AssertionError("\"\(assertion.type)\" assertion type must have a string or number value")
+    }
+  }
+
+  /// `starts-with` and `ends-with`: a text that is not empty.
+  private func stringValue() throws -> String {
+    guard case .string(let text)? = assertion.value, !text.isEmpty else {
+      throw AssertionError("\"\(assertion.type)\" assertion type must have a string value")
+    }
+    return text
+  }
+
+  /// `contains-any`, `contains-all` and their `i` forms: a value JavaScript takes as true, then a
+  /// list, or a text read as a comma-separated list; each item as `String(item)` prints it.
+  private func listValue() throws -> [String] {
+    switch assertion.value {
+    case nil, .null?, .bool(false)?, .string("")?, .integer(0)?, .number(0)?:
+      throw AssertionError("\"\(assertion.type)\" assertion type must have a value")
     case .array(let items)?: return items.map(\.templateText)
-    case .string(let text)?: return try commaSeparated(text)
-    case let other?: return [other.templateText]
-    case nil: return []
+    case .string(let text)?: return try Self.commaSeparated(text)
+    default: throw AssertionError("\"\(assertion.type)\" assertion type must have an array value")
     }
   }
 
