@@ -143,4 +143,21 @@ struct AssertionFidelityTests {
     #expect(try await grade(assertion("contains", .integer(42)), "42 is the answer").pass, "a number is its text")
     #expect(try await grade(assertion("contains-all", .array([])), "x").pass, "an empty list is a value")
   }
+
+  /// `scriptResultNormalization.ts`: a score passes at or above a `threshold` of 0, and Python's
+  /// JSON text of a result is held to the threshold as its dict is.
+  @Test(.timeLimit(.minutes(2))) func scriptResultsMeetTheirThresholdsAsPromptfooReadsThem() async throws {
+    for (language, code, threshold, pass) in [
+      ("python", "0", 0.0, true), ("python", "0", nil, false), ("python", "-0.5", 0.0, false),
+      ("python", #"'{"pass": true, "score": 0.2, "reason": "r"}'"#, 0.5, false),
+      ("python", #"{"pass": True, "score": 0.2, "reason": "r"}"#, 0.5, false),
+      ("python", #"'{"pass": true, "score": 0.7, "reason": "r"}'"#, 0.5, true),
+      ("javascript", "0", 0.0, true), ("javascript", "0", nil, false),
+      ("javascript", #"({pass: true, score: 0.2, reason: 'r'})"#, 0.5, true),
+    ] as [(String, String, Double?, Bool)] {
+      guard which(language == "python" ? "python3" : "node") != nil else { continue }
+      let outcome = try await grade(assertion(language, .string(code), threshold: threshold), "x")
+      #expect(outcome.pass == pass, "\(language) \(code) threshold \(String(describing: threshold))")
+    }
+  }
 }
