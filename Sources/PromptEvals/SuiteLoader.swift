@@ -868,21 +868,26 @@ struct SuiteLoader {
         type: negated ? String(type.dropFirst(4)) : type, negated: negated, value: value, threshold: threshold,
         line: line)
     }
-    for legacy in ["javascript:", "fn:", "eval:", "python:"] where text.hasPrefix(legacy) {
-      throw SuiteProblem(
-        file: file, line: line,
-        message: "`__expected` assertion `\(legacy.dropLast())` runs code, and promptops does not run it")
+    // Inline code runs as the YAML `javascript` and `python` assertions do, its text trimmed.
+    for (prefix, type) in [("javascript:", "javascript"), ("fn:", "javascript"), ("eval:", "javascript")]
+    where text.hasPrefix(prefix) {
+      return made(type, .string(JavaScriptText.trim(String(text.dropFirst(prefix.count)))))
     }
     if text.hasPrefix("file://")
-      && [".py", ".js", ".ts", ".py:", ".js:", ".ts:"].contains(where: {
-        text.hasSuffix($0) || text.contains($0 + ":") || text.contains($0)
-      })
+      && [".py", ".js", ".ts", ".mjs", ".cjs"].contains(where: { text.hasSuffix($0) || text.contains($0 + ":") })
     {
+      // promptfoo strips `file://` from a CSV script reference and hands the bare path on as the
+      // assertion's value, which its handlers then read as code or as a file depending on the
+      // version: what it runs cannot be told from here.
       throw SuiteProblem(
-        file: file, line: line, message: "`__expected` names a script assertion, and promptops does not run it")
+        file: file, line: line,
+        message:
+          "`__expected` `\(text)`: promptfoo drops `file://` from a script named in a CSV cell, and what it then runs differs between its versions; write the assertion in YAML (`type: python`, `value: \(text)`)"
+      )
     }
     if text.hasPrefix("grade:") { return made("llm-rubric", .string(String(text.dropFirst(6)))) }
     if text.hasPrefix("llm-rubric:") { return made("llm-rubric", .string(String(text.dropFirst(11)))) }
+    if text.hasPrefix("python:") { return made("python", .string(JavaScriptText.trim(String(text.dropFirst(7))))) }
     // `^(not-)?(type)(?:\((\d+(?:\.\d+)?)\))?(?::([\s\S]*))?$`
     var rest = Substring(text)
     let negated = rest.hasPrefix("not-")

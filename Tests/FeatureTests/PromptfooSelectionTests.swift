@@ -117,4 +117,19 @@ struct PromptfooSelectionTests {
     #expect(found.contains { $0.contains("providerOutput added") }, "\(found)")
     #expect(found.contains { $0.contains("`providers` now limits it") }, "\(found)")
   }
+
+  /// `assertionFromString` (`src/csv.ts`): inline code in a CSV cell is a script assertion.
+  @Test func csvScriptCellsAreScriptAssertions() throws {
+    let suite = try load(
+      "providers: [echo]\ntests: file://t.csv\n",
+      files: ["t.csv": "q,__expected1,__expected2,__expected3\na,python: output == 'x' ,fn: output.length > 1,eval:1\n"]
+    )
+    #expect(suite.tests[0].assertions.map(\.type) == ["python", "javascript", "javascript"])
+    #expect(
+      suite.tests[0].assertions.map(\.value) == [.string("output == 'x'"), .string("output.length > 1"), .string("1")])
+    let problem = #expect(throws: SuiteProblem.self) {
+      try load("providers: [echo]\ntests: file://t.csv\n", files: ["t.csv": "q,__expected\na,file://check.py\n"])
+    }
+    #expect(problem?.message.contains("write the assertion in YAML") == true, "\(String(describing: problem))")
+  }
 }
