@@ -49,11 +49,13 @@ struct DeterministicAssertion {
       return .binary(
         missing.isEmpty, "expected output to contain all of; missing \(missing.map(quoted).joined(separator: ", "))")
     case "regex":
-      guard let regex = try? NSRegularExpression(pattern: text) else {
-        throw AssertionError("invalid regular expression \(quoted(text))")
+      // `new RegExp(value).test(output)` (`src/assertions/regex.ts`), read as JavaScript reads it.
+      let text = try stringValue()
+      do {
+        return .binary(try JavaScriptRegex.test(text, output), "expected output to match /\(text)/")
+      } catch let error as JavaScriptRegex.SyntaxError {
+        throw AssertionError(error.description)
       }
-      let found = regex.firstMatch(in: output, range: NSRange(output.startIndex..., in: output)) != nil
-      return .binary(found, "expected output to match /\(text)/")
     case "is-json":
       guard let parsed = JSONText.parse(output) else { return .binary(false, "expected output to be JSON") }
       return try schemaVerdict(parsed, schema: Self.schema(value), what: "output")
