@@ -8,7 +8,8 @@
 #   --python    a virtualenv at .build-tools/venv (in the repository root) with the tools the
 #               tests drive: check-jsonschema, junitparser, pre-commit, PyYAML, semver; prints the
 #               venv's bin folder at the end. Also ssh-keygen (openssh-client), which the
-#               approval tests use to make keys and signatures.
+#               approval tests use to make keys and signatures, and node (nodejs), which runs
+#               javascript assertions and is the oracle of promptfoo's JavaScript semantics.
 #   --llm       a real language model for the integration tests (implies --python): into the
 #               same venv llama-cpp-python with its OpenAI-compatible server (compiled from source
 #               the first time, 5 to 30 minutes on 2 cores; pip caches the wheel), and the GGUF model that
@@ -25,7 +26,7 @@
 set -eu
 
 usage() {
-  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 want_libgit2=0
@@ -133,6 +134,14 @@ if [ "$want_python" -eq 1 ]; then
   if ! command -v ssh-keygen >/dev/null 2>&1; then
     echo "Installing openssh-client (ssh-keygen)" >&2
     apt_install openssh-client
+  fi
+  if ! command -v node >/dev/null 2>&1; then
+    if [ "$(uname -s)" = Darwin ]; then
+      echo "install-deps.sh: node is missing; install it with: brew install node" >&2
+      exit 1
+    fi
+    echo "Installing nodejs (node)" >&2
+    apt_install nodejs
   fi
   if [ ! -x "$venv/bin/python" ]; then
     # Debian ships the venv module without ensurepip unless python3-venv is installed.

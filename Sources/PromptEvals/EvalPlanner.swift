@@ -311,6 +311,10 @@ public struct EvalPlanner {
       }
       for (testIndex, suiteTest) in suite.tests.enumerated() {
         if let only = suiteTest.promptID, only != prompt.id { continue }
+        if let problem = Self.selectionProblem(suiteTest, providers: suite.providers, prompts: prompts) {
+          report(problem)
+          continue
+        }
         var test = suiteTest
         do {
           test.vars = try PromptVariables.prepare(test.vars)
@@ -335,6 +339,9 @@ public struct EvalPlanner {
         }
         guard assertionsRendered else { continue }
         for (promptIndex, suitePrompt) in prompts.enumerated() {
+          // The test's `prompts:` (`isAllowedPrompt` in `src/evaluator.ts`); undecidable ones
+          // were refused above.
+          guard PromptfooSelection.allows(suitePrompt, test.promptFilter) == true else { continue }
           let rendered: String
           do {
             rendered = try PromptTemplate(text: suitePrompt.raw, variablePattern: configuration.variablePattern)
@@ -347,6 +354,8 @@ public struct EvalPlanner {
             continue
           }
           for (providerIndex, provider) in suite.providers.enumerated() {
+            // The test's `providers:` (`isProviderAllowed` in `src/evaluator.ts`).
+            guard PromptfooSelection.allows(provider, test.providerFilter) == true else { continue }
             // A provider is named by its label or id; two alike (one model at two temperatures)
             // are told apart by their place, so each unit keeps a key of its own. A test's own
             // `provider` answers in place of each of them, as in promptfoo.
@@ -372,6 +381,45 @@ public struct EvalPlanner {
       promptID: prompt.id, version: prompt.card?.version.text, sha256: prompt.sha256, path: prompt.location.path,
       textPath: prompt.location.textPath, suitePaths: paths,
       thresholds: thresholds, inputs: inputs, units: units, errors: errors, warnings: warnings)
+  }
+
+  /// Why a test's `providers:` or `prompts:` cannot be applied: a name that names none of the
+  /// suite's providers or prompts (promptfoo refuses the suite, `validateTestPromptReferences`),
+  /// or one whose answer depends on the folder promptfoo would run in (see `PromptfooSelection`).
+  static func selectionProblem(_ test: EvalTest, providers: [ProviderSpec], prompts: [SuitePrompt]) -> SuiteProblem? {
+    if let names = test.providerFilter {
+      let at = (test.providerFilterFile.isEmpty ? test.file : test.providerFilterFile, test.providerFilterLine)
+      for name in names where !providers.contains(where: { PromptfooSelection.mayName(name, $0) }) {
+        let known = providers.map { $0.label ?? $0.id }.joined(separator: ", ")
+        return SuiteProblem(
+          file: at.0, line: at.1,
+          message: "test '\(test.name)' names provider '\(name)' in `providers`, and the suite has none such (\(known))"
+        )
+      }
+      if providers.contains(where: { PromptfooSelection.allows($0, names) == nil }) {
+        return SuiteProblem(
+          file: at.0, line: at.1,
+          message:
+            "test '\(test.name)': which providers `providers` selects depends on the folder promptfoo runs in; name them by label or id as written"
+        )
+      }
+    }
+    if let names = test.promptFilter {
+      let at = (test.promptFilterFile.isEmpty ? test.file : test.promptFilterFile, test.promptFilterLine)
+      for name in names where !prompts.contains(where: { PromptfooSelection.mayName(name, $0) }) {
+        return SuiteProblem(
+          file: at.0, line: at.1,
+          message: "test '\(test.name)' names prompt '\(name)' in `prompts`, and the suite has none such")
+      }
+      if prompts.contains(where: { PromptfooSelection.allows($0, names) == nil }) {
+        return SuiteProblem(
+          file: at.0, line: at.1,
+          message:
+            "test '\(test.name)': which prompts `prompts` selects depends on the folder promptfoo runs in; give the prompts labels and name those"
+        )
+      }
+    }
+    return nil
   }
 
   /// The message for a prompt or expected value that could not be rendered for a test.
@@ -411,7 +459,9 @@ public struct EvalPlanner {
       return .success(
         (
           parts.map {
-            SuitePrompt(raw: $0.text, file: textPath, label: "\(textPath): \($0.text)", line: 1, firstLine: $0.line)
+            SuitePrompt(
+              raw: $0.text, file: textPath, label: "\(textPath): \($0.text)", line: 1, firstLine: $0.line,
+              relativePath: SuiteLoader.relative(textPath, from: SuiteLoader.folder(of: suite.path)))
           }, []
         ))
     }

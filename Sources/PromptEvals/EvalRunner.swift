@@ -171,21 +171,27 @@ public struct EvalRunner: Sendable {
     _ unit: EvalUnit, provider made: Result<any EvalProvider, ProviderError>, graders: [Grader], book: AnswerBook,
     environment: [String: String]
   ) async -> RunResult {
-    let provider: any EvalProvider
-    switch made {
-    case .success(let live): provider = live
-    case .failure(let error): return RunResult(output: "", latencyMs: 0, error: error.description)
-    }
     let response: ProviderResponse
     let cached: Bool
-    do {
-      (response, cached) = try await book.answer(
-        from: provider, spec: unit.provider,
-        ProviderRequest(prompt: unit.renderedPrompt, vars: unit.test.vars.mapValues(\.templateText)))
-    } catch let error as ProviderError {
-      return RunResult(output: "", latencyMs: 0, error: error.description)
-    } catch {
-      return RunResult(output: "", latencyMs: 0, error: "provider \(unit.provider.id): \(error)")
+    if let canned = unit.test.providerOutput {
+      // `providerOutput` (`runEval`, `src/evaluator.ts`): graded in place of the provider's
+      // answer, which is not asked for; promptfoo's response then costs 0.
+      (response, cached) = (ProviderResponse(output: canned, cost: 0, latencyMs: 0), false)
+    } else {
+      let provider: any EvalProvider
+      switch made {
+      case .success(let live): provider = live
+      case .failure(let error): return RunResult(output: "", latencyMs: 0, error: error.description)
+      }
+      do {
+        (response, cached) = try await book.answer(
+          from: provider, spec: unit.provider,
+          ProviderRequest(prompt: unit.renderedPrompt, vars: unit.test.vars.mapValues(\.templateText)))
+      } catch let error as ProviderError {
+        return RunResult(output: "", latencyMs: 0, error: error.description)
+      } catch {
+        return RunResult(output: "", latencyMs: 0, error: "provider \(unit.provider.id): \(error)")
+      }
     }
     // A grader that cannot be made fails the test: no other grader stands in for it.
     var live: [ProviderSpec: any EvalProvider] = [:]

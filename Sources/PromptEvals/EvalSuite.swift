@@ -40,6 +40,14 @@ public struct SuitePrompt: Sendable, Equatable {
   public var line: Int
   /// The line of its first character in its file (the entry's line for an inline prompt).
   public var firstLine: Int
+  /// The `label` the suite gives it (for a prompt from a glob, followed by `: <path>`, as
+  /// `processPrompt` in `src/prompts/index.ts` writes it); nil when it gives none.
+  public var givenLabel: String? = nil
+  /// The `id` the suite gives an inline prompt (`processString` keeps it; file processors drop it).
+  public var givenID: String? = nil
+  /// For a prompt read from a file, that file's path relative to the suite's folder, as
+  /// promptfoo joins it to the folder it is run from into the prompt's label.
+  public var relativePath: String? = nil
 }
 
 /// The pass rate and average score a prompt's results must reach.
@@ -75,6 +83,24 @@ public struct EvalTest: Sendable, Equatable {
   /// The test's own `provider`: it answers this test in place of each of the suite's providers
   /// (promptfoo's `activeProvider` in `src/evaluator.ts`).
   public var provider: ProviderSpec?
+  /// The test's `providers:` (inherited from `defaultTest.providers`): the suite's providers it
+  /// runs on, by label, id or pattern (`isProviderAllowed`, `src/util/provider.ts`); nil for all.
+  public var providerFilter: [String]?
+  /// Where the `providers:` key is (the suite's `defaultTest`, or the test's own file).
+  public var providerFilterFile = ""
+  public var providerFilterLine = 0
+  /// The test's `prompts:` (inherited from `defaultTest.prompts`): the suite's prompts it runs
+  /// on (`isPromptAllowed`, `src/util/promptMatching.ts`); nil for all.
+  public var promptFilter: [String]?
+  public var promptFilterFile = ""
+  public var promptFilterLine = 0
+  /// `options.disableVarExpansion`: a list in `vars` stays one value instead of one test per item.
+  public var disableVarExpansion = false
+  /// `options.disableDefaultAsserts`: the test runs without `defaultTest`'s assertions.
+  public var disableDefaultAsserts = false
+  /// `providerOutput` (or a CSV `__providerOutput`): graded in place of asking the provider, as
+  /// promptfoo's `runEval` does (`src/evaluator.ts`).
+  public var providerOutput: String?
   public var file: String
   public var line: Int
 

@@ -22,8 +22,7 @@ struct SuiteLoader {
   ]
   static let testKeys: Set<String> = [
     "description", "name", "vars", "input", "assert", "threshold", "options", "repeat", "minPass", "metadata", "tags",
-    "promptId",
-    "provider",
+    "promptId", "provider", "providers", "prompts", "providerOutput",
   ]
 
   func load(path: String) throws -> EvalSuite {
@@ -76,8 +75,8 @@ struct SuiteLoader {
         }
       case "options":
         if let (grader, line) = try options(
-          value, "options", file: path, folder: folder, warnings: &suite.warnings, inputs: &inputs)
-        {
+          value, "options", file: path, folder: folder, warnings: &suite.warnings, inputs: &inputs
+        ).grader {
           suite.grader = grader
           suite.graderLine = line
         }
@@ -101,8 +100,13 @@ struct SuiteLoader {
     base.minPass = suiteRepeat.minPass
     if let defaultTest {
       base = try test(
-        defaultTest, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs)
+        defaultTest, file: path, folder: folder, defaults: base, warnings: &suite.warnings, inputs: &inputs,
+        isDefaultTest: true)
     }
+    // `options.disableDefaultAsserts` (`src/evaluator.ts`): a test whose options (merged over
+    // `defaultTest.options`) say so runs only its own assertions. Every test starts from `base`,
+    // so its first assertions are `defaultTest`'s.
+    let defaultAssertionCount = base.assertions.count
     if suite.grader == nil {
       suite.grader = base.grader
       suite.graderLine = base.graderLine
@@ -136,7 +140,10 @@ struct SuiteLoader {
     // promptfoo's `generateVarCombinations` (`src/evaluator.ts`): a list of texts, or a
     // `file://` glob, in a test's vars makes one test per value (the cartesian product over
     // such vars); `file://` vars are then read (`renderPrompt`, `src/evaluatorHelpers.ts`).
-    for test in written { suite.tests += try expandingVars(test, suiteFolder: folder, inputs: &inputs) }
+    for var test in written {
+      if test.disableDefaultAsserts { test.assertions.removeFirst(min(defaultAssertionCount, test.assertions.count)) }
+      suite.tests += try expandingVars(test, suiteFolder: folder, inputs: &inputs)
+    }
     suite.inputFiles = inputs.files
     suite.providerFiles = inputs.providerFiles
     return suite
@@ -199,7 +206,7 @@ struct SuiteLoader {
 
   private func test(
     _ node: YAMLValue, file: String, folder: String, defaults: EvalTest, warnings: inout [SuiteProblem],
-    inputs: inout SuiteInputs
+    inputs: inout SuiteInputs, isDefaultTest: Bool = false
   ) throws -> EvalTest {
     var test = defaults
     test.file = file
@@ -207,6 +214,9 @@ struct SuiteLoader {
     test.description = nil
     test.promptID = nil
     test.graderLine = 0
+    // promptfoo gives a test `defaultTest`'s vars, assertions, options, threshold, provider,
+    // `providers` and `prompts` (`src/evaluator.ts`), never its `providerOutput`.
+    test.providerOutput = nil
     for (key, keyLine, value) in try mapping(node, "test", file: file) {
       switch key {
       case "description", "name": test.description = value.scalarText
@@ -226,16 +236,46 @@ struct SuiteLoader {
         }
       case "threshold": test.threshold = try fraction(value, "threshold", file: file)
       case "options":
-        if let (grader, line) = try options(
-          value, "test options", file: file, folder: folder, warnings: &warnings, inputs: &inputs)
-        {
+        let options = try options(
+          value, "test options", file: file, folder: folder, warnings: &warnings, inputs: &inputs, ofTest: true)
+        if let (grader, line) = options.grader {
           test.grader = grader
           test.graderLine = line
         }
+        if let disable = options.disableVarExpansion { test.disableVarExpansion = disable }
+        if let disable = options.disableDefaultAsserts { test.disableDefaultAsserts = disable }
       case "repeat": test.repeatCount = try count(value, "repeat", file: file)
       case "minPass": test.minPass = try count(value, "minPass", file: file)
       case "promptId": test.promptID = value.scalarText
       case "provider": test.provider = try provider(value, file: file, folder: folder, inputs: &inputs)
+      case "providers":
+        test.providerFilter = try references(value, key, file: file)
+        (test.providerFilterFile, test.providerFilterLine) = (file, keyLine)
+      case "prompts":
+        test.promptFilter = try references(value, key, file: file)
+        (test.promptFilterFile, test.promptFilterLine) = (file, keyLine)
+      case "providerOutput":
+        guard !isDefaultTest else {
+          throw SuiteProblem(
+            file: file, line: keyLine,
+            message: "`providerOutput` in `defaultTest`: promptfoo does not give it to the tests; set it on each test")
+        }
+        switch try json(value, "`providerOutput`", file: file) {
+        case .string(let text):
+          // promptfoo tests it for truth (`if (test.providerOutput)`): an empty text asks the provider.
+          test.providerOutput = text.isEmpty ? nil : text
+        case .null: test.providerOutput = nil
+        default:
+          throw SuiteProblem(
+            file: file, line: value.line,
+            message:
+              "`providerOutput` as a mapping is graded as promptfoo's JSON text of it, which promptops does not write; give the text"
+          )
+        }
+      case "assertScoringFunction":
+        throw SuiteProblem(
+          file: file, line: keyLine,
+          message: "test key `assertScoringFunction` changes how the test is scored, and promptops does not run it")
       case "metadata", "tags": break
       default:
         warnings.append(
@@ -294,6 +334,7 @@ struct SuiteLoader {
     for entry in entries {
       var raw: String
       var label: String?
+      var givenID: String?
       if let text = entry.scalarString {
         raw = text
       } else {
@@ -302,7 +343,9 @@ struct SuiteLoader {
         for (key, keyLine, value) in try mapping(entry, "a prompt", file: file) {
           switch key {
           case "raw": rawValue = value.scalarString
-          case "id": id = value.scalarString
+          case "id":
+            id = value.scalarString
+            givenID = id
           case "label": label = value.scalarString
           case "config", "function":
             throw SuiteProblem(
@@ -324,7 +367,10 @@ struct SuiteLoader {
           message: "`exec:` prompts (a program that writes the prompt) are not run by promptops")
       }
       guard Self.isPromptPath(raw) else {
-        result.append(SuitePrompt(raw: raw, file: nil, label: label ?? raw, line: entry.line, firstLine: entry.line))
+        result.append(
+          SuitePrompt(
+            raw: raw, file: nil, label: label ?? raw, line: entry.line, firstLine: entry.line, givenLabel: label,
+            givenID: givenID))
         continue
       }
       var pattern = raw.hasPrefix("file://") ? String(raw.dropFirst(7)) : raw
@@ -351,11 +397,15 @@ struct SuiteLoader {
         }
         inputs.files[path] = Prompt.sha256(of: bytes)
         let text = String(decoding: bytes, as: UTF8.self)
+        let relativePath = Self.relative(path, from: folder)
+        // A glob's files are labelled `<label>: <path>` (`processPrompt`, `src/prompts/index.ts`).
+        let isGlob = pattern.contains(where: { "*?[".contains($0) })
         for (prompt, firstLine) in Self.promptfooPrompts(text, path: path) {
           result.append(
             SuitePrompt(
               raw: prompt, file: path, label: label.map { "\($0): \(path)" } ?? "\(path): \(prompt)", line: entry.line,
-              firstLine: firstLine))
+              firstLine: firstLine, givenLabel: isGlob ? label.map { "\($0): \(relativePath)" } : label,
+              relativePath: relativePath))
         }
       }
     }
@@ -445,6 +495,7 @@ struct SuiteLoader {
             entry, file: file, folder: folder, defaults: withConfig, warnings: &warnings, inputs: &inputs)
           if merged.description == nil { merged.description = withConfig.description }
           if merged.promptID == nil { merged.promptID = withConfig.promptID }
+          if merged.providerOutput == nil { merged.providerOutput = withConfig.providerOutput }
           result.append(merged)
         }
         if tests == nil { result.append(withConfig) }
@@ -462,6 +513,17 @@ struct SuiteLoader {
       let value = test.vars[name]!
       var values: [JSONValue]
       switch value {
+      case .string(let text) where test.disableVarExpansion && text.hasPrefix("file://"):
+        // Without expansion promptfoo reads the path as it is (`renderPrompt`): a glob names no file.
+        guard !text.contains(where: { "*?[".contains($0) }) else {
+          throw SuiteProblem(
+            file: test.file, line: test.line,
+            message: "variable `\(name)` is a `file://` glob, which `disableVarExpansion` keeps from being expanded")
+        }
+        values = [value]
+      case _ where test.disableVarExpansion:
+        // `disableVarExpansion` (`src/evaluator.ts`): `varCombinations = [testCase.vars]`.
+        values = [value]
       case .string(let text) where text.hasPrefix("file://"):
         let pattern = String(text.dropFirst(7))
         values = try files(
@@ -527,17 +589,39 @@ struct SuiteLoader {
     "transform", "postprocess", "transformVars", "prefix", "suffix", "rubricPrompt", "factuality",
   ]
 
-  /// An `options` mapping: its `provider` is the grader (returned with the line of the key); the
-  /// other options are refused (see `optionsThatChangeWhatIsChecked`) or reported as having no
-  /// effect, never silently dropped.
+  /// What a test's `options` decide besides what is refused.
+  struct TestOptions {
+    /// The grader, with the line of its key.
+    var grader: (ProviderSpec, line: Int)?
+    var disableVarExpansion: Bool?
+    var disableDefaultAsserts: Bool?
+  }
+
+  /// Options that change which tests run or what they check and that promptops applies as
+  /// promptfoo does (`src/evaluator.ts`); read on a test or `defaultTest` only.
+  static let testOptionsApplied: Set<String> = ["disableVarExpansion", "disableDefaultAsserts"]
+
+  /// An `options` mapping: its `provider` is the grader (returned with the line of the key);
+  /// `disableVarExpansion` and `disableDefaultAsserts` are read on tests; the other options are
+  /// refused (see `optionsThatChangeWhatIsChecked`) or reported as having no effect, never
+  /// silently dropped.
   private func options(
     _ node: YAMLValue, _ what: String, file: String, folder: String, warnings: inout [SuiteProblem],
-    inputs: inout SuiteInputs
-  ) throws -> (ProviderSpec, line: Int)? {
-    var grader: (ProviderSpec, line: Int)?
+    inputs: inout SuiteInputs, ofTest: Bool = false
+  ) throws -> TestOptions {
+    var result = TestOptions()
     for (key, keyLine, value) in try mapping(node, "`options`", file: file) {
       if key == "provider" {
-        grader = (try provider(value, file: file, folder: folder, inputs: &inputs, asGrader: true), keyLine)
+        result.grader = (try provider(value, file: file, folder: folder, inputs: &inputs, asGrader: true), keyLine)
+      } else if ofTest, Self.testOptionsApplied.contains(key) {
+        guard case .bool(let flag) = try json(value, "`\(key)`", file: file) else {
+          throw SuiteProblem(file: file, line: value.line, message: "\(what) key `\(key)` must be true or false")
+        }
+        if key == "disableVarExpansion" {
+          result.disableVarExpansion = flag
+        } else {
+          result.disableDefaultAsserts = flag
+        }
       } else if settings.mode == .external {
         continue
       } else if Self.optionsThatChangeWhatIsChecked.contains(key) {
@@ -548,10 +632,22 @@ struct SuiteLoader {
         warnings.append(
           SuiteProblem(
             file: file, line: keyLine,
-            message: "\(what) key `\(key)` is not used by promptops and has no effect (read: provider)"))
+            message:
+              "\(what) key `\(key)` is not used by promptops and has no effect (read: provider\(ofTest ? ", disableVarExpansion, disableDefaultAsserts" : ""))"
+          ))
       }
     }
-    return grader
+    return result
+  }
+
+  /// A test's `providers` or `prompts`: a list of labels, ids or patterns.
+  private func references(_ node: YAMLValue, _ key: String, file: String) throws -> [String] {
+    guard case .array(let items) = try json(node, "`\(key)`", file: file),
+      items.allSatisfy({ $0.stringValue != nil })
+    else {
+      throw SuiteProblem(file: file, line: node.line, message: "test `\(key)` must be a list of names")
+    }
+    return items.compactMap(\.stringValue)
   }
 
   private func assertion(
@@ -634,11 +730,17 @@ struct SuiteLoader {
             "assertion key `config` has no effect on `\(result.fullType)`: only python and javascript assertions read it"
         ))
     }
-    if type == "is-json" || type == "contains-json", let schema = result.value {
+    if type == "is-json" || type == "contains-json", let value = result.value,
+      value.stringValue.map({ !$0.contains("{{") && !$0.contains("{%") && !$0.hasPrefix("file://") }) ?? true
+    {
+      // A schema given as text is read as promptfoo's `yaml.load` reads it; one holding a
+      // template is read once rendered, when the test runs.
       do {
-        try JSONSchemaCheck.validate(schema)
+        if let schema = try DeterministicAssertion.schema(value) { try JSONSchemaCheck.validate(schema) }
       } catch let unsupported as JSONSchemaCheck.Unsupported {
         throw SuiteProblem(file: file, line: node.line, message: "\(result.fullType): \(unsupported.description)")
+      } catch {
+        throw SuiteProblem(file: file, line: node.line, message: "\(result.fullType): \(error)")
       }
     }
     if case .string(let text)? = result.value, text.hasPrefix("file://") {
@@ -686,22 +788,26 @@ struct SuiteLoader {
   {
     let rows = CSV.parse(String(decoding: bytes, as: UTF8.self))
     guard let header = rows.first?.fields else { return [] }
-    for column in header
-    where column.hasPrefix("__") && !column.hasPrefix("__expected") && column != "__description"
-      && column != "__threshold" && column != "__metric"
-    {
-      guard settings.mode != .external else { break }
+    // `testCaseFromCsvRow` (`src/csv.ts`): the special columns are `__expected…`, `__prefix`,
+    // `__suffix`, `__description`, `__providerOutput`, `__metric`, `__threshold`,
+    // `__metadata:…` and `__config:…`; any other column, `__` or not, is a variable.
+    for column in header where settings.mode != .external {
       if column == "__prefix" || column == "__suffix" {
         throw SuiteProblem(
           file: file, line: rows[0].line,
           message: "CSV column `\(column)` changes the prompt, and promptops does not apply it")
       }
-      warnings.append(
-        SuiteProblem(
+      if column.hasPrefix("__config:") {
+        throw SuiteProblem(
           file: file, line: rows[0].line,
-          message:
-            "CSV column `\(column)` is not used by promptops and has no effect (read: __expected…, __description, __threshold, __metric)"
-        ))
+          message: "CSV column `\(column)` sets an assertion's threshold, and promptops does not apply it")
+      }
+      if column == "__metadata" || column.hasPrefix("__metadata:") {
+        warnings.append(
+          SuiteProblem(
+            file: file, line: rows[0].line,
+            message: "CSV column `\(column)` is metadata, which promptops does not record (no effect on verdicts)"))
+      }
     }
     var result: [EvalTest] = []
     for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
@@ -710,6 +816,7 @@ struct SuiteLoader {
       test.line = row.line
       test.description = nil
       test.graderLine = 0
+      test.providerOutput = nil
       var ownAssertions: [EvalAssertion] = []
       var metric: String?
       for (index, column) in header.enumerated() {
@@ -729,7 +836,10 @@ struct SuiteLoader {
           }
           // promptfoo drops a threshold of 0 (`...(threshold ? { threshold } : {})`).
           if threshold != 0 { test.threshold = threshold }
-        } else if column.hasPrefix("__") {
+        } else if column == "__providerOutput" {
+          // `...(providerOutput ? { providerOutput } : {})`: an empty cell asks the provider.
+          test.providerOutput = value.isEmpty ? nil : value
+        } else if column == "__metadata" || column.hasPrefix("__metadata:") || column.hasPrefix("__config:") {
           continue  // reported once, below the header
         } else {
           test.vars[column] = .string(value)
@@ -758,21 +868,26 @@ struct SuiteLoader {
         type: negated ? String(type.dropFirst(4)) : type, negated: negated, value: value, threshold: threshold,
         line: line)
     }
-    for legacy in ["javascript:", "fn:", "eval:", "python:"] where text.hasPrefix(legacy) {
-      throw SuiteProblem(
-        file: file, line: line,
-        message: "`__expected` assertion `\(legacy.dropLast())` runs code, and promptops does not run it")
+    // Inline code runs as the YAML `javascript` and `python` assertions do, its text trimmed.
+    for (prefix, type) in [("javascript:", "javascript"), ("fn:", "javascript"), ("eval:", "javascript")]
+    where text.hasPrefix(prefix) {
+      return made(type, .string(JavaScriptText.trim(String(text.dropFirst(prefix.count)))))
     }
     if text.hasPrefix("file://")
-      && [".py", ".js", ".ts", ".py:", ".js:", ".ts:"].contains(where: {
-        text.hasSuffix($0) || text.contains($0 + ":") || text.contains($0)
-      })
+      && [".py", ".js", ".ts", ".mjs", ".cjs"].contains(where: { text.hasSuffix($0) || text.contains($0 + ":") })
     {
+      // promptfoo strips `file://` from a CSV script reference and hands the bare path on as the
+      // assertion's value, which its handlers then read as code or as a file depending on the
+      // version: what it runs cannot be told from here.
       throw SuiteProblem(
-        file: file, line: line, message: "`__expected` names a script assertion, and promptops does not run it")
+        file: file, line: line,
+        message:
+          "`__expected` `\(text)`: promptfoo drops `file://` from a script named in a CSV cell, and what it then runs differs between its versions; write the assertion in YAML (`type: python`, `value: \(text)`)"
+      )
     }
     if text.hasPrefix("grade:") { return made("llm-rubric", .string(String(text.dropFirst(6)))) }
     if text.hasPrefix("llm-rubric:") { return made("llm-rubric", .string(String(text.dropFirst(11)))) }
+    if text.hasPrefix("python:") { return made("python", .string(JavaScriptText.trim(String(text.dropFirst(7))))) }
     // `^(not-)?(type)(?:\((\d+(?:\.\d+)?)\))?(?::([\s\S]*))?$`
     var rest = Substring(text)
     let negated = rest.hasPrefix("not-")
@@ -813,10 +928,12 @@ struct SuiteLoader {
     }
     switch type {
     case "contains-all", "contains-any", "icontains-all", "icontains-any":
+      // `value ? value.split(',').map((s) => s.trim()) : value`: no value is an error when run.
+      guard let value, !value.isEmpty else { return made(fullType, nil) }
       return made(
         fullType,
         .array(
-          (value ?? "").split(separator: ",", omittingEmptySubsequences: false).map {
+          value.split(separator: ",", omittingEmptySubsequences: false).map {
             .string(JavaScriptText.trim(String($0)))
           }))
     case "levenshtein", "starts-with", "latency", "cost":
@@ -980,6 +1097,16 @@ struct SuiteLoader {
       previous = byte
     }
     return false
+  }
+
+  /// `path` (a repository path) relative to `folder`, climbing with `..` where it must.
+  static func relative(_ path: String, from folder: String) -> String {
+    let target = path.split(separator: "/")
+    let base = folder.split(separator: "/")
+    var common = 0
+    while common < min(target.count, base.count) && target[common] == base[common] { common += 1 }
+    return (Array(repeating: "..", count: base.count - common) + target[common...].map(String.init)).joined(
+      separator: "/")
   }
 
   static func folder(of path: String) -> String {

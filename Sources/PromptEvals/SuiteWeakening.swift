@@ -114,6 +114,21 @@ public enum SuiteWeakening {
             + "\(baseTest.provider.map { "'\($0.id)'" } ?? "the suite's providers"); another provider answering decides what the test sees"
         )
       }
+      if let canned = headTest.providerOutput, canned != baseTest.providerOutput {
+        report(
+          testLine,
+          "test '\(name)': its providerOutput \(baseTest.providerOutput == nil ? "added" : "changed"): the written answer is graded "
+            + "in place of the model's, so the test no longer checks what the prompt makes the model say")
+      }
+      for (what, old, new) in [
+        ("providers", baseTest.providerFilter, headTest.providerFilter),
+        ("prompts", baseTest.promptFilter, headTest.promptFilter),
+      ] where new != nil && new != old {
+        report(
+          testLine,
+          "test '\(name)': `\(what)` now limits it to \(new!.joined(separator: ", ")) (before: \(old?.joined(separator: ", ") ?? "all")); "
+            + "it runs on fewer of the suite's \(what)")
+      }
       if Double(headTest.requiredPasses) / Double(headTest.repeatCount) < Double(baseTest.requiredPasses)
         / Double(baseTest.repeatCount)
       {

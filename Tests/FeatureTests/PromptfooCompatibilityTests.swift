@@ -290,6 +290,10 @@ struct CompatibilityTableTests {
     "tests: file://….yaml": ["tests: file://", ".yaml"], "options.provider": ["options:", "provider:"],
     "options.transform": ["options:", "transform:"], "options.factuality": ["options:", "factuality:"],
     "file:// assertion values": ["value: file://"],
+    "providerOutput": ["providerOutput:", "__providerOutput"], "test providers": ["    providers: ["],
+    "test prompts": ["    prompts: ["], "options.disableVarExpansion": ["disableVarExpansion: true"],
+    "options.disableDefaultAsserts": ["disableDefaultAsserts: true"],
+    "assertScoringFunction": ["assertScoringFunction:"],
   ]
 
   @Test func everyRowHoldsAndEveryAssertionTypeHasARow() throws {

@@ -18,42 +18,54 @@ struct DeterministicAssertion {
       if let value, case .array = value {
         return .binary(JSONText.parse(output) == value, "output equals the expected JSON")
       }
-      return .binary(
-        output == text, output == text ? "output equals \(quoted(text))" : "expected output to equal \(quoted(text))")
+      // Text is compared as promptfoo compares JavaScript strings: by UTF-16 code units, with no
+      // normalization (see `JavaScriptString`).
+      let equal = JavaScriptString.equals(output, text)
+      return .binary(equal, equal ? "output equals \(quoted(text))" : "expected output to equal \(quoted(text))")
     case "contains":
-      return .binary(output.contains(text), "expected output to contain \(quoted(text))")
+      let text = try containsValue()
+      return .binary(JavaScriptString.includes(output, text), "expected output to contain \(quoted(text))")
     case "icontains":
+      let text = try containsValue()
       return .binary(
-        output.lowercased().contains(text.lowercased()), "expected output to contain \(quoted(text)) (any case)")
+        JavaScriptString.includes(JavaScriptString.toLowerCase(output), JavaScriptString.toLowerCase(text)),
+        "expected output to contain \(quoted(text)) (any case)")
     case "starts-with":
-      return .binary(output.hasPrefix(text), "expected output to start with \(quoted(text))")
+      let text = try stringValue()
+      return .binary(JavaScriptString.startsWith(output, text), "expected output to start with \(quoted(text))")
     case "ends-with":
-      return .binary(output.hasSuffix(text), "expected output to end with \(quoted(text))")
+      let text = try stringValue()
+      return .binary(JavaScriptString.endsWith(output, text), "expected output to end with \(quoted(text))")
     case "contains-any", "contains-all", "icontains-any", "icontains-all":
       let folded = assertion.type.hasPrefix("i")
-      let needles = try Self.list(value).map { folded ? $0.lowercased() : $0 }
-      let haystack = folded ? output.lowercased() : output
+      let needles = try listValue().map { folded ? JavaScriptString.toLowerCase($0) : $0 }
+      let haystack = folded ? JavaScriptString.toLowerCase(output) : output
       if assertion.type.hasSuffix("any") {
         return .binary(
-          needles.contains(where: haystack.contains),
+          needles.contains { JavaScriptString.includes(haystack, $0) },
           "expected output to contain one of \(needles.map(quoted).joined(separator: ", "))")
       }
-      let missing = needles.filter { !haystack.contains($0) }
+      let missing = needles.filter { !JavaScriptString.includes(haystack, $0) }
       return .binary(
         missing.isEmpty, "expected output to contain all of; missing \(missing.map(quoted).joined(separator: ", "))")
     case "regex":
-      guard let regex = try? NSRegularExpression(pattern: text) else {
-        throw AssertionError("invalid regular expression \(quoted(text))")
+      // `new RegExp(value).test(output)` (`src/assertions/regex.ts`), read as JavaScript reads it.
+      let text = try stringValue()
+      do {
+        return .binary(try JavaScriptRegex.test(text, output), "expected output to match /\(text)/")
+      } catch let error as JavaScriptRegex.SyntaxError {
+        throw AssertionError(error.description)
       }
-      let found = regex.firstMatch(in: output, range: NSRange(output.startIndex..., in: output)) != nil
-      return .binary(found, "expected output to match /\(text)/")
     case "is-json":
       guard let parsed = JSONText.parse(output) else { return .binary(false, "expected output to be JSON") }
-      return try schemaVerdict(parsed, schema: value, what: "output")
+      return try schemaVerdict(parsed, schema: Self.schema(value), what: "output")
     case "contains-json":
-      let candidates = JSONText.embeddedValues(in: output)
+      // promptfoo's `handleContainsJson` (`src/assertions/json.ts`) looks only at the objects
+      // `extractJsonObjects` finds: a JSON array, or a number, never satisfies it.
+      let candidates = JSONText.embeddedObjects(in: output)
+      let schema = try Self.schema(value)
       guard !candidates.isEmpty else { return .binary(false, "expected output to contain JSON") }
-      guard let schema = value else { return .binary(true, "output contains JSON") }
+      guard let schema else { return .binary(true, "output contains JSON") }
       for candidate in candidates where try Self.schemaProblems(candidate, schema: schema).isEmpty {
         return .binary(true, "output contains JSON matching the schema")
       }
@@ -158,6 +170,27 @@ struct DeterministicAssertion {
       : .binary(false, "\(what) does not match the schema: \(problems.prefix(3).joined(separator: "; "))")
   }
 
+  /// The JSON Schema of `is-json` or `contains-json` (`getJsonSchemaValidator`,
+  /// `src/assertions/json.ts`): none for no value or an empty text; a text is read as YAML
+  /// (`yaml.load`, of which JSON is a part), and must give a mapping or a boolean.
+  static func schema(_ value: JSONValue?) throws -> JSONValue? {
+    guard case .string(let text)? = value else { return value }
+    guard !text.isEmpty else { return nil }
+    let parsed: JSONValue
+    do {
+      guard let node = try YAMLValue.parse(text) else { throw AssertionError("its schema text is empty YAML") }
+      parsed = try node.jsonValue()
+    } catch let error as AssertionError {
+      throw error
+    } catch {
+      throw AssertionError("invalid JSON schema: \(error)")
+    }
+    switch parsed {
+    case .object, .bool: return parsed
+    default: throw AssertionError("invalid JSON schema: the value must be a mapping or a boolean, not \(quoted(text))")
+    }
+  }
+
   /// A schema that cannot be checked is an error of the test, never a verdict either way.
   static func schemaProblems(_ value: JSONValue, schema: JSONValue) throws -> [String] {
     do {
@@ -167,12 +200,37 @@ struct DeterministicAssertion {
     }
   }
 
-  static func list(_ value: JSONValue?) throws -> [String] {
-    switch value {
+  // promptfoo's handlers check their value and throw when it is not of the kind they compare
+  // (`invariant` in `src/assertions/contains.ts`, `startsWith.ts`, `endsWith.ts`): the test is
+  // then an error, never a verdict. An expected text that renders empty is such a value, and a
+  // `not-contains` of it must not pass.
+
+  /// `contains` and `icontains` (`isContainsValue`): a text that is not empty, or a number.
+  private func containsValue() throws -> String {
+    switch assertion.value {
+    case .string(let text)? where !text.isEmpty: return text
+    case .integer?, .number?: return assertion.value?.templateText ?? ""
+    default: throw AssertionError("\"\(assertion.type)\" assertion type must have a string or number value")
+    }
+  }
+
+  /// `starts-with` and `ends-with`: a text that is not empty.
+  private func stringValue() throws -> String {
+    guard case .string(let text)? = assertion.value, !text.isEmpty else {
+      throw AssertionError("\"\(assertion.type)\" assertion type must have a string value")
+    }
+    return text
+  }
+
+  /// `contains-any`, `contains-all` and their `i` forms: a value JavaScript takes as true, then a
+  /// list, or a text read as a comma-separated list; each item as `String(item)` prints it.
+  private func listValue() throws -> [String] {
+    switch assertion.value {
+    case nil, .null?, .bool(false)?, .string("")?, .integer(0)?, .number(0)?:
+      throw AssertionError("\"\(assertion.type)\" assertion type must have a value")
     case .array(let items)?: return items.map(\.templateText)
-    case .string(let text)?: return try commaSeparated(text)
-    case let other?: return [other.templateText]
-    case nil: return []
+    case .string(let text)?: return try Self.commaSeparated(text)
+    default: throw AssertionError("\"\(assertion.type)\" assertion type must have an array value")
     }
   }
 
@@ -234,60 +292,116 @@ enum JSONText {
     return try? JSONValue.parse(Data(trimmed.utf8))
   }
 
-  /// JSON objects and arrays inside free text (a model that wraps JSON in prose or a code fence).
-  static func embeddedValues(in text: String, objectsOnly: Bool = false) -> [JSONValue] {
-    let scalars = Array(text.utf8)
+  /// The JSON objects in free text, in order: promptfoo's `extractJsonObjects`
+  /// (`src/util/json.ts`). From each `{`, the shortest text that `yaml.load` (JSON being YAML)
+  /// reads as a mapping, once `//` comments are made `#` comments (`convertSlashCommentsToHash`),
+  /// is an object, and the scan goes on after it; so `{name: "Bob"}` and JSON with comments are
+  /// objects, and arrays are not looked at. Such a text ends at a `}`, so only those ends are
+  /// tried: every one within 4,096 UTF-16 units of its `{`, and further on (promptfoo tries up to
+  /// 100,000) the ones where the braces and brackets outside double quotes balance, which keeps
+  /// a long answer from costing a parse per brace.
+  static func embeddedObjects(in text: String) -> [JSONValue] {
+    let units = Array(text.utf16)
+    let open = UInt16(UInt8(ascii: "{"))
+    let close = UInt16(UInt8(ascii: "}"))
+    let maxLength = 100_000
+    let exhaustive = 4_096
     var found: [JSONValue] = []
     var start = 0
-    while start < scalars.count {
-      guard scalars[start] == UInt8(ascii: "{") || (!objectsOnly && scalars[start] == UInt8(ascii: "[")) else {
-        start += 1
-        continue
-      }
+    while start < units.count {
+      defer { start += 1 }
+      guard units[start] == open else { continue }
       var depth = 0
       var inString = false
       var escaped = false
-      var end: Int?
-      for index in start..<scalars.count {
-        let byte = scalars[index]
+      for end in start..<min(start + maxLength, units.count) {
+        let unit = units[end]
         if inString {
           if escaped {
             escaped = false
-          } else if byte == UInt8(ascii: "\\") {
+          } else if unit == UInt16(UInt8(ascii: "\\")) {
             escaped = true
-          } else if byte == UInt8(ascii: "\"") {
+          } else if unit == UInt16(UInt8(ascii: "\"")) {
             inString = false
           }
-          continue
-        }
-        switch byte {
-        case UInt8(ascii: "\""): inString = true
-        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        } else if unit == UInt16(UInt8(ascii: "\"")) {
+          inString = true
+        } else if unit == open || unit == UInt16(UInt8(ascii: "[")) {
+          depth += 1
+        } else if unit == close || unit == UInt16(UInt8(ascii: "]")) {
           depth -= 1
-          if depth == 0 { end = index }
-        default: break
         }
-        if end != nil { break }
-      }
-      if let end, let value = try? JSONValue.parse(Data(scalars[start...end])) {
-        found.append(value)
-        start = end + 1
-      } else {
-        start += 1
+        guard unit == close, end - start < exhaustive || depth == 0 else { continue }
+        let candidate = convertSlashCommentsToHash(String(decoding: units[start...end], as: UTF16.self))
+        if let node = try? YAMLValue.parse(candidate), node.mapping != nil, let value = try? node.jsonValue() {
+          found.append(value)
+          start = end
+          break
+        }
       }
     }
     return found
   }
 
-  /// The JSON objects in free text, in order (promptfoo's `extractJsonObjects`).
-  static func embeddedObjects(in text: String) -> [JSONValue] { embeddedValues(in: text, objectsOnly: true) }
+  /// promptfoo's `convertSlashCommentsToHash` (`src/util/json.ts`): on each line, outside quotes,
+  /// a run of `/` from `//` on becomes half as many `#`; a `'` after a letter (an apostrophe)
+  /// opens no quote, and one before a letter (or at the end of the line) closes none.
+  static func convertSlashCommentsToHash(_ text: String) -> String {
+    func isLetter(_ unit: UInt16?) -> Bool {
+      // `/[a-zA-Z]/.test(undefined)` tests the text "undefined": true.
+      guard let unit else { return true }
+      return (0x41...0x5A).contains(unit) || (0x61...0x7A).contains(unit)
+    }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+      let units = Array(line.utf16)
+      var result: [UInt16] = []
+      var state = 0  // 0 normal, 1 single quote, 2 double quote
+      var index = 0
+      while index < units.count {
+        let unit = units[index]
+        let next: UInt16? = index + 1 < units.count ? units[index + 1] : nil
+        let previous: UInt16? = index > 0 ? units[index - 1] : nil
+        switch state {
+        case 0:
+          if unit == UInt16(UInt8(ascii: "'")) && !(previous.map { isLetter($0) } ?? false) {
+            state = 1
+            result.append(unit)
+          } else if unit == UInt16(UInt8(ascii: "\"")) {
+            state = 2
+            result.append(unit)
+          } else if unit == UInt16(UInt8(ascii: "/")) && next == UInt16(UInt8(ascii: "/")) {
+            var slashes = 2
+            while index + slashes < units.count && units[index + slashes] == UInt16(UInt8(ascii: "/")) { slashes += 1 }
+            result += Array(repeating: UInt16(UInt8(ascii: "#")), count: slashes / 2)
+            result += units[(index + slashes)...]
+            return String(decoding: result, as: UTF16.self)
+          } else {
+            result.append(unit)
+          }
+        case 1:
+          result.append(unit)
+          if unit == UInt16(UInt8(ascii: "'")) && previous != UInt16(UInt8(ascii: "\\")) && !isLetter(next) {
+            state = 0
+          }
+        default:
+          result.append(unit)
+          if unit == UInt16(UInt8(ascii: "\"")) && previous != UInt16(UInt8(ascii: "\\")) { state = 0 }
+        }
+        index += 1
+      }
+      return String(decoding: result, as: UTF16.self)
+    }
+    return lines.joined(separator: "\n")
+  }
 }
 
+/// promptfoo's `levenshtein` (`src/assertions/levenshtein.ts`) measures with fastest-levenshtein
+/// on JavaScript strings, whose elements are UTF-16 code units: an emoji outside the Basic
+/// Multilingual Plane counts as two edits, a letter with a combining accent as two.
 enum Levenshtein {
   static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.unicodeScalars)
-    let b = Array(b.unicodeScalars)
+    let a = Array(a.utf16)
+    let b = Array(b.utf16)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var previous = Array(0...b.count)

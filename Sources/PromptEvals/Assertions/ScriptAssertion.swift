@@ -10,9 +10,11 @@ import Spawn
 /// on `PATH` by `ExecutableSearch` (absolute folders only); the context is `{prompt, vars, test:
 /// {vars}, config}`.
 ///
-/// The result is read as promptfoo reads it: a boolean passes or fails; a number is the score
-/// and passes above 0 (or at the assertion's `threshold`); an object with `pass`, `score` and
-/// `reason` is the verdict itself. A script that fails, or returns anything else, is an eval
+/// The result is read as promptfoo reads it (`src/assertions/scriptResultNormalization.ts`): a
+/// boolean passes or fails; a number is the score and passes above 0, or at or above the
+/// assertion's `threshold` when it has one (0 included); an object with `pass`, `score` and
+/// `reason` is the verdict itself, failed by Python's below the `threshold` (a dict, or a text
+/// holding its JSON). A script that fails, or returns anything else, is an eval
 /// error (promptfoo records a failed assertion; neither passes).
 struct ScriptAssertion {
   static let timeoutSeconds = 120.0
@@ -80,9 +82,10 @@ struct ScriptAssertion {
   /// promptfoo's reading of what the function returned.
   private func verdict(from result: JSONValue) throws -> Verdict {
     let threshold = assertion.threshold
+    // `normalizeScriptAssertionResult` (`src/assertions/scriptResultNormalization.ts`): a number
+    // passes above 0, or, with a `threshold` (0 included), at or above it.
     func number(_ score: Double) -> Verdict {
-      var pass = threshold.flatMap { $0 == 0 ? nil : $0 }.map { score >= $0 } ?? (score > 0)
-      if language == "python", let threshold, score < threshold { pass = false }
+      let pass = threshold.map { score >= $0 } ?? (score > 0)
       return Verdict(
         pass: pass, score: score, reason: pass ? "assertion passed" : "\(language) returned score \(score)")
     }
@@ -94,7 +97,9 @@ struct ScriptAssertion {
           "\(language) assertion must return a boolean, a number, or {pass, score, reason}; got \(quoted(value.canonicalJSON))"
         )
       }
-      if applyThreshold, let threshold, threshold != 0, score < threshold {
+      // `normalizeScriptObjectResult`: a Python object (a dict, or the JSON text of one) below
+      // the `threshold` fails; JavaScript's objects are taken as they are.
+      if applyThreshold, let threshold, score < threshold {
         return Verdict(
           pass: false, score: score, reason: "\(language) score \(score) is less than threshold \(threshold)")
       }
@@ -111,7 +116,7 @@ struct ScriptAssertion {
         guard let parsed = try? JSONValue.parse(Data(text.utf8)) else {
           throw AssertionError("python assertion returned invalid JSON: \(quoted(text))")
         }
-        return try gradingResult(parsed, applyThreshold: false)
+        return try gradingResult(parsed, applyThreshold: true)
       }
       guard let score = Self.parseFloat(text) else {
         throw AssertionError(
