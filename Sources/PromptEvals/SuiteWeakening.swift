@@ -54,8 +54,9 @@ public enum SuiteWeakening {
       } else if let kept = remainingProviders.firstIndex(where: {
         ($0.label ?? $0.id) == (provider.label ?? provider.id)
       }) {
-        // The same provider with another config: an edit, unless it now runs another program
-        // (an `exec:` command or its `basePath` changed), which decides what the tests see.
+        // The same name with another model, endpoint, program or settings: the tests see other
+        // answers (a label kept over `echo`, or an `apiBaseUrl` pointed at a server of one's
+        // own, passes anything), so any change is reported.
         let new = remainingProviders.remove(at: kept)
         if runsAnotherProgram(old: provider, new: new) {
           report(
@@ -63,10 +64,28 @@ public enum SuiteWeakening {
             "provider '\(provider.label ?? provider.id)' now runs '\(new.id)'\(new.config["basePath"].map { " in \($0.templateText)" } ?? "") "
               + "instead of '\(provider.id)'\(provider.config["basePath"].map { " in \($0.templateText)" } ?? ""); "
               + "restore it, or land the provider change on its own")
+        } else if new.id != provider.id {
+          report(
+            1,
+            "provider '\(provider.label ?? provider.id)' is now '\(new.id)' instead of '\(provider.id)': the tests grade "
+              + "another model's answers; restore it, or land the provider change on its own")
+        } else {
+          report(
+            1,
+            "provider '\(provider.label ?? provider.id)' changed its config: the tests grade answers got another way; "
+              + "restore it, or land the provider change on its own")
         }
       } else {
         report(1, "provider '\(provider.label ?? provider.id)' removed")
       }
+    }
+    // Every provider runs every test and counts in the pass rate: one added beside the model
+    // under test, passing its tests, dilutes that model's failures.
+    for provider in remainingProviders {
+      report(
+        1,
+        "provider '\(provider.label ?? provider.id)' added: its results count in the pass rate, so a provider that "
+          + "passes dilutes the failures of the others; land the provider change on its own")
     }
     // A script a provider or grader runs (an `exec:` command's file), edited in place: it decides
     // what the tests see or how they are graded (rewritten to print the expected answer, it
@@ -206,6 +225,17 @@ public enum SuiteWeakening {
           continue
         }
         report(testLine, "test '\(name)': assertion `\(assertion.summary)` removed")
+      }
+      // Weight 0 beside weighted assertions makes one score only, never fail its test. Where a
+      // score counts, `dilutedWeights` says so; where none does, this is the one weight that
+      // decides. (All weights 0 is all or nothing, which asks more.)
+      let scoreCounts = headTest.threshold != nil || head.thresholds.minScore > 0
+      let headTotal = headTest.assertions.reduce(0) { $0 + $1.weight }
+      for (old, new) in kept where !scoreCounts && headTotal > 0 && old.weight > 0 && new.weight == 0 {
+        report(
+          new.line,
+          "test '\(name)': `\(new.summary)` weight lowered from \(format(old.weight)) to 0: it no longer fails the test"
+        )
       }
       if let diluted = dilutedWeights(
         baseTest: baseTest, headTest: headTest, kept: kept, added: remaining, minScore: head.thresholds.minScore)

@@ -191,6 +191,54 @@ struct EvalWeakeningTests {
     expectWeakened(result, file: "prompts/a/evalsuite.yml", line: 1, saying: [expected, "restore it"])
   }
 
+  /// The model under test is part of the bar: kept under its label but another model (here the
+  /// echo stand-in, which passes anything that repeats the prompt), the same model with another
+  /// config (an `apiBaseUrl` of one's own), or another provider added beside it, whose passes
+  /// dilute its failures in the pass rate.
+  @Test(.timeLimit(.minutes(5)), arguments: ["id", "config", "added"])
+  func anotherModelUnderTheSameNameOrBesideItIsAWeakening(change: String) async throws {
+    let model = "#!/bin/sh\necho Goodbye\n"
+    let suite: String
+    let weakened: String
+    let expected: String
+    switch change {
+    case "id":
+      suite = "providers:\n  - {id: \"exec:sh ./model.sh\", label: model}\n"
+      weakened = "providers:\n  - {id: echo, label: model}\n"
+      expected = "provider 'model' now runs 'echo' instead of 'exec:sh ./model.sh'"
+    case "config":
+      suite = "providers:\n  - {id: echo, label: model, config: {temperature: 0}}\n"
+      weakened = "providers:\n  - {id: echo, label: model, config: {temperature: 1}}\n"
+      expected = "provider 'model' changed its config"
+    default:
+      suite = "thresholds: {minPassRate: 0.5}\nproviders:\n  - {id: \"exec:sh ./model.sh\", label: model}\n"
+      weakened = suite + "  - echo\n"
+      expected = "provider 'echo' added"
+    }
+    let tests = "tests:\n  - vars: {word: hello}\n    assert: [{type: equals, value: \"Please say hello.\"}]\n"
+    let result = try await gate(
+      suite: suite + tests, weakened: weakened + tests, files: ["prompts/a/model.sh": model], "anotherModel-\(change)")
+    expectWeakened(result, file: "prompts/a/evalsuite.yml", line: 1, saying: [expected])
+  }
+
+  /// Weight 0 makes an assertion score only: without any threshold, the one that failed the
+  /// test no longer can.
+  @Test(.timeLimit(.minutes(5)))
+  func anAssertionWeightedToZeroWithoutAThresholdIsAWeakening() async throws {
+    let suite = """
+      providers: [echo]
+      tests:
+        - vars: {word: hello}
+          assert:
+            - {type: contains, value: hello}
+            - {type: not-contains, value: Please}
+
+      """
+    let weakened = suite.replacingOccurrences(of: "value: Please}", with: "value: Please, weight: 0}")
+    let result = try await gate(suite: suite, weakened: weakened)
+    expectWeakened(result, file: "prompts/a/evalsuite.yml", line: 6, saying: ["weight lowered from 1 to 0"])
+  }
+
   /// Under a threshold the score decides: an assertion's weight lowered (to 0 too), another's
   /// raised, or assertions added beside it all let an answer that fails it pass.
   @Test(.timeLimit(.minutes(5)), arguments: ["lowered", "zero", "raised", "added"])
