@@ -5,6 +5,53 @@ import Testing
 /// Every version rule, through the real binary on real repositories.
 @Suite("check: version and changelog rules")
 struct VersionRuleTests {
+  /// A `model` that arrives through a YAML merge key is the card's model, as PyYAML and js-yaml
+  /// read it: changing it needs the minor bump a `model:` line needs, staged or over a range.
+  @Test(arguments: [
+    ("", "<<: {model: openai:gpt-5}\n"),
+    ("model: openai:gpt-4o\n", "defaults: &defaults {model: openai:gpt-5}\n<<: *defaults\n"),
+    ("<<: [{model: openai:gpt-4o}]\n", "<<: [{model: openai:gpt-5}, {temperature: 0}]\n"),
+  ])
+  func aModelChangedThroughAMergeKeyNeedsAMinorBump(old: String, new: String) throws {
+    let repo = try TempRepo("mergeKeyModel")
+    let text = "Summarise {{ticket}}.\n"
+    try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: old)
+    try repo.commit()
+    try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: new)
+    try repo.stage()
+    let (staged, report) = try repo.check("--staged")
+    #expect(staged.status == 1, "\(staged.stdout)")
+    #expect(report.rules == ["version-not-bumped"], "\(staged.stdout)")
+    #expect(report.prompt("a")?["required_bump"] as? String == "minor")
+    try repo.writePrompt("a", text: text, version: "1.0.1", changelog: ["1.0.0", "1.0.1"], extraCard: new)
+    try repo.stage()
+    #expect(try repo.check("--staged").1.rules == ["bump-too-small"])
+    try repo.writePrompt("a", text: text, version: "1.1.0", changelog: ["1.0.0", "1.1.0"], extraCard: new)
+    try repo.stage()
+    let (bumped, _) = try repo.check("--staged")
+    #expect(bumped.status == 0, "\(bumped.stdout)")
+    try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: new)
+    try repo.commit("switch the model through a merge key")
+    let (gate, gateReport) = try repo.gate("--base", "HEAD~1")
+    #expect(gate.status == 1, "\(gate.stdout)")
+    #expect(gateReport.rules == ["version-not-bumped"], "\(gate.stdout)")
+  }
+
+  /// A `<<` whose value is no mapping is an error at its line, not a key another tool owns.
+  @Test func aMergeKeyOfAScalarIsAnInvalidCard() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite.\nAnswer briefly.\n", version: "1.0.0", changelog: ["1.0.0"],
+      extraCard: "<<: openai:gpt-5\n")
+    try repo.stage()
+    let (result, report) = try repo.check("--staged")
+    #expect(result.status == 1, "\(result.stdout)")
+    let finding = try #require(report.findings("card-invalid").first, "\(result.stdout)")
+    #expect(finding["file"] as? String == "prompts/a/prompt-card.yml")
+    #expect(finding["line"] as? Int == 5)
+    #expect((finding["message"] as? String)?.contains("merge key") == true, "\(finding)")
+  }
+
   @Test func aChangeWithoutABumpFails() throws {
     let repo = try TempRepo.withPrompt()
     try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer in one sentence.\n")
