@@ -260,6 +260,74 @@ struct VersionRuleTests {
     #expect(try repo.check().0.status == 0)
   }
 
+  /// A block that replaces a list of entries holds no versions, so none of its lines shows the
+  /// new version: the old entry's text moved into a block is no entry for the bump.
+  @Test func aBlockReplacingEntriesIsNoEntryForTheNewVersion() throws {
+    let repo = try TempRepo.withPrompt()
+    let text = "Hello {{name}}.\nYou must be polite.\nAnswer in one sentence.\n"
+    try repo.writePrompt("a", text: text, version: "1.0.1")
+    try repo.write(
+      "prompts/a/prompt-card.yml", try repo.read("prompts/a/prompt-card.yml") + "changelog: |\n  - Release 1.0.0\n")
+    try repo.stage()
+    let (result, report) = try repo.check("--staged")
+    #expect(result.status == 1, "\(result.stdout)")
+    #expect(report.rules == ["changelog-missing"])
+    let message = try #require(report.findings.first?["message"] as? String)
+    #expect(message.contains("keep the entries form"), "\(message)")
+    #expect(message.contains("`version: 1.0.1`"), "\(message)")
+    // A new line does not help either; an entry for the version does.
+    try repo.write(
+      "prompts/a/prompt-card.yml", try repo.read("prompts/a/prompt-card.yml") + "  - Answer in one sentence\n")
+    try repo.stage()
+    #expect(try repo.check("--staged").1.rules == ["changelog-missing"])
+    try repo.writePrompt("a", text: text, version: "1.0.1", changelog: ["1.0.1"])
+    try repo.stage()
+    #expect(try repo.check("--staged").0.status == 0)
+  }
+
+  /// The reverse switch, and a prompt that had no changelog, keep their ordinary flows: entries
+  /// name their versions, and a first block's lines are all new.
+  @Test func entriesAfterABlockAndAFirstChangelogCount() throws {
+    let repo = try TempRepo("changelogForms")
+    let card = "id: a\ndescription: d\nversion: 1.0.0\nchangelog: |\n  - First\n"
+    try repo.write("prompts/a/prompt.txt", "one\n")
+    try repo.write("prompts/a/prompt-card.yml", card)
+    try repo.write("prompts/b/prompt.txt", "one\n")
+    try repo.write("prompts/b/prompt-card.yml", "id: b\ndescription: d\nversion: 1.0.0\n")
+    try repo.commit()
+    try repo.write("prompts/a/prompt.txt", "two\n")
+    try repo.writePrompt("a", text: "two\n", version: "1.0.1", changelog: ["1.0.0"])
+    try repo.stage()
+    #expect(try repo.check("--staged").1.rules == ["changelog-missing"])
+    try repo.writePrompt("a", text: "two\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.write("prompts/b/prompt.txt", "two\n")
+    try repo.write("prompts/b/prompt-card.yml", "id: b\ndescription: d\nversion: 1.0.1\nchangelog: |\n  - Second\n")
+    try repo.stage()
+    let (result, _) = try repo.check("--staged")
+    #expect(result.status == 0, "\(result.stdout)")
+  }
+
+  /// A block that replaces a CHANGELOG.md's versioned sections shows no new version either.
+  @Test func aBlockReplacingAKeepAChangelogFileIsNoEntry() throws {
+    let repo = try TempRepo("blockAfterMarkdown")
+    try repo.write("prompts/a/prompt.txt", "one\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.0\n")
+    try repo.write("prompts/a/CHANGELOG.md", "# Changelog\n\n## [1.0.0] - 2026-01-01\n- First\n")
+    try repo.commit()
+    try repo.write("prompts/a/prompt.txt", "two\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.1\nchangelog: |\n  - First\n")
+    try repo.stage()
+    let (result, report) = try repo.check("--staged")
+    #expect(result.status == 1, "\(result.stdout)")
+    #expect(report.rules == ["changelog-missing"])
+    #expect((report.findings.first?["message"] as? String)?.contains("## [1.0.1]") == true, "\(report.findings)")
+    try repo.write(
+      "prompts/a/CHANGELOG.md", "# Changelog\n\n## [1.0.1] - 2026-01-02\n- Second\n\n## [1.0.0] - 2026-01-01\n- First\n"
+    )
+    try repo.stage()
+    #expect(try repo.check("--staged").0.status == 0)
+  }
+
   @Test func aKeepAChangelogFileCounts() throws {
     let repo = try TempRepo("keepachangelog")
     try repo.write("prompts/a/prompt.txt", "one\n")
