@@ -328,6 +328,29 @@ struct VersionRuleTests {
     #expect(try repo.check("--staged").0.status == 0)
   }
 
+  /// A `## [x.y.z]` that a Markdown reader does not show as a heading (inside an HTML comment or
+  /// a fenced code block, or indented as code) is no entry.
+  @Test(arguments: [
+    "<!--\n## [1.0.1]\n-->\n",
+    "```\n## [1.0.1]\n```\n",
+    "~~~markdown\n## [1.0.1] - 2026-01-02\n~~~\n",
+    "    ## [1.0.1]\n",
+  ])
+  func aHeadingMarkdownHidesIsNoEntry(hidden: String) throws {
+    let repo = try TempRepo("hiddenHeading")
+    try repo.write("prompts/a/prompt.txt", "one\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.0\n")
+    try repo.write("prompts/a/CHANGELOG.md", "# Changelog\n\n## [1.0.0] - 2026-01-01\n- First\n")
+    try repo.commit()
+    try repo.write("prompts/a/prompt.txt", "two\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.1\n")
+    try repo.write("prompts/a/CHANGELOG.md", "# Changelog\n\n" + hidden + "\n## [1.0.0] - 2026-01-01\n- First\n")
+    try repo.commit("hide the heading")
+    let (result, report) = try repo.gate("--base", "HEAD~1")
+    #expect(result.status == 1, "\(result.stdout)")
+    #expect(report.rules == ["changelog-missing"], "\(result.stdout)")
+  }
+
   @Test func aKeepAChangelogFileCounts() throws {
     let repo = try TempRepo("keepachangelog")
     try repo.write("prompts/a/prompt.txt", "one\n")
