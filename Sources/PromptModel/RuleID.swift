@@ -62,7 +62,8 @@ public enum RuleID: String, CaseIterable, Codable, Sendable {
         summary: "No changelog entry for the new version",
         rationale: "The changelog answers who changed the prompt and why.",
         fix: "Add an entry for the new version: a `changelog` list item with `version`, a new "
-          + "bullet line in a `changelog: |` block, or a `## [x.y.z]` heading in CHANGELOG.md.")
+          + "bullet line in a `changelog: |` block the card already had, or a `## [x.y.z]` heading in "
+          + "CHANGELOG.md. A block that replaces entries or CHANGELOG.md sections shows no new version.")
     case .cardInvalid:
       return RuleInfo(
         defaultSeverity: .error,

@@ -5,6 +5,53 @@ import Testing
 /// Every version rule, through the real binary on real repositories.
 @Suite("check: version and changelog rules")
 struct VersionRuleTests {
+  /// A `model` that arrives through a YAML merge key is the card's model, as PyYAML and js-yaml
+  /// read it: changing it needs the minor bump a `model:` line needs, staged or over a range.
+  @Test(arguments: [
+    ("", "<<: {model: openai:gpt-5}\n"),
+    ("model: openai:gpt-4o\n", "defaults: &defaults {model: openai:gpt-5}\n<<: *defaults\n"),
+    ("<<: [{model: openai:gpt-4o}]\n", "<<: [{model: openai:gpt-5}, {temperature: 0}]\n"),
+  ])
+  func aModelChangedThroughAMergeKeyNeedsAMinorBump(old: String, new: String) throws {
+    let repo = try TempRepo("mergeKeyModel")
+    let text = "Summarise {{ticket}}.\n"
+    try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: old)
+    try repo.commit()
+    try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: new)
+    try repo.stage()
+    let (staged, report) = try repo.check("--staged")
+    #expect(staged.status == 1, "\(staged.stdout)")
+    #expect(report.rules == ["version-not-bumped"], "\(staged.stdout)")
+    #expect(report.prompt("a")?["required_bump"] as? String == "minor")
+    try repo.writePrompt("a", text: text, version: "1.0.1", changelog: ["1.0.0", "1.0.1"], extraCard: new)
+    try repo.stage()
+    #expect(try repo.check("--staged").1.rules == ["bump-too-small"])
+    try repo.writePrompt("a", text: text, version: "1.1.0", changelog: ["1.0.0", "1.1.0"], extraCard: new)
+    try repo.stage()
+    let (bumped, _) = try repo.check("--staged")
+    #expect(bumped.status == 0, "\(bumped.stdout)")
+    try repo.writePrompt("a", text: text, version: "1.0.0", changelog: ["1.0.0"], extraCard: new)
+    try repo.commit("switch the model through a merge key")
+    let (gate, gateReport) = try repo.gate("--base", "HEAD~1")
+    #expect(gate.status == 1, "\(gate.stdout)")
+    #expect(gateReport.rules == ["version-not-bumped"], "\(gate.stdout)")
+  }
+
+  /// A `<<` whose value is no mapping is an error at its line, not a key another tool owns.
+  @Test func aMergeKeyOfAScalarIsAnInvalidCard() throws {
+    let repo = try TempRepo.withPrompt()
+    try repo.writePrompt(
+      "a", text: "Hello {{name}}.\nYou must be polite.\nAnswer briefly.\n", version: "1.0.0", changelog: ["1.0.0"],
+      extraCard: "<<: openai:gpt-5\n")
+    try repo.stage()
+    let (result, report) = try repo.check("--staged")
+    #expect(result.status == 1, "\(result.stdout)")
+    let finding = try #require(report.findings("card-invalid").first, "\(result.stdout)")
+    #expect(finding["file"] as? String == "prompts/a/prompt-card.yml")
+    #expect(finding["line"] as? Int == 5)
+    #expect((finding["message"] as? String)?.contains("merge key") == true, "\(finding)")
+  }
+
   @Test func aChangeWithoutABumpFails() throws {
     let repo = try TempRepo.withPrompt()
     try repo.write("prompts/a/prompt.txt", "Hello {{name}}.\nYou must be polite.\nAnswer in one sentence.\n")
@@ -211,6 +258,97 @@ struct VersionRuleTests {
     try repo.write("prompts/a/prompt-card.yml", card.replacingOccurrences(of: "1.0.0", with: "1.0.1") + "  - Second\n")
     try repo.stage()
     #expect(try repo.check().0.status == 0)
+  }
+
+  /// A block that replaces a list of entries holds no versions, so none of its lines shows the
+  /// new version: the old entry's text moved into a block is no entry for the bump.
+  @Test func aBlockReplacingEntriesIsNoEntryForTheNewVersion() throws {
+    let repo = try TempRepo.withPrompt()
+    let text = "Hello {{name}}.\nYou must be polite.\nAnswer in one sentence.\n"
+    try repo.writePrompt("a", text: text, version: "1.0.1")
+    try repo.write(
+      "prompts/a/prompt-card.yml", try repo.read("prompts/a/prompt-card.yml") + "changelog: |\n  - Release 1.0.0\n")
+    try repo.stage()
+    let (result, report) = try repo.check("--staged")
+    #expect(result.status == 1, "\(result.stdout)")
+    #expect(report.rules == ["changelog-missing"])
+    let message = try #require(report.findings.first?["message"] as? String)
+    #expect(message.contains("keep the entries form"), "\(message)")
+    #expect(message.contains("`version: 1.0.1`"), "\(message)")
+    // A new line does not help either; an entry for the version does.
+    try repo.write(
+      "prompts/a/prompt-card.yml", try repo.read("prompts/a/prompt-card.yml") + "  - Answer in one sentence\n")
+    try repo.stage()
+    #expect(try repo.check("--staged").1.rules == ["changelog-missing"])
+    try repo.writePrompt("a", text: text, version: "1.0.1", changelog: ["1.0.1"])
+    try repo.stage()
+    #expect(try repo.check("--staged").0.status == 0)
+  }
+
+  /// The reverse switch, and a prompt that had no changelog, keep their ordinary flows: entries
+  /// name their versions, and a first block's lines are all new.
+  @Test func entriesAfterABlockAndAFirstChangelogCount() throws {
+    let repo = try TempRepo("changelogForms")
+    let card = "id: a\ndescription: d\nversion: 1.0.0\nchangelog: |\n  - First\n"
+    try repo.write("prompts/a/prompt.txt", "one\n")
+    try repo.write("prompts/a/prompt-card.yml", card)
+    try repo.write("prompts/b/prompt.txt", "one\n")
+    try repo.write("prompts/b/prompt-card.yml", "id: b\ndescription: d\nversion: 1.0.0\n")
+    try repo.commit()
+    try repo.write("prompts/a/prompt.txt", "two\n")
+    try repo.writePrompt("a", text: "two\n", version: "1.0.1", changelog: ["1.0.0"])
+    try repo.stage()
+    #expect(try repo.check("--staged").1.rules == ["changelog-missing"])
+    try repo.writePrompt("a", text: "two\n", version: "1.0.1", changelog: ["1.0.0", "1.0.1"])
+    try repo.write("prompts/b/prompt.txt", "two\n")
+    try repo.write("prompts/b/prompt-card.yml", "id: b\ndescription: d\nversion: 1.0.1\nchangelog: |\n  - Second\n")
+    try repo.stage()
+    let (result, _) = try repo.check("--staged")
+    #expect(result.status == 0, "\(result.stdout)")
+  }
+
+  /// A block that replaces a CHANGELOG.md's versioned sections shows no new version either.
+  @Test func aBlockReplacingAKeepAChangelogFileIsNoEntry() throws {
+    let repo = try TempRepo("blockAfterMarkdown")
+    try repo.write("prompts/a/prompt.txt", "one\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.0\n")
+    try repo.write("prompts/a/CHANGELOG.md", "# Changelog\n\n## [1.0.0] - 2026-01-01\n- First\n")
+    try repo.commit()
+    try repo.write("prompts/a/prompt.txt", "two\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.1\nchangelog: |\n  - First\n")
+    try repo.stage()
+    let (result, report) = try repo.check("--staged")
+    #expect(result.status == 1, "\(result.stdout)")
+    #expect(report.rules == ["changelog-missing"])
+    #expect((report.findings.first?["message"] as? String)?.contains("## [1.0.1]") == true, "\(report.findings)")
+    try repo.write(
+      "prompts/a/CHANGELOG.md", "# Changelog\n\n## [1.0.1] - 2026-01-02\n- Second\n\n## [1.0.0] - 2026-01-01\n- First\n"
+    )
+    try repo.stage()
+    #expect(try repo.check("--staged").0.status == 0)
+  }
+
+  /// A `## [x.y.z]` that a Markdown reader does not show as a heading (inside an HTML comment or
+  /// a fenced code block, or indented as code) is no entry.
+  @Test(arguments: [
+    "<!--\n## [1.0.1]\n-->\n",
+    "```\n## [1.0.1]\n```\n",
+    "~~~markdown\n## [1.0.1] - 2026-01-02\n~~~\n",
+    "    ## [1.0.1]\n",
+  ])
+  func aHeadingMarkdownHidesIsNoEntry(hidden: String) throws {
+    let repo = try TempRepo("hiddenHeading")
+    try repo.write("prompts/a/prompt.txt", "one\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.0\n")
+    try repo.write("prompts/a/CHANGELOG.md", "# Changelog\n\n## [1.0.0] - 2026-01-01\n- First\n")
+    try repo.commit()
+    try repo.write("prompts/a/prompt.txt", "two\n")
+    try repo.write("prompts/a/prompt-card.yml", "id: a\ndescription: d\nversion: 1.0.1\n")
+    try repo.write("prompts/a/CHANGELOG.md", "# Changelog\n\n" + hidden + "\n## [1.0.0] - 2026-01-01\n- First\n")
+    try repo.commit("hide the heading")
+    let (result, report) = try repo.gate("--base", "HEAD~1")
+    #expect(result.status == 1, "\(result.stdout)")
+    #expect(report.rules == ["changelog-missing"], "\(result.stdout)")
   }
 
   @Test func aKeepAChangelogFileCounts() throws {

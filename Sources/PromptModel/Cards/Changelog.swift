@@ -8,26 +8,23 @@ public enum Changelog: Sendable, Equatable {
   case lines([String])
 
   /// Parses the `## [x.y.z]` headings of a Keep-a-Changelog file (`## x.y.z` and `## [vx.y.z] -
-  /// date` too); `## [Unreleased]` is not a version.
+  /// date` too); `## [Unreleased]` is not a version. Only headings a Markdown reader shows as the
+  /// document's own count: not one in an HTML comment, a code block, a quote or a list item.
   public static func markdownVersions(_ text: String) -> [String] {
-    var versions: [String] = []
-    // Split on the newline byte: as Characters, "\r\n" is one character and never equals "\n".
-    for bytes in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
-      // Most lines are prose; only one with a `#` can be a heading, and trimming costs.
-      guard bytes.contains(UInt8(ascii: "#")) else { continue }
-      let line = String(decoding: bytes, as: UTF8.self)
-      let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-      guard trimmed.hasPrefix("## ") else { continue }
-      var heading = trimmed.dropFirst(3).trimmingCharacters(in: .whitespaces)
-      if heading.hasPrefix("[") {
-        guard let close = heading.firstIndex(of: "]") else { continue }
-        heading = String(heading[heading.index(after: heading.startIndex)..<close])
-      } else {
-        heading = String(heading.prefix { !$0.isWhitespace })
-      }
-      if PromptVersion(heading) != nil { versions.append(heading) }
+    MarkdownHeadings.level2(in: text).compactMap(version(inHeading:))
+  }
+
+  /// The version a level-2 heading's text names, if any.
+  static func version(inHeading heading: String) -> String? {
+    var heading = Substring(heading)
+    if heading.hasPrefix("[") {
+      guard let close = heading.firstIndex(of: "]") else { return nil }
+      heading = heading[heading.index(after: heading.startIndex)..<close]
+    } else {
+      heading = heading.prefix { !$0.isWhitespace }
     }
-    return versions
+    let text = String(heading)
+    return PromptVersion(text) != nil ? text : nil
   }
 }
 

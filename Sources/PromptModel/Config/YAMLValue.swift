@@ -71,6 +71,15 @@ extension YAMLValue {
     mapping?.first { $0.key.scalarString == key }?.value
   }
 
+  /// What kind of value this is, for messages.
+  var kindName: String {
+    switch content {
+    case .scalar: "a scalar"
+    case .sequence: "a list"
+    case .mapping: "a mapping"
+    }
+  }
+
   /// A scalar's text, whatever it says.
   package var scalarString: String? {
     if case .scalar(let text, _) = content { return text }
@@ -99,6 +108,8 @@ extension YAMLValue {
     let aliasBudget: YAMLAliasBudget
     var parser = yaml_parser_t()
     var anchors: [String: YAMLValue] = [:]
+    /// Anchors set on a merge key (`&m <<`), whose aliases merge too.
+    var mergeAnchors: Set<String> = []
     /// The sizes of anchored values, which their aliases are charged.
     var tally = AliasTally()
 
@@ -167,6 +178,7 @@ extension YAMLValue {
         let value = YAMLValue(content: .scalar(text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), line: line)
         tally.scalar(bytes: scalar.length, anchor: scalar.anchor)
         register(scalar.anchor, value)
+        if let anchor = scalar.anchor, Self.isMergeScalar(scalar) { mergeAnchors.insert(String(cString: anchor)) }
         return value
       case YAML_SEQUENCE_START_EVENT:
         tally.open(anchor: event.data.sequence_start.anchor)
@@ -187,6 +199,7 @@ extension YAMLValue {
       case YAML_MAPPING_START_EVENT:
         tally.open(anchor: event.data.mapping_start.anchor)
         var pairs: [(key: YAMLValue, value: YAMLValue)] = []
+        var mergeIndex: Int?
         while true {
           let keyEvent = try next()
           if keyEvent.type == YAML_MAPPING_END_EVENT {
@@ -194,11 +207,14 @@ extension YAMLValue {
             promptops_yaml_event_delete(&end)
             break
           }
+          if isMergeKey(keyEvent) { mergeIndex = pairs.count }
           let key = try value(from: keyEvent, depth: depth + 1)
           pairs.append((key, try value(from: next(), depth: depth + 1)))
         }
         tally.close()
+        // Two `<<` keys are a duplicate too: YAML 1.1 readers disagree on which one wins.
         try checkDuplicates(pairs)
+        if let mergeIndex { pairs = try merging(pairs, at: mergeIndex) }
         let value = YAMLValue(content: .mapping(pairs), line: line)
         register(event.data.mapping_start.anchor, value)
         return value
@@ -219,19 +235,113 @@ extension YAMLValue {
       anchors[String(cString: anchor)] = value
     }
 
+    /// Whether a key's event is YAML 1.1's merge key, as PyYAML and js-yaml resolve it: a plain
+    /// `<<` with no tag (or the non-specific `!`), one tagged `!!merge`, or an alias to either.
+    /// A quoted `"<<"` or `!!str <<` is an ordinary key.
+    private func isMergeKey(_ event: yaml_event_t) -> Bool {
+      switch event.type {
+      case YAML_SCALAR_EVENT:
+        return Self.isMergeScalar(event.data.scalar)
+      case YAML_ALIAS_EVENT:
+        guard let anchor = event.data.alias.anchor else { return false }
+        return mergeAnchors.contains(String(cString: anchor))
+      default:
+        return false
+      }
+    }
+
+    private static func isMergeScalar(_ scalar: yaml_event_t.__Unnamed_union_data.__Unnamed_struct_scalar) -> Bool {
+      guard scalar.length == 2, scalar.value[0] == UInt8(ascii: "<"), scalar.value[1] == UInt8(ascii: "<") else {
+        return false
+      }
+      return scalar.plain_implicit == 1
+        || scalar.tag.map { String(cString: $0) == "tag:yaml.org,2002:merge" } == true
+    }
+
+    /// Applies the merge key at `index` as YAML 1.1 readers do: its value, a mapping (or an alias
+    /// to one) or a list of them, lends its pairs to this mapping. Keys written in the mapping win
+    /// over merged ones wherever they stand; mappings of a list that disagree on a key are refused
+    /// (`checkAgreement`). The merged pairs take the merge key's place and keep their own lines.
+    /// The aliases have already been charged to the alias budget, and what they lend is no more.
+    private func merging(
+      _ pairs: [(key: YAMLValue, value: YAMLValue)], at index: Int
+    ) throws(YAMLProblem) -> [(key: YAMLValue, value: YAMLValue)] {
+      let source = pairs[index].value
+      let lenders: [YAMLValue]
+      switch source.content {
+      case .mapping: lenders = [source]
+      case .sequence(let items):
+        if let stray = items.first(where: { $0.mapping == nil }) {
+          throw YAMLProblem(
+            line: stray.line + lineOffset,
+            message: "invalid YAML: a merge key `<<` lists \(stray.kindName), not a mapping (quote \"<<\" for a key)")
+        }
+        lenders = items
+      case .scalar:
+        throw YAMLProblem(
+          line: source.line + lineOffset,
+          message: "invalid YAML: a merge key `<<` needs a mapping, an alias to one, or a list of them, "
+            + "not \(source.kindName) (quote \"<<\" for a key)")
+      }
+      var explicit: Set<String> = []
+      for (offset, pair) in pairs.enumerated() where offset != index { explicit.insert(try keyText(pair.key)) }
+      var merged: [(key: YAMLValue, value: YAMLValue)] = []
+      var lent: [String: Int] = [:]  // where in `merged` each lent key is
+      for lender in lenders {
+        for pair in lender.mapping ?? [] {
+          let name = try keyText(pair.key)
+          guard !explicit.contains(name) else { continue }
+          guard let earlier = lent[name] else {
+            lent[name] = merged.count
+            merged.append(pair)
+            continue
+          }
+          try checkAgreement(merged[earlier], pair, name: name)
+        }
+      }
+      var result = pairs
+      result.replaceSubrange(index...index, with: merged)
+      return result
+    }
+
+    /// Two mappings of a `<<` list that give one key different values are refused: the merge key's
+    /// specification and js-yaml let the earlier one win, PyYAML 6.0.2 and later the later one
+    /// (unless the key is a single character), so a card's `model` would depend on the reader.
+    /// A key written in the mapping itself wins in every reader.
+    private func checkAgreement(
+      _ earlier: (key: YAMLValue, value: YAMLValue), _ later: (key: YAMLValue, value: YAMLValue), name: String
+    ) throws(YAMLProblem) {
+      let agree: Bool
+      do {
+        let (earlierText, laterText) = (try earlier.value.canonicalText(), try later.value.canonicalText())
+        agree = earlierText == laterText && earlier.value.isPlainScalar == later.value.isPlainScalar
+      } catch {
+        throw YAMLProblem(line: later.key.line + lineOffset, message: "invalid YAML: a merged value \(error)")
+      }
+      guard !agree else { return }
+      throw YAMLProblem(
+        line: later.key.line + lineOffset,
+        message: "invalid YAML: the mappings merged by `<<` give '\(name)' different values (lines "
+          + "\(earlier.key.line + lineOffset) and \(later.key.line + lineOffset)), and YAML readers differ on which "
+          + "one wins; write '\(name)' in the mapping itself")
+    }
+
+    /// A key as the duplicate check compares it.
+    private func keyText(_ key: YAMLValue) throws(YAMLProblem) -> String {
+      if let text = key.scalarString { return text }
+      do {
+        return try key.canonicalText()
+      } catch {
+        throw YAMLProblem(line: key.line + lineOffset, message: "invalid YAML: a key \(error)")
+      }
+    }
+
     /// Keys must be unique; the complaint names them in order, at the first one's first line.
     private func checkDuplicates(_ pairs: [(key: YAMLValue, value: YAMLValue)]) throws(YAMLProblem) {
       guard pairs.count > 1 else { return }
       var keys: [String] = []
       keys.reserveCapacity(pairs.count)
-      for (key, _) in pairs {
-        do {
-          let name = if let text = key.scalarString { text } else { try key.canonicalText() }
-          keys.append(name)
-        } catch {
-          throw YAMLProblem(line: key.line + lineOffset, message: "invalid YAML: a key \(error)")
-        }
-      }
+      for (key, _) in pairs { keys.append(try keyText(key)) }
       // Cards have a handful of keys: comparing each with the ones before it beats hashing.
       let anyRepeated =
         keys.count <= 32
