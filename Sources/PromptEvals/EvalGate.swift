@@ -48,6 +48,12 @@ public struct EvalGate {
     var toRun: [Prompt] = []
     // The base side of the weakening check: its suites, read once for every prompt.
     let basePlanner = EvalPlanner(repository: repository, configuration: configuration, snapshot: sides.base)
+    let suiteTouched = try planner.suiteTouched(since: sides.base)
+    func weakenings(of prompt: Prompt) throws -> [Finding] {
+      try self.weakenings(
+        of: prompt, planner: planner, basePlanner: basePlanner, configuration: configuration, suiteTouched: suiteTouched
+      )
+    }
     for prompt in changed {
       let suites = planner.suitePaths(for: prompt)
       if suites.isEmpty {
@@ -57,11 +63,11 @@ public struct EvalGate {
             "prompt '\(prompt.id)' changed but no eval suite applies to it")
         }
         // A suite the base had and the change deleted is the largest weakening of all.
-        findings += try weakenings(of: prompt, planner: planner, basePlanner: basePlanner, configuration: configuration)
+        findings += try weakenings(of: prompt)
         continue
       }
       toRun.append(prompt)
-      findings += try weakenings(of: prompt, planner: planner, basePlanner: basePlanner, configuration: configuration)
+      findings += try weakenings(of: prompt)
     }
     timer.mark("evals: suites and weakening")
     guard !toRun.isEmpty else { return (findings, nil) }
@@ -108,12 +114,17 @@ public struct EvalGate {
   }
 
   private func weakenings(
-    of prompt: Prompt, planner: EvalPlanner, basePlanner: EvalPlanner, configuration: Configuration
+    of prompt: Prompt, planner: EvalPlanner, basePlanner: EvalPlanner, configuration: Configuration,
+    suiteTouched: Bool
   ) throws -> [Finding] {
     guard let severity = configuration.severity(of: .evalWeakened) else { return [] }
     // Most changed prompts had no suite at the base either: that is answered without looking
-    // the prompt up there (which, for a prompt the change added, would walk the base's tree).
-    if planner.suitePaths(for: prompt).isEmpty && basePlanner.suitePaths(for: prompt.location, id: prompt.id).isEmpty {
+    // the prompt up there (which, for a prompt the change added, would walk the base's tree),
+    // unless the change touched a suite file, which may have been this prompt's in another place
+    // (a prompt moved away from the suite the change deletes).
+    if !suiteTouched && planner.suitePaths(for: prompt).isEmpty
+      && basePlanner.suitePaths(for: prompt.location, id: prompt.id).isEmpty
+    {
       return []
     }
     // A prompt the base does not have has no bar to lower; one the base cannot read stops the run.

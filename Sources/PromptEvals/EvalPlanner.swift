@@ -81,6 +81,10 @@ public struct EvalPlanner {
       if let path = change.newPath { paths.insert(BytePath(path)) }
     }
     guard !paths.isEmpty else { return [] }
+    // A suite file the change touched (deleted with a prompt that moved away from it, say) may
+    // have been some changed prompt's bar: then every changed prompt stays, for the gate to
+    // compare with the base.
+    let suiteTouched = paths.contains { Self.isSuite($0.path, suiteFile: settings.suiteFile) }
     let reader = PromptReader(repository: SnapshotReader(repository: repository, snapshot: snapshot), layout: layout)
     let knownByLocation = Dictionary(known.map { ($0.location, $0) }, uniquingKeysWith: { first, _ in first })
     func read(_ location: PromptLocation) throws -> Prompt? {
@@ -99,7 +103,7 @@ public struct EvalPlanner {
       guard seen.insert(location).inserted else { continue }
       // The id a suite selection matches is the location's: a card with another id is card-invalid.
       // A prompt whose own suite this change deleted stays: the gate reports the lost suite.
-      if !includingWithoutSuite && suitePaths(for: location, id: location.expectedID).isEmpty
+      if !includingWithoutSuite && !suiteTouched && suitePaths(for: location, id: location.expectedID).isEmpty
         && !paths.contains(BytePath(besideSuitePath(for: location)))
       {
         continue
@@ -218,6 +222,18 @@ public struct EvalPlanner {
   }
 
   /// Where the suite beside a prompt lives, whether or not there is one.
+  /// Whether `path` names a suite file: `<suite file>` in a folder, or `<id>.<suite file>`.
+  static func isSuite(_ path: String, suiteFile: String) -> Bool {
+    path == suiteFile || path.hasSuffix("/" + suiteFile) || path.hasSuffix("." + suiteFile)
+  }
+
+  /// Whether the change from `base` touched a suite file anywhere.
+  public func suiteTouched(since base: Snapshot) throws -> Bool {
+    try repository.changedFiles(from: base, to: snapshot, under: []).contains { change in
+      [change.oldPath, change.newPath].contains { $0.map { Self.isSuite($0, suiteFile: settings.suiteFile) } ?? false }
+    }
+  }
+
   func besideSuitePath(for location: PromptLocation) -> String {
     switch location.kind {
     case .folder: return location.path + "/" + settings.suiteFile

@@ -203,9 +203,10 @@ struct EvalWeakeningTests {
     let expected: String
     switch change {
     case "id":
-      suite = "providers:\n  - {id: \"exec:sh ./model.sh\", label: model}\n"
+      // The base's suite is only read, never run: its model needs no server here.
+      suite = "providers:\n  - {id: \"openai:chat:gpt-4o-mini\", label: model}\n"
       weakened = "providers:\n  - {id: echo, label: model}\n"
-      expected = "provider 'model' now runs 'echo' instead of 'exec:sh ./model.sh'"
+      expected = "provider 'model' is now 'echo' instead of 'openai:chat:gpt-4o-mini'"
     case "config":
       suite = "providers:\n  - {id: echo, label: model, config: {temperature: 0}}\n"
       weakened = "providers:\n  - {id: echo, label: model, config: {temperature: 1}}\n"
@@ -219,6 +220,38 @@ struct EvalWeakeningTests {
     let result = try await gate(
       suite: suite + tests, weakened: weakened + tests, files: ["prompts/a/model.sh": model], "anotherModel-\(change)")
     expectWeakened(result, file: "prompts/a/evalsuite.yml", line: 1, saying: [expected])
+  }
+
+  /// A prompt moved to another folder, or to a single file, in the change that deletes its suite
+  /// still answers to that suite: the move does not take the bar away.
+  @Test(.timeLimit(.minutes(5)), arguments: ["folder", "single file"])
+  func aPromptMovedAwayFromTheSuiteItDeletesIsAWeakening(to place: String) async throws {
+    let repo = try TempRepo("movedFromSuite-\(place)")
+    try repo.writePrompt("a", text: "Say {{word}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    try repo.write(
+      "prompts/a/evalsuite.yml",
+      "providers: [echo]\ntests:\n  - vars: {word: hello}\n    assert: [{type: equals, value: Say hello.}]\n")
+    _ = try repo.commit("prompt a and its suite")
+    try repo.git("checkout", "-q", "-b", "topic")
+    try repo.remove("prompts/a")
+    if place == "folder" {
+      try repo.write("prompts/team/a/prompt.txt", "Please say {{word}}.\n")
+      try repo.write(
+        "prompts/team/a/prompt-card.yml",
+        "id: a\ndescription: d\nversion: 1.0.1\nchangelog:\n  - version: 1.0.0\n    changes: x\n"
+          + "  - version: 1.0.1\n    changes: y\n")
+    } else {
+      try repo.write(
+        "prompts/a.prompt.md",
+        "---\nid: a\ndescription: d\nversion: 1.0.1\nchangelog:\n  - version: 1.0.0\n    changes: x\n"
+          + "  - version: 1.0.1\n    changes: y\n---\nPlease say {{word}}.\n")
+    }
+    _ = try repo.commit("move a away from its suite, and reword it")
+    let (gate, report) = try await repo.gateAsync("--base", "main")
+    #expect(gate.status == 1, "\(gate.stdout)\(gate.stderr)")
+    #expect(report.rules.contains("eval-weakened"), "\(gate.stdout)")
+    let message = report.findings("eval-weakened").first?["message"] as? String ?? ""
+    #expect(message.contains("suite prompts/a/evalsuite.yml no longer applies to 'a'"), "\(message)")
   }
 
   /// Weight 0 makes an assertion score only: without any threshold, the one that failed the
