@@ -30,7 +30,7 @@ public struct EvalGate {
     let planner = EvalPlanner(
       repository: repository, configuration: configuration, snapshot: sides.head, environment: options.environment)
     timer.mark("evals: configure")
-    let changed = try planner.changedPrompts(
+    let (changed, suiteTouched) = try planner.changes(
       since: sides.base, includingWithoutSuite: configuration.evals.requireSuite, reusing: known)
     timer.mark("evals: find changed eval inputs")
     guard !changed.isEmpty else { return ([], nil) }
@@ -48,7 +48,6 @@ public struct EvalGate {
     var toRun: [Prompt] = []
     // The base side of the weakening check: its suites, read once for every prompt.
     let basePlanner = EvalPlanner(repository: repository, configuration: configuration, snapshot: sides.base)
-    let suiteTouched = try planner.suiteTouched(since: sides.base)
     func weakenings(of prompt: Prompt) throws -> [Finding] {
       try self.weakenings(
         of: prompt, planner: planner, basePlanner: basePlanner, configuration: configuration, suiteTouched: suiteTouched

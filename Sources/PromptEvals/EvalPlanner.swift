@@ -73,6 +73,14 @@ public struct EvalPlanner {
   public func changedPrompts(since base: Snapshot, includingWithoutSuite: Bool = true, reusing known: [Prompt] = [])
     throws -> [Prompt]
   {
+    try changes(since: base, includingWithoutSuite: includingWithoutSuite, reusing: known).prompts
+  }
+
+  /// `changedPrompts`, and whether the change touched a suite file anywhere (a suite deleted
+  /// beside a prompt that moved away from it may have been that prompt's bar), from one diff.
+  func changes(since base: Snapshot, includingWithoutSuite: Bool, reusing known: [Prompt]) throws -> (
+    prompts: [Prompt], suiteTouched: Bool
+  ) {
     let changes = try repository.changedFiles(from: base, to: snapshot, under: [])
     // By bytes, as git keeps paths apart (see `PromptLocation`).
     var paths = Set<BytePath>()
@@ -80,7 +88,7 @@ public struct EvalPlanner {
       if let path = change.oldPath { paths.insert(BytePath(path)) }
       if let path = change.newPath { paths.insert(BytePath(path)) }
     }
-    guard !paths.isEmpty else { return [] }
+    guard !paths.isEmpty else { return ([], false) }
     // A suite file the change touched (deleted with a prompt that moved away from it, say) may
     // have been some changed prompt's bar: then every changed prompt stays, for the gate to
     // compare with the base.
@@ -142,7 +150,7 @@ public struct EvalPlanner {
         }
       }
     }
-    return found.values.sorted { ($0.id, $0.location.path) < ($1.id, $1.location.path) }
+    return (found.values.sorted { ($0.id, $0.location.path) < ($1.id, $1.location.path) }, suiteTouched)
   }
 
   /// The suite files under the prompt roots that could read one of `changed` (files that belong
@@ -225,13 +233,6 @@ public struct EvalPlanner {
   /// Whether `path` names a suite file: `<suite file>` in a folder, or `<id>.<suite file>`.
   static func isSuite(_ path: String, suiteFile: String) -> Bool {
     path == suiteFile || path.hasSuffix("/" + suiteFile) || path.hasSuffix("." + suiteFile)
-  }
-
-  /// Whether the change from `base` touched a suite file anywhere.
-  public func suiteTouched(since base: Snapshot) throws -> Bool {
-    try repository.changedFiles(from: base, to: snapshot, under: []).contains { change in
-      [change.oldPath, change.newPath].contains { $0.map { Self.isSuite($0, suiteFile: settings.suiteFile) } ?? false }
-    }
   }
 
   func besideSuitePath(for location: PromptLocation) -> String {

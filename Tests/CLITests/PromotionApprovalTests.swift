@@ -68,35 +68,7 @@ struct PromotionApprovalTests {
   /// The author of a version cannot approve its release: `promote` (and `rollback`) count a
   /// change's authors as the merge gate does, over the commits that made the version.
   @Test func theAuthorOfAVersionCannotApproveItsOwnRelease() throws {
-    let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed: run `sh ci/install-deps.sh --python`")
-    let repo = try TempRepo("promoteSelfApproval")
-    var signers = ""
-    for name in ["dev", "bob"] {
-      let key = repo.root + "/" + name
-      let made = try runProcess(
-        sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key], in: repo.root,
-        environment: repo.environment)
-      try #require(made.status == 0, "\(made.stderr)")
-      let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(
-        in: .whitespacesAndNewlines)
-      signers += "\(name)@example.com namespaces=\"promptops-approval\" \(publicKey)\n"
-    }
-    try repo.write(".promptops/allowed_signers", signers)
-    try repo.write(
-      ".promptops.yml",
-      """
-      version: 1
-      approvals:
-        allowed_signers: .promptops/allowed_signers
-        policies:
-          - environments: [prod]
-      promotion:
-        environments:
-          - name: prod
-            requires_approval: true
-
-      """)
-    try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
+    let repo = try trustingDevAndBob("promoteSelfApproval")
     // The commits are dev@example.com's (TempRepo's author and committer).
     try repo.commit("a 1.0.0 by dev")
 
@@ -129,6 +101,14 @@ struct PromotionApprovalTests {
   /// A repository whose allowed signers trust dev and bob for prod approvals, with `a` 1.0.0
   /// written and committed by bob alone.
   func twoReviewers(_ name: String) throws -> TempRepo {
+    let repo = try trustingDevAndBob(name)
+    try commit(repo, as: "bob", "a 1.0.0 by bob")
+    return repo
+  }
+
+  /// A repository with keys for dev and bob (`<root>/dev`, `<root>/bob`), both trusted for prod
+  /// approvals, prod requiring one, and `a` 1.0.0 written, nothing committed.
+  func trustingDevAndBob(_ name: String) throws -> TempRepo {
     let sshKeygen = try #require(which("ssh-keygen"), "ssh-keygen is needed: run `sh ci/install-deps.sh --python`")
     let repo = try TempRepo(name)
     var signers = ""
@@ -158,7 +138,6 @@ struct PromotionApprovalTests {
 
       """)
     try repo.writePrompt("a", text: "Hello {{name}}.\n", version: "1.0.0", changelog: ["1.0.0"])
-    try commit(repo, as: "bob", "a 1.0.0 by bob")
     return repo
   }
 

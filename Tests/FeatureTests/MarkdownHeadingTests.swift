@@ -105,20 +105,10 @@ struct MarkdownHeadingTests {
     """
 
   func compare(_ documents: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let python = LlamaServer.pythonPath
-    try #require(
-      FileManager.default.isExecutableFile(atPath: python),
-      "the test venv is missing: run `sh ci/install-deps.sh --python`")
-    let input = JSONValue.array(documents.map { .string($0) }).canonicalJSON
-    let result = try runProcess(
-      python, ["-c", Self.oracle], in: FileManager.default.temporaryDirectory.path,
-      environment: ProcessInfo.processInfo.environment, input: input)
-    try #require(
-      result.status == 0,
-      "markdown-it-py is missing from the test venv (sh ci/install-deps.sh --python): \(result.stderr)")
-    guard case .array(let verdicts) = try JSONValue.parse(Data(result.stdout.utf8)), verdicts.count == documents.count
-    else {
-      Issue.record("markdown-it-py answered \(result.stdout.prefix(200))", sourceLocation: sourceLocation)
+    let verdicts = try PythonOracle.answers(
+      of: Self.oracle, to: .array(documents.map { .string($0) }), package: "markdown-it-py")
+    guard verdicts.count == documents.count else {
+      Issue.record("markdown-it-py answered \(verdicts.count) of \(documents.count)", sourceLocation: sourceLocation)
       return
     }
     func strings(_ value: JSONValue?) -> Set<String> {

@@ -92,22 +92,8 @@ struct NunjucksTemplateTests {
     """
 
   static func jinja2(_ cases: [(String, [String: JSONValue])]) throws -> [JSONValue] {
-    let python = LlamaServer.pythonPath
-    try #require(
-      FileManager.default.isExecutableFile(atPath: python),
-      "the test venv is missing: run `sh ci/install-deps.sh --python`")
-    let input = JSONValue.array(cases.map { .array([.string($0.0), .object($0.1)]) }).canonicalJSON
-    let result = try runProcess(
-      python, ["-c", oracle], in: FileManager.default.temporaryDirectory.path,
-      environment: ProcessInfo.processInfo.environment, input: input)
-    try #require(
-      result.status == 0, "jinja2 is missing from the test venv (sh ci/install-deps.sh --python): \(result.stderr)")
-    let parsed = try JSONValue.parse(Data(result.stdout.utf8))
-    guard case .array(let outputs) = parsed else {
-      Issue.record("the oracle printed no list: \(result.stdout)")
-      return []
-    }
-    return outputs
+    try PythonOracle.answers(
+      of: oracle, to: .array(cases.map { .array([.string($0.0), .object($0.1)]) }), package: "jinja2")
   }
 
   func render(_ template: String, _ vars: [String: JSONValue] = vars) throws -> String {

@@ -333,11 +333,18 @@ enum JSONText {
         }
         guard unit == close, end - start < exhaustive || depth == 0 else { continue }
         let candidate = convertSlashCommentsToHash(String(decoding: units[start...end], as: UTF16.self))
-        if let node = try? YAMLValue.parse(candidate), node.mapping != nil, let value = try? node.jsonValue() {
-          found.append(value)
-          start = end
-          break
+        // A candidate that does not parse is no object, as promptfoo's try/catch around its parse
+        // says: the scan moves on to the next closing brace. No verdict is skipped here.
+        let value: JSONValue
+        do {
+          guard let node = try YAMLValue.parse(candidate), node.mapping != nil else { continue }
+          value = try node.jsonValue()
+        } catch {
+          continue
         }
+        found.append(value)
+        start = end
+        break
       }
     }
     return found
